@@ -1,0 +1,440 @@
+//! The figures: accumulated outcome, budget and deviation per unit at every level of the
+//! tree, per report category, this year and last, the change since last month, and the
+//! forecast. Pure functions of the loaded tables; the heavy sums run in Polars.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use polars::prelude::*;
+
+use crate::config::{Config, Row};
+use crate::diag::Findings;
+use crate::load::{Dataset, Table};
+use crate::period::Month;
+use crate::tree::Tree;
+
+/// Outcome and budget in öre, result sign.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Amounts {
+    pub actual: i64,
+    pub budget: i64,
+}
+
+impl Amounts {
+    pub fn deviation(&self) -> i64 {
+        self.actual - self.budget
+    }
+
+    fn add(&mut self, other: Amounts) {
+        self.actual += other.actual;
+        self.budget += other.budget;
+    }
+}
+
+/// A row of the category table as computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowKind {
+    Category,
+    Subtotal,
+}
+
+#[derive(Debug, Clone)]
+pub struct RowFigures {
+    pub name: String,
+    pub kind: RowKind,
+    /// Accumulated this year (January to the report month).
+    pub acc: Amounts,
+    /// The same months last year.
+    pub prev_year: Amounts,
+    /// Full-year budget this year.
+    pub budget_year: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct MonthFigures {
+    pub month: Month,
+    /// `None` after the report month.
+    pub actual: Option<i64>,
+    pub budget: i64,
+    pub actual_prev_year: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Forecast {
+    /// Forecast full-year deviation, öre.
+    pub deviation: i64,
+    /// The month the newest forecast behind this figure was made.
+    pub made: Month,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnitFigures {
+    pub node: usize,
+    pub acc: Amounts,
+    pub prev_year: Amounts,
+    /// Accumulated to the previous month of the same year; `None` in January.
+    pub prev_month: Option<Amounts>,
+    pub budget_year: i64,
+    pub actual_prev_year_full: i64,
+    pub rows: Vec<RowFigures>,
+    pub months: Vec<MonthFigures>,
+    pub forecast: Option<Forecast>,
+    pub forecast_prev: Option<Forecast>,
+}
+
+impl UnitFigures {
+    pub fn deviation_change(&self) -> Option<i64> {
+        self.prev_month.map(|p| self.acc.deviation() - p.deviation())
+    }
+
+    pub fn forecast_change(&self) -> Option<i64> {
+        match (self.forecast, self.forecast_prev) {
+            (Some(a), Some(b)) => Some(a.deviation - b.deviation),
+            _ => None,
+        }
+    }
+}
+
+/// Everything computed for one report month.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    pub period: Month,
+    /// One entry per tree node, indexed like `tree.nodes`.
+    pub units: Vec<UnitFigures>,
+}
+
+/// The report rows with categories resolved to indices.
+#[derive(Debug, Clone)]
+pub struct Categories {
+    pub names: Vec<String>,
+    /// The rows in report order: `Ok(category index)` or `Err(subtotal name)`.
+    pub rows: Vec<Result<usize, String>>,
+    /// account → category index.
+    pub of_account: BTreeMap<String, usize>,
+}
+
+/// Maps every account in the ledger to a category: the `accounts` table first, then the
+/// config's ranges (the most specific range wins). Unmapped accounts get their own row.
+pub fn categorize(ledger: &Table, accounts: Option<&Table>, config: &Config, findings: &mut Findings) -> Categories {
+    let mut names: Vec<String> = Vec::new();
+    let mut rows: Vec<Result<usize, String>> = Vec::new();
+    let mut ranges: Vec<(usize, &crate::config::AccountRange)> = Vec::new();
+    for row in &config.rows {
+        match row {
+            Row::Category { name, ranges: r } => {
+                let i = names.len();
+                names.push(name.clone());
+                rows.push(Ok(i));
+                ranges.extend(r.iter().map(|r| (i, r)));
+            }
+            Row::Subtotal { name } => rows.push(Err(name.clone())),
+        }
+    }
+    let first_subtotal = rows.iter().position(Result::is_err).unwrap_or(rows.len());
+    let mut extra: Vec<usize> = Vec::new();
+    let mut by_table: HashMap<&str, usize> = HashMap::new();
+    if let Some(acc) = accounts {
+        let mut new_names: Vec<(String, u64)> = Vec::new();
+        for (i, (account, category)) in acc.text("account").iter().zip(acc.text("category")).enumerate() {
+            let idx = match names.iter().position(|n| n.eq_ignore_ascii_case(category) || n.to_lowercase() == category.to_lowercase()) {
+                Some(i) => i,
+                None => {
+                    names.push(category.clone());
+                    extra.push(names.len() - 1);
+                    new_names.push((category.clone(), acc.rows[i]));
+                    names.len() - 1
+                }
+            };
+            by_table.insert(account.as_str(), idx);
+        }
+        for (name, row) in new_names {
+            findings.warning(
+                &acc.file,
+                Some(row),
+                Some("category"),
+                format!("category \"{name}\" is not among the configured report rows; it is shown before the first subtotal"),
+            );
+        }
+    }
+    let distinct: BTreeSet<&str> = ledger.text("account").iter().map(String::as_str).collect();
+    let mut of_account = BTreeMap::new();
+    let mut unmapped = Vec::new();
+    for a in distinct {
+        let idx = by_table.get(a).copied().or_else(|| {
+            ranges
+                .iter()
+                .filter(|(_, r)| r.matches(a))
+                .max_by_key(|(i, r)| (r.len, std::cmp::Reverse(*i)))
+                .map(|(i, _)| *i)
+        });
+        match idx {
+            Some(i) => {
+                of_account.insert(a.to_string(), i);
+            }
+            None => unmapped.push(a),
+        }
+    }
+    if !unmapped.is_empty() {
+        let i = names.len();
+        names.push("Övriga konton (ej klassificerade)".into());
+        extra.push(i);
+        findings.warning(
+            &ledger.file,
+            None,
+            Some("account"),
+            format!(
+                "{} accounts match no report category and are shown as \"Övriga konton\": {}",
+                unmapped.len(),
+                unmapped.iter().take(10).copied().collect::<Vec<_>>().join(", ")
+            ),
+        );
+        for a in unmapped {
+            of_account.insert(a.to_string(), i);
+        }
+    }
+    for (k, i) in extra.into_iter().enumerate() {
+        rows.insert(first_subtotal + k, Ok(i));
+    }
+    Categories {
+        names,
+        rows,
+        of_account,
+    }
+}
+
+/// The newest month for which the ledger has a non-zero outcome.
+pub fn latest_period(ledger: &Table) -> Option<Month> {
+    ledger
+        .months("period")
+        .iter()
+        .zip(ledger.money("actual"))
+        .filter(|(_, a)| **a != 0)
+        .map(|(p, _)| Month(*p))
+        .max()
+}
+
+/// Sums of the ledger per tree node, category and month, for last year and this year.
+struct Grid {
+    ncat: usize,
+    /// node → [(year 0/1, month 0..12, category)] amounts
+    cells: Vec<Vec<Amounts>>,
+}
+
+impl Grid {
+    fn at(&self, node: usize, year: usize, month: usize, cat: usize) -> Amounts {
+        self.cells[node][(year * 12 + month) * self.ncat + cat]
+    }
+}
+
+fn grid(ledger: &Table, tree: &Tree, cats: &Categories, period: Month) -> PolarsResult<Grid> {
+    let ncat = cats.names.len();
+    let from = period.january().add(-12).index();
+    let to = period.january().add(11).index();
+    let n = ledger.len();
+    let df = DataFrame::new(
+        n,
+        vec![
+            Column::new("unit".into(), ledger.text("unit")),
+            Column::new("account".into(), ledger.text("account")),
+            Column::new("period".into(), ledger.months("period")),
+            Column::new("actual".into(), ledger.money("actual")),
+            Column::new("budget".into(), ledger.money("budget")),
+        ],
+    )?;
+    let (acc_codes, acc_cats): (Vec<&str>, Vec<u32>) =
+        cats.of_account.iter().map(|(a, c)| (a.as_str(), *c as u32)).unzip();
+    let accmap = DataFrame::new(
+        acc_codes.len(),
+        vec![
+            Column::new("account".into(), acc_codes),
+            Column::new("cat".into(), acc_cats),
+        ],
+    )?;
+    let mut anc_unit: Vec<&str> = Vec::new();
+    let mut anc_node: Vec<u32> = Vec::new();
+    for (i, node) in tree.nodes.iter().enumerate() {
+        for a in tree.ancestors_or_self(i) {
+            anc_unit.push(node.code.as_str());
+            anc_node.push(a as u32);
+        }
+    }
+    let anc = DataFrame::new(
+        anc_unit.len(),
+        vec![
+            Column::new("unit".into(), anc_unit),
+            Column::new("node".into(), anc_node),
+        ],
+    )?;
+    let out = df
+        .lazy()
+        .filter(col("period").gt_eq(lit(from)).and(col("period").lt_eq(lit(to))))
+        .join(
+            accmap.lazy(),
+            [col("account")],
+            [col("account")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .group_by([col("unit"), col("cat"), col("period")])
+        .agg([col("actual").sum(), col("budget").sum()])
+        .join(anc.lazy(), [col("unit")], [col("unit")], JoinArgs::new(JoinType::Inner))
+        .group_by([col("node"), col("cat"), col("period")])
+        .agg([col("actual").sum(), col("budget").sum()])
+        .collect()?;
+    let mut cells = vec![vec![Amounts::default(); 24 * ncat]; tree.nodes.len()];
+    let nodes = out.column("node")?.u32()?;
+    let catc = out.column("cat")?.u32()?;
+    let per = out.column("period")?.i32()?;
+    let act = out.column("actual")?.i64()?;
+    let bud = out.column("budget")?.i64()?;
+    for i in 0..out.height() {
+        let (Some(node), Some(cat), Some(p)) = (nodes.get(i), catc.get(i), per.get(i)) else {
+            continue;
+        };
+        let slot = (p - from) as usize; // 0..24: last year's months then this year's
+        let cell = &mut cells[node as usize][slot * ncat + cat as usize];
+        cell.actual += act.get(i).unwrap_or(0);
+        cell.budget += bud.get(i).unwrap_or(0);
+    }
+    Ok(Grid { ncat, cells })
+}
+
+/// Each unit's effective forecast at `month`: its own newest forecast made this year up to
+/// that month, or else the sum of its children's.
+fn forecasts(forecast: Option<&Table>, tree: &Tree, month: Month) -> Vec<Option<Forecast>> {
+    let mut own: Vec<Option<Forecast>> = vec![None; tree.nodes.len()];
+    if let Some(t) = forecast {
+        let jan = month.january();
+        for ((p, u), d) in t.months("period").iter().zip(t.text("unit")).zip(t.money("deviation")) {
+            let p = Month(*p);
+            if p < jan || p > month {
+                continue;
+            }
+            if let Some(n) = tree.get(u)
+                && own[n].is_none_or(|f| f.made < p)
+            {
+                own[n] = Some(Forecast {
+                    deviation: *d,
+                    made: p,
+                });
+            }
+        }
+    }
+    let mut eff = own.clone();
+    for &n in tree.order.iter().rev() {
+        if eff[n].is_some() {
+            continue;
+        }
+        let mut sum: Option<Forecast> = None;
+        for &c in &tree.nodes[n].children {
+            if let Some(f) = eff[c] {
+                sum = Some(match sum {
+                    None => f,
+                    Some(s) => Forecast {
+                        deviation: s.deviation + f.deviation,
+                        made: s.made.max(f.made),
+                    },
+                });
+            }
+        }
+        eff[n] = sum;
+    }
+    eff
+}
+
+/// Computes every figure for the report month.
+pub fn compute(data: &Dataset, tree: &Tree, cats: &Categories, period: Month) -> PolarsResult<Figures> {
+    let ledger = data.ledger().expect("validated: a ledger is present");
+    let g = grid(ledger, tree, cats, period)?;
+    let m = period.month() as usize; // months in the accumulated span
+    let fc_now = forecasts(data.get("forecast"), tree, period);
+    let fc_prev = if m > 1 {
+        forecasts(data.get("forecast"), tree, period.prev())
+    } else {
+        vec![None; tree.nodes.len()]
+    };
+    let mut units = Vec::with_capacity(tree.nodes.len());
+    for node in 0..tree.nodes.len() {
+        let sum = |year: usize, months: std::ops::Range<usize>, cat: usize| {
+            let mut a = Amounts::default();
+            for mo in months {
+                a.add(g.at(node, year, mo, cat));
+            }
+            a
+        };
+        let mut cat_rows: Vec<(Amounts, Amounts, Amounts, i64)> = Vec::with_capacity(g.ncat);
+        for c in 0..g.ncat {
+            cat_rows.push((
+                sum(1, 0..m, c),
+                sum(0, 0..m, c),
+                sum(1, 0..m.saturating_sub(1), c),
+                sum(1, 0..12, c).budget,
+            ));
+        }
+        let mut rows = Vec::with_capacity(cats.rows.len());
+        let mut running = (Amounts::default(), Amounts::default(), 0i64);
+        for r in &cats.rows {
+            match r {
+                Ok(c) => {
+                    let (acc, prev_year, _, budget_year) = cat_rows[*c];
+                    running.0.add(acc);
+                    running.1.add(prev_year);
+                    running.2 += budget_year;
+                    rows.push(RowFigures {
+                        name: cats.names[*c].clone(),
+                        kind: RowKind::Category,
+                        acc,
+                        prev_year,
+                        budget_year,
+                    });
+                }
+                Err(name) => rows.push(RowFigures {
+                    name: name.clone(),
+                    kind: RowKind::Subtotal,
+                    acc: running.0,
+                    prev_year: running.1,
+                    budget_year: running.2,
+                }),
+            }
+        }
+        let total = |f: &dyn Fn(&(Amounts, Amounts, Amounts, i64)) -> Amounts| {
+            let mut a = Amounts::default();
+            for r in &cat_rows {
+                a.add(f(r));
+            }
+            a
+        };
+        let acc = total(&|r| r.0);
+        let prev_year = total(&|r| r.1);
+        let prev_month = (m > 1).then(|| total(&|r| r.2));
+        let budget_year: i64 = cat_rows.iter().map(|r| r.3).sum();
+        let mut months = Vec::with_capacity(12);
+        let mut actual_prev_year_full = 0;
+        for mo in 0..12 {
+            let mut this = Amounts::default();
+            let mut last = Amounts::default();
+            for c in 0..g.ncat {
+                this.add(g.at(node, 1, mo, c));
+                last.add(g.at(node, 0, mo, c));
+            }
+            actual_prev_year_full += last.actual;
+            months.push(MonthFigures {
+                month: period.january().add(mo as i32),
+                actual: (mo < m).then_some(this.actual),
+                budget: this.budget,
+                actual_prev_year: last.actual,
+            });
+        }
+        units.push(UnitFigures {
+            node,
+            acc,
+            prev_year,
+            prev_month,
+            budget_year,
+            actual_prev_year_full,
+            rows,
+            months,
+            forecast: fc_now[node],
+            forecast_prev: fc_prev[node],
+        });
+    }
+    Ok(Figures { period, units })
+}

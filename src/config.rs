@@ -1,0 +1,348 @@
+//! The configuration file (YAML) in two steps: the raw shape as written, then the validated
+//! settings the pipeline uses. Every field is optional; the defaults are documented on each
+//! field and in the README.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::money::MoneyUnit;
+
+/// The YAML file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawConfig {
+    /// The root of the organisation tree when the `units` table is absent or has several roots.
+    pub organisation: RawOrganisation,
+    /// Report language. Default `sv`.
+    pub language: Option<String>,
+    /// How money is shown. Default Mkr with one decimal.
+    pub money: RawMoney,
+    /// Sign of ledger amounts: `result` (revenue positive, the default) or `debit-positive`.
+    pub sign: Option<String>,
+    /// A folder whose templates override the built-in ones by file name.
+    pub templates: Option<PathBuf>,
+    /// Report rows in order: categories with their account ranges, and subtotals.
+    /// Default: the common Swedish municipal/regional chart of accounts.
+    pub categories: Option<Vec<RawRow>>,
+    /// How many categories the summary names as the largest deviations. Default 4.
+    pub largest_deviations: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawOrganisation {
+    /// Code of the root unit. Default `TOTAL`.
+    pub code: Option<String>,
+    /// Name of the root unit and of the organisation. Default `Totalt`.
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawMoney {
+    /// `Mkr`, `tkr` or `kr`. Default `Mkr`.
+    pub unit: Option<String>,
+    /// Decimals shown. Default 1.
+    pub decimals: Option<u32>,
+}
+
+/// One row of the category table: either a category or a subtotal of every category above it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRow {
+    pub category: Option<String>,
+    #[serde(default)]
+    pub accounts: Vec<String>,
+    pub subtotal: Option<String>,
+}
+
+/// Sign convention of ledger amounts in the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sign {
+    Result,
+    DebitPositive,
+}
+
+/// A range of account codes: accounts whose first `len` characters, read as a number, lie
+/// within `from..=to` (`"5"` is every account starting with 5, `"40-44"` is accounts 40xx–44xx).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRange {
+    pub len: usize,
+    pub from: u64,
+    pub to: u64,
+    pub text: String,
+}
+
+impl AccountRange {
+    pub fn parse(text: &str) -> Option<AccountRange> {
+        let t = text.trim();
+        let (a, b) = match t.split_once('-') {
+            Some((a, b)) => (a.trim(), b.trim()),
+            None => (t, t),
+        };
+        let digits = |s: &str| !s.is_empty() && s.len() <= 18 && s.bytes().all(|c| c.is_ascii_digit());
+        if !digits(a) || !digits(b) || a.len() != b.len() {
+            return None;
+        }
+        let (from, to) = (a.parse().ok()?, b.parse().ok()?);
+        if from > to {
+            return None;
+        }
+        Some(AccountRange {
+            len: a.len(),
+            from,
+            to,
+            text: t.to_string(),
+        })
+    }
+
+    pub fn matches(&self, account: &str) -> bool {
+        let a = account.trim();
+        if a.len() < self.len || !a.as_bytes()[..self.len].iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        match a[..self.len].parse::<u64>() {
+            Ok(v) => v >= self.from && v <= self.to,
+            Err(_) => false,
+        }
+    }
+}
+
+/// A row of the income-statement style category table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row {
+    Category { name: String, ranges: Vec<AccountRange> },
+    Subtotal { name: String },
+}
+
+impl Row {
+    pub fn name(&self) -> &str {
+        match self {
+            Row::Category { name, .. } | Row::Subtotal { name } => name,
+        }
+    }
+}
+
+/// The validated settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub source: Option<PathBuf>,
+    pub root_code: String,
+    pub root_name: String,
+    pub language: String,
+    pub money_unit: MoneyUnit,
+    pub decimals: u32,
+    pub sign: Sign,
+    pub templates: Option<PathBuf>,
+    pub rows: Vec<Row>,
+    pub largest_deviations: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::resolve(RawConfig::default(), None).expect("the built-in defaults are valid")
+    }
+}
+
+/// The built-in category table for the common Swedish municipal/regional chart of accounts
+/// (Kommun-Bas / Region-Bas), by account class.
+pub fn default_rows() -> Vec<Row> {
+    let cat = |name: &str, ranges: &[&str]| Row::Category {
+        name: name.to_string(),
+        ranges: ranges.iter().map(|r| AccountRange::parse(r).expect("valid")).collect(),
+    };
+    vec![
+        cat("Verksamhetens intäkter", &["3"]),
+        cat("Personalkostnader", &["5"]),
+        cat("Köp av verksamhet", &["40-44"]),
+        cat("Lämnade bidrag", &["45"]),
+        cat("Material och tjänster", &["46-49"]),
+        cat("Övriga verksamhetskostnader", &["60-77"]),
+        cat("Avskrivningar", &["78-79"]),
+        Row::Subtotal {
+            name: "Verksamhetens nettokostnad".into(),
+        },
+        cat("Skatteintäkter", &["80-81"]),
+        cat("Generella statsbidrag och utjämning", &["82-83"]),
+        cat("Finansiella intäkter", &["84"]),
+        cat("Finansiella kostnader", &["85-87"]),
+        cat("Extraordinära poster", &["88-89"]),
+        Row::Subtotal {
+            name: "Resultat".into(),
+        },
+    ]
+}
+
+impl Config {
+    /// Parses YAML text; `origin` names the file in error messages.
+    pub fn parse(text: &str, origin: &Path) -> Result<Config, String> {
+        let raw: RawConfig = if text.trim().is_empty() {
+            RawConfig::default()
+        } else {
+            serde_saphyr::from_str(text)
+                .map_err(|e| format!("{}: {}", origin.display(), e))?
+        };
+        Config::resolve(raw, Some(origin))
+    }
+
+    /// Reads and parses a config file. Relative paths inside it are relative to its folder.
+    pub fn from_file(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read the config file: {e}", path.display()))?;
+        Config::parse(&text, path)
+    }
+
+    fn resolve(raw: RawConfig, origin: Option<&Path>) -> Result<Config, String> {
+        let at = origin
+            .map(|p| format!("{}: ", p.display()))
+            .unwrap_or_default();
+        let mut problems = Vec::new();
+        let language = raw.language.unwrap_or_else(|| "sv".into());
+        if language != "sv" {
+            problems.push(format!(
+                "{at}language: \"{language}\" is not supported (expected \"sv\")"
+            ));
+        }
+        let money_unit = match raw.money.unit.as_deref().map(str::to_lowercase).as_deref() {
+            None | Some("mkr") | Some("mnkr") => MoneyUnit::Mkr,
+            Some("tkr") => MoneyUnit::Tkr,
+            Some("kr") => MoneyUnit::Kr,
+            Some(other) => {
+                problems.push(format!(
+                    "{at}money.unit: \"{other}\" is not a money unit (expected Mkr, tkr or kr)"
+                ));
+                MoneyUnit::Mkr
+            }
+        };
+        let decimals = raw.money.decimals.unwrap_or(1);
+        if decimals > 4 {
+            problems.push(format!(
+                "{at}money.decimals: {decimals} is too many (expected 0 to 4)"
+            ));
+        }
+        let sign = match raw.sign.as_deref() {
+            None | Some("result") => Sign::Result,
+            Some("debit-positive") => Sign::DebitPositive,
+            Some(other) => {
+                problems.push(format!(
+                    "{at}sign: \"{other}\" is not a sign convention (expected result or debit-positive)"
+                ));
+                Sign::Result
+            }
+        };
+        let base = origin.and_then(Path::parent).unwrap_or(Path::new(""));
+        let templates = raw.templates.map(|t| base.join(t));
+        let rows = match raw.categories {
+            None => default_rows(),
+            Some(raw_rows) => {
+                let mut rows = Vec::new();
+                let mut names = std::collections::HashSet::new();
+                for (i, r) in raw_rows.into_iter().enumerate() {
+                    let n = i + 1;
+                    let row = match (r.category, r.subtotal) {
+                        (Some(name), None) => {
+                            let mut ranges = Vec::new();
+                            for t in &r.accounts {
+                                match AccountRange::parse(t) {
+                                    Some(range) => ranges.push(range),
+                                    None => problems.push(format!(
+                                        "{at}categories, row {n} ({name}): \"{t}\" is not an account range (expected digits like \"5\" or \"40-44\")"
+                                    )),
+                                }
+                            }
+                            Row::Category { name, ranges }
+                        }
+                        (None, Some(name)) => {
+                            if !r.accounts.is_empty() {
+                                problems.push(format!(
+                                    "{at}categories, row {n} ({name}): a subtotal sums the rows above it and takes no accounts"
+                                ));
+                            }
+                            Row::Subtotal { name }
+                        }
+                        _ => {
+                            problems.push(format!(
+                                "{at}categories, row {n}: give either `category` (with `accounts`) or `subtotal`"
+                            ));
+                            continue;
+                        }
+                    };
+                    if !names.insert(row.name().to_lowercase()) {
+                        problems.push(format!(
+                            "{at}categories, row {n}: \"{}\" appears twice",
+                            row.name()
+                        ));
+                    }
+                    rows.push(row);
+                }
+                if !rows.iter().any(|r| matches!(r, Row::Category { .. })) {
+                    problems.push(format!("{at}categories: no category is defined"));
+                }
+                rows
+            }
+        };
+        if !problems.is_empty() {
+            return Err(problems.join("\n"));
+        }
+        Ok(Config {
+            source: origin.map(Path::to_path_buf),
+            root_code: raw.organisation.code.unwrap_or_else(|| "TOTAL".into()),
+            root_name: raw.organisation.name.unwrap_or_else(|| "Totalt".into()),
+            language,
+            money_unit,
+            decimals,
+            sign,
+            templates,
+            rows,
+            largest_deviations: raw.largest_deviations.unwrap_or(4),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_match_prefixes() {
+        let r = AccountRange::parse("40-44").unwrap();
+        assert!(r.matches("4010") && r.matches("4499") && !r.matches("4500") && !r.matches("3999"));
+        let five = AccountRange::parse("5").unwrap();
+        assert!(five.matches("5010") && five.matches("5") && !five.matches("6010"));
+        assert!(AccountRange::parse("44-40").is_none());
+        assert!(AccountRange::parse("4-44").is_none());
+        assert!(AccountRange::parse("x").is_none());
+    }
+
+    #[test]
+    fn empty_config_is_defaults() {
+        let c = Config::parse("", Path::new("c.yaml")).unwrap();
+        assert_eq!(c.money_unit, MoneyUnit::Mkr);
+        assert_eq!(c.decimals, 1);
+        assert_eq!(c.rows, default_rows());
+    }
+
+    #[test]
+    fn unknown_key_names_line() {
+        let err = Config::parse("money:\n  unit: Mkr\n  decimal: 2\n", Path::new("c.yaml")).unwrap_err();
+        assert!(err.starts_with("c.yaml: "), "{err}");
+        assert!(err.contains("decimal"), "{err}");
+        assert!(err.contains('3'), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_all_reported() {
+        let err = Config::parse(
+            "money:\n  unit: Gkr\nsign: credit\ncategories:\n  - category: A\n    accounts: [\"x\"]\n",
+            Path::new("c.yaml"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "c.yaml: money.unit: \"Gkr\" is not a money unit (expected Mkr, tkr or kr)\n\
+             c.yaml: sign: \"credit\" is not a sign convention (expected result or debit-positive)\n\
+             c.yaml: categories, row 1 (A): \"x\" is not an account range (expected digits like \"5\" or \"40-44\")"
+        );
+    }
+}

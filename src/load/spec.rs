@@ -1,0 +1,228 @@
+//! The data contract as data: every table, its columns, their kinds and the table's key.
+
+/// The kind of value a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Free text or a code; must not be empty when required.
+    Text,
+    /// `YYYY-MM` or `YYYYMM`.
+    Month,
+    /// `YYYY`.
+    Year,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// Kronor with up to two decimals, kept as integer öre.
+    Money,
+    /// A plain number (hours, counts).
+    Number,
+}
+
+impl Kind {
+    /// What a value of this kind looks like, for error messages.
+    pub fn expected(self) -> &'static str {
+        match self {
+            Kind::Text => "a non-empty text",
+            Kind::Month => "a month as YYYY-MM or YYYYMM, e.g. 2020-09",
+            Kind::Year => "a year as YYYY, e.g. 2020",
+            Kind::Date => "a date as YYYY-MM-DD, e.g. 2020-09-30",
+            Kind::Money => "an amount in kronor, e.g. -1 234,50",
+            Kind::Number => "a number, e.g. 1 234,5",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnSpec {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct TableSpec {
+    pub name: &'static str,
+    pub columns: &'static [ColumnSpec],
+    /// Columns that together identify a row; a second row with the same key is an error.
+    pub key: &'static [&'static str],
+    /// Columns that hold unit codes, checked against the organisation tree.
+    pub unit_columns: &'static [&'static str],
+}
+
+const fn col(name: &'static str, kind: Kind) -> ColumnSpec {
+    ColumnSpec {
+        name,
+        kind,
+        required: true,
+    }
+}
+
+const fn opt(name: &'static str, kind: Kind) -> ColumnSpec {
+    ColumnSpec {
+        name,
+        kind,
+        required: false,
+    }
+}
+
+use Kind::*;
+
+pub const LEDGER: TableSpec = TableSpec {
+    name: "ledger",
+    columns: &[
+        col("period", Month),
+        col("unit", Text),
+        col("account", Text),
+        col("actual", Money),
+        col("budget", Money),
+    ],
+    key: &["period", "unit", "account"],
+    unit_columns: &["unit"],
+};
+
+pub const TRANSACTIONS: TableSpec = TableSpec {
+    name: "transactions",
+    columns: &[
+        col("date", Date),
+        col("unit", Text),
+        col("account", Text),
+        col("amount", Money),
+        opt("text", Text),
+    ],
+    key: &[],
+    unit_columns: &["unit"],
+};
+
+pub const BUDGET: TableSpec = TableSpec {
+    name: "budget",
+    columns: &[
+        col("period", Month),
+        col("unit", Text),
+        col("account", Text),
+        col("budget", Money),
+    ],
+    key: &["period", "unit", "account"],
+    unit_columns: &["unit"],
+};
+
+pub const UNITS: TableSpec = TableSpec {
+    name: "units",
+    columns: &[col("unit", Text), col("name", Text), opt("parent", Text)],
+    key: &["unit"],
+    unit_columns: &[],
+};
+
+pub const ACCOUNTS: TableSpec = TableSpec {
+    name: "accounts",
+    columns: &[col("account", Text), opt("name", Text), col("category", Text)],
+    key: &["account"],
+    unit_columns: &[],
+};
+
+pub const FORECAST: TableSpec = TableSpec {
+    name: "forecast",
+    columns: &[col("period", Month), col("unit", Text), col("deviation", Money)],
+    key: &["period", "unit"],
+    unit_columns: &["unit"],
+};
+
+pub const STAFFING: TableSpec = TableSpec {
+    name: "staffing",
+    columns: &[
+        col("period", Month),
+        col("unit", Text),
+        col("worked_hours", Number),
+        col("scheduled_hours", Number),
+        col("sick_hours", Number),
+        col("employees", Number),
+    ],
+    key: &["period", "unit"],
+    unit_columns: &["unit"],
+};
+
+pub const AGENCY: TableSpec = TableSpec {
+    name: "agency",
+    columns: &[
+        col("period", Month),
+        col("unit", Text),
+        col("profession", Text),
+        col("own_cost", Money),
+        col("agency_cost", Money),
+    ],
+    key: &["period", "unit", "profession"],
+    unit_columns: &["unit"],
+};
+
+pub const MEASURES: TableSpec = TableSpec {
+    name: "measures",
+    columns: &[
+        col("period", Month),
+        col("unit", Text),
+        col("measure", Text),
+        col("expected", Money),
+        col("realized", Money),
+    ],
+    key: &["period", "unit", "measure"],
+    unit_columns: &["unit"],
+};
+
+pub const ADJUSTMENTS: TableSpec = TableSpec {
+    name: "adjustments",
+    columns: &[
+        col("period", Month),
+        col("unit", Text),
+        col("item", Text),
+        col("amount", Money),
+    ],
+    key: &["period", "unit", "item"],
+    unit_columns: &["unit"],
+};
+
+pub const ACTIVITY: TableSpec = TableSpec {
+    name: "activity",
+    columns: &[
+        col("period", Month),
+        col("unit", Text),
+        col("kpi", Text),
+        col("value", Number),
+    ],
+    key: &["period", "unit", "kpi"],
+    unit_columns: &["unit"],
+};
+
+pub const FRAMES: TableSpec = TableSpec {
+    name: "frames",
+    columns: &[col("year", Year), col("unit", Text), col("frame", Money)],
+    key: &["year", "unit"],
+    unit_columns: &["unit"],
+};
+
+pub const REALLOCATIONS: TableSpec = TableSpec {
+    name: "reallocations",
+    columns: &[
+        col("year", Year),
+        col("from_unit", Text),
+        col("to_unit", Text),
+        col("amount", Money),
+        col("reference", Text),
+        opt("description", Text),
+    ],
+    key: &[],
+    unit_columns: &["from_unit", "to_unit"],
+};
+
+/// Every table of the contract, in the order they are loaded and listed.
+pub const ALL: &[TableSpec] = &[
+    LEDGER,
+    TRANSACTIONS,
+    BUDGET,
+    UNITS,
+    ACCOUNTS,
+    FORECAST,
+    STAFFING,
+    AGENCY,
+    MEASURES,
+    ADJUSTMENTS,
+    ACTIVITY,
+    FRAMES,
+    REALLOCATIONS,
+];

@@ -1,0 +1,548 @@
+//! Turning rows of cells from any format into typed columns, collecting every problem.
+
+use std::collections::HashMap;
+
+use super::spec::{Kind, TableSpec};
+use crate::diag::{Findings, row_list};
+use crate::money::{self, DecimalMark, NumberError};
+use crate::period::{self, Month};
+
+/// One cell as a reader found it.
+#[derive(Debug, Clone)]
+pub enum Cell<'a> {
+    Empty,
+    Text(&'a str),
+    Int(i64),
+    Float(f64),
+    /// A spreadsheet or Parquet date.
+    Date(i32, u32, u32),
+}
+
+/// A typed column of a loaded table.
+#[derive(Debug, Clone)]
+pub enum ColumnData {
+    Text(Vec<String>),
+    /// Month index (`year * 12 + month - 1`), see [`Month`].
+    Month(Vec<i32>),
+    Year(Vec<i32>),
+    /// Days since 1970-01-01.
+    Date(Vec<i32>),
+    /// öre.
+    Money(Vec<i64>),
+    Number(Vec<f64>),
+}
+
+impl ColumnData {
+    fn new(kind: Kind, capacity: usize) -> ColumnData {
+        match kind {
+            Kind::Text => ColumnData::Text(Vec::with_capacity(capacity)),
+            Kind::Month => ColumnData::Month(Vec::with_capacity(capacity)),
+            Kind::Year => ColumnData::Year(Vec::with_capacity(capacity)),
+            Kind::Date => ColumnData::Date(Vec::with_capacity(capacity)),
+            Kind::Money => ColumnData::Money(Vec::with_capacity(capacity)),
+            Kind::Number => ColumnData::Number(Vec::with_capacity(capacity)),
+        }
+    }
+
+    /// The value of row `i` as text, for keys and messages.
+    pub fn display(&self, i: usize) -> String {
+        match self {
+            ColumnData::Text(v) => v[i].clone(),
+            ColumnData::Month(v) => Month(v[i]).to_string(),
+            ColumnData::Year(v) | ColumnData::Date(v) => v[i].to_string(),
+            ColumnData::Money(v) => money::kronor_string(v[i]),
+            ColumnData::Number(v) => v[i].to_string(),
+        }
+    }
+}
+
+/// A loaded, typed table.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub spec: TableSpec,
+    /// The file as shown to the user.
+    pub file: String,
+    /// The row number of each record in its file (header is row 1 in CSV and XLSX).
+    pub rows: Vec<u64>,
+    pub columns: Vec<(&'static str, ColumnData)>,
+    pub sha256: String,
+}
+
+impl Table {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn column(&self, name: &str) -> Option<&ColumnData> {
+        self.columns.iter().find(|(n, _)| *n == name).map(|(_, c)| c)
+    }
+
+    pub fn text(&self, name: &str) -> &[String] {
+        match self.column(name) {
+            Some(ColumnData::Text(v)) => v,
+            _ => &[],
+        }
+    }
+
+    pub fn months(&self, name: &str) -> &[i32] {
+        match self.column(name) {
+            Some(ColumnData::Month(v)) | Some(ColumnData::Year(v)) | Some(ColumnData::Date(v)) => v,
+            _ => &[],
+        }
+    }
+
+    pub fn money(&self, name: &str) -> &[i64] {
+        match self.column(name) {
+            Some(ColumnData::Money(v)) => v,
+            _ => &[],
+        }
+    }
+
+    pub fn money_mut(&mut self, name: &str) -> Option<&mut Vec<i64>> {
+        self.columns.iter_mut().find_map(|(n, c)| match c {
+            ColumnData::Money(v) if *n == name => Some(v),
+            _ => None,
+        })
+    }
+
+    pub fn numbers(&self, name: &str) -> &[f64] {
+        match self.column(name) {
+            Some(ColumnData::Number(v)) => v,
+            _ => &[],
+        }
+    }
+}
+
+/// The most problems listed per file before the rest are counted.
+const MAX_LISTED: usize = 50;
+
+/// Builds a [`Table`] row by row from any reader.
+pub struct TableBuilder {
+    spec: TableSpec,
+    file: String,
+    mark: DecimalMark,
+    /// For each spec column, the index of the file column that holds it.
+    index: Vec<Option<usize>>,
+    columns: Vec<ColumnData>,
+    rows: Vec<u64>,
+    findings: Findings,
+    listed: usize,
+    unlisted: usize,
+    rounded: HashMap<&'static str, (u64, usize)>,
+    width: usize,
+}
+
+impl TableBuilder {
+    /// Matches the header against the contract; `None` when a required column is missing
+    /// (each missing column is reported).
+    pub fn new(
+        spec: TableSpec,
+        file: &str,
+        header: &[String],
+        mark: DecimalMark,
+        header_row: u64,
+        findings: &mut Findings,
+    ) -> Option<TableBuilder> {
+        let names: Vec<String> = header
+            .iter()
+            .map(|h| h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '"').to_lowercase())
+            .collect();
+        let mut ok = true;
+        let mut seen = HashMap::new();
+        for (i, n) in names.iter().enumerate() {
+            if n.is_empty() {
+                continue;
+            }
+            if let Some(first) = seen.insert(n.clone(), i) {
+                findings.error(
+                    file,
+                    Some(header_row),
+                    Some(n),
+                    format!("the column appears twice in the header (columns {} and {})", first + 1, i + 1),
+                );
+                ok = false;
+            }
+        }
+        let mut index = Vec::new();
+        for c in spec.columns {
+            let found = names.iter().position(|n| n == c.name);
+            if found.is_none() && c.required {
+                let have: Vec<&str> = names.iter().filter(|n| !n.is_empty()).map(String::as_str).collect();
+                findings.error(
+                    file,
+                    Some(header_row),
+                    None,
+                    format!(
+                        "missing required column \"{}\" (expected {}; the header has: {})",
+                        c.name,
+                        c.kind.expected(),
+                        if have.is_empty() { "nothing".to_string() } else { have.join(", ") }
+                    ),
+                );
+                ok = false;
+            }
+            index.push(found);
+        }
+        let extra: Vec<&str> = names
+            .iter()
+            .filter(|n| !n.is_empty() && !spec.columns.iter().any(|c| c.name == n.as_str()))
+            .map(String::as_str)
+            .collect();
+        if !extra.is_empty() {
+            findings.note(file, format!("extra columns ignored: {}", extra.join(", ")));
+        }
+        if !ok {
+            return None;
+        }
+        Some(TableBuilder {
+            spec,
+            file: file.to_string(),
+            mark,
+            columns: spec.columns.iter().map(|c| ColumnData::new(c.kind, 0)).collect(),
+            index,
+            rows: Vec::new(),
+            findings: Findings::default(),
+            listed: 0,
+            unlisted: 0,
+            rounded: HashMap::new(),
+            width: names.len(),
+        })
+    }
+
+    fn problem(&mut self, row: u64, column: &str, message: String) {
+        if self.listed < MAX_LISTED {
+            self.findings.error(&self.file, Some(row), Some(column), message);
+            self.listed += 1;
+        } else {
+            self.unlisted += 1;
+        }
+    }
+
+    /// Adds one record. Records whose cells are all empty are skipped.
+    pub fn push(&mut self, row: u64, cells: &[Cell<'_>]) {
+        if cells.iter().all(|c| match c {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }) {
+            return;
+        }
+        if cells.len() > self.width && cells[self.width..].iter().any(|c| !matches!(c, Cell::Empty | Cell::Text(""))) {
+            let (n, w) = (cells.len(), self.width);
+            let file = self.file.clone();
+            if self.listed < MAX_LISTED {
+                self.findings.error(
+                    &file,
+                    Some(row),
+                    None,
+                    format!("the row has {n} fields but the header has {w} (is a separator inside a value?)"),
+                );
+                self.listed += 1;
+            } else {
+                self.unlisted += 1;
+            }
+        }
+        for ci in 0..self.spec.columns.len() {
+            let spec = self.spec.columns[ci];
+            let cell = match self.index[ci] {
+                Some(i) => cells.get(i).cloned().unwrap_or(Cell::Empty),
+                None => Cell::Empty,
+            };
+            let present = self.index[ci].is_some();
+            self.push_cell(row, ci, spec.name, spec.kind, spec.required && present, cell);
+        }
+        self.rows.push(row);
+    }
+
+    fn push_cell(&mut self, row: u64, ci: usize, name: &'static str, kind: Kind, required: bool, cell: Cell<'_>) {
+        let mark = self.mark;
+        let shown = |c: &Cell<'_>| match c {
+            Cell::Text(t) => format!("\"{t}\""),
+            Cell::Int(i) => i.to_string(),
+            Cell::Float(f) => f.to_string(),
+            Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
+            Cell::Empty => "empty".to_string(),
+        };
+        let is_empty = match &cell {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        };
+        let bad = |b: &mut TableBuilder, what: String| {
+            b.problem(row, name, what);
+        };
+        match kind {
+            Kind::Text => {
+                let v = match &cell {
+                    Cell::Text(t) => t.trim().to_string(),
+                    Cell::Int(i) => i.to_string(),
+                    Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                    Cell::Float(f) => f.to_string(),
+                    Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
+                    Cell::Empty => String::new(),
+                };
+                if v.is_empty() && required && !["parent", "description", "text", "name"].contains(&name) {
+                    bad(self, format!("empty value (expected {})", kind.expected()));
+                }
+                if let ColumnData::Text(col) = &mut self.columns[ci] {
+                    col.push(v);
+                }
+            }
+            Kind::Month => {
+                let v = match &cell {
+                    Cell::Text(t) => Month::parse(t),
+                    Cell::Int(i) if (100_001..=999_912).contains(i) => Month::new((*i / 100) as i32, (*i % 100) as u32),
+                    Cell::Float(f) if f.fract() == 0.0 && (100_001.0..=999_912.0).contains(f) => {
+                        let i = *f as i64;
+                        Month::new((i / 100) as i32, (i % 100) as u32)
+                    }
+                    Cell::Date(y, m, _) => Month::new(*y, *m),
+                    _ => None,
+                };
+                let v = match v {
+                    Some(m) => m.index(),
+                    None => {
+                        let msg = if is_empty {
+                            format!("empty value (expected {})", kind.expected())
+                        } else {
+                            format!("{} is not a month (expected {})", shown(&cell), kind.expected())
+                        };
+                        bad(self, msg);
+                        0
+                    }
+                };
+                if let ColumnData::Month(col) = &mut self.columns[ci] {
+                    col.push(v);
+                }
+            }
+            Kind::Year => {
+                let v = match &cell {
+                    Cell::Text(t) => period::parse_year(t),
+                    Cell::Int(i) if (1000..=9999).contains(i) => Some(*i as i32),
+                    Cell::Float(f) if f.fract() == 0.0 && (1000.0..=9999.0).contains(f) => Some(*f as i32),
+                    _ => None,
+                };
+                let v = v.unwrap_or_else(|| {
+                    let msg = format!("{} is not a year (expected {})", shown(&cell), kind.expected());
+                    bad(self, msg);
+                    0
+                });
+                if let ColumnData::Year(col) = &mut self.columns[ci] {
+                    col.push(v);
+                }
+            }
+            Kind::Date => {
+                let v = match &cell {
+                    Cell::Text(t) => period::parse_date(t),
+                    Cell::Date(y, m, d) => Some((*y, *m, *d)),
+                    _ => None,
+                };
+                let v = match v {
+                    Some((y, m, d)) => days_from_civil(y, m, d),
+                    None => {
+                        let msg = format!("{} is not a date (expected {})", shown(&cell), kind.expected());
+                        bad(self, msg);
+                        0
+                    }
+                };
+                if let ColumnData::Date(col) = &mut self.columns[ci] {
+                    col.push(v);
+                }
+            }
+            Kind::Money => {
+                let v = match &cell {
+                    _ if is_empty => Ok((0, false)),
+                    Cell::Text(t) => money::parse_ore(t, mark),
+                    Cell::Int(i) => i.checked_mul(100).map(|v| (v, false)).ok_or(NumberError::TooLarge),
+                    Cell::Float(f) => money::ore_from_f64(*f).map(|v| (v, false)),
+                    _ => Err(NumberError::NotANumber),
+                };
+                let v = match v {
+                    Ok((ore, rounded)) => {
+                        if rounded {
+                            let e = self.rounded.entry(name).or_insert((row, 0));
+                            e.1 += 1;
+                        }
+                        ore
+                    }
+                    Err(NumberError::TooLarge) => {
+                        let msg = format!("{} is too large for an amount in kronor", shown(&cell));
+                        bad(self, msg);
+                        0
+                    }
+                    Err(NumberError::NotANumber) => {
+                        let msg = format!("{} is not a number (expected {})", shown(&cell), kind.expected());
+                        bad(self, msg);
+                        0
+                    }
+                };
+                if let ColumnData::Money(col) = &mut self.columns[ci] {
+                    col.push(v);
+                }
+            }
+            Kind::Number => {
+                let v = match &cell {
+                    _ if is_empty => Ok(0.0),
+                    Cell::Text(t) => money::parse_f64(t, mark),
+                    Cell::Int(i) => Ok(*i as f64),
+                    Cell::Float(f) if f.is_finite() => Ok(*f),
+                    _ => Err(NumberError::NotANumber),
+                };
+                let v = v.unwrap_or_else(|_| {
+                    let msg = format!("{} is not a number (expected {})", shown(&cell), kind.expected());
+                    bad(self, msg);
+                    0.0
+                });
+                if let ColumnData::Number(col) = &mut self.columns[ci] {
+                    col.push(v);
+                }
+            }
+        }
+    }
+
+    /// Finishes the table: checks keys, reports rounding, and hands back the findings.
+    pub fn finish(mut self, sha256: String, findings: &mut Findings) -> Table {
+        if self.unlisted > 0 {
+            let n = self.unlisted;
+            self.findings
+                .error(&self.file, None, None, format!("and {n} more problems in this file"));
+        }
+        let mut rounded: Vec<_> = self.rounded.iter().collect();
+        rounded.sort_by_key(|(name, (row, _))| (*row, **name));
+        for (name, (first, count)) in rounded {
+            self.findings.warning(
+                &self.file,
+                Some(*first),
+                Some(name),
+                format!("{count} amounts had more than two decimals and were rounded to whole öre (first at this row)"),
+            );
+        }
+        let columns: Vec<(&'static str, ColumnData)> = self
+            .spec
+            .columns
+            .iter()
+            .zip(self.columns)
+            .zip(&self.index)
+            .filter(|((_, _), idx)| idx.is_some())
+            .map(|((c, data), _)| (c.name, data))
+            .collect();
+        let table = Table {
+            spec: self.spec,
+            file: self.file,
+            rows: self.rows,
+            columns,
+            sha256,
+        };
+        if !self.findings.has_errors() {
+            check_keys(&table, &mut self.findings);
+        }
+        if table.is_empty() {
+            self.findings
+                .error(&table.file, None, None, "the file has a header but no rows of data");
+        }
+        findings.extend(self.findings);
+        table
+    }
+}
+
+/// A second row with the same key is an error naming both rows.
+fn check_keys(table: &Table, findings: &mut Findings) {
+    if table.spec.key.is_empty() {
+        return;
+    }
+    let cols: Vec<&ColumnData> = table.spec.key.iter().filter_map(|k| table.column(k)).collect();
+    if cols.len() != table.spec.key.len() {
+        return;
+    }
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(table.len());
+    let mut dups: Vec<(String, Vec<u64>)> = Vec::new();
+    let mut dup_index: HashMap<String, usize> = HashMap::new();
+    for i in 0..table.len() {
+        let key: Vec<String> = cols.iter().map(|c| c.display(i)).collect();
+        let key = key.join("\u{1f}");
+        match seen.get(&key) {
+            None => {
+                seen.insert(key, i);
+            }
+            Some(&first) => {
+                let slot = *dup_index.entry(key.clone()).or_insert_with(|| {
+                    dups.push((key.clone(), vec![table.rows[first]]));
+                    dups.len() - 1
+                });
+                dups[slot].1.push(table.rows[i]);
+            }
+        }
+    }
+    for (key, rows) in dups.iter().take(MAX_LISTED) {
+        let parts: Vec<String> = table
+            .spec
+            .key
+            .iter()
+            .zip(key.split('\u{1f}'))
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        findings.error(
+            &table.file,
+            Some(rows[1]),
+            None,
+            format!(
+                "duplicate row for {} (also on {}; expected one row per {})",
+                parts.join(", "),
+                row_list(&[rows[0]]),
+                table.spec.key.join(" + ")
+            ),
+        );
+    }
+    if dups.len() > MAX_LISTED {
+        findings.error(
+            &table.file,
+            None,
+            None,
+            format!("and {} more duplicate keys", dups.len() - MAX_LISTED),
+        );
+    }
+}
+
+/// Days since 1970-01-01 for a proleptic Gregorian date.
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i32 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The calendar date of a day count since 1970-01-01.
+pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_roundtrip() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2020, 9, 30), 18535);
+        for z in [-1000, 0, 18535, 20000] {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The `uppfolj` binary: parse the command line, run the library, print findings, exit.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use uppfolj::cli::{Cli, Command};
+use uppfolj::diag::{Findings, Severity};
+use uppfolj::{Failure, GenerateOptions};
+
+fn print_findings(findings: &Findings) {
+    for f in &findings.items {
+        eprintln!("{f}");
+    }
+}
+
+fn fail(failure: &Failure, findings: &Findings) -> ExitCode {
+    match failure {
+        Failure::Data => {
+            let n = findings.count(Severity::Error);
+            eprintln!(
+                "uppfolj: stopped: {n} {} in the data; nothing was written",
+                if n == 1 { "error" } else { "errors" }
+            );
+        }
+        Failure::Config(m) | Failure::Usage(m) | Failure::Output(m) => {
+            for line in m.lines() {
+                eprintln!("error: {line}");
+            }
+            eprintln!("uppfolj: stopped; nothing was written");
+        }
+    }
+    ExitCode::from(failure.exit_code() as u8)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut findings = Findings::default();
+    match cli.command {
+        Command::Generate {
+            data,
+            period,
+            out,
+            config,
+        } => {
+            let opts = GenerateOptions {
+                data,
+                period,
+                out,
+                config,
+            };
+            let result = uppfolj::generate(&opts, &mut findings);
+            print_findings(&findings);
+            match result {
+                Ok(done) => {
+                    println!(
+                        "uppfolj: {} reports for {} written to {}",
+                        done.reports,
+                        done.period,
+                        done.out_dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(f) => fail(&f, &findings),
+            }
+        }
+        Command::Check { data, config } => {
+            let result = uppfolj::check(&data, config.as_deref(), &mut findings);
+            print_findings(&findings);
+            let (e, w) = (findings.count(Severity::Error), findings.count(Severity::Warning));
+            match result {
+                Ok(loaded) => {
+                    println!(
+                        "uppfolj: {} tables, {} units checked: {e} errors, {w} warnings",
+                        loaded.data.tables.len(),
+                        loaded.tree.nodes.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(f) => fail(&f, &findings),
+            }
+        }
+    }
+}

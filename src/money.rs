@@ -1,0 +1,314 @@
+//! Exact money: amounts are integer öre (`i64`) from the file to the report.
+//!
+//! Parsing accepts numbers as Swedish Excel and ledger systems write them (decimal comma,
+//! space or no-break-space thousands separators, Unicode minus); formatting writes them the
+//! way Swedish reports print them. Binary floating point never touches a summed amount.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Which character separates the decimals in a text file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecimalMark {
+    /// `;`- or TAB-separated files: `,` is the decimal mark (a lone `.` is accepted too).
+    Comma,
+    /// `,`-separated files: `.` is the decimal mark.
+    Point,
+}
+
+/// A number as parsed from text: sign, digits and the position of the decimal mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedNumber {
+    pub negative: bool,
+    pub int_digits: String,
+    pub frac_digits: String,
+}
+
+/// Why a text is not a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberError {
+    NotANumber,
+    TooLarge,
+}
+
+fn is_group_space(c: char) -> bool {
+    c == ' ' || c == '\u{a0}' || c == '\u{202f}' || c == '\u{2009}'
+}
+
+/// Splits a number written in Swedish or international style into its parts.
+pub fn parse_number_text(text: &str, mark: DecimalMark) -> Result<ParsedNumber, NumberError> {
+    let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let mut chars = t.chars().peekable();
+    let mut negative = false;
+    match chars.peek() {
+        Some('-') | Some('\u{2212}') | Some('\u{2013}') => {
+            negative = true;
+            chars.next();
+        }
+        Some('+') => {
+            chars.next();
+        }
+        _ => {}
+    }
+    let rest: String = chars.collect();
+    let rest = rest.trim_start();
+    let mut int_digits = String::new();
+    let mut frac_digits = String::new();
+    let mut seen_mark = false;
+    let mut prev_digit = false;
+    let allowed_marks: &[char] = match mark {
+        DecimalMark::Comma => &[',', '.'],
+        DecimalMark::Point => &['.'],
+    };
+    for c in rest.chars() {
+        if c.is_ascii_digit() {
+            if seen_mark {
+                frac_digits.push(c);
+            } else {
+                int_digits.push(c);
+            }
+            prev_digit = true;
+        } else if is_group_space(c) && !seen_mark && prev_digit {
+            // thousands separator: must sit between digits, checked below by grouping
+            prev_digit = false;
+        } else if allowed_marks.contains(&c) && !seen_mark {
+            seen_mark = true;
+            prev_digit = false;
+        } else {
+            return Err(NumberError::NotANumber);
+        }
+    }
+    if int_digits.is_empty() && frac_digits.is_empty() {
+        return Err(NumberError::NotANumber);
+    }
+    if seen_mark && frac_digits.is_empty() {
+        return Err(NumberError::NotANumber);
+    }
+    // Thousands groups: every group after the first must have exactly three digits.
+    let before_mark = rest.split([',', '.']).next().unwrap_or("");
+    let groups: Vec<&str> = before_mark.split(is_group_space).collect();
+    if groups.len() > 1 && (groups[0].is_empty() || groups[1..].iter().any(|g| g.len() != 3)) {
+        return Err(NumberError::NotANumber);
+    }
+    if int_digits.is_empty() {
+        int_digits.push('0');
+    }
+    Ok(ParsedNumber {
+        negative,
+        int_digits,
+        frac_digits,
+    })
+}
+
+/// An amount in öre, and whether it had to be rounded (more than two decimals).
+pub fn parse_ore(text: &str, mark: DecimalMark) -> Result<(i64, bool), NumberError> {
+    let p = parse_number_text(text, mark)?;
+    let int_part = p.int_digits.trim_start_matches('0');
+    if int_part.len() > 15 {
+        return Err(NumberError::TooLarge);
+    }
+    let int: i64 = if int_part.is_empty() {
+        0
+    } else {
+        int_part.parse().map_err(|_| NumberError::TooLarge)?
+    };
+    let frac = p.frac_digits.as_bytes();
+    let digit = |i: usize| frac.get(i).map(|b| (b - b'0') as i64).unwrap_or(0);
+    let mut ore = int * 100 + digit(0) * 10 + digit(1);
+    let rest = if frac.len() > 2 { &frac[2..] } else { &[][..] };
+    let rounded = rest.iter().any(|&b| b != b'0');
+    if rest.first().is_some_and(|&b| b >= b'5') {
+        ore += 1; // half away from zero, applied to the magnitude
+    }
+    Ok((if p.negative { -ore } else { ore }, rounded))
+}
+
+/// A plain number (hours, counts) as f64.
+pub fn parse_f64(text: &str, mark: DecimalMark) -> Result<f64, NumberError> {
+    let p = parse_number_text(text, mark)?;
+    let s = format!(
+        "{}{}.{}",
+        if p.negative { "-" } else { "" },
+        p.int_digits,
+        if p.frac_digits.is_empty() { "0" } else { &p.frac_digits }
+    );
+    s.parse::<f64>().map_err(|_| NumberError::NotANumber)
+}
+
+/// A spreadsheet's binary number as öre: rounded to the nearest öre, which recovers the
+/// decimal the user typed. Fails past the range where f64 holds whole öre exactly.
+pub fn ore_from_f64(value: f64) -> Result<i64, NumberError> {
+    if !value.is_finite() {
+        return Err(NumberError::NotANumber);
+    }
+    let scaled = (value * 100.0).round();
+    if scaled.abs() > 9.0e15 {
+        return Err(NumberError::TooLarge);
+    }
+    Ok(scaled as i64)
+}
+
+/// öre as an exact decimal in kronor.
+pub fn kronor(ore: i64) -> Decimal {
+    Decimal::new(ore, 2)
+}
+
+/// öre as an exact decimal string in kronor with two decimals, e.g. `-119300000.00`.
+pub fn kronor_string(ore: i64) -> String {
+    kronor(ore).to_string()
+}
+
+/// How amounts are shown in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum MoneyUnit {
+    Kr,
+    Tkr,
+    Mkr,
+}
+
+impl MoneyUnit {
+    pub fn divisor_ore(self) -> i64 {
+        match self {
+            MoneyUnit::Kr => 100,
+            MoneyUnit::Tkr => 100_000,
+            MoneyUnit::Mkr => 100_000_000,
+        }
+    }
+}
+
+/// Number formatting for one language: decimal mark, thousands separator, minus sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberStyle {
+    pub decimal_mark: char,
+    pub group: char,
+    pub minus: char,
+}
+
+impl NumberStyle {
+    /// Swedish: `-1 234,5` with a no-break space between groups and a hyphen-minus.
+    pub const SWEDISH: NumberStyle = NumberStyle {
+        decimal_mark: ',',
+        group: '\u{a0}',
+        minus: '-',
+    };
+
+    /// Formats an exact decimal rounded half away from zero to `decimals` places.
+    /// A value that rounds to zero never shows a minus sign.
+    pub fn decimal(&self, value: Decimal, decimals: u32) -> String {
+        let r = value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+        let negative = r.is_sign_negative() && !r.is_zero();
+        let abs = r.abs();
+        let text = format!("{:.*}", decimals as usize, abs);
+        let (int, frac) = match text.split_once('.') {
+            Some((i, f)) => (i.to_string(), Some(f.to_string())),
+            None => (text.clone(), None),
+        };
+        let mut out = String::new();
+        if negative {
+            out.push(self.minus);
+        }
+        let n = int.len();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (n - i) % 3 == 0 {
+                out.push(self.group);
+            }
+            out.push(c);
+        }
+        if let Some(f) = frac
+            && !f.is_empty()
+        {
+            out.push(self.decimal_mark);
+            out.push_str(&f);
+        }
+        out
+    }
+
+    /// öre shown in the given unit with the given decimals.
+    pub fn money(&self, ore: i64, unit: MoneyUnit, decimals: u32) -> String {
+        self.decimal(Decimal::from(ore) / Decimal::from(unit.divisor_ore()), decimals)
+    }
+
+    /// An f64 ratio or count (never a summed amount) with fixed decimals.
+    pub fn float(&self, value: f64, decimals: u32) -> String {
+        match Decimal::from_f64_retain(value) {
+            Some(d) => self.decimal(d, decimals),
+            None => "–".to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ore(s: &str) -> i64 {
+        parse_ore(s, DecimalMark::Comma).unwrap().0
+    }
+
+    #[test]
+    fn swedish_amounts() {
+        assert_eq!(ore("-119,3"), -11930);
+        assert_eq!(ore("1 234 567,50"), 123456750);
+        assert_eq!(ore("1\u{a0}234,5"), 123450);
+        assert_eq!(ore("\u{2212}12"), -1200);
+        assert_eq!(ore("+0,07"), 7);
+        assert_eq!(ore("12.5"), 1250);
+        assert_eq!(ore(" 42 "), 4200);
+        assert_eq!(ore(",5"), 50);
+    }
+
+    #[test]
+    fn point_files_reject_commas() {
+        assert_eq!(parse_ore("12.25", DecimalMark::Point).unwrap().0, 1225);
+        assert_eq!(
+            parse_ore("1,234", DecimalMark::Point),
+            Err(NumberError::NotANumber)
+        );
+    }
+
+    #[test]
+    fn rounding_is_reported() {
+        assert_eq!(parse_ore("1,005", DecimalMark::Comma), Ok((101, true)));
+        assert_eq!(parse_ore("-1,004", DecimalMark::Comma), Ok((-100, true)));
+        assert_eq!(parse_ore("1,500", DecimalMark::Comma), Ok((150, false)));
+    }
+
+    #[test]
+    fn not_numbers() {
+        for bad in ["", "abc", "12,3x", "1,2,3", "12 34", " 1 23,0", "-", "1 2345", "12,"] {
+            assert_eq!(
+                parse_ore(bad, DecimalMark::Comma),
+                Err(NumberError::NotANumber),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            parse_ore("12345678901234567", DecimalMark::Comma),
+            Err(NumberError::TooLarge)
+        );
+    }
+
+    #[test]
+    fn formats_swedish() {
+        let s = NumberStyle::SWEDISH;
+        assert_eq!(s.money(-11_930_000_000, MoneyUnit::Mkr, 1), "-119,3");
+        assert_eq!(s.money(218_180_000_000, MoneyUnit::Mkr, 1), "2\u{a0}181,8");
+        assert_eq!(s.money(-4_000_000, MoneyUnit::Mkr, 1), "0,0");
+        assert_eq!(s.money(5_000_000, MoneyUnit::Mkr, 1), "0,1");
+        assert_eq!(s.money(-5_000_000, MoneyUnit::Mkr, 1), "-0,1");
+        assert_eq!(s.money(5_107_600, MoneyUnit::Kr, 0), "51\u{a0}076");
+        assert_eq!(s.money(123_456, MoneyUnit::Tkr, 0), "1");
+        assert_eq!(s.float(15.234, 2), "15,23");
+    }
+
+    #[test]
+    fn exact_decimal_strings() {
+        assert_eq!(kronor_string(-11_930_000_012), "-119300000.12");
+        assert_eq!(kronor_string(5), "0.05");
+    }
+
+    #[test]
+    fn floats_to_ore() {
+        assert_eq!(ore_from_f64(0.1 + 0.2), Ok(30));
+        assert_eq!(ore_from_f64(-1234.56), Ok(-123456));
+    }
+}

@@ -1,0 +1,133 @@
+//! Months as the reports count them: a year and a month, parsed from `YYYY-MM` or `YYYYMM`.
+
+use std::fmt;
+
+/// A calendar month, stored as `year * 12 + (month - 1)` so that months order and subtract naturally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month(pub i32);
+
+impl Month {
+    pub fn new(year: i32, month: u32) -> Option<Month> {
+        if !(1..=12).contains(&month) || !(1000..=9999).contains(&year) {
+            return None;
+        }
+        Some(Month(year * 12 + month as i32 - 1))
+    }
+
+    pub fn year(self) -> i32 {
+        self.0.div_euclid(12)
+    }
+
+    /// 1 = January … 12 = December.
+    pub fn month(self) -> u32 {
+        (self.0.rem_euclid(12) + 1) as u32
+    }
+
+    pub fn index(self) -> i32 {
+        self.0
+    }
+
+    pub fn prev(self) -> Month {
+        Month(self.0 - 1)
+    }
+
+    pub fn add(self, months: i32) -> Month {
+        Month(self.0 + months)
+    }
+
+    /// January of the same year.
+    pub fn january(self) -> Month {
+        Month(self.year() * 12)
+    }
+
+    /// Parses `YYYY-MM` or `YYYYMM` (surrounding spaces allowed).
+    pub fn parse(text: &str) -> Option<Month> {
+        let t = text.trim();
+        let b = t.as_bytes();
+        let (y, m) = match b.len() {
+            7 if b[4] == b'-' => (&t[..4], &t[5..]),
+            6 => (&t[..4], &t[4..]),
+            _ => return None,
+        };
+        if !y.bytes().all(|c| c.is_ascii_digit()) || !m.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        Month::new(y.parse().ok()?, m.parse().ok()?)
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year(), self.month())
+    }
+}
+
+/// Parses a four-digit year.
+pub fn parse_year(text: &str) -> Option<i32> {
+    let t = text.trim();
+    if t.len() == 4 && t.bytes().all(|c| c.is_ascii_digit()) {
+        t.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Parses `YYYY-MM-DD` into (year, month, day), checking the day against the month.
+pub fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
+    let t = text.trim();
+    let b = t.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y: i32 = t[..4].parse().ok()?;
+    let m: u32 = t[5..7].parse().ok()?;
+    let d: u32 = t[8..].parse().ok()?;
+    Month::new(y, m)?;
+    if d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some((y, m, d))
+}
+
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_forms() {
+        assert_eq!(Month::parse("2020-09"), Month::new(2020, 9));
+        assert_eq!(Month::parse("202009"), Month::new(2020, 9));
+        assert_eq!(Month::parse(" 2020-09 ").unwrap().to_string(), "2020-09");
+    }
+
+    #[test]
+    fn rejects_non_months() {
+        for bad in ["2020-13", "2020-00", "20-09", "2020/09", "september", "2020-9", ""] {
+            assert_eq!(Month::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn arithmetic() {
+        let m = Month::new(2020, 1).unwrap();
+        assert_eq!(m.prev().to_string(), "2019-12");
+        assert_eq!(m.add(11).to_string(), "2020-12");
+        assert_eq!(Month::new(2020, 9).unwrap().january(), m);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2020-02-29"), Some((2020, 2, 29)));
+        assert_eq!(parse_date("2019-02-29"), None);
+        assert_eq!(parse_date("2019-2-1"), None);
+    }
+}

@@ -1,0 +1,265 @@
+//! Charts as inline SVG, drawn with plotters: the accumulated result month by month, the
+//! monthly deviation, and the deviation by category. Coordinates are f64 in the report's
+//! money unit (drawing only; every printed figure comes from exact öre).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{Charts, Format, MONTHS_SV_SHORT};
+use crate::compute::{RowKind, UnitFigures};
+use crate::period::Month;
+
+const W: u32 = 760;
+const H: u32 = 340;
+const FONT: &str = "Helvetica, Arial, sans-serif";
+const BLUE: RGBColor = RGBColor(0, 84, 147);
+const GREY: RGBColor = RGBColor(120, 120, 120);
+const LIGHT: RGBColor = RGBColor(170, 170, 170);
+const ORANGE: RGBColor = RGBColor(217, 119, 6);
+const RED: RGBColor = RGBColor(185, 28, 28);
+const GREEN: RGBColor = RGBColor(21, 128, 61);
+const GRID: RGBColor = RGBColor(230, 230, 230);
+
+pub fn draw_all(f: &UnitFigures, period: Month, fmt: &Format) -> Charts {
+    Charts {
+        result: svg(W, H, |a| result_chart(a, f, period, fmt)),
+        monthly: svg(W, H, |a| monthly_chart(a, f, period, fmt)),
+        categories: {
+            let n = f.rows.iter().filter(|r| r.kind == RowKind::Category).count() as u32;
+            svg(W, 70 + 26 * n.max(1), |a| category_chart(a, f, fmt))
+        },
+    }
+}
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+fn svg(w: u32, h: u32, draw: impl FnOnce(&Area<'_>) -> DrawResult) -> String {
+    let mut buf = String::new();
+    {
+        let area = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
+        let ok = area.fill(&WHITE).is_ok() && draw(&area).is_ok() && area.present().is_ok();
+        if !ok {
+            drop(area);
+            return String::new();
+        }
+    }
+    // Scale with the page: keep the viewBox, let CSS set the size.
+    buf.replacen(
+        &format!("width=\"{w}\" height=\"{h}\""),
+        &format!("width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" style=\"max-width:{w}px\""),
+        1,
+    )
+}
+
+fn range_with_zero(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for v in values {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if (hi - lo).abs() < 1e-9 {
+        hi = lo + 1.0;
+    }
+    let pad = (hi - lo) * 0.08;
+    (lo - if lo < 0.0 { pad } else { 0.0 }, hi + if hi > 0.0 { pad } else { 0.0 })
+}
+
+fn axis_decimals(lo: f64, hi: f64) -> u32 {
+    if hi - lo >= 20.0 {
+        0
+    } else if hi - lo >= 2.0 {
+        1
+    } else {
+        2
+    }
+}
+
+fn month_label(x: &i32) -> String {
+    if (1..=12).contains(x) {
+        MONTHS_SV_SHORT[(*x - 1) as usize].to_string()
+    } else {
+        String::new()
+    }
+}
+
+fn result_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) -> DrawResult {
+    let m = period.month() as usize;
+    let mut budget = Vec::new();
+    let mut last = Vec::new();
+    let mut this = Vec::new();
+    let (mut b, mut l, mut t) = (0i64, 0i64, 0i64);
+    for (i, mf) in f.months.iter().enumerate() {
+        b += mf.budget;
+        l += mf.actual_prev_year;
+        budget.push((i as i32 + 1, fmt.coord(b)));
+        last.push((i as i32 + 1, fmt.coord(l)));
+        if let Some(a) = mf.actual {
+            t += a;
+            this.push((i as i32 + 1, fmt.coord(t)));
+        }
+    }
+    let forecast_end = f.forecast.map(|fc| fmt.coord(f.budget_year + fc.deviation));
+    let all = budget
+        .iter()
+        .chain(&last)
+        .chain(&this)
+        .map(|p| p.1)
+        .chain(forecast_end);
+    let (lo, hi) = range_with_zero(all);
+    let dec = axis_decimals(lo, hi);
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            format!("Ackumulerat resultat, {}", fmt.unit_label()),
+            (FONT, 17).into_font().color(&BLACK),
+        )
+        .margin(12)
+        .x_label_area_size(28)
+        .y_label_area_size(64)
+        .build_cartesian_2d(1i32..12i32, lo..hi)?;
+    chart
+        .configure_mesh()
+        .x_labels(12)
+        .x_label_formatter(&month_label)
+        .y_labels(8)
+        .y_label_formatter(&|y| fmt.style.float(*y, dec))
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .label_style((FONT, 12))
+        .draw()?;
+    chart.draw_series(LineSeries::new([(1, 0.0), (12, 0.0)], BLACK.stroke_width(1)))?;
+    chart
+        .draw_series(LineSeries::new(budget, GREY.stroke_width(2)))?
+        .label("Budget")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], GREY.stroke_width(2)));
+    chart
+        .draw_series(DashedLineSeries::new(last, 5, 4, LIGHT.stroke_width(2)))?
+        .label(format!("Utfall {}", period.year() - 1))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], LIGHT.stroke_width(2)));
+    let last_point = this.last().copied();
+    chart
+        .draw_series(LineSeries::new(this.clone(), BLUE.stroke_width(3)))?
+        .label(format!("Utfall {}", period.year()))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], BLUE.stroke_width(3)));
+    chart.draw_series(this.iter().map(|p| Circle::new(*p, 3, BLUE.filled())))?;
+    if let (Some(end), Some(start)) = (forecast_end, last_point)
+        && m < 12
+    {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [start, (12, end)],
+                6,
+                4,
+                ORANGE.stroke_width(2),
+            ))?
+            .label("Prognos helår")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], ORANGE.stroke_width(2)));
+        chart.draw_series([Circle::new((12, end), 4, ORANGE.filled())])?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(LIGHT)
+        .label_font((FONT, 12))
+        .draw()?;
+    Ok(())
+}
+
+fn monthly_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) -> DrawResult {
+    let devs: Vec<(i32, f64)> = f
+        .months
+        .iter()
+        .enumerate()
+        .filter_map(|(i, mf)| mf.actual.map(|a| (i as i32 + 1, fmt.coord(a - mf.budget))))
+        .collect();
+    let (lo, hi) = range_with_zero(devs.iter().map(|d| d.1));
+    let dec = axis_decimals(lo, hi);
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            format!("Avvikelse mot budget per månad {}, {}", period.year(), fmt.unit_label()),
+            (FONT, 17).into_font().color(&BLACK),
+        )
+        .margin(12)
+        .x_label_area_size(28)
+        .y_label_area_size(64)
+        .build_cartesian_2d((1i32..12i32).into_segmented(), lo..hi)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(12)
+        .x_label_formatter(&|x| match x {
+            SegmentValue::CenterOf(v) | SegmentValue::Exact(v) => month_label(v),
+            SegmentValue::Last => String::new(),
+        })
+        .y_labels(8)
+        .y_label_formatter(&|y| fmt.style.float(*y, dec))
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .label_style((FONT, 12))
+        .draw()?;
+    chart.draw_series(devs.iter().map(|(x, d)| {
+        let color = if *d < 0.0 { RED } else { GREEN };
+        let mut r = Rectangle::new(
+            [(SegmentValue::Exact(*x), 0.0), (SegmentValue::Exact(*x + 1), *d)],
+            color.filled(),
+        );
+        r.set_margin(0, 0, 8, 8);
+        r
+    }))?;
+    chart.draw_series(LineSeries::new(
+        [(SegmentValue::Exact(1), 0.0), (SegmentValue::Last, 0.0)],
+        BLACK.stroke_width(1),
+    ))?;
+    Ok(())
+}
+
+fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format) -> DrawResult {
+    let cats: Vec<(&str, f64)> = f
+        .rows
+        .iter()
+        .filter(|r| r.kind == RowKind::Category)
+        .map(|r| (r.name.as_str(), fmt.coord(r.acc.deviation())))
+        .collect();
+    let n = cats.len().max(1) as i32;
+    let (lo, hi) = range_with_zero(cats.iter().map(|c| c.1));
+    let dec = axis_decimals(lo, hi);
+    let longest = cats.iter().map(|c| c.0.chars().count()).max().unwrap_or(10) as u32;
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            format!("Avvikelse mot budget per kategori, ack, {}", fmt.unit_label()),
+            (FONT, 17).into_font().color(&BLACK),
+        )
+        .margin(12)
+        .x_label_area_size(28)
+        .y_label_area_size((longest * 7 + 16).min(300))
+        .build_cartesian_2d(lo..hi, (0i32..n - 1).into_segmented())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(cats.len() + 1)
+        .y_label_formatter(&|y| match y {
+            SegmentValue::CenterOf(v) | SegmentValue::Exact(v) => cats
+                .get((n - 1 - *v) as usize)
+                .map(|c| c.0.to_string())
+                .unwrap_or_default(),
+            SegmentValue::Last => String::new(),
+        })
+        .x_labels(8)
+        .x_label_formatter(&|x| fmt.style.float(*x, dec))
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .label_style((FONT, 12))
+        .draw()?;
+    chart.draw_series(cats.iter().enumerate().map(|(i, (_, d))| {
+        let y = n - 1 - i as i32;
+        let color = if *d < 0.0 { RED } else { GREEN };
+        let mut r = Rectangle::new(
+            [(0.0, SegmentValue::Exact(y)), (*d, SegmentValue::Exact(y + 1))],
+            color.filled(),
+        );
+        r.set_margin(4, 4, 0, 0);
+        r
+    }))?;
+    Ok(())
+}

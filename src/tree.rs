@@ -1,0 +1,259 @@
+//! The organisation tree ("ansvarsträd"): from the `units` table, or flat under one root.
+//! Every unit named in any table must be in the tree; parents must exist; no cycles.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::config::Config;
+use crate::diag::{Findings, row_list};
+use crate::load::Dataset;
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub code: String,
+    pub name: String,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    pub depth: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tree {
+    pub nodes: Vec<Node>,
+    pub index: HashMap<String, usize>,
+    pub root: usize,
+    /// Every node in pre-order (root first, children in the order the units table gives).
+    pub order: Vec<usize>,
+}
+
+impl Tree {
+    pub fn get(&self, code: &str) -> Option<usize> {
+        self.index.get(code).copied()
+    }
+
+    /// The node itself and every node above it, nearest first.
+    pub fn ancestors_or_self(&self, node: usize) -> Vec<usize> {
+        let mut out = vec![node];
+        let mut cur = node;
+        while let Some(p) = self.nodes[cur].parent {
+            out.push(p);
+            cur = p;
+        }
+        out
+    }
+
+    /// Root first down to the node.
+    pub fn path(&self, node: usize) -> Vec<usize> {
+        let mut p = self.ancestors_or_self(node);
+        p.reverse();
+        p
+    }
+
+    pub fn is_leaf(&self, node: usize) -> bool {
+        self.nodes[node].children.is_empty()
+    }
+
+    fn finish(nodes: Vec<Node>, root: usize) -> Tree {
+        let index = nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
+        let mut tree = Tree {
+            nodes,
+            index,
+            root,
+            order: Vec::new(),
+        };
+        let mut stack = vec![(root, 0usize)];
+        while let Some((n, depth)) = stack.pop() {
+            tree.nodes[n].depth = depth;
+            tree.order.push(n);
+            for &c in tree.nodes[n].children.iter().rev() {
+                stack.push((c, depth + 1));
+            }
+        }
+        tree
+    }
+}
+
+/// Builds the tree and checks every unit reference in the data.
+pub fn build(data: &Dataset, config: &Config, findings: &mut Findings) -> Option<Tree> {
+    let tree = match data.get("units") {
+        Some(units) => from_units_table(units, config, findings)?,
+        None => flat(data, config),
+    };
+    check_references(data, &tree, findings);
+    Some(tree)
+}
+
+fn flat(data: &Dataset, config: &Config) -> Tree {
+    let mut codes = BTreeSet::new();
+    for table in data.tables.values() {
+        for col in table.spec.unit_columns {
+            codes.extend(table.text(col).iter().filter(|c| !c.is_empty()).cloned());
+        }
+    }
+    codes.remove(&config.root_code);
+    let mut nodes = vec![Node {
+        code: config.root_code.clone(),
+        name: config.root_name.clone(),
+        parent: None,
+        children: Vec::new(),
+        depth: 0,
+    }];
+    for code in codes {
+        let i = nodes.len();
+        nodes[0].children.push(i);
+        nodes.push(Node {
+            name: code.clone(),
+            code,
+            parent: Some(0),
+            children: Vec::new(),
+            depth: 1,
+        });
+    }
+    Tree::finish(nodes, 0)
+}
+
+fn from_units_table(units: &crate::load::Table, config: &Config, findings: &mut Findings) -> Option<Tree> {
+    let file = units.file.as_str();
+    let (codes, names, parents) = (units.text("unit"), units.text("name"), units.text("parent"));
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in codes.iter().enumerate() {
+        index.entry(c.as_str()).or_insert(i);
+    }
+    let parent_of = |i: usize| -> Option<&str> {
+        parents.get(i).map(String::as_str).filter(|p| !p.is_empty())
+    };
+    let mut ok = !findings.errors().any(|f| f.file.as_deref() == Some(file));
+    for i in 0..codes.len() {
+        if let Some(p) = parent_of(i)
+            && !index.contains_key(p)
+        {
+            findings.error(
+                file,
+                Some(units.rows[i]),
+                Some("parent"),
+                format!(
+                    "parent \"{p}\" of unit \"{}\" does not exist (expected a code from the unit column, or empty for the root)",
+                    codes[i]
+                ),
+            );
+            ok = false;
+        }
+    }
+    // Cycles: follow parents from every unit; a walk that returns to a unit on it is a cycle.
+    let mut state = vec![0u8; codes.len()]; // 0 unvisited, 1 on the current walk, 2 done
+    for start in 0..codes.len() {
+        let mut walk: Vec<usize> = Vec::new();
+        let mut cur = Some(start);
+        while let Some(i) = cur {
+            if state[i] == 2 {
+                break;
+            }
+            if state[i] == 1 {
+                let pos = walk.iter().position(|&w| w == i).unwrap_or(0);
+                let cycle = &walk[pos..];
+                let mut names: Vec<&str> = cycle.iter().map(|&c| codes[c].as_str()).collect();
+                names.push(codes[i].as_str());
+                let rows: Vec<u64> = cycle.iter().map(|&c| units.rows[c]).collect();
+                findings.error(
+                    file,
+                    Some(units.rows[cycle[0]]),
+                    Some("parent"),
+                    format!(
+                        "the organisation tree has a cycle: {} ({}; expected every unit to lead up to the root)",
+                        names.join(" → "),
+                        row_list(&rows)
+                    ),
+                );
+                ok = false;
+                break;
+            }
+            state[i] = 1;
+            walk.push(i);
+            cur = parent_of(i).and_then(|p| index.get(p).copied());
+        }
+        for w in walk {
+            state[w] = 2;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let roots: Vec<usize> = (0..codes.len()).filter(|&i| parent_of(i).is_none()).collect();
+    let mut nodes: Vec<Node> = codes
+        .iter()
+        .zip(names)
+        .map(|(c, n)| Node {
+            code: c.clone(),
+            name: if n.is_empty() { c.clone() } else { n.clone() },
+            parent: None,
+            children: Vec::new(),
+            depth: 0,
+        })
+        .collect();
+    for i in 0..codes.len() {
+        if let Some(p) = parent_of(i) {
+            let pi = index[p];
+            nodes[i].parent = Some(pi);
+            nodes[pi].children.push(i);
+        }
+    }
+    let root = if roots.len() == 1 {
+        roots[0]
+    } else {
+        if let Some(&clash) = index.get(config.root_code.as_str()) {
+            findings.error(
+                file,
+                Some(units.rows[clash]),
+                Some("unit"),
+                format!(
+                    "several units have no parent, and the root code \"{}\" that would join them is taken by this unit (set organisation.code in the config)",
+                    config.root_code
+                ),
+            );
+            return None;
+        }
+        let r = nodes.len();
+        nodes.push(Node {
+            code: config.root_code.clone(),
+            name: config.root_name.clone(),
+            parent: None,
+            children: roots.clone(),
+            depth: 0,
+        });
+        for &i in &roots {
+            nodes[i].parent = Some(r);
+        }
+        r
+    };
+    Some(Tree::finish(nodes, root))
+}
+
+/// Every unit code in every table must be a unit of the tree.
+fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
+    for table in data.tables.values() {
+        for col in table.spec.unit_columns {
+            let mut unknown: Vec<(String, Vec<u64>)> = Vec::new();
+            let mut slot: HashMap<&str, usize> = HashMap::new();
+            for (i, code) in table.text(col).iter().enumerate() {
+                if code.is_empty() || tree.index.contains_key(code) {
+                    continue;
+                }
+                let s = *slot.entry(code.as_str()).or_insert_with(|| {
+                    unknown.push((code.clone(), Vec::new()));
+                    unknown.len() - 1
+                });
+                unknown[s].1.push(table.rows[i]);
+            }
+            for (code, rows) in unknown {
+                findings.error(
+                    &table.file,
+                    Some(rows[0]),
+                    Some(col),
+                    format!(
+                        "unit \"{code}\" is not in the organisation tree (on {}; expected a unit of the units table)",
+                        row_list(&rows)
+                    ),
+                );
+            }
+        }
+    }
+}
