@@ -19,7 +19,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compute the figures and write one HTML report per unit, index.html, figures.json and manifest.json.
-    #[command(after_help = "Example:\n  uppfolj generate --data data/sample --config data/sample/uppfolj.yaml --period 2020-09 --out out\n\nWrites OUT/<period>/ atomically: a failed run leaves earlier output untouched.")]
+    #[command(
+        after_help = "Example:\n  uppfolj generate --data data/sample --config data/sample/uppfolj.yaml --period 2020-09 --out out\n\nWrites OUT/<period>/ atomically: a failed run leaves earlier output untouched."
+    )]
     Generate {
         /// Folder with the data files (ledger.csv, units.csv, …).
         #[arg(long)]
@@ -35,7 +37,9 @@ pub enum Command {
         config: Option<PathBuf>,
     },
     /// Load and validate every table and print every finding, without writing anything.
-    #[command(after_help = "Example:\n  uppfolj check --data data/sample --config data/sample/uppfolj.yaml")]
+    #[command(
+        after_help = "Example:\n  uppfolj check --data data/sample --config data/sample/uppfolj.yaml"
+    )]
     Check {
         /// Folder with the data files.
         #[arg(long)]

@@ -49,6 +49,15 @@ pub struct RowFigures {
     pub budget_year: i64,
 }
 
+impl RowFigures {
+    /// No outcome or budget this year or last: the row is left out of a unit's table.
+    pub fn is_empty(&self) -> bool {
+        self.acc == Amounts::default()
+            && self.prev_year == Amounts::default()
+            && self.budget_year == 0
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct MonthFigures {
     pub month: Month,
@@ -83,7 +92,8 @@ pub struct UnitFigures {
 
 impl UnitFigures {
     pub fn deviation_change(&self) -> Option<i64> {
-        self.prev_month.map(|p| self.acc.deviation() - p.deviation())
+        self.prev_month
+            .map(|p| self.acc.deviation() - p.deviation())
     }
 
     pub fn forecast_change(&self) -> Option<i64> {
@@ -114,7 +124,12 @@ pub struct Categories {
 
 /// Maps every account in the ledger to a category: the `accounts` table first, then the
 /// config's ranges (the most specific range wins). Unmapped accounts get their own row.
-pub fn categorize(ledger: &Table, accounts: Option<&Table>, config: &Config, findings: &mut Findings) -> Categories {
+pub fn categorize(
+    ledger: &Table,
+    accounts: Option<&Table>,
+    config: &Config,
+    findings: &mut Findings,
+) -> Categories {
     let mut names: Vec<String> = Vec::new();
     let mut rows: Vec<Result<usize, String>> = Vec::new();
     let mut ranges: Vec<(usize, &crate::config::AccountRange)> = Vec::new();
@@ -134,8 +149,15 @@ pub fn categorize(ledger: &Table, accounts: Option<&Table>, config: &Config, fin
     let mut by_table: HashMap<&str, usize> = HashMap::new();
     if let Some(acc) = accounts {
         let mut new_names: Vec<(String, u64)> = Vec::new();
-        for (i, (account, category)) in acc.text("account").iter().zip(acc.text("category")).enumerate() {
-            let idx = match names.iter().position(|n| n.eq_ignore_ascii_case(category) || n.to_lowercase() == category.to_lowercase()) {
+        for (i, (account, category)) in acc
+            .text("account")
+            .iter()
+            .zip(acc.text("category"))
+            .enumerate()
+        {
+            let idx = match names.iter().position(|n| {
+                n.eq_ignore_ascii_case(category) || n.to_lowercase() == category.to_lowercase()
+            }) {
                 Some(i) => i,
                 None => {
                     names.push(category.clone());
@@ -184,7 +206,12 @@ pub fn categorize(ledger: &Table, accounts: Option<&Table>, config: &Config, fin
             format!(
                 "{} accounts match no report category and are shown as \"Övriga konton\": {}",
                 unmapped.len(),
-                unmapped.iter().take(10).copied().collect::<Vec<_>>().join(", ")
+                unmapped
+                    .iter()
+                    .take(10)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
         for a in unmapped {
@@ -227,8 +254,8 @@ impl Grid {
 
 fn grid(ledger: &Table, tree: &Tree, cats: &Categories, period: Month) -> PolarsResult<Grid> {
     let ncat = cats.names.len();
-    let from = period.january().add(-12).index();
-    let to = period.january().add(11).index();
+    let from = period.january().plus(-12).index();
+    let to = period.january().plus(11).index();
     let n = ledger.len();
     let df = DataFrame::new(
         n,
@@ -240,8 +267,11 @@ fn grid(ledger: &Table, tree: &Tree, cats: &Categories, period: Month) -> Polars
             Column::new("budget".into(), ledger.money("budget")),
         ],
     )?;
-    let (acc_codes, acc_cats): (Vec<&str>, Vec<u32>) =
-        cats.of_account.iter().map(|(a, c)| (a.as_str(), *c as u32)).unzip();
+    let (acc_codes, acc_cats): (Vec<&str>, Vec<u32>) = cats
+        .of_account
+        .iter()
+        .map(|(a, c)| (a.as_str(), *c as u32))
+        .unzip();
     let accmap = DataFrame::new(
         acc_codes.len(),
         vec![
@@ -266,7 +296,11 @@ fn grid(ledger: &Table, tree: &Tree, cats: &Categories, period: Month) -> Polars
     )?;
     let out = df
         .lazy()
-        .filter(col("period").gt_eq(lit(from)).and(col("period").lt_eq(lit(to))))
+        .filter(
+            col("period")
+                .gt_eq(lit(from))
+                .and(col("period").lt_eq(lit(to))),
+        )
         .join(
             accmap.lazy(),
             [col("account")],
@@ -275,7 +309,12 @@ fn grid(ledger: &Table, tree: &Tree, cats: &Categories, period: Month) -> Polars
         )
         .group_by([col("unit"), col("cat"), col("period")])
         .agg([col("actual").sum(), col("budget").sum()])
-        .join(anc.lazy(), [col("unit")], [col("unit")], JoinArgs::new(JoinType::Inner))
+        .join(
+            anc.lazy(),
+            [col("unit")],
+            [col("unit")],
+            JoinArgs::new(JoinType::Inner),
+        )
         .group_by([col("node"), col("cat"), col("period")])
         .agg([col("actual").sum(), col("budget").sum()])
         .collect()?;
@@ -303,7 +342,12 @@ fn forecasts(forecast: Option<&Table>, tree: &Tree, month: Month) -> Vec<Option<
     let mut own: Vec<Option<Forecast>> = vec![None; tree.nodes.len()];
     if let Some(t) = forecast {
         let jan = month.january();
-        for ((p, u), d) in t.months("period").iter().zip(t.text("unit")).zip(t.money("deviation")) {
+        for ((p, u), d) in t
+            .months("period")
+            .iter()
+            .zip(t.text("unit"))
+            .zip(t.money("deviation"))
+        {
             let p = Month(*p);
             if p < jan || p > month {
                 continue;
@@ -340,8 +384,16 @@ fn forecasts(forecast: Option<&Table>, tree: &Tree, month: Month) -> Vec<Option<
     eff
 }
 
+/// Per category: accumulated this year, same months last year, to the previous month, full-year budget.
+type CatSums = (Amounts, Amounts, Amounts, i64);
+
 /// Computes every figure for the report month.
-pub fn compute(data: &Dataset, tree: &Tree, cats: &Categories, period: Month) -> PolarsResult<Figures> {
+pub fn compute(
+    data: &Dataset,
+    tree: &Tree,
+    cats: &Categories,
+    period: Month,
+) -> PolarsResult<Figures> {
     let ledger = data.ledger().expect("validated: a ledger is present");
     let g = grid(ledger, tree, cats, period)?;
     let m = period.month() as usize; // months in the accumulated span
@@ -360,7 +412,7 @@ pub fn compute(data: &Dataset, tree: &Tree, cats: &Categories, period: Month) ->
             }
             a
         };
-        let mut cat_rows: Vec<(Amounts, Amounts, Amounts, i64)> = Vec::with_capacity(g.ncat);
+        let mut cat_rows: Vec<CatSums> = Vec::with_capacity(g.ncat);
         for c in 0..g.ncat {
             cat_rows.push((
                 sum(1, 0..m, c),
@@ -395,7 +447,7 @@ pub fn compute(data: &Dataset, tree: &Tree, cats: &Categories, period: Month) ->
                 }),
             }
         }
-        let total = |f: &dyn Fn(&(Amounts, Amounts, Amounts, i64)) -> Amounts| {
+        let total = |f: &dyn Fn(&CatSums) -> Amounts| {
             let mut a = Amounts::default();
             for r in &cat_rows {
                 a.add(f(r));
@@ -417,7 +469,7 @@ pub fn compute(data: &Dataset, tree: &Tree, cats: &Categories, period: Month) ->
             }
             actual_prev_year_full += last.actual;
             months.push(MonthFigures {
-                month: period.january().add(mo as i32),
+                month: period.january().plus(mo as i32),
                 actual: (mo < m).then_some(this.actual),
                 budget: this.budget,
                 actual_prev_year: last.actual,

@@ -81,7 +81,8 @@ impl AccountRange {
             Some((a, b)) => (a.trim(), b.trim()),
             None => (t, t),
         };
-        let digits = |s: &str| !s.is_empty() && s.len() <= 18 && s.bytes().all(|c| c.is_ascii_digit());
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 18 && s.bytes().all(|c| c.is_ascii_digit());
         if !digits(a) || !digits(b) || a.len() != b.len() {
             return None;
         }
@@ -112,8 +113,13 @@ impl AccountRange {
 /// A row of the income-statement style category table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Row {
-    Category { name: String, ranges: Vec<AccountRange> },
-    Subtotal { name: String },
+    Category {
+        name: String,
+        ranges: Vec<AccountRange>,
+    },
+    Subtotal {
+        name: String,
+    },
 }
 
 impl Row {
@@ -150,7 +156,10 @@ impl Default for Config {
 pub fn default_rows() -> Vec<Row> {
     let cat = |name: &str, ranges: &[&str]| Row::Category {
         name: name.to_string(),
-        ranges: ranges.iter().map(|r| AccountRange::parse(r).expect("valid")).collect(),
+        ranges: ranges
+            .iter()
+            .map(|r| AccountRange::parse(r).expect("valid"))
+            .collect(),
     };
     vec![
         cat("Verksamhetens intäkter", &["3"]),
@@ -180,8 +189,7 @@ impl Config {
         let raw: RawConfig = if text.trim().is_empty() {
             RawConfig::default()
         } else {
-            serde_saphyr::from_str(text)
-                .map_err(|e| format!("{}: {}", origin.display(), e))?
+            serde_saphyr::from_str(text).map_err(|e| format!("{}: {}", origin.display(), e))?
         };
         Config::resolve(raw, Some(origin))
     }
@@ -204,10 +212,11 @@ impl Config {
                 "{at}language: \"{language}\" is not supported (expected \"sv\")"
             ));
         }
-        let money_unit = match raw.money.unit.as_deref().map(str::to_lowercase).as_deref() {
-            None | Some("mkr") | Some("mnkr") => MoneyUnit::Mkr,
-            Some("tkr") => MoneyUnit::Tkr,
-            Some("kr") => MoneyUnit::Kr,
+        let money_unit = match raw.money.unit.as_deref() {
+            None => MoneyUnit::Mkr,
+            Some(u) if ["mkr", "mnkr"].contains(&u.to_lowercase().as_str()) => MoneyUnit::Mkr,
+            Some(u) if u.eq_ignore_ascii_case("tkr") => MoneyUnit::Tkr,
+            Some(u) if u.eq_ignore_ascii_case("kr") => MoneyUnit::Kr,
             Some(other) => {
                 problems.push(format!(
                     "{at}money.unit: \"{other}\" is not a money unit (expected Mkr, tkr or kr)"
@@ -325,7 +334,8 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line() {
-        let err = Config::parse("money:\n  unit: Mkr\n  decimal: 2\n", Path::new("c.yaml")).unwrap_err();
+        let err =
+            Config::parse("money:\n  unit: Mkr\n  decimal: 2\n", Path::new("c.yaml")).unwrap_err();
         assert!(err.starts_with("c.yaml: "), "{err}");
         assert!(err.contains("decimal"), "{err}");
         assert!(err.contains('3'), "{err}");

@@ -74,11 +74,23 @@ impl Findings {
         });
     }
 
-    pub fn error(&mut self, file: &str, row: Option<u64>, column: Option<&str>, message: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        file: &str,
+        row: Option<u64>,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) {
         self.push(Severity::Error, Some(file), row, column, message);
     }
 
-    pub fn warning(&mut self, file: &str, row: Option<u64>, column: Option<&str>, message: impl Into<String>) {
+    pub fn warning(
+        &mut self,
+        file: &str,
+        row: Option<u64>,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) {
         self.push(Severity::Warning, Some(file), row, column, message);
     }
 
@@ -109,7 +121,11 @@ pub fn row_list(rows: &[u64]) -> String {
     let shown: Vec<String> = rows.iter().take(SHOWN).map(u64::to_string).collect();
     let word = if rows.len() == 1 { "row" } else { "rows" };
     if rows.len() > SHOWN {
-        format!("{word} {} and {} more", shown.join(", "), rows.len() - SHOWN)
+        format!(
+            "{word} {} and {} more",
+            shown.join(", "),
+            rows.len() - SHOWN
+        )
     } else {
         format!("{word} {}", shown.join(", "))
     }

@@ -80,7 +80,12 @@ pub fn generated_at() -> String {
         });
     let (y, m, d) = load::table::civil_from_days(secs.div_euclid(86_400) as i32);
     let s = secs.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
 }
 
 pub fn read_config(path: Option<&Path>) -> Result<Config, Failure> {
@@ -98,7 +103,11 @@ pub struct Loaded {
 }
 
 /// Loads the config, the data and the tree; every finding is collected.
-pub fn load_all(data_dir: &Path, config: Config, findings: &mut Findings) -> Result<Loaded, Failure> {
+pub fn load_all(
+    data_dir: &Path,
+    config: Config,
+    findings: &mut Findings,
+) -> Result<Loaded, Failure> {
     let data = load::load(data_dir, &config, findings).ok_or(Failure::Data)?;
     let tree = tree::build(&data, &config, findings);
     if findings.has_errors() {
@@ -109,19 +118,32 @@ pub fn load_all(data_dir: &Path, config: Config, findings: &mut Findings) -> Res
 }
 
 /// `uppfolj check`: loads and validates everything, writes nothing.
-pub fn check(data_dir: &Path, config: Option<&Path>, findings: &mut Findings) -> Result<Loaded, Failure> {
+pub fn check(
+    data_dir: &Path,
+    config: Option<&Path>,
+    findings: &mut Findings,
+) -> Result<Loaded, Failure> {
     let config = read_config(config)?;
     let loaded = load_all(data_dir, config, findings)?;
     if let Some(ledger) = loaded.data.ledger()
         && let Some(latest) = compute::latest_period(ledger)
     {
-        let _ = compute::categorize(ledger, loaded.data.get("accounts"), &loaded.config, findings);
+        let _ = compute::categorize(
+            ledger,
+            loaded.data.get("accounts"),
+            &loaded.config,
+            findings,
+        );
         let _ = latest;
     }
     Ok(loaded)
 }
 
-fn resolve_period(text: &str, ledger: &load::Table, findings: &mut Findings) -> Result<Month, Failure> {
+fn resolve_period(
+    text: &str,
+    ledger: &load::Table,
+    findings: &mut Findings,
+) -> Result<Month, Failure> {
     let period = if text.eq_ignore_ascii_case("latest") {
         match compute::latest_period(ledger) {
             Some(p) => p,
@@ -149,7 +171,10 @@ fn resolve_period(text: &str, ledger: &load::Table, findings: &mut Findings) -> 
             &ledger.file,
             None,
             Some("period"),
-            format!("the ledger has no rows for {} to {period} (the report period)", period.january()),
+            format!(
+                "the ledger has no rows for {} to {period} (the report period)",
+                period.january()
+            ),
         );
         return Err(Failure::Data);
     }
@@ -174,7 +199,12 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     let loaded = load_all(&opts.data, config, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
     let period = resolve_period(&opts.period, ledger, findings)?;
-    let cats = compute::categorize(ledger, loaded.data.get("accounts"), &loaded.config, findings);
+    let cats = compute::categorize(
+        ledger,
+        loaded.data.get("accounts"),
+        &loaded.config,
+        findings,
+    );
     let figures = compute::compute(&loaded.data, &loaded.tree, &cats, period)
         .map_err(|e| Failure::Output(format!("computing the figures failed: {e}")))?;
     let tera = render::load(loaded.config.templates.as_deref()).map_err(Failure::Output)?;
@@ -350,7 +380,11 @@ fn figures_json(figures: &Figures, tree: &tree::Tree) -> FiguresFile {
                 name: n.name.clone(),
                 parent: n.parent.map(|p| tree.nodes[p].code.clone()),
                 level: n.depth,
-                children: n.children.iter().map(|&c| tree.nodes[c].code.clone()).collect(),
+                children: n
+                    .children
+                    .iter()
+                    .map(|&c| tree.nodes[c].code.clone())
+                    .collect(),
                 actual: kronor_string(f.acc.actual),
                 budget: kronor_string(f.acc.budget),
                 deviation: kronor_string(f.acc.deviation()),
@@ -366,7 +400,11 @@ fn figures_json(figures: &Figures, tree: &tree::Tree) -> FiguresFile {
                     .iter()
                     .map(|r| CategoryJson {
                         category: r.name.clone(),
-                        kind: if r.kind == RowKind::Subtotal { "subtotal" } else { "category" },
+                        kind: if r.kind == RowKind::Subtotal {
+                            "subtotal"
+                        } else {
+                            "category"
+                        },
                         actual: kronor_string(r.acc.actual),
                         budget: kronor_string(r.acc.budget),
                         deviation: kronor_string(r.acc.deviation()),

@@ -13,12 +13,13 @@ fn print_findings(findings: &Findings) {
     }
 }
 
-fn fail(failure: &Failure, findings: &Findings) -> ExitCode {
+fn fail(failure: &Failure, findings: &Findings, writes: bool) -> ExitCode {
+    let tail = if writes { "; nothing was written" } else { "" };
     match failure {
         Failure::Data => {
             let n = findings.count(Severity::Error);
             eprintln!(
-                "uppfolj: stopped: {n} {} in the data; nothing was written",
+                "uppfolj: stopped: {n} {} in the data{tail}",
                 if n == 1 { "error" } else { "errors" }
             );
         }
@@ -26,7 +27,7 @@ fn fail(failure: &Failure, findings: &Findings) -> ExitCode {
             for line in m.lines() {
                 eprintln!("error: {line}");
             }
-            eprintln!("uppfolj: stopped; nothing was written");
+            eprintln!("uppfolj: stopped{tail}");
         }
     }
     ExitCode::from(failure.exit_code() as u8)
@@ -60,13 +61,16 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(f) => fail(&f, &findings),
+                Err(f) => fail(&f, &findings, true),
             }
         }
         Command::Check { data, config } => {
             let result = uppfolj::check(&data, config.as_deref(), &mut findings);
             print_findings(&findings);
-            let (e, w) = (findings.count(Severity::Error), findings.count(Severity::Warning));
+            let (e, w) = (
+                findings.count(Severity::Error),
+                findings.count(Severity::Warning),
+            );
             match result {
                 Ok(loaded) => {
                     println!(
@@ -76,7 +80,7 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(f) => fail(&f, &findings),
+                Err(f) => fail(&f, &findings, false),
             }
         }
     }

@@ -129,7 +129,11 @@ pub fn parse_f64(text: &str, mark: DecimalMark) -> Result<f64, NumberError> {
         "{}{}.{}",
         if p.negative { "-" } else { "" },
         p.int_digits,
-        if p.frac_digits.is_empty() { "0" } else { &p.frac_digits }
+        if p.frac_digits.is_empty() {
+            "0"
+        } else {
+            &p.frac_digits
+        }
     );
     s.parse::<f64>().map_err(|_| NumberError::NotANumber)
 }
@@ -224,7 +228,10 @@ impl NumberStyle {
 
     /// öre shown in the given unit with the given decimals.
     pub fn money(&self, ore: i64, unit: MoneyUnit, decimals: u32) -> String {
-        self.decimal(Decimal::from(ore) / Decimal::from(unit.divisor_ore()), decimals)
+        self.decimal(
+            Decimal::from(ore) / Decimal::from(unit.divisor_ore()),
+            decimals,
+        )
     }
 
     /// An f64 ratio or count (never a summed amount) with fixed decimals.
@@ -274,7 +281,9 @@ mod tests {
 
     #[test]
     fn not_numbers() {
-        for bad in ["", "abc", "12,3x", "1,2,3", "12 34", " 1 23,0", "-", "1 2345", "12,"] {
+        for bad in [
+            "", "abc", "12,3x", "1,2,3", "12 34", " 1 23,0", "-", "1 2345", "12,",
+        ] {
             assert_eq!(
                 parse_ore(bad, DecimalMark::Comma),
                 Err(NumberError::NotANumber),

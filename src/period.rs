@@ -31,7 +31,7 @@ impl Month {
         Month(self.0 - 1)
     }
 
-    pub fn add(self, months: i32) -> Month {
+    pub fn plus(self, months: i32) -> Month {
         Month(self.0 + months)
     }
 
@@ -111,7 +111,15 @@ mod tests {
 
     #[test]
     fn rejects_non_months() {
-        for bad in ["2020-13", "2020-00", "20-09", "2020/09", "september", "2020-9", ""] {
+        for bad in [
+            "2020-13",
+            "2020-00",
+            "20-09",
+            "2020/09",
+            "september",
+            "2020-9",
+            "",
+        ] {
             assert_eq!(Month::parse(bad), None, "{bad}");
         }
     }
@@ -120,7 +128,7 @@ mod tests {
     fn arithmetic() {
         let m = Month::new(2020, 1).unwrap();
         assert_eq!(m.prev().to_string(), "2019-12");
-        assert_eq!(m.add(11).to_string(), "2020-12");
+        assert_eq!(m.plus(11).to_string(), "2020-12");
         assert_eq!(Month::new(2020, 9).unwrap().january(), m);
     }
 

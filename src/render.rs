@@ -26,7 +26,11 @@ pub fn load(override_dir: Option<&Path>) -> Result<Tera, String> {
         let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
         files.sort();
         for path in files {
-            let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+            let Some(name) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(str::to_string)
+            else {
                 continue;
             };
             if !path.is_file() || name.starts_with('.') {
@@ -46,7 +50,8 @@ pub fn load(override_dir: Option<&Path>) -> Result<Tera, String> {
 }
 
 pub fn render<T: serde::Serialize>(tera: &Tera, name: &str, view: &T) -> Result<String, String> {
-    let ctx = Context::from_serialize(view).map_err(|e| format!("template data for {name}: {e}"))?;
+    let ctx =
+        Context::from_serialize(view).map_err(|e| format!("template data for {name}: {e}"))?;
     tera.render(name, &ctx)
         .map_err(|e| format!("template {name}: {}", error_chain(&e)))
 }

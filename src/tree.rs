@@ -53,7 +53,11 @@ impl Tree {
     }
 
     fn finish(nodes: Vec<Node>, root: usize) -> Tree {
-        let index = nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
+        let index = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.code.clone(), i))
+            .collect();
         let mut tree = Tree {
             nodes,
             index,
@@ -111,18 +115,21 @@ fn flat(data: &Dataset, config: &Config) -> Tree {
     Tree::finish(nodes, 0)
 }
 
-fn from_units_table(units: &crate::load::Table, config: &Config, findings: &mut Findings) -> Option<Tree> {
+fn from_units_table(
+    units: &crate::load::Table,
+    config: &Config,
+    findings: &mut Findings,
+) -> Option<Tree> {
     let file = units.file.as_str();
     let (codes, names, parents) = (units.text("unit"), units.text("name"), units.text("parent"));
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, c) in codes.iter().enumerate() {
         index.entry(c.as_str()).or_insert(i);
     }
-    let parent_of = |i: usize| -> Option<&str> {
-        parents.get(i).map(String::as_str).filter(|p| !p.is_empty())
-    };
+    let parent_of =
+        |i: usize| -> Option<&str> { parents.get(i).map(String::as_str).filter(|p| !p.is_empty()) };
     let mut ok = !findings.errors().any(|f| f.file.as_deref() == Some(file));
-    for i in 0..codes.len() {
+    for (i, code) in codes.iter().enumerate() {
         if let Some(p) = parent_of(i)
             && !index.contains_key(p)
         {
@@ -131,8 +138,7 @@ fn from_units_table(units: &crate::load::Table, config: &Config, findings: &mut 
                 Some(units.rows[i]),
                 Some("parent"),
                 format!(
-                    "parent \"{p}\" of unit \"{}\" does not exist (expected a code from the unit column, or empty for the root)",
-                    codes[i]
+                    "parent \"{p}\" of unit \"{code}\" does not exist (expected a code from the unit column, or empty for the root)"
                 ),
             );
             ok = false;
@@ -177,7 +183,9 @@ fn from_units_table(units: &crate::load::Table, config: &Config, findings: &mut 
     if !ok {
         return None;
     }
-    let roots: Vec<usize> = (0..codes.len()).filter(|&i| parent_of(i).is_none()).collect();
+    let roots: Vec<usize> = (0..codes.len())
+        .filter(|&i| parent_of(i).is_none())
+        .collect();
     let mut nodes: Vec<Node> = codes
         .iter()
         .zip(names)

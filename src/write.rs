@@ -12,15 +12,27 @@ pub struct Staging {
 
 impl Staging {
     pub fn new(out: &Path, name: &str) -> Result<Staging, String> {
-        std::fs::create_dir_all(out)
-            .map_err(|e| format!("{}: the output folder cannot be created: {e}", out.display()))?;
+        std::fs::create_dir_all(out).map_err(|e| {
+            format!(
+                "{}: the output folder cannot be created: {e}",
+                out.display()
+            )
+        })?;
         let dir = out.join(format!(".{name}.tmp-{}", std::process::id()));
         if dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .map_err(|e| format!("{}: cannot clear a stale temporary folder: {e}", dir.display()))?;
+            std::fs::remove_dir_all(&dir).map_err(|e| {
+                format!(
+                    "{}: cannot clear a stale temporary folder: {e}",
+                    dir.display()
+                )
+            })?;
         }
-        std::fs::create_dir(&dir)
-            .map_err(|e| format!("{}: the temporary folder cannot be created: {e}", dir.display()))?;
+        std::fs::create_dir(&dir).map_err(|e| {
+            format!(
+                "{}: the temporary folder cannot be created: {e}",
+                dir.display()
+            )
+        })?;
         Ok(Staging {
             dir,
             target: out.join(name),
@@ -35,19 +47,28 @@ impl Staging {
 
     /// Moves the finished folder into place, replacing the earlier output.
     pub fn publish(mut self) -> Result<PathBuf, String> {
-        let old = self
-            .target
-            .with_file_name(format!(".{}.old-{}", file_name(&self.target), std::process::id()));
+        let old = self.target.with_file_name(format!(
+            ".{}.old-{}",
+            file_name(&self.target),
+            std::process::id()
+        ));
         let had_old = self.target.exists();
         if had_old {
-            std::fs::rename(&self.target, &old)
-                .map_err(|e| format!("{}: cannot move the earlier output aside: {e}", self.target.display()))?;
+            std::fs::rename(&self.target, &old).map_err(|e| {
+                format!(
+                    "{}: cannot move the earlier output aside: {e}",
+                    self.target.display()
+                )
+            })?;
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.target) {
             if had_old {
                 let _ = std::fs::rename(&old, &self.target);
             }
-            return Err(format!("{}: cannot move the new output into place: {e}", self.target.display()));
+            return Err(format!(
+                "{}: cannot move the new output into place: {e}",
+                self.target.display()
+            ));
         }
         self.published = true;
         if had_old {
@@ -58,7 +79,9 @@ impl Staging {
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+    p.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
 }
 
 impl Drop for Staging {

@@ -96,62 +96,60 @@ def hours(x: Decimal) -> str:
 # Organisation tree
 # ---------------------------------------------------------------------------
 
-# Non-leaf units: code, name, parent (tree order).
-GROUPS = [
-    ("RM", "Region Mittland", ""),
-    ("RS", "Regionstyrelsen", "RM"),
-    ("RS-RK", "Regionkansliet", "RS"),
-    ("RS-SV", "Regionservice", "RS"),
-    ("HSN", "Hälso- och sjukvårdsnämnden", "RM"),
-    ("HSN-PV", "Primärvård", "HSN"),
-    ("HSN-PV-N", "Hälsocentraler Norr", "HSN-PV"),
-    ("HSN-PV-S", "Hälsocentraler Söder", "HSN-PV"),
-    ("HSN-SPEC", "Specialiserad vård", "HSN"),
-    ("HSN-SPEC-AKUT", "Akutsjukvård", "HSN-SPEC"),
-    ("HSN-SPEC-MED", "Medicin", "HSN-SPEC"),
-    ("HSN-SPEC-KIR", "Kirurgi och ortopedi", "HSN-SPEC"),
-    ("HSN-PSY", "Psykiatri", "HSN"),
-    ("HSN-TAND", "Folktandvård", "HSN"),
-    ("RUN", "Regionala utvecklingsnämnden", "RM"),
-]
-
-# Leaves: code, name, parent, profile, annual 5010 salary budget 2019 (tkr).
-LEAVES = [
+# The tree in display order: code, name, parent, profile (None for a non-leaf unit),
+# annual 5010 salary budget 2019 in tkr (leaves only).
+UNITS = [
+    ("RM", "Region Mittland", "", None, 0),
+    ("RS", "Regionstyrelsen", "RM", None, 0),
     ("RS-FF", "Finansförvaltning", "RS", "ff", 0),
+    ("RS-RK", "Regionkansliet", "RS", None, 0),
     ("1010", "Ekonomienheten", "RS-RK", "adm", 36_000),
     ("1020", "HR-enheten", "RS-RK", "adm", 30_000),
     ("1030", "IT och digitalisering", "RS-RK", "it", 42_000),
+    ("RS-SV", "Regionservice", "RS", None, 0),
     ("1110", "Fastighetsförvaltning", "RS-SV", "fast", 38_000),
     ("1120", "Service och logistik", "RS-SV", "serv", 46_000),
     ("1130", "Måltidsservice", "RS-SV", "mat", 28_000),
+    ("HSN", "Hälso- och sjukvårdsnämnden", "RM", None, 0),
+    ("HSN-PV", "Primärvård", "HSN", None, 0),
+    ("HSN-PV-N", "Hälsocentraler Norr", "HSN-PV", None, 0),
     ("2110", "Hälsocentralen Åsbacka", "HSN-PV-N", "hc", 44_000),
     ("2120", "Hälsocentralen Norrvik", "HSN-PV-N", "hc", 40_000),
     ("2130", "Hälsocentralen Fjällbyn", "HSN-PV-N", "hc", 24_000),
     ("2140", "Hälsocentralen Tallmo", "HSN-PV-N", "hc", 36_000),
+    ("HSN-PV-S", "Hälsocentraler Söder", "HSN-PV", None, 0),
     ("2210", "Hälsocentralen Sjöängen", "HSN-PV-S", "hc", 52_000),
     ("2220", "Hälsocentralen Lövnäs", "HSN-PV-S", "hc", 38_000),
     ("2230", "Hälsocentralen Ängsbyn", "HSN-PV-S", "hc", 42_000),
     ("2240", "Hälsocentralen Södra Strand", "HSN-PV-S", "hc", 48_000),
+    ("HSN-SPEC", "Specialiserad vård", "HSN", None, 0),
+    ("HSN-SPEC-AKUT", "Akutsjukvård", "HSN-SPEC", None, 0),
     ("3110", "Akutmottagning", "HSN-SPEC-AKUT", "akut", 110_000),
     ("3120", "Ambulanssjukvård", "HSN-SPEC-AKUT", "amb", 100_000),
     ("3130", "Intensivvårdsavdelning (IVA)", "HSN-SPEC-AKUT", "iva", 88_000),
+    ("HSN-SPEC-MED", "Medicin", "HSN-SPEC", None, 0),
     ("3210", "Medicinavdelning", "HSN-SPEC-MED", "ward", 205_000),
     ("3220", "Kardiologi", "HSN-SPEC-MED", "ward", 140_000),
     ("3230", "Geriatrik", "HSN-SPEC-MED", "ward", 115_000),
+    ("HSN-SPEC-KIR", "Kirurgi och ortopedi", "HSN-SPEC", None, 0),
     ("3310", "Kirurgavdelning", "HSN-SPEC-KIR", "ward", 185_000),
     ("3320", "Ortopedavdelning", "HSN-SPEC-KIR", "ward", 160_000),
     ("3330", "Operation och anestesi", "HSN-SPEC-KIR", "op", 215_000),
+    ("HSN-PSY", "Psykiatri", "HSN", None, 0),
     ("4110", "Vuxenpsykiatri slutenvård", "HSN-PSY", "psy", 170_000),
     ("4120", "Barn- och ungdomspsykiatri", "HSN-PSY", "psy", 85_000),
+    ("HSN-TAND", "Folktandvård", "HSN", None, 0),
     ("4210", "Folktandvården allmäntandvård", "HSN-TAND", "tand", 140_000),
     ("4220", "Specialisttandvård", "HSN-TAND", "tand", 42_000),
+    ("RUN", "Regionala utvecklingsnämnden", "RM", None, 0),
     ("5110", "Kollektivtrafik", "RUN", "ktrafik", 14_000),
     ("5120", "Kultur", "RUN", "kultur", 12_000),
     ("5130", "Näringsliv och tillväxt", "RUN", "naring", 11_000),
 ]
+LEAVES = [u for u in UNITS if u[3] is not None]
 
-PARENT = {c: p for c, _, p in GROUPS} | {c: p for c, _, p, _, _ in LEAVES}
-NAME = {c: n for c, n, _ in GROUPS} | {c: n for c, n, _, _, _ in LEAVES}
+PARENT = {c: p for c, _, p, _, _ in UNITS}
+NAME = {c: n for c, n, _, _, _ in UNITS}
 PROFILE = {c: t for c, _, _, t, _ in LEAVES}
 SALARY = {c: s for c, _, _, _, s in LEAVES}
 LEAF_CODES = [c for c, *_ in LEAVES]
@@ -172,18 +170,7 @@ def under(unit: str, group: str) -> bool:
 
 
 def tree_order() -> list[str]:
-    children: dict[str, list[str]] = {}
-    for code in [c for c, *_ in GROUPS] + LEAF_CODES:
-        children.setdefault(PARENT[code], []).append(code)
-    order: list[str] = []
-
-    def walk(u: str) -> None:
-        order.append(u)
-        for ch in children.get(u, []):
-            walk(ch)
-
-    walk("RM")
-    return order
+    return [c for c, *_ in UNITS]   # UNITS is listed depth-first
 
 
 HSN_LEAVES = [u for u in LEAF_CODES if committee(u) == "HSN"]
@@ -216,7 +203,11 @@ ACCOUNTS = [
     ("8410", "Finansiella intäkter", "Finansiella poster"),
     ("8510", "Finansiella kostnader", "Finansiella poster"),
 ]
-ACCOUNT_CODES = [a for a, _, _ in ACCOUNTS]
+ACCOUNT_CODES = sorted(a for a, _, _ in ACCOUNTS)
+# accounts.csv lists the accounts grouped by category, in the order the report shows them
+CATEGORY_ORDER = ["Verksamhetens intäkter", "Regionbidrag", "Personalkostnader", "Inhyrd personal",
+                  "Köp av verksamhet", "Läkemedel", "Övriga kostnader", "Avskrivningar", "Skatteintäkter",
+                  "Generella statsbidrag och utjämning", "Finansiella poster"]
 REVENUE_ACCOUNTS = {"3010", "3510", "3610", "3800", "3910", "8010", "8210", "8410"}
 PERSONNEL = ("5010", "5610", "5810")
 SOCIAL_FEE = Decimal("0.3142")   # arbetsgivaravgifter 31,42 %
@@ -252,7 +243,7 @@ PROFILES: dict[str, dict[str, int]] = {
 
 # Share of the unit's 5010 salaries that is doctors' / nurses' pay (per mille).
 DOC_SHARE = {"hc": 300, "akut": 250, "amb": 0, "iva": 180, "ward": 220, "op": 250, "psy": 200, "tand": 0}
-NURSE_SHARE = {"hc": 300, "akut": 450, "amb": 700, "iva": 600, "ward": 450, "op": 400, "psy": 300, "tand": 0}
+NURSE_SHARE = {"hc": 330, "akut": 450, "amb": 700, "iva": 600, "ward": 450, "op": 400, "psy": 300, "tand": 0}
 
 # Agency cost as per mille of own cost of the profession: (2019 actual, 2020 actual).
 DOC_AGENCY = {"hc": (150, 155), "akut": (250, 300), "iva": (50, 60), "ward": (45, 55),
@@ -826,11 +817,11 @@ def write(name: str, header: list[str], rows: list[list[str]], *, delim: str = "
 def generate() -> None:
     master = random.Random(SEED)
     seeds = [master.randrange(2**32) for _ in range(6)]
-    rng_ledger, rng_forecast, rng_staff, rng_measures, rng_activity, rng_misc = (random.Random(s) for s in seeds)
+    rng_ledger, rng_forecast, rng_staff, rng_measures, rng_activity, _spare = (random.Random(s) for s in seeds)
 
     order = tree_order()
     write("units.csv", ["unit", "name", "parent"], [[u, NAME[u], PARENT[u]] for u in order])
-    write("accounts.csv", ["account", "name", "category"], [list(a) for a in ACCOUNTS],
+    write("accounts.csv", ["account", "name", "category"], [list(a) for a in sorted(ACCOUNTS, key=lambda a: (CATEGORY_ORDER.index(a[2]), a[0]))],
           encoding="cp1252", crlf=True)
 
     led, agency_rows, annual_budget = build_ledger(rng_ledger)
@@ -869,7 +860,6 @@ def generate() -> None:
           [[str(y), u, money(f)] for y, u, f in build_frames(annual_budget)])
     write("reallocations.csv", ["year", "from_unit", "to_unit", "amount", "reference", "description"],
           [[str(y), f, t, money(a), r, d] for y, f, t, a, r, d in REALLOCATIONS])
-    del rng_misc
 
 
 # ---------------------------------------------------------------------------

@@ -58,7 +58,12 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            findings.error(&shown_dir, None, None, format!("the data folder cannot be read: {e}"));
+            findings.error(
+                &shown_dir,
+                None,
+                None,
+                format!("the data folder cannot be read: {e}"),
+            );
             return None;
         }
     };
@@ -76,10 +81,11 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         };
         match spec::ALL.iter().find(|s| s.name == stem) {
             Some(s) if EXTENSIONS.contains(&ext) => {
-                by_table
-                    .entry(s.name)
-                    .or_default()
-                    .push((name.clone(), path.clone(), ext.to_string()));
+                by_table.entry(s.name).or_default().push((
+                    name.clone(),
+                    path.clone(),
+                    ext.to_string(),
+                ));
             }
             _ if name.starts_with('.') || !EXTENSIONS.contains(&ext) => {}
             _ => findings.note(
@@ -127,7 +133,9 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
             _ => parquet::read(*spec, &shown, path, sha, findings),
         };
         if let Some(mut table) = table {
-            if config.sign == Sign::DebitPositive && ["ledger", "transactions", "budget"].contains(&spec.name) {
+            if config.sign == Sign::DebitPositive
+                && ["ledger", "transactions", "budget"].contains(&spec.name)
+            {
                 for col in ["actual", "budget", "amount"] {
                     if let Some(v) = table.money_mut(col) {
                         v.iter_mut().for_each(|x| *x = -*x);
@@ -146,7 +154,10 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
     let has = |n: &str| by_table.contains_key(n);
     if !has("ledger") {
         if has("transactions") && has("budget") {
-            if let (Some(t), Some(b)) = (dataset.tables.get("transactions"), dataset.tables.get("budget")) {
+            if let (Some(t), Some(b)) = (
+                dataset.tables.get("transactions"),
+                dataset.tables.get("budget"),
+            ) {
                 let ledger = ledger_from_transactions(t, b);
                 dataset.tables.insert("ledger", ledger);
             }

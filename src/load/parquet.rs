@@ -7,18 +7,33 @@ use super::table::{Cell, Table, TableBuilder, civil_from_days};
 use crate::diag::Findings;
 use crate::money::DecimalMark;
 
-pub fn read(spec: TableSpec, file: &str, path: &std::path::Path, sha256: String, findings: &mut Findings) -> Option<Table> {
+pub fn read(
+    spec: TableSpec,
+    file: &str,
+    path: &std::path::Path,
+    sha256: String,
+    findings: &mut Findings,
+) -> Option<Table> {
     let df = std::fs::File::open(path)
         .map_err(PolarsError::from)
         .and_then(|f| ParquetReader::new(f).finish());
     let df = match df {
         Ok(df) => df,
         Err(e) => {
-            findings.error(file, None, None, format!("the file cannot be read as Parquet: {e}"));
+            findings.error(
+                file,
+                None,
+                None,
+                format!("the file cannot be read as Parquet: {e}"),
+            );
             return None;
         }
     };
-    let header: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
+    let header: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let mut builder = TableBuilder::new(spec, file, &header, DecimalMark::Point, 0, findings)?;
     let columns = df.columns();
     let mut texts: Vec<String> = vec![String::new(); columns.len()];
@@ -41,8 +56,13 @@ pub fn read(spec: TableSpec, file: &str, path: &std::path::Path, sha256: String,
                     texts[ci] = b.to_string();
                     1
                 }
-                AnyValue::Int8(_) | AnyValue::Int16(_) | AnyValue::Int32(_) | AnyValue::Int64(_)
-                | AnyValue::UInt8(_) | AnyValue::UInt16(_) | AnyValue::UInt32(_) => {
+                AnyValue::Int8(_)
+                | AnyValue::Int16(_)
+                | AnyValue::Int32(_)
+                | AnyValue::Int64(_)
+                | AnyValue::UInt8(_)
+                | AnyValue::UInt16(_)
+                | AnyValue::UInt32(_) => {
                     nums[ci].0 = v.extract::<i64>().unwrap_or(0);
                     2
                 }

@@ -113,14 +113,22 @@ pub const UNITS: TableSpec = TableSpec {
 
 pub const ACCOUNTS: TableSpec = TableSpec {
     name: "accounts",
-    columns: &[col("account", Text), opt("name", Text), col("category", Text)],
+    columns: &[
+        col("account", Text),
+        opt("name", Text),
+        col("category", Text),
+    ],
     key: &["account"],
     unit_columns: &[],
 };
 
 pub const FORECAST: TableSpec = TableSpec {
     name: "forecast",
-    columns: &[col("period", Month), col("unit", Text), col("deviation", Money)],
+    columns: &[
+        col("period", Month),
+        col("unit", Text),
+        col("deviation", Money),
+    ],
     key: &["period", "unit"],
     unit_columns: &["unit"],
 };

@@ -78,7 +78,10 @@ impl Table {
     }
 
     pub fn column(&self, name: &str) -> Option<&ColumnData> {
-        self.columns.iter().find(|(n, _)| *n == name).map(|(_, c)| c)
+        self.columns
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| c)
     }
 
     pub fn text(&self, name: &str) -> &[String] {
@@ -149,7 +152,10 @@ impl TableBuilder {
     ) -> Option<TableBuilder> {
         let names: Vec<String> = header
             .iter()
-            .map(|h| h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '"').to_lowercase())
+            .map(|h| {
+                h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '"')
+                    .to_lowercase()
+            })
             .collect();
         let mut ok = true;
         let mut seen = HashMap::new();
@@ -162,7 +168,11 @@ impl TableBuilder {
                     file,
                     Some(header_row),
                     Some(n),
-                    format!("the column appears twice in the header (columns {} and {})", first + 1, i + 1),
+                    format!(
+                        "the column appears twice in the header (columns {} and {})",
+                        first + 1,
+                        i + 1
+                    ),
                 );
                 ok = false;
             }
@@ -171,7 +181,11 @@ impl TableBuilder {
         for c in spec.columns {
             let found = names.iter().position(|n| n == c.name);
             if found.is_none() && c.required {
-                let have: Vec<&str> = names.iter().filter(|n| !n.is_empty()).map(String::as_str).collect();
+                let have: Vec<&str> = names
+                    .iter()
+                    .filter(|n| !n.is_empty())
+                    .map(String::as_str)
+                    .collect();
                 findings.error(
                     file,
                     Some(header_row),
@@ -180,7 +194,11 @@ impl TableBuilder {
                         "missing required column \"{}\" (expected {}; the header has: {})",
                         c.name,
                         c.kind.expected(),
-                        if have.is_empty() { "nothing".to_string() } else { have.join(", ") }
+                        if have.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            have.join(", ")
+                        }
                     ),
                 );
                 ok = false;
@@ -202,7 +220,11 @@ impl TableBuilder {
             spec,
             file: file.to_string(),
             mark,
-            columns: spec.columns.iter().map(|c| ColumnData::new(c.kind, 0)).collect(),
+            columns: spec
+                .columns
+                .iter()
+                .map(|c| ColumnData::new(c.kind, 0))
+                .collect(),
             index,
             rows: Vec::new(),
             findings: Findings::default(),
@@ -215,7 +237,8 @@ impl TableBuilder {
 
     fn problem(&mut self, row: u64, column: &str, message: String) {
         if self.listed < MAX_LISTED {
-            self.findings.error(&self.file, Some(row), Some(column), message);
+            self.findings
+                .error(&self.file, Some(row), Some(column), message);
             self.listed += 1;
         } else {
             self.unlisted += 1;
@@ -231,7 +254,11 @@ impl TableBuilder {
         }) {
             return;
         }
-        if cells.len() > self.width && cells[self.width..].iter().any(|c| !matches!(c, Cell::Empty | Cell::Text(""))) {
+        if cells.len() > self.width
+            && cells[self.width..]
+                .iter()
+                .any(|c| !matches!(c, Cell::Empty | Cell::Text("")))
+        {
             let (n, w) = (cells.len(), self.width);
             let file = self.file.clone();
             if self.listed < MAX_LISTED {
@@ -253,12 +280,27 @@ impl TableBuilder {
                 None => Cell::Empty,
             };
             let present = self.index[ci].is_some();
-            self.push_cell(row, ci, spec.name, spec.kind, spec.required && present, cell);
+            self.push_cell(
+                row,
+                ci,
+                spec.name,
+                spec.kind,
+                spec.required && present,
+                cell,
+            );
         }
         self.rows.push(row);
     }
 
-    fn push_cell(&mut self, row: u64, ci: usize, name: &'static str, kind: Kind, required: bool, cell: Cell<'_>) {
+    fn push_cell(
+        &mut self,
+        row: u64,
+        ci: usize,
+        name: &'static str,
+        kind: Kind,
+        required: bool,
+        cell: Cell<'_>,
+    ) {
         let mark = self.mark;
         let shown = |c: &Cell<'_>| match c {
             Cell::Text(t) => format!("\"{t}\""),
@@ -280,12 +322,17 @@ impl TableBuilder {
                 let v = match &cell {
                     Cell::Text(t) => t.trim().to_string(),
                     Cell::Int(i) => i.to_string(),
-                    Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                    Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        format!("{}", *f as i64)
+                    }
                     Cell::Float(f) => f.to_string(),
                     Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
                     Cell::Empty => String::new(),
                 };
-                if v.is_empty() && required && !["parent", "description", "text", "name"].contains(&name) {
+                if v.is_empty()
+                    && required
+                    && !["parent", "description", "text", "name"].contains(&name)
+                {
                     bad(self, format!("empty value (expected {})", kind.expected()));
                 }
                 if let ColumnData::Text(col) = &mut self.columns[ci] {
@@ -295,7 +342,9 @@ impl TableBuilder {
             Kind::Month => {
                 let v = match &cell {
                     Cell::Text(t) => Month::parse(t),
-                    Cell::Int(i) if (100_001..=999_912).contains(i) => Month::new((*i / 100) as i32, (*i % 100) as u32),
+                    Cell::Int(i) if (100_001..=999_912).contains(i) => {
+                        Month::new((*i / 100) as i32, (*i % 100) as u32)
+                    }
                     Cell::Float(f) if f.fract() == 0.0 && (100_001.0..=999_912.0).contains(f) => {
                         let i = *f as i64;
                         Month::new((i / 100) as i32, (i % 100) as u32)
@@ -309,7 +358,11 @@ impl TableBuilder {
                         let msg = if is_empty {
                             format!("empty value (expected {})", kind.expected())
                         } else {
-                            format!("{} is not a month (expected {})", shown(&cell), kind.expected())
+                            format!(
+                                "{} is not a month (expected {})",
+                                shown(&cell),
+                                kind.expected()
+                            )
                         };
                         bad(self, msg);
                         0
@@ -323,11 +376,17 @@ impl TableBuilder {
                 let v = match &cell {
                     Cell::Text(t) => period::parse_year(t),
                     Cell::Int(i) if (1000..=9999).contains(i) => Some(*i as i32),
-                    Cell::Float(f) if f.fract() == 0.0 && (1000.0..=9999.0).contains(f) => Some(*f as i32),
+                    Cell::Float(f) if f.fract() == 0.0 && (1000.0..=9999.0).contains(f) => {
+                        Some(*f as i32)
+                    }
                     _ => None,
                 };
                 let v = v.unwrap_or_else(|| {
-                    let msg = format!("{} is not a year (expected {})", shown(&cell), kind.expected());
+                    let msg = format!(
+                        "{} is not a year (expected {})",
+                        shown(&cell),
+                        kind.expected()
+                    );
                     bad(self, msg);
                     0
                 });
@@ -344,7 +403,11 @@ impl TableBuilder {
                 let v = match v {
                     Some((y, m, d)) => days_from_civil(y, m, d),
                     None => {
-                        let msg = format!("{} is not a date (expected {})", shown(&cell), kind.expected());
+                        let msg = format!(
+                            "{} is not a date (expected {})",
+                            shown(&cell),
+                            kind.expected()
+                        );
                         bad(self, msg);
                         0
                     }
@@ -357,7 +420,10 @@ impl TableBuilder {
                 let v = match &cell {
                     _ if is_empty => Ok((0, false)),
                     Cell::Text(t) => money::parse_ore(t, mark),
-                    Cell::Int(i) => i.checked_mul(100).map(|v| (v, false)).ok_or(NumberError::TooLarge),
+                    Cell::Int(i) => i
+                        .checked_mul(100)
+                        .map(|v| (v, false))
+                        .ok_or(NumberError::TooLarge),
                     Cell::Float(f) => money::ore_from_f64(*f).map(|v| (v, false)),
                     _ => Err(NumberError::NotANumber),
                 };
@@ -375,7 +441,11 @@ impl TableBuilder {
                         0
                     }
                     Err(NumberError::NotANumber) => {
-                        let msg = format!("{} is not a number (expected {})", shown(&cell), kind.expected());
+                        let msg = format!(
+                            "{} is not a number (expected {})",
+                            shown(&cell),
+                            kind.expected()
+                        );
                         bad(self, msg);
                         0
                     }
@@ -393,7 +463,11 @@ impl TableBuilder {
                     _ => Err(NumberError::NotANumber),
                 };
                 let v = v.unwrap_or_else(|_| {
-                    let msg = format!("{} is not a number (expected {})", shown(&cell), kind.expected());
+                    let msg = format!(
+                        "{} is not a number (expected {})",
+                        shown(&cell),
+                        kind.expected()
+                    );
                     bad(self, msg);
                     0.0
                 });
@@ -408,8 +482,12 @@ impl TableBuilder {
     pub fn finish(mut self, sha256: String, findings: &mut Findings) -> Table {
         if self.unlisted > 0 {
             let n = self.unlisted;
-            self.findings
-                .error(&self.file, None, None, format!("and {n} more problems in this file"));
+            self.findings.error(
+                &self.file,
+                None,
+                None,
+                format!("and {n} more problems in this file"),
+            );
         }
         let mut rounded: Vec<_> = self.rounded.iter().collect();
         rounded.sort_by_key(|(name, (row, _))| (*row, **name));
@@ -441,8 +519,12 @@ impl TableBuilder {
             check_keys(&table, &mut self.findings);
         }
         if table.is_empty() {
-            self.findings
-                .error(&table.file, None, None, "the file has a header but no rows of data");
+            self.findings.error(
+                &table.file,
+                None,
+                None,
+                "the file has a header but no rows of data",
+            );
         }
         findings.extend(self.findings);
         table
@@ -454,7 +536,12 @@ fn check_keys(table: &Table, findings: &mut Findings) {
     if table.spec.key.is_empty() {
         return;
     }
-    let cols: Vec<&ColumnData> = table.spec.key.iter().filter_map(|k| table.column(k)).collect();
+    let cols: Vec<&ColumnData> = table
+        .spec
+        .key
+        .iter()
+        .filter_map(|k| table.column(k))
+        .collect();
     if cols.len() != table.spec.key.len() {
         return;
     }

@@ -45,15 +45,30 @@ pub fn detect_separator(first_line: &str) -> u8 {
 }
 
 /// Reads a CSV file into a typed table.
-pub fn read(spec: TableSpec, file: &str, bytes: &[u8], sha256: String, findings: &mut Findings) -> Option<Table> {
+pub fn read(
+    spec: TableSpec,
+    file: &str,
+    bytes: &[u8],
+    sha256: String,
+    findings: &mut Findings,
+) -> Option<Table> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        findings.error(file, None, None, "the file is empty (expected a header line and rows)");
+        findings.error(
+            file,
+            None,
+            None,
+            "the file is empty (expected a header line and rows)",
+        );
         return None;
     }
     let text = decode(bytes, file, findings);
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let sep = detect_separator(first_line);
-    let mark = if sep == b',' { DecimalMark::Point } else { DecimalMark::Comma };
+    let mark = if sep == b',' {
+        DecimalMark::Point
+    } else {
+        DecimalMark::Comma
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(sep)
         .has_headers(false)
@@ -67,7 +82,12 @@ pub fn read(spec: TableSpec, file: &str, bytes: &[u8], sha256: String, findings:
             Ok(true) => {}
             Err(e) => {
                 let row = e.position().map(|p| p.line()).unwrap_or(0);
-                findings.error(file, Some(row), None, format!("the file cannot be read as CSV: {e}"));
+                findings.error(
+                    file,
+                    Some(row),
+                    None,
+                    format!("the file cannot be read as CSV: {e}"),
+                );
                 return None;
             }
         }
@@ -86,7 +106,13 @@ pub fn read(spec: TableSpec, file: &str, bytes: &[u8], sha256: String, findings:
             Some(b) => {
                 let cells: Vec<Cell<'_>> = record
                     .iter()
-                    .map(|f| if f.is_empty() { Cell::Empty } else { Cell::Text(f) })
+                    .map(|f| {
+                        if f.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(f)
+                        }
+                    })
                     .collect();
                 b.push(line, &cells);
             }
@@ -112,6 +138,9 @@ mod tests {
         let mut f = Findings::default();
         let text = decode(b"unit;name\n1;H\xe4lsocentral \xd6stra\n", "x.csv", &mut f);
         assert!(text.contains("Hälsocentral Östra"));
-        assert_eq!(f.items[0].to_string(), "note: x.csv: not valid UTF-8; read as Windows-1252");
+        assert_eq!(
+            f.items[0].to_string(),
+            "note: x.csv: not valid UTF-8; read as Windows-1252"
+        );
     }
 }

@@ -7,11 +7,22 @@ use super::table::{Cell, Table, TableBuilder, civil_from_days};
 use crate::diag::Findings;
 use crate::money::DecimalMark;
 
-pub fn read(spec: TableSpec, file: &str, path: &std::path::Path, sha256: String, findings: &mut Findings) -> Option<Table> {
+pub fn read(
+    spec: TableSpec,
+    file: &str,
+    path: &std::path::Path,
+    sha256: String,
+    findings: &mut Findings,
+) -> Option<Table> {
     let mut wb = match open_workbook_auto(path) {
         Ok(wb) => wb,
         Err(e) => {
-            findings.error(file, None, None, format!("the file cannot be read as an Excel workbook: {e}"));
+            findings.error(
+                file,
+                None,
+                None,
+                format!("the file cannot be read as an Excel workbook: {e}"),
+            );
             return None;
         }
     };
@@ -28,7 +39,12 @@ pub fn read(spec: TableSpec, file: &str, path: &std::path::Path, sha256: String,
     let range = match wb.worksheet_range(&sheet) {
         Ok(r) => r,
         Err(e) => {
-            findings.error(file, None, None, format!("sheet \"{sheet}\" cannot be read: {e}"));
+            findings.error(
+                file,
+                None,
+                None,
+                format!("sheet \"{sheet}\" cannot be read: {e}"),
+            );
             return None;
         }
     };
@@ -77,7 +93,14 @@ pub fn read(spec: TableSpec, file: &str, path: &std::path::Path, sha256: String,
                         _ => String::new(),
                     })
                     .collect();
-                builder = Some(TableBuilder::new(spec, file, &header, DecimalMark::Comma, line, findings)?);
+                builder = Some(TableBuilder::new(
+                    spec,
+                    file,
+                    &header,
+                    DecimalMark::Comma,
+                    line,
+                    findings,
+                )?);
             }
             Some(b) => b.push(line, &cells),
         }
@@ -85,7 +108,12 @@ pub fn read(spec: TableSpec, file: &str, path: &std::path::Path, sha256: String,
     match builder {
         Some(b) => Some(b.finish(sha256, findings)),
         None => {
-            findings.error(file, None, None, format!("sheet \"{sheet}\" is empty (expected a header row and rows)"));
+            findings.error(
+                file,
+                None,
+                None,
+                format!("sheet \"{sheet}\" is empty (expected a header row and rows)"),
+            );
             None
         }
     }

@@ -9,8 +9,8 @@ use super::{Charts, Format, MONTHS_SV_SHORT};
 use crate::compute::{RowKind, UnitFigures};
 use crate::period::Month;
 
-const W: u32 = 760;
-const H: u32 = 340;
+const W: u32 = 680;
+const H: u32 = 300;
 const FONT: &str = "Helvetica, Arial, sans-serif";
 const BLUE: RGBColor = RGBColor(0, 84, 147);
 const GREY: RGBColor = RGBColor(120, 120, 120);
@@ -18,14 +18,19 @@ const LIGHT: RGBColor = RGBColor(170, 170, 170);
 const ORANGE: RGBColor = RGBColor(217, 119, 6);
 const RED: RGBColor = RGBColor(185, 28, 28);
 const GREEN: RGBColor = RGBColor(21, 128, 61);
-const GRID: RGBColor = RGBColor(230, 230, 230);
+const GRID: RGBColor = RGBColor(225, 225, 225);
+const NONE: RGBAColor = RGBAColor(255, 255, 255, 0.0);
 
 pub fn draw_all(f: &UnitFigures, period: Month, fmt: &Format) -> Charts {
     Charts {
         result: svg(W, H, |a| result_chart(a, f, period, fmt)),
         monthly: svg(W, H, |a| monthly_chart(a, f, period, fmt)),
         categories: {
-            let n = f.rows.iter().filter(|r| r.kind == RowKind::Category).count() as u32;
+            let n = f
+                .rows
+                .iter()
+                .filter(|r| r.kind == RowKind::Category && !r.is_empty())
+                .count() as u32;
             svg(W, 70 + 26 * n.max(1), |a| category_chart(a, f, fmt))
         },
     }
@@ -62,7 +67,10 @@ fn range_with_zero(values: impl Iterator<Item = f64>) -> (f64, f64) {
         hi = lo + 1.0;
     }
     let pad = (hi - lo) * 0.08;
-    (lo - if lo < 0.0 { pad } else { 0.0 }, hi + if hi > 0.0 { pad } else { 0.0 })
+    (
+        lo - if lo < 0.0 { pad } else { 0.0 },
+        hi + if hi > 0.0 { pad } else { 0.0 },
+    )
 }
 
 fn axis_decimals(lo: f64, hi: f64) -> u32 {
@@ -111,7 +119,7 @@ fn result_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) -
     let mut chart = ChartBuilder::on(area)
         .caption(
             format!("Ackumulerat resultat, {}", fmt.unit_label()),
-            (FONT, 17).into_font().color(&BLACK),
+            (FONT, 15).into_font().color(&BLACK),
         )
         .margin(12)
         .x_label_area_size(28)
@@ -123,46 +131,30 @@ fn result_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) -
         .x_label_formatter(&month_label)
         .y_labels(8)
         .y_label_formatter(&|y| fmt.style.float(*y, dec))
-        .light_line_style(GRID)
+        .light_line_style(NONE)
         .bold_line_style(GRID)
-        .label_style((FONT, 12))
+        .label_style((FONT, 13))
         .draw()?;
-    chart.draw_series(LineSeries::new([(1, 0.0), (12, 0.0)], BLACK.stroke_width(1)))?;
-    chart
-        .draw_series(LineSeries::new(budget, GREY.stroke_width(2)))?
-        .label("Budget")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], GREY.stroke_width(2)));
-    chart
-        .draw_series(DashedLineSeries::new(last, 5, 4, LIGHT.stroke_width(2)))?
-        .label(format!("Utfall {}", period.year() - 1))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], LIGHT.stroke_width(2)));
+    chart.draw_series(LineSeries::new(
+        [(1, 0.0), (12, 0.0)],
+        BLACK.stroke_width(1),
+    ))?;
+    chart.draw_series(LineSeries::new(budget, GREY.stroke_width(2)))?;
+    chart.draw_series(DashedLineSeries::new(last, 5, 4, LIGHT.stroke_width(2)))?;
     let last_point = this.last().copied();
-    chart
-        .draw_series(LineSeries::new(this.clone(), BLUE.stroke_width(3)))?
-        .label(format!("Utfall {}", period.year()))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], BLUE.stroke_width(3)));
+    chart.draw_series(LineSeries::new(this.clone(), BLUE.stroke_width(3)))?;
     chart.draw_series(this.iter().map(|p| Circle::new(*p, 3, BLUE.filled())))?;
     if let (Some(end), Some(start)) = (forecast_end, last_point)
         && m < 12
     {
-        chart
-            .draw_series(DashedLineSeries::new(
-                [start, (12, end)],
-                6,
-                4,
-                ORANGE.stroke_width(2),
-            ))?
-            .label("Prognos helår")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], ORANGE.stroke_width(2)));
+        chart.draw_series(DashedLineSeries::new(
+            [start, (12, end)],
+            6,
+            4,
+            ORANGE.stroke_width(2),
+        ))?;
         chart.draw_series([Circle::new((12, end), 4, ORANGE.filled())])?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(LIGHT)
-        .label_font((FONT, 12))
-        .draw()?;
     Ok(())
 }
 
@@ -177,8 +169,12 @@ fn monthly_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) 
     let dec = axis_decimals(lo, hi);
     let mut chart = ChartBuilder::on(area)
         .caption(
-            format!("Avvikelse mot budget per månad {}, {}", period.year(), fmt.unit_label()),
-            (FONT, 17).into_font().color(&BLACK),
+            format!(
+                "Avvikelse mot budget per månad {}, {}",
+                period.year(),
+                fmt.unit_label()
+            ),
+            (FONT, 15).into_font().color(&BLACK),
         )
         .margin(12)
         .x_label_area_size(28)
@@ -194,14 +190,17 @@ fn monthly_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) 
         })
         .y_labels(8)
         .y_label_formatter(&|y| fmt.style.float(*y, dec))
-        .light_line_style(GRID)
+        .light_line_style(NONE)
         .bold_line_style(GRID)
-        .label_style((FONT, 12))
+        .label_style((FONT, 13))
         .draw()?;
     chart.draw_series(devs.iter().map(|(x, d)| {
         let color = if *d < 0.0 { RED } else { GREEN };
         let mut r = Rectangle::new(
-            [(SegmentValue::Exact(*x), 0.0), (SegmentValue::Exact(*x + 1), *d)],
+            [
+                (SegmentValue::Exact(*x), 0.0),
+                (SegmentValue::Exact(*x + 1), *d),
+            ],
             color.filled(),
         );
         r.set_margin(0, 0, 8, 8);
@@ -218,7 +217,7 @@ fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format) -> DrawResult 
     let cats: Vec<(&str, f64)> = f
         .rows
         .iter()
-        .filter(|r| r.kind == RowKind::Category)
+        .filter(|r| r.kind == RowKind::Category && !r.is_empty())
         .map(|r| (r.name.as_str(), fmt.coord(r.acc.deviation())))
         .collect();
     let n = cats.len().max(1) as i32;
@@ -227,8 +226,11 @@ fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format) -> DrawResult 
     let longest = cats.iter().map(|c| c.0.chars().count()).max().unwrap_or(10) as u32;
     let mut chart = ChartBuilder::on(area)
         .caption(
-            format!("Avvikelse mot budget per kategori, ack, {}", fmt.unit_label()),
-            (FONT, 17).into_font().color(&BLACK),
+            format!(
+                "Avvikelse mot budget per kategori, ack, {}",
+                fmt.unit_label()
+            ),
+            (FONT, 15).into_font().color(&BLACK),
         )
         .margin(12)
         .x_label_area_size(28)
@@ -247,15 +249,18 @@ fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format) -> DrawResult 
         })
         .x_labels(8)
         .x_label_formatter(&|x| fmt.style.float(*x, dec))
-        .light_line_style(GRID)
+        .light_line_style(NONE)
         .bold_line_style(GRID)
-        .label_style((FONT, 12))
+        .label_style((FONT, 13))
         .draw()?;
     chart.draw_series(cats.iter().enumerate().map(|(i, (_, d))| {
         let y = n - 1 - i as i32;
         let color = if *d < 0.0 { RED } else { GREEN };
         let mut r = Rectangle::new(
-            [(0.0, SegmentValue::Exact(y)), (*d, SegmentValue::Exact(y + 1))],
+            [
+                (0.0, SegmentValue::Exact(y)),
+                (*d, SegmentValue::Exact(y + 1)),
+            ],
             color.filled(),
         );
         r.set_margin(4, 4, 0, 0);

@@ -14,8 +14,18 @@ use crate::tree::Tree;
 
 /// Swedish month names, lower case as Swedish writes them.
 pub const MONTHS_SV: [&str; 12] = [
-    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-    "november", "december",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 pub const MONTHS_SV_SHORT: [&str; 12] = [
     "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
@@ -54,7 +64,11 @@ impl Format {
         let abs = self.style.money(ore.abs(), self.unit, self.decimals);
         Num {
             value: money::kronor_string(ore),
-            signed: if sign > 0 { format!("+{text}") } else { text.clone() },
+            signed: if sign > 0 {
+                format!("+{text}")
+            } else {
+                text.clone()
+            },
             text,
             abs,
             sign,
@@ -238,6 +252,7 @@ impl Presenter<'_> {
         let rows: Vec<RowView> = f
             .rows
             .iter()
+            .filter(|r| r.kind == RowKind::Subtotal || !r.is_empty())
             .map(|r| RowView {
                 name: r.name.clone(),
                 subtotal: r.kind == RowKind::Subtotal,
@@ -286,7 +301,12 @@ impl Presenter<'_> {
                 }
             })
             .collect();
-        let path: Vec<UnitRef> = self.tree.path(node).into_iter().map(|n| self.unit_ref(n)).collect();
+        let path: Vec<UnitRef> = self
+            .tree
+            .path(node)
+            .into_iter()
+            .map(|n| self.unit_ref(n))
+            .collect();
         ReportView {
             organisation: self.tree.nodes[self.tree.root].name.clone(),
             period: period.to_string(),
@@ -361,7 +381,10 @@ mod tests {
             decimals: 1,
         };
         let n = f.num(-11_930_000_000);
-        assert_eq!((n.text.as_str(), n.signed.as_str(), n.abs.as_str(), n.sign), ("-119,3", "-119,3", "119,3", -1));
+        assert_eq!(
+            (n.text.as_str(), n.signed.as_str(), n.abs.as_str(), n.sign),
+            ("-119,3", "-119,3", "119,3", -1)
+        );
         let p = f.num(360_000_000);
         assert_eq!((p.signed.as_str(), p.sign), ("+3,6", 1));
         let z = f.num(-4_000_000);

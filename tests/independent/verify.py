@@ -1,0 +1,378 @@
+#!/usr/bin/env python3
+"""Independent checker for uppfolj's figures.json (see README.md in this folder).
+
+Usage: python3 verify.py DATA_DIR CONFIG FIGURES_JSON
+
+Recomputes every unit's money figures from the raw CSV files with decimal.Decimal
+and compares them to figures.json to the öre.  Exit 0: all equal.  Exit 1: at
+least one mismatch (at most 50 are printed).  Exit 2: the inputs cannot be read.
+Standard library only; written from the data contract, not from the Rust code.
+"""
+import csv
+import json
+import re
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+ZERO = Decimal(0)
+MAX_SHOWN = 50
+
+
+class InputError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- CSV reading
+def read_table(path):
+    """Return (rows as dicts with lower-case trimmed keys, delimiter)."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    text = text.lstrip("\ufeff")
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InputError(f"{path}: empty file")
+    header = lines[0]
+    delim = max([";", "\t", ","], key=header.count)  # ties: ; before TAB before ,
+    reader = csv.reader(lines, delimiter=delim)
+    names = [h.strip().lower() for h in next(reader)]
+    rows = [dict(zip(names, (c.strip() for c in rec))) for rec in reader]
+    return rows, delim
+
+
+def need(rows, path, *cols):
+    if rows and any(c not in rows[0] for c in cols):
+        raise InputError(f"{path}: needs columns {cols}, has {sorted(rows[0])}")
+
+
+def money(text, delim, where):
+    s = (text or "").replace(" ", "").replace("\u00a0", "")
+    if s == "":
+        return ZERO
+    if delim in (";", "\t"):
+        s = s.replace(",", ".")
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        raise InputError(f"{where}: not a money value: {text!r}") from None
+
+
+def month(text, where):
+    m = re.fullmatch(r"(\d{4})-?(\d{2})", (text or "").strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise InputError(f"{where}: not a period (YYYY-MM or YYYYMM): {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+# ---------------------------------------------------------------- config
+def unquote(s):
+    s = s.strip()
+    if len(s) >= 2 and s[0] == s[-1] and s[0] in "\"'":
+        return s[1:-1]
+    return s
+
+
+def strip_comment(line):
+    """Drop a YAML comment: '#' at line start or after whitespace."""
+    return re.sub(r"(^|\s)#.*$", "", line).rstrip()
+
+
+def read_config(path):
+    """Return (categories [(kind, name, [ranges])], sign, root code)."""
+    cats, sign, root, section = [], "result", None, None
+    for line in map(strip_comment, path.read_text(encoding="utf-8-sig").splitlines()):
+        if not line.strip():
+            continue
+        if not line[0].isspace():
+            key, _, val = line.partition(":")
+            section = key.strip()
+            if section == "sign":
+                sign = unquote(val)
+            continue
+        body = line.strip()
+        if section == "organisation" and body.startswith("code:"):
+            root = unquote(body[5:])
+        elif section == "categories":
+            m = re.match(r"-\s*(category|subtotal)\s*:\s*(.*)$", body)
+            if m:
+                cats.append((m.group(1), unquote(m.group(2)), []))
+            elif body.startswith("accounts:") and cats:
+                val = body[len("accounts:"):].strip().strip("[]")
+                cats[-1][2].extend(unquote(x) for x in val.split(",") if x.strip())
+            elif body.startswith("- ") and cats:  # block-style list of ranges
+                cats[-1][2].append(unquote(body[2:]))
+    if not cats:
+        raise InputError(f"{path}: no categories: list found")
+    return cats, sign, root
+
+
+def range_match(rng, account):
+    """Length n of the matched prefix, or 0 if rng does not match account."""
+    a, _, b = rng.partition("-")
+    a, b = a.strip(), (b.strip() or a.strip())
+    n = len(a)
+    prefix = account[:n]
+    if len(prefix) < n or not prefix.isdigit():
+        return 0
+    return n if int(a) <= int(prefix) <= int(b) else 0
+
+
+# ---------------------------------------------------------------- recompute
+def compute(data_dir, config_path):
+    cats, sign, root_code = read_config(config_path)
+    cat_names = [name for kind, name, _ in cats if kind == "category"]
+    by_lower = {n.lower(): n for n in cat_names}
+    flip = Decimal(-1) if sign == "debit-positive" else Decimal(1)
+
+    # organisation tree
+    units_path = data_dir / "units.csv"
+    names, parent, order = {}, {}, []
+    if units_path.exists():
+        rows, _ = read_table(units_path)
+        need(rows, units_path, "unit", "name", "parent")
+        for r in rows:
+            if r["unit"] in names:
+                raise InputError(f"{units_path}: unit {r['unit']} listed twice")
+            names[r["unit"]], parent[r["unit"]] = r["name"], r["parent"] or None
+            order.append(r["unit"])
+
+    # ledger
+    ledger_path = data_dir / "ledger.csv"
+    rows, delim = read_table(ledger_path)
+    need(rows, ledger_path, "period", "unit", "account", "actual", "budget")
+    if not units_path.exists():  # every unit directly under one root
+        root_code = root_code or "ROOT"
+        names[root_code], parent[root_code], order = root_code, None, [root_code]
+        for r in rows:
+            if r["unit"] not in names:
+                names[r["unit"]], parent[r["unit"]] = r["unit"], root_code
+                order.append(r["unit"])
+    for u, p in parent.items():
+        if p is not None and p not in names:
+            raise InputError(f"unit {u}: parent {p} does not exist")
+
+    def ancestors(u):  # u itself, its parent, ... up to the root
+        seen = []
+        while u is not None:
+            if u in seen:
+                raise InputError(f"cycle in the unit tree: {' -> '.join(seen + [u])}")
+            seen.append(u)
+            u = parent[u]
+        return seen
+
+    acct_cat = {}
+    accounts_path = data_dir / "accounts.csv"
+    if accounts_path.exists():
+        arows, _ = read_table(accounts_path)
+        need(arows, accounts_path, "account", "category")
+        for r in arows:
+            if r["category"]:
+                if r["category"].lower() not in by_lower:
+                    raise InputError(f"accounts.csv: account {r['account']}: "
+                                     f"category {r['category']!r} is not in the config")
+                acct_cat[r["account"]] = by_lower[r["category"].lower()]
+
+    def category_of(account):
+        if account in acct_cat:
+            return acct_cat[account]
+        best, best_n = None, 0
+        for kind, name, ranges in cats:
+            for rng in ranges:
+                n = range_match(rng, account)
+                if n > best_n:
+                    best, best_n = name, n
+        return best
+
+    # agg[(unit, year, month, category)] = [actual, budget], for every ancestor
+    agg, unmapped = {}, set()
+    for i, r in enumerate(rows, start=2):
+        where = f"{ledger_path}:{i}"
+        if r["unit"] not in names:
+            raise InputError(f"{where}: unit {r['unit']} is not in the unit tree")
+        y, m = month(r["period"], where)
+        cat = category_of(r["account"])
+        if cat is None:
+            unmapped.add(r["account"])
+        act = flip * money(r["actual"], delim, where)
+        bud = flip * money(r["budget"], delim, where)
+        for u in ancestors(r["unit"]):
+            cell = agg.setdefault((u, y, m, cat), [ZERO, ZERO])
+            cell[0] += act
+            cell[1] += bud
+    if unmapped:
+        print(f"note: accounts in no category (still in unit totals): {sorted(unmapped)}",
+              file=sys.stderr)
+
+    # forecast: own[unit][(y, m)] = deviation
+    own = {}
+    fc_path = data_dir / "forecast.csv"
+    if fc_path.exists():
+        frows, fdelim = read_table(fc_path)
+        need(frows, fc_path, "period", "unit", "deviation")
+        for i, r in enumerate(frows, start=2):
+            where = f"{fc_path}:{i}"
+            if r["unit"] not in names:
+                raise InputError(f"{where}: unit {r['unit']} is not in the unit tree")
+            key = month(r["period"], where)
+            if key in own.setdefault(r["unit"], {}):
+                print(f"note: {where}: second forecast for {r['unit']} {r['period']}; summed",
+                      file=sys.stderr)
+            own[r["unit"]][key] = own[r["unit"]].get(key, ZERO) + money(r["deviation"], fdelim, where)
+    children = {u: [c for c in order if parent[c] == u] for u in order}
+    return cats, names, parent, children, order, agg, own, ancestors
+
+
+def expected_figures(period, model):
+    cats, names, parent, children, order, agg, own, ancestors = model
+    Y, P = period
+    cat_list = [name for kind, name, _ in cats if kind == "category"]
+
+    def total(u, y, m1, m2, only=None):
+        a = b = ZERO
+        for c in (cat_list + [None] if only is None else only):
+            for m in range(m1, m2 + 1):
+                cell = agg.get((u, y, m, c))
+                if cell:
+                    a, b = a + cell[0], b + cell[1]
+        return a, b
+
+    def effective(u, M):
+        mine = [k for k in own.get(u, {}) if k[0] == Y and k[1] <= M]
+        if mine:
+            k = max(mine)
+            return own[u][k], k
+        kids = [e for e in (effective(c, M) for c in children[u]) if e]
+        if kids:
+            return sum((e[0] for e in kids), ZERO), max(e[1] for e in kids)
+        return None
+
+    def fc(u, M):
+        e = effective(u, M) if M >= 1 else None
+        return (e[0], f"{e[1][0]:04d}-{e[1][1]:02d}") if e else (None, None)
+
+    out = {}
+    for u in order:
+        f = {"name": names[u], "parent": parent[u], "children": children[u],
+             "level": len(ancestors(u)) - 1}
+        a, b = total(u, Y, 1, P)
+        f.update(actual=a, budget=b, deviation=a - b, budget_full_year=total(u, Y, 1, 12)[1])
+        pa, pb = total(u, Y - 1, 1, P)
+        f.update({"previous_year.actual": pa, "previous_year.budget": pb,
+                  "previous_year.deviation": pa - pb})
+        if P > 1:
+            ma, mb = total(u, Y, 1, P - 1)
+            f.update({"previous_month.actual": ma, "previous_month.budget": mb,
+                      "previous_month.deviation": ma - mb, "deviation_change": (a - b) - (ma - mb)})
+        else:
+            f.update({"previous_month.actual": None, "previous_month.budget": None,
+                      "previous_month.deviation": None, "deviation_change": None})
+        (fd, fm), (pd, pm) = fc(u, P), fc(u, P - 1)
+        f.update({"forecast.deviation": fd, "forecast.made": fm,
+                  "forecast_previous.deviation": pd, "forecast_previous.made": pm,
+                  "forecast_change": fd - pd if fd is not None and pd is not None else None})
+        above = []
+        for kind, name, _ in cats:
+            only = [name] if kind == "category" else list(above)
+            if kind == "category":
+                above.append(name)
+            ca, cb = total(u, Y, 1, P, only)
+            cpa = total(u, Y - 1, 1, P, only)[0]
+            k = f"categories[{name}]."
+            f.update({k + "kind": kind, k + "actual": ca, k + "budget": cb, k + "deviation": ca - cb,
+                      k + "budget_full_year": total(u, Y, 1, 12, only)[1],
+                      k + "actual_previous_year": cpa, k + "change_previous_year": ca - cpa})
+        for m in range(1, 13):
+            ma, mb = total(u, Y, m, m)
+            k = f"months[{Y:04d}-{m:02d}]."
+            f.update({k + "actual": ma if m <= P else None, k + "budget": mb,
+                      k + "deviation": ma - mb if m <= P else None,
+                      k + "actual_previous_year": total(u, Y - 1, m, m)[0]})
+        out[u] = f
+    return out
+
+
+# ---------------------------------------------------------------- compare
+def flatten(unit):
+    """figures.json unit object -> {path: value} with the same paths as expected_figures."""
+    flat = {}
+    for key, val in unit.items():
+        if key == "categories":
+            names = [c.get("category") for c in val]
+            flat["categories.order"] = names
+            for c in val:
+                for k, v in c.items():
+                    flat[f"categories[{c.get('category')}].{k}"] = v
+        elif key == "months":
+            for mo in val:
+                for k, v in mo.items():
+                    flat[f"months[{mo.get('period')}].{k}"] = v
+        elif key in ("previous_year", "previous_month", "forecast", "forecast_previous"):
+            for k in ("actual", "budget", "deviation", "made"):
+                flat[f"{key}.{k}"] = (val or {}).get(k)
+        else:
+            flat[key] = val
+    return flat
+
+
+def same(exp, found):
+    if isinstance(exp, Decimal):
+        if not isinstance(found, str) or not re.fullmatch(r"-?\d+\.\d\d", found):
+            return False  # amounts must be exact decimal strings with 2 decimals
+        return Decimal(found) == exp
+    return exp == found
+
+
+def main(argv):
+    if len(argv) != 4:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    data_dir, config, fig_path = Path(argv[1]), Path(argv[2]), Path(argv[3])
+    try:
+        doc = json.loads(fig_path.read_text(encoding="utf-8"))
+        period = month(doc.get("period", ""), f"{fig_path}: period")
+        model = compute(data_dir, config)
+    except (InputError, OSError, ValueError) as e:
+        print(f"verify: cannot check: {e}", file=sys.stderr)
+        return 2
+    expected = expected_figures(period, model)
+    found_units = doc.get("units") or {}
+    if isinstance(found_units, list):
+        found_units = {x.get("unit") or x.get("code"): x for x in found_units}
+    cats = model[0]
+    problems, compared = [], 0
+    for u in sorted(set(found_units) - set(expected)):
+        problems.append((u, "(unit)", "not in units.csv", "present in figures.json"))
+    for u, exp in expected.items():
+        if u not in found_units:
+            problems.append((u, "(unit)", "present in units.csv", "missing from figures.json"))
+            continue
+        flat = flatten(found_units[u])
+        want_order = [name for _, name, _ in cats]
+        if flat.get("categories.order") != want_order:
+            problems.append((u, "categories.order", want_order, flat.get("categories.order")))
+        months = [k for k in flat if k.startswith("months[") and k.endswith(".budget")]
+        if len(months) != 12:
+            problems.append((u, "months", "12 entries", f"{len(months)} entries"))
+        for path, want in exp.items():
+            if path not in ("name", "parent", "children", "level") and not path.endswith(".kind"):
+                compared += 1
+            got = flat.get(path, "<missing>")
+            if not same(want, got):
+                problems.append((u, path, str(want) if want is not None else "null",
+                                 got if got is not None else "null"))
+    if problems:
+        for u, path, want, got in problems[:MAX_SHOWN]:
+            print(f"MISMATCH unit={u} figure={path} expected={want} found={got}")
+        more = len(problems) - MAX_SHOWN
+        print(f"{len(problems)} mismatches" + (f" ({more} not shown)" if more > 0 else ""))
+        return 1
+    per_unit = compared // max(len(expected), 1)
+    print(f"verified {len(expected)} units × {per_unit} figures, all equal to the öre")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,112 @@
+//! The command line: exit codes and messages for usage, config and data problems.
+
+use super::*;
+
+#[test]
+fn unknown_flag_is_usage_error() {
+    let o = uppfolj(&[
+        "generate", "--data", "x", "--perod", "2020-01", "--out", "o",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--perod"), "{}", stderr(&o));
+}
+
+#[test]
+fn malformed_period_is_usage_error() {
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        "tests/fixtures/mini",
+        "--period",
+        "sept",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: --period \"sept\" is not a month (expected YYYY-MM, YYYYMM or latest)\nuppfolj: stopped; nothing was written\n"
+    );
+    assert!(
+        std::fs::read_dir(out.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn period_without_data_is_a_data_error() {
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        "tests/fixtures/mini",
+        "--period",
+        "2018-05",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: tests/fixtures/mini/ledger.csv, column \"period\": the ledger has no rows for 2018-01 to 2018-05 (the report period)\n\
+         uppfolj: stopped: 1 error in the data; nothing was written\n"
+    );
+}
+
+#[test]
+fn config_typo_names_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("uppfolj.yaml");
+    std::fs::write(&cfg, "money:\n  unit: Mkr\n  decimal: 2\n").unwrap();
+    let o = uppfolj(&[
+        "check",
+        "--data",
+        "tests/fixtures/mini",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!("error: {}: ", cfg.display())),
+        "{err}"
+    );
+    assert!(err.contains("decimal") && err.contains("line 3"), "{err}");
+}
+
+#[test]
+fn missing_config_file() {
+    let o = uppfolj(&[
+        "check",
+        "--data",
+        "tests/fixtures/mini",
+        "--config",
+        "no/such.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: no/such.yaml: cannot read the config file: "),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn check_prints_every_finding_and_a_summary() {
+    let o = uppfolj(&["check", "--data", "tests/fixtures/mini"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "uppfolj: 3 tables, 5 units checked: 0 errors, 1 warnings\n"
+    );
+}
+
+#[test]
+fn help_has_examples() {
+    for sub in ["generate", "check"] {
+        let o = uppfolj(&[sub, "--help"]);
+        assert_eq!(o.status.code(), Some(0));
+        assert!(stdout(&o).contains("Example:"), "{sub}");
+    }
+}

@@ -1,0 +1,166 @@
+//! The same mini region in other shapes: Excel, Parquet, comma and TAB CSV, Windows-1252,
+//! debit-positive sign. Every shape must give the same figures.
+
+use polars::prelude::*;
+use serde_json::Value;
+
+use super::*;
+
+fn figures_of(data: &Path, config: Option<&Path>) -> Value {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "generate",
+        "--data",
+        data.to_str().unwrap(),
+        "--period",
+        "2020-02",
+        "--out",
+        out.path().to_str().unwrap(),
+    ];
+    if let Some(c) = config {
+        args.extend(["--config", c.to_str().unwrap()]);
+    }
+    let o = uppfolj(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_str(&std::fs::read_to_string(out.path().join("2020-02/figures.json")).unwrap())
+        .unwrap()
+}
+
+fn reference() -> Value {
+    figures_of(&root().join("tests/fixtures/mini"), None)
+}
+
+#[test]
+fn excel_ledger() {
+    // ledger.xlsx holds the mini ledger with numbers as numbers and periods as text and dates.
+    let data = copy_fixture("mini");
+    std::fs::remove_file(data.path().join("ledger.csv")).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/formats/ledger.xlsx"),
+        data.path().join("ledger.xlsx"),
+    )
+    .unwrap();
+    assert_eq!(figures_of(data.path(), None), reference());
+}
+
+#[test]
+fn parquet_ledger() {
+    let data = copy_fixture("mini");
+    std::fs::remove_file(data.path().join("ledger.csv")).unwrap();
+    let text = std::fs::read_to_string(root().join("tests/fixtures/mini/ledger.csv")).unwrap();
+    let (mut p, mut u, mut a, mut act, mut bud) = (vec![], vec![], vec![], vec![], vec![]);
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(';').collect();
+        let num = |s: &str| s.replace(' ', "").replace(',', ".").parse::<f64>().unwrap();
+        p.push(f[0].replace('-', "").parse::<i64>().unwrap()); // YYYYMM as an integer
+        u.push(f[1].to_string());
+        a.push(f[2].to_string());
+        act.push(num(f[3]));
+        bud.push(f[4].to_string()); // text amounts in a Parquet column
+    }
+    let n = p.len();
+    let mut df = DataFrame::new(
+        n,
+        vec![
+            Column::new("Period".into(), p),
+            Column::new("unit".into(), u),
+            Column::new("account".into(), a),
+            Column::new("actual".into(), act),
+            Column::new(
+                "budget".into(),
+                bud.iter()
+                    .map(|b| b.replace(' ', "").replace(',', "."))
+                    .collect::<Vec<_>>(),
+            ),
+        ],
+    )
+    .unwrap();
+    let file = std::fs::File::create(data.path().join("ledger.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+    assert_eq!(figures_of(data.path(), None), reference());
+}
+
+#[test]
+fn comma_tab_and_windows_1252_csv() {
+    let data = copy_fixture("mini");
+    let text = std::fs::read_to_string(root().join("tests/fixtures/mini/ledger.csv")).unwrap();
+    // Comma-separated with decimal points and quoted fields.
+    let comma: String = text
+        .lines()
+        .map(|l| {
+            let f: Vec<String> = l
+                .split(';')
+                .map(|s| s.replace(' ', "").replace(',', "."))
+                .collect();
+            format!("\"{}\",{},{},{},{}\r\n", f[0], f[1], f[2], f[3], f[4])
+        })
+        .collect();
+    std::fs::write(data.path().join("ledger.csv"), comma).unwrap();
+    // TAB-separated units in Windows-1252 with a BOM-less header in capitals.
+    let units = "UNIT\tName\tParent\nR\tRegion Test\t\nA\tN\u{e4}mnd A\tR\nA1\tEnhet A1\tA\nA2\tEnhet A2\tA\nB\tN\u{e4}mnd B\tR\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(units);
+    std::fs::write(data.path().join("units.csv"), bytes).unwrap();
+    assert_eq!(figures_of(data.path(), None), reference());
+}
+
+#[test]
+fn debit_positive_ledger_is_flipped_once() {
+    let data = copy_fixture("mini");
+    let text = std::fs::read_to_string(root().join("tests/fixtures/mini/ledger.csv")).unwrap();
+    let flipped: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                return format!("{l}\n");
+            }
+            let f: Vec<&str> = l.split(';').collect();
+            let neg = |s: &str| {
+                if let Some(r) = s.strip_prefix('-') {
+                    r.to_string()
+                } else if s == "0" {
+                    s.to_string()
+                } else {
+                    format!("-{s}")
+                }
+            };
+            format!("{};{};{};{};{}\n", f[0], f[1], f[2], neg(f[3]), neg(f[4]))
+        })
+        .collect();
+    std::fs::write(data.path().join("ledger.csv"), flipped).unwrap();
+    let cfg = data.path().join("c.yaml");
+    std::fs::write(&cfg, "sign: debit-positive\n").unwrap();
+    assert_eq!(figures_of(data.path(), Some(&cfg)), reference());
+}
+
+#[test]
+fn transactions_and_budget_instead_of_a_ledger() {
+    let data = copy_fixture("mini");
+    std::fs::remove_file(data.path().join("ledger.csv")).unwrap();
+    let text = std::fs::read_to_string(root().join("tests/fixtures/mini/ledger.csv")).unwrap();
+    let mut trans = String::from("date;unit;account;amount;text\n");
+    let mut budget = String::from("period;unit;account;budget\n");
+    for l in text.lines().skip(1) {
+        let f: Vec<&str> = l.split(';').collect();
+        // Split each month's outcome over two days to prove the sum.
+        let ore: i64 = f[3].replace([' ', ','], "").parse::<i64>().unwrap()
+            * if f[3].contains(',') { 1 } else { 100 };
+        let half = ore / 2;
+        for (day, part) in [("03", half), ("28", ore - half)] {
+            let sign = if part < 0 { "-" } else { "" };
+            let abs = part.abs();
+            trans.push_str(&format!(
+                "{}-{day};{};{};{sign}{}.{:02};verifikation\n",
+                f[0],
+                f[1],
+                f[2],
+                abs / 100,
+                abs % 100
+            ));
+        }
+        budget.push_str(&format!("{};{};{};{}\n", f[0], f[1], f[2], f[4]));
+    }
+    std::fs::write(data.path().join("transactions.csv"), trans).unwrap();
+    std::fs::write(data.path().join("budget.csv"), budget).unwrap();
+    assert_eq!(figures_of(data.path(), None), reference());
+}

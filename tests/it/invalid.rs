@@ -1,0 +1,81 @@
+//! Every folder under tests/fixtures/invalid holds broken input and `expected.txt`: the exact
+//! text `uppfolj check` prints. Each must be refused with exit code 1.
+
+use super::*;
+
+fn case(name: &str) {
+    let dir = format!("tests/fixtures/invalid/{name}");
+    let out = uppfolj(&["check", "--data", &dir]);
+    let expected =
+        std::fs::read_to_string(root().join(&dir).join("expected.txt")).unwrap_or_else(|_| {
+            panic!(
+                "{dir}/expected.txt is missing; the output was:\n{}",
+                stderr(&out)
+            )
+        });
+    assert_eq!(stderr(&out), expected, "messages for {name}");
+    assert_eq!(out.status.code(), Some(1), "exit code for {name}");
+}
+
+#[test]
+fn missing_column() {
+    case("missing-column");
+}
+
+#[test]
+fn bad_values() {
+    case("bad-values");
+}
+
+#[test]
+fn unknown_unit() {
+    case("unknown-unit");
+}
+
+#[test]
+fn missing_parent() {
+    case("missing-parent");
+}
+
+#[test]
+fn cycle() {
+    case("cycle");
+}
+
+#[test]
+fn duplicate_key() {
+    case("duplicate-key");
+}
+
+#[test]
+fn empty_file() {
+    case("empty-file");
+}
+
+#[test]
+fn no_ledger() {
+    case("no-ledger");
+}
+
+#[test]
+fn not_a_workbook() {
+    case("not-a-workbook");
+}
+
+#[test]
+fn bad_forecast() {
+    case("bad-forecast");
+}
+
+/// Every fixture folder has a test above.
+#[test]
+fn every_invalid_fixture_is_tested() {
+    let src = include_str!("invalid.rs");
+    for e in std::fs::read_dir(root().join("tests/fixtures/invalid")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        assert!(
+            src.contains(&format!("case(\"{name}\")")),
+            "no test for invalid/{name}"
+        );
+    }
+}

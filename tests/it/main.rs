@@ -1,0 +1,62 @@
+//! Integration tests: the pipeline on fixture folders, invalid inputs with their exact
+//! messages, rendered output snapshots, determinism and atomic output.
+
+mod cli;
+mod formats;
+mod invalid;
+mod pipeline;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The crate root; fixtures are named relative to it so messages show short paths.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the real binary from the crate root with a fixed SOURCE_DATE_EPOCH.
+pub fn uppfolj(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+        .args(args)
+        .current_dir(root())
+        .env("SOURCE_DATE_EPOCH", "1600000000")
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// Every file below `dir`, relative path → bytes, sorted.
+pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Copies a fixture folder into a fresh temporary folder.
+pub fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(root().join("tests/fixtures").join(name)).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, tmp.path().join(p.file_name().unwrap())).unwrap();
+    }
+    tmp
+}
