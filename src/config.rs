@@ -27,6 +27,51 @@ pub struct RawConfig {
     pub categories: Option<Vec<RawRow>>,
     /// How many categories the summary names as the largest deviations. Default 4.
     pub largest_deviations: Option<usize>,
+    /// Full-time hours per year, for worked time as full-time equivalents. Default 1 700.
+    pub full_time_hours: Option<f64>,
+    /// Account ranges of internal frame funding (e.g. regionbidrag), left out when a unit's
+    /// net budget is compared with its budget frame. Default none.
+    pub frame_funding_accounts: Option<Vec<String>>,
+    /// Folder of controllers' commentary, `<folder>/<period>/<unit>.md`. Default: `comments`
+    /// inside the data folder.
+    pub comments: Option<PathBuf>,
+    /// Derived production figures, each the ratio of two KPIs of the `activity` table.
+    pub kpi_ratios: Option<Vec<RawRatio>>,
+    /// Traffic-light thresholds.
+    pub thresholds: RawThresholds,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRatio {
+    pub name: String,
+    pub numerator: String,
+    pub denominator: String,
+    #[serde(default)]
+    pub decimals: Option<u32>,
+}
+
+/// A pair of limits; which side is worse depends on the figure.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    pub yellow: f64,
+    pub red: f64,
+}
+
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawThresholds {
+    /// Accumulated deviation as a percentage of the accumulated cost budget; lower is worse
+    /// (e.g. yellow -1, red -3).
+    pub deviation: Option<Limits>,
+    /// Sick leave in percent; higher is worse (e.g. yellow 5, red 7).
+    pub sick_leave: Option<Limits>,
+    /// Hired-staff cost as a percentage of own staff cost; higher is worse. The yellow limit
+    /// is drawn as the target line (the national target is at most 2 %).
+    pub agency: Option<Limits>,
+    /// Share of expected measures realised, in percent; lower is worse (e.g. yellow 90, red 70).
+    pub measures: Option<Limits>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -143,6 +188,20 @@ pub struct Config {
     pub templates: Option<PathBuf>,
     pub rows: Vec<Row>,
     pub largest_deviations: usize,
+    pub full_time_hours: f64,
+    pub frame_funding: Vec<AccountRange>,
+    pub comments: Option<PathBuf>,
+    pub kpi_ratios: Vec<KpiRatio>,
+    pub thresholds: RawThresholds,
+}
+
+/// A derived production figure: numerator KPI / denominator KPI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiRatio {
+    pub name: String,
+    pub numerator: String,
+    pub denominator: String,
+    pub decimals: u32,
 }
 
 impl Default for Config {
@@ -207,9 +266,9 @@ impl Config {
             .unwrap_or_default();
         let mut problems = Vec::new();
         let language = raw.language.unwrap_or_else(|| "sv".into());
-        if language != "sv" {
+        if language != "sv" && language != "en" {
             problems.push(format!(
-                "{at}language: \"{language}\" is not supported (expected \"sv\")"
+                "{at}language: \"{language}\" is not supported (expected sv or en)"
             ));
         }
         let money_unit = match raw.money.unit.as_deref() {
@@ -291,6 +350,32 @@ impl Config {
                 rows
             }
         };
+        let full_time_hours = raw.full_time_hours.unwrap_or(1700.0);
+        if !(full_time_hours.is_finite() && full_time_hours > 0.0) {
+            problems.push(format!(
+                "{at}full_time_hours: {full_time_hours} is not a positive number of hours"
+            ));
+        }
+        let mut frame_funding = Vec::new();
+        for t in raw.frame_funding_accounts.unwrap_or_default() {
+            match AccountRange::parse(&t) {
+                Some(r) => frame_funding.push(r),
+                None => problems.push(format!(
+                    "{at}frame_funding_accounts: \"{t}\" is not an account range (expected digits like \"38\" or \"3800-3899\")"
+                )),
+            }
+        }
+        let kpi_ratios = raw
+            .kpi_ratios
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| KpiRatio {
+                name: r.name,
+                numerator: r.numerator,
+                denominator: r.denominator,
+                decimals: r.decimals.unwrap_or(1),
+            })
+            .collect();
         if !problems.is_empty() {
             return Err(problems.join("\n"));
         }
@@ -305,6 +390,11 @@ impl Config {
             templates,
             rows,
             largest_deviations: raw.largest_deviations.unwrap_or(4),
+            full_time_hours,
+            frame_funding,
+            comments: raw.comments.map(|c| base.join(c)),
+            kpi_ratios,
+            thresholds: raw.thresholds,
         })
     }
 }

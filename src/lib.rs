@@ -12,6 +12,7 @@ pub mod money;
 pub mod period;
 pub mod present;
 pub mod render;
+pub mod sections;
 pub mod tree;
 pub mod write;
 
@@ -199,31 +200,55 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     let loaded = load_all(&opts.data, config, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
     let period = resolve_period(&opts.period, ledger, findings)?;
-    let cats = compute::categorize(
-        ledger,
-        loaded.data.get("accounts"),
-        &loaded.config,
-        findings,
-    );
+    let cats = compute::categorize(ledger, loaded.data.get("accounts"), &loaded.config, findings);
     let figures = compute::compute(&loaded.data, &loaded.tree, &cats, period)
         .map_err(|e| Failure::Output(format!("computing the figures failed: {e}")))?;
-    let tera = render::load(loaded.config.templates.as_deref()).map_err(Failure::Output)?;
+    let sections = sections::compute(&loaded.data, &loaded.tree, &loaded.config, period, findings);
+    let templates =
+        render::load(loaded.config.templates.as_deref(), &loaded.config.language).map_err(Failure::Output)?;
     let tree = &loaded.tree;
     let files = present::names::stems(tree.nodes.iter().map(|n| n.code.as_str()));
+    let comments_dir = loaded
+        .config
+        .comments
+        .clone()
+        .unwrap_or_else(|| opts.data.join("comments"));
     let generated = generated_at();
     let presenter = present::Presenter {
         config: &loaded.config,
         tree,
         figures: &figures,
+        sections: &sections,
         files: &files,
         generated: generated.clone(),
-        fmt: present::Format::from_config(&loaded.config),
+        fmt: present::Format::new(&loaded.config, templates.lang.clone()),
     };
     let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
     let mut reports = Vec::new();
+    let period_text = period.to_string();
     for &node in &tree.order {
-        let view = presenter.report(node);
-        let html = render::render(&tera, "report.html", &view).map_err(Failure::Output)?;
+        let mut view = presenter.report(node);
+        if let Some(md) = present::comments::read(&comments_dir, &period_text, &files[node]).map_err(Failure::Output)? {
+            view.comments = present::comments::split(&md);
+        }
+        let mut texts = std::collections::BTreeMap::new();
+        let s = &view.sections;
+        for (key, present) in [
+            ("summary", true),
+            ("forecast", true),
+            ("personnel", s.personnel.is_some()),
+            ("agency", s.agency.is_some()),
+            ("measures", s.measures.is_some()),
+            ("adjustments", s.adjustments.is_some()),
+            ("activity", s.activity.is_some()),
+            ("frames", s.frame.is_some()),
+        ] {
+            if present {
+                texts.insert(key.to_string(), templates.text(key, &view).map_err(Failure::Output)?);
+            }
+        }
+        view.texts = texts;
+        let html = templates.render("report.html", &view).map_err(Failure::Output)?;
         let name = format!("{}.html", files[node]);
         reports.push(ManifestReport {
             unit: tree.nodes[node].code.clone(),
@@ -232,7 +257,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         });
         outputs.push((name, html.into_bytes()));
     }
-    let index = render::render(&tera, "index.html", &presenter.index()).map_err(Failure::Output)?;
+    let index = templates.render("index.html", &presenter.index()).map_err(Failure::Output)?;
     outputs.push(("index.html".into(), index.into_bytes()));
     let figures_json = figures_json(&figures, tree);
     outputs.push(("figures.json".into(), to_json(&figures_json)));

@@ -1,59 +1,122 @@
 //! Tera templates: the built-in ones are embedded in the binary; a folder named in the config
-//! overrides any of them by file name and may add its own.
+//! overrides any of them by relative path (e.g. `report.html`, `text/sv/summary.html`,
+//! `lang/sv.yaml`) and may add its own. Templates are parsed once per run.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use tera::{Context, Tera};
 
-/// The built-in templates, by name.
+use crate::present::Lang;
+
+/// The built-in templates and language files, by relative path.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("style.css", include_str!("../templates/style.css")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("report.html", include_str!("../templates/report.html")),
     ("index.html", include_str!("../templates/index.html")),
+    ("lang/sv.yaml", include_str!("../templates/lang/sv.yaml")),
+    ("lang/en.yaml", include_str!("../templates/lang/en.yaml")),
+    ("text/sv/summary.html", include_str!("../templates/text/sv/summary.html")),
+    ("text/sv/forecast.html", include_str!("../templates/text/sv/forecast.html")),
+    ("text/sv/personnel.html", include_str!("../templates/text/sv/personnel.html")),
+    ("text/sv/agency.html", include_str!("../templates/text/sv/agency.html")),
+    ("text/sv/measures.html", include_str!("../templates/text/sv/measures.html")),
+    ("text/sv/adjustments.html", include_str!("../templates/text/sv/adjustments.html")),
+    ("text/sv/activity.html", include_str!("../templates/text/sv/activity.html")),
+    ("text/sv/frames.html", include_str!("../templates/text/sv/frames.html")),
+    ("text/en/summary.html", include_str!("../templates/text/en/summary.html")),
+    ("text/en/forecast.html", include_str!("../templates/text/en/forecast.html")),
+    ("text/en/personnel.html", include_str!("../templates/text/en/personnel.html")),
+    ("text/en/agency.html", include_str!("../templates/text/en/agency.html")),
+    ("text/en/measures.html", include_str!("../templates/text/en/measures.html")),
+    ("text/en/adjustments.html", include_str!("../templates/text/en/adjustments.html")),
+    ("text/en/activity.html", include_str!("../templates/text/en/activity.html")),
+    ("text/en/frames.html", include_str!("../templates/text/en/frames.html")),
 ];
 
-/// Loads the templates once per run.
-pub fn load(override_dir: Option<&Path>) -> Result<Tera, String> {
-    let mut tera = Tera::default();
-    let mut templates: Vec<(String, String)> = BUILTIN
-        .iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
-        .collect();
+/// The loaded templates and the language's words.
+pub struct Templates {
+    pub tera: Tera,
+    pub lang: Lang,
+    /// The words of the language as the templates see them (`t.<key>`).
+    pub labels: BTreeMap<String, String>,
+    pub language: String,
+}
+
+fn collect(dir: &Path, prefix: &str, out: &mut Vec<(String, std::path::PathBuf)>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("{}: the template folder cannot be read: {e}", dir.display()))?;
+    let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+            continue;
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        let rel = format!("{prefix}{name}");
+        if path.is_dir() {
+            collect(&path, &format!("{rel}/"), out)?;
+        } else {
+            out.push((rel, path));
+        }
+    }
+    Ok(())
+}
+
+/// Loads the templates once per run, with the user's folder overriding by relative path.
+pub fn load(override_dir: Option<&Path>, language: &str) -> Result<Templates, String> {
+    let mut files: Vec<(String, String)> = BUILTIN.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     if let Some(dir) = override_dir {
-        let entries = std::fs::read_dir(dir)
-            .map_err(|e| format!("{}: the template folder cannot be read: {e}", dir.display()))?;
-        let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        files.sort();
-        for path in files {
-            let Some(name) = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .map(str::to_string)
-            else {
-                continue;
-            };
-            if !path.is_file() || name.starts_with('.') {
-                continue;
-            }
+        let mut found = Vec::new();
+        collect(dir, "", &mut found)?;
+        for (name, path) in found {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("{}: the template cannot be read: {e}", path.display()))?;
-            match templates.iter_mut().find(|(n, _)| *n == name) {
+            match files.iter_mut().find(|(n, _)| *n == name) {
                 Some(slot) => slot.1 = text,
-                None => templates.push((name, text)),
+                None => files.push((name, text)),
             }
         }
     }
+    let lang_name = format!("lang/{language}.yaml");
+    let lang_text = files
+        .iter()
+        .find(|(n, _)| *n == lang_name)
+        .map(|(_, t)| t.as_str())
+        .ok_or_else(|| format!("no language file {lang_name} among the templates"))?;
+    let lang = Lang::parse(lang_text, &lang_name)?;
+    let mut labels = lang.labels.clone();
+    labels.insert("pct".into(), lang.percent.clone());
+    let mut tera = Tera::default();
+    let templates: Vec<(String, String)> = files.into_iter().filter(|(n, _)| !n.ends_with(".yaml")).collect();
     tera.add_raw_templates(templates)
         .map_err(|e| format!("the templates cannot be parsed: {}", error_chain(&e)))?;
-    Ok(tera)
+    Ok(Templates {
+        tera,
+        lang,
+        labels,
+        language: language.to_string(),
+    })
 }
 
-pub fn render<T: serde::Serialize>(tera: &Tera, name: &str, view: &T) -> Result<String, String> {
-    let ctx =
-        Context::from_serialize(view).map_err(|e| format!("template data for {name}: {e}"))?;
-    tera.render(name, &ctx)
-        .map_err(|e| format!("template {name}: {}", error_chain(&e)))
+impl Templates {
+    pub fn render<T: serde::Serialize>(&self, name: &str, view: &T) -> Result<String, String> {
+        let mut ctx = Context::from_serialize(view).map_err(|e| format!("template data for {name}: {e}"))?;
+        ctx.insert("t", &self.labels);
+        self.tera
+            .render(name, &ctx)
+            .map_err(|e| format!("template {name}: {}", error_chain(&e)))
+    }
+
+    /// The generated prose of one section, in the report's language; whitespace folded.
+    pub fn text<T: serde::Serialize>(&self, section: &str, view: &T) -> Result<String, String> {
+        let name = format!("text/{}/{section}.html", self.language);
+        let s = self.render(&name, view)?;
+        Ok(s.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+    }
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

@@ -5,7 +5,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Charts, Format, MONTHS_SV_SHORT};
+use super::{Charts, Format};
+use crate::sections::{AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
 use crate::period::Month;
 
@@ -83,9 +84,9 @@ fn axis_decimals(lo: f64, hi: f64) -> u32 {
     }
 }
 
-fn month_label(x: &i32) -> String {
+fn month_label(fmt: &Format, x: &i32) -> String {
     if (1..=12).contains(x) {
-        MONTHS_SV_SHORT[(*x - 1) as usize].to_string()
+        fmt.lang.month_short(*x as u32).to_string()
     } else {
         String::new()
     }
@@ -118,7 +119,7 @@ fn result_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) -
     let dec = axis_decimals(lo, hi);
     let mut chart = ChartBuilder::on(area)
         .caption(
-            format!("Ackumulerat resultat, {}", fmt.unit_label()),
+            format!("{}, {}", fmt.lang.label("chart_result"), fmt.unit_label()),
             (FONT, 15).into_font().color(&BLACK),
         )
         .margin(12)
@@ -128,7 +129,7 @@ fn result_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) -
     chart
         .configure_mesh()
         .x_labels(12)
-        .x_label_formatter(&month_label)
+        .x_label_formatter(&|x| month_label(fmt, x))
         .y_labels(8)
         .y_label_formatter(&|y| fmt.style.float(*y, dec))
         .light_line_style(NONE)
@@ -185,7 +186,7 @@ fn monthly_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) 
         .disable_x_mesh()
         .x_labels(12)
         .x_label_formatter(&|x| match x {
-            SegmentValue::CenterOf(v) | SegmentValue::Exact(v) => month_label(v),
+            SegmentValue::CenterOf(v) | SegmentValue::Exact(v) => month_label(fmt, v),
             SegmentValue::Last => String::new(),
         })
         .y_labels(8)
@@ -267,4 +268,80 @@ fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format) -> DrawResult 
         r
     }))?;
     Ok(())
+}
+
+const PALETTE: [RGBColor; 6] = [
+    BLUE,
+    ORANGE,
+    RGBColor(88, 28, 135),
+    RGBColor(13, 148, 136),
+    RGBColor(190, 24, 93),
+    GREY,
+];
+
+/// The colour of the n-th series in the personnel and hired-staff charts (also used by the
+/// templates' legends).
+pub fn series_color(n: usize) -> String {
+    let c = PALETTE[n % PALETTE.len()];
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+fn percent_chart(
+    area: &Area<'_>,
+    caption: &str,
+    series: &[(Vec<(i32, f64)>, bool)],
+    target: Option<f64>,
+    fmt: &Format,
+) -> DrawResult {
+    let values = series.iter().flat_map(|s| s.0.iter().map(|p| p.1)).chain(target);
+    let (_, hi) = range_with_zero(values);
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, (FONT, 15).into_font().color(&BLACK))
+        .margin(12)
+        .x_label_area_size(28)
+        .y_label_area_size(56)
+        .build_cartesian_2d(1i32..12i32, 0.0..hi)?;
+    chart
+        .configure_mesh()
+        .x_labels(12)
+        .x_label_formatter(&|x| month_label(fmt, x))
+        .y_labels(8)
+        .y_label_formatter(&|y| fmt.style.float(*y, if hi >= 10.0 { 0 } else { 1 }))
+        .light_line_style(NONE)
+        .bold_line_style(GRID)
+        .label_style((FONT, 13))
+        .draw()?;
+    if let Some(t) = target {
+        chart.draw_series(DashedLineSeries::new([(1, t), (12, t)], 8, 4, RED.stroke_width(2)))?;
+    }
+    for (i, (points, dashed)) in series.iter().enumerate() {
+        let color = PALETTE[i % PALETTE.len()];
+        if *dashed {
+            chart.draw_series(DashedLineSeries::new(points.clone(), 5, 4, LIGHT.stroke_width(2)))?;
+        } else {
+            chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(3)))?;
+            chart.draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))?;
+        }
+    }
+    Ok(())
+}
+
+fn points(values: &[Option<f64>]) -> Vec<(i32, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (i as i32 + 1, v)))
+        .collect()
+}
+
+/// Sick leave % per month: this year (solid) against last year (dashed).
+pub fn sick_leave(p: &Personnel, _period: Month, fmt: &Format) -> String {
+    let series = [(points(&p.sick_by_month), false), (points(&p.sick_by_month_prev_year), true)];
+    svg(W, 260, |a| percent_chart(a, fmt.lang.label("chart_sick"), &series, None, fmt))
+}
+
+/// The accumulated hired-staff ratio month by month, one line per profession, and the target.
+pub fn agency(rows: &[AgencyRow], target: Option<f64>, fmt: &Format) -> String {
+    let series: Vec<(Vec<(i32, f64)>, bool)> = rows.iter().map(|r| (points(&r.trend), false)).collect();
+    svg(W, 260, |a| percent_chart(a, fmt.lang.label("chart_agency"), &series, target, fmt))
 }

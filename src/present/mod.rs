@@ -2,91 +2,102 @@
 //! formatted here, once, in the report's language and money unit; charts are drawn here.
 
 pub mod charts;
+pub mod comments;
+pub mod lang;
 pub mod names;
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::compute::{Figures, RowKind, UnitFigures};
-use crate::config::Config;
+use crate::compute::{Figures, RowKind};
+use crate::config::{Config, Limits};
 use crate::money::{self, MoneyUnit, NumberStyle};
 use crate::period::Month;
+use crate::sections::{self, UnitSections};
 use crate::tree::Tree;
+pub use lang::Lang;
 
-/// Swedish month names, lower case as Swedish writes them.
-pub const MONTHS_SV: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-pub const MONTHS_SV_SHORT: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
-];
-
-/// How numbers are shown in this report.
-#[derive(Debug, Clone, Copy)]
+/// How numbers and words are shown in this report.
+#[derive(Debug, Clone)]
 pub struct Format {
     pub style: NumberStyle,
     pub unit: MoneyUnit,
     pub decimals: u32,
+    pub lang: Lang,
 }
 
 impl Format {
-    pub fn from_config(c: &Config) -> Format {
+    pub fn new(c: &Config, lang: Lang) -> Format {
         Format {
-            style: NumberStyle::SWEDISH,
+            style: lang.style(),
             unit: c.money_unit,
             decimals: c.decimals,
+            lang,
         }
     }
 
-    pub fn unit_label(&self) -> &'static str {
-        match self.unit {
+    pub fn unit_label(&self) -> String {
+        let key = match self.unit {
             MoneyUnit::Mkr => "Mkr",
             MoneyUnit::Tkr => "tkr",
             MoneyUnit::Kr => "kr",
-        }
+        };
+        self.lang.money.get(key).cloned().unwrap_or_else(|| key.to_string())
     }
 
-    /// An amount for a template.
-    pub fn num(&self, ore: i64) -> Num {
-        let text = self.style.money(ore, self.unit, self.decimals);
+    fn make(&self, value: String, text: String, abs: String) -> Num {
         let zero = !text.chars().any(|c| c.is_ascii_digit() && c != '0');
-        let sign = if zero { 0 } else { ore.signum() as i8 };
-        let abs = self.style.money(ore.abs(), self.unit, self.decimals);
+        let sign = if zero {
+            0
+        } else if text.starts_with(self.style.minus) {
+            -1
+        } else {
+            1
+        };
         Num {
-            value: money::kronor_string(ore),
-            signed: if sign > 0 {
-                format!("+{text}")
-            } else {
-                text.clone()
-            },
+            value,
+            signed: if sign > 0 { format!("+{text}") } else { text.clone() },
             text,
             abs,
             sign,
         }
     }
 
+    /// An amount in öre, in the report's money unit.
+    pub fn num(&self, ore: i64) -> Num {
+        self.make(
+            money::kronor_string(ore),
+            self.style.money(ore, self.unit, self.decimals),
+            self.style.money(ore.abs(), self.unit, self.decimals),
+        )
+    }
+
+    /// A ratio, count or hours (never a summed amount of money).
+    pub fn fig(&self, value: f64, decimals: u32) -> Num {
+        self.make(
+            format!("{value:.*}", decimals as usize),
+            self.style.float(value, decimals),
+            self.style.float(value.abs(), decimals),
+        )
+    }
+
     /// An amount in the display unit as f64, for chart coordinates only.
     pub fn coord(&self, ore: i64) -> f64 {
         ore as f64 / self.unit.divisor_ore() as f64
     }
+
+    pub fn month(&self, m: Month) -> String {
+        self.lang.month(m.month()).to_string()
+    }
 }
 
-/// An amount as the templates see it.
+/// A number as the templates see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Num {
-    /// Exact kronor, e.g. `-119300000.00`.
+    /// Exact value: kronor with two decimals for money, e.g. `-119300000.00`.
     pub value: String,
-    /// Formatted in the report's unit, e.g. `-119,3`.
+    /// Formatted, e.g. `-119,3`.
     pub text: String,
     /// With an explicit `+` on positive values, e.g. `+3,6`.
     pub signed: String,
@@ -140,6 +151,7 @@ pub struct ChildView {
     pub deviation: Num,
     pub deviation_change: Option<Num>,
     pub forecast: Option<Num>,
+    pub light: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -149,9 +161,147 @@ pub struct Charts {
     pub categories: String,
 }
 
+/// A traffic light: `green`, `yellow` or `red`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Light {
+    /// Label key in the language file, e.g. `light_sick`.
+    pub label: String,
+    /// What the light is about beyond the label, e.g. a profession.
+    pub detail: Option<String>,
+    pub value: String,
+    pub status: &'static str,
+}
+
+/// Higher is worse when `yellow <= red`, lower is worse otherwise.
+pub fn light(value: f64, limits: &Limits) -> &'static str {
+    let higher_is_worse = limits.yellow <= limits.red;
+    let (past_red, past_yellow) = if higher_is_worse {
+        (value >= limits.red, value >= limits.yellow)
+    } else {
+        (value <= limits.red, value <= limits.yellow)
+    };
+    if past_red {
+        "red"
+    } else if past_yellow {
+        "yellow"
+    } else {
+        "green"
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonnelView {
+    pub sick_pct: Option<Num>,
+    pub sick_pct_prev: Option<Num>,
+    pub sick_pct_change: Option<Num>,
+    pub sick_hours: Num,
+    pub sick_hours_prev: Num,
+    pub sick_hours_change: Num,
+    pub fte: Num,
+    pub fte_prev: Num,
+    pub fte_change: Num,
+    pub employees: Option<Num>,
+    pub employees_prev: Option<Num>,
+    pub employees_change: Option<Num>,
+    pub light: Option<&'static str>,
+    pub chart: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyRowView {
+    pub profession: String,
+    /// The line colour in the chart.
+    pub color: String,
+    pub own: Num,
+    pub agency: Num,
+    pub pct: Option<Num>,
+    pub pct_prev: Option<Num>,
+    pub pct_change: Option<Num>,
+    pub light: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyView {
+    pub rows: Vec<AgencyRowView>,
+    pub total: AgencyRowView,
+    pub target: Option<Num>,
+    pub chart: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureView {
+    pub name: String,
+    pub expected: Num,
+    pub realized: Num,
+    pub share: Option<Num>,
+    pub light: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasuresView {
+    pub rows: Vec<MeasureView>,
+    pub total: MeasureView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    pub name: String,
+    pub amount: Num,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AdjustmentsView {
+    pub rows: Vec<ItemView>,
+    /// Item names in prose form.
+    pub names: Vec<String>,
+    pub total: Num,
+    pub deviation: Num,
+    pub adjusted: Num,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiView {
+    pub name: String,
+    pub derived: bool,
+    pub value: Num,
+    pub prev: Num,
+    pub change: Num,
+    pub change_pct: Option<Num>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReallocationView {
+    pub counterpart: UnitRef,
+    pub amount: Num,
+    pub reference: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameView {
+    pub year: i32,
+    pub frame: Num,
+    pub reallocations: Vec<ReallocationView>,
+    pub reallocated: Num,
+    pub revised: Num,
+    pub net_budget: Num,
+    pub difference: Option<Num>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SectionsView {
+    pub personnel: Option<PersonnelView>,
+    pub agency: Option<AgencyView>,
+    pub measures: Option<MeasuresView>,
+    pub adjustments: Option<AdjustmentsView>,
+    pub activity: Option<Vec<KpiView>>,
+    pub frame: Option<FrameView>,
+}
+
 /// Everything a unit's report shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
+    pub lang: String,
     pub organisation: String,
     pub period: String,
     pub year: i32,
@@ -159,6 +309,7 @@ pub struct ReportView {
     pub month_name: String,
     pub prev_month_name: Option<String>,
     pub money_unit: String,
+    pub percent: String,
     pub decimals: u32,
     pub generated: String,
     pub unit: UnitRef,
@@ -167,12 +318,19 @@ pub struct ReportView {
     pub path: Vec<UnitRef>,
     pub key: KeyFigures,
     pub rows: Vec<RowView>,
-    /// Categories with the largest negative deviations, worst first (lower-case for prose).
+    /// Categories with the largest negative deviations, worst first (prose form).
     pub largest: Vec<String>,
-    /// Categories with a positive deviation, best first (lower-case for prose).
+    /// Categories with a positive deviation, best first (prose form).
     pub positive: Vec<String>,
     pub children: Vec<ChildView>,
     pub charts: Charts,
+    pub sections: SectionsView,
+    pub lights: Vec<Light>,
+    pub deviation_light: Option<&'static str>,
+    /// Commentary by section key, as sanitised HTML.
+    pub comments: BTreeMap<String, String>,
+    /// Generated prose by section key, rendered from the `text/<lang>/` templates.
+    pub texts: BTreeMap<String, String>,
 }
 
 /// One entry of the index page's tree.
@@ -183,10 +341,12 @@ pub struct IndexEntry {
     pub deviation: Num,
     pub forecast: Option<Num>,
     pub leaf: bool,
+    pub light: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexView {
+    pub lang: String,
     pub organisation: String,
     pub period: String,
     pub year: i32,
@@ -196,7 +356,7 @@ pub struct IndexView {
     pub entries: Vec<IndexEntry>,
 }
 
-/// The prose form of a category name: first letter lower case unless it is an abbreviation.
+/// The prose form of a name: first letter lower case unless it is an abbreviation.
 pub fn prose_name(name: &str) -> String {
     let mut chars = name.chars();
     match (chars.next(), chars.next()) {
@@ -207,15 +367,12 @@ pub fn prose_name(name: &str) -> String {
     }
 }
 
-pub fn month_name(m: Month) -> &'static str {
-    MONTHS_SV[(m.month() - 1) as usize]
-}
-
 /// Shared context for every unit's view.
 pub struct Presenter<'a> {
     pub config: &'a Config,
     pub tree: &'a Tree,
     pub figures: &'a Figures,
+    pub sections: &'a [UnitSections],
     pub files: &'a [String],
     pub generated: String,
     pub fmt: Format,
@@ -231,10 +388,27 @@ impl Presenter<'_> {
         }
     }
 
+    /// The deviation as a percentage of the accumulated cost budget, for its traffic light.
+    fn deviation_light(&self, node: usize) -> Option<&'static str> {
+        let limits = self.config.thresholds.deviation.as_ref()?;
+        let f = &self.figures.units[node];
+        let costs: i64 = f
+            .rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Category && r.acc.budget < 0)
+            .map(|r| -r.acc.budget)
+            .sum();
+        if costs == 0 {
+            return None;
+        }
+        Some(light(100.0 * f.acc.deviation() as f64 / costs as f64, limits))
+    }
+
     pub fn report(&self, node: usize) -> ReportView {
         let f = &self.figures.units[node];
-        let fmt = self.fmt;
+        let fmt = &self.fmt;
         let period = self.figures.period;
+        let month = |m: Month| fmt.month(m);
         let key = KeyFigures {
             actual: fmt.num(f.acc.actual),
             budget: fmt.num(f.acc.budget),
@@ -244,9 +418,9 @@ impl Presenter<'_> {
             prev_month_deviation: f.prev_month.map(|p| fmt.num(p.deviation())),
             deviation_change: f.deviation_change().map(|c| fmt.num(c)),
             forecast: f.forecast.map(|x| fmt.num(x.deviation)),
-            forecast_made: f.forecast.map(|x| month_name(x.made).to_string()),
+            forecast_made: f.forecast.map(|x| month(x.made)),
             forecast_prev: f.forecast_prev.map(|x| fmt.num(x.deviation)),
-            forecast_prev_made: f.forecast_prev.map(|x| month_name(x.made).to_string()),
+            forecast_prev_made: f.forecast_prev.map(|x| month(x.made)),
             forecast_change: f.forecast_change().map(|c| fmt.num(c)),
         };
         let rows: Vec<RowView> = f
@@ -271,17 +445,17 @@ impl Presenter<'_> {
             .map(|r| (r.name.as_str(), r.acc.deviation()))
             .collect();
         cats.sort_by_key(|(n, d)| (*d, *n));
-        let shown_nonzero = |d: i64| fmt.num(d).sign != 0;
+        let shown = |d: i64| fmt.num(d).sign != 0;
         let largest = cats
             .iter()
-            .filter(|(_, d)| *d < 0 && shown_nonzero(*d))
+            .filter(|(_, d)| *d < 0 && shown(*d))
             .take(self.config.largest_deviations)
             .map(|(n, _)| prose_name(n))
             .collect();
         let positive = cats
             .iter()
             .rev()
-            .filter(|(_, d)| *d > 0 && shown_nonzero(*d))
+            .filter(|(_, d)| *d > 0 && shown(*d))
             .take(self.config.largest_deviations)
             .map(|(n, _)| prose_name(n))
             .collect();
@@ -298,23 +472,64 @@ impl Presenter<'_> {
                     deviation: fmt.num(cf.acc.deviation()),
                     deviation_change: cf.deviation_change().map(|x| fmt.num(x)),
                     forecast: cf.forecast.map(|x| fmt.num(x.deviation)),
+                    light: self.deviation_light(c),
                 }
             })
             .collect();
-        let path: Vec<UnitRef> = self
-            .tree
-            .path(node)
-            .into_iter()
-            .map(|n| self.unit_ref(n))
-            .collect();
+        let path: Vec<UnitRef> = self.tree.path(node).into_iter().map(|n| self.unit_ref(n)).collect();
+        let sections = self.sections_view(node);
+        let deviation_light = self.deviation_light(node);
+        let mut lights = Vec::new();
+        if let Some(status) = deviation_light {
+            lights.push(Light {
+                label: "light_deviation".into(),
+                detail: None,
+                value: format!("{} {}", key.deviation.signed, fmt.unit_label()),
+                status,
+            });
+        }
+        if let Some(p) = &sections.personnel
+            && let (Some(status), Some(v)) = (p.light, &p.sick_pct)
+        {
+            lights.push(Light {
+                label: "light_sick".into(),
+                detail: None,
+                value: format!("{}{}", v.text, fmt.lang.percent),
+                status,
+            });
+        }
+        if let Some(a) = &sections.agency {
+            for r in &a.rows {
+                if let (Some(status), Some(v)) = (r.light, &r.pct) {
+                    lights.push(Light {
+                        label: "light_agency".into(),
+                        detail: Some(r.profession.clone()),
+                        value: format!("{}{}", v.text, fmt.lang.percent),
+                        status,
+                    });
+                }
+            }
+        }
+        if let Some(m) = &sections.measures
+            && let (Some(status), Some(v)) = (m.total.light, &m.total.share)
+        {
+            lights.push(Light {
+                label: "light_measures".into(),
+                detail: None,
+                value: format!("{}{}", v.text, fmt.lang.percent),
+                status,
+            });
+        }
         ReportView {
+            lang: self.config.language.clone(),
             organisation: self.tree.nodes[self.tree.root].name.clone(),
             period: period.to_string(),
             year: period.year(),
             prev_year: period.year() - 1,
-            month_name: month_name(period).to_string(),
-            prev_month_name: (period.month() > 1).then(|| month_name(period.prev()).to_string()),
-            money_unit: fmt.unit_label().to_string(),
+            month_name: month(period),
+            prev_month_name: (period.month() > 1).then(|| month(period.prev())),
+            money_unit: fmt.unit_label(),
+            percent: fmt.lang.percent.clone(),
             decimals: fmt.decimals,
             generated: self.generated.clone(),
             unit: self.unit_ref(node),
@@ -326,22 +541,189 @@ impl Presenter<'_> {
             largest,
             positive,
             children,
-            charts: self.charts(f),
+            charts: charts::draw_all(f, period, fmt),
+            sections,
+            lights,
+            deviation_light,
+            comments: BTreeMap::new(),
+            texts: BTreeMap::new(),
         }
     }
 
-    fn charts(&self, f: &UnitFigures) -> Charts {
-        charts::draw_all(f, self.figures.period, &self.fmt)
+    fn sections_view(&self, node: usize) -> SectionsView {
+        let s = &self.sections[node];
+        let fmt = &self.fmt;
+        let th = &self.config.thresholds;
+        let f = &self.figures.units[node];
+        let pct_change = |now: f64, prev: f64| (prev != 0.0).then(|| fmt.fig(100.0 * (now - prev) / prev.abs(), 1));
+        let personnel = s.personnel.as_ref().map(|p| {
+            let (now, prev) = (p.acc.sick_pct(), p.acc_prev_year.sick_pct());
+            PersonnelView {
+                sick_pct: now.map(|v| fmt.fig(v, 1)),
+                sick_pct_prev: prev.map(|v| fmt.fig(v, 1)),
+                sick_pct_change: match (now, prev) {
+                    // The difference of the rounded figures, as a reader would compute it.
+                    (Some(a), Some(b)) => Some(fmt.fig(round1(a) - round1(b), 1)),
+                    _ => None,
+                },
+                sick_hours: fmt.fig(p.acc.sick, 0),
+                sick_hours_prev: fmt.fig(p.acc_prev_year.sick, 0),
+                sick_hours_change: fmt.fig(p.acc.sick - p.acc_prev_year.sick, 0),
+                fte: fmt.fig(p.fte, 0),
+                fte_prev: fmt.fig(p.fte_prev_year, 0),
+                fte_change: fmt.fig(p.fte - p.fte_prev_year, 0),
+                employees: p.employees.map(|e| fmt.fig(e, 0)),
+                employees_prev: p.employees_prev_year.map(|e| fmt.fig(e, 0)),
+                employees_change: match (p.employees, p.employees_prev_year) {
+                    (Some(a), Some(b)) => Some(fmt.fig(a - b, 0)),
+                    _ => None,
+                },
+                light: match (now, th.sick_leave.as_ref()) {
+                    (Some(v), Some(l)) => Some(light(v, l)),
+                    _ => None,
+                },
+                chart: charts::sick_leave(p, self.figures.period, fmt),
+            }
+        });
+        let agency = s.agency.as_ref().map(|rows| {
+            let row = |r: &sections::AgencyRow| {
+                let (now, prev) = (r.pct(), r.pct_prev_year());
+                AgencyRowView {
+                    profession: r.profession.clone(),
+                    color: String::new(),
+                    own: fmt.num(r.own),
+                    agency: fmt.num(r.agency),
+                    pct: now.map(|v| fmt.fig(v, 2)),
+                    pct_prev: prev.map(|v| fmt.fig(v, 2)),
+                    pct_change: match (now, prev) {
+                        (Some(a), Some(b)) => Some(fmt.fig(a - b, 2)),
+                        _ => None,
+                    },
+                    light: match (now, th.agency.as_ref()) {
+                        (Some(v), Some(l)) => Some(light(v, l)),
+                        _ => None,
+                    },
+                }
+            };
+            let mut total = sections::AgencyRow {
+                profession: fmt.lang.label("total").to_string(),
+                ..Default::default()
+            };
+            for r in rows {
+                total.own += r.own;
+                total.agency += r.agency;
+                total.own_prev_year += r.own_prev_year;
+                total.agency_prev_year += r.agency_prev_year;
+            }
+            AgencyView {
+                rows: rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| AgencyRowView {
+                        color: charts::series_color(i),
+                        ..row(r)
+                    })
+                    .collect(),
+                total: row(&total),
+                target: th.agency.map(|l| fmt.fig(l.yellow, 2)),
+                chart: charts::agency(rows, th.agency.map(|l| l.yellow), fmt),
+            }
+        });
+        let measures = s.measures.as_ref().map(|rows| {
+            let view = |name: String, e: i64, r: i64| {
+                let share = sections::ratio_pct(r, e);
+                MeasureView {
+                    name,
+                    expected: fmt.num(e),
+                    realized: fmt.num(r),
+                    share: share.map(|v| fmt.fig(v, 0)),
+                    light: match (share, th.measures.as_ref()) {
+                        (Some(v), Some(l)) => Some(light(v, l)),
+                        _ => None,
+                    },
+                }
+            };
+            let (e, r) = rows.iter().fold((0, 0), |a, m| (a.0 + m.expected, a.1 + m.realized));
+            MeasuresView {
+                rows: rows.iter().map(|m| view(m.name.clone(), m.expected, m.realized)).collect(),
+                total: view(fmt.lang.label("total").to_string(), e, r),
+            }
+        });
+        let adjustments = s.adjustments.as_ref().map(|rows| {
+            let total: i64 = rows.iter().map(|r| r.amount).sum();
+            AdjustmentsView {
+                rows: rows
+                    .iter()
+                    .map(|r| ItemView {
+                        name: r.name.clone(),
+                        amount: fmt.num(r.amount),
+                    })
+                    .collect(),
+                names: rows.iter().map(|r| prose_name(&r.name)).collect(),
+                total: fmt.num(total),
+                deviation: fmt.num(f.acc.deviation()),
+                adjusted: fmt.num(f.acc.deviation() + total),
+            }
+        });
+        let activity = s.activity.as_ref().map(|rows| {
+            rows.iter()
+                .map(|k| KpiView {
+                    name: k.name.clone(),
+                    derived: k.derived,
+                    value: fmt.fig(k.value, k.decimals),
+                    prev: fmt.fig(k.prev_year, k.decimals),
+                    change: fmt.fig(k.value - k.prev_year, k.decimals),
+                    change_pct: pct_change(k.value, k.prev_year),
+                })
+                .collect()
+        });
+        let frame = s.frame.as_ref().map(|fr| {
+            let reallocated: i64 = fr.reallocations.iter().map(|r| r.amount).sum();
+            FrameView {
+                year: fr.year,
+                frame: fmt.num(fr.frame),
+                reallocations: fr
+                    .reallocations
+                    .iter()
+                    .map(|r| ReallocationView {
+                        counterpart: match self.tree.get(&r.counterpart) {
+                            Some(n) => self.unit_ref(n),
+                            None => UnitRef {
+                                code: r.counterpart.clone(),
+                                name: r.counterpart.clone(),
+                                href: String::new(),
+                            },
+                        },
+                        amount: fmt.num(r.amount),
+                        reference: r.reference.clone(),
+                        description: r.description.clone(),
+                    })
+                    .collect(),
+                reallocated: fmt.num(reallocated),
+                revised: fmt.num(fr.revised),
+                net_budget: fmt.num(fr.net_budget),
+                difference: (fr.net_budget != fr.revised).then(|| fmt.num(fr.net_budget - fr.revised)),
+            }
+        });
+        SectionsView {
+            personnel,
+            agency,
+            measures,
+            adjustments,
+            activity,
+            frame,
+        }
     }
 
     pub fn index(&self) -> IndexView {
         let period = self.figures.period;
         IndexView {
+            lang: self.config.language.clone(),
             organisation: self.tree.nodes[self.tree.root].name.clone(),
             period: period.to_string(),
             year: period.year(),
-            month_name: month_name(period).to_string(),
-            money_unit: self.fmt.unit_label().to_string(),
+            month_name: self.fmt.month(period),
+            money_unit: self.fmt.unit_label(),
             generated: self.generated.clone(),
             entries: self
                 .tree
@@ -355,6 +737,7 @@ impl Presenter<'_> {
                         deviation: self.fmt.num(f.acc.deviation()),
                         forecast: f.forecast.map(|x| self.fmt.num(x.deviation)),
                         leaf: self.tree.is_leaf(n),
+                        light: self.deviation_light(n),
                     }
                 })
                 .collect(),
@@ -362,9 +745,22 @@ impl Presenter<'_> {
     }
 }
 
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fmt() -> Format {
+        Format {
+            style: NumberStyle::SWEDISH,
+            unit: MoneyUnit::Mkr,
+            decimals: 1,
+            lang: Lang::parse(include_str!("../../templates/lang/sv.yaml"), "sv.yaml").unwrap(),
+        }
+    }
 
     #[test]
     fn prose_names() {
@@ -375,20 +771,27 @@ mod tests {
 
     #[test]
     fn nums() {
-        let f = Format {
-            style: NumberStyle::SWEDISH,
-            unit: MoneyUnit::Mkr,
-            decimals: 1,
-        };
+        let f = fmt();
         let n = f.num(-11_930_000_000);
-        assert_eq!(
-            (n.text.as_str(), n.signed.as_str(), n.abs.as_str(), n.sign),
-            ("-119,3", "-119,3", "119,3", -1)
-        );
+        assert_eq!((n.text.as_str(), n.signed.as_str(), n.abs.as_str(), n.sign), ("-119,3", "-119,3", "119,3", -1));
         let p = f.num(360_000_000);
         assert_eq!((p.signed.as_str(), p.sign), ("+3,6", 1));
         let z = f.num(-4_000_000);
         assert_eq!((z.signed.as_str(), z.sign), ("0,0", 0));
         assert_eq!(n.value, "-119300000.00");
+        assert_eq!(f.fig(15.2345, 2).text, "15,23");
+        assert_eq!(f.fig(-51076.0, 0).abs, "51\u{a0}076");
+    }
+
+    #[test]
+    fn lights() {
+        let higher_worse = Limits { yellow: 2.0, red: 5.0 };
+        assert_eq!(light(1.9, &higher_worse), "green");
+        assert_eq!(light(2.0, &higher_worse), "yellow");
+        assert_eq!(light(15.23, &higher_worse), "red");
+        let lower_worse = Limits { yellow: 90.0, red: 70.0 };
+        assert_eq!(light(95.0, &lower_worse), "green");
+        assert_eq!(light(75.0, &lower_worse), "yellow");
+        assert_eq!(light(70.0, &lower_worse), "red");
     }
 }
