@@ -200,12 +200,17 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     let loaded = load_all(&opts.data, config, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
     let period = resolve_period(&opts.period, ledger, findings)?;
-    let cats = compute::categorize(ledger, loaded.data.get("accounts"), &loaded.config, findings);
+    let cats = compute::categorize(
+        ledger,
+        loaded.data.get("accounts"),
+        &loaded.config,
+        findings,
+    );
     let figures = compute::compute(&loaded.data, &loaded.tree, &cats, period)
         .map_err(|e| Failure::Output(format!("computing the figures failed: {e}")))?;
     let sections = sections::compute(&loaded.data, &loaded.tree, &loaded.config, period, findings);
-    let templates =
-        render::load(loaded.config.templates.as_deref(), &loaded.config.language).map_err(Failure::Output)?;
+    let templates = render::load(loaded.config.templates.as_deref(), &loaded.config.language)
+        .map_err(Failure::Output)?;
     let tree = &loaded.tree;
     let files = present::names::stems(tree.nodes.iter().map(|n| n.code.as_str()));
     let comments_dir = loaded
@@ -228,7 +233,9 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     let period_text = period.to_string();
     for &node in &tree.order {
         let mut view = presenter.report(node);
-        if let Some(md) = present::comments::read(&comments_dir, &period_text, &files[node]).map_err(Failure::Output)? {
+        if let Some(md) = present::comments::read(&comments_dir, &period_text, &files[node])
+            .map_err(Failure::Output)?
+        {
             view.comments = present::comments::split(&md);
         }
         let mut texts = std::collections::BTreeMap::new();
@@ -244,11 +251,16 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
             ("frames", s.frame.is_some()),
         ] {
             if present {
-                texts.insert(key.to_string(), templates.text(key, &view).map_err(Failure::Output)?);
+                texts.insert(
+                    key.to_string(),
+                    templates.text(key, &view).map_err(Failure::Output)?,
+                );
             }
         }
         view.texts = texts;
-        let html = templates.render("report.html", &view).map_err(Failure::Output)?;
+        let html = templates
+            .render("report.html", &view)
+            .map_err(Failure::Output)?;
         let name = format!("{}.html", files[node]);
         reports.push(ManifestReport {
             unit: tree.nodes[node].code.clone(),
@@ -257,7 +269,9 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         });
         outputs.push((name, html.into_bytes()));
     }
-    let index = templates.render("index.html", &presenter.index()).map_err(Failure::Output)?;
+    let index = templates
+        .render("index.html", &presenter.index())
+        .map_err(Failure::Output)?;
     outputs.push(("index.html".into(), index.into_bytes()));
     let figures_json = figures_json(&figures, tree);
     outputs.push(("figures.json".into(), to_json(&figures_json)));

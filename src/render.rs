@@ -17,22 +17,70 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("lang/sv.yaml", include_str!("../templates/lang/sv.yaml")),
     ("lang/en.yaml", include_str!("../templates/lang/en.yaml")),
-    ("text/sv/summary.html", include_str!("../templates/text/sv/summary.html")),
-    ("text/sv/forecast.html", include_str!("../templates/text/sv/forecast.html")),
-    ("text/sv/personnel.html", include_str!("../templates/text/sv/personnel.html")),
-    ("text/sv/agency.html", include_str!("../templates/text/sv/agency.html")),
-    ("text/sv/measures.html", include_str!("../templates/text/sv/measures.html")),
-    ("text/sv/adjustments.html", include_str!("../templates/text/sv/adjustments.html")),
-    ("text/sv/activity.html", include_str!("../templates/text/sv/activity.html")),
-    ("text/sv/frames.html", include_str!("../templates/text/sv/frames.html")),
-    ("text/en/summary.html", include_str!("../templates/text/en/summary.html")),
-    ("text/en/forecast.html", include_str!("../templates/text/en/forecast.html")),
-    ("text/en/personnel.html", include_str!("../templates/text/en/personnel.html")),
-    ("text/en/agency.html", include_str!("../templates/text/en/agency.html")),
-    ("text/en/measures.html", include_str!("../templates/text/en/measures.html")),
-    ("text/en/adjustments.html", include_str!("../templates/text/en/adjustments.html")),
-    ("text/en/activity.html", include_str!("../templates/text/en/activity.html")),
-    ("text/en/frames.html", include_str!("../templates/text/en/frames.html")),
+    (
+        "text/sv/summary.html",
+        include_str!("../templates/text/sv/summary.html"),
+    ),
+    (
+        "text/sv/forecast.html",
+        include_str!("../templates/text/sv/forecast.html"),
+    ),
+    (
+        "text/sv/personnel.html",
+        include_str!("../templates/text/sv/personnel.html"),
+    ),
+    (
+        "text/sv/agency.html",
+        include_str!("../templates/text/sv/agency.html"),
+    ),
+    (
+        "text/sv/measures.html",
+        include_str!("../templates/text/sv/measures.html"),
+    ),
+    (
+        "text/sv/adjustments.html",
+        include_str!("../templates/text/sv/adjustments.html"),
+    ),
+    (
+        "text/sv/activity.html",
+        include_str!("../templates/text/sv/activity.html"),
+    ),
+    (
+        "text/sv/frames.html",
+        include_str!("../templates/text/sv/frames.html"),
+    ),
+    (
+        "text/en/summary.html",
+        include_str!("../templates/text/en/summary.html"),
+    ),
+    (
+        "text/en/forecast.html",
+        include_str!("../templates/text/en/forecast.html"),
+    ),
+    (
+        "text/en/personnel.html",
+        include_str!("../templates/text/en/personnel.html"),
+    ),
+    (
+        "text/en/agency.html",
+        include_str!("../templates/text/en/agency.html"),
+    ),
+    (
+        "text/en/measures.html",
+        include_str!("../templates/text/en/measures.html"),
+    ),
+    (
+        "text/en/adjustments.html",
+        include_str!("../templates/text/en/adjustments.html"),
+    ),
+    (
+        "text/en/activity.html",
+        include_str!("../templates/text/en/activity.html"),
+    ),
+    (
+        "text/en/frames.html",
+        include_str!("../templates/text/en/frames.html"),
+    ),
 ];
 
 /// The loaded templates and the language's words.
@@ -44,13 +92,21 @@ pub struct Templates {
     pub language: String,
 }
 
-fn collect(dir: &Path, prefix: &str, out: &mut Vec<(String, std::path::PathBuf)>) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("{}: the template folder cannot be read: {e}", dir.display()))?;
+fn collect(
+    dir: &Path,
+    prefix: &str,
+    out: &mut Vec<(String, std::path::PathBuf)>,
+) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: the template folder cannot be read: {e}", dir.display()))?;
     let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+        let Some(name) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_string)
+        else {
             continue;
         };
         if name.starts_with('.') {
@@ -68,7 +124,10 @@ fn collect(dir: &Path, prefix: &str, out: &mut Vec<(String, std::path::PathBuf)>
 
 /// Loads the templates once per run, with the user's folder overriding by relative path.
 pub fn load(override_dir: Option<&Path>, language: &str) -> Result<Templates, String> {
-    let mut files: Vec<(String, String)> = BUILTIN.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+    let mut files: Vec<(String, String)> = BUILTIN
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
     if let Some(dir) = override_dir {
         let mut found = Vec::new();
         collect(dir, "", &mut found)?;
@@ -91,7 +150,11 @@ pub fn load(override_dir: Option<&Path>, language: &str) -> Result<Templates, St
     let mut labels = lang.labels.clone();
     labels.insert("pct".into(), lang.percent.clone());
     let mut tera = Tera::default();
-    let templates: Vec<(String, String)> = files.into_iter().filter(|(n, _)| !n.ends_with(".yaml")).collect();
+    tera.set_escape_fn(escape_html);
+    let templates: Vec<(String, String)> = files
+        .into_iter()
+        .filter(|(n, _)| !n.ends_with(".yaml"))
+        .collect();
     tera.add_raw_templates(templates)
         .map_err(|e| format!("the templates cannot be parsed: {}", error_chain(&e)))?;
     Ok(Templates {
@@ -104,7 +167,8 @@ pub fn load(override_dir: Option<&Path>, language: &str) -> Result<Templates, St
 
 impl Templates {
     pub fn render<T: serde::Serialize>(&self, name: &str, view: &T) -> Result<String, String> {
-        let mut ctx = Context::from_serialize(view).map_err(|e| format!("template data for {name}: {e}"))?;
+        let mut ctx =
+            Context::from_serialize(view).map_err(|e| format!("template data for {name}: {e}"))?;
         ctx.insert("t", &self.labels);
         self.tera
             .render(name, &ctx)
@@ -115,8 +179,28 @@ impl Templates {
     pub fn text<T: serde::Serialize>(&self, section: &str, view: &T) -> Result<String, String> {
         let name = format!("text/{}/{section}.html", self.language);
         let s = self.render(&name, view)?;
-        Ok(s.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+        Ok(s.split(|c: char| c.is_ascii_whitespace())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "))
     }
+}
+
+/// HTML escaping of `& < > " '` (Tera's default also escapes `/`, which is safe but turns
+/// case numbers like `HSN/798/2024` into entities in the page source).
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

@@ -144,7 +144,13 @@ fn slot(p: i32, period: Month) -> Option<(usize, usize)> {
     }
 }
 
-pub fn compute(data: &Dataset, tree: &Tree, config: &Config, period: Month, findings: &mut Findings) -> Vec<UnitSections> {
+pub fn compute(
+    data: &Dataset,
+    tree: &Tree,
+    config: &Config,
+    period: Month,
+    findings: &mut Findings,
+) -> Vec<UnitSections> {
     let n = tree.nodes.len();
     let mut out = vec![UnitSections::default(); n];
     let tg = targets(tree);
@@ -165,7 +171,9 @@ pub fn compute(data: &Dataset, tree: &Tree, config: &Config, period: Month, find
             t.numbers("employees"),
         );
         for i in 0..t.len() {
-            let Some((y, mo)) = slot(p[i], period) else { continue };
+            let Some((y, mo)) = slot(p[i], period) else {
+                continue;
+            };
             for &node in nodes_of(&u[i]) {
                 hours[node][y][mo].add(Hours {
                     worked: w[i],
@@ -183,8 +191,8 @@ pub fn compute(data: &Dataset, tree: &Tree, config: &Config, period: Month, find
             }
             let sum = |y: usize| {
                 let mut h = Hours::default();
-                for mo in 0..m {
-                    h.add(hours[node][y][mo]);
+                for month in &hours[node][y][..m] {
+                    h.add(*month);
                 }
                 h
             };
@@ -195,11 +203,21 @@ pub fn compute(data: &Dataset, tree: &Tree, config: &Config, period: Month, find
                 acc_prev_year: prev,
                 fte: fte(acc),
                 fte_prev_year: fte(prev),
-                employees: (hours[node][1][m - 1].scheduled > 0.0 || employees[node][1][m - 1] > 0.0)
+                employees: (hours[node][1][m - 1].scheduled > 0.0
+                    || employees[node][1][m - 1] > 0.0)
                     .then_some(employees[node][1][m - 1]),
-                employees_prev_year: (hours[node][0][m - 1].scheduled > 0.0 || employees[node][0][m - 1] > 0.0)
+                employees_prev_year: (hours[node][0][m - 1].scheduled > 0.0
+                    || employees[node][0][m - 1] > 0.0)
                     .then_some(employees[node][0][m - 1]),
-                sick_by_month: (0..12).map(|mo| if mo < m { hours[node][1][mo].sick_pct() } else { None }).collect(),
+                sick_by_month: (0..12)
+                    .map(|mo| {
+                        if mo < m {
+                            hours[node][1][mo].sick_pct()
+                        } else {
+                            None
+                        }
+                    })
+                    .collect(),
                 sick_by_month_prev_year: (0..12).map(|mo| hours[node][0][mo].sick_pct()).collect(),
             });
         }
@@ -207,7 +225,7 @@ pub fn compute(data: &Dataset, tree: &Tree, config: &Config, period: Month, find
 
     if let Some(t) = data.get("agency") {
         // node → profession → [year][month] (own, agency)
-        let mut acc: Vec<BTreeMap<String, [[(i64, i64); 12]; 2]>> = vec![BTreeMap::new(); n];
+        let mut acc: Vec<BTreeMap<String, OwnAndAgency>> = vec![BTreeMap::new(); n];
         let (p, u, pr, own, ag) = (
             t.months("period"),
             t.text("unit"),
@@ -216,7 +234,9 @@ pub fn compute(data: &Dataset, tree: &Tree, config: &Config, period: Month, find
             t.money("agency_cost"),
         );
         for i in 0..t.len() {
-            let Some((y, mo)) = slot(p[i], period) else { continue };
+            let Some((y, mo)) = slot(p[i], period) else {
+                continue;
+            };
             for &node in nodes_of(&u[i]) {
                 let e = acc[node].entry(pr[i].clone()).or_insert([[(0, 0); 12]; 2]);
                 e[y][mo].0 += own[i];
@@ -231,7 +251,9 @@ pub fn compute(data: &Dataset, tree: &Tree, config: &Config, period: Month, find
                 .iter()
                 .map(|(prof, v)| {
                     let sum = |y: usize, upto: usize| {
-                        v[y][..upto].iter().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+                        v[y][..upto]
+                            .iter()
+                            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
                     };
                     let (o, a) = sum(1, m);
                     let (op, ap) = sum(0, m);
@@ -257,27 +279,33 @@ pub fn compute(data: &Dataset, tree: &Tree, config: &Config, period: Month, find
         }
     }
 
-    let acc_by_name = |table: &str, name_col: &str, cols: &[&str]| -> Vec<BTreeMap<String, Vec<i64>>> {
-        let mut acc: Vec<BTreeMap<String, Vec<i64>>> = vec![BTreeMap::new(); n];
-        if let Some(t) = data.get(table) {
-            let (p, u, names) = (t.months("period"), t.text("unit"), t.text(name_col));
-            let values: Vec<&[i64]> = cols.iter().map(|c| t.money(c)).collect();
-            for i in 0..t.len() {
-                if !matches!(slot(p[i], period), Some((1, mo)) if mo < m) {
-                    continue;
-                }
-                for &node in nodes_of(&u[i]) {
-                    let e = acc[node].entry(names[i].clone()).or_insert_with(|| vec![0; cols.len()]);
-                    for (k, v) in values.iter().enumerate() {
-                        e[k] += v[i];
+    let acc_by_name =
+        |table: &str, name_col: &str, cols: &[&str]| -> Vec<BTreeMap<String, Vec<i64>>> {
+            let mut acc: Vec<BTreeMap<String, Vec<i64>>> = vec![BTreeMap::new(); n];
+            if let Some(t) = data.get(table) {
+                let (p, u, names) = (t.months("period"), t.text("unit"), t.text(name_col));
+                let values: Vec<&[i64]> = cols.iter().map(|c| t.money(c)).collect();
+                for i in 0..t.len() {
+                    if !matches!(slot(p[i], period), Some((1, mo)) if mo < m) {
+                        continue;
+                    }
+                    for &node in nodes_of(&u[i]) {
+                        let e = acc[node]
+                            .entry(names[i].clone())
+                            .or_insert_with(|| vec![0; cols.len()]);
+                        for (k, v) in values.iter().enumerate() {
+                            e[k] += v[i];
+                        }
                     }
                 }
             }
-        }
-        acc
-    };
+            acc
+        };
     if data.get("measures").is_some() {
-        for (node, rows) in acc_by_name("measures", "measure", &["expected", "realized"]).into_iter().enumerate() {
+        for (node, rows) in acc_by_name("measures", "measure", &["expected", "realized"])
+            .into_iter()
+            .enumerate()
+        {
             if !rows.is_empty() {
                 out[node].measures = Some(
                     rows.into_iter()
@@ -292,18 +320,32 @@ pub fn compute(data: &Dataset, tree: &Tree, config: &Config, period: Month, find
         }
     }
     if data.get("adjustments").is_some() {
-        for (node, rows) in acc_by_name("adjustments", "item", &["amount"]).into_iter().enumerate() {
+        for (node, rows) in acc_by_name("adjustments", "item", &["amount"])
+            .into_iter()
+            .enumerate()
+        {
             if !rows.is_empty() {
-                out[node].adjustments = Some(rows.into_iter().map(|(name, v)| ItemRow { name, amount: v[0] }).collect());
+                out[node].adjustments = Some(
+                    rows.into_iter()
+                        .map(|(name, v)| ItemRow { name, amount: v[0] })
+                        .collect(),
+                );
             }
         }
     }
 
     if let Some(t) = data.get("activity") {
         let mut acc: Vec<BTreeMap<String, [f64; 2]>> = vec![BTreeMap::new(); n];
-        let (p, u, k, v) = (t.months("period"), t.text("unit"), t.text("kpi"), t.numbers("value"));
+        let (p, u, k, v) = (
+            t.months("period"),
+            t.text("unit"),
+            t.text("kpi"),
+            t.numbers("value"),
+        );
         for i in 0..t.len() {
-            let Some((y, mo)) = slot(p[i], period) else { continue };
+            let Some((y, mo)) = slot(p[i], period) else {
+                continue;
+            };
             if mo >= m {
                 continue;
             }
@@ -373,12 +415,18 @@ pub fn compute(data: &Dataset, tree: &Tree, config: &Config, period: Month, find
             }
         }
         let reallocs = data.get("reallocations");
-        let (fy, fu, ff) = (frames.months("year"), frames.text("unit"), frames.money("frame"));
+        let (fy, fu, ff) = (
+            frames.months("year"),
+            frames.text("unit"),
+            frames.money("frame"),
+        );
         for i in 0..frames.len() {
             if fy[i] != year {
                 continue;
             }
-            let Some(node) = tree.get(&fu[i]) else { continue };
+            let Some(node) = tree.get(&fu[i]) else {
+                continue;
+            };
             let mut list = Vec::new();
             if let Some(r) = reallocs {
                 let (ry, from, to, amt, refs, desc) = (

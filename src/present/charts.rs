@@ -6,9 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{Charts, Format};
-use crate::sections::{AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
 use crate::period::Month;
+use crate::sections::{AgencyRow, Personnel};
 
 const W: u32 = 680;
 const H: u32 = 300;
@@ -293,7 +293,10 @@ fn percent_chart(
     target: Option<f64>,
     fmt: &Format,
 ) -> DrawResult {
-    let values = series.iter().flat_map(|s| s.0.iter().map(|p| p.1)).chain(target);
+    let values = series
+        .iter()
+        .flat_map(|s| s.0.iter().map(|p| p.1))
+        .chain(target);
     let (_, hi) = range_with_zero(values);
     let mut chart = ChartBuilder::on(area)
         .caption(caption, (FONT, 15).into_font().color(&BLACK))
@@ -312,12 +315,22 @@ fn percent_chart(
         .label_style((FONT, 13))
         .draw()?;
     if let Some(t) = target {
-        chart.draw_series(DashedLineSeries::new([(1, t), (12, t)], 8, 4, RED.stroke_width(2)))?;
+        chart.draw_series(DashedLineSeries::new(
+            [(1, t), (12, t)],
+            8,
+            4,
+            RED.stroke_width(2),
+        ))?;
     }
     for (i, (points, dashed)) in series.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
         if *dashed {
-            chart.draw_series(DashedLineSeries::new(points.clone(), 5, 4, LIGHT.stroke_width(2)))?;
+            chart.draw_series(DashedLineSeries::new(
+                points.clone(),
+                5,
+                4,
+                LIGHT.stroke_width(2),
+            ))?;
         } else {
             chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(3)))?;
             chart.draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))?;
@@ -336,12 +349,20 @@ fn points(values: &[Option<f64>]) -> Vec<(i32, f64)> {
 
 /// Sick leave % per month: this year (solid) against last year (dashed).
 pub fn sick_leave(p: &Personnel, _period: Month, fmt: &Format) -> String {
-    let series = [(points(&p.sick_by_month), false), (points(&p.sick_by_month_prev_year), true)];
-    svg(W, 260, |a| percent_chart(a, fmt.lang.label("chart_sick"), &series, None, fmt))
+    let series = [
+        (points(&p.sick_by_month), false),
+        (points(&p.sick_by_month_prev_year), true),
+    ];
+    svg(W, 260, |a| {
+        percent_chart(a, fmt.lang.label("chart_sick"), &series, None, fmt)
+    })
 }
 
 /// The accumulated hired-staff ratio month by month, one line per profession, and the target.
 pub fn agency(rows: &[AgencyRow], target: Option<f64>, fmt: &Format) -> String {
-    let series: Vec<(Vec<(i32, f64)>, bool)> = rows.iter().map(|r| (points(&r.trend), false)).collect();
-    svg(W, 260, |a| percent_chart(a, fmt.lang.label("chart_agency"), &series, target, fmt))
+    let series: Vec<(Vec<(i32, f64)>, bool)> =
+        rows.iter().map(|r| (points(&r.trend), false)).collect();
+    svg(W, 260, |a| {
+        percent_chart(a, fmt.lang.label("chart_agency"), &series, target, fmt)
+    })
 }

@@ -9,26 +9,65 @@ use pulldown_cmark::{Event, Options, Parser, html};
 
 /// Section keys and the headings (any case) that start them.
 const SECTIONS: &[(&str, &[&str])] = &[
-    ("summary", &["sammanfattning", "ekonomi", "resultat", "summary", "finance", "economy"]),
-    ("personnel", &["personal", "sjukfrånvaro", "personnel", "staff", "sick leave"]),
-    ("agency", &["inhyrd personal", "bemanning", "stafett", "hired staff", "agency staff"]),
-    ("measures", &["åtgärder", "resultatförbättrande åtgärder", "measures"]),
+    (
+        "summary",
+        &[
+            "sammanfattning",
+            "ekonomi",
+            "resultat",
+            "summary",
+            "finance",
+            "economy",
+        ],
+    ),
+    (
+        "personnel",
+        &[
+            "personal",
+            "sjukfrånvaro",
+            "personnel",
+            "staff",
+            "sick leave",
+        ],
+    ),
+    (
+        "agency",
+        &[
+            "inhyrd personal",
+            "bemanning",
+            "stafett",
+            "hired staff",
+            "agency staff",
+        ],
+    ),
+    (
+        "measures",
+        &["åtgärder", "resultatförbättrande åtgärder", "measures"],
+    ),
     ("adjustments", &["justeringar", "adjustments"]),
-    ("activity", &["produktion", "verksamhet", "production", "activity"]),
+    (
+        "activity",
+        &["produktion", "verksamhet", "production", "activity"],
+    ),
     ("frames", &["budgetram", "ramar", "budget frame", "frames"]),
 ];
 
 fn section_of(heading: &str) -> Option<&'static str> {
     let h = heading.trim().trim_end_matches(':').to_lowercase();
-    SECTIONS.iter().find(|(_, names)| names.contains(&h.as_str())).map(|(k, _)| *k)
+    SECTIONS
+        .iter()
+        .find(|(_, names)| names.contains(&h.as_str()))
+        .map(|(k, _)| *k)
 }
 
 /// Markdown to HTML with raw HTML turned into visible text, then sanitised.
 pub fn render_markdown(md: &str) -> String {
-    let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| match e {
-        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
-        other => other,
-    });
+    let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(
+        |e| match e {
+            Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+            other => other,
+        },
+    );
     let mut out = String::new();
     html::push_html(&mut out, parser);
     ammonia::Builder::default()
@@ -52,7 +91,9 @@ pub fn split(md: &str) -> BTreeMap<String, String> {
         let heading = if fence {
             None
         } else {
-            t.strip_prefix("## ").or_else(|| t.strip_prefix("# ")).and_then(section_of)
+            t.strip_prefix("## ")
+                .or_else(|| t.strip_prefix("# "))
+                .and_then(section_of)
         };
         match heading {
             Some(key) => {
@@ -71,7 +112,10 @@ pub fn split(md: &str) -> BTreeMap<String, String> {
     if !buf.trim().is_empty() {
         parts.entry(current.to_string()).or_default().push_str(&buf);
     }
-    parts.into_iter().map(|(k, v)| (k, render_markdown(&v))).collect()
+    parts
+        .into_iter()
+        .map(|(k, v)| (k, render_markdown(&v)))
+        .collect()
 }
 
 /// Reads the commentary of one unit, if any. Errors other than "not found" are reported.
@@ -86,7 +130,10 @@ pub fn read(dir: &Path, period: &str, file_stem: &str) -> Result<Option<String>,
             }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: the commentary cannot be read: {e}", path.display())),
+        Err(e) => Err(format!(
+            "{}: the commentary cannot be read: {e}",
+            path.display()
+        )),
     }
 }
 
@@ -96,7 +143,9 @@ mod tests {
 
     #[test]
     fn scripts_and_raw_html_never_reach_the_page() {
-        let html = render_markdown("Hej <script>alert(1)</script> **fet** <img src=x onerror=alert(2)>\n\n[länk](javascript:alert(3))");
+        let html = render_markdown(
+            "Hej <script>alert(1)</script> **fet** <img src=x onerror=alert(2)>\n\n[länk](javascript:alert(3))",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
@@ -106,9 +155,14 @@ mod tests {
 
     #[test]
     fn headings_split_into_sections() {
-        let parts = split("Inledning.\n\n## Personal\nSjukfrånvaron ökar.\n\n## Okänd rubrik\nMer.\n\n# Produktion\nFärre besök.\n");
+        let parts = split(
+            "Inledning.\n\n## Personal\nSjukfrånvaron ökar.\n\n## Okänd rubrik\nMer.\n\n# Produktion\nFärre besök.\n",
+        );
         assert_eq!(parts["summary"], "<p>Inledning.</p>\n");
-        assert_eq!(parts["personnel"], "<p>Sjukfrånvaron ökar.</p>\n<h2>Okänd rubrik</h2>\n<p>Mer.</p>\n");
+        assert_eq!(
+            parts["personnel"],
+            "<p>Sjukfrånvaron ökar.</p>\n<h2>Okänd rubrik</h2>\n<p>Mer.</p>\n"
+        );
         assert_eq!(parts["activity"], "<p>Färre besök.</p>\n");
     }
 }

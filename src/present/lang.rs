@@ -25,10 +25,14 @@ impl Lang {
         let lang: Lang = serde_saphyr::from_str(text).map_err(|e| format!("{name}: {e}"))?;
         let one_char = |s: &str| s.chars().count() == 1;
         if lang.months.len() != 12 || lang.months_short.len() != 12 {
-            return Err(format!("{name}: months and months_short need 12 names each"));
+            return Err(format!(
+                "{name}: months and months_short need 12 names each"
+            ));
         }
         if !one_char(&lang.decimal_mark) || !one_char(&lang.group) || !one_char(&lang.minus) {
-            return Err(format!("{name}: decimal_mark, group and minus must be one character each"));
+            return Err(format!(
+                "{name}: decimal_mark, group and minus must be one character each"
+            ));
         }
         Ok(lang)
     }

@@ -43,7 +43,11 @@ impl Format {
             MoneyUnit::Tkr => "tkr",
             MoneyUnit::Kr => "kr",
         };
-        self.lang.money.get(key).cloned().unwrap_or_else(|| key.to_string())
+        self.lang
+            .money
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     fn make(&self, value: String, text: String, abs: String) -> Num {
@@ -57,7 +61,11 @@ impl Format {
         };
         Num {
             value,
-            signed: if sign > 0 { format!("+{text}") } else { text.clone() },
+            signed: if sign > 0 {
+                format!("+{text}")
+            } else {
+                text.clone()
+            },
             text,
             abs,
             sign,
@@ -401,7 +409,10 @@ impl Presenter<'_> {
         if costs == 0 {
             return None;
         }
-        Some(light(100.0 * f.acc.deviation() as f64 / costs as f64, limits))
+        Some(light(
+            100.0 * f.acc.deviation() as f64 / costs as f64,
+            limits,
+        ))
     }
 
     pub fn report(&self, node: usize) -> ReportView {
@@ -476,7 +487,12 @@ impl Presenter<'_> {
                 }
             })
             .collect();
-        let path: Vec<UnitRef> = self.tree.path(node).into_iter().map(|n| self.unit_ref(n)).collect();
+        let path: Vec<UnitRef> = self
+            .tree
+            .path(node)
+            .into_iter()
+            .map(|n| self.unit_ref(n))
+            .collect();
         let sections = self.sections_view(node);
         let deviation_light = self.deviation_light(node);
         let mut lights = Vec::new();
@@ -555,7 +571,9 @@ impl Presenter<'_> {
         let fmt = &self.fmt;
         let th = &self.config.thresholds;
         let f = &self.figures.units[node];
-        let pct_change = |now: f64, prev: f64| (prev != 0.0).then(|| fmt.fig(100.0 * (now - prev) / prev.abs(), 1));
+        let pct_change = |now: f64, prev: f64| {
+            (prev != 0.0).then(|| fmt.fig(100.0 * (now - prev) / prev.abs(), 1))
+        };
         let personnel = s.personnel.as_ref().map(|p| {
             let (now, prev) = (p.acc.sick_pct(), p.acc_prev_year.sick_pct());
             PersonnelView {
@@ -643,9 +661,14 @@ impl Presenter<'_> {
                     },
                 }
             };
-            let (e, r) = rows.iter().fold((0, 0), |a, m| (a.0 + m.expected, a.1 + m.realized));
+            let (e, r) = rows
+                .iter()
+                .fold((0, 0), |a, m| (a.0 + m.expected, a.1 + m.realized));
             MeasuresView {
-                rows: rows.iter().map(|m| view(m.name.clone(), m.expected, m.realized)).collect(),
+                rows: rows
+                    .iter()
+                    .map(|m| view(m.name.clone(), m.expected, m.realized))
+                    .collect(),
                 total: view(fmt.lang.label("total").to_string(), e, r),
             }
         });
@@ -702,7 +725,8 @@ impl Presenter<'_> {
                 reallocated: fmt.num(reallocated),
                 revised: fmt.num(fr.revised),
                 net_budget: fmt.num(fr.net_budget),
-                difference: (fr.net_budget != fr.revised).then(|| fmt.num(fr.net_budget - fr.revised)),
+                difference: (fr.net_budget != fr.revised)
+                    .then(|| fmt.num(fr.net_budget - fr.revised)),
             }
         });
         SectionsView {
@@ -773,7 +797,10 @@ mod tests {
     fn nums() {
         let f = fmt();
         let n = f.num(-11_930_000_000);
-        assert_eq!((n.text.as_str(), n.signed.as_str(), n.abs.as_str(), n.sign), ("-119,3", "-119,3", "119,3", -1));
+        assert_eq!(
+            (n.text.as_str(), n.signed.as_str(), n.abs.as_str(), n.sign),
+            ("-119,3", "-119,3", "119,3", -1)
+        );
         let p = f.num(360_000_000);
         assert_eq!((p.signed.as_str(), p.sign), ("+3,6", 1));
         let z = f.num(-4_000_000);
@@ -785,11 +812,17 @@ mod tests {
 
     #[test]
     fn lights() {
-        let higher_worse = Limits { yellow: 2.0, red: 5.0 };
+        let higher_worse = Limits {
+            yellow: 2.0,
+            red: 5.0,
+        };
         assert_eq!(light(1.9, &higher_worse), "green");
         assert_eq!(light(2.0, &higher_worse), "yellow");
         assert_eq!(light(15.23, &higher_worse), "red");
-        let lower_worse = Limits { yellow: 90.0, red: 70.0 };
+        let lower_worse = Limits {
+            yellow: 90.0,
+            red: 70.0,
+        };
         assert_eq!(light(95.0, &lower_worse), "green");
         assert_eq!(light(75.0, &lower_worse), "yellow");
         assert_eq!(light(70.0, &lower_worse), "red");

@@ -5,6 +5,7 @@ mod cli;
 mod formats;
 mod invalid;
 mod pipeline;
+mod sections;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -54,9 +55,19 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// Copies a fixture folder into a fresh temporary folder.
 pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    for e in std::fs::read_dir(root().join("tests/fixtures").join(name)).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, tmp.path().join(p.file_name().unwrap())).unwrap();
-    }
+    copy_dir(&root().join("tests/fixtures").join(name), tmp.path());
     tmp
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, target).unwrap();
+        }
+    }
 }

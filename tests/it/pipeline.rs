@@ -114,7 +114,17 @@ fn mini_region_figures_by_hand() {
 #[test]
 fn mini_region_report_snapshot() {
     let out = tempfile::tempdir().unwrap();
-    let o = generate("tests/fixtures/mini", out.path(), "2020-02");
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        "tests/fixtures/mini",
+        "--config",
+        "tests/fixtures/mini-kr.yaml",
+        "--period",
+        "2020-02",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let dir = out.path().join("2020-02");
     let html = std::fs::read_to_string(dir.join("A.html")).unwrap();
