@@ -144,6 +144,9 @@ fn slot(p: i32, period: Month) -> Option<(usize, usize)> {
     }
 }
 
+/// Own and hired staff cost per year (last, this) and month.
+type OwnAndAgency = [[(i64, i64); 12]; 2];
+
 pub fn compute(
     data: &Dataset,
     tree: &Tree,
