@@ -9,6 +9,7 @@ pub mod config;
 pub mod diag;
 pub mod load;
 pub mod money;
+pub mod output;
 pub mod period;
 pub mod present;
 pub mod render;
@@ -16,15 +17,10 @@ pub mod sections;
 pub mod tree;
 pub mod write;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
-use compute::{Figures, RowKind};
 use config::Config;
 use diag::Findings;
-use money::kronor_string;
 use period::Month;
 
 /// Why a run did not produce output.
@@ -262,7 +258,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
             .render("report.html", &view)
             .map_err(Failure::Output)?;
         let name = format!("{}.html", files[node]);
-        reports.push(ManifestReport {
+        reports.push(output::ManifestReport {
             unit: tree.nodes[node].code.clone(),
             name: tree.nodes[node].name.clone(),
             html: name.clone(),
@@ -273,8 +269,8 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         .render("index.html", &presenter.index())
         .map_err(Failure::Output)?;
     outputs.push(("index.html".into(), index.into_bytes()));
-    let figures_json = figures_json(&figures, tree);
-    outputs.push(("figures.json".into(), to_json(&figures_json)));
+    let figures_json = output::figures_json(&figures, &sections, tree);
+    outputs.push(("figures.json".into(), output::to_json(&figures_json)));
     let config_input = match &loaded.config.source {
         Some(p) => {
             let bytes = std::fs::read(p).unwrap_or_default();
@@ -287,7 +283,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         }
         None => None,
     };
-    let manifest = Manifest {
+    let manifest = output::Manifest {
         period: period.to_string(),
         generated,
         generator: format!("uppfolj {}", env!("CARGO_PKG_VERSION")),
@@ -295,7 +291,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         reports,
         inputs: loaded.data.inputs.clone(),
     };
-    outputs.push(("manifest.json".into(), to_json(&manifest)));
+    outputs.push(("manifest.json".into(), output::to_json(&manifest)));
     let staging = write::Staging::new(&opts.out, &period.to_string()).map_err(Failure::Output)?;
     for (name, bytes) in &outputs {
         staging.write(name, bytes).map_err(Failure::Output)?;
@@ -306,170 +302,4 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         period,
         reports: tree.order.len(),
     })
-}
-
-fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
-    s.push('\n');
-    s.into_bytes()
-}
-
-#[derive(Serialize)]
-struct Manifest {
-    period: String,
-    generated: String,
-    generator: String,
-    config: Option<load::InputFile>,
-    reports: Vec<ManifestReport>,
-    inputs: Vec<load::InputFile>,
-}
-
-#[derive(Serialize)]
-struct ManifestReport {
-    unit: String,
-    name: String,
-    html: String,
-}
-
-#[derive(Serialize)]
-struct FiguresFile {
-    period: String,
-    currency: &'static str,
-    units: BTreeMap<String, UnitJson>,
-}
-
-#[derive(Serialize)]
-struct AmountsJson {
-    actual: String,
-    budget: String,
-    deviation: String,
-}
-
-impl From<compute::Amounts> for AmountsJson {
-    fn from(a: compute::Amounts) -> Self {
-        AmountsJson {
-            actual: kronor_string(a.actual),
-            budget: kronor_string(a.budget),
-            deviation: kronor_string(a.deviation()),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct ForecastJson {
-    deviation: String,
-    made: String,
-}
-
-#[derive(Serialize)]
-struct CategoryJson {
-    category: String,
-    kind: &'static str,
-    actual: String,
-    budget: String,
-    deviation: String,
-    budget_full_year: String,
-    actual_previous_year: String,
-    change_previous_year: String,
-}
-
-#[derive(Serialize)]
-struct MonthJson {
-    period: String,
-    actual: Option<String>,
-    budget: String,
-    deviation: Option<String>,
-    actual_previous_year: String,
-}
-
-#[derive(Serialize)]
-struct UnitJson {
-    name: String,
-    parent: Option<String>,
-    level: usize,
-    children: Vec<String>,
-    actual: String,
-    budget: String,
-    deviation: String,
-    budget_full_year: String,
-    previous_year: AmountsJson,
-    previous_month: Option<AmountsJson>,
-    deviation_change: Option<String>,
-    forecast: Option<ForecastJson>,
-    forecast_previous: Option<ForecastJson>,
-    forecast_change: Option<String>,
-    categories: Vec<CategoryJson>,
-    months: Vec<MonthJson>,
-}
-
-fn figures_json(figures: &Figures, tree: &tree::Tree) -> FiguresFile {
-    let fc = |f: Option<compute::Forecast>| {
-        f.map(|f| ForecastJson {
-            deviation: kronor_string(f.deviation),
-            made: f.made.to_string(),
-        })
-    };
-    let units = tree
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let f = &figures.units[i];
-            let u = UnitJson {
-                name: n.name.clone(),
-                parent: n.parent.map(|p| tree.nodes[p].code.clone()),
-                level: n.depth,
-                children: n
-                    .children
-                    .iter()
-                    .map(|&c| tree.nodes[c].code.clone())
-                    .collect(),
-                actual: kronor_string(f.acc.actual),
-                budget: kronor_string(f.acc.budget),
-                deviation: kronor_string(f.acc.deviation()),
-                budget_full_year: kronor_string(f.budget_year),
-                previous_year: f.prev_year.into(),
-                previous_month: f.prev_month.map(Into::into),
-                deviation_change: f.deviation_change().map(kronor_string),
-                forecast: fc(f.forecast),
-                forecast_previous: fc(f.forecast_prev),
-                forecast_change: f.forecast_change().map(kronor_string),
-                categories: f
-                    .rows
-                    .iter()
-                    .map(|r| CategoryJson {
-                        category: r.name.clone(),
-                        kind: if r.kind == RowKind::Subtotal {
-                            "subtotal"
-                        } else {
-                            "category"
-                        },
-                        actual: kronor_string(r.acc.actual),
-                        budget: kronor_string(r.acc.budget),
-                        deviation: kronor_string(r.acc.deviation()),
-                        budget_full_year: kronor_string(r.budget_year),
-                        actual_previous_year: kronor_string(r.prev_year.actual),
-                        change_previous_year: kronor_string(r.acc.actual - r.prev_year.actual),
-                    })
-                    .collect(),
-                months: f
-                    .months
-                    .iter()
-                    .map(|m| MonthJson {
-                        period: m.month.to_string(),
-                        actual: m.actual.map(kronor_string),
-                        budget: kronor_string(m.budget),
-                        deviation: m.actual.map(|a| kronor_string(a - m.budget)),
-                        actual_previous_year: kronor_string(m.actual_prev_year),
-                    })
-                    .collect(),
-            };
-            (n.code.clone(), u)
-        })
-        .collect();
-    FiguresFile {
-        period: figures.period.to_string(),
-        currency: "SEK",
-        units,
-    }
 }

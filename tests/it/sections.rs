@@ -214,3 +214,42 @@ fn frame_differing_from_net_budget_is_a_finding() {
         "<strong>Datakvalitet:</strong> Budgeterad nettokostnad 1\u{a0}320,0 Mkr ≠ reviderad budgetram 1\u{a0}318,0 Mkr (+2,0 Mkr).",
     );
 }
+
+#[test]
+fn section_figures_are_in_figures_json() {
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        "tests/fixtures/seeds",
+        "--config",
+        "tests/fixtures/seeds/uppfolj.yaml",
+        "--period",
+        "2020-09",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let f: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("2020-09/figures.json")).unwrap(),
+    )
+    .unwrap();
+    let hsn = &f["units"]["HSN"];
+    assert_eq!(hsn["agency"][0]["profession"], "läkare");
+    assert_eq!(hsn["agency"][0]["agency_cost"], "50411300.00");
+    assert_eq!(hsn["agency"][0]["pct"], 15.23);
+    assert_eq!(
+        hsn["personnel"]["sick_hours"].as_f64().unwrap()
+            - hsn["personnel"]["sick_hours_previous_year"]
+                .as_f64()
+                .unwrap(),
+        51076.0
+    );
+    assert_eq!(hsn["adjustments"]["adjusted_deviation"], "3600000.00");
+    assert_eq!(hsn["frame"]["revised"], "1320000000.00");
+    assert_eq!(hsn["measures"][0]["realized"], "46700000.00");
+    assert!(
+        f["units"]["R"].get("agency").is_some(),
+        "rolled up to the root"
+    );
+}

@@ -1,0 +1,329 @@
+//! The machine-readable outputs: `figures.json` (every figure of every unit, exact decimal
+//! strings for money) and `manifest.json` (what was written from which inputs).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::compute::{self, Figures, RowKind};
+use crate::load;
+use crate::money::kronor_string;
+use crate::sections::{self, UnitSections};
+use crate::tree;
+
+pub fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s.into_bytes()
+}
+
+#[derive(Serialize)]
+pub struct Manifest {
+    pub period: String,
+    pub generated: String,
+    pub generator: String,
+    pub config: Option<load::InputFile>,
+    pub reports: Vec<ManifestReport>,
+    pub inputs: Vec<load::InputFile>,
+}
+
+#[derive(Serialize)]
+pub struct ManifestReport {
+    pub unit: String,
+    pub name: String,
+    pub html: String,
+}
+
+#[derive(Serialize)]
+pub struct FiguresFile {
+    period: String,
+    currency: &'static str,
+    units: BTreeMap<String, UnitJson>,
+}
+
+#[derive(Serialize)]
+struct AmountsJson {
+    actual: String,
+    budget: String,
+    deviation: String,
+}
+
+impl From<compute::Amounts> for AmountsJson {
+    fn from(a: compute::Amounts) -> Self {
+        AmountsJson {
+            actual: kronor_string(a.actual),
+            budget: kronor_string(a.budget),
+            deviation: kronor_string(a.deviation()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ForecastJson {
+    deviation: String,
+    made: String,
+}
+
+#[derive(Serialize)]
+struct CategoryJson {
+    category: String,
+    kind: &'static str,
+    actual: String,
+    budget: String,
+    deviation: String,
+    budget_full_year: String,
+    actual_previous_year: String,
+    change_previous_year: String,
+}
+
+#[derive(Serialize)]
+struct MonthJson {
+    period: String,
+    actual: Option<String>,
+    budget: String,
+    deviation: Option<String>,
+    actual_previous_year: String,
+}
+
+#[derive(Serialize)]
+struct UnitJson {
+    name: String,
+    parent: Option<String>,
+    level: usize,
+    children: Vec<String>,
+    actual: String,
+    budget: String,
+    deviation: String,
+    budget_full_year: String,
+    previous_year: AmountsJson,
+    previous_month: Option<AmountsJson>,
+    deviation_change: Option<String>,
+    forecast: Option<ForecastJson>,
+    forecast_previous: Option<ForecastJson>,
+    forecast_change: Option<String>,
+    categories: Vec<CategoryJson>,
+    months: Vec<MonthJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    personnel: Option<PersonnelJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agency: Option<Vec<AgencyJson>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    measures: Option<Vec<MeasureJson>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adjustments: Option<AdjustmentsJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    activity: Option<Vec<KpiJson>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    frame: Option<FrameJson>,
+}
+
+pub fn figures_json(
+    figures: &Figures,
+    sections: &[UnitSections],
+    tree: &tree::Tree,
+) -> FiguresFile {
+    let fc = |f: Option<compute::Forecast>| {
+        f.map(|f| ForecastJson {
+            deviation: kronor_string(f.deviation),
+            made: f.made.to_string(),
+        })
+    };
+    let units = tree
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let f = &figures.units[i];
+            let s = &sections[i];
+            let u = UnitJson {
+                name: n.name.clone(),
+                parent: n.parent.map(|p| tree.nodes[p].code.clone()),
+                level: n.depth,
+                children: n
+                    .children
+                    .iter()
+                    .map(|&c| tree.nodes[c].code.clone())
+                    .collect(),
+                actual: kronor_string(f.acc.actual),
+                budget: kronor_string(f.acc.budget),
+                deviation: kronor_string(f.acc.deviation()),
+                budget_full_year: kronor_string(f.budget_year),
+                previous_year: f.prev_year.into(),
+                previous_month: f.prev_month.map(Into::into),
+                deviation_change: f.deviation_change().map(kronor_string),
+                forecast: fc(f.forecast),
+                forecast_previous: fc(f.forecast_prev),
+                forecast_change: f.forecast_change().map(kronor_string),
+                categories: f
+                    .rows
+                    .iter()
+                    .map(|r| CategoryJson {
+                        category: r.name.clone(),
+                        kind: if r.kind == RowKind::Subtotal {
+                            "subtotal"
+                        } else {
+                            "category"
+                        },
+                        actual: kronor_string(r.acc.actual),
+                        budget: kronor_string(r.acc.budget),
+                        deviation: kronor_string(r.acc.deviation()),
+                        budget_full_year: kronor_string(r.budget_year),
+                        actual_previous_year: kronor_string(r.prev_year.actual),
+                        change_previous_year: kronor_string(r.acc.actual - r.prev_year.actual),
+                    })
+                    .collect(),
+                months: f
+                    .months
+                    .iter()
+                    .map(|m| MonthJson {
+                        period: m.month.to_string(),
+                        actual: m.actual.map(kronor_string),
+                        budget: kronor_string(m.budget),
+                        deviation: m.actual.map(|a| kronor_string(a - m.budget)),
+                        actual_previous_year: kronor_string(m.actual_prev_year),
+                    })
+                    .collect(),
+                personnel: s.personnel.as_ref().map(personnel_json),
+                agency: s
+                    .agency
+                    .as_ref()
+                    .map(|rows| rows.iter().map(agency_json).collect()),
+                measures: s.measures.as_ref().map(|rows| {
+                    rows.iter()
+                        .map(|m| MeasureJson {
+                            measure: m.name.clone(),
+                            expected: kronor_string(m.expected),
+                            realized: kronor_string(m.realized),
+                        })
+                        .collect()
+                }),
+                adjustments: s.adjustments.as_ref().map(|rows| {
+                    let total: i64 = rows.iter().map(|r| r.amount).sum();
+                    AdjustmentsJson {
+                        items: rows
+                            .iter()
+                            .map(|r| (r.name.clone(), kronor_string(r.amount)))
+                            .collect(),
+                        total: kronor_string(total),
+                        adjusted_deviation: kronor_string(f.acc.deviation() + total),
+                    }
+                }),
+                activity: s.activity.as_ref().map(|rows| {
+                    rows.iter()
+                        .map(|k| KpiJson {
+                            kpi: k.name.clone(),
+                            derived: k.derived,
+                            value: finite(k.value),
+                            previous_year: finite(k.prev_year),
+                        })
+                        .collect()
+                }),
+                frame: s.frame.as_ref().map(|fr| FrameJson {
+                    year: fr.year,
+                    frame: kronor_string(fr.frame),
+                    reallocated: kronor_string(fr.reallocations.iter().map(|r| r.amount).sum()),
+                    revised: kronor_string(fr.revised),
+                    net_budget: kronor_string(fr.net_budget),
+                }),
+            };
+            (n.code.clone(), u)
+        })
+        .collect();
+    FiguresFile {
+        period: figures.period.to_string(),
+        currency: "SEK",
+        units,
+    }
+}
+
+/// Ratios and hours: rounded to six decimals so the file does not show binary noise.
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then(|| (v * 1e6).round() / 1e6)
+}
+
+#[derive(Serialize)]
+struct PersonnelJson {
+    sick_leave_pct: Option<f64>,
+    sick_leave_pct_previous_year: Option<f64>,
+    sick_hours: Option<f64>,
+    sick_hours_previous_year: Option<f64>,
+    worked_hours: Option<f64>,
+    worked_hours_previous_year: Option<f64>,
+    scheduled_hours: Option<f64>,
+    scheduled_hours_previous_year: Option<f64>,
+    full_time_equivalents: Option<f64>,
+    full_time_equivalents_previous_year: Option<f64>,
+    employees: Option<f64>,
+    employees_previous_year: Option<f64>,
+}
+
+fn personnel_json(p: &sections::Personnel) -> PersonnelJson {
+    PersonnelJson {
+        sick_leave_pct: p.acc.sick_pct().and_then(finite),
+        sick_leave_pct_previous_year: p.acc_prev_year.sick_pct().and_then(finite),
+        sick_hours: finite(p.acc.sick),
+        sick_hours_previous_year: finite(p.acc_prev_year.sick),
+        worked_hours: finite(p.acc.worked),
+        worked_hours_previous_year: finite(p.acc_prev_year.worked),
+        scheduled_hours: finite(p.acc.scheduled),
+        scheduled_hours_previous_year: finite(p.acc_prev_year.scheduled),
+        full_time_equivalents: finite(p.fte),
+        full_time_equivalents_previous_year: finite(p.fte_prev_year),
+        employees: p.employees.and_then(finite),
+        employees_previous_year: p.employees_prev_year.and_then(finite),
+    }
+}
+
+#[derive(Serialize)]
+struct AgencyJson {
+    profession: String,
+    own_cost: String,
+    agency_cost: String,
+    pct: Option<f64>,
+    own_cost_previous_year: String,
+    agency_cost_previous_year: String,
+    pct_previous_year: Option<f64>,
+}
+
+fn agency_json(r: &sections::AgencyRow) -> AgencyJson {
+    AgencyJson {
+        profession: r.profession.clone(),
+        own_cost: kronor_string(r.own),
+        agency_cost: kronor_string(r.agency),
+        pct: r.pct().and_then(finite),
+        own_cost_previous_year: kronor_string(r.own_prev_year),
+        agency_cost_previous_year: kronor_string(r.agency_prev_year),
+        pct_previous_year: r.pct_prev_year().and_then(finite),
+    }
+}
+
+#[derive(Serialize)]
+struct MeasureJson {
+    measure: String,
+    expected: String,
+    realized: String,
+}
+
+#[derive(Serialize)]
+struct AdjustmentsJson {
+    items: BTreeMap<String, String>,
+    total: String,
+    adjusted_deviation: String,
+}
+
+#[derive(Serialize)]
+struct KpiJson {
+    kpi: String,
+    derived: bool,
+    value: Option<f64>,
+    previous_year: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct FrameJson {
+    year: i32,
+    frame: String,
+    reallocated: String,
+    revised: String,
+    net_budget: String,
+}
