@@ -35,6 +35,9 @@ pub enum Command {
         /// Config file (YAML). Without it the built-in defaults apply.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Outputs to write, comma-separated: html, pdf, xlsx.
+        #[arg(long, default_value = "html,pdf,xlsx", value_parser = parse_formats)]
+        format: crate::Formats,
     },
     /// Load and validate every table and print every finding, without writing anything.
     #[command(
@@ -48,4 +51,8 @@ pub enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+}
+
+fn parse_formats(s: &str) -> Result<crate::Formats, String> {
+    crate::Formats::parse(s)
 }

@@ -39,6 +39,39 @@ pub struct RawConfig {
     pub kpi_ratios: Option<Vec<RawRatio>>,
     /// Traffic-light thresholds.
     pub thresholds: RawThresholds,
+    /// Board packs: PDF (and Excel) documents that bind several units' reports together.
+    pub packs: Option<Vec<RawPack>>,
+    /// Who the documents name as author (PDF and Excel metadata). Default: the organisation.
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPack {
+    /// File name of the pack without extension: letters, digits, `-` and `_`.
+    pub name: String,
+    /// Title on the cover, e.g. "Månadsrapport september".
+    pub title: String,
+    /// The meeting the pack is for.
+    #[serde(default)]
+    pub meeting: Option<RawMeeting>,
+    /// The unit the pack starts from; with `levels`, how many levels below it to include.
+    #[serde(default)]
+    pub root: Option<String>,
+    #[serde(default)]
+    pub levels: Option<usize>,
+    /// Or an explicit list of units, in order.
+    #[serde(default)]
+    pub units: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeeting {
+    /// The body that meets, e.g. "Hälso- och sjukvårdsnämnden".
+    pub body: String,
+    /// The meeting date, YYYY-MM-DD.
+    pub date: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,6 +226,23 @@ pub struct Config {
     pub comments: Option<PathBuf>,
     pub kpi_ratios: Vec<KpiRatio>,
     pub thresholds: RawThresholds,
+    pub packs: Vec<Pack>,
+    pub author: Option<String>,
+}
+
+/// Which units a pack holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PackUnits {
+    Tree { root: String, levels: usize },
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub name: String,
+    pub title: String,
+    pub meeting: Option<RawMeeting>,
+    pub units: PackUnits,
 }
 
 /// A derived production figure: numerator KPI / denominator KPI.
@@ -376,6 +426,60 @@ impl Config {
                 decimals: r.decimals.unwrap_or(1),
             })
             .collect();
+        let mut packs = Vec::new();
+        for (i, p) in raw.packs.unwrap_or_default().into_iter().enumerate() {
+            let n = i + 1;
+            if p.name.is_empty()
+                || !p
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                problems.push(format!(
+                    "{at}packs, pack {n}: name \"{}\" must be letters, digits, - or _ (it names the files)",
+                    p.name
+                ));
+            }
+            if packs
+                .iter()
+                .any(|q: &Pack| q.name.eq_ignore_ascii_case(&p.name))
+            {
+                problems.push(format!(
+                    "{at}packs, pack {n}: name \"{}\" is used twice",
+                    p.name
+                ));
+            }
+            if let Some(m) = &p.meeting
+                && crate::period::parse_date(&m.date).is_none()
+            {
+                problems.push(format!(
+                    "{at}packs, pack {n} ({}): meeting date \"{}\" is not a date (expected YYYY-MM-DD)",
+                    p.name, m.date
+                ));
+            }
+            let units = match (p.root, p.units) {
+                (Some(root), None) => PackUnits::Tree {
+                    root,
+                    levels: p.levels.unwrap_or(1),
+                },
+                (None, Some(list)) if !list.is_empty() && p.levels.is_none() => {
+                    PackUnits::List(list)
+                }
+                _ => {
+                    problems.push(format!(
+                        "{at}packs, pack {n} ({}): give either `root` (with optional `levels`) or a non-empty `units` list",
+                        p.name
+                    ));
+                    continue;
+                }
+            };
+            packs.push(Pack {
+                name: p.name,
+                title: p.title,
+                meeting: p.meeting,
+                units,
+            });
+        }
         if !problems.is_empty() {
             return Err(problems.join("\n"));
         }
@@ -395,6 +499,8 @@ impl Config {
             comments: raw.comments.map(|c| base.join(c)),
             kpi_ratios,
             thresholds: raw.thresholds,
+            packs,
+            author: raw.author,
         })
     }
 }

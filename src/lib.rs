@@ -16,6 +16,7 @@ pub mod render;
 pub mod sections;
 pub mod tree;
 pub mod write;
+pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -61,12 +62,18 @@ pub struct GenerateOptions {
     pub period: String,
     pub out: PathBuf,
     pub config: Option<PathBuf>,
+    pub formats: Formats,
 }
 
 /// The moment the output says it was made: `SOURCE_DATE_EPOCH` when set, else now.
 /// The only place that reads the clock.
 pub fn generated_at() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
+    format_epoch(generated_epoch())
+}
+
+/// Seconds since 1970: `SOURCE_DATE_EPOCH` when set, else now.
+pub fn generated_epoch() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .unwrap_or_else(|| {
@@ -74,7 +81,11 @@ pub fn generated_at() -> String {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs() as i64)
                 .unwrap_or(0)
-        });
+        })
+}
+
+/// `2020-09-13T12:26:40Z`.
+pub fn format_epoch(secs: i64) -> String {
     let (y, m, d) = load::table::civil_from_days(secs.div_euclid(86_400) as i32);
     let s = secs.rem_euclid(86_400);
     format!(
@@ -190,53 +201,185 @@ fn resolve_period(
     Ok(period)
 }
 
+/// Which outputs `generate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    pub html: bool,
+    pub pdf: bool,
+    pub xlsx: bool,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Formats {
+            html: true,
+            pdf: true,
+            xlsx: true,
+        }
+    }
+}
+
+impl Formats {
+    /// Parses `html,pdf,xlsx` (any subset, any order).
+    pub fn parse(text: &str) -> Result<Formats, String> {
+        let mut f = Formats {
+            html: false,
+            pdf: false,
+            xlsx: false,
+        };
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part.to_ascii_lowercase().as_str() {
+                "html" => f.html = true,
+                "pdf" => f.pdf = true,
+                "xlsx" => f.xlsx = true,
+                other => {
+                    return Err(format!(
+                        "\"{other}\" is not a format (expected html, pdf or xlsx)"
+                    ));
+                }
+            }
+        }
+        if !(f.html || f.pdf || f.xlsx) {
+            return Err("no format given (expected html, pdf or xlsx)".into());
+        }
+        Ok(f)
+    }
+}
+
+/// Maps `f` over `items` on all cores, keeping the order.
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// The nodes of each configured pack, in order; unknown units are config errors.
+fn resolve_packs(
+    config: &Config,
+    tree: &tree::Tree,
+    files: &[String],
+) -> Result<Vec<Vec<usize>>, Failure> {
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    let at = config
+        .source
+        .as_ref()
+        .map(|p| format!("{}: ", p.display()))
+        .unwrap_or_default();
+    for pack in &config.packs {
+        if files.iter().any(|f| f.eq_ignore_ascii_case(&pack.name)) {
+            problems.push(format!(
+                "{at}packs: pack name \"{}\" is also a unit's file name; choose another",
+                pack.name
+            ));
+        }
+        let nodes = match &pack.units {
+            config::PackUnits::Tree { root, levels } => match tree.get(root) {
+                Some(r) => {
+                    let base = tree.nodes[r].depth;
+                    let start = tree.order.iter().position(|&n| n == r).unwrap_or(0);
+                    let mut nodes = vec![r];
+                    for &n in &tree.order[start + 1..] {
+                        let d = tree.nodes[n].depth;
+                        if d <= base {
+                            break;
+                        }
+                        if d - base <= *levels {
+                            nodes.push(n);
+                        }
+                    }
+                    nodes
+                }
+                None => {
+                    problems.push(format!(
+                        "{at}packs, {}: root unit \"{root}\" is not in the organisation tree",
+                        pack.name
+                    ));
+                    Vec::new()
+                }
+            },
+            config::PackUnits::List(codes) => codes
+                .iter()
+                .filter_map(|c| {
+                    let n = tree.get(c);
+                    if n.is_none() {
+                        problems.push(format!(
+                            "{at}packs, {}: unit \"{c}\" is not in the organisation tree",
+                            pack.name
+                        ));
+                    }
+                    n
+                })
+                .collect(),
+        };
+        out.push(nodes);
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Failure::Config(problems.join("\n")))
+    }
+}
+
 /// `uppfolj generate`: the whole pipeline, written atomically.
 pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done, Failure> {
     let config = read_config(opts.config.as_deref())?;
     let loaded = load_all(&opts.data, config, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
     let period = resolve_period(&opts.period, ledger, findings)?;
-    let cats = compute::categorize(
-        ledger,
-        loaded.data.get("accounts"),
-        &loaded.config,
-        findings,
-    );
-    let figures = compute::compute(&loaded.data, &loaded.tree, &cats, period)
-        .map_err(|e| Failure::Output(format!("computing the figures failed: {e}")))?;
-    let sections = sections::compute(&loaded.data, &loaded.tree, &loaded.config, period, findings);
-    let templates = render::load(loaded.config.templates.as_deref(), &loaded.config.language)
-        .map_err(Failure::Output)?;
+    let config = &loaded.config;
     let tree = &loaded.tree;
     let files = present::names::stems(tree.nodes.iter().map(|n| n.code.as_str()));
-    let comments_dir = loaded
-        .config
+    let packs = resolve_packs(config, tree, &files)?;
+
+    // compute
+    let cats = compute::categorize(ledger, loaded.data.get("accounts"), config, findings);
+    let figures = compute::compute(&loaded.data, tree, &cats, period)
+        .map_err(|e| Failure::Output(format!("computing the figures failed: {e}")))?;
+    let sections = sections::compute(&loaded.data, tree, config, period, findings);
+
+    // present
+    let templates =
+        render::load(config.templates.as_deref(), &config.language).map_err(Failure::Output)?;
+    let comments_dir = config
         .comments
         .clone()
         .unwrap_or_else(|| opts.data.join("comments"));
-    let generated = generated_at();
+    let epoch = generated_epoch();
     let presenter = present::Presenter {
-        config: &loaded.config,
+        config,
         tree,
         figures: &figures,
         sections: &sections,
         files: &files,
-        generated: generated.clone(),
-        fmt: present::Format::new(&loaded.config, templates.lang.clone()),
+        generated: format_epoch(epoch),
+        fmt: present::Format::new(config, templates.lang.clone()),
     };
-    let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut reports = Vec::new();
     let period_text = period.to_string();
-    for &node in &tree.order {
+    let views: Vec<Result<present::ReportView, String>> = par_map(&tree.order, |&node| {
         let mut view = presenter.report(node);
-        if let Some(md) = present::comments::read(&comments_dir, &period_text, &files[node])
-            .map_err(Failure::Output)?
-        {
+        if let Some(md) = present::comments::read(&comments_dir, &period_text, &files[node])? {
             view.comments = present::comments::split(&md);
         }
-        let mut texts = std::collections::BTreeMap::new();
         let s = &view.sections;
-        for (key, present) in [
+        let mut texts = std::collections::BTreeMap::new();
+        for (key, shown) in [
             ("summary", true),
             ("forecast", true),
             ("personnel", s.personnel.is_some()),
@@ -246,53 +389,117 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
             ("activity", s.activity.is_some()),
             ("frames", s.frame.is_some()),
         ] {
-            if present {
-                texts.insert(
-                    key.to_string(),
-                    templates.text(key, &view).map_err(Failure::Output)?,
-                );
+            if shown {
+                texts.insert(key.to_string(), templates.text(key, &view)?);
             }
         }
         view.texts = texts;
-        let html = templates
-            .render("report.html", &view)
-            .map_err(Failure::Output)?;
-        let name = format!("{}.html", files[node]);
-        reports.push(output::ManifestReport {
+        Ok(view)
+    });
+    let views: Vec<present::ReportView> = views
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .map_err(Failure::Output)?;
+    let view_of = |node: usize| -> &present::ReportView {
+        let i = tree.order.iter().position(|&n| n == node).unwrap_or(0);
+        &views[i]
+    };
+
+    // render
+    let author = config
+        .author
+        .clone()
+        .unwrap_or_else(|| tree.nodes[tree.root].name.clone());
+    let xlsx_meta = |title: String| xlsx::Meta {
+        title,
+        author: author.clone(),
+        created: epoch,
+        unit: config.money_unit,
+        unit_label: presenter.fmt.unit_label(),
+        decimals: config.decimals,
+    };
+    let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
+    let rendered: Vec<Result<Vec<(String, Vec<u8>)>, String>> = par_map(&views, |view| {
+        let stem = view.unit.href.trim_end_matches(".html");
+        let mut out = Vec::new();
+        if opts.formats.html {
+            out.push((
+                format!("{stem}.html"),
+                templates.render("report.html", view)?.into_bytes(),
+            ));
+        }
+        if opts.formats.xlsx {
+            let title = format!("{} – {}", view.unit.name, view.period);
+            let meta = xlsx_meta(title);
+            out.push((
+                format!("{stem}.xlsx"),
+                xlsx::workbook(&[view], &templates.lang, &meta)?,
+            ));
+        }
+        Ok(out)
+    });
+    for r in rendered {
+        outputs.extend(r.map_err(Failure::Output)?);
+    }
+    let mut manifest_packs = Vec::new();
+    for (pack, nodes) in config.packs.iter().zip(&packs) {
+        let pack_views: Vec<&present::ReportView> = nodes.iter().map(|&n| view_of(n)).collect();
+        let mut entry = output::ManifestPack {
+            name: pack.name.clone(),
+            title: pack.title.clone(),
+            pdf: None,
+            xlsx: None,
+            units: nodes.iter().map(|&n| tree.nodes[n].code.clone()).collect(),
+        };
+        if opts.formats.xlsx {
+            let meta = xlsx_meta(pack.title.clone());
+            let name = format!("{}.xlsx", pack.name);
+            outputs.push((
+                name.clone(),
+                xlsx::workbook(&pack_views, &templates.lang, &meta).map_err(Failure::Output)?,
+            ));
+            entry.xlsx = Some(name);
+        }
+        manifest_packs.push(entry);
+    }
+    let reports = tree
+        .order
+        .iter()
+        .map(|&node| output::ManifestReport {
             unit: tree.nodes[node].code.clone(),
             name: tree.nodes[node].name.clone(),
-            html: name.clone(),
-        });
-        outputs.push((name, html.into_bytes()));
+            html: opts.formats.html.then(|| format!("{}.html", files[node])),
+            pdf: None,
+            xlsx: opts.formats.xlsx.then(|| format!("{}.xlsx", files[node])),
+        })
+        .collect();
+    if opts.formats.html {
+        let index = templates
+            .render("index.html", &presenter.index())
+            .map_err(Failure::Output)?;
+        outputs.push(("index.html".into(), index.into_bytes()));
     }
-    let index = templates
-        .render("index.html", &presenter.index())
-        .map_err(Failure::Output)?;
-    outputs.push(("index.html".into(), index.into_bytes()));
     let figures_json = output::figures_json(&figures, &sections, tree);
     outputs.push(("figures.json".into(), output::to_json(&figures_json)));
-    let config_input = match &loaded.config.source {
-        Some(p) => {
-            let bytes = std::fs::read(p).unwrap_or_default();
-            Some(load::InputFile {
-                table: "config".into(),
-                file: p.display().to_string(),
-                rows: 0,
-                sha256: load::sha256_hex(&bytes),
-            })
-        }
-        None => None,
-    };
+    let config_input = config.source.as_ref().map(|p| load::InputFile {
+        table: "config".into(),
+        file: p.display().to_string(),
+        rows: 0,
+        sha256: load::sha256_hex(&std::fs::read(p).unwrap_or_default()),
+    });
     let manifest = output::Manifest {
-        period: period.to_string(),
-        generated,
+        period: period_text.clone(),
+        generated: format_epoch(epoch),
         generator: format!("uppfolj {}", env!("CARGO_PKG_VERSION")),
         config: config_input,
         reports,
+        packs: manifest_packs,
         inputs: loaded.data.inputs.clone(),
     };
     outputs.push(("manifest.json".into(), output::to_json(&manifest)));
-    let staging = write::Staging::new(&opts.out, &period.to_string()).map_err(Failure::Output)?;
+
+    // write
+    let staging = write::Staging::new(&opts.out, &period_text).map_err(Failure::Output)?;
     for (name, bytes) in &outputs {
         staging.write(name, bytes).map_err(Failure::Output)?;
     }

@@ -42,12 +42,14 @@ fn main() -> ExitCode {
             period,
             out,
             config,
+            format,
         } => {
             let opts = GenerateOptions {
                 data,
                 period,
                 out,
                 config,
+                formats: format,
             };
             let result = uppfolj::generate(&opts, &mut findings);
             print_findings(&findings);

@@ -24,14 +24,31 @@ pub struct Manifest {
     pub generator: String,
     pub config: Option<load::InputFile>,
     pub reports: Vec<ManifestReport>,
+    pub packs: Vec<ManifestPack>,
     pub inputs: Vec<load::InputFile>,
+}
+
+#[derive(Serialize)]
+pub struct ManifestPack {
+    pub name: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xlsx: Option<String>,
+    pub units: Vec<String>,
 }
 
 #[derive(Serialize)]
 pub struct ManifestReport {
     pub unit: String,
     pub name: String,
-    pub html: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xlsx: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -306,6 +306,19 @@ pub struct SectionsView {
     pub frame: Option<FrameView>,
 }
 
+/// One month of the series behind the charts.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthRow {
+    pub month: String,
+    pub period: String,
+    pub budget_acc: Num,
+    pub actual_acc: Option<Num>,
+    pub actual_prev_year_acc: Num,
+    pub deviation: Option<Num>,
+    pub sick_pct: Option<Num>,
+    pub sick_pct_prev_year: Option<Num>,
+}
+
 /// Everything a unit's report shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
@@ -332,6 +345,8 @@ pub struct ReportView {
     pub positive: Vec<String>,
     pub children: Vec<ChildView>,
     pub charts: Charts,
+    /// The accumulated series behind the charts, January to December.
+    pub months: Vec<MonthRow>,
     pub sections: SectionsView,
     pub lights: Vec<Light>,
     pub deviation_light: Option<&'static str>,
@@ -558,12 +573,44 @@ impl Presenter<'_> {
             positive,
             children,
             charts: charts::draw_all(f, period, fmt),
+            months: self.months(node),
             sections,
             lights,
             deviation_light,
             comments: BTreeMap::new(),
             texts: BTreeMap::new(),
         }
+    }
+
+    fn months(&self, node: usize) -> Vec<MonthRow> {
+        let f = &self.figures.units[node];
+        let p = self.sections[node].personnel.as_ref();
+        let (mut b, mut a, mut l) = (0i64, 0i64, 0i64);
+        f.months
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                b += m.budget;
+                l += m.actual_prev_year;
+                if let Some(x) = m.actual {
+                    a += x;
+                }
+                let pick = |v: Option<&Vec<Option<f64>>>| {
+                    v.and_then(|v| v.get(i).copied().flatten())
+                        .map(|x| self.fmt.fig(x, 1))
+                };
+                MonthRow {
+                    month: self.fmt.lang.month_short(m.month.month()).to_string(),
+                    period: m.month.to_string(),
+                    budget_acc: self.fmt.num(b),
+                    actual_acc: m.actual.map(|_| self.fmt.num(a)),
+                    actual_prev_year_acc: self.fmt.num(l),
+                    deviation: m.actual.map(|x| self.fmt.num(x - m.budget)),
+                    sick_pct: pick(p.map(|p| &p.sick_by_month)),
+                    sick_pct_prev_year: pick(p.map(|p| &p.sick_by_month_prev_year)),
+                }
+            })
+            .collect()
     }
 
     fn sections_view(&self, node: usize) -> SectionsView {

@@ -6,6 +6,7 @@ mod formats;
 mod invalid;
 mod pipeline;
 mod sections;
+mod xlsx;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

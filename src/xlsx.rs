@@ -1,0 +1,547 @@
+//! Excel workbooks for the controllers: one sheet per table of the report, numbers as
+//! numbers with Swedish-looking formats (the value is the exact amount in kronor; the format
+//! shows it in the report's unit), frozen headers, fitted columns, and a sheet with the
+//! accumulated series behind the charts. A pack's workbook stacks its units' rows.
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+use crate::money::MoneyUnit;
+use crate::present::{Lang, Num, ReportView};
+
+/// A value for a cell.
+enum V<'a> {
+    Text(&'a str),
+    Money(&'a Num),
+    Fig(&'a Num),
+    Empty,
+}
+
+fn money<'a>(n: &'a Option<Num>) -> V<'a> {
+    n.as_ref().map(V::Money).unwrap_or(V::Empty)
+}
+
+fn fig<'a>(n: &'a Option<Num>) -> V<'a> {
+    n.as_ref().map(V::Fig).unwrap_or(V::Empty)
+}
+
+struct Sheet {
+    name: String,
+    header: Vec<String>,
+    rows: Vec<Vec<CellOut>>,
+}
+
+enum CellOut {
+    Text(String),
+    Money(f64, usize),
+    Fig(f64, u32, usize),
+    Empty,
+}
+
+impl Sheet {
+    fn new(name: &str, header: Vec<String>) -> Sheet {
+        Sheet {
+            name: name
+                .chars()
+                .filter(|c| !"[]:*?/\\".contains(*c))
+                .take(31)
+                .collect(),
+            header,
+            rows: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, cells: Vec<V<'_>>) {
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| match c {
+                    V::Text(t) => CellOut::Text(t.to_string()),
+                    V::Money(n) => match n.value.parse::<f64>() {
+                        Ok(v) => CellOut::Money(v, n.text.chars().count()),
+                        Err(_) => CellOut::Empty,
+                    },
+                    V::Fig(n) => match n.value.parse::<f64>() {
+                        Ok(v) => {
+                            let decimals = n
+                                .value
+                                .split_once('.')
+                                .map(|(_, d)| d.len() as u32)
+                                .unwrap_or(0);
+                            CellOut::Fig(v, decimals, n.text.chars().count())
+                        }
+                        Err(_) => CellOut::Empty,
+                    },
+                    V::Empty => CellOut::Empty,
+                })
+                .collect(),
+        );
+    }
+}
+
+/// The Excel number format showing kronor in the report's unit: `#,##0.0,,` shows
+/// -119 300 225,17 kr as -119,3 (Excel divides by 1 000 per trailing comma).
+fn money_format(unit: MoneyUnit, decimals: u32) -> String {
+    let frac = if decimals > 0 {
+        format!(".{}", "0".repeat(decimals as usize))
+    } else {
+        String::new()
+    };
+    let scale = match unit {
+        MoneyUnit::Mkr => ",,",
+        MoneyUnit::Tkr => ",",
+        MoneyUnit::Kr => "",
+    };
+    format!("#,##0{frac}{scale};-#,##0{frac}{scale};0{frac}")
+}
+
+pub struct Meta {
+    pub title: String,
+    pub author: String,
+    /// Seconds since 1970 for the document's creation time.
+    pub created: i64,
+    pub unit: MoneyUnit,
+    /// The money unit's label, e.g. `Mkr`, added to the headers of money columns.
+    pub unit_label: String,
+    pub decimals: u32,
+}
+
+/// Writes one workbook for the given reports (one unit, or every unit of a pack).
+pub fn workbook(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, String> {
+    build(views, lang, meta).map_err(|e| format!("the Excel workbook cannot be written: {e}"))
+}
+
+fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, XlsxError> {
+    let t = |k: &str| lang.label(k).to_string();
+    let unit_cols = || vec![t("code"), t("unit")];
+    let with = |mut a: Vec<String>, b: &[&str]| {
+        a.extend(b.iter().map(|k| t(k)));
+        a
+    };
+    let mut key = Sheet::new(
+        &t("sheet_key"),
+        with(
+            unit_cols(),
+            &[
+                "actual_acc",
+                "budget_acc",
+                "deviation_acc",
+                "change_since_previous_month",
+                "budget_year",
+                "forecast_year",
+                "previous_forecast",
+                "forecast_change",
+                "adjusted_deviation",
+            ],
+        ),
+    );
+    let mut rows = Sheet::new(
+        &t("sheet_rows"),
+        with(
+            unit_cols(),
+            &[
+                "row",
+                "subtotal",
+                "acc_actual",
+                "acc_budget",
+                "deviation_vs_budget",
+                "last_year",
+                "change",
+                "budget_year",
+            ],
+        ),
+    );
+    let mut children = Sheet::new(
+        &t("sheet_children"),
+        with(
+            unit_cols(),
+            &[
+                "child_code",
+                "child",
+                "acc_actual",
+                "acc_budget",
+                "deviation",
+                "change",
+                "forecast_short",
+            ],
+        ),
+    );
+    let mut personnel = Sheet::new(
+        &t("personnel"),
+        with(
+            unit_cols(),
+            &[
+                "sick_leave",
+                "last_year",
+                "change",
+                "sick_hours",
+                "last_year",
+                "change",
+                "worked_fte",
+                "last_year",
+                "change",
+                "employees",
+                "last_year",
+                "change",
+            ],
+        ),
+    );
+    let mut agency = Sheet::new(
+        &t("agency"),
+        with(
+            unit_cols(),
+            &[
+                "profession",
+                "own_cost",
+                "agency_cost",
+                "share",
+                "last_year",
+                "change",
+            ],
+        ),
+    );
+    let mut measures = Sheet::new(
+        &t("measures"),
+        with(
+            unit_cols(),
+            &["measure", "expected", "realized", "achieved"],
+        ),
+    );
+    let mut adjustments = Sheet::new(&t("adjustments"), with(unit_cols(), &["item", "amount"]));
+    let mut activity = Sheet::new(
+        &t("activity"),
+        with(
+            unit_cols(),
+            &["kpi", "this_year", "last_year", "change", "change_pct"],
+        ),
+    );
+    let mut frames = Sheet::new(
+        &t("frames"),
+        with(unit_cols(), &["item", "reference", "description", "amount"]),
+    );
+    let mut series = Sheet::new(
+        &t("sheet_series"),
+        with(
+            unit_cols(),
+            &[
+                "month",
+                "budget_acc_series",
+                "actual_acc_series",
+                "actual_prev_acc_series",
+                "deviation_month",
+                "sick_pct_series",
+                "sick_pct_prev_series",
+            ],
+        ),
+    );
+    let yes = t("subtotal");
+    for v in views {
+        let (code, name) = (v.unit.code.as_str(), v.unit.name.as_str());
+        let k = &v.key;
+        key.push(vec![
+            V::Text(code),
+            V::Text(name),
+            V::Money(&k.actual),
+            V::Money(&k.budget),
+            V::Money(&k.deviation),
+            money(&k.deviation_change),
+            V::Money(&k.budget_year),
+            money(&k.forecast),
+            money(&k.forecast_prev),
+            money(&k.forecast_change),
+            v.sections
+                .adjustments
+                .as_ref()
+                .map(|a| V::Money(&a.adjusted))
+                .unwrap_or(V::Empty),
+        ]);
+        for r in &v.rows {
+            rows.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Text(&r.name),
+                if r.subtotal { V::Text(&yes) } else { V::Empty },
+                V::Money(&r.actual),
+                V::Money(&r.budget),
+                V::Money(&r.deviation),
+                V::Money(&r.actual_prev_year),
+                V::Money(&r.change_prev_year),
+                V::Money(&r.budget_year),
+            ]);
+        }
+        for c in &v.children {
+            children.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Text(&c.unit.code),
+                V::Text(&c.unit.name),
+                V::Money(&c.actual),
+                V::Money(&c.budget),
+                V::Money(&c.deviation),
+                money(&c.deviation_change),
+                money(&c.forecast),
+            ]);
+        }
+        if let Some(p) = &v.sections.personnel {
+            personnel.push(vec![
+                V::Text(code),
+                V::Text(name),
+                fig(&p.sick_pct),
+                fig(&p.sick_pct_prev),
+                fig(&p.sick_pct_change),
+                V::Fig(&p.sick_hours),
+                V::Fig(&p.sick_hours_prev),
+                V::Fig(&p.sick_hours_change),
+                V::Fig(&p.fte),
+                V::Fig(&p.fte_prev),
+                V::Fig(&p.fte_change),
+                fig(&p.employees),
+                fig(&p.employees_prev),
+                fig(&p.employees_change),
+            ]);
+        }
+        if let Some(a) = &v.sections.agency {
+            for r in a.rows.iter().chain(std::iter::once(&a.total)) {
+                agency.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&r.profession),
+                    V::Money(&r.own),
+                    V::Money(&r.agency),
+                    fig(&r.pct),
+                    fig(&r.pct_prev),
+                    fig(&r.pct_change),
+                ]);
+            }
+        }
+        if let Some(m) = &v.sections.measures {
+            for r in m.rows.iter().chain(std::iter::once(&m.total)) {
+                measures.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&r.name),
+                    V::Money(&r.expected),
+                    V::Money(&r.realized),
+                    fig(&r.share),
+                ]);
+            }
+        }
+        if let Some(j) = &v.sections.adjustments {
+            let dev = t("deviation_acc");
+            let adj = t("adjusted_deviation");
+            adjustments.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Text(&dev),
+                V::Money(&j.deviation),
+            ]);
+            for r in &j.rows {
+                adjustments.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&r.name),
+                    V::Money(&r.amount),
+                ]);
+            }
+            adjustments.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Text(&adj),
+                V::Money(&j.adjusted),
+            ]);
+        }
+        if let Some(kpis) = &v.sections.activity {
+            for r in kpis {
+                activity.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&r.name),
+                    V::Fig(&r.value),
+                    V::Fig(&r.prev),
+                    V::Fig(&r.change),
+                    fig(&r.change_pct),
+                ]);
+            }
+        }
+        if let Some(f) = &v.sections.frame {
+            let (decided, revised, net) = (t("frame_decided"), t("revised_frame"), t("net_budget"));
+            frames.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Text(&decided),
+                V::Empty,
+                V::Empty,
+                V::Money(&f.frame),
+            ]);
+            let labels: Vec<String> = f
+                .reallocations
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {} {}",
+                        t("reallocation"),
+                        if r.amount.sign < 0 {
+                            t("to")
+                        } else {
+                            t("from")
+                        },
+                        r.counterpart.name
+                    )
+                })
+                .collect();
+            for (r, label) in f.reallocations.iter().zip(&labels) {
+                frames.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(label),
+                    V::Text(&r.reference),
+                    V::Text(&r.description),
+                    V::Money(&r.amount),
+                ]);
+            }
+            frames.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Text(&revised),
+                V::Empty,
+                V::Empty,
+                V::Money(&f.revised),
+            ]);
+            frames.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Text(&net),
+                V::Empty,
+                V::Empty,
+                V::Money(&f.net_budget),
+            ]);
+        }
+        for m in &v.months {
+            series.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Text(&m.period),
+                V::Money(&m.budget_acc),
+                money(&m.actual_acc),
+                V::Money(&m.actual_prev_year_acc),
+                money(&m.deviation),
+                fig(&m.sick_pct),
+                fig(&m.sick_pct_prev_year),
+            ]);
+        }
+    }
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_timestamp(meta.created)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(&meta.title)
+            .set_author(&meta.author)
+            .set_creation_datetime(&created),
+    );
+    let header = Format::new()
+        .set_bold()
+        .set_background_color("F3F4F6")
+        .set_text_wrap();
+    let money_fmt = Format::new().set_num_format(money_format(meta.unit, meta.decimals));
+    for sheet in [
+        key,
+        rows,
+        children,
+        personnel,
+        agency,
+        measures,
+        adjustments,
+        activity,
+        frames,
+        series,
+    ] {
+        if sheet.rows.is_empty() {
+            continue;
+        }
+        write_sheet(
+            wb.add_worksheet(),
+            &sheet,
+            &header,
+            &money_fmt,
+            &meta.unit_label,
+        )?;
+    }
+    wb.save_to_buffer()
+}
+
+fn write_sheet(
+    ws: &mut Worksheet,
+    sheet: &Sheet,
+    header: &Format,
+    money_fmt: &Format,
+    unit_label: &str,
+) -> Result<(), XlsxError> {
+    ws.set_name(&sheet.name)?;
+    let is_money = |c: usize| {
+        sheet
+            .rows
+            .iter()
+            .any(|r| matches!(r.get(c), Some(CellOut::Money(..))))
+    };
+    let titles: Vec<String> = sheet
+        .header
+        .iter()
+        .enumerate()
+        .map(|(c, h)| {
+            if is_money(c) {
+                format!("{h}, {unit_label}")
+            } else {
+                h.clone()
+            }
+        })
+        .collect();
+    let mut widths: Vec<usize> = titles.iter().map(|h| h.chars().count().min(30)).collect();
+    for (c, h) in titles.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, header)?;
+    }
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let col = c as u16;
+            let w = match cell {
+                CellOut::Text(t) => {
+                    ws.write_string(r, col, t)?;
+                    t.chars().count()
+                }
+                CellOut::Money(v, w) => {
+                    ws.write_number_with_format(r, col, *v, money_fmt)?;
+                    *w
+                }
+                CellOut::Fig(v, d, w) => {
+                    let f = if *d == 0 {
+                        "#,##0".to_string()
+                    } else {
+                        format!("#,##0.{}", "0".repeat(*d as usize))
+                    };
+                    ws.write_number_with_format(r, col, *v, &Format::new().set_num_format(f))?;
+                    *w
+                }
+                CellOut::Empty => 0,
+            };
+            if let Some(slot) = widths.get_mut(c) {
+                *slot = (*slot).max(w.min(60));
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w as f64 + 2.0).max(6.0))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_formats_scale_to_the_report_unit() {
+        assert_eq!(money_format(MoneyUnit::Mkr, 1), "#,##0.0,,;-#,##0.0,,;0.0");
+        assert_eq!(money_format(MoneyUnit::Tkr, 0), "#,##0,;-#,##0,;0");
+        assert_eq!(money_format(MoneyUnit::Kr, 2), "#,##0.00;-#,##0.00;0.00");
+    }
+}

@@ -1,0 +1,104 @@
+//! Excel output: numbers as numbers, the report's unit in the format, packs stacking units,
+//! byte-identical reruns.
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+
+use super::*;
+
+fn generate_seeds(out: &Path) {
+    let cfg = out.join("c.yaml");
+    let base = std::fs::read_to_string(root().join("tests/fixtures/seeds/uppfolj.yaml")).unwrap();
+    std::fs::write(
+        &cfg,
+        format!("{base}packs:\n  - name: namnden\n    title: Månadsrapport\n    meeting: {{ body: Nämnden, date: 2020-10-20 }}\n    root: HSN\n    levels: 1\n"),
+    )
+    .unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        "tests/fixtures/seeds",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--period",
+        "2020-09",
+        "--out",
+        out.join("out").to_str().unwrap(),
+        "--format",
+        "xlsx",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn unit_workbook_holds_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    generate_seeds(tmp.path());
+    let dir = tmp.path().join("out/2020-09");
+    assert!(
+        !dir.join("HSN.html").exists(),
+        "--format xlsx writes no HTML"
+    );
+    let mut wb: Xlsx<_> = open_workbook(dir.join("HSN.xlsx")).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "Nyckeltal",
+            "Resultaträkning",
+            "Enheter",
+            "Personal",
+            "Inhyrd personal",
+            "Resultatförbättrande åtgärder",
+            "Justeringar",
+            "Produktion",
+            "Budgetram",
+            "Diagramdata"
+        ]
+    );
+    let key = wb.worksheet_range("Nyckeltal").unwrap();
+    assert_eq!(
+        key.get((0, 4)),
+        Some(&Data::String("Avvikelse mot budget ack, Mkr".into()))
+    );
+    assert_eq!(key.get((1, 0)), Some(&Data::String("HSN".into())));
+    assert_eq!(key.get((1, 4)), Some(&Data::Float(-119_300_000.0)));
+    assert_eq!(key.get((1, 10)), Some(&Data::Float(3_600_000.0)));
+    let agency = wb.worksheet_range("Inhyrd personal").unwrap();
+    assert_eq!(agency.get((1, 2)), Some(&Data::String("läkare".into())));
+    assert_eq!(agency.get((1, 5)), Some(&Data::Float(15.23)));
+    let series = wb.worksheet_range("Diagramdata").unwrap();
+    assert_eq!(series.height(), 13, "a header and twelve months");
+}
+
+#[test]
+fn pack_workbook_stacks_its_units() {
+    let tmp = tempfile::tempdir().unwrap();
+    generate_seeds(tmp.path());
+    let dir = tmp.path().join("out/2020-09");
+    let mut wb: Xlsx<_> = open_workbook(dir.join("namnden.xlsx")).unwrap();
+    let key = wb.worksheet_range("Nyckeltal").unwrap();
+    let codes: Vec<String> = (1..key.height())
+        .map(|r| key.get((r, 0)).unwrap().to_string())
+        .collect();
+    assert_eq!(codes, ["HSN", "L1", "L2"]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["packs"][0]["xlsx"], "namnden.xlsx");
+    assert_eq!(
+        manifest["packs"][0]["units"],
+        serde_json::json!(["HSN", "L1", "L2"])
+    );
+    assert_eq!(manifest["reports"][0]["xlsx"], "R.xlsx");
+    assert!(manifest["reports"][0].get("html").is_none());
+}
+
+#[test]
+fn workbooks_are_byte_identical_across_runs() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    generate_seeds(a.path());
+    generate_seeds(b.path());
+    let (x, y) = (
+        std::fs::read(a.path().join("out/2020-09/namnden.xlsx")).unwrap(),
+        std::fs::read(b.path().join("out/2020-09/namnden.xlsx")).unwrap(),
+    );
+    assert!(x == y);
+}
