@@ -337,6 +337,9 @@ fn resolve_packs(
     }
 }
 
+/// A file to write: its name in the output folder and its bytes.
+type OutFile = (String, Vec<u8>);
+
 /// `uppfolj generate`: the whole pipeline, written atomically.
 pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done, Failure> {
     let config = read_config(opts.config.as_deref())?;
@@ -418,8 +421,8 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         unit_label: presenter.fmt.unit_label(),
         decimals: config.decimals,
     };
-    let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
-    let rendered: Vec<Result<Vec<(String, Vec<u8>)>, String>> = par_map(&views, |view| {
+    let mut outputs: Vec<OutFile> = Vec::new();
+    let rendered: Vec<Result<Vec<OutFile>, String>> = par_map(&views, |view| {
         let stem = view.unit.href.trim_end_matches(".html");
         let mut out = Vec::new();
         if opts.formats.html {
