@@ -43,6 +43,8 @@ pub struct RawConfig {
     pub packs: Option<Vec<RawPack>>,
     /// Who the documents name as author (PDF and Excel metadata). Default: the organisation.
     pub author: Option<String>,
+    /// The SIE dimension whose objects are the units. Default `1` (kostnadsställe).
+    pub sie_dimension: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -228,6 +230,7 @@ pub struct Config {
     pub thresholds: RawThresholds,
     pub packs: Vec<Pack>,
     pub author: Option<String>,
+    pub sie_dimension: String,
 }
 
 /// Which units a pack holds.
@@ -501,6 +504,7 @@ impl Config {
             thresholds: raw.thresholds,
             packs,
             author: raw.author,
+            sie_dimension: raw.sie_dimension.unwrap_or_else(|| "1".into()),
         })
     }
 }

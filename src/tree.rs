@@ -105,7 +105,11 @@ fn flat(data: &Dataset, config: &Config) -> Tree {
         let i = nodes.len();
         nodes[0].children.push(i);
         nodes.push(Node {
-            name: code.clone(),
+            name: data
+                .unit_names
+                .get(&code)
+                .cloned()
+                .unwrap_or_else(|| code.clone()),
             code,
             parent: Some(0),
             children: Vec::new(),

@@ -2,6 +2,7 @@
 //! validated column by column into typed tables. Every problem is collected.
 
 pub mod parquet;
+pub mod sie;
 pub mod spec;
 pub mod table;
 pub mod text;
@@ -32,6 +33,8 @@ pub struct Dataset {
     pub dir: PathBuf,
     pub tables: BTreeMap<&'static str, Table>,
     pub inputs: Vec<InputFile>,
+    /// Unit names found outside the `units` table (SIE `#OBJEKT`), by code.
+    pub unit_names: BTreeMap<String, String>,
 }
 
 impl Dataset {
@@ -74,11 +77,16 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         .collect();
     files.sort();
     let mut by_table: HashMap<&'static str, Vec<(String, PathBuf, String)>> = HashMap::new();
+    let mut sie_files: Vec<(String, PathBuf)> = Vec::new();
     for (name, path) in &files {
         let lower = name.to_lowercase();
         let Some((stem, ext)) = lower.rsplit_once('.') else {
             continue;
         };
+        if ["se", "si", "sie"].contains(&ext) {
+            sie_files.push((name.clone(), path.clone()));
+            continue;
+        }
         match spec::ALL.iter().find(|s| s.name == stem) {
             Some(s) if EXTENSIONS.contains(&ext) => {
                 by_table.entry(s.name).or_default().push((
@@ -98,6 +106,7 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         dir: dir.to_path_buf(),
         tables: BTreeMap::new(),
         inputs: Vec::new(),
+        unit_names: BTreeMap::new(),
     };
     for spec in spec::ALL {
         let Some(found) = by_table.get(spec.name) else {
@@ -152,6 +161,27 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         }
     }
     let has = |n: &str| by_table.contains_key(n);
+    if !sie_files.is_empty() {
+        if has("ledger") || has("transactions") {
+            findings.error(
+                &shown_dir,
+                None,
+                None,
+                "both SIE files and a ledger (or transactions) table are given; keep one source of the ledger",
+            );
+        } else if let Some(ledger) = ledger_from_sie(&sie_files, config, &mut dataset, findings) {
+            if has("budget") {
+                findings.warning(
+                    &shown_dir,
+                    None,
+                    None,
+                    "the budget table is ignored: the SIE files give the budget (#PBUDGET)",
+                );
+            }
+            dataset.tables.insert("ledger", ledger);
+        }
+        return Some(dataset);
+    }
     if !has("ledger") {
         if has("transactions") && has("budget") {
             if let (Some(t), Some(b)) = (
@@ -248,4 +278,180 @@ fn ledger_from_transactions(trans: &Table, budget: &Table) -> Table {
         ],
         sha256: String::new(),
     }
+}
+
+/// One monthly row from an SIE file: month, unit, account, actual, budget, line.
+type SieRow = (i32, String, String, i64, i64, u64);
+
+/// Reads every SIE file into one monthly ledger. Each month is taken from the file whose
+/// current year (`#RAR 0`) holds it, or else from a file whose earlier year holds it, so a
+/// year given by two files is never counted twice. `#PSALDO` gives the outcome when present,
+/// else the `#TRANS` rows summed to months; `#PBUDGET` gives the budget. Rows without an
+/// object of the unit dimension are booked on the root of the tree.
+fn ledger_from_sie(
+    files: &[(String, PathBuf)],
+    config: &Config,
+    dataset: &mut Dataset,
+    findings: &mut Findings,
+) -> Option<Table> {
+    struct Parsed {
+        name: String,
+        file: sie::SieFile,
+        year0: Option<(i32, i32)>,
+    }
+    let mut parsed = Vec::new();
+    for (name, path) in files {
+        let shown = path.display().to_string();
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                findings.error(&shown, None, None, format!("the file cannot be read: {e}"));
+                continue;
+            }
+        };
+        let Some(file) = sie::parse(&bytes, &shown, &config.sie_dimension, findings) else {
+            continue;
+        };
+        let month = |d: sie::Date| d.0 * 12 + d.1 as i32 - 1;
+        let year0 = file
+            .years
+            .iter()
+            .find(|y| y.0 == 0)
+            .map(|y| (month(y.1), month(y.2)));
+        dataset.inputs.push(InputFile {
+            table: "sie".into(),
+            file: name.clone(),
+            rows: file.balances.len() + file.transactions.len(),
+            sha256: sha256_hex(&bytes),
+        });
+        for (dim, code, object) in &file.objects {
+            if *dim == config.sie_dimension && !object.is_empty() {
+                dataset
+                    .unit_names
+                    .entry(code.clone())
+                    .or_insert_with(|| object.clone());
+            }
+        }
+        parsed.push(Parsed {
+            name: name.clone(),
+            file,
+            year0,
+        });
+    }
+    if parsed.is_empty() {
+        return None;
+    }
+    for (i, a) in parsed.iter().enumerate() {
+        for b in &parsed[i + 1..] {
+            if let (Some(x), Some(y)) = (a.year0, b.year0)
+                && x.0 <= y.1
+                && y.0 <= x.1
+            {
+                findings.error(
+                    &dataset.dir.display().to_string(),
+                    None,
+                    None,
+                    format!(
+                        "SIE files {} and {} both hold the current year starting {}; keep one",
+                        a.name,
+                        b.name,
+                        crate::period::Month(x.0.max(y.0))
+                    ),
+                );
+            }
+        }
+    }
+    let priority = |p: &Parsed, m: i32| match p.year0 {
+        Some((from, to)) if (from..=to).contains(&m) => 0,
+        _ => 1,
+    };
+    // (month, unit, account) → (actual, budget, line), from the best file for that month.
+    let mut best: BTreeMap<i32, u8> = BTreeMap::new();
+    let mut rows_of: Vec<Vec<SieRow>> = Vec::new();
+    for p in &parsed {
+        let mut rows = Vec::new();
+        let has_actual = p.file.balances.iter().any(|b| b.actual != 0);
+        for b in &p.file.balances {
+            let actual = if has_actual { b.actual } else { 0 };
+            rows.push((
+                b.month,
+                b.unit.clone(),
+                b.account.clone(),
+                actual,
+                b.budget,
+                b.line,
+            ));
+        }
+        if !has_actual {
+            for t in &p.file.transactions {
+                let m = t.date.0 * 12 + t.date.1 as i32 - 1;
+                rows.push((m, t.unit.clone(), t.account.clone(), t.amount, 0, t.line));
+            }
+        }
+        for r in &rows {
+            let pr = priority(p, r.0);
+            let e = best.entry(r.0).or_insert(pr);
+            *e = (*e).min(pr);
+        }
+        rows_of.push(rows);
+    }
+    let mut sums: BTreeMap<(i32, String, String), (i64, i64, u64)> = BTreeMap::new();
+    let mut balance_sheet = 0usize;
+    for (p, rows) in parsed.iter().zip(rows_of) {
+        for (m, unit, account, actual, budget, line) in rows {
+            if best.get(&m).copied() != Some(priority(p, m)) {
+                continue;
+            }
+            // Balance-sheet accounts (class 1 and 2) are not part of the result.
+            if account.starts_with(['1', '2']) {
+                balance_sheet += 1;
+                continue;
+            }
+            let unit = if unit.is_empty() {
+                config.root_code.clone()
+            } else {
+                unit
+            };
+            let e = sums.entry((m, unit, account)).or_insert((0, 0, line));
+            e.0 += actual;
+            e.1 += budget;
+        }
+    }
+    let names: Vec<&str> = parsed.iter().map(|p| p.name.as_str()).collect();
+    if balance_sheet > 0 {
+        findings.note(
+            &dataset.dir.join(names.join(" + ")).display().to_string(),
+            format!("{balance_sheet} rows of balance-sheet accounts (class 1 and 2) are left out of the result"),
+        );
+    }
+    let n = sums.len();
+    let (mut p, mut u, mut a, mut act, mut bud, mut rows) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for ((month, unit, account), (actual, budget, line)) in sums {
+        p.push(month);
+        u.push(unit);
+        a.push(account);
+        act.push(actual);
+        bud.push(budget);
+        rows.push(line);
+    }
+    Some(Table {
+        spec: spec::LEDGER,
+        file: dataset.dir.join(names.join(" + ")).display().to_string(),
+        rows,
+        columns: vec![
+            ("period", ColumnData::Month(p)),
+            ("unit", ColumnData::Text(u)),
+            ("account", ColumnData::Text(a)),
+            ("actual", ColumnData::Money(act)),
+            ("budget", ColumnData::Money(bud)),
+        ],
+        sha256: String::new(),
+    })
 }

@@ -6,6 +6,7 @@ mod formats;
 mod invalid;
 mod pipeline;
 mod sections;
+mod sie;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
