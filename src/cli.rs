@@ -39,6 +39,27 @@ pub enum Command {
         #[arg(long, default_value = "html,pdf,xlsx", value_parser = parse_formats)]
         format: crate::Formats,
     },
+    /// Write a synthetic region (deterministic from a seed) for benchmarks and trials.
+    #[command(
+        after_help = "Example:\n  uppfolj synth --leaves 400 --accounts 300 --out bench/data\n  uppfolj synth --leaves 400 --accounts 300 --transactions 10000000 --out bench/trans"
+    )]
+    Synth {
+        /// Folder to write the CSV files into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of leaf units (cost centres).
+        #[arg(long, default_value_t = 400)]
+        leaves: usize,
+        /// Number of accounts.
+        #[arg(long, default_value_t = 300)]
+        accounts: usize,
+        /// Seed of the generator: the same seed gives the same files.
+        #[arg(long, default_value_t = 2020)]
+        seed: u64,
+        /// Write this many raw transaction rows (with a budget table) instead of the monthly ledger.
+        #[arg(long, default_value_t = 0)]
+        transactions: u64,
+    },
     /// Load and validate every table and print every finding, without writing anything.
     #[command(
         after_help = "Example:\n  uppfolj check --data data/sample --config data/sample/uppfolj.yaml"

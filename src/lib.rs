@@ -14,6 +14,7 @@ pub mod period;
 pub mod present;
 pub mod render;
 pub mod sections;
+pub mod synth;
 pub mod tree;
 pub mod write;
 pub mod xlsx;

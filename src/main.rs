@@ -66,6 +66,35 @@ fn main() -> ExitCode {
                 Err(f) => fail(&f, &findings, true),
             }
         }
+        Command::Synth {
+            out,
+            leaves,
+            accounts,
+            seed,
+            transactions,
+        } => {
+            let opts = uppfolj::synth::Options {
+                leaves,
+                accounts,
+                seed,
+                transactions,
+                year: 2020,
+                last_month: 9,
+            };
+            match uppfolj::synth::write(&out, &opts) {
+                Ok(()) => {
+                    println!(
+                        "uppfolj: synthetic region with {leaves} leaf units written to {}",
+                        out.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(3)
+                }
+            }
+        }
         Command::Check { data, config } => {
             let result = uppfolj::check(&data, config.as_deref(), &mut findings);
             print_findings(&findings);

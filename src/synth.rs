@@ -1,0 +1,436 @@
+//! Synthetic regions for benchmarks and tests: a realistic tree of N leaf units, M accounts,
+//! two years of monthly ledger rows and every optional table, deterministic from a seed,
+//! written as Swedish CSV (`;`, decimal comma). Optionally K raw transaction rows with a
+//! budget table instead of the monthly ledger.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// A small, fast, deterministic generator (SplitMix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, n).
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// Uniform in [-1, 1), as a fraction for noise on amounts.
+    fn noise(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+    }
+}
+
+pub struct Options {
+    pub leaves: usize,
+    pub accounts: usize,
+    pub seed: u64,
+    /// Raw transaction rows instead of the monthly ledger (0 = ledger).
+    pub transactions: u64,
+    /// The last month with outcome, e.g. 2020-09; the data covers that year and the one before.
+    pub year: i32,
+    pub last_month: u32,
+}
+
+/// öre as Swedish text: `-1 234,56` (plain space between thousands).
+pub fn kr(ore: i64) -> String {
+    let neg = ore < 0;
+    let a = ore.unsigned_abs();
+    let int = (a / 100).to_string();
+    let mut s = String::with_capacity(int.len() + 6);
+    if neg {
+        s.push('-');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            s.push(' ');
+        }
+        s.push(c);
+    }
+    s.push(',');
+    s.push_str(&format!("{:02}", a % 100));
+    s
+}
+
+struct Account {
+    code: String,
+    name: String,
+    category: &'static str,
+    /// Yearly amount per leaf, öre, result sign.
+    base: i64,
+}
+
+fn accounts(m: usize, rng: &mut Rng) -> Vec<Account> {
+    // (first code, category, share of accounts, typical yearly amount per leaf in kr, sign)
+    let classes: [(u32, &str, f64, i64, i64); 8] = [
+        (3000, "Verksamhetens intäkter", 0.12, 2_000_000, 1),
+        (4000, "Köp av verksamhet", 0.10, 1_500_000, -1),
+        (4400, "Läkemedel", 0.05, 1_000_000, -1),
+        (4600, "Material och tjänster", 0.18, 400_000, -1),
+        (5000, "Personalkostnader", 0.25, 4_000_000, -1),
+        (6000, "Övriga verksamhetskostnader", 0.22, 300_000, -1),
+        (7800, "Avskrivningar", 0.04, 200_000, -1),
+        (8400, "Finansiella poster", 0.04, 50_000, -1),
+    ];
+    let mut out = Vec::with_capacity(m);
+    for (i, (first, cat, share, amount, sign)) in classes.iter().enumerate() {
+        let n = if i == classes.len() - 1 {
+            m.saturating_sub(out.len()).max(1)
+        } else {
+            ((m as f64 * share).round() as usize).max(1)
+        };
+        for k in 0..n {
+            let scale = 0.2 + rng.below(1000) as f64 / 500.0;
+            out.push(Account {
+                code: (first + k as u32).to_string(),
+                name: format!("{cat} {}", k + 1),
+                category: cat,
+                base: sign * ((*amount as f64 * scale) as i64) * 100 * 4 / (n as i64).max(1),
+            });
+        }
+    }
+    out.truncate(m);
+    out
+}
+
+/// Seasonal weight of a month (1–12) for costs: summer vacation and a December peak.
+fn season(month: u32) -> f64 {
+    [
+        1.0, 0.95, 1.02, 1.0, 1.0, 0.97, 0.75, 0.85, 1.02, 1.03, 1.02, 1.39,
+    ][(month - 1) as usize]
+        / 12.0
+}
+
+pub fn write(dir: &Path, opts: &Options) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut rng = Rng(opts.seed);
+    let io = |e: std::io::Error| format!("{}: {e}", dir.display());
+    let file = |name: &str| -> Result<BufWriter<std::fs::File>, String> {
+        let f = std::fs::File::create(dir.join(name))
+            .map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
+        Ok(BufWriter::with_capacity(1 << 20, f))
+    };
+
+    // The tree: root → 5 committees → divisions → areas → leaves (about 8 leaves an area).
+    let mut units: Vec<(String, String, String)> =
+        vec![("R".into(), "Syntetiska regionen".into(), String::new())];
+    let committees = 5.min(opts.leaves.max(1));
+    let areas_total = opts.leaves.div_ceil(8).max(committees);
+    let divisions_per = (areas_total / committees / 3).max(1);
+    let mut areas = Vec::new();
+    for c in 0..committees {
+        let cc = format!("N{}", c + 1);
+        units.push((cc.clone(), format!("Nämnd {}", c + 1), "R".into()));
+        for d in 0..divisions_per {
+            let dc = format!("{cc}-F{}", d + 1);
+            units.push((
+                dc.clone(),
+                format!("Förvaltning {}.{}", c + 1, d + 1),
+                cc.clone(),
+            ));
+            areas.push(dc);
+        }
+    }
+    let divisions = areas.clone();
+    areas.clear();
+    let per_div = areas_total.div_ceil(divisions.len());
+    for (i, d) in divisions.iter().enumerate() {
+        for a in 0..per_div {
+            if areas.len() >= areas_total {
+                break;
+            }
+            let ac = format!("{d}-O{}", a + 1);
+            units.push((ac.clone(), format!("Område {}.{}", i + 1, a + 1), d.clone()));
+            areas.push(ac);
+        }
+    }
+    let mut leaves = Vec::new();
+    for i in 0..opts.leaves {
+        let code = format!("{}", 10000 + i);
+        units.push((
+            code.clone(),
+            format!("Enhet {}", i + 1),
+            areas[i % areas.len()].clone(),
+        ));
+        leaves.push(code);
+    }
+    let mut w = file("units.csv")?;
+    writeln!(w, "unit;name;parent").map_err(io)?;
+    for (u, n, p) in &units {
+        writeln!(w, "{u};{n};{p}").map_err(io)?;
+    }
+    w.flush().map_err(io)?;
+
+    let accts = accounts(opts.accounts, &mut rng);
+    let mut w = file("accounts.csv")?;
+    writeln!(w, "account;name;category").map_err(io)?;
+    for a in &accts {
+        writeln!(w, "{};{};{}", a.code, a.name, a.category).map_err(io)?;
+    }
+    w.flush().map_err(io)?;
+
+    // Each leaf books on about 30 % of the accounts; some leaves run far off budget.
+    let years = [opts.year - 1, opts.year];
+    let uses: Vec<Vec<usize>> = leaves
+        .iter()
+        .map(|_| (0..accts.len()).filter(|_| rng.below(100) < 31).collect())
+        .collect();
+    let drift: Vec<f64> = leaves
+        .iter()
+        .map(|_| {
+            if rng.below(10) == 0 {
+                0.08 + rng.below(10) as f64 / 100.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let actual_of =
+        |leaf: usize, a: &Account, year: i32, month: u32, rng: &mut Rng| -> (i64, i64) {
+            let budget = (a.base as f64 * season(month)) as i64;
+            let has_actual = year < opts.year || month <= opts.last_month;
+            let mut factor = 1.0 + 0.03 * rng.noise();
+            if a.base < 0 && year == opts.year {
+                factor += drift[leaf] * month as f64 / 12.0;
+            }
+            let actual = if has_actual {
+                (budget as f64 * factor) as i64
+            } else {
+                0
+            };
+            (actual, budget)
+        };
+    if opts.transactions == 0 {
+        let mut w = file("ledger.csv")?;
+        writeln!(w, "period;unit;account;actual;budget").map_err(io)?;
+        for (li, leaf) in leaves.iter().enumerate() {
+            for &ai in &uses[li] {
+                let a = &accts[ai];
+                for &y in &years {
+                    for m in 1..=12 {
+                        let (actual, budget) = actual_of(li, a, y, m, &mut rng);
+                        writeln!(
+                            w,
+                            "{y}-{m:02};{leaf};{};{};{}",
+                            a.code,
+                            kr(actual),
+                            kr(budget)
+                        )
+                        .map_err(io)?;
+                    }
+                }
+            }
+        }
+        w.flush().map_err(io)?;
+    } else {
+        let mut b = file("budget.csv")?;
+        writeln!(b, "period;unit;account;budget").map_err(io)?;
+        let mut cells = Vec::new();
+        for (li, leaf) in leaves.iter().enumerate() {
+            for &ai in &uses[li] {
+                for &y in &years {
+                    for m in 1..=12 {
+                        let (actual, budget) = actual_of(li, &accts[ai], y, m, &mut rng);
+                        writeln!(b, "{y}-{m:02};{leaf};{};{}", accts[ai].code, kr(budget))
+                            .map_err(io)?;
+                        if actual != 0 {
+                            cells.push((li, ai, y, m, actual));
+                        }
+                    }
+                }
+            }
+        }
+        b.flush().map_err(io)?;
+        // Spread each month's outcome over transactions: K rows in all.
+        let per_cell = (opts.transactions / cells.len().max(1) as u64).max(1);
+        let mut left = opts.transactions;
+        let mut w = file("transactions.csv")?;
+        writeln!(w, "date;unit;account;amount;text").map_err(io)?;
+        for (i, (li, ai, y, m, actual)) in cells.iter().enumerate() {
+            if left == 0 {
+                break;
+            }
+            let n = if i == cells.len() - 1 {
+                left
+            } else {
+                per_cell.min(left)
+            };
+            let part = actual / n as i64;
+            for k in 0..n {
+                let amount = if k == n - 1 {
+                    actual - part * (n as i64 - 1)
+                } else {
+                    part
+                };
+                let day = 1 + rng.below(28);
+                writeln!(
+                    w,
+                    "{y}-{m:02}-{day:02};{};{};{};Verifikation {}",
+                    leaves[*li],
+                    accts[*ai].code,
+                    kr(amount),
+                    k + 1
+                )
+                .map_err(io)?;
+            }
+            left -= n;
+        }
+        w.flush().map_err(io)?;
+    }
+
+    // Optional tables, for every leaf and month.
+    let months = |y: i32| if y == opts.year { opts.last_month } else { 12 };
+    let mut w = file("forecast.csv")?;
+    writeln!(w, "period;unit;deviation").map_err(io)?;
+    for (li, leaf) in leaves.iter().enumerate() {
+        let yearly: i64 = uses[li]
+            .iter()
+            .map(|&a| accts[a].base)
+            .filter(|b| *b < 0)
+            .sum();
+        for m in 2..=opts.last_month {
+            let dev = (yearly as f64 * drift[li] * 0.8) as i64 + (rng.noise() * 1e6) as i64;
+            writeln!(w, "{}-{m:02};{leaf};{}", opts.year, kr(dev)).map_err(io)?;
+        }
+    }
+    w.flush().map_err(io)?;
+    let mut st = file("staffing.csv")?;
+    writeln!(
+        st,
+        "period;unit;worked_hours;scheduled_hours;sick_hours;employees"
+    )
+    .map_err(io)?;
+    let mut ag = file("agency.csv")?;
+    writeln!(ag, "period;unit;profession;own_cost;agency_cost").map_err(io)?;
+    let mut ac = file("activity.csv")?;
+    writeln!(ac, "period;unit;kpi;value").map_err(io)?;
+    for leaf in &leaves {
+        let staff = 20 + rng.below(200);
+        for &y in &years {
+            for m in 1..=months(y) {
+                let scheduled = staff as f64 * 140.0 * (1.0 + 0.02 * rng.noise());
+                let sick = scheduled * (0.05 + 0.01 * rng.noise());
+                let worked = scheduled - sick;
+                writeln!(
+                    st,
+                    "{y}-{m:02};{leaf};{:.1};{:.1};{:.1};{staff}",
+                    worked, scheduled, sick
+                )
+                .map_err(io)?;
+                for (p, own, share) in [
+                    ("läkare", 900_000i64, 0.12),
+                    ("sjuksköterska", 1_500_000, 0.03),
+                ] {
+                    let o = own * 100 * staff as i64 / 100;
+                    let a = (o as f64 * share * (1.0 + 0.3 * rng.noise())) as i64;
+                    writeln!(ag, "{y}-{m:02};{leaf};{p};{};{}", kr(o), kr(a)).map_err(io)?;
+                }
+                for (k, base) in [("besök", 900u64), ("vårddagar", 300)] {
+                    writeln!(ac, "{y}-{m:02};{leaf};{k};{}", base + rng.below(base / 5))
+                        .map_err(io)?;
+                }
+            }
+        }
+    }
+    for mut f in [st, ag, ac] {
+        f.flush().map_err(io)?;
+    }
+    let mut me = file("measures.csv")?;
+    writeln!(me, "period;unit;measure;expected;realized").map_err(io)?;
+    let mut ad = file("adjustments.csv")?;
+    writeln!(ad, "period;unit;item;amount").map_err(io)?;
+    for (li, leaf) in leaves.iter().enumerate() {
+        if li % 3 != 0 {
+            continue;
+        }
+        for m in 1..=opts.last_month {
+            let e = 100_000_00 + rng.below(50_000_00) as i64;
+            let r = (e as f64 * (0.7 + 0.3 * rng.noise().abs())) as i64;
+            writeln!(
+                me,
+                "{}-{m:02};{leaf};Effektivisering;{};{}",
+                opts.year,
+                kr(e),
+                kr(r)
+            )
+            .map_err(io)?;
+            writeln!(
+                ad,
+                "{}-{m:02};{leaf};Covid-19;{}",
+                opts.year,
+                kr(rng.below(20_000_00) as i64)
+            )
+            .map_err(io)?;
+        }
+    }
+    for mut f in [me, ad] {
+        f.flush().map_err(io)?;
+    }
+    let mut fr = file("frames.csv")?;
+    writeln!(fr, "year;unit;frame").map_err(io)?;
+    for c in 0..committees {
+        writeln!(
+            fr,
+            "{};N{};{}",
+            opts.year,
+            c + 1,
+            kr(1_000_000_000_00 + rng.below(1_000_000_00) as i64)
+        )
+        .map_err(io)?;
+    }
+    fr.flush().map_err(io)?;
+    let mut re = file("reallocations.csv")?;
+    writeln!(re, "year;from_unit;to_unit;amount;reference;description").map_err(io)?;
+    writeln!(
+        re,
+        "{};N1;N2;{};N1/1/{};Omdisponering",
+        opts.year,
+        kr(12_000_000_00),
+        opts.year - 1
+    )
+    .map_err(io)?;
+    re.flush().map_err(io)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swedish_amount_text() {
+        assert_eq!(kr(-123_456_789), "-1 234 567,89");
+        assert_eq!(kr(5), "0,05");
+        assert_eq!(kr(100_000), "1 000,00");
+    }
+
+    #[test]
+    fn same_seed_same_files() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let o = |seed| Options {
+            leaves: 12,
+            accounts: 30,
+            seed,
+            transactions: 0,
+            year: 2020,
+            last_month: 9,
+        };
+        write(a.path(), &o(7)).unwrap();
+        write(b.path(), &o(7)).unwrap();
+        for f in ["units.csv", "ledger.csv", "staffing.csv", "forecast.csv"] {
+            assert_eq!(
+                std::fs::read(a.path().join(f)).unwrap(),
+                std::fs::read(b.path().join(f)).unwrap(),
+                "{f}"
+            );
+        }
+    }
+}
