@@ -352,7 +352,7 @@ pub fn write(dir: &Path, opts: &Options) -> Result<(), String> {
             continue;
         }
         for m in 1..=opts.last_month {
-            let e = 100_000_00 + rng.below(50_000_00) as i64;
+            let e = 10_000_000 + rng.below(5_000_000) as i64;
             let r = (e as f64 * (0.7 + 0.3 * rng.noise().abs())) as i64;
             writeln!(
                 me,
@@ -366,7 +366,7 @@ pub fn write(dir: &Path, opts: &Options) -> Result<(), String> {
                 ad,
                 "{}-{m:02};{leaf};Covid-19;{}",
                 opts.year,
-                kr(rng.below(20_000_00) as i64)
+                kr(rng.below(2_000_000) as i64)
             )
             .map_err(io)?;
         }
@@ -382,7 +382,7 @@ pub fn write(dir: &Path, opts: &Options) -> Result<(), String> {
             "{};N{};{}",
             opts.year,
             c + 1,
-            kr(1_000_000_000_00 + rng.below(1_000_000_00) as i64)
+            kr(100_000_000_000 + rng.below(100_000_000) as i64)
         )
         .map_err(io)?;
     }
@@ -393,7 +393,7 @@ pub fn write(dir: &Path, opts: &Options) -> Result<(), String> {
         re,
         "{};N1;N2;{};N1/1/{};Omdisponering",
         opts.year,
-        kr(12_000_000_00),
+        kr(1_200_000_000),
         opts.year - 1
     )
     .map_err(io)?;
