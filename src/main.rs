@@ -25,7 +25,13 @@ fn fail(failure: &Failure, findings: &Findings, writes: bool) -> ExitCode {
         }
         Failure::Config(m) | Failure::Usage(m) | Failure::Output(m) => {
             for line in m.lines() {
-                eprintln!("error: {line}");
+                if line.starts_with(' ')
+                    || line.starts_with(|c: char| c.is_ascii_digit()) && line.contains(" | ")
+                {
+                    eprintln!("{line}");
+                } else {
+                    eprintln!("error: {line}");
+                }
             }
             eprintln!("uppfolj: stopped{tail}");
         }
