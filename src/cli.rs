@@ -2,28 +2,39 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "uppfolj",
     version,
     about = "Monthly follow-up reports for Swedish regions and municipalities, from the month's finance and HR exports",
-    after_help = "Example:\n  uppfolj generate --data data/sample --config data/sample/uppfolj.yaml --period latest --out out\n\nExit codes: 0 done, 1 data or config errors, 2 wrong usage, 3 output could not be written."
+    after_help = "Example:\n  uppfolj generate --data data/sample --config data/sample/uppfolj.yaml --period latest --out out\n\nExit codes: 0 done, 1 data or config errors, 2 wrong usage, 3 output folder locked or not writable."
 )]
 pub struct Cli {
+    /// How findings and the summary are logged on stderr: human lines, or JSON lines for
+    /// journald and schedulers.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Human)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Compute the figures and write one HTML report per unit, index.html, figures.json and manifest.json.
+    /// Compute the figures and write the reports: HTML, PDF and Excel per unit, board packs,
+    /// index.html, figures.json and manifest.json.
     #[command(
-        after_help = "Example:\n  uppfolj generate --data data/sample --config data/sample/uppfolj.yaml --period 2020-09 --out out\n\nWrites OUT/<period>/ atomically: a failed run leaves earlier output untouched."
+        after_help = "Example:\n  uppfolj generate --data data/sample --config data/sample/uppfolj.yaml --period 2020-09 --out out\n  uppfolj generate --data /srv/exports --config /srv/uppfolj.yaml --period latest --out /srv/reports --if-changed\n\nWrites OUT/<period>/ atomically: a failed run leaves earlier output untouched."
     )]
     Generate {
-        /// Folder with the data files (ledger.csv, units.csv, …).
+        /// Folder with the data files (ledger.csv, units.csv, …, or SIE files).
         #[arg(long)]
         data: PathBuf,
         /// The report month: YYYY-MM, YYYYMM, or `latest` for the last month with outcome in the ledger.
@@ -38,6 +49,55 @@ pub enum Command {
         /// Outputs to write, comma-separated: html, pdf, xlsx.
         #[arg(long, default_value = "html,pdf,xlsx", value_parser = parse_formats)]
         format: crate::Formats,
+        /// Do nothing (exit 0) when data, config, templates and commentary are unchanged since the last good run.
+        #[arg(long)]
+        if_changed: bool,
+        /// Wait up to this many seconds for another run that is writing to the output folder.
+        #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+        wait: u64,
+    },
+    /// Load and validate every table and print every finding, without writing anything.
+    #[command(
+        after_help = "Example:\n  uppfolj check --data data/sample --config data/sample/uppfolj.yaml"
+    )]
+    Check {
+        /// Folder with the data files.
+        #[arg(long)]
+        data: PathBuf,
+        /// Config file (YAML).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Regenerate on every change of data, config, templates or commentary, and serve the
+    /// reports on 127.0.0.1 with pages that reload themselves.
+    #[command(
+        after_help = "Example:\n  uppfolj watch --data data/sample --config data/sample/uppfolj.yaml --period latest"
+    )]
+    Watch {
+        /// Folder with the data files.
+        #[arg(long)]
+        data: PathBuf,
+        /// The report month, or `latest`.
+        #[arg(long)]
+        period: String,
+        /// Config file (YAML).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Folder for the generated preview (default: a temporary folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Write a ready project: a config with every option commented, the sample data, a
+    /// commentary example and the built-in templates to customise.
+    #[command(
+        after_help = "Example:\n  uppfolj init min-region\n  cd min-region && uppfolj generate --data data --config uppfolj.yaml --period latest --out out"
+    )]
+    Init {
+        /// The folder to create (must not exist or be empty).
+        dir: PathBuf,
     },
     /// Write a synthetic region (deterministic from a seed) for benchmarks and trials.
     #[command(
@@ -60,18 +120,15 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         transactions: u64,
     },
-    /// Load and validate every table and print every finding, without writing anything.
-    #[command(
-        after_help = "Example:\n  uppfolj check --data data/sample --config data/sample/uppfolj.yaml"
-    )]
-    Check {
-        /// Folder with the data files.
-        #[arg(long)]
-        data: PathBuf,
-        /// Config file (YAML).
-        #[arg(long)]
-        config: Option<PathBuf>,
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  uppfolj completions bash > /etc/bash_completion.d/uppfolj")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff).
+    #[command(after_help = "Example:\n  uppfolj man > /usr/local/share/man/man1/uppfolj.1")]
+    Man,
 }
 
 fn parse_formats(s: &str) -> Result<crate::Formats, String> {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod compute;
 pub mod config;
 pub mod diag;
+pub mod init;
 pub mod load;
 pub mod money;
 pub mod output;
@@ -16,6 +17,7 @@ pub mod render;
 pub mod sections;
 pub mod synth;
 pub mod tree;
+pub mod watch;
 pub mod write;
 pub mod xlsx;
 
@@ -36,6 +38,8 @@ pub enum Failure {
     Usage(String),
     /// Templates or the output folder failed.
     Output(String),
+    /// Another run holds the output folder.
+    Locked(String),
 }
 
 impl Failure {
@@ -44,7 +48,7 @@ impl Failure {
         match self {
             Failure::Data | Failure::Config(_) => 1,
             Failure::Usage(_) => 2,
-            Failure::Output(_) => 3,
+            Failure::Output(_) | Failure::Locked(_) => 3,
         }
     }
 }
@@ -53,8 +57,14 @@ impl Failure {
 #[derive(Debug)]
 pub struct Done {
     pub out_dir: PathBuf,
-    pub period: Month,
+    /// `None` when `--if-changed` found nothing new.
+    pub period: Option<Month>,
     pub reports: usize,
+    pub workbooks: usize,
+    pub pdfs: usize,
+    pub packs: usize,
+    /// Seconds per stage: load, compute, present, render, write.
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 pub struct GenerateOptions {
@@ -64,6 +74,12 @@ pub struct GenerateOptions {
     pub out: PathBuf,
     pub config: Option<PathBuf>,
     pub formats: Formats,
+    /// Do nothing when inputs, config, templates and commentary are those of the last good run.
+    pub if_changed: bool,
+    /// How long to wait for another run that holds the output folder.
+    pub wait: std::time::Duration,
+    /// A progress bar to advance per report (shown by the caller on a terminal only).
+    pub progress: Option<indicatif::ProgressBar>,
 }
 
 /// The moment the output says it was made: `SOURCE_DATE_EPOCH` when set, else now.
@@ -338,12 +354,113 @@ fn resolve_packs(
     }
 }
 
+/// Hashes every file below `dir` (sorted, hidden files and `skip` left out) into `h`.
+fn hash_tree(h: &mut sha2::Sha256, dir: &Path, label: &str, skip: &Path) {
+    use sha2::Digest;
+    let mut stack = vec![dir.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let p = e.path();
+            let hidden = e.file_name().to_string_lossy().starts_with('.');
+            if hidden || p.starts_with(skip) {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    for f in files {
+        h.update(label.as_bytes());
+        h.update(
+            f.strip_prefix(dir)
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        h.update(load::sha256_hex(&std::fs::read(&f).unwrap_or_default()).as_bytes());
+    }
+}
+
+/// One hash of everything a run depends on: the tool, the arguments, the data folder, the
+/// config, the templates and the commentary.
+pub fn fingerprint(opts: &GenerateOptions, config: &Config) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(format!("{}|{:?}", opts.period, opts.formats).as_bytes());
+    let out = std::fs::canonicalize(&opts.out).unwrap_or_else(|_| opts.out.clone());
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    hash_tree(&mut h, &canon(&opts.data), "data", &out);
+    if let Some(c) = &config.source {
+        h.update(b"config");
+        h.update(std::fs::read(c).unwrap_or_default());
+    }
+    if let Some(t) = &config.templates {
+        hash_tree(&mut h, &canon(t), "templates", &out);
+    }
+    if let Some(c) = &config.comments {
+        hash_tree(&mut h, &canon(c), "comments", &out);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The output folder of an earlier good run with this fingerprint, if any.
+fn unchanged_since(out: &Path, print: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(out)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.into_iter().find(|d| {
+        std::fs::read_to_string(d.join("manifest.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .is_some_and(|m| m["fingerprint"] == print)
+    })
+}
+
 /// A file to write: its name in the output folder and its bytes.
 type OutFile = (String, Vec<u8>);
 
 /// `uppfolj generate`: the whole pipeline, written atomically.
 pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done, Failure> {
+    let started = std::time::Instant::now();
+    let mut timings = Vec::new();
+    let mut lap = {
+        let mut last = started;
+        move |stage: &'static str, timings: &mut Vec<(&'static str, f64)>| {
+            let now = std::time::Instant::now();
+            timings.push((stage, (now - last).as_secs_f64()));
+            last = now;
+        }
+    };
     let config = read_config(opts.config.as_deref())?;
+    let _lock = write::Lock::acquire(&opts.out, opts.wait).map_err(Failure::Locked)?;
+    let print = fingerprint(opts, &config);
+    if opts.if_changed
+        && let Some(dir) = unchanged_since(&opts.out, &print)
+    {
+        return Ok(Done {
+            out_dir: dir,
+            period: None,
+            reports: 0,
+            workbooks: 0,
+            pdfs: 0,
+            packs: 0,
+            timings,
+        });
+    }
     let loaded = load_all(&opts.data, config, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
     let period = resolve_period(&opts.period, ledger, findings)?;
@@ -352,12 +469,14 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     let files = present::names::stems(tree.nodes.iter().map(|n| n.code.as_str()));
     let packs = resolve_packs(config, tree, &files)?;
 
+    lap("load", &mut timings);
     // compute
     let cats = compute::categorize(ledger, loaded.data.get("accounts"), config, findings);
     let figures = compute::compute(&loaded.data, tree, &cats, period)
         .map_err(|e| Failure::Output(format!("computing the figures failed: {e}")))?;
     let sections = sections::compute(&loaded.data, tree, config, period, findings);
 
+    lap("compute", &mut timings);
     // present
     let templates =
         render::load(config.templates.as_deref(), &config.language).map_err(Failure::Output)?;
@@ -398,6 +517,9 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
             }
         }
         view.texts = texts;
+        if let Some(pb) = &opts.progress {
+            pb.inc(1);
+        }
         Ok(view)
     });
     let views: Vec<present::ReportView> = views
@@ -409,6 +531,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         &views[i]
     };
 
+    lap("present", &mut timings);
     // render
     let author = config
         .author
@@ -495,6 +618,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         period: period_text.clone(),
         generated: format_epoch(epoch),
         generator: format!("uppfolj {}", env!("CARGO_PKG_VERSION")),
+        fingerprint: print.clone(),
         config: config_input,
         reports,
         packs: manifest_packs,
@@ -502,15 +626,91 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     };
     outputs.push(("manifest.json".into(), output::to_json(&manifest)));
 
+    lap("render", &mut timings);
     // write
     let staging = write::Staging::new(&opts.out, &period_text).map_err(Failure::Output)?;
     for (name, bytes) in &outputs {
         staging.write(name, bytes).map_err(Failure::Output)?;
     }
     let out_dir = staging.publish().map_err(Failure::Output)?;
+    lap("write", &mut timings);
+    let count = |ext: &str| {
+        outputs
+            .iter()
+            .filter(|(n, _)| n.ends_with(ext) && !n.contains('/'))
+            .count()
+    };
     Ok(Done {
         out_dir,
-        period,
-        reports: tree.order.len(),
+        period: Some(period),
+        reports: if opts.formats.html {
+            tree.order.len()
+        } else {
+            0
+        },
+        workbooks: count(".xlsx"),
+        pdfs: outputs.iter().filter(|(n, _)| n.ends_with(".pdf")).count(),
+        packs: config.packs.len(),
+        timings,
     })
+}
+
+/// `uppfolj watch`: regenerate the HTML preview on every change and serve it on 127.0.0.1.
+pub fn watch_command(
+    data: PathBuf,
+    period: String,
+    config: Option<PathBuf>,
+    out: Option<PathBuf>,
+    port: u16,
+) -> Result<(), Failure> {
+    let initial = read_config(config.as_deref())?;
+    let out = out.unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("uppfolj-watch-{}", std::process::id()))
+    });
+    let mut watch = vec![data.clone()];
+    watch.extend(config.clone());
+    watch.extend(initial.templates.clone());
+    watch.extend(initial.comments.clone());
+    let opts = watch::WatchOptions {
+        addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        watch,
+        ignore: vec![out.clone()],
+        debounce: std::time::Duration::from_millis(200),
+    };
+    let build = move || {
+        let mut findings = Findings::default();
+        let opts = GenerateOptions {
+            data: data.clone(),
+            period: period.clone(),
+            out: out.clone(),
+            config: config.clone(),
+            formats: Formats {
+                html: true,
+                pdf: false,
+                xlsx: false,
+            },
+            if_changed: false,
+            wait: std::time::Duration::from_secs(30),
+            progress: None,
+        };
+        match generate(&opts, &mut findings) {
+            Ok(done) => Ok(done.out_dir),
+            Err(failure) => {
+                let mut lines: Vec<String> = findings.errors().map(|f| f.to_string()).collect();
+                match failure {
+                    Failure::Data => {}
+                    Failure::Config(m)
+                    | Failure::Usage(m)
+                    | Failure::Output(m)
+                    | Failure::Locked(m) => lines.push(m),
+                }
+                Err(lines.join("\n"))
+            }
+        }
+    };
+    watch::run(opts, build, |addr| {
+        println!("serving http://{addr}/");
+        println!("uppfolj: watching for changes; stop with Ctrl-C");
+    })
+    .map_err(Failure::Output)
 }

@@ -1,46 +1,89 @@
-//! The `uppfolj` binary: parse the command line, run the library, print findings, exit.
+//! The `uppfolj` binary: parse the command line, run the library, log findings, exit.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
-use uppfolj::cli::{Cli, Command};
+use clap::{CommandFactory, Parser};
+use uppfolj::cli::{Cli, Command, LogFormat};
 use uppfolj::diag::{Findings, Severity};
 use uppfolj::{Failure, GenerateOptions};
 
-fn print_findings(findings: &Findings) {
-    for f in &findings.items {
-        eprintln!("{f}");
-    }
+/// Writes findings and summaries to stderr, as human lines or JSON lines.
+struct Log {
+    format: LogFormat,
 }
 
-fn fail(failure: &Failure, findings: &Findings, writes: bool) -> ExitCode {
-    let tail = if writes { "; nothing was written" } else { "" };
-    match failure {
-        Failure::Data => {
-            let n = findings.count(Severity::Error);
-            eprintln!(
-                "uppfolj: stopped: {n} {} in the data{tail}",
-                if n == 1 { "error" } else { "errors" }
-            );
-        }
-        Failure::Config(m) | Failure::Usage(m) | Failure::Output(m) => {
-            for line in m.lines() {
-                if line.starts_with(' ')
-                    || line.starts_with(|c: char| c.is_ascii_digit()) && line.contains(" | ")
-                {
-                    eprintln!("{line}");
-                } else {
-                    eprintln!("error: {line}");
+impl Log {
+    fn findings(&self, findings: &Findings) {
+        for f in &findings.items {
+            match self.format {
+                LogFormat::Human => eprintln!("{f}"),
+                LogFormat::Json => {
+                    let level = match f.severity {
+                        Severity::Error => "error",
+                        Severity::Warning => "warning",
+                        Severity::Note => "note",
+                    };
+                    eprintln!(
+                        "{}",
+                        serde_json::json!({"level": level, "file": f.file, "row": f.row, "column": f.column, "message": f.message})
+                    );
                 }
             }
-            eprintln!("uppfolj: stopped{tail}");
         }
     }
-    ExitCode::from(failure.exit_code() as u8)
+
+    fn error(&self, message: &str) {
+        match self.format {
+            LogFormat::Human => {
+                for line in message.lines() {
+                    let snippet = line.starts_with(' ')
+                        || (line.starts_with(|c: char| c.is_ascii_digit()) && line.contains(" | "));
+                    if snippet {
+                        eprintln!("{line}");
+                    } else {
+                        eprintln!("error: {line}");
+                    }
+                }
+            }
+            LogFormat::Json => eprintln!(
+                "{}",
+                serde_json::json!({"level": "error", "message": message})
+            ),
+        }
+    }
+
+    fn fail(&self, failure: &Failure, findings: &Findings, writes: bool) -> ExitCode {
+        let tail = if writes { "; nothing was written" } else { "" };
+        let summary = match failure {
+            Failure::Data => {
+                let n = findings.count(Severity::Error);
+                format!(
+                    "uppfolj: stopped: {n} {} in the data{tail}",
+                    if n == 1 { "error" } else { "errors" }
+                )
+            }
+            Failure::Config(m) | Failure::Usage(m) | Failure::Output(m) | Failure::Locked(m) => {
+                self.error(m);
+                format!("uppfolj: stopped{tail}")
+            }
+        };
+        match self.format {
+            LogFormat::Human => eprintln!("{summary}"),
+            LogFormat::Json => eprintln!(
+                "{}",
+                serde_json::json!({"level": "error", "event": "stopped", "exit_code": failure.exit_code(), "message": summary})
+            ),
+        }
+        ExitCode::from(failure.exit_code() as u8)
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let log = Log {
+        format: cli.log_format,
+    };
     let mut findings = Findings::default();
     match cli.command {
         Command::Generate {
@@ -49,29 +92,124 @@ fn main() -> ExitCode {
             out,
             config,
             format,
+            if_changed,
+            wait,
         } => {
+            let progress = (log.format == LogFormat::Human && std::io::stderr().is_terminal())
+                .then(|| {
+                    let pb = indicatif::ProgressBar::new_spinner();
+                    pb.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "{spinner} {pos} reports {elapsed}",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                    );
+                    pb
+                });
             let opts = GenerateOptions {
                 data,
                 period,
                 out,
                 config,
                 formats: format,
+                if_changed,
+                wait: std::time::Duration::from_secs(wait),
+                progress: progress.clone(),
             };
             let result = uppfolj::generate(&opts, &mut findings);
-            print_findings(&findings);
+            if let Some(pb) = progress {
+                pb.finish_and_clear();
+            }
+            log.findings(&findings);
             match result {
                 Ok(done) => {
-                    println!(
-                        "uppfolj: {} reports for {} written to {}",
+                    let Some(period) = done.period else {
+                        let msg = format!(
+                            "uppfolj: inputs unchanged since the run that wrote {}; nothing to do",
+                            done.out_dir.display()
+                        );
+                        match log.format {
+                            LogFormat::Human => println!("{msg}"),
+                            LogFormat::Json => eprintln!(
+                                "{}",
+                                serde_json::json!({"level": "info", "event": "unchanged", "message": msg})
+                            ),
+                        }
+                        return ExitCode::SUCCESS;
+                    };
+                    let total: f64 = done.timings.iter().map(|t| t.1).sum();
+                    let stages: Vec<String> = done
+                        .timings
+                        .iter()
+                        .map(|(s, t)| format!("{s} {t:.2} s"))
+                        .collect();
+                    let msg = format!(
+                        "uppfolj: {} reports, {} PDFs, {} workbooks, {} packs for {period} written to {} in {total:.2} s ({})",
                         done.reports,
-                        done.period,
-                        done.out_dir.display()
+                        done.pdfs,
+                        done.workbooks,
+                        done.packs,
+                        done.out_dir.display(),
+                        stages.join(", ")
+                    );
+                    match log.format {
+                        LogFormat::Human => println!("{msg}"),
+                        LogFormat::Json => {
+                            let stages: serde_json::Map<String, serde_json::Value> = done
+                                .timings
+                                .iter()
+                                .map(|(s, t)| (s.to_string(), serde_json::json!(t)))
+                                .collect();
+                            eprintln!(
+                                "{}",
+                                serde_json::json!({"level": "info", "event": "done", "period": period.to_string(), "out": done.out_dir.display().to_string(), "reports": done.reports, "pdfs": done.pdfs, "workbooks": done.workbooks, "packs": done.packs, "seconds": total, "stages": stages})
+                            );
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(f) => log.fail(&f, &findings, true),
+            }
+        }
+        Command::Check { data, config } => {
+            let result = uppfolj::check(&data, config.as_deref(), &mut findings);
+            log.findings(&findings);
+            let (e, w) = (
+                findings.count(Severity::Error),
+                findings.count(Severity::Warning),
+            );
+            match result {
+                Ok(loaded) => {
+                    println!(
+                        "uppfolj: {} tables, {} units checked: {e} errors, {w} warnings",
+                        loaded.data.tables.len(),
+                        loaded.tree.nodes.len()
                     );
                     ExitCode::SUCCESS
                 }
-                Err(f) => fail(&f, &findings, true),
+                Err(f) => log.fail(&f, &findings, false),
             }
         }
+        Command::Watch {
+            data,
+            period,
+            config,
+            out,
+            port,
+        } => match uppfolj::watch_command(data, period, config, out, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(f) => log.fail(&f, &findings, false),
+        },
+        Command::Init { dir } => match uppfolj::init::write(&dir) {
+            Ok(()) => {
+                println!(
+                    "uppfolj: a project was written to {0}\nnext: cd {0} && uppfolj generate --data data --config uppfolj.yaml --period latest --out out",
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(f) => log.fail(&f, &findings, false),
+        },
         Command::Synth {
             out,
             leaves,
@@ -95,29 +233,23 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(3)
-                }
+                Err(e) => log.fail(&Failure::Output(e), &findings, false),
             }
         }
-        Command::Check { data, config } => {
-            let result = uppfolj::check(&data, config.as_deref(), &mut findings);
-            print_findings(&findings);
-            let (e, w) = (
-                findings.count(Severity::Error),
-                findings.count(Severity::Warning),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "uppfolj",
+                &mut std::io::stdout(),
             );
-            match result {
-                Ok(loaded) => {
-                    println!(
-                        "uppfolj: {} tables, {} units checked: {e} errors, {w} warnings",
-                        loaded.data.tables.len(),
-                        loaded.tree.nodes.len()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(f) => fail(&f, &findings, false),
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let man = clap_mangen::Man::new(Cli::command());
+            match man.render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => log.fail(&Failure::Output(e.to_string()), &findings, false),
             }
         }
     }

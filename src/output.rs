@@ -22,6 +22,9 @@ pub struct Manifest {
     pub period: String,
     pub generated: String,
     pub generator: String,
+    /// SHA-256 over the tool version, the arguments, the data, config, templates and
+    /// commentary; `--if-changed` compares it.
+    pub fingerprint: String,
     pub config: Option<load::InputFile>,
     pub reports: Vec<ManifestReport>,
     pub packs: Vec<ManifestPack>,

@@ -91,3 +91,75 @@ impl Drop for Staging {
         }
     }
 }
+
+/// An exclusive lock on an output folder: `OUT/.uppfolj.lock` holds the owner's process id.
+/// A lock left by a process that no longer runs is taken over.
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    /// Takes the lock, waiting up to `wait` for another run to finish.
+    pub fn acquire(out: &Path, wait: std::time::Duration) -> Result<Lock, String> {
+        std::fs::create_dir_all(out).map_err(|e| {
+            format!(
+                "{}: the output folder cannot be created: {e}",
+                out.display()
+            )
+        })?;
+        let path = out.join(".uppfolj.lock");
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    let _ = writeln!(f, "{}", std::process::id());
+                    return Ok(Lock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let owner = std::fs::read_to_string(&path).unwrap_or_default();
+                    let pid = owner.trim().parse::<u32>().ok();
+                    if let Some(pid) = pid
+                        && !process_alive(pid)
+                    {
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
+                    if std::time::Instant::now() >= deadline {
+                        let who = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+                        return Err(format!(
+                            "{}: another uppfolj run{who} is writing to this folder; try again when it has finished, or pass --wait SECONDS",
+                            out.display()
+                        ));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                Err(e) => {
+                    return Err(format!(
+                        "{}: the lock cannot be created: {e}",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Whether a process runs (Linux: `/proc/<pid>`; elsewhere assumed to run).
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if !proc.is_dir() {
+        return true;
+    }
+    proc.join(pid.to_string()).exists()
+}

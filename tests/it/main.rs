@@ -5,6 +5,7 @@ mod cli;
 mod formats;
 mod invalid;
 mod pipeline;
+mod schedule;
 mod sections;
 mod sie;
 mod xlsx;

@@ -1,0 +1,263 @@
+//! Running unattended: the output-folder lock, --if-changed, JSON logs, exit codes, and
+//! `init`, `completions` and `man` for first steps.
+
+use super::*;
+
+fn run_mini(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "generate",
+        "--data",
+        "tests/fixtures/mini",
+        "--period",
+        "latest",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "html",
+    ];
+    args.extend(extra);
+    uppfolj(&args)
+}
+
+#[test]
+fn a_second_run_on_a_locked_folder_is_refused() {
+    let out = tempfile::tempdir().unwrap();
+    // A live process (this test) holds the lock.
+    std::fs::write(
+        out.path().join(".uppfolj.lock"),
+        format!("{}\n", std::process::id()),
+    )
+    .unwrap();
+    let o = run_mini(out.path(), &[]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {}: another uppfolj run (process {}) is writing to this folder; try again when it has finished, or pass --wait SECONDS\nuppfolj: stopped; nothing was written\n",
+            out.path().display(),
+            std::process::id()
+        )
+    );
+    assert!(!out.path().join("2020-02").exists());
+    // --wait gives up after the time given, with the same message.
+    let o = run_mini(out.path(), &["--wait", "1"]);
+    assert_eq!(o.status.code(), Some(3));
+}
+
+#[test]
+fn a_stale_lock_is_taken_over_and_released() {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(out.path().join(".uppfolj.lock"), "999999999\n").unwrap();
+    let o = run_mini(out.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        !out.path().join(".uppfolj.lock").exists(),
+        "the lock is released"
+    );
+}
+
+#[test]
+fn concurrent_runs_never_interleave() {
+    let out = tempfile::tempdir().unwrap();
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+            .args([
+                "generate",
+                "--data",
+                "data/sample",
+                "--config",
+                "data/sample/uppfolj.yaml",
+                "--period",
+                "latest",
+                "--format",
+                "html,xlsx",
+                "--out",
+            ])
+            .arg(out.path())
+            .current_dir(root())
+            .env("SOURCE_DATE_EPOCH", "1600000000")
+            .output()
+            .unwrap()
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(spawn);
+        let b = s.spawn(spawn);
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let codes = [a.status.code(), b.status.code()];
+    assert!(codes.contains(&Some(0)), "one run succeeds: {codes:?}");
+    for o in [&a, &b] {
+        match o.status.code() {
+            Some(0) => {}
+            Some(3) => assert!(stderr(o).contains("another uppfolj run"), "{}", stderr(o)),
+            other => panic!("unexpected exit {other:?}: {}", stderr(o)),
+        }
+    }
+    // Whatever happened, the published folder is complete and consistent.
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("2020-09/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    for r in manifest["reports"].as_array().unwrap() {
+        assert!(
+            out.path()
+                .join("2020-09")
+                .join(r["html"].as_str().unwrap())
+                .is_file()
+        );
+    }
+}
+
+#[test]
+fn if_changed_does_nothing_for_unchanged_inputs() {
+    let out = tempfile::tempdir().unwrap();
+    let data = copy_fixture("mini");
+    let run = || {
+        uppfolj(&[
+            "generate",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--period",
+            "latest",
+            "--out",
+            out.path().to_str().unwrap(),
+            "--format",
+            "html",
+            "--if-changed",
+        ])
+    };
+    let first = run();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(
+        stdout(&first)
+            .starts_with("uppfolj: 5 reports, 0 PDFs, 0 workbooks, 0 packs for 2020-02 written to")
+    );
+    let before = snapshot_dir(out.path());
+    let second = run();
+    assert_eq!(second.status.code(), Some(0));
+    assert_eq!(
+        stdout(&second),
+        format!(
+            "uppfolj: inputs unchanged since the run that wrote {}; nothing to do\n",
+            out.path().join("2020-02").display()
+        )
+    );
+    assert_eq!(snapshot_dir(out.path()), before, "nothing rewritten");
+    // New commentary is a change.
+    std::fs::create_dir_all(data.path().join("comments/2020-02")).unwrap();
+    std::fs::write(data.path().join("comments/2020-02/A.md"), "Ny kommentar.\n").unwrap();
+    let third = run();
+    assert!(stdout(&third).contains("5 reports"), "{}", stdout(&third));
+    assert!(
+        std::fs::read_to_string(out.path().join("2020-02/A.html"))
+            .unwrap()
+            .contains("Ny kommentar.")
+    );
+}
+
+#[test]
+fn json_logs_for_schedulers() {
+    let out = tempfile::tempdir().unwrap();
+    let o = run_mini(out.path(), &["--log-format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "");
+    let lines: Vec<serde_json::Value> = stderr(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["level"], "warning");
+    assert_eq!(lines[0]["file"], "tests/fixtures/mini/ledger.csv");
+    let done = lines.last().unwrap();
+    assert_eq!(done["event"], "done");
+    assert_eq!(done["reports"], 5);
+    assert_eq!(done["period"], "2020-02");
+    for stage in ["load", "compute", "present", "render", "write"] {
+        assert!(done["stages"][stage].is_number(), "{stage}");
+    }
+    let o = uppfolj(&[
+        "check",
+        "--data",
+        "tests/fixtures/invalid/cycle",
+        "--log-format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stderr(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["level"], "error");
+    assert_eq!(lines[0]["row"], 3);
+    assert_eq!(lines[1]["event"], "stopped");
+    assert_eq!(lines[1]["exit_code"], 1);
+}
+
+#[test]
+fn init_writes_a_project_that_generates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("region");
+    let o = uppfolj(&["init", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for f in [
+        "uppfolj.yaml",
+        "README.txt",
+        "data/ledger.csv",
+        "data/comments/2020-09/HSN.md",
+        "templates/report.html",
+        "templates/text/sv/summary.html",
+        "templates/lang/en.yaml",
+    ] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    let config = std::fs::read_to_string(dir.join("uppfolj.yaml")).unwrap();
+    assert!(
+        config.contains("\ntemplates: templates/"),
+        "the copied templates are in use"
+    );
+    // Edit a template and see it in the report.
+    let report = dir.join("templates/report.html");
+    let text = std::fs::read_to_string(&report)
+        .unwrap()
+        .replace("<h2>{{ t.key_figures }}</h2>", "<h2>Våra nyckeltal</h2>");
+    std::fs::write(&report, text).unwrap();
+    let out = dir.join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+        .args([
+            "generate",
+            "--data",
+            "data",
+            "--config",
+            "uppfolj.yaml",
+            "--period",
+            "latest",
+            "--out",
+            "out",
+            "--format",
+            "html",
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let hsn = std::fs::read_to_string(out.join("2020-09/HSN.html")).unwrap();
+    assert!(hsn.contains("<h2>Våra nyckeltal</h2>"));
+    assert!(hsn.contains("Hälsocentralen Fjällbyn saknar fast anställda läkare"));
+    // A second init into the same folder is refused.
+    let o = uppfolj(&["init", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("the folder exists and is not empty"));
+}
+
+#[test]
+fn completions_and_man_page() {
+    let o = uppfolj(&["completions", "bash"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("generate") && stdout(&o).contains("--if-changed"));
+    let o = uppfolj(&["man"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).starts_with(".ie \\n(.g .ds Aq \\(aq") || stdout(&o).contains(".TH uppfolj"),
+        "{}",
+        &stdout(&o)[..200]
+    );
+}
