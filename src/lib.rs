@@ -11,6 +11,8 @@ pub mod init;
 pub mod load;
 pub mod money;
 pub mod output;
+pub mod pdf;
+pub mod pdfdoc;
 pub mod period;
 pub mod present;
 pub mod render;
@@ -495,40 +497,50 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         fmt: present::Format::new(config, templates.lang.clone()),
     };
     let period_text = period.to_string();
-    let views: Vec<Result<present::ReportView, String>> = par_map(&tree.order, |&node| {
-        let mut view = presenter.report(node);
-        if let Some(md) = present::comments::read(&comments_dir, &period_text, &files[node])? {
-            view.comments = present::comments::split(&md);
-        }
-        let s = &view.sections;
-        let mut texts = std::collections::BTreeMap::new();
-        for (key, shown) in [
-            ("summary", true),
-            ("forecast", true),
-            ("personnel", s.personnel.is_some()),
-            ("agency", s.agency.is_some()),
-            ("measures", s.measures.is_some()),
-            ("adjustments", s.adjustments.is_some()),
-            ("activity", s.activity.is_some()),
-            ("frames", s.frame.is_some()),
-        ] {
-            if shown {
-                texts.insert(key.to_string(), templates.text(key, &view)?);
+    let views: Vec<Result<(present::ReportView, Option<String>), String>> =
+        par_map(&tree.order, |&node| {
+            let mut view = presenter.report(node);
+            let markdown = present::comments::read(&comments_dir, &period_text, &files[node])?;
+            if let Some(md) = &markdown {
+                view.comments = present::comments::split(md);
             }
-        }
-        view.texts = texts;
-        if let Some(pb) = &opts.progress {
-            pb.inc(1);
-        }
-        Ok(view)
-    });
-    let views: Vec<present::ReportView> = views
+            let s = &view.sections;
+            let mut texts = std::collections::BTreeMap::new();
+            for (key, shown) in [
+                ("summary", true),
+                ("forecast", true),
+                ("personnel", s.personnel.is_some()),
+                ("agency", s.agency.is_some()),
+                ("measures", s.measures.is_some()),
+                ("adjustments", s.adjustments.is_some()),
+                ("activity", s.activity.is_some()),
+                ("frames", s.frame.is_some()),
+            ] {
+                if shown {
+                    texts.insert(key.to_string(), templates.text(key, &view)?);
+                }
+            }
+            view.texts = texts;
+            if let Some(pb) = &opts.progress {
+                pb.inc(1);
+            }
+            Ok((view, markdown))
+        });
+    let views: Vec<(present::ReportView, Option<String>)> = views
         .into_iter()
         .collect::<Result<_, _>>()
         .map_err(Failure::Output)?;
-    let view_of = |node: usize| -> &present::ReportView {
+    let view_of = |node: usize| -> &(present::ReportView, Option<String>) {
         let i = tree.order.iter().position(|&n| n == node).unwrap_or(0);
         &views[i]
+    };
+    let doc_info = pdfdoc::DocInfo {
+        author: config
+            .author
+            .clone()
+            .unwrap_or_else(|| tree.nodes[tree.root].name.clone()),
+        language: config.language.clone(),
+        epoch,
     };
 
     lap("present", &mut timings);
@@ -546,7 +558,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         decimals: config.decimals,
     };
     let mut outputs: Vec<OutFile> = Vec::new();
-    let rendered: Vec<Result<Vec<OutFile>, String>> = par_map(&views, |view| {
+    let rendered: Vec<Result<Vec<OutFile>, String>> = par_map(&views, |(view, markdown)| {
         let stem = view.unit.href.trim_end_matches(".html");
         let mut out = Vec::new();
         if opts.formats.html {
@@ -563,6 +575,12 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
                 xlsx::workbook(&[view], &templates.lang, &meta)?,
             ));
         }
+        if opts.formats.pdf {
+            out.push((
+                format!("pdf/{stem}.pdf"),
+                pdfdoc::unit(&templates, view, markdown.as_deref(), &doc_info)?,
+            ));
+        }
         Ok(out)
     });
     for r in rendered {
@@ -570,7 +588,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     }
     let mut manifest_packs = Vec::new();
     for (pack, nodes) in config.packs.iter().zip(&packs) {
-        let pack_views: Vec<&present::ReportView> = nodes.iter().map(|&n| view_of(n)).collect();
+        let pack_views: Vec<&present::ReportView> = nodes.iter().map(|&n| &view_of(n).0).collect();
         let mut entry = output::ManifestPack {
             name: pack.name.clone(),
             title: pack.title.clone(),
@@ -587,6 +605,18 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
             ));
             entry.xlsx = Some(name);
         }
+        if opts.formats.pdf {
+            let with_md: Vec<(&present::ReportView, Option<&str>)> = nodes
+                .iter()
+                .map(|&n| (&view_of(n).0, view_of(n).1.as_deref()))
+                .collect();
+            let name = format!("{}.pdf", pack.name);
+            outputs.push((
+                name.clone(),
+                pdfdoc::pack(&templates, pack, &with_md, &doc_info).map_err(Failure::Output)?,
+            ));
+            entry.pdf = Some(name);
+        }
         manifest_packs.push(entry);
     }
     let reports = tree
@@ -596,7 +626,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
             unit: tree.nodes[node].code.clone(),
             name: tree.nodes[node].name.clone(),
             html: opts.formats.html.then(|| format!("{}.html", files[node])),
-            pdf: None,
+            pdf: opts.formats.pdf.then(|| format!("pdf/{}.pdf", files[node])),
             xlsx: opts.formats.xlsx.then(|| format!("{}.xlsx", files[node])),
         })
         .collect();

@@ -15,6 +15,13 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("macros.html", include_str!("../templates/macros.html")),
     ("report.html", include_str!("../templates/report.html")),
     ("index.html", include_str!("../templates/index.html")),
+    ("pdf/style.typ", include_str!("../templates/pdf/style.typ")),
+    ("pdf/unit.typ", include_str!("../templates/pdf/unit.typ")),
+    (
+        "pdf/report.typ",
+        include_str!("../templates/pdf/report.typ"),
+    ),
+    ("pdf/pack.typ", include_str!("../templates/pdf/pack.typ")),
     ("lang/sv.yaml", include_str!("../templates/lang/sv.yaml")),
     ("lang/en.yaml", include_str!("../templates/lang/en.yaml")),
     (
@@ -86,6 +93,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
 /// The loaded templates and the language's words.
 pub struct Templates {
     pub tera: Tera,
+    /// The same templates with Typst escaping, for the PDF (`pdf/*.typ`, `text/*`).
+    pub typst: Tera,
     pub lang: Lang,
     /// The words of the language as the templates see them (`t.<key>`).
     pub labels: BTreeMap<String, String>,
@@ -151,14 +160,26 @@ pub fn load(override_dir: Option<&Path>, language: &str) -> Result<Templates, St
     labels.insert("pct".into(), lang.percent.clone());
     let mut tera = Tera::default();
     tera.set_escape_fn(escape_html);
-    let templates: Vec<(String, String)> = files
-        .into_iter()
-        .filter(|(n, _)| !n.ends_with(".yaml"))
+    let html: Vec<(String, String)> = files
+        .iter()
+        .filter(|(n, _)| !n.ends_with(".yaml") && !n.ends_with(".typ"))
+        .cloned()
         .collect();
-    tera.add_raw_templates(templates)
+    tera.add_raw_templates(html)
         .map_err(|e| format!("the templates cannot be parsed: {}", error_chain(&e)))?;
+    let mut typst = Tera::default();
+    typst.autoescape_on(vec![".typ", ".html"]);
+    typst.set_escape_fn(crate::pdf::escape_markup);
+    let typ: Vec<(String, String)> = files
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".typ") || n.starts_with("text/"))
+        .collect();
+    typst
+        .add_raw_templates(typ)
+        .map_err(|e| format!("the PDF templates cannot be parsed: {}", error_chain(&e)))?;
     Ok(Templates {
         tera,
+        typst,
         lang,
         labels,
         language: language.to_string(),
@@ -175,10 +196,41 @@ impl Templates {
             .map_err(|e| format!("template {name}: {}", error_chain(&e)))
     }
 
+    /// Renders a Typst template; `context` is extended with `t`.
+    pub fn render_typst(&self, name: &str, mut ctx: Context) -> Result<String, String> {
+        ctx.insert("t", &self.labels);
+        self.typst
+            .render(name, &ctx)
+            .map_err(|e| format!("template {name}: {}", error_chain(&e)))
+    }
+
     /// The generated prose of one section, in the report's language; whitespace folded.
     pub fn text<T: serde::Serialize>(&self, section: &str, view: &T) -> Result<String, String> {
+        self.text_in(&self.tera, section, view)
+    }
+
+    /// The same prose as Typst markup, for the PDF.
+    pub fn text_typst<T: serde::Serialize>(
+        &self,
+        section: &str,
+        view: &T,
+    ) -> Result<String, String> {
+        self.text_in(&self.typst, section, view)
+    }
+
+    fn text_in<T: serde::Serialize>(
+        &self,
+        tera: &Tera,
+        section: &str,
+        view: &T,
+    ) -> Result<String, String> {
         let name = format!("text/{}/{section}.html", self.language);
-        let s = self.render(&name, view)?;
+        let mut ctx =
+            Context::from_serialize(view).map_err(|e| format!("template data for {name}: {e}"))?;
+        ctx.insert("t", &self.labels);
+        let s = tera
+            .render(&name, &ctx)
+            .map_err(|e| format!("template {name}: {}", error_chain(&e)))?;
         Ok(s.split(|c: char| c.is_ascii_whitespace())
             .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()

@@ -42,6 +42,10 @@ impl Staging {
 
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), String> {
         let path = self.dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("{}: cannot create: {e}", parent.display()))?;
+        }
         std::fs::write(&path, bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))
     }
 

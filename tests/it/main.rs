@@ -4,6 +4,7 @@
 mod cli;
 mod formats;
 mod invalid;
+mod pdf;
 mod pipeline;
 mod schedule;
 mod sections;
@@ -19,9 +20,15 @@ pub fn root() -> PathBuf {
 }
 
 /// Runs the real binary from the crate root with a fixed SOURCE_DATE_EPOCH.
+/// `generate` without `--format` writes HTML and Excel here: PDFs are typeset in the tests
+/// that are about them (`pdf.rs`), which keeps the suite fast in debug builds.
 pub fn uppfolj(args: &[&str]) -> Output {
+    let mut args: Vec<&str> = args.to_vec();
+    if args.first() == Some(&"generate") && !args.contains(&"--format") {
+        args.extend(["--format", "html,xlsx"]);
+    }
     Command::new(env!("CARGO_BIN_EXE_uppfolj"))
-        .args(args)
+        .args(&args)
         .current_dir(root())
         .env("SOURCE_DATE_EPOCH", "1600000000")
         .output()
