@@ -144,7 +144,8 @@ pub fn load_all(
     Ok(Loaded { config, data, tree })
 }
 
-/// `uppfolj check`: loads and validates everything, writes nothing.
+/// `uppfolj check`: loads and validates everything (for the latest month where figures are
+/// needed), writes nothing.
 pub fn check(
     data_dir: &Path,
     config: Option<&Path>,
@@ -155,13 +156,14 @@ pub fn check(
     if let Some(ledger) = loaded.data.ledger()
         && let Some(latest) = compute::latest_period(ledger)
     {
+        // The checks that need figures: unmapped accounts, frames against net budgets.
         let _ = compute::categorize(
             ledger,
             loaded.data.get("accounts"),
             &loaded.config,
             findings,
         );
-        let _ = latest;
+        let _ = sections::compute(&loaded.data, &loaded.tree, &loaded.config, latest, findings);
     }
     Ok(loaded)
 }

@@ -256,13 +256,19 @@ fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
                 unknown[s].1.push(table.rows[i]);
             }
             for (code, rows) in unknown {
+                // Rows summed by the streaming transaction path carry no row number (0).
+                let known: Vec<u64> = rows.iter().copied().filter(|r| *r > 0).collect();
+                let place = if known.is_empty() {
+                    "in the transactions".to_string()
+                } else {
+                    format!("on {}", row_list(&known))
+                };
                 findings.error(
                     &table.file,
-                    Some(rows[0]),
+                    known.first().copied(),
                     Some(col),
                     format!(
-                        "unit \"{code}\" is not in the organisation tree (on {}; expected a unit of the units table)",
-                        row_list(&rows)
+                        "unit \"{code}\" is not in the organisation tree ({place}; expected a unit of the units table)"
                     ),
                 );
             }

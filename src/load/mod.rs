@@ -1,6 +1,7 @@
 //! Loading the data folder: one file per table of the contract, in CSV, Parquet or XLSX,
 //! validated column by column into typed tables. Every problem is collected.
 
+pub mod fast;
 pub mod parquet;
 pub mod sie;
 pub mod spec;
@@ -108,6 +109,7 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         inputs: Vec::new(),
         unit_names: BTreeMap::new(),
     };
+    let mut fast: Option<(String, fast::MonthlySums)> = None;
     for spec in spec::ALL {
         let Some(found) = by_table.get(spec.name) else {
             continue;
@@ -128,6 +130,25 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         }
         let (name, path, ext) = &found[0];
         let shown = path.display().to_string();
+        if spec.name == "transactions"
+            && ext == "csv"
+            && let Some(sums) = fast_transactions(path)
+        {
+            dataset.inputs.push(InputFile {
+                table: spec.name.to_string(),
+                file: name.clone(),
+                rows: sums.1.rows as usize,
+                sha256: sums.0,
+            });
+            fast = Some((shown, sums.1));
+            continue;
+        }
+        if spec.name == "transactions" && ext == "csv" {
+            findings.note(
+                &shown,
+                "read row by row: the streaming reader takes only clean files (UTF-8, decimal comma with ; or TAB, no thousands separators, valid dates)",
+            );
+        }
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
@@ -184,7 +205,10 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
     }
     if !has("ledger") {
         if has("transactions") && has("budget") {
-            if let (Some(t), Some(b)) = (
+            if let (Some((file, sums)), Some(b)) = (&fast, dataset.tables.get("budget")) {
+                let ledger = ledger_from_fast(file, sums, b, config.sign);
+                dataset.tables.insert("ledger", ledger);
+            } else if let (Some(t), Some(b)) = (
                 dataset.tables.get("transactions"),
                 dataset.tables.get("budget"),
             ) {
@@ -219,9 +243,69 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
     Some(dataset)
 }
 
+/// The transactions file through the streaming Polars path: the file's SHA-256 (hashed on a
+/// second thread meanwhile) and the monthly sums, or `None` when the file is not in the clean
+/// form that path takes (the row-by-row reader then reports every problem).
+fn fast_transactions(path: &Path) -> Option<(String, fast::MonthlySums)> {
+    use std::io::Read;
+    let mut head = vec![0u8; 64 * 1024];
+    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    let text = String::from_utf8_lossy(&head[..n]);
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()?
+        .to_string();
+    let sep = text::detect_separator(&first);
+    let hasher = {
+        let path = path.to_path_buf();
+        std::thread::spawn(move || -> Option<String> {
+            let mut f = std::fs::File::open(path).ok()?;
+            let mut h = Sha256::new();
+            let mut buf = vec![0u8; 1 << 20];
+            loop {
+                let n = f.read(&mut buf).ok()?;
+                if n == 0 {
+                    break;
+                }
+                h.update(&buf[..n]);
+            }
+            Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+        })
+    };
+    let sums = fast::aggregate(path, sep, sep != b',');
+    let sha = hasher.join().ok().flatten()?;
+    sums.map(|s| (sha, s))
+}
+
+/// The monthly ledger from the streamed transaction sums and the budget table.
+fn ledger_from_fast(file: &str, t: &fast::MonthlySums, budget: &Table, sign: Sign) -> Table {
+    let flip = if sign == Sign::DebitPositive { -1 } else { 1 };
+    let mut sums: MonthlySums = BTreeMap::new();
+    for i in 0..t.month.len() {
+        let e = sums
+            .entry((t.month[i], t.unit[i].clone(), t.account[i].clone()))
+            .or_insert((0, 0, 0));
+        e.0 += flip * t.ore[i];
+    }
+    let (periods, bunits, baccounts, bamounts) = (
+        budget.months("period"),
+        budget.text("unit"),
+        budget.text("account"),
+        budget.money("budget"),
+    );
+    for i in 0..budget.len() {
+        let e = sums
+            .entry((periods[i], bunits[i].clone(), baccounts[i].clone()))
+            .or_insert((0, 0, budget.rows[i]));
+        e.1 += bamounts[i];
+    }
+    ledger_table(sums, format!("{file} + {}", budget.file))
+}
+
 /// Sums transactions to months per unit and account and joins the monthly budget.
 fn ledger_from_transactions(trans: &Table, budget: &Table) -> Table {
-    let mut sums: BTreeMap<(i32, String, String), (i64, i64, u64)> = BTreeMap::new();
+    let mut sums: MonthlySums = BTreeMap::new();
     let (dates, units, accounts, amounts) = (
         trans.months("date"),
         trans.text("unit"),
@@ -248,6 +332,14 @@ fn ledger_from_transactions(trans: &Table, budget: &Table) -> Table {
             .or_insert((0, 0, budget.rows[i]));
         e.1 += bamounts[i];
     }
+    ledger_table(sums, format!("{} + {}", trans.file, budget.file))
+}
+
+/// Monthly sums per (month, unit, account) → (actual, budget, first row), as a ledger table.
+type MonthlySums = BTreeMap<(i32, String, String), (i64, i64, u64)>;
+
+/// Builds the ledger table from monthly sums (transactions, SIE files).
+fn ledger_table(sums: MonthlySums, file: String) -> Table {
     let n = sums.len();
     let (mut p, mut u, mut a, mut act, mut bud, mut rows) = (
         Vec::with_capacity(n),
@@ -257,17 +349,17 @@ fn ledger_from_transactions(trans: &Table, budget: &Table) -> Table {
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
-    for ((month, unit, account), (actual, b, row)) in sums {
+    for ((month, unit, account), (actual, budget, row)) in sums {
         p.push(month);
         u.push(unit);
         a.push(account);
         act.push(actual);
-        bud.push(b);
+        bud.push(budget);
         rows.push(row);
     }
     Table {
         spec: spec::LEDGER,
-        file: format!("{} + {}", trans.file, budget.file),
+        file,
         rows,
         columns: vec![
             ("period", ColumnData::Month(p)),
@@ -395,7 +487,7 @@ fn ledger_from_sie(
         }
         rows_of.push(rows);
     }
-    let mut sums: BTreeMap<(i32, String, String), (i64, i64, u64)> = BTreeMap::new();
+    let mut sums: MonthlySums = BTreeMap::new();
     let mut balance_sheet = 0usize;
     for (p, rows) in parsed.iter().zip(rows_of) {
         for (m, unit, account, actual, budget, line) in rows {
@@ -424,34 +516,8 @@ fn ledger_from_sie(
             format!("{balance_sheet} rows of balance-sheet accounts (class 1 and 2) are left out of the result"),
         );
     }
-    let n = sums.len();
-    let (mut p, mut u, mut a, mut act, mut bud, mut rows) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for ((month, unit, account), (actual, budget, line)) in sums {
-        p.push(month);
-        u.push(unit);
-        a.push(account);
-        act.push(actual);
-        bud.push(budget);
-        rows.push(line);
-    }
-    Some(Table {
-        spec: spec::LEDGER,
-        file: dataset.dir.join(names.join(" + ")).display().to_string(),
-        rows,
-        columns: vec![
-            ("period", ColumnData::Month(p)),
-            ("unit", ColumnData::Text(u)),
-            ("account", ColumnData::Text(a)),
-            ("actual", ColumnData::Money(act)),
-            ("budget", ColumnData::Money(bud)),
-        ],
-        sha256: String::new(),
-    })
+    Some(ledger_table(
+        sums,
+        dataset.dir.join(names.join(" + ")).display().to_string(),
+    ))
 }

@@ -133,8 +133,9 @@ fn debit_positive_ledger_is_flipped_once() {
     assert_eq!(figures_of(data.path(), Some(&cfg)), reference());
 }
 
-#[test]
-fn transactions_and_budget_instead_of_a_ledger() {
+/// The mini ledger as transactions (each month's outcome split over two days) plus a budget
+/// table, with the amounts written by `amount`.
+fn transactions_fixture(amount: impl Fn(&str, i64) -> String) -> tempfile::TempDir {
     let data = copy_fixture("mini");
     std::fs::remove_file(data.path().join("ledger.csv")).unwrap();
     let text = std::fs::read_to_string(root().join("tests/fixtures/mini/ledger.csv")).unwrap();
@@ -142,25 +143,70 @@ fn transactions_and_budget_instead_of_a_ledger() {
     let mut budget = String::from("period;unit;account;budget\n");
     for l in text.lines().skip(1) {
         let f: Vec<&str> = l.split(';').collect();
-        // Split each month's outcome over two days to prove the sum.
         let ore: i64 = f[3].replace([' ', ','], "").parse::<i64>().unwrap()
             * if f[3].contains(',') { 1 } else { 100 };
         let half = ore / 2;
         for (day, part) in [("03", half), ("28", ore - half)] {
             let sign = if part < 0 { "-" } else { "" };
-            let abs = part.abs();
             trans.push_str(&format!(
-                "{}-{day};{};{};{sign}{}.{:02};verifikation\n",
+                "{}-{day};{};{};{};verifikation\n",
                 f[0],
                 f[1],
                 f[2],
-                abs / 100,
-                abs % 100
+                amount(sign, part.abs())
             ));
         }
         budget.push_str(&format!("{};{};{};{}\n", f[0], f[1], f[2], f[4]));
     }
     std::fs::write(data.path().join("transactions.csv"), trans).unwrap();
     std::fs::write(data.path().join("budget.csv"), budget).unwrap();
+    data
+}
+
+#[test]
+fn transactions_through_the_streaming_polars_path() {
+    // Decimal comma in a `;` file, no thousands separators: the clean form Polars takes.
+    let data = transactions_fixture(|sign, abs| format!("{sign}{},{:02}", abs / 100, abs % 100));
     assert_eq!(figures_of(data.path(), None), reference());
+    let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
+    assert!(!stderr(&o).contains("read row by row"), "{}", stderr(&o));
+}
+
+#[test]
+fn transactions_through_the_row_by_row_reader() {
+    // Thousands separators and a decimal point: not the clean form, so every row is read
+    // and checked one by one — with the same sums.
+    let data = transactions_fixture(|sign, abs| {
+        let kr = abs / 100;
+        let int = if kr >= 1000 {
+            format!("{} {:03}", kr / 1000, kr % 1000)
+        } else {
+            kr.to_string()
+        };
+        format!("{sign}{int}.{:02}", abs % 100)
+    });
+    assert_eq!(figures_of(data.path(), None), reference());
+    let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
+    assert!(
+        stderr(&o).contains("transactions.csv: read row by row"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_bad_transaction_is_reported_with_its_row() {
+    let data = transactions_fixture(|sign, abs| format!("{sign}{},{:02}", abs / 100, abs % 100));
+    let path = data.path().join("transactions.csv");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replacen("2020-01-03", "2020-01-32", 1);
+    std::fs::write(&path, text).unwrap();
+    let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("transactions.csv, row 8, column \"date\": \"2020-01-32\" is not a date (expected a date as YYYY-MM-DD, e.g. 2020-09-30)"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Benchmarks of uppfolj on synthetic regions (see docs/performance.md for results):
+#   1. 400 leaf units, 300 accounts, two years (~0.9 M ledger rows): the HTML report for every
+#      unit of the tree, against bench/pandas_report.py (pandas + Jinja2 + matplotlib) on the
+#      same files in the same run;
+#   2. a board pack of the 40 first units (PDF) and every unit's PDF;
+#   3. 10 M transaction rows: aggregation and reports, against Polars alone reading and
+#      aggregating the same file (bench/polars_aggregate.py).
+# usage: bench/run.sh [WORKDIR]   (needs a release build: cargo build --release)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="${UPPFOLJ:-${CARGO_TARGET_DIR:-target}/release/uppfolj}"
+W="${1:-$(mktemp -d)}"
+mkdir -p "$W"
+t() { /usr/bin/time -f "%e s wall, %M KB peak" "$@"; }
+
+echo "== machine"
+nproc; grep -m1 "model name" /proc/cpuinfo; uptime
+
+echo "== data"
+[[ -f "$W/region/ledger.csv" ]] || "$BIN" synth --leaves 400 --accounts 300 --out "$W/region"
+wc -l "$W/region/ledger.csv"
+
+echo "== 1. uppfolj: HTML for every unit"
+for i in 1 2 3; do t "$BIN" generate --data "$W/region" --period latest --out "$W/out-html" --format html; done
+if python3 -c "import pandas, jinja2, matplotlib" 2>/dev/null; then
+  echo "== 1. pandas + Jinja2 + matplotlib: HTML for every unit"
+  t python3 bench/pandas_report.py --data "$W/region" --out "$W/out-pandas"
+else
+  echo "(pandas, jinja2 or matplotlib missing: pip install -r bench/requirements.txt)"
+fi
+
+echo "== 2. uppfolj: PDF for every unit and a pack of 40 units"
+cat >"$W/pack.yaml" <<YAML
+packs:
+  - name: pack40
+    title: Månadsrapport
+    units: [$(cut -d';' -f1 "$W/region/units.csv" | tail -n +2 | head -40 | paste -sd, -)]
+YAML
+t "$BIN" generate --data "$W/region" --config "$W/pack.yaml" --period latest --out "$W/out-pdf" --format pdf
+pdfinfo "$W/out-pdf/2020-09/pack40.pdf" 2>/dev/null | grep Pages || true
+
+echo "== 3. 10 million transactions"
+[[ -f "$W/trans/transactions.csv" ]] || "$BIN" synth --leaves 400 --accounts 300 --transactions 10000000 --out "$W/trans"
+ls -la "$W/trans/transactions.csv"
+for i in 1 2; do t "$BIN" generate --data "$W/trans" --period latest --out "$W/out-trans" --format html; done
+if python3 -c "import polars" 2>/dev/null; then
+  echo "== 3. Polars alone: read and aggregate the same file"
+  for i in 1 2; do t python3 bench/polars_aggregate.py "$W/trans/transactions.csv"; done
+fi
