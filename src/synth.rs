@@ -101,6 +101,13 @@ fn accounts(m: usize, rng: &mut Rng) -> Vec<Account> {
     out
 }
 
+/// öre as a plain decimal-comma number, as raw ledger extracts write it: `-1234567,89`.
+pub fn kr_plain(ore: i64) -> String {
+    let sign = if ore < 0 { "-" } else { "" };
+    let a = ore.unsigned_abs();
+    format!("{sign}{},{:02}", a / 100, a % 100)
+}
+
 /// Seasonal weight of a month (1–12) for costs: summer vacation and a December peak.
 fn season(month: u32) -> f64 {
     [
@@ -276,7 +283,7 @@ pub fn write(dir: &Path, opts: &Options) -> Result<(), String> {
                     "{y}-{m:02}-{day:02};{};{};{};Verifikation {}",
                     leaves[*li],
                     accts[*ai].code,
-                    kr(amount),
+                    kr_plain(amount),
                     k + 1
                 )
                 .map_err(io)?;
@@ -410,6 +417,8 @@ mod tests {
         assert_eq!(kr(-123_456_789), "-1 234 567,89");
         assert_eq!(kr(5), "0,05");
         assert_eq!(kr(100_000), "1 000,00");
+        assert_eq!(kr_plain(-123_456_789), "-1234567,89");
+        assert_eq!(kr_plain(-5), "-0,05");
     }
 
     #[test]

@@ -288,18 +288,7 @@ fn ledger_from_fast(file: &str, t: &fast::MonthlySums, budget: &Table, sign: Sig
             .or_insert((0, 0, 0));
         e.0 += flip * t.ore[i];
     }
-    let (periods, bunits, baccounts, bamounts) = (
-        budget.months("period"),
-        budget.text("unit"),
-        budget.text("account"),
-        budget.money("budget"),
-    );
-    for i in 0..budget.len() {
-        let e = sums
-            .entry((periods[i], bunits[i].clone(), baccounts[i].clone()))
-            .or_insert((0, 0, budget.rows[i]));
-        e.1 += bamounts[i];
-    }
+    add_budget(&mut sums, budget);
     ledger_table(sums, format!("{file} + {}", budget.file))
 }
 
@@ -320,7 +309,13 @@ fn ledger_from_transactions(trans: &Table, budget: &Table) -> Table {
             .or_insert((0, 0, trans.rows[i]));
         e.0 += amounts[i];
     }
-    let (periods, bunits, baccounts, bamounts) = (
+    add_budget(&mut sums, budget);
+    ledger_table(sums, format!("{} + {}", trans.file, budget.file))
+}
+
+/// Adds the monthly budget table to transaction sums.
+fn add_budget(sums: &mut MonthlySums, budget: &Table) {
+    let (periods, units, accounts, amounts) = (
         budget.months("period"),
         budget.text("unit"),
         budget.text("account"),
@@ -328,11 +323,10 @@ fn ledger_from_transactions(trans: &Table, budget: &Table) -> Table {
     );
     for i in 0..budget.len() {
         let e = sums
-            .entry((periods[i], bunits[i].clone(), baccounts[i].clone()))
+            .entry((periods[i], units[i].clone(), accounts[i].clone()))
             .or_insert((0, 0, budget.rows[i]));
-        e.1 += bamounts[i];
+        e.1 += amounts[i];
     }
-    ledger_table(sums, format!("{} + {}", trans.file, budget.file))
 }
 
 /// Monthly sums per (month, unit, account) → (actual, budget, first row), as a ledger table.
