@@ -389,7 +389,9 @@ fn hash_tree(h: &mut sha2::Sha256, dir: &Path, label: &str, skip: &Path) {
                 .to_string_lossy()
                 .as_bytes(),
         );
-        h.update(load::sha256_hex(&std::fs::read(&f).unwrap_or_default()).as_bytes());
+        // A file that cannot be read counts as empty.
+        let sha = load::file_sha256(&f).unwrap_or_else(|| load::sha256_hex(b""));
+        h.update(sha.as_bytes());
     }
 }
 
@@ -451,9 +453,11 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     };
     let config = read_config(opts.config.as_deref())?;
     let _lock = write::Lock::acquire(&opts.out, opts.wait).map_err(Failure::Locked)?;
-    let print = fingerprint(opts, &config);
-    if opts.if_changed
-        && let Some(dir) = unchanged_since(&opts.out, &print)
+    // Files are hashed once per run: before loading when the run may be skipped, else after
+    // (the loader hashes the large files while Polars reads them).
+    let early = opts.if_changed.then(|| fingerprint(opts, &config));
+    if let Some(print) = &early
+        && let Some(dir) = unchanged_since(&opts.out, print)
     {
         return Ok(Done {
             out_dir: dir,
@@ -466,6 +470,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         });
     }
     let loaded = load_all(&opts.data, config, findings)?;
+    let print = early.unwrap_or_else(|| fingerprint(opts, &loaded.config));
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
     let period = resolve_period(&opts.period, ledger, findings)?;
     let config = &loaded.config;

@@ -1,292 +1,545 @@
-//! Fast path for `transactions.csv`: Polars' streaming engine reads the file and sums the
-//! amounts to (month, unit, account) in integer öre.
+//! Fast path for large clean CSV files: Polars reads them on every core.
 //!
-//! This path only takes the common clean case. It returns `None` — and the caller falls back
-//! to the row-by-row reader in `text.rs`/`table.rs`, which reports every problem with its row —
-//! whenever the file is not clean in exactly the way checked here:
+//! * `transactions.csv` is read by Polars' streaming engine and summed to (month, unit,
+//!   account) in integer öre, so that memory does not grow with the number of rows beyond the
+//!   groups ([`transactions`]).
+//! * `ledger.csv` and `budget.csv` (month, text and money columns only) are read by Polars into
+//!   the same typed [`Table`] the row-by-row reader builds ([`table`]).
+//! * The monthly ledger is built from the transaction sums and the budget by one Polars join
+//!   ([`ledger`]).
 //!
-//! * the whole file is valid UTF-8 (a BOM is allowed); the header is its first line and names
-//!   `date`, `unit`, `account` and `amount` once each (trimmed, any case, quotes allowed);
-//! * every `date` is exactly `YYYY-MM-DD`, a real calendar day, year 1000–9999;
-//! * every `unit` and `account` is non-empty after trimming (they are trimmed, like the slow
-//!   path does, and rows that only differ by surrounding spaces are merged);
-//! * every `amount` is empty (counted as 0, as the slow path does) or matches
-//!   `-?[0-9]{1,13}([,.][0-9]{1,2})?` with the file's own decimal mark: no thousands
-//!   separators, no `+`, no exponent, no spaces, at most two decimals;
-//! * Polars reads every row without error (a row with more fields than the header, a broken
-//!   quote …).
+//! These paths only take the common clean case. They return `None` — and the caller falls back
+//! to the row-by-row reader in `text.rs`/`table.rs`, which reports every problem with its row
+//! and column — whenever a file is not clean in exactly the way checked here:
 //!
-//! Money is exact: each amount is first checked by the pattern above, then parsed as `f64`
-//! and turned into whole öre with `(x * 100).round()` *before* anything is summed, and the
-//! sums are `i64`. For at most 13 integer digits and at most 2 decimals that is exact:
-//! `x < 2^44`, so the parse is off by at most half an ulp (2^-10), times 100 < 0.1 öre, and
-//! the product (< 2^50) is rounded by at most 1/16 öre — far from the 0.5 öre it would take
-//! to round to the wrong öre. Because the pattern rejects a third decimal outright, no
-//! tolerance check on `x * 100` is needed (the slow path rounds such amounts and warns, so
-//! they must go there anyway).
+//! * the header is the first line; it names every required column once (trimmed, any case,
+//!   quotes allowed) and nothing twice;
+//! * Polars reads every row without error (no row with more fields than the header, no
+//!   broken quote);
+//! * every date is exactly `YYYY-MM-DD`, a real calendar day, year 1000–9999; every month is
+//!   exactly `YYYY-MM` or `YYYYMM`;
+//! * every unit, account and other required text is non-empty after trimming (values are
+//!   trimmed, as the slow path does);
+//! * every amount is empty (0, as the slow path counts it) or `-?D(,DD)?` where `D` is 1–13
+//!   digits, optionally grouped in threes by a space, NBSP, narrow NBSP or thin space after a
+//!   first group of 1–3 digits, and the decimal mark is `,` or `.` (only `.` in
+//!   comma-separated files) followed by one or two digits. No `+`, no exponent, no surrounding
+//!   spaces, no third decimal;
+//! * for tables (not transactions): every record is exactly one line (the number of line ends
+//!   matches the number of rows, so row numbers in messages are the file's line numbers) and
+//!   no key occurs twice;
+//! * when a unit or account holds a non-ASCII character, the whole file is valid UTF-8 (the
+//!   slow path reads other files as Windows-1252; with ASCII codes both readings agree).
 //!
-//! Memory: the query is collected with the streaming engine, so the file is read in morsels
-//! and only the group-by state (one entry per month × unit × account) grows; the UTF-8 check
-//! reads the file in 4 MiB blocks on a second thread while the query runs.
+//! Money is exact: amounts are parsed from their text straight into whole öre (`i64`) by
+//! [`parse_ore`], inside the query (a Polars map over each batch of rows), and summed as `i64`.
+//! No floating point is involved.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::Read;
 use std::path::Path;
 
 use polars::prelude::*;
 
-/// Transactions summed to months per unit and account, sorted by (month, unit, account).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MonthlySums {
-    /// Month index: `year * 12 + month - 1`.
-    pub month: Vec<i32>,
-    pub unit: Vec<String>,
-    pub account: Vec<String>,
-    /// Sum of the amounts in öre.
-    pub ore: Vec<i64>,
-    /// Input rows (records after the header).
+use super::spec::{Kind, TableSpec};
+use super::table::{ColumnData, Table};
+use crate::diag::Findings;
+
+/// Transactions summed to months per unit and account (unsorted), and the number of input
+/// rows. Columns: [`MONTH`] (`i32`, `year * 12 + month - 1`), [`UNIT`], [`ACCOUNT`] (text),
+/// [`ORE`] (`i64`).
+#[derive(Debug, Clone)]
+pub struct Transactions {
+    pub sums: DataFrame,
     pub rows: u64,
 }
 
-/// Reads and aggregates transactions to (month, unit, account) sums in integer öre, lazily and
-/// in a streaming fashion so that memory does not grow with the number of rows beyond what the
-/// aggregates need. `None` when the file is not in the clean form (the caller falls back).
-pub fn aggregate(path: &Path, separator: u8, decimal_comma: bool) -> Option<MonthlySums> {
-    if !matches!(separator, b';' | b'\t' | b',') || (decimal_comma && separator == b',') {
-        return None;
-    }
-    let header = read_header(path, separator)?;
-    let find = |name: &str| -> Option<usize> {
-        let mut hits = header
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| h.as_str() == name);
-        let (i, _) = hits.next()?;
-        Some(i)
-    };
-    // A column named twice is an error for the slow path: let it say so.
-    let mut seen = std::collections::HashSet::new();
-    if !header
-        .iter()
-        .filter(|h| !h.is_empty())
-        .all(|h| seen.insert(h))
-    {
-        return None;
-    }
-    let (date, unit, account, amount) = (
-        find("date")?,
-        find("unit")?,
-        find("account")?,
-        find("amount")?,
-    );
+pub const MONTH: &str = "month";
+pub const UNIT: &str = "unit";
+pub const ACCOUNT: &str = "account";
+pub const ORE: &str = "ore";
+const ROWS: &str = "rows";
+const BAD: &str = "bad";
 
-    std::thread::scope(|s| {
-        let utf8 = s.spawn(|| is_utf8_file(path));
-        let df = run_query(
-            path,
-            separator,
-            decimal_comma,
-            header.len(),
-            [date, unit, account, amount],
-        );
-        // Always join (and so wait for) the check, even when the query failed.
-        let utf8 = utf8.join().unwrap_or(false);
-        if !utf8 {
+/// A CSV file whose header was read: separator, decimal mark and normalised column names.
+struct Csv<'a> {
+    path: &'a Path,
+    separator: u8,
+    decimal_comma: bool,
+    header: Vec<String>,
+}
+
+impl<'a> Csv<'a> {
+    fn open(path: &'a Path) -> Option<Csv<'a>> {
+        let line = first_line(path)?;
+        let separator = super::text::detect_separator(&line);
+        let header = split_header(&line, separator)?;
+        // A column named twice is an error for the slow path: let it say so.
+        let mut seen = HashSet::new();
+        if !header
+            .iter()
+            .filter(|h| !h.is_empty())
+            .all(|h| seen.insert(h))
+        {
             return None;
         }
-        finish(&df.ok()?)
+        Some(Csv {
+            path,
+            separator,
+            decimal_comma: separator != b',',
+            header,
+        })
+    }
+
+    fn index(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// Every column as text, named `c0`, `c1`, …; only the columns used are parsed.
+    fn scan(&self) -> PolarsResult<LazyFrame> {
+        let schema: Schema = (0..self.header.len())
+            .map(|i| Field::new(column_name(i), DataType::String))
+            .collect();
+        LazyCsvReader::new(PlRefPath::try_from_path(self.path)?)
+            .with_has_header(false)
+            .with_skip_lines(1)
+            .with_schema(Some(Arc::new(schema)))
+            .map_parse_options(|o| o.with_separator(self.separator).with_quote_char(Some(b'"')))
+            .finish()
+    }
+}
+
+fn column_name(i: usize) -> PlSmallStr {
+    PlSmallStr::from(format!("c{i}"))
+}
+
+/// Reads and aggregates `transactions.csv` to (month, unit, account) sums in integer öre,
+/// lazily and in a streaming fashion. `None` when the file is not in the clean form.
+pub fn transactions(path: &Path) -> Option<Transactions> {
+    let csv = Csv::open(path)?;
+    let (date, unit, account, amount) = (
+        csv.index("date")?,
+        csv.index("unit")?,
+        csv.index("account")?,
+        csv.index("amount")?,
+    );
+    let comma = csv.decimal_comma;
+    let df = csv
+        .scan()
+        .ok()?
+        .select([
+            col(column_name(date))
+                .map(
+                    |c| month_column(c, Period::Date),
+                    int_field(DataType::Int32),
+                )
+                .alias(MONTH),
+            col(column_name(unit)).alias(UNIT),
+            col(column_name(account)).alias(ACCOUNT),
+            col(column_name(amount))
+                .map(move |c| ore_column(c, comma), int_field(DataType::Int64))
+                .alias(ORE),
+        ])
+        .group_by([col(MONTH), col(UNIT), col(ACCOUNT)])
+        .agg([
+            col(ORE).sum().alias(ORE),
+            col(ORE).null_count().alias(BAD),
+            len().alias(ROWS),
+        ])
+        .collect_with_engine(Engine::Streaming)
+        .ok()?
+        .unwrap_single();
+    if df.column(MONTH).ok()?.null_count() > 0 || sum_u64(&df, BAD)? > 0 {
+        return None;
+    }
+    let rows = sum_u64(&df, ROWS)?;
+    let (trimmed, ascii) = check_text(&df, &[UNIT, ACCOUNT])?;
+    if !ascii && !is_utf8_file(path) {
+        return None;
+    }
+    let keep = [col(MONTH), col(UNIT), col(ACCOUNT), col(ORE)];
+    let sums = if trimmed {
+        // Keys that only differed by surrounding spaces are one key after trimming.
+        df.lazy()
+            .with_columns([
+                col(UNIT).str().strip_chars(lit(NULL)),
+                col(ACCOUNT).str().strip_chars(lit(NULL)),
+            ])
+            .group_by([col(MONTH), col(UNIT), col(ACCOUNT)])
+            .agg([col(ORE).sum()])
+            .collect()
+            .ok()?
+    } else {
+        df.lazy().select(keep).collect().ok()?
+    };
+    Some(Transactions { sums, rows })
+}
+
+/// Reads a table whose columns are all months, texts or amounts (`ledger`, `budget`) through
+/// Polars into the same [`Table`] the row-by-row reader builds. `None` when the table has other
+/// kinds of columns or the file is not in the clean form. The note about extra columns that
+/// the slow path gives is added to `findings` only when this path succeeds.
+pub fn table(spec: TableSpec, path: &Path, file: &str, findings: &mut Findings) -> Option<Table> {
+    let simple = |k: Kind| matches!(k, Kind::Month | Kind::Text | Kind::Money);
+    if !spec.columns.iter().all(|c| simple(c.kind)) {
+        return None;
+    }
+    let csv = Csv::open(path)?;
+    let mut used = Vec::new();
+    for c in spec.columns {
+        match csv.index(c.name) {
+            Some(i) => used.push((c, i)),
+            None if c.required => return None,
+            None => {}
+        }
+    }
+    let comma = csv.decimal_comma;
+    let exprs: Vec<Expr> = used
+        .iter()
+        .map(|(c, i)| {
+            let e = col(column_name(*i));
+            match c.kind {
+                Kind::Month => e.map(
+                    |c| month_column(c, Period::Month),
+                    int_field(DataType::Int32),
+                ),
+                Kind::Money => e.map(move |c| ore_column(c, comma), int_field(DataType::Int64)),
+                _ => e,
+            }
+            .alias(c.name)
+        })
+        .collect();
+    let df = csv
+        .scan()
+        .ok()?
+        .select(exprs)
+        .collect_with_engine(Engine::Streaming)
+        .ok()?
+        .unwrap_single();
+    let n = df.height();
+    if n == 0 || line_ends(path)? != n as u64 {
+        return None;
+    }
+    let mut columns = Vec::with_capacity(used.len());
+    let mut ascii = true;
+    for (c, _) in &used {
+        let column = df.column(c.name).ok()?;
+        if column.null_count() > 0 && c.kind != Kind::Text {
+            return None;
+        }
+        let data = match c.kind {
+            Kind::Month => ColumnData::Month(column.i32().ok()?.into_no_null_iter().collect()),
+            Kind::Money => ColumnData::Money(column.i64().ok()?.into_no_null_iter().collect()),
+            _ => {
+                let may_be_empty =
+                    !c.required || ["parent", "description", "text", "name"].contains(&c.name);
+                let mut out = Vec::with_capacity(n);
+                for v in column.str().ok()?.iter() {
+                    let v = v.unwrap_or("").trim();
+                    if v.is_empty() && !may_be_empty {
+                        return None;
+                    }
+                    ascii &= v.is_ascii();
+                    out.push(v.to_string());
+                }
+                ColumnData::Text(out)
+            }
+        };
+        columns.push((c.name, data));
+    }
+    if !ascii && !is_utf8_file(path) {
+        return None;
+    }
+    let table = Table {
+        spec,
+        file: file.to_string(),
+        // Every record is one line (checked above) after the header on line 1.
+        rows: (2..n as u64 + 2).collect(),
+        columns,
+        sha256: String::new(),
+    };
+    if has_duplicate_key(&table) {
+        return None;
+    }
+    let extra: Vec<&str> = csv
+        .header
+        .iter()
+        .filter(|h| !h.is_empty() && !spec.columns.iter().any(|c| c.name == h.as_str()))
+        .map(String::as_str)
+        .collect();
+    if !extra.is_empty() {
+        findings.note(file, format!("extra columns ignored: {}", extra.join(", ")));
+    }
+    Some(table)
+}
+
+/// The monthly ledger from transaction sums and the budget table: a full join on (month, unit,
+/// account), sorted by that key. `flip` is -1 when the transactions' sign must be turned. The
+/// row of a budget row is kept; rows only from transactions have row 0.
+pub fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> PolarsResult<Table> {
+    let b = DataFrame::new(
+        budget.len(),
+        vec![
+            Column::new(MONTH.into(), budget.months("period")),
+            Column::new(UNIT.into(), budget.text("unit")),
+            Column::new(ACCOUNT.into(), budget.text("account")),
+            Column::new("budget".into(), budget.money("budget")),
+            Column::new(ROWS.into(), &budget.rows),
+        ],
+    )?;
+    let keys = [col(MONTH), col(UNIT), col(ACCOUNT)];
+    let out = t
+        .sums
+        .clone()
+        .lazy()
+        .select([
+            col(MONTH),
+            col(UNIT),
+            col(ACCOUNT),
+            (col(ORE) * lit(flip)).alias("actual"),
+        ])
+        .join(
+            b.lazy(),
+            keys.clone(),
+            keys,
+            JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+        )
+        .select([
+            col(MONTH),
+            col(UNIT),
+            col(ACCOUNT),
+            col("actual").fill_null(lit(0i64)),
+            col("budget").fill_null(lit(0i64)),
+            col(ROWS).fill_null(lit(0u64)),
+        ])
+        .sort([MONTH, UNIT, ACCOUNT], SortMultipleOptions::default())
+        .collect()?;
+    let text = |name: &str| -> PolarsResult<Vec<String>> {
+        Ok(out
+            .column(name)?
+            .str()?
+            .iter()
+            .map(|v| v.unwrap_or("").to_string())
+            .collect())
+    };
+    let ints = |name: &str| -> PolarsResult<Vec<i64>> {
+        Ok(out
+            .column(name)?
+            .i64()?
+            .iter()
+            .map(|v| v.unwrap_or(0))
+            .collect())
+    };
+    Ok(Table {
+        spec: super::spec::LEDGER,
+        file,
+        rows: out
+            .column(ROWS)?
+            .u64()?
+            .iter()
+            .map(|v| v.unwrap_or(0))
+            .collect(),
+        columns: vec![
+            (
+                "period",
+                ColumnData::Month(
+                    out.column(MONTH)?
+                        .i32()?
+                        .iter()
+                        .map(|v| v.unwrap_or(0))
+                        .collect(),
+                ),
+            ),
+            ("unit", ColumnData::Text(text(UNIT)?)),
+            ("account", ColumnData::Text(text(ACCOUNT)?)),
+            ("actual", ColumnData::Money(ints("actual")?)),
+            ("budget", ColumnData::Money(ints("budget")?)),
+        ],
+        sha256: String::new(),
     })
 }
 
-/// Output column names of the query.
-const YM: &str = "ym";
-const UNIT: &str = "unit";
-const ACCOUNT: &str = "account";
-const ORE: &str = "ore";
-const ROWS: &str = "rows";
-const DAY_MIN: &str = "day_min";
-const DAY_MAX: &str = "day_max";
-const BAD: &str = "bad";
-
-fn run_query(
-    path: &Path,
-    separator: u8,
-    decimal_comma: bool,
-    width: usize,
-    [date, unit, account, amount]: [usize; 4],
-) -> PolarsResult<DataFrame> {
-    // Our own column names: c0, c1, … all read as text; only the four we use are parsed.
-    let name = |i: usize| PlSmallStr::from(format!("c{i}"));
-    let schema: Schema = (0..width)
-        .map(|i| Field::new(name(i), DataType::String))
-        .collect();
-    let pattern = if decimal_comma {
-        r"^-?[0-9]{1,13}(,[0-9]{1,2})?$"
-    } else {
-        r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"
-    };
-    let d = col(name(date));
-    let a = col(name(amount));
-    // "1234,56" -> "1234.56" -> 1234.56 -> 123456 öre, exact (see the module docs).
-    let number = if decimal_comma {
-        a.clone().str().replace(lit(","), lit("."), true)
-    } else {
-        a.clone()
-    };
-    let ore = (number.strict_cast(DataType::Float64) * lit(100.0))
-        .round(0, RoundMode::HalfAwayFromZero)
-        .strict_cast(DataType::Int64)
-        .fill_null(lit(0i64));
-    // Amounts that do not match the pattern (null = empty amount, which is fine).
-    let bad_amount = a.str().contains(lit(pattern), true).not();
-    // "-DD" of a 10-byte date read as a negative number: -1..=-31 for a day, and 0 when the
-    // length is wrong so that the check of `day_max` fails.
-    let day = when(d.clone().str().len_bytes().eq(lit(10u32)))
-        .then(
-            d.clone()
-                .str()
-                .slice(lit(7), lit(3))
-                .strict_cast(DataType::Int8),
-        )
-        .otherwise(lit(0i8));
-
-    LazyCsvReader::new(PlRefPath::try_from_path(path)?)
-        .with_has_header(false)
-        .with_skip_lines(1)
-        .with_schema(Some(Arc::new(schema)))
-        .map_parse_options(|o| o.with_separator(separator).with_quote_char(Some(b'"')))
-        .finish()?
-        .select([
-            d.str().slice(lit(0), lit(7)).alias(YM),
-            col(name(unit)).alias(UNIT),
-            col(name(account)).alias(ACCOUNT),
-            ore.alias(ORE),
-            day.alias("day"),
-            bad_amount.alias(BAD),
-        ])
-        .group_by([col(YM), col(UNIT), col(ACCOUNT)])
-        .agg([
-            col(ORE).sum().alias(ORE),
-            len().alias(ROWS),
-            col("day").min().alias(DAY_MIN),
-            col("day").max().alias(DAY_MAX),
-            col(BAD).sum().alias(BAD),
-        ])
-        .collect_with_engine(Engine::Streaming)
-        .map(|r| r.unwrap_single())
+/// Output field of a map: the input's name with another type.
+fn int_field(dtype: DataType) -> impl Fn(&Schema, &Field) -> PolarsResult<Field> + Send + Sync {
+    move |_, f| Ok(Field::new(f.name().clone(), dtype.clone()))
 }
 
-/// Checks the aggregated groups and builds the sorted result.
-fn finish(df: &DataFrame) -> Option<MonthlySums> {
-    let ym = df.column(YM).ok()?.str().ok()?;
-    let unit = df.column(UNIT).ok()?.str().ok()?;
-    let account = df.column(ACCOUNT).ok()?.str().ok()?;
-    let ore = df.column(ORE).ok()?.cast(&DataType::Int64).ok()?;
-    let ore = ore.i64().ok()?;
-    let rows = df.column(ROWS).ok()?.cast(&DataType::UInt64).ok()?;
-    let rows = rows.u64().ok()?;
-    let day_min = df.column(DAY_MIN).ok()?.cast(&DataType::Int32).ok()?;
-    let day_min = day_min.i32().ok()?;
-    let day_max = df.column(DAY_MAX).ok()?.cast(&DataType::Int32).ok()?;
-    let day_max = day_max.i32().ok()?;
-    let bad = df.column(BAD).ok()?.cast(&DataType::UInt64).ok()?;
-    let bad = bad.u64().ok()?;
+fn sum_u64(df: &DataFrame, name: &str) -> Option<u64> {
+    let c = df.column(name).ok()?.cast(&DataType::UInt64).ok()?;
+    Some(c.u64().ok()?.iter().flatten().sum())
+}
 
-    let n = df.height();
-    let mut out: Vec<(i32, &str, &str, i64)> = Vec::with_capacity(n);
-    let mut total_rows = 0u64;
-    let mut trimmed = false;
-    let mut months: HashMap<&str, (i32, i32)> = HashMap::new();
-    let it = ym
-        .iter()
-        .zip(unit.iter())
-        .zip(account.iter())
-        .zip(ore.iter())
-        .zip(rows.iter())
-        .zip(day_min.iter())
-        .zip(day_max.iter())
-        .zip(bad.iter());
-    for (((((((ym, u), a), o), r), dmin), dmax), bad) in it {
-        if bad != Some(0) {
-            return None;
-        }
-        let (month, days) = match months.get(ym?) {
-            Some(&v) => v,
-            None => {
-                let v = parse_year_month(ym?)?;
-                months.insert(ym?, v);
-                v
+/// Checks the text columns of the groups: `None` when a value is missing or empty after
+/// trimming; else whether some value has surrounding spaces and whether all are ASCII.
+fn check_text(df: &DataFrame, names: &[&str]) -> Option<(bool, bool)> {
+    let (mut trimmed, mut ascii) = (false, true);
+    for name in names {
+        for v in df.column(name).ok()?.str().ok()?.iter() {
+            let v = v?;
+            let t = v.trim();
+            if t.is_empty() {
+                return None;
             }
+            trimmed |= t.len() != v.len();
+            ascii &= v.is_ascii();
+        }
+    }
+    Some((trimmed, ascii))
+}
+
+/// Whether two rows share the table's key. Rows are compared by a hash of their key; a
+/// collision only sends the file to the slow path, which compares the values themselves.
+fn has_duplicate_key(table: &Table) -> bool {
+    if table.spec.key.is_empty() {
+        return false;
+    }
+    let cols: Vec<&ColumnData> = table
+        .spec
+        .key
+        .iter()
+        .filter_map(|k| table.column(k))
+        .collect();
+    let state = std::collections::hash_map::RandomState::new();
+    let mut seen = HashSet::with_capacity(table.len());
+    for i in 0..table.len() {
+        let mut h = state.build_hasher();
+        for c in &cols {
+            match c {
+                ColumnData::Text(v) => v[i].hash(&mut h),
+                ColumnData::Month(v) | ColumnData::Year(v) | ColumnData::Date(v) => {
+                    v[i].hash(&mut h)
+                }
+                ColumnData::Money(v) => v[i].hash(&mut h),
+                ColumnData::Number(v) => v[i].to_bits().hash(&mut h),
+            }
+        }
+        if !seen.insert(h.finish()) {
+            return true;
+        }
+    }
+    false
+}
+
+#[derive(Clone, Copy)]
+enum Period {
+    /// `YYYY-MM-DD`, a real calendar day.
+    Date,
+    /// `YYYY-MM` or `YYYYMM`.
+    Month,
+}
+
+/// Text → month index (`year * 12 + month - 1`); null for anything not in the clean form.
+fn month_column(c: Column, kind: Period) -> PolarsResult<Column> {
+    let s = c.str()?;
+    let f = match kind {
+        Period::Date => parse_date_month,
+        Period::Month => parse_month,
+    };
+    let out = Int32Chunked::from_iter_options(
+        s.name().clone(),
+        s.iter().map(|v| v.and_then(|t| f(t.as_bytes()))),
+    );
+    Ok(out.into_column())
+}
+
+/// Text → öre; empty cells are 0, anything not in the clean form is null.
+fn ore_column(c: Column, decimal_comma: bool) -> PolarsResult<Column> {
+    let s = c.str()?;
+    let out = Int64Chunked::from_iter_options(
+        s.name().clone(),
+        s.iter().map(|v| match v {
+            None | Some("") => Some(0),
+            Some(t) => parse_ore(t.as_bytes(), decimal_comma),
+        }),
+    );
+    Ok(out.into_column())
+}
+
+fn digits(b: &[u8]) -> Option<i32> {
+    b.iter().try_fold(0i32, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + i32::from(c - b'0'))
+    })
+}
+
+fn month_index(y: i32, m: i32) -> Option<i32> {
+    ((1000..=9999).contains(&y) && (1..=12).contains(&m)).then_some(y * 12 + m - 1)
+}
+
+/// `YYYY-MM` or `YYYYMM`, exactly.
+fn parse_month(b: &[u8]) -> Option<i32> {
+    match b.len() {
+        7 if b[4] == b'-' => month_index(digits(&b[..4])?, digits(&b[5..])?),
+        6 => month_index(digits(&b[..4])?, digits(&b[4..])?),
+        _ => None,
+    }
+}
+
+/// `YYYY-MM-DD`, exactly, a real calendar day → its month.
+fn parse_date_month(b: &[u8]) -> Option<i32> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (digits(&b[..4])?, digits(&b[5..7])?, digits(&b[8..])?);
+    let month = month_index(y, m)?;
+    let days = crate::period::days_in_month(y, m as u32) as i32;
+    (1..=days).contains(&d).then_some(month)
+}
+
+/// An amount in the clean form (see the module docs) → whole öre; `None` for anything else.
+pub fn parse_ore(b: &[u8], decimal_comma: bool) -> Option<i64> {
+    let (negative, b) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    let (mut int, mut count, mut group, mut grouped) = (0i64, 0usize, 0usize, false);
+    let mut i = 0;
+    while i < b.len() {
+        let sep = match b[i] {
+            c @ b'0'..=b'9' => {
+                int = int * 10 + i64::from(c - b'0');
+                count += 1;
+                group += 1;
+                i += 1;
+                continue;
+            }
+            b' ' => 1,
+            0xC2 if b.get(i + 1) == Some(&0xA0) => 2,
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xAF | 0x89)) => 3,
+            _ => break,
         };
-        // Days are stored negated: -1 ..= -days_in_month.
-        if dmax? > -1 || dmin? < -days {
+        // A group separator: after 1–3 digits first, then after exactly three.
+        if group == 0 || group > 3 || (grouped && group != 3) {
             return None;
         }
-        let (u, a) = (u?, a?);
-        let (ut, at) = (u.trim(), a.trim());
-        if ut.is_empty() || at.is_empty() {
+        grouped = true;
+        group = 0;
+        i += sep;
+    }
+    if count == 0 || count > 13 || (grouped && group != 3) {
+        return None;
+    }
+    let mut ore = int * 100;
+    if let Some((&mark, frac)) = b[i..].split_first() {
+        if !(mark == b'.' || (mark == b',' && decimal_comma)) {
             return None;
         }
-        trimmed |= ut.len() != u.len() || at.len() != a.len();
-        out.push((month, ut, at, o.unwrap_or(0)));
-        total_rows += r?;
+        let d = |k: usize| {
+            frac.get(k)
+                .filter(|c| c.is_ascii_digit())
+                .map(|c| i64::from(c - b'0'))
+        };
+        ore += match frac.len() {
+            1 => d(0)? * 10,
+            2 => d(0)? * 10 + d(1)?,
+            _ => return None,
+        };
     }
-    if trimmed {
-        // Keys that only differed by surrounding spaces are one key after trimming.
-        let mut merged: HashMap<(i32, &str, &str), i64> = HashMap::with_capacity(out.len());
-        for (m, u, a, o) in out.drain(..) {
-            *merged.entry((m, u, a)).or_insert(0) += o;
-        }
-        out = merged
-            .into_iter()
-            .map(|((m, u, a), o)| (m, u, a, o))
-            .collect();
-    }
-    out.sort_unstable_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
-    let mut sums = MonthlySums {
-        month: Vec::with_capacity(out.len()),
-        unit: Vec::with_capacity(out.len()),
-        account: Vec::with_capacity(out.len()),
-        ore: Vec::with_capacity(out.len()),
-        rows: total_rows,
-    };
-    for (m, u, a, o) in out {
-        sums.month.push(m);
-        sums.unit.push(u.to_string());
-        sums.account.push(a.to_string());
-        sums.ore.push(o);
-    }
-    Some(sums)
+    Some(if negative { -ore } else { ore })
 }
 
-/// `YYYY-MM` (exactly) as (month index, days in that month).
-fn parse_year_month(s: &str) -> Option<(i32, i32)> {
-    let b = s.as_bytes();
-    if b.len() != 7 || b[4] != b'-' {
-        return None;
-    }
-    let digits = |r: std::ops::Range<usize>| -> Option<i32> {
-        b[r].iter().try_fold(0i32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + i32::from(c - b'0'))
-        })
-    };
-    let (y, m) = (digits(0..4)?, digits(5..7)?);
-    if !(1000..=9999).contains(&y) || !(1..=12).contains(&m) {
-        return None;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    Some((y * 12 + m - 1, days))
-}
-
-/// The header: the first line split at `separator` (quotes respected), each name trimmed of
-/// spaces, BOM and quotes and lowercased, as the slow path matches them.
-fn read_header(path: &Path, separator: u8) -> Option<Vec<String>> {
+/// The first line of the file (without the line end), if it is valid UTF-8 and under 1 MiB.
+fn first_line(path: &Path) -> Option<String> {
     let mut file = std::fs::File::open(path).ok()?;
     let mut buf = Vec::new();
     let mut block = [0u8; 8192];
@@ -304,7 +557,12 @@ fn read_header(path: &Path, separator: u8) -> Option<Vec<String>> {
         }
     };
     let line = std::str::from_utf8(&buf[..end]).ok()?;
-    let line = line.strip_suffix('\r').unwrap_or(line);
+    Some(line.strip_suffix('\r').unwrap_or(line).to_string())
+}
+
+/// The header split at `separator` (quotes respected), each name trimmed of spaces, BOM and
+/// quotes and lowercased, as the slow path matches them.
+fn split_header(line: &str, separator: u8) -> Option<Vec<String>> {
     let sep = separator as char;
     let mut names = Vec::new();
     let mut field = String::new();
@@ -329,6 +587,25 @@ fn read_header(path: &Path, separator: u8) -> Option<Vec<String>> {
             })
             .collect(),
     )
+}
+
+/// The number of records after the header if every record is one line: the line ends after
+/// the first line, plus one when the file does not end with a line end.
+fn line_ends(path: &Path) -> Option<u64> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut count, mut last) = (0u64, b'\n');
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
+        count += buf[..n].iter().filter(|&&c| c == b'\n').count() as u64;
+        last = buf[n - 1];
+    }
+    Some(count.checked_sub(1)? + u64::from(last != b'\n'))
 }
 
 /// Whether the whole file is valid UTF-8, read in blocks (constant memory).
@@ -375,16 +652,39 @@ mod tests {
         path
     }
 
-    fn agg(name: &str, content: &str, sep: u8, comma: bool) -> Option<MonthlySums> {
-        aggregate(&file(name, content.as_bytes()), sep, comma)
+    /// Sorted (month, unit, account, öre) and the row count.
+    type Sums = (Vec<(i32, String, String, i64)>, u64);
+
+    fn sums(t: Transactions) -> Sums {
+        let df = &t.sums;
+        let m = df.column(MONTH).unwrap().i32().unwrap();
+        let u = df.column(UNIT).unwrap().str().unwrap();
+        let a = df.column(ACCOUNT).unwrap().str().unwrap();
+        let o = df.column(ORE).unwrap().i64().unwrap();
+        let mut v: Vec<_> = (0..df.height())
+            .map(|i| {
+                let (u, a) = (u.get(i).unwrap().to_string(), a.get(i).unwrap().to_string());
+                (m.get(i).unwrap(), u, a, o.get(i).unwrap())
+            })
+            .collect();
+        v.sort();
+        (v, t.rows)
+    }
+
+    fn agg(name: &str, content: &[u8]) -> Option<Sums> {
+        transactions(&file(name, content)).map(sums)
     }
 
     fn m(y: i32, mo: i32) -> i32 {
         y * 12 + mo - 1
     }
 
+    fn row(month: i32, u: &str, a: &str, ore: i64) -> (i32, String, String, i64) {
+        (month, u.to_string(), a.to_string(), ore)
+    }
+
     #[test]
-    fn exact_sums_with_small_negatives_and_whole_kronor() {
+    fn exact_sums_with_small_negatives_whole_kronor_and_thousands() {
         let s = agg(
             "exact.csv",
             "date;unit;account;amount;text\n\
@@ -392,40 +692,47 @@ mod tests {
              2019-01-31;A;4010;-0,05;y\n\
              2019-01-15;A;4010;100;z\n\
              2019-02-28;A;4010;0,1;\n\
-             2019-02-01;B;5010;-1234,56;\n\
-             2019-02-02;B;5010;1234,57;\n\
-             2020-02-29;A;4010;0,07;\n\
+             2019-02-01;B;5010;-1 234,56;\n\
+             2019-02-02;B;5010;1\u{a0}234,57;\n\
+             2020-02-29;A;4010;0.07;\n\
              2019-01-01;A;4010;;\n\
-             2019-03-01;A;4010;-0,01\n",
-            b';',
-            true,
+             2019-03-01;A;4010;-0,01\n"
+                .as_bytes(),
         )
         .unwrap();
-        assert_eq!(s.rows, 9);
         assert_eq!(
-            s.month,
-            vec![m(2019, 1), m(2019, 2), m(2019, 2), m(2019, 3), m(2020, 2)]
+            s,
+            (
+                vec![
+                    row(m(2019, 1), "A", "4010", -55 + 10_000),
+                    row(m(2019, 2), "A", "4010", 10),
+                    row(m(2019, 2), "B", "5010", 1),
+                    row(m(2019, 3), "A", "4010", -1),
+                    row(m(2020, 2), "A", "4010", 7),
+                ],
+                9
+            )
         );
-        assert_eq!(s.unit, vec!["A", "A", "B", "A", "A"]);
-        assert_eq!(s.account, vec!["4010", "4010", "5010", "4010", "4010"]);
-        assert_eq!(s.ore, vec![-55 + 10_000, 10, 1, -1, 7]);
     }
 
     #[test]
     fn comma_separator_with_decimal_point_and_quotes() {
         let s = agg(
             "point.csv",
-            "Date,Unit,Account,Amount,Text\n\
+            b"Date,Unit,Account,Amount,Text\n\
              2019-05-01,\"K 1\",4010,-0.5,\"a, b\"\n\
              2019-05-02,\"K 1\",4010,\"12.25\",c\n\
              2019-05-03,K 2,4010,7,\n",
-            b',',
-            false,
         )
         .unwrap();
-        assert_eq!(s.unit, vec!["K 1", "K 2"]);
-        assert_eq!(s.ore, vec![1175, 700]);
-        assert_eq!(s.rows, 3);
+        let may = m(2019, 5);
+        assert_eq!(
+            s,
+            (
+                vec![row(may, "K 1", "4010", 1175), row(may, "K 2", "4010", 700)],
+                3
+            )
+        );
     }
 
     #[test]
@@ -433,38 +740,47 @@ mod tests {
         let content = "\u{feff} Text \t AMOUNT\t\"Account\"\tUnit \tDATE\textra\r\n\
                        hej\t-1,5\t4010\tU1\t2019-12-31\tq\r\n\
                        hå\t2,25\t4010\tU1\t2019-12-01\t\r\n";
-        let s = agg("tab.csv", content, b'\t', true).unwrap();
-        assert_eq!(s.month, vec![m(2019, 12)]);
-        assert_eq!(s.ore, vec![75]);
-        assert_eq!(s.rows, 2);
+        let s = agg("tab.csv", content.as_bytes()).unwrap();
+        assert_eq!(s, (vec![row(m(2019, 12), "U1", "4010", 75)], 2));
+    }
+
+    #[test]
+    fn latin1_files_fall_back_and_utf8_codes_are_taken() {
+        // Polars refuses bytes that are not UTF-8; the slow path reads them as Windows-1252.
+        let text = b"date;unit;account;amount;text\n2019-01-01;A;4010;1;H\xe4lsa\n";
+        assert_eq!(agg("latin1-text.csv", text), None);
+        let unit = b"date;unit;account;amount\n2019-01-01;V\xe5rd;4010;1\n";
+        assert_eq!(agg("latin1-unit.csv", unit), None);
+        let utf8 = "date;unit;account;amount\n2019-01-01;Vård;4010;1\n";
+        let s = agg("utf8-unit.csv", utf8.as_bytes()).unwrap();
+        assert_eq!(s, (vec![row(m(2019, 1), "Vård", "4010", 100)], 1));
     }
 
     #[test]
     fn units_and_accounts_are_trimmed_and_merged() {
         let s = agg(
             "trim.csv",
-            "date;unit;account;amount\n2019-01-01; A ;4010;1\n2019-01-02;A;4010 ;2\n",
-            b';',
-            true,
+            b"date;unit;account;amount\n2019-01-01; A ;4010;1\n2019-01-02;A;4010 ;2\n",
         )
         .unwrap();
-        assert_eq!(
-            (s.unit, s.account, s.ore),
-            (vec!["A".into()], vec!["4010".into()], vec![300])
-        );
+        assert_eq!(s, (vec![row(m(2019, 1), "A", "4010", 300)], 2));
     }
 
     #[test]
     fn unclean_files_fall_back() {
         let head = "date;unit;account;amount\n";
         let bad = [
-            ("thousands", "2019-01-01;A;4010;1 234,56\n"),
-            ("nbsp", "2019-01-01;A;4010;1\u{a0}234,56\n"),
+            ("bad-groups", "2019-01-01;A;4010;12 34,56\n"),
+            ("long-first-group", "2019-01-01;A;4010;1234 567\n"),
+            ("trailing-space-group", "2019-01-01;A;4010;1 \n"),
             ("three-decimals", "2019-01-01;A;4010;1,005\n"),
             ("zero-third", "2019-01-01;A;4010;1,500\n"),
-            ("point-in-comma-file", "2019-01-01;A;4010;1.5\n"),
+            ("mark-without-decimals", "2019-01-01;A;4010;1,\n"),
+            ("two-marks", "2019-01-01;A;4010;1,5,0\n"),
             ("exponent", "2019-01-01;A;4010;1E+05\n"),
             ("plus", "2019-01-01;A;4010;+5\n"),
+            ("unicode-minus", "2019-01-01;A;4010;\u{2212}5\n"),
+            ("minus-only", "2019-01-01;A;4010;-\n"),
             ("nan", "2019-01-01;A;4010;NaN\n"),
             ("inf", "2019-01-01;A;4010;inf\n"),
             ("spaces", "2019-01-01;A;4010; 5\n"),
@@ -483,26 +799,99 @@ mod tests {
         ];
         for (name, row) in bad {
             let content = format!("{head}2019-01-01;A;4010;1\n{row}");
-            assert_eq!(agg(name, &content, b';', true), None, "{name}");
+            assert_eq!(agg(name, content.as_bytes()), None, "{name}");
         }
-        let missing = "date;unit;konto;amount\n2019-01-01;A;4010;1\n";
-        assert_eq!(agg("missing.csv", missing, b';', true), None);
-        let twice = "date;unit;account;amount;Amount\n2019-01-01;A;4010;1;1\n";
-        assert_eq!(agg("twice.csv", twice, b';', true), None);
-        let latin1 = b"date;unit;account;amount;text\n2019-01-01;A;4010;1;H\xe4lsa\n";
-        assert_eq!(aggregate(&file("latin1.csv", latin1), b';', true), None);
-        let comma_three = "date,unit,account,amount\n2019-01-01,A,4010,1.234\n";
-        assert_eq!(agg("comma3.csv", comma_three, b',', false), None);
+        let missing = b"date;unit;konto;amount\n2019-01-01;A;4010;1\n";
+        assert_eq!(agg("missing.csv", missing), None);
+        let twice = b"date;unit;account;amount;Amount\n2019-01-01;A;4010;1;1\n";
+        assert_eq!(agg("twice.csv", twice), None);
+        let comma_three = b"date,unit,account,amount\n2019-01-01,A,4010,1.234\n";
+        assert_eq!(agg("comma3.csv", comma_three), None);
+        let comma_mark = b"date,unit,account,amount\n2019-01-01,A,4010,\"1,5\"\n";
+        assert_eq!(agg("comma-mark.csv", comma_mark), None);
     }
 
     #[test]
-    fn year_month_parsing() {
-        assert_eq!(parse_year_month("2020-02"), Some((m(2020, 2), 29)));
-        assert_eq!(parse_year_month("1900-02"), Some((m(1900, 2), 28)));
-        assert_eq!(parse_year_month("2000-02"), Some((m(2000, 2), 29)));
-        assert_eq!(parse_year_month("0999-01"), None);
-        assert_eq!(parse_year_month("2020-00"), None);
-        assert_eq!(parse_year_month("2020/01"), None);
-        assert_eq!(parse_year_month("+020-01"), None);
+    fn amounts_in_the_clean_form() {
+        let ok = [
+            ("0", 0),
+            ("-0", 0),
+            ("007", 700),
+            ("1,5", 150),
+            ("1.5", 150),
+            ("-1 234 567,89", -123_456_789),
+            ("1\u{202f}000", 100_000),
+            ("1\u{2009}000.01", 100_001),
+            ("9999999999999,99", 999_999_999_999_999),
+        ];
+        for (text, ore) in ok {
+            assert_eq!(parse_ore(text.as_bytes(), true), Some(ore), "{text}");
+        }
+        assert_eq!(parse_ore(b"1,5", false), None);
+        assert_eq!(parse_ore(b"1 000.5", false), Some(100_050));
+    }
+
+    #[test]
+    fn months_and_dates() {
+        assert_eq!(parse_month(b"2020-02"), Some(m(2020, 2)));
+        assert_eq!(parse_month(b"202002"), Some(m(2020, 2)));
+        assert_eq!(parse_month(b"0999-01"), None);
+        assert_eq!(parse_month(b"2020-00"), None);
+        assert_eq!(parse_month(b"2020/01"), None);
+        assert_eq!(parse_month(b"+020-01"), None);
+        assert_eq!(parse_month(b" 2020-01"), None);
+        assert_eq!(parse_date_month(b"2020-02-29"), Some(m(2020, 2)));
+        assert_eq!(parse_date_month(b"1900-02-29"), None);
+        assert_eq!(parse_date_month(b"2000-02-29"), Some(m(2000, 2)));
+        assert_eq!(parse_date_month(b"2019-04-31"), None);
+    }
+
+    fn read(name: &str, content: &str) -> (Option<Table>, Findings) {
+        let mut findings = Findings::default();
+        let path = file(name, content.as_bytes());
+        let t = table(super::super::spec::BUDGET, &path, name, &mut findings);
+        (t, findings)
+    }
+
+    #[test]
+    fn budget_table_with_row_numbers_and_extra_columns() {
+        let (t, findings) = read(
+            "budget.csv",
+            "\u{feff}Period;Unit;Account;Budget;Note\r\n2020-01;A;4010;-1 234,50;x\r\n202002; B ;4010;;\r\n",
+        );
+        let t = t.unwrap();
+        assert_eq!(t.rows, vec![2, 3]);
+        assert_eq!(t.months("period"), &[m(2020, 1), m(2020, 2)]);
+        assert_eq!(t.text("unit"), &["A".to_string(), "B".to_string()]);
+        assert_eq!(t.money("budget"), &[-123_450, 0]);
+        let notes: Vec<String> = findings.items.iter().map(|f| f.message.clone()).collect();
+        assert_eq!(notes, vec!["extra columns ignored: note".to_string()]);
+    }
+
+    #[test]
+    fn budget_tables_not_clean_fall_back() {
+        let head = "period;unit;account;budget\n2020-01;A;4010;1\n";
+        for (name, rest) in [
+            ("blank-line", "\n2020-02;A;4010;1\n"),
+            ("quoted-newline", "2020-02;\"A\nB\";4010;1\n"),
+            ("duplicate", "2020-01;A;4010;2\n"),
+            ("bad-month", "2020-13;A;4010;1\n"),
+            ("empty-account", "2020-02;A;;1\n"),
+            ("three-decimals", "2020-02;A;4010;1,001\n"),
+        ] {
+            let (t, findings) = read(name, &format!("{head}{rest}"));
+            assert!(t.is_none(), "{name}");
+            assert!(findings.items.is_empty(), "{name}");
+        }
+        assert!(
+            read("no-rows.csv", "period;unit;account;budget\n")
+                .0
+                .is_none()
+        );
+        assert!(
+            read("missing.csv", "period;unit;budget\n2020-01;A;1\n")
+                .0
+                .is_none()
+        );
     }
 }

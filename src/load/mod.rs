@@ -50,8 +50,41 @@ impl Dataset {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of a file, read in blocks (constant memory) and remembered for the run: the
+/// fingerprint of the data folder and the manifest's inputs hash each file once. `None` when
+/// the file cannot be read.
+pub fn file_sha256(path: &Path) -> Option<String> {
+    use std::io::Read;
+    use std::sync::{Mutex, OnceLock};
+    type Key = (PathBuf, u64, Option<std::time::SystemTime>);
+    static SEEN: OnceLock<Mutex<HashMap<Key, String>>> = OnceLock::new();
+    let meta = std::fs::metadata(path).ok()?;
+    let key = (path.to_path_buf(), meta.len(), meta.modified().ok());
+    let seen = SEEN.get_or_init(Default::default);
+    if let Some(sha) = seen.lock().ok()?.get(&key) {
+        return Some(sha.clone());
+    }
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    let sha = hex(&h.finalize());
+    seen.lock().ok()?.insert(key, sha.clone());
+    Some(sha)
 }
 
 const EXTENSIONS: &[&str] = &["csv", "parquet", "xlsx"];
@@ -109,7 +142,7 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         inputs: Vec::new(),
         unit_names: BTreeMap::new(),
     };
-    let mut fast: Option<(String, fast::MonthlySums)> = None;
+    let mut fast: Option<(String, fast::Transactions)> = None;
     for spec in spec::ALL {
         let Some(found) = by_table.get(spec.name) else {
             continue;
@@ -130,37 +163,48 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         }
         let (name, path, ext) = &found[0];
         let shown = path.display().to_string();
-        if spec.name == "transactions"
-            && ext == "csv"
-            && let Some(sums) = fast_transactions(path)
-        {
-            dataset.inputs.push(InputFile {
-                table: spec.name.to_string(),
-                file: name.clone(),
-                rows: sums.1.rows as usize,
-                sha256: sums.0,
-            });
-            fast = Some((shown, sums.1));
-            continue;
-        }
         if spec.name == "transactions" && ext == "csv" {
-            findings.note(
-                &shown,
-                "read row by row: the streaming reader takes only clean files (UTF-8, decimal comma with ; or TAB, no thousands separators, valid dates)",
-            );
-        }
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                findings.error(&shown, None, None, format!("the file cannot be read: {e}"));
+            let (sums, sha) = std::thread::scope(|s| {
+                let sha = s.spawn(|| file_sha256(path));
+                (fast::transactions(path), sha.join().ok().flatten())
+            });
+            if let (Some(sums), Some(sha)) = (sums, sha) {
+                dataset.inputs.push(InputFile {
+                    table: spec.name.to_string(),
+                    file: name.clone(),
+                    rows: sums.rows as usize,
+                    sha256: sha,
+                });
+                fast = Some((shown, sums));
                 continue;
             }
+            findings.note(
+                &shown,
+                "read row by row: the streaming reader takes only clean files (dates as YYYY-MM-DD, amounts with at most two decimals, no exponents, every row as wide as the header)",
+            );
+        }
+        let quick = if ext == "csv" && ["ledger", "budget"].contains(&spec.name) {
+            fast::table(*spec, path, &shown, findings).and_then(|t| Some((t, file_sha256(path)?)))
+        } else {
+            None
         };
-        let sha = sha256_hex(&bytes);
-        let table = match ext.as_str() {
-            "csv" => text::read(*spec, &shown, &bytes, sha, findings),
-            "xlsx" => xlsx::read(*spec, &shown, path, sha, findings),
-            _ => parquet::read(*spec, &shown, path, sha, findings),
+        let table = if let Some((mut table, sha)) = quick {
+            table.sha256 = sha;
+            Some(table)
+        } else {
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => {
+                    findings.error(&shown, None, None, format!("the file cannot be read: {e}"));
+                    continue;
+                }
+            };
+            let sha = sha256_hex(&bytes);
+            match ext.as_str() {
+                "csv" => text::read(*spec, &shown, &bytes, sha, findings),
+                "xlsx" => xlsx::read(*spec, &shown, path, sha, findings),
+                _ => parquet::read(*spec, &shown, path, sha, findings),
+            }
         };
         if let Some(mut table) = table {
             if config.sign == Sign::DebitPositive
@@ -206,8 +250,22 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
     if !has("ledger") {
         if has("transactions") && has("budget") {
             if let (Some((file, sums)), Some(b)) = (&fast, dataset.tables.get("budget")) {
-                let ledger = ledger_from_fast(file, sums, b, config.sign);
-                dataset.tables.insert("ledger", ledger);
+                let flip = if config.sign == Sign::DebitPositive {
+                    -1
+                } else {
+                    1
+                };
+                match fast::ledger(sums, b, flip, format!("{file} + {}", b.file)) {
+                    Ok(ledger) => {
+                        dataset.tables.insert("ledger", ledger);
+                    }
+                    Err(e) => findings.error(
+                        file,
+                        None,
+                        None,
+                        format!("the transactions could not be joined with the budget: {e}"),
+                    ),
+                }
             } else if let (Some(t), Some(b)) = (
                 dataset.tables.get("transactions"),
                 dataset.tables.get("budget"),
@@ -241,55 +299,6 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         );
     }
     Some(dataset)
-}
-
-/// The transactions file through the streaming Polars path: the file's SHA-256 (hashed on a
-/// second thread meanwhile) and the monthly sums, or `None` when the file is not in the clean
-/// form that path takes (the row-by-row reader then reports every problem).
-fn fast_transactions(path: &Path) -> Option<(String, fast::MonthlySums)> {
-    use std::io::Read;
-    let mut head = vec![0u8; 64 * 1024];
-    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
-    let text = String::from_utf8_lossy(&head[..n]);
-    let first = text
-        .trim_start_matches('\u{feff}')
-        .lines()
-        .next()?
-        .to_string();
-    let sep = text::detect_separator(&first);
-    let hasher = {
-        let path = path.to_path_buf();
-        std::thread::spawn(move || -> Option<String> {
-            let mut f = std::fs::File::open(path).ok()?;
-            let mut h = Sha256::new();
-            let mut buf = vec![0u8; 1 << 20];
-            loop {
-                let n = f.read(&mut buf).ok()?;
-                if n == 0 {
-                    break;
-                }
-                h.update(&buf[..n]);
-            }
-            Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
-        })
-    };
-    let sums = fast::aggregate(path, sep, sep != b',');
-    let sha = hasher.join().ok().flatten()?;
-    sums.map(|s| (sha, s))
-}
-
-/// The monthly ledger from the streamed transaction sums and the budget table.
-fn ledger_from_fast(file: &str, t: &fast::MonthlySums, budget: &Table, sign: Sign) -> Table {
-    let flip = if sign == Sign::DebitPositive { -1 } else { 1 };
-    let mut sums: MonthlySums = BTreeMap::new();
-    for i in 0..t.month.len() {
-        let e = sums
-            .entry((t.month[i], t.unit[i].clone(), t.account[i].clone()))
-            .or_insert((0, 0, 0));
-        e.0 += flip * t.ore[i];
-    }
-    add_budget(&mut sums, budget);
-    ledger_table(sums, format!("{file} + {}", budget.file))
 }
 
 /// Sums transactions to months per unit and account and joins the monthly budget.

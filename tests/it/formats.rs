@@ -174,8 +174,9 @@ fn transactions_through_the_streaming_polars_path() {
 
 #[test]
 fn transactions_through_the_row_by_row_reader() {
-    // Thousands separators and a decimal point: not the clean form, so every row is read
-    // and checked one by one — with the same sums.
+    // Thousands separators, a decimal point and the minus sign U+2212: the row reader takes
+    // the minus sign, the streaming path does not, so every row is read and checked one by
+    // one — with the same sums.
     let data = transactions_fixture(|sign, abs| {
         let kr = abs / 100;
         let int = if kr >= 1000 {
@@ -183,6 +184,7 @@ fn transactions_through_the_row_by_row_reader() {
         } else {
             kr.to_string()
         };
+        let sign = if sign == "-" { "\u{2212}" } else { "" };
         format!("{sign}{int}.{:02}", abs % 100)
     });
     assert_eq!(figures_of(data.path(), None), reference());
