@@ -245,8 +245,14 @@ fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
         for col in table.spec.unit_columns {
             let mut unknown: Vec<(String, Vec<u64>)> = Vec::new();
             let mut slot: HashMap<&str, usize> = HashMap::new();
+            let mut known = "";
             for (i, code) in table.text(col).iter().enumerate() {
-                if code.is_empty() || tree.index.contains_key(code) {
+                // Rows come in runs of the same unit: look each run up once.
+                if code.is_empty() || code == known {
+                    continue;
+                }
+                if tree.index.contains_key(code) {
+                    known = code;
                     continue;
                 }
                 let s = *slot.entry(code.as_str()).or_insert_with(|| {

@@ -36,7 +36,6 @@
 //! No floating point is involved.
 
 use std::collections::HashSet;
-use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::Read;
 use std::path::Path;
 
@@ -274,90 +273,130 @@ pub fn table(spec: TableSpec, path: &Path, file: &str, findings: &mut Findings) 
     Some(table)
 }
 
-/// The monthly ledger from transaction sums and the budget table: a full join on (month, unit,
-/// account), sorted by that key. `flip` is -1 when the transactions' sign must be turned. The
-/// row of a budget row is kept; rows only from transactions have row 0.
+/// The monthly ledger from transaction sums and the budget table: the two joined on (month,
+/// unit, account) and sorted by that key. `flip` is -1 when the transactions' sign must be
+/// turned. A row that has a budget keeps the budget's row number; rows only from transactions
+/// have row 0.
 pub fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> PolarsResult<Table> {
-    let b = DataFrame::new(
-        budget.len(),
-        vec![
-            Column::new(MONTH.into(), budget.months("period")),
-            Column::new(UNIT.into(), budget.text("unit")),
-            Column::new(ACCOUNT.into(), budget.text("account")),
-            Column::new("budget".into(), budget.money("budget")),
-            Column::new(ROWS.into(), &budget.rows),
-        ],
-    )?;
-    let keys = [col(MONTH), col(UNIT), col(ACCOUNT)];
-    let out = t
-        .sums
-        .clone()
-        .lazy()
-        .select([
-            col(MONTH),
-            col(UNIT),
-            col(ACCOUNT),
-            (col(ORE) * lit(flip)).alias("actual"),
-        ])
-        .join(
-            b.lazy(),
-            keys.clone(),
-            keys,
-            JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
-        )
-        .select([
-            col(MONTH),
-            col(UNIT),
-            col(ACCOUNT),
-            col("actual").fill_null(lit(0i64)),
-            col("budget").fill_null(lit(0i64)),
-            col(ROWS).fill_null(lit(0u64)),
-        ])
-        .sort([MONTH, UNIT, ACCOUNT], SortMultipleOptions::default())
-        .collect()?;
-    let text = |name: &str| -> PolarsResult<Vec<String>> {
-        Ok(out
-            .column(name)?
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect())
-    };
-    let ints = |name: &str| -> PolarsResult<Vec<i64>> {
-        Ok(out
-            .column(name)?
-            .i64()?
-            .iter()
-            .map(|v| v.unwrap_or(0))
-            .collect())
-    };
+    let tm = t.sums.column(MONTH)?.i32()?;
+    let tu = t.sums.column(UNIT)?.str()?;
+    let ta = t.sums.column(ACCOUNT)?.str()?;
+    let to = t.sums.column(ORE)?.i64()?;
+    let (bm, bu, ba, bb) = (
+        budget.months("period"),
+        budget.text("unit"),
+        budget.text("account"),
+        budget.money("budget"),
+    );
+    let missing = || polars_err!(ComputeError: "a transaction group without a key");
+    let (mut units, mut accounts) = (Interner::default(), Interner::default());
+    // (month, unit id, account id), actual, budget, row
+    let mut entries: Vec<((i32, u32, u32), i64, i64, u64)> =
+        Vec::with_capacity(t.sums.height() + budget.len());
+    for i in 0..t.sums.height() {
+        let (m, u, a, o) = (tm.get(i), tu.get(i), ta.get(i), to.get(i));
+        let (m, u, a) = (
+            m.ok_or_else(missing)?,
+            u.ok_or_else(missing)?,
+            a.ok_or_else(missing)?,
+        );
+        let key = (m, units.id(u), accounts.id(a));
+        entries.push((key, flip * o.unwrap_or(0), 0, 0));
+    }
+    for i in 0..budget.len() {
+        let key = (bm[i], units.id(&bu[i]), accounts.id(&ba[i]));
+        entries.push((key, 0, bb[i], budget.rows[i]));
+    }
+    // Ids numbered in the order of the texts, so that keys sort as (month, unit, account).
+    let (unit_rank, unit_text) = units.ranks();
+    let (account_rank, account_text) = accounts.ranks();
+    for e in &mut entries {
+        e.0 = (
+            e.0.0,
+            unit_rank[e.0.1 as usize],
+            account_rank[e.0.2 as usize],
+        );
+    }
+    entries.sort_unstable_by_key(|e| (e.0, e.3));
+    let n = entries.len();
+    let (mut p, mut u, mut a) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut act, mut bud, mut rows) = (
+        Vec::<i64>::with_capacity(n),
+        Vec::<i64>::with_capacity(n),
+        Vec::<u64>::with_capacity(n),
+    );
+    let mut last = None;
+    for (key, actual, budget, row) in entries {
+        if last == Some(key) {
+            let i = act.len() - 1;
+            act[i] += actual;
+            bud[i] += budget;
+            rows[i] = rows[i].max(row);
+            continue;
+        }
+        last = Some(key);
+        p.push(key.0);
+        u.push(unit_text[key.1 as usize].to_string());
+        a.push(account_text[key.2 as usize].to_string());
+        act.push(actual);
+        bud.push(budget);
+        rows.push(row);
+    }
     Ok(Table {
         spec: super::spec::LEDGER,
         file,
-        rows: out
-            .column(ROWS)?
-            .u64()?
-            .iter()
-            .map(|v| v.unwrap_or(0))
-            .collect(),
+        rows,
         columns: vec![
-            (
-                "period",
-                ColumnData::Month(
-                    out.column(MONTH)?
-                        .i32()?
-                        .iter()
-                        .map(|v| v.unwrap_or(0))
-                        .collect(),
-                ),
-            ),
-            ("unit", ColumnData::Text(text(UNIT)?)),
-            ("account", ColumnData::Text(text(ACCOUNT)?)),
-            ("actual", ColumnData::Money(ints("actual")?)),
-            ("budget", ColumnData::Money(ints("budget")?)),
+            ("period", ColumnData::Month(p)),
+            ("unit", ColumnData::Text(u)),
+            ("account", ColumnData::Text(a)),
+            ("actual", ColumnData::Money(act)),
+            ("budget", ColumnData::Money(bud)),
         ],
         sha256: String::new(),
     })
+}
+
+/// Numbers distinct texts in the order they are first seen.
+#[derive(Default)]
+struct Interner<'a> {
+    ids: std::collections::HashMap<&'a str, u32>,
+    texts: Vec<&'a str>,
+    last: Option<(&'a str, u32)>,
+}
+
+impl<'a> Interner<'a> {
+    fn id(&mut self, text: &'a str) -> u32 {
+        // Rows come in runs of the same unit: skip the lookup for a repeat.
+        if let Some((t, id)) = self.last
+            && t == text
+        {
+            return id;
+        }
+        let next = self.texts.len() as u32;
+        let id = *self.ids.entry(text).or_insert(next);
+        if id == next {
+            self.texts.push(text);
+        }
+        self.last = Some((text, id));
+        id
+    }
+
+    /// For each id its rank in text order, and the texts in that order.
+    fn ranks(&self) -> (Vec<u32>, Vec<&'a str>) {
+        let mut order: Vec<u32> = (0..self.texts.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| self.texts[i as usize]);
+        let mut rank = vec![0u32; order.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i as usize] = r as u32;
+        }
+        let texts = order.iter().map(|&i| self.texts[i as usize]).collect();
+        (rank, texts)
+    }
 }
 
 /// Output field of a map: the input's name with another type.
@@ -388,37 +427,39 @@ fn check_text(df: &DataFrame, names: &[&str]) -> Option<(bool, bool)> {
     Some((trimmed, ascii))
 }
 
-/// Whether two rows share the table's key. Rows are compared by a hash of their key; a
-/// collision only sends the file to the slow path, which compares the values themselves.
+/// Whether two rows share the table's key (at most four columns; more counts as a duplicate,
+/// which only sends the file to the slow path).
 fn has_duplicate_key(table: &Table) -> bool {
-    if table.spec.key.is_empty() {
-        return false;
-    }
     let cols: Vec<&ColumnData> = table
         .spec
         .key
         .iter()
         .filter_map(|k| table.column(k))
         .collect();
-    let state = std::collections::hash_map::RandomState::new();
-    let mut seen = HashSet::with_capacity(table.len());
-    for i in 0..table.len() {
-        let mut h = state.build_hasher();
-        for c in &cols {
-            match c {
-                ColumnData::Text(v) => v[i].hash(&mut h),
-                ColumnData::Month(v) | ColumnData::Year(v) | ColumnData::Date(v) => {
-                    v[i].hash(&mut h)
-                }
-                ColumnData::Money(v) => v[i].hash(&mut h),
-                ColumnData::Number(v) => v[i].to_bits().hash(&mut h),
+    if cols.is_empty() {
+        return false;
+    }
+    if cols.len() > 4 {
+        return true;
+    }
+    let mut keys = vec![0u128; table.len()];
+    for c in cols {
+        let ids: Vec<u32> = match c {
+            ColumnData::Text(v) => {
+                let mut interner = Interner::default();
+                v.iter().map(|t| interner.id(t)).collect()
             }
-        }
-        if !seen.insert(h.finish()) {
-            return true;
+            ColumnData::Month(v) | ColumnData::Year(v) | ColumnData::Date(v) => {
+                v.iter().map(|&x| x as u32).collect()
+            }
+            _ => return true,
+        };
+        for (k, id) in keys.iter_mut().zip(ids) {
+            *k = (*k << 32) | u128::from(id);
         }
     }
-    false
+    keys.sort_unstable();
+    keys.windows(2).any(|w| w[0] == w[1])
 }
 
 #[derive(Clone, Copy)]
@@ -893,5 +934,32 @@ mod tests {
                 .0
                 .is_none()
         );
+    }
+
+    #[test]
+    fn ledger_joins_sums_and_budget_in_key_order() {
+        let t = transactions(&file(
+            "join-t.csv",
+            b"date;unit;account;amount\n2020-02-01;B;4010;1\n2020-01-05;B;5010;-2,5\n2020-01-06;A;4010;3\n",
+        ))
+        .unwrap();
+        let (b, _) = read(
+            "join-b.csv",
+            "period;unit;account;budget\n2020-01;B;5010;-4\n2020-03;A;4010;7\n2020-01;A;3010;9\n",
+        );
+        let l = ledger(&t, &b.unwrap(), -1, "t + b".into()).unwrap();
+        assert_eq!(
+            l.months("period"),
+            &[m(2020, 1), m(2020, 1), m(2020, 1), m(2020, 2), m(2020, 3)]
+        );
+        let text = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(l.text("unit"), text(&["A", "A", "B", "B", "A"]));
+        assert_eq!(
+            l.text("account"),
+            text(&["3010", "4010", "5010", "4010", "4010"])
+        );
+        assert_eq!(l.money("actual"), &[0, -300, 250, -100, 0]);
+        assert_eq!(l.money("budget"), &[900, 0, -400, 0, 700]);
+        assert_eq!(l.rows, vec![4, 0, 2, 0, 3]);
     }
 }
