@@ -290,9 +290,7 @@ pub fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> Pola
     );
     let missing = || polars_err!(ComputeError: "a transaction group without a key");
     let (mut units, mut accounts) = (Interner::default(), Interner::default());
-    // (month, unit id, account id), actual, budget, row
-    let mut entries: Vec<((i32, u32, u32), i64, i64, u64)> =
-        Vec::with_capacity(t.sums.height() + budget.len());
+    let mut entries: Vec<Entry> = Vec::with_capacity(t.sums.height() + budget.len());
     for i in 0..t.sums.height() {
         let (m, u, a, o) = (tm.get(i), tu.get(i), ta.get(i), to.get(i));
         let (m, u, a) = (
@@ -360,6 +358,9 @@ pub fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> Pola
         sha256: String::new(),
     })
 }
+
+/// A ledger row being built: (month, unit id, account id), actual, budget, row.
+type Entry = ((i32, u32, u32), i64, i64, u64);
 
 /// Numbers distinct texts in the order they are first seen.
 #[derive(Default)]
