@@ -5,11 +5,14 @@
 #      same files in the same run;
 #   2. a board pack of the 40 first units (PDF) and every unit's PDF;
 #   3. 10 M transaction rows: aggregation and reports, against Polars alone reading and
-#      aggregating the same file (bench/polars_aggregate.py).
-# usage: bench/run.sh [WORKDIR]   (needs a release build: cargo build --release)
+#      aggregating the same file, with the same Polars crate (examples/polars_aggregate.rs)
+#      and with Python Polars (bench/polars_aggregate.py).
+# usage: bench/run.sh [WORKDIR]
+#   (needs a release build: cargo build --release --bin uppfolj --example polars_aggregate)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${UPPFOLJ:-${CARGO_TARGET_DIR:-target}/release/uppfolj}"
+REF="$(dirname "$BIN")/examples/polars_aggregate"
 W="${1:-$(mktemp -d)}"
 mkdir -p "$W"
 t() { /usr/bin/time -f "%e s wall, %M KB peak" "$@"; }
@@ -43,8 +46,12 @@ pdfinfo "$W/out-pdf/2020-09/pack40.pdf" 2>/dev/null | grep Pages || true
 echo "== 3. 10 million transactions"
 [[ -f "$W/trans/transactions.csv" ]] || "$BIN" synth --leaves 400 --accounts 300 --transactions 10000000 --out "$W/trans"
 ls -la "$W/trans/transactions.csv"
-for i in 1 2; do t "$BIN" generate --data "$W/trans" --period latest --out "$W/out-trans" --format html; done
+for i in 1 2 3; do t "$BIN" generate --data "$W/trans" --period latest --out "$W/out-trans" --format html; done
+if [[ -x "$REF" ]]; then
+  echo "== 3. Polars alone (the same Rust crate and profile): read and aggregate the same file"
+  for i in 1 2 3; do t "$REF" "$W/trans/transactions.csv"; done
+fi
 if python3 -c "import polars" 2>/dev/null; then
   echo "== 3. Polars alone: read and aggregate the same file"
-  for i in 1 2; do t python3 bench/polars_aggregate.py "$W/trans/transactions.csv"; done
+  for i in 1 2 3; do t python3 bench/polars_aggregate.py "$W/trans/transactions.csv"; done
 fi

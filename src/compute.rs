@@ -177,7 +177,11 @@ pub fn categorize(
             );
         }
     }
-    let distinct: BTreeSet<&str> = ledger.text("account").iter().map(String::as_str).collect();
+    // Distinct accounts through a hash set first: the ledger has a million rows, a few
+    // hundred accounts.
+    let distinct: std::collections::HashSet<&str> =
+        ledger.text("account").iter().map(String::as_str).collect();
+    let distinct: BTreeSet<&str> = distinct.into_iter().collect();
     let mut of_account = BTreeMap::new();
     let mut unmapped = Vec::new();
     for a in distinct {

@@ -143,6 +143,7 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         unit_names: BTreeMap::new(),
     };
     let mut fast: Option<(String, fast::Transactions)> = None;
+    let mut prefetched: Option<Option<(Table, Findings)>> = None;
     for spec in spec::ALL {
         let Some(found) = by_table.get(spec.name) else {
             continue;
@@ -164,10 +165,20 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         let (name, path, ext) = &found[0];
         let shown = path.display().to_string();
         if spec.name == "transactions" && ext == "csv" {
-            let (sums, sha) = std::thread::scope(|s| {
+            // The budget is read while Polars sums the transactions, and the file is hashed
+            // meanwhile: the streaming CSV reader leaves part of the machine idle.
+            let budget = by_table
+                .get("budget")
+                .filter(|b| b.len() == 1 && b[0].2 == "csv")
+                .map(|b| b[0].1.clone());
+            let (sums, sha, quick) = std::thread::scope(|s| {
                 let sha = s.spawn(|| file_sha256(path));
-                (fast::transactions(path), sha.join().ok().flatten())
+                let quick = budget.map(|b| s.spawn(move || quick_table(spec::BUDGET, &b)));
+                let sums = fast::transactions(path);
+                let quick = quick.and_then(|q| q.join().ok());
+                (sums, sha.join().ok().flatten(), quick)
             });
+            prefetched = quick;
             if let (Some(sums), Some(sha)) = (sums, sha) {
                 dataset.inputs.push(InputFile {
                     table: spec.name.to_string(),
@@ -183,13 +194,15 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
                 "read row by row: the streaming reader takes only clean files (dates as YYYY-MM-DD, amounts with at most two decimals, no exponents, every row as wide as the header)",
             );
         }
-        let quick = if ext == "csv" && ["ledger", "budget"].contains(&spec.name) {
-            fast::table(*spec, path, &shown, findings).and_then(|t| Some((t, file_sha256(path)?)))
-        } else {
-            None
+        let quick = match prefetched.take() {
+            Some(q) if spec.name == "budget" => q,
+            _ if ext == "csv" && ["ledger", "budget"].contains(&spec.name) => {
+                quick_table(*spec, path)
+            }
+            _ => None,
         };
-        let table = if let Some((mut table, sha)) = quick {
-            table.sha256 = sha;
+        let table = if let Some((table, notes)) = quick {
+            findings.extend(notes);
             Some(table)
         } else {
             let bytes = match std::fs::read(path) {
@@ -299,6 +312,15 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         );
     }
     Some(dataset)
+}
+
+/// A table through the Polars fast path, with its SHA-256 and the notes it gives; `None` when
+/// the file is not in the clean form.
+fn quick_table(spec: TableSpec, path: &Path) -> Option<(Table, Findings)> {
+    let mut notes = Findings::default();
+    let mut table = fast::table(spec, path, &path.display().to_string(), &mut notes)?;
+    table.sha256 = file_sha256(path)?;
+    Some((table, notes))
 }
 
 /// Sums transactions to months per unit and account and joins the monthly budget.
