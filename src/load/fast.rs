@@ -291,8 +291,8 @@ pub fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> Pola
     let missing = || polars_err!(ComputeError: "a transaction group without a key");
     let (mut units, mut accounts) = (Interner::default(), Interner::default());
     let mut entries: Vec<Entry> = Vec::with_capacity(t.sums.height() + budget.len());
-    for i in 0..t.sums.height() {
-        let (m, u, a, o) = (tm.get(i), tu.get(i), ta.get(i), to.get(i));
+    let groups = tm.iter().zip(tu.iter()).zip(ta.iter()).zip(to.iter());
+    for (((m, u), a), o) in groups {
         let (m, u, a) = (
             m.ok_or_else(missing)?,
             u.ok_or_else(missing)?,
@@ -315,7 +315,7 @@ pub fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> Pola
             account_rank[e.0.2 as usize],
         );
     }
-    entries.sort_unstable_by_key(|e| (e.0, e.3));
+    sort_entries(&mut entries);
     let n = entries.len();
     let (mut p, mut u, mut a) = (
         Vec::with_capacity(n),
@@ -357,6 +357,38 @@ pub fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> Pola
         ],
         sha256: String::new(),
     })
+}
+
+/// Sorts ledger rows by key. The key is packed into one integer when it fits (it always does
+/// for real regions: a few hundred months, units and accounts), which sorts several times
+/// faster than comparing the tuples.
+fn sort_entries(entries: &mut Vec<Entry>) {
+    let bits = |max: u64| 64 - max.leading_zeros();
+    let (lo, hi) = entries.iter().fold((i32::MAX, i32::MIN), |(lo, hi), e| {
+        (lo.min(e.0.0), hi.max(e.0.0))
+    });
+    let max = |f: fn(&Entry) -> u32| u64::from(entries.iter().map(f).max().unwrap_or(0));
+    let (ub, ab) = (bits(max(|e| e.0.1)), bits(max(|e| e.0.2)));
+    let mb = bits(u64::try_from(i64::from(hi) - i64::from(lo)).unwrap_or(0));
+    if entries.len() > u32::MAX as usize || mb + ub + ab >= 64 {
+        entries.sort_unstable_by_key(|e| (e.0, e.3));
+        return;
+    }
+    let mut order: Vec<(u64, u32)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let m = (e.0.0 - lo) as u64;
+            (
+                (m << (ub + ab)) | (u64::from(e.0.1) << ab) | u64::from(e.0.2),
+                i as u32,
+            )
+        })
+        .collect();
+    order.sort_unstable();
+    let mut sorted = Vec::with_capacity(entries.len());
+    sorted.extend(order.iter().map(|&(_, i)| entries[i as usize]));
+    *entries = sorted;
 }
 
 /// A ledger row being built: (month, unit id, account id), actual, budget, row.
