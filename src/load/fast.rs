@@ -338,12 +338,24 @@ pub fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> Pola
         }
         last = Some(key);
         p.push(key.0);
-        u.push(unit_text[key.1 as usize].to_string());
-        a.push(account_text[key.2 as usize].to_string());
+        u.push(key.1);
+        a.push(key.2);
         act.push(actual);
         bud.push(budget);
         rows.push(row);
     }
+    // The texts of a million rows: units on a second thread, accounts on this one.
+    let texts = |ids: Vec<u32>, text: &[&str]| -> Vec<String> {
+        ids.into_iter()
+            .map(|i| text[i as usize].to_string())
+            .collect()
+    };
+    let (u, a) = std::thread::scope(|s| {
+        let u = s.spawn(|| texts(u, &unit_text));
+        let a = texts(a, &account_text);
+        (u.join(), a)
+    });
+    let u = u.map_err(|_| polars_err!(ComputeError: "building the ledger failed"))?;
     Ok(Table {
         spec: super::spec::LEDGER,
         file,

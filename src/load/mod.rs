@@ -143,7 +143,7 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         unit_names: BTreeMap::new(),
     };
     let mut fast: Option<(String, fast::Transactions)> = None;
-    let mut prefetched: Option<Option<(Table, Findings)>> = None;
+    let mut prefetched: HashMap<&'static str, (Option<Table>, Findings)> = HashMap::new();
     for spec in spec::ALL {
         let Some(found) = by_table.get(spec.name) else {
             continue;
@@ -165,20 +165,28 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
         let (name, path, ext) = &found[0];
         let shown = path.display().to_string();
         if spec.name == "transactions" && ext == "csv" {
-            // The budget is read while Polars sums the transactions, and the file is hashed
-            // meanwhile: the streaming CSV reader leaves part of the machine idle.
-            let budget = by_table
-                .get("budget")
-                .filter(|b| b.len() == 1 && b[0].2 == "csv")
-                .map(|b| b[0].1.clone());
-            let (sums, sha, quick) = std::thread::scope(|s| {
+            // The other tables are read while Polars sums the transactions, and the file is
+            // hashed meanwhile: the streaming CSV reader leaves part of the machine idle.
+            let others: Vec<(TableSpec, &PathBuf, &str)> = spec::ALL
+                .iter()
+                .filter(|s| !["ledger", "transactions"].contains(&s.name))
+                .filter_map(|s| match by_table.get(s.name) {
+                    Some(f) if f.len() == 1 => Some((*s, &f[0].1, f[0].2.as_str())),
+                    _ => None,
+                })
+                .collect();
+            let (sums, sha, read) = std::thread::scope(|s| {
                 let sha = s.spawn(|| file_sha256(path));
-                let quick = budget.map(|b| s.spawn(move || quick_table(spec::BUDGET, &b)));
+                let read = s.spawn(move || {
+                    let read = others
+                        .into_iter()
+                        .map(|(spec, path, ext)| (spec.name, read_table(spec, path, ext)));
+                    read.collect::<HashMap<_, _>>()
+                });
                 let sums = fast::transactions(path);
-                let quick = quick.and_then(|q| q.join().ok());
-                (sums, sha.join().ok().flatten(), quick)
+                (sums, sha.join().ok().flatten(), read.join().ok())
             });
-            prefetched = quick;
+            prefetched = read.unwrap_or_default();
             if let (Some(sums), Some(sha)) = (sums, sha) {
                 dataset.inputs.push(InputFile {
                     table: spec.name.to_string(),
@@ -194,31 +202,10 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
                 "read row by row: the streaming reader takes only clean files (dates as YYYY-MM-DD, amounts with at most two decimals, no exponents, every row as wide as the header)",
             );
         }
-        let quick = match prefetched.take() {
-            Some(q) if spec.name == "budget" => q,
-            _ if ext == "csv" && ["ledger", "budget"].contains(&spec.name) => {
-                quick_table(*spec, path)
-            }
-            _ => None,
-        };
-        let table = if let Some((table, notes)) = quick {
-            findings.extend(notes);
-            Some(table)
-        } else {
-            let bytes = match std::fs::read(path) {
-                Ok(b) => b,
-                Err(e) => {
-                    findings.error(&shown, None, None, format!("the file cannot be read: {e}"));
-                    continue;
-                }
-            };
-            let sha = sha256_hex(&bytes);
-            match ext.as_str() {
-                "csv" => text::read(*spec, &shown, &bytes, sha, findings),
-                "xlsx" => xlsx::read(*spec, &shown, path, sha, findings),
-                _ => parquet::read(*spec, &shown, path, sha, findings),
-            }
-        };
+        let (table, notes) = prefetched
+            .remove(spec.name)
+            .unwrap_or_else(|| read_table(*spec, path, ext));
+        findings.extend(notes);
         if let Some(mut table) = table {
             if config.sign == Sign::DebitPositive
                 && ["ledger", "transactions", "budget"].contains(&spec.name)
@@ -314,13 +301,35 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
     Some(dataset)
 }
 
-/// A table through the Polars fast path, with its SHA-256 and the notes it gives; `None` when
-/// the file is not in the clean form.
-fn quick_table(spec: TableSpec, path: &Path) -> Option<(Table, Findings)> {
-    let mut notes = Findings::default();
-    let mut table = fast::table(spec, path, &path.display().to_string(), &mut notes)?;
-    table.sha256 = file_sha256(path)?;
-    Some((table, notes))
+/// Reads one table file: a clean `ledger.csv` or `budget.csv` through Polars, anything else
+/// (or a file the fast path does not take) through the checked readers. The table (`None`
+/// when it cannot be used) and what was found.
+fn read_table(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Findings) {
+    let shown = path.display().to_string();
+    let mut findings = Findings::default();
+    if ext == "csv" && ["ledger", "budget"].contains(&spec.name) {
+        let mut notes = Findings::default();
+        if let Some(mut table) = fast::table(spec, path, &shown, &mut notes)
+            && let Some(sha) = file_sha256(path)
+        {
+            table.sha256 = sha;
+            return (Some(table), notes);
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            findings.error(&shown, None, None, format!("the file cannot be read: {e}"));
+            return (None, findings);
+        }
+    };
+    let sha = sha256_hex(&bytes);
+    let table = match ext {
+        "csv" => text::read(spec, &shown, &bytes, sha, &mut findings),
+        "xlsx" => xlsx::read(spec, &shown, path, sha, &mut findings),
+        _ => parquet::read(spec, &shown, path, sha, &mut findings),
+    };
+    (table, findings)
 }
 
 /// Sums transactions to months per unit and account and joins the monthly budget.
