@@ -979,6 +979,9 @@ mod tests {
                 .0
                 .is_none()
         );
+        // No line end after the last row: still one record per line.
+        let no_eol = "period;unit;account;budget\n2020-01;A;4010;1\n2020-02;A;4010;2";
+        assert_eq!(read("no-eol.csv", no_eol).0.unwrap().rows, vec![2, 3]);
     }
 
     #[test]
