@@ -245,14 +245,14 @@ fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
         for col in table.spec.unit_columns {
             let mut unknown: Vec<(String, Vec<u64>)> = Vec::new();
             let mut slot: HashMap<&str, usize> = HashMap::new();
-            let mut known = "";
+            let mut last_known = "";
             for (i, code) in table.text(col).iter().enumerate() {
                 // Rows come in runs of the same unit: look each run up once.
-                if code.is_empty() || code == known {
+                if code.is_empty() || code == last_known {
                     continue;
                 }
                 if tree.index.contains_key(code) {
-                    known = code;
+                    last_known = code;
                     continue;
                 }
                 let s = *slot.entry(code.as_str()).or_insert_with(|| {

@@ -261,15 +261,7 @@ pub fn table(spec: TableSpec, path: &Path, file: &str, findings: &mut Findings) 
     if has_duplicate_key(&table) {
         return None;
     }
-    let extra: Vec<&str> = csv
-        .header
-        .iter()
-        .filter(|h| !h.is_empty() && !spec.columns.iter().any(|c| c.name == h.as_str()))
-        .map(String::as_str)
-        .collect();
-    if !extra.is_empty() {
-        findings.note(file, format!("extra columns ignored: {}", extra.join(", ")));
-    }
+    super::table::note_extra_columns(spec, &csv.header, file, findings);
     Some(table)
 }
 
@@ -356,19 +348,7 @@ pub fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> Pola
         (u.join(), a)
     });
     let u = u.map_err(|_| polars_err!(ComputeError: "building the ledger failed"))?;
-    Ok(Table {
-        spec: super::spec::LEDGER,
-        file,
-        rows,
-        columns: vec![
-            ("period", ColumnData::Month(p)),
-            ("unit", ColumnData::Text(u)),
-            ("account", ColumnData::Text(a)),
-            ("actual", ColumnData::Money(act)),
-            ("budget", ColumnData::Money(bud)),
-        ],
-        sha256: String::new(),
-    })
+    Ok(Table::ledger(file, rows, p, u, a, act, bud))
 }
 
 /// Sorts ledger rows by key. The key is packed into one integer when it fits (it always does
@@ -664,15 +644,7 @@ fn split_header(line: &str, separator: u8) -> Option<Vec<String>> {
         return None; // a quoted newline in the header: leave it to the slow path
     }
     names.push(field);
-    Some(
-        names
-            .iter()
-            .map(|h| {
-                h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '"')
-                    .to_lowercase()
-            })
-            .collect(),
-    )
+    Some(names.iter().map(|h| super::table::header_name(h)).collect())
 }
 
 /// The number of records after the header if every record is one line: the line ends after

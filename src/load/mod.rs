@@ -391,19 +391,7 @@ fn ledger_table(sums: MonthlySums, file: String) -> Table {
         bud.push(budget);
         rows.push(row);
     }
-    Table {
-        spec: spec::LEDGER,
-        file,
-        rows,
-        columns: vec![
-            ("period", ColumnData::Month(p)),
-            ("unit", ColumnData::Text(u)),
-            ("account", ColumnData::Text(a)),
-            ("actual", ColumnData::Money(act)),
-            ("budget", ColumnData::Money(bud)),
-        ],
-        sha256: String::new(),
-    }
+    Table::ledger(file, rows, p, u, a, act, bud)
 }
 
 /// One monthly row from an SIE file: month, unit, account, actual, budget, line.

@@ -69,6 +69,31 @@ pub struct Table {
 }
 
 impl Table {
+    /// A monthly ledger table (from transactions and budget, or from SIE files).
+    pub fn ledger(
+        file: String,
+        rows: Vec<u64>,
+        period: Vec<i32>,
+        unit: Vec<String>,
+        account: Vec<String>,
+        actual: Vec<i64>,
+        budget: Vec<i64>,
+    ) -> Table {
+        Table {
+            spec: super::spec::LEDGER,
+            file,
+            rows,
+            columns: vec![
+                ("period", ColumnData::Month(period)),
+                ("unit", ColumnData::Text(unit)),
+                ("account", ColumnData::Text(account)),
+                ("actual", ColumnData::Money(actual)),
+                ("budget", ColumnData::Money(budget)),
+            ],
+            sha256: String::new(),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.rows.len()
     }
@@ -139,6 +164,25 @@ pub struct TableBuilder {
     width: usize,
 }
 
+/// A header cell as columns are matched: spaces, BOM and quotes trimmed, lowercased.
+pub fn header_name(cell: &str) -> String {
+    cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '"')
+        .to_lowercase()
+}
+
+/// The note for header columns that are not in the table's contract (`names` as
+/// [`header_name`] gives them).
+pub fn note_extra_columns(spec: TableSpec, names: &[String], file: &str, findings: &mut Findings) {
+    let extra: Vec<&str> = names
+        .iter()
+        .filter(|n| !n.is_empty() && !spec.columns.iter().any(|c| c.name == n.as_str()))
+        .map(String::as_str)
+        .collect();
+    if !extra.is_empty() {
+        findings.note(file, format!("extra columns ignored: {}", extra.join(", ")));
+    }
+}
+
 impl TableBuilder {
     /// Matches the header against the contract; `None` when a required column is missing
     /// (each missing column is reported).
@@ -150,13 +194,7 @@ impl TableBuilder {
         header_row: u64,
         findings: &mut Findings,
     ) -> Option<TableBuilder> {
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| {
-                h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '"')
-                    .to_lowercase()
-            })
-            .collect();
+        let names: Vec<String> = header.iter().map(|h| header_name(h)).collect();
         let mut ok = true;
         let mut seen = HashMap::new();
         for (i, n) in names.iter().enumerate() {
@@ -205,14 +243,7 @@ impl TableBuilder {
             }
             index.push(found);
         }
-        let extra: Vec<&str> = names
-            .iter()
-            .filter(|n| !n.is_empty() && !spec.columns.iter().any(|c| c.name == n.as_str()))
-            .map(String::as_str)
-            .collect();
-        if !extra.is_empty() {
-            findings.note(file, format!("extra columns ignored: {}", extra.join(", ")));
-        }
+        note_extra_columns(spec, &names, file, findings);
         if !ok {
             return None;
         }
