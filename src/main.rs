@@ -63,8 +63,8 @@ impl Log {
                     if n == 1 { "error" } else { "errors" }
                 )
             }
-            Failure::Config(m) | Failure::Usage(m) | Failure::Output(m) | Failure::Locked(m) => {
-                self.error(m);
+            other => {
+                self.error(&other.chain());
                 format!("uppfolj: stopped{tail}")
             }
         };
@@ -179,11 +179,10 @@ fn main() -> ExitCode {
                 findings.count(Severity::Warning),
             );
             match result {
-                Ok(loaded) => {
+                Ok(checked) => {
                     println!(
                         "uppfolj: {} tables, {} units checked: {e} errors, {w} warnings",
-                        loaded.data.tables.len(),
-                        loaded.tree.nodes.len()
+                        checked.tables, checked.units
                     );
                     ExitCode::SUCCESS
                 }
@@ -233,7 +232,7 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(e) => log.fail(&Failure::Output(e), &findings, false),
+                Err(e) => log.fail(&Failure::Write(e.into()), &findings, false),
             }
         }
         Command::Completions { shell } => {
@@ -249,7 +248,11 @@ fn main() -> ExitCode {
             let man = clap_mangen::Man::new(Cli::command());
             match man.render(&mut std::io::stdout()) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => log.fail(&Failure::Output(e.to_string()), &findings, false),
+                Err(e) => log.fail(
+                    &Failure::Write(uppfolj::IoError::at_stdout(e).into()),
+                    &findings,
+                    false,
+                ),
             }
         }
     }

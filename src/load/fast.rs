@@ -42,8 +42,11 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::spec::{Kind, TableSpec};
+use super::ledger::Fold;
 use super::table::{ColumnData, Table};
 use crate::diag::Findings;
+use crate::model::money::parse_ore_clean;
+use crate::model::period::Month;
 
 /// Transactions summed to months per unit and account (unsorted), and the number of input
 /// rows. Columns: [`MONTH`] (`i32`, `year * 12 + month - 1`), [`UNIT`], [`ACCOUNT`] (text),
@@ -258,31 +261,22 @@ pub fn table(spec: TableSpec, path: &Path, file: &str, findings: &mut Findings) 
         columns,
         sha256: String::new(),
     };
-    if has_duplicate_key(&table) {
+    if !super::table::duplicate_keys(&table).is_empty() {
         return None;
     }
     super::table::note_extra_columns(spec, &csv.header, file, findings);
     Some(table)
 }
 
-/// The monthly ledger from transaction sums and the budget table: the two joined on (month,
-/// unit, account) and sorted by that key. `flip` is -1 when the transactions' sign must be
-/// turned. A row that has a budget keeps the budget's row number; rows only from transactions
-/// have row 0.
+/// The monthly ledger from the transaction sums of the Polars query and the budget table
+/// (see [`super::ledger::Fold`]). `flip` is -1 when the transactions' sign must be turned.
 pub fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> PolarsResult<Table> {
     let tm = t.sums.column(MONTH)?.i32()?;
     let tu = t.sums.column(UNIT)?.str()?;
     let ta = t.sums.column(ACCOUNT)?.str()?;
     let to = t.sums.column(ORE)?.i64()?;
-    let (bm, bu, ba, bb) = (
-        budget.months("period"),
-        budget.text("unit"),
-        budget.text("account"),
-        budget.money("budget"),
-    );
     let missing = || polars_err!(ComputeError: "a transaction group without a key");
-    let (mut units, mut accounts) = (Interner::default(), Interner::default());
-    let mut entries: Vec<Entry> = Vec::with_capacity(t.sums.height() + budget.len());
+    let mut fold = Fold::with_capacity(t.sums.height() + budget.len());
     let groups = tm.iter().zip(tu.iter()).zip(ta.iter()).zip(to.iter());
     for (((m, u), a), o) in groups {
         let (m, u, a) = (
@@ -290,138 +284,10 @@ pub fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> Pola
             u.ok_or_else(missing)?,
             a.ok_or_else(missing)?,
         );
-        let key = (m, units.id(u), accounts.id(a));
-        entries.push((key, flip * o.unwrap_or(0), 0, 0));
+        fold.add(m, u, a, flip * o.unwrap_or(0), 0, 0);
     }
-    for i in 0..budget.len() {
-        let key = (bm[i], units.id(&bu[i]), accounts.id(&ba[i]));
-        entries.push((key, 0, bb[i], budget.rows[i]));
-    }
-    // Ids numbered in the order of the texts, so that keys sort as (month, unit, account).
-    let (unit_rank, unit_text) = units.ranks();
-    let (account_rank, account_text) = accounts.ranks();
-    for e in &mut entries {
-        e.0 = (
-            e.0.0,
-            unit_rank[e.0.1 as usize],
-            account_rank[e.0.2 as usize],
-        );
-    }
-    sort_entries(&mut entries);
-    let n = entries.len();
-    let (mut p, mut u, mut a) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let (mut act, mut bud, mut rows) = (
-        Vec::<i64>::with_capacity(n),
-        Vec::<i64>::with_capacity(n),
-        Vec::<u64>::with_capacity(n),
-    );
-    let mut last = None;
-    for (key, actual, budget, row) in entries {
-        if last == Some(key) {
-            let i = act.len() - 1;
-            act[i] += actual;
-            bud[i] += budget;
-            rows[i] = rows[i].max(row);
-            continue;
-        }
-        last = Some(key);
-        p.push(key.0);
-        u.push(key.1);
-        a.push(key.2);
-        act.push(actual);
-        bud.push(budget);
-        rows.push(row);
-    }
-    // The texts of a million rows: units on a second thread, accounts on this one.
-    let texts = |ids: Vec<u32>, text: &[&str]| -> Vec<String> {
-        ids.into_iter()
-            .map(|i| text[i as usize].to_string())
-            .collect()
-    };
-    let (u, a) = std::thread::scope(|s| {
-        let u = s.spawn(|| texts(u, &unit_text));
-        let a = texts(a, &account_text);
-        (u.join(), a)
-    });
-    let u = u.map_err(|_| polars_err!(ComputeError: "building the ledger failed"))?;
-    Ok(Table::ledger(file, rows, p, u, a, act, bud))
-}
-
-/// Sorts ledger rows by key. The key is packed into one integer when it fits (it always does
-/// for real regions: a few hundred months, units and accounts), which sorts several times
-/// faster than comparing the tuples.
-fn sort_entries(entries: &mut Vec<Entry>) {
-    let bits = |max: u64| 64 - max.leading_zeros();
-    let (lo, hi) = entries.iter().fold((i32::MAX, i32::MIN), |(lo, hi), e| {
-        (lo.min(e.0.0), hi.max(e.0.0))
-    });
-    let max = |f: fn(&Entry) -> u32| u64::from(entries.iter().map(f).max().unwrap_or(0));
-    let (ub, ab) = (bits(max(|e| e.0.1)), bits(max(|e| e.0.2)));
-    let mb = bits(u64::try_from(i64::from(hi) - i64::from(lo)).unwrap_or(0));
-    if entries.len() > u32::MAX as usize || mb + ub + ab >= 64 {
-        entries.sort_unstable_by_key(|e| (e.0, e.3));
-        return;
-    }
-    let mut order: Vec<(u64, u32)> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let m = (e.0.0 - lo) as u64;
-            (
-                (m << (ub + ab)) | (u64::from(e.0.1) << ab) | u64::from(e.0.2),
-                i as u32,
-            )
-        })
-        .collect();
-    order.sort_unstable();
-    let mut sorted = Vec::with_capacity(entries.len());
-    sorted.extend(order.iter().map(|&(_, i)| entries[i as usize]));
-    *entries = sorted;
-}
-
-/// A ledger row being built: (month, unit id, account id), actual, budget, row.
-type Entry = ((i32, u32, u32), i64, i64, u64);
-
-/// Numbers distinct texts in the order they are first seen.
-#[derive(Default)]
-struct Interner<'a> {
-    ids: std::collections::HashMap<&'a str, u32>,
-    texts: Vec<&'a str>,
-    last: Option<(&'a str, u32)>,
-}
-
-impl<'a> Interner<'a> {
-    fn id(&mut self, text: &'a str) -> u32 {
-        // Rows come in runs of the same unit: skip the lookup for a repeat.
-        if let Some((t, id)) = self.last
-            && t == text
-        {
-            return id;
-        }
-        let next = self.texts.len() as u32;
-        let id = *self.ids.entry(text).or_insert(next);
-        if id == next {
-            self.texts.push(text);
-        }
-        self.last = Some((text, id));
-        id
-    }
-
-    /// For each id its rank in text order, and the texts in that order.
-    fn ranks(&self) -> (Vec<u32>, Vec<&'a str>) {
-        let mut order: Vec<u32> = (0..self.texts.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| self.texts[i as usize]);
-        let mut rank = vec![0u32; order.len()];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i as usize] = r as u32;
-        }
-        let texts = order.iter().map(|&i| self.texts[i as usize]).collect();
-        (rank, texts)
-    }
+    fold.add_budget(budget);
+    Ok(fold.finish(file))
 }
 
 /// Output field of a map: the input's name with another type.
@@ -452,40 +318,6 @@ fn check_text(df: &DataFrame, names: &[&str]) -> Option<(bool, bool)> {
     Some((trimmed, ascii))
 }
 
-/// Whether two rows share the table's key (at most four columns; more counts as a duplicate,
-/// which only sends the file to the slow path).
-fn has_duplicate_key(table: &Table) -> bool {
-    let cols: Vec<&ColumnData> = table
-        .spec
-        .key
-        .iter()
-        .filter_map(|k| table.column(k))
-        .collect();
-    if cols.is_empty() {
-        return false;
-    }
-    if cols.len() > 4 {
-        return true;
-    }
-    let mut keys = vec![0u128; table.len()];
-    for c in cols {
-        let ids: Vec<u32> = match c {
-            ColumnData::Text(v) => {
-                let mut interner = Interner::default();
-                v.iter().map(|t| interner.id(t)).collect()
-            }
-            ColumnData::Month(v) | ColumnData::Year(v) | ColumnData::Date(v) => {
-                v.iter().map(|&x| x as u32).collect()
-            }
-            _ => return true,
-        };
-        for (k, id) in keys.iter_mut().zip(ids) {
-            *k = (*k << 32) | u128::from(id);
-        }
-    }
-    keys.sort_unstable();
-    keys.windows(2).any(|w| w[0] == w[1])
-}
 
 #[derive(Clone, Copy)]
 enum Period {
@@ -516,7 +348,7 @@ fn ore_column(c: Column, decimal_comma: bool) -> PolarsResult<Column> {
         s.name().clone(),
         s.iter().map(|v| match v {
             None | Some("") => Some(0),
-            Some(t) => parse_ore(t.as_bytes(), decimal_comma),
+            Some(t) => parse_ore_clean(t.as_bytes(), decimal_comma),
         }),
     );
     Ok(out.into_column())
@@ -529,7 +361,7 @@ fn digits(b: &[u8]) -> Option<i32> {
 }
 
 fn month_index(y: i32, m: i32) -> Option<i32> {
-    ((1000..=9999).contains(&y) && (1..=12).contains(&m)).then_some(y * 12 + m - 1)
+    Month::new(y, u32::try_from(m).ok()?).map(Month::index)
 }
 
 /// `YYYY-MM` or `YYYYMM`, exactly.
@@ -548,61 +380,10 @@ fn parse_date_month(b: &[u8]) -> Option<i32> {
     }
     let (y, m, d) = (digits(&b[..4])?, digits(&b[5..7])?, digits(&b[8..])?);
     let month = month_index(y, m)?;
-    let days = crate::period::days_in_month(y, m as u32) as i32;
+    let days = crate::clock::days_in_month(y, m as u32) as i32;
     (1..=days).contains(&d).then_some(month)
 }
 
-/// An amount in the clean form (see the module docs) → whole öre; `None` for anything else.
-pub fn parse_ore(b: &[u8], decimal_comma: bool) -> Option<i64> {
-    let (negative, b) = match b.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, b),
-    };
-    let (mut int, mut count, mut group, mut grouped) = (0i64, 0usize, 0usize, false);
-    let mut i = 0;
-    while i < b.len() {
-        let sep = match b[i] {
-            c @ b'0'..=b'9' => {
-                int = int * 10 + i64::from(c - b'0');
-                count += 1;
-                group += 1;
-                i += 1;
-                continue;
-            }
-            b' ' => 1,
-            0xC2 if b.get(i + 1) == Some(&0xA0) => 2,
-            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xAF | 0x89)) => 3,
-            _ => break,
-        };
-        // A group separator: after 1–3 digits first, then after exactly three.
-        if group == 0 || group > 3 || (grouped && group != 3) {
-            return None;
-        }
-        grouped = true;
-        group = 0;
-        i += sep;
-    }
-    if count == 0 || count > 13 || (grouped && group != 3) {
-        return None;
-    }
-    let mut ore = int * 100;
-    if let Some((&mark, frac)) = b[i..].split_first() {
-        if !(mark == b'.' || (mark == b',' && decimal_comma)) {
-            return None;
-        }
-        let d = |k: usize| {
-            frac.get(k)
-                .filter(|c| c.is_ascii_digit())
-                .map(|c| i64::from(c - b'0'))
-        };
-        ore += match frac.len() {
-            1 => d(0)? * 10,
-            2 => d(0)? * 10 + d(1)?,
-            _ => return None,
-        };
-    }
-    Some(if negative { -ore } else { ore })
-}
 
 /// The first line of the file (without the line end), if it is valid UTF-8 and under 1 MiB.
 fn first_line(path: &Path) -> Option<String> {
@@ -697,6 +478,7 @@ fn is_utf8_file(path: &Path) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests write their fixtures
 mod tests {
     use super::*;
     use std::path::PathBuf;
@@ -883,10 +665,10 @@ mod tests {
             ("9999999999999,99", 999_999_999_999_999),
         ];
         for (text, ore) in ok {
-            assert_eq!(parse_ore(text.as_bytes(), true), Some(ore), "{text}");
+            assert_eq!(parse_ore_clean(text.as_bytes(), true), Some(ore), "{text}");
         }
-        assert_eq!(parse_ore(b"1,5", false), None);
-        assert_eq!(parse_ore(b"1 000.5", false), Some(100_050));
+        assert_eq!(parse_ore_clean(b"1,5", false), None);
+        assert_eq!(parse_ore_clean(b"1 000.5", false), Some(100_050));
     }
 
     #[test]

@@ -1,7 +1,11 @@
 //! Loading the data folder: one file per table of the contract, in CSV, Parquet or XLSX,
 //! validated column by column into typed tables. Every problem is collected.
 
+pub(crate) mod comments;
 pub mod fast;
+mod hash;
+mod ledger;
+pub(crate) mod tree;
 pub mod parquet;
 pub mod sie;
 pub mod spec;
@@ -12,12 +16,13 @@ pub mod xlsx;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::config::{Config, Sign};
 use crate::diag::Findings;
+use crate::model::period::Month;
 pub use spec::TableSpec;
 pub use table::{ColumnData, Table};
+pub(crate) use hash::file_sha256;
+use crate::model::hash::sha256_hex;
 
 /// One input file, as listed in the manifest.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -49,42 +54,30 @@ impl Dataset {
     }
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+/// Everything loaded and checked, ready to compute.
+pub(crate) struct Loaded {
+    /// The validated settings.
+    pub config: Config,
+    /// Every table of the data folder.
+    pub data: Dataset,
+    /// The organisation tree.
+    pub tree: crate::model::tree::Tree,
 }
 
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The SHA-256 of a file, read in blocks (constant memory) and remembered for the run: the
-/// fingerprint of the data folder and the manifest's inputs hash each file once. `None` when
-/// the file cannot be read.
-pub fn file_sha256(path: &Path) -> Option<String> {
-    use std::io::Read;
-    use std::sync::{Mutex, OnceLock};
-    type Key = (PathBuf, u64, Option<std::time::SystemTime>);
-    static SEEN: OnceLock<Mutex<HashMap<Key, String>>> = OnceLock::new();
-    let meta = std::fs::metadata(path).ok()?;
-    let key = (path.to_path_buf(), meta.len(), meta.modified().ok());
-    let seen = SEEN.get_or_init(Default::default);
-    if let Some(sha) = seen.lock().ok()?.get(&key) {
-        return Some(sha.clone());
+/// The load stage: the data folder read and checked, and the organisation tree built; every
+/// finding is collected.
+pub(crate) fn run(
+    data_dir: &Path,
+    config: Config,
+    findings: &mut Findings,
+) -> Result<Loaded, crate::Failure> {
+    let data = load(data_dir, &config, findings).ok_or(crate::Failure::Data)?;
+    let tree = tree::build(&data, &config, findings);
+    if findings.has_errors() {
+        return Err(crate::Failure::Data);
     }
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => h.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return None,
-        }
-    }
-    let sha = hex(&h.finalize());
-    seen.lock().ok()?.insert(key, sha.clone());
-    Some(sha)
+    let tree = tree.ok_or(crate::Failure::Data)?;
+    Ok(Loaded { config, data, tree })
 }
 
 const EXTENSIONS: &[&str] = &["csv", "parquet", "xlsx"];
@@ -334,7 +327,7 @@ fn read_table(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Findin
 
 /// Sums transactions to months per unit and account and joins the monthly budget.
 fn ledger_from_transactions(trans: &Table, budget: &Table) -> Table {
-    let mut sums: MonthlySums = BTreeMap::new();
+    let mut fold = ledger::Fold::with_capacity(trans.len() + budget.len());
     let (dates, units, accounts, amounts) = (
         trans.months("date"),
         trans.text("unit"),
@@ -342,56 +335,12 @@ fn ledger_from_transactions(trans: &Table, budget: &Table) -> Table {
         trans.money("amount"),
     );
     for i in 0..trans.len() {
-        let (y, m, _) = table::civil_from_days(dates[i]);
-        let month = y * 12 + m as i32 - 1;
-        let e = sums
-            .entry((month, units[i].clone(), accounts[i].clone()))
-            .or_insert((0, 0, trans.rows[i]));
-        e.0 += amounts[i];
+        let (y, m, _) = crate::clock::civil_from_days(dates[i]);
+        let month = Month::of(y, m).index();
+        fold.add(month, &units[i], &accounts[i], amounts[i], 0, trans.rows[i]);
     }
-    add_budget(&mut sums, budget);
-    ledger_table(sums, format!("{} + {}", trans.file, budget.file))
-}
-
-/// Adds the monthly budget table to transaction sums.
-fn add_budget(sums: &mut MonthlySums, budget: &Table) {
-    let (periods, units, accounts, amounts) = (
-        budget.months("period"),
-        budget.text("unit"),
-        budget.text("account"),
-        budget.money("budget"),
-    );
-    for i in 0..budget.len() {
-        let e = sums
-            .entry((periods[i], units[i].clone(), accounts[i].clone()))
-            .or_insert((0, 0, budget.rows[i]));
-        e.1 += amounts[i];
-    }
-}
-
-/// Monthly sums per (month, unit, account) → (actual, budget, first row), as a ledger table.
-type MonthlySums = BTreeMap<(i32, String, String), (i64, i64, u64)>;
-
-/// Builds the ledger table from monthly sums (transactions, SIE files).
-fn ledger_table(sums: MonthlySums, file: String) -> Table {
-    let n = sums.len();
-    let (mut p, mut u, mut a, mut act, mut bud, mut rows) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for ((month, unit, account), (actual, budget, row)) in sums {
-        p.push(month);
-        u.push(unit);
-        a.push(account);
-        act.push(actual);
-        bud.push(budget);
-        rows.push(row);
-    }
-    Table::ledger(file, rows, p, u, a, act, bud)
+    fold.add_budget(budget);
+    fold.finish(format!("{} + {}", trans.file, budget.file))
 }
 
 /// One monthly row from an SIE file: month, unit, account, actual, budget, line.
@@ -426,7 +375,7 @@ fn ledger_from_sie(
         let Some(file) = sie::parse(&bytes, &shown, &config.sie_dimension, findings) else {
             continue;
         };
-        let month = |d: sie::Date| d.0 * 12 + d.1 as i32 - 1;
+        let month = |d: sie::Date| Month::of(d.0, d.1).index();
         let year0 = file
             .years
             .iter()
@@ -469,7 +418,7 @@ fn ledger_from_sie(
                         "SIE files {} and {} both hold the current year starting {}; keep one",
                         a.name,
                         b.name,
-                        crate::period::Month(x.0.max(y.0))
+                        Month(x.0.max(y.0))
                     ),
                 );
             }
@@ -498,7 +447,7 @@ fn ledger_from_sie(
         }
         if !has_actual {
             for t in &p.file.transactions {
-                let m = t.date.0 * 12 + t.date.1 as i32 - 1;
+                let m = Month::of(t.date.0, t.date.1).index();
                 rows.push((m, t.unit.clone(), t.account.clone(), t.amount, 0, t.line));
             }
         }
@@ -509,10 +458,10 @@ fn ledger_from_sie(
         }
         rows_of.push(rows);
     }
-    let mut sums: MonthlySums = BTreeMap::new();
+    let mut fold = ledger::Fold::default();
     let mut balance_sheet = 0usize;
-    for (p, rows) in parsed.iter().zip(rows_of) {
-        for (m, unit, account, actual, budget, line) in rows {
+    for (p, rows) in parsed.iter().zip(&rows_of) {
+        for &(m, ref unit, ref account, actual, budget, line) in rows {
             if best.get(&m).copied() != Some(priority(p, m)) {
                 continue;
             }
@@ -522,13 +471,11 @@ fn ledger_from_sie(
                 continue;
             }
             let unit = if unit.is_empty() {
-                config.root_code.clone()
+                config.root_code.as_str()
             } else {
-                unit
+                unit.as_str()
             };
-            let e = sums.entry((m, unit, account)).or_insert((0, 0, line));
-            e.0 += actual;
-            e.1 += budget;
+            fold.add(m, unit, account, actual, budget, line);
         }
     }
     let names: Vec<&str> = parsed.iter().map(|p| p.name.as_str()).collect();
@@ -538,8 +485,5 @@ fn ledger_from_sie(
             format!("{balance_sheet} rows of balance-sheet accounts (class 1 and 2) are left out of the result"),
         );
     }
-    Some(ledger_table(
-        sums,
-        dataset.dir.join(names.join(" + ")).display().to_string(),
-    ))
+    Some(fold.finish(dataset.dir.join(names.join(" + ")).display().to_string()))
 }

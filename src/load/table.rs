@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use super::spec::{Kind, TableSpec};
 use crate::diag::{Findings, row_list};
-use crate::money::{self, DecimalMark, NumberError};
-use crate::period::{self, Month};
+use crate::model::money::{self, DecimalMark, NumberError};
+use crate::model::period::{self, Month};
 
 /// One cell as a reader found it.
 #[derive(Debug, Clone)]
@@ -432,7 +432,7 @@ impl TableBuilder {
                     _ => None,
                 };
                 let v = match v {
-                    Some((y, m, d)) => days_from_civil(y, m, d),
+                    Some((y, m, d)) => crate::clock::days_from_civil(y, m, d),
                     None => {
                         let msg = format!(
                             "{} is not a date (expected {})",
@@ -562,39 +562,81 @@ impl TableBuilder {
     }
 }
 
-/// A second row with the same key is an error naming both rows.
-fn check_keys(table: &Table, findings: &mut Findings) {
-    if table.spec.key.is_empty() {
-        return;
-    }
+/// Rows that repeat a key of the table: for each repeated key, the indexes of its rows in file
+/// order; keys in the order their second row appears (where the repeat is noticed). Empty when the table has no key or lacks
+/// a key column. Keys are numbered per column and compared as one packed integer.
+pub(crate) fn duplicate_keys(table: &Table) -> Vec<Vec<usize>> {
     let cols: Vec<&ColumnData> = table
         .spec
         .key
         .iter()
         .filter_map(|k| table.column(k))
         .collect();
-    if cols.len() != table.spec.key.len() {
-        return;
+    if cols.is_empty() || cols.len() != table.spec.key.len() {
+        return Vec::new();
     }
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(table.len());
-    let mut dups: Vec<(String, Vec<u64>)> = Vec::new();
-    let mut dup_index: HashMap<String, usize> = HashMap::new();
-    for i in 0..table.len() {
-        let key: Vec<String> = cols.iter().map(|c| c.display(i)).collect();
-        let key = key.join("\u{1f}");
-        match seen.get(&key) {
-            None => {
-                seen.insert(key, i);
+    // One id per column value; up to four columns pack into a u128, more share a text key.
+    let mut ids: Vec<Vec<u32>> = Vec::with_capacity(cols.len());
+    for c in &cols {
+        ids.push(match c {
+            ColumnData::Text(v) => {
+                let mut interner = super::ledger::Interner::default();
+                v.iter().map(|t| interner.id(t)).collect()
             }
-            Some(&first) => {
-                let slot = *dup_index.entry(key.clone()).or_insert_with(|| {
-                    dups.push((key.clone(), vec![table.rows[first]]));
-                    dups.len() - 1
-                });
-                dups[slot].1.push(table.rows[i]);
+            ColumnData::Month(v) | ColumnData::Year(v) | ColumnData::Date(v) => {
+                v.iter().map(|&x| x as u32).collect()
             }
+            other => {
+                let texts: Vec<String> = (0..table.len()).map(|i| other.display(i)).collect();
+                let mut interner = super::ledger::Interner::default();
+                texts.iter().map(|t| interner.id(t)).collect()
+            }
+        });
+    }
+    let keys: Vec<u128> = if ids.len() <= 4 {
+        (0..table.len())
+            .map(|i| ids.iter().fold(0u128, |k, col| (k << 32) | u128::from(col[i])))
+            .collect()
+    } else {
+        let mut interner = std::collections::HashMap::new();
+        (0..table.len())
+            .map(|i| {
+                let key: Vec<u32> = ids.iter().map(|col| col[i]).collect();
+                let next = interner.len() as u128;
+                *interner.entry(key).or_insert(next)
+            })
+            .collect()
+    };
+    let mut order: Vec<usize> = (0..table.len()).collect();
+    order.sort_unstable_by_key(|&i| (keys[i], i));
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for run in order.chunk_by(|&a, &b| keys[a] == keys[b]) {
+        if run.len() > 1 {
+            groups.push(run.to_vec());
         }
     }
+    groups.sort_unstable_by_key(|g| g[1]);
+    groups
+}
+
+/// A second row with the same key is an error naming both rows.
+fn check_keys(table: &Table, findings: &mut Findings) {
+    let cols: Vec<&ColumnData> = table
+        .spec
+        .key
+        .iter()
+        .filter_map(|k| table.column(k))
+        .collect();
+    let dups: Vec<(String, Vec<u64>)> = duplicate_keys(table)
+        .into_iter()
+        .map(|g| {
+            let key: Vec<String> = cols.iter().map(|c| c.display(g[0])).collect();
+            (
+                key.join("\u{1f}"),
+                g.iter().map(|&i| table.rows[i]).collect(),
+            )
+        })
+        .collect();
     for (key, rows) in dups.iter().take(MAX_LISTED) {
         let parts: Vec<String> = table
             .spec
@@ -622,45 +664,5 @@ fn check_keys(table: &Table, findings: &mut Findings) {
             None,
             format!("and {} more duplicate keys", dups.len() - MAX_LISTED),
         );
-    }
-}
-
-/// Days since 1970-01-01 for a proleptic Gregorian date.
-pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m as i32 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The calendar date of a day count since 1970-01-01.
-pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_roundtrip() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2020, 9, 30), 18535);
-        for z in [-1000, 0, 18535, 20000] {
-            let (y, m, d) = civil_from_days(z);
-            assert_eq!(days_from_civil(y, m, d), z);
-        }
     }
 }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
 use crate::diag::Findings;
-use crate::money::DecimalMark;
+use crate::model::money::DecimalMark;
 
 /// Decodes the bytes: UTF-8 (BOM removed), or Windows-1252 when they are not valid UTF-8.
 pub fn decode<'a>(bytes: &'a [u8], file: &str, findings: &mut Findings) -> Cow<'a, str> {

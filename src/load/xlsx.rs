@@ -3,9 +3,10 @@
 use calamine::{Data, Reader, open_workbook_auto};
 
 use super::spec::TableSpec;
-use super::table::{Cell, Table, TableBuilder, civil_from_days};
+use super::table::{Cell, Table, TableBuilder};
+use crate::clock::civil_from_days;
 use crate::diag::Findings;
-use crate::money::DecimalMark;
+use crate::model::money::DecimalMark;
 
 pub fn read(
     spec: TableSpec,

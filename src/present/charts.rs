@@ -7,8 +7,8 @@ use plotters::prelude::*;
 
 use super::{Charts, Format};
 use crate::compute::{RowKind, UnitFigures};
-use crate::period::Month;
-use crate::sections::{AgencyRow, Personnel};
+use crate::model::period::Month;
+use crate::compute::sections::{AgencyRow, Personnel};
 
 const W: u32 = 680;
 const H: u32 = 300;
@@ -171,7 +171,8 @@ fn monthly_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) 
     let mut chart = ChartBuilder::on(area)
         .caption(
             format!(
-                "Avvikelse mot budget per månad {}, {}",
+                "{} {}, {}",
+                fmt.lang.label("chart_monthly"),
                 period.year(),
                 fmt.unit_label()
             ),
@@ -196,16 +197,14 @@ fn monthly_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) 
         .label_style((FONT, 13))
         .draw()?;
     chart.draw_series(devs.iter().map(|(x, d)| {
-        let color = if *d < 0.0 { RED } else { GREEN };
-        let mut r = Rectangle::new(
+        deviation_bar(
             [
                 (SegmentValue::Exact(*x), 0.0),
                 (SegmentValue::Exact(*x + 1), *d),
             ],
-            color.filled(),
-        );
-        r.set_margin(0, 0, 8, 8);
-        r
+            *d,
+            (0, 0, 8, 8),
+        )
     }))?;
     chart.draw_series(LineSeries::new(
         [(SegmentValue::Exact(1), 0.0), (SegmentValue::Last, 0.0)],
@@ -228,7 +227,8 @@ fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format) -> DrawResult 
     let mut chart = ChartBuilder::on(area)
         .caption(
             format!(
-                "Avvikelse mot budget per kategori, ack, {}",
+                "{}, {}",
+                fmt.lang.label("chart_categories"),
                 fmt.unit_label()
             ),
             (FONT, 15).into_font().color(&BLACK),
@@ -256,18 +256,25 @@ fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format) -> DrawResult 
         .draw()?;
     chart.draw_series(cats.iter().enumerate().map(|(i, (_, d))| {
         let y = n - 1 - i as i32;
-        let color = if *d < 0.0 { RED } else { GREEN };
-        let mut r = Rectangle::new(
+        deviation_bar(
             [
                 (0.0, SegmentValue::Exact(y)),
                 (*d, SegmentValue::Exact(y + 1)),
             ],
-            color.filled(),
-        );
-        r.set_margin(4, 4, 0, 0);
-        r
+            *d,
+            (4, 4, 0, 0),
+        )
     }))?;
     Ok(())
+}
+
+/// One deviation bar between two corners: red when the deviation is negative, else green;
+/// `margin` is top, bottom, left, right in pixels.
+fn deviation_bar<C>(corners: [C; 2], deviation: f64, margin: (u32, u32, u32, u32)) -> Rectangle<C> {
+    let color = if deviation < 0.0 { RED } else { GREEN };
+    let mut r = Rectangle::new(corners, color.filled());
+    r.set_margin(margin.0, margin.1, margin.2, margin.3);
+    r
 }
 
 const PALETTE: [RGBColor; 6] = [

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::money::NumberStyle;
+use crate::model::money::NumberStyle;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,10 +1,11 @@
 //! View models: the small, serialisable structs that templates see. Every number is
 //! formatted here, once, in the report's language and money unit; charts are drawn here.
 
-pub mod charts;
-pub mod comments;
-pub mod lang;
-pub mod names;
+pub(crate) mod charts;
+pub(crate) mod comments;
+pub(crate) mod figures;
+pub(crate) mod lang;
+pub(crate) mod names;
 
 use std::collections::BTreeMap;
 
@@ -12,10 +13,10 @@ use serde::Serialize;
 
 use crate::compute::{Figures, RowKind};
 use crate::config::{Config, Limits};
-use crate::money::{self, MoneyUnit, NumberStyle};
-use crate::period::Month;
-use crate::sections::{self, UnitSections};
-use crate::tree::Tree;
+use crate::model::money::{self, MoneyUnit, NumberStyle};
+use crate::model::period::Month;
+use crate::compute::sections::{self, UnitSections};
+use crate::model::tree::Tree;
 pub use lang::Lang;
 
 /// How numbers and words are shown in this report.
@@ -350,10 +351,58 @@ pub struct ReportView {
     pub sections: SectionsView,
     pub lights: Vec<Light>,
     pub deviation_light: Option<&'static str>,
-    /// Commentary by section key, as sanitised HTML.
-    pub comments: BTreeMap<String, String>,
-    /// Generated prose by section key, rendered from the `text/<lang>/` templates.
-    pub texts: BTreeMap<String, String>,
+    /// The controller's commentary by section key, as Markdown (each renderer turns it into
+    /// its own format).
+    #[serde(skip)]
+    pub commentary: BTreeMap<String, String>,
+}
+
+/// What the present stage produces: a view per unit, the index page and the figures file.
+pub(crate) struct Presented {
+    /// One report view per unit, by node index.
+    pub views: Vec<ReportView>,
+    /// The index page.
+    pub index: IndexView,
+    /// `figures.json`.
+    pub figures: figures::FiguresFile,
+    /// The money unit as the report's language writes it (`Mkr`).
+    pub unit_label: String,
+}
+
+/// The present stage: every view, formatted in the report's language. `commentary` and
+/// `files` are by node index; `progress` is called once per finished view.
+pub(crate) fn run(
+    loaded: &crate::load::Loaded,
+    computed: &crate::compute::Computed,
+    files: &[String],
+    commentary: &[Option<String>],
+    lang: Lang,
+    epoch: i64,
+    progress: &(dyn Fn() + Sync),
+) -> Presented {
+    let config = &loaded.config;
+    let tree = &loaded.tree;
+    let presenter = Presenter {
+        config,
+        tree,
+        figures: &computed.figures,
+        sections: &computed.sections,
+        files,
+        generated: crate::clock::format_epoch(epoch),
+        fmt: Format::new(config, lang),
+    };
+    let nodes: Vec<usize> = (0..tree.nodes.len()).collect();
+    let views = crate::par::par_map(&nodes, |&node| {
+        let view = presenter.report(node, commentary[node].as_deref());
+        progress();
+        view
+    });
+    Presented {
+        views,
+        index: presenter.index(),
+        figures: figures::figures_json(&computed.figures, &computed.sections, tree),
+        unit_label: presenter.fmt.unit_label(),
+    }
 }
 
 /// One entry of the index page's tree.
@@ -430,7 +479,8 @@ impl Presenter<'_> {
         ))
     }
 
-    pub fn report(&self, node: usize) -> ReportView {
+    /// The report of one unit, with its commentary file's Markdown (if any).
+    pub fn report(&self, node: usize, commentary: Option<&str>) -> ReportView {
         let f = &self.figures.units[node];
         let fmt = &self.fmt;
         let period = self.figures.period;
@@ -577,8 +627,7 @@ impl Presenter<'_> {
             sections,
             lights,
             deviation_light,
-            comments: BTreeMap::new(),
-            texts: BTreeMap::new(),
+            commentary: commentary.map(comments::split).unwrap_or_default(),
         }
     }
 
@@ -670,16 +719,10 @@ impl Presenter<'_> {
                     },
                 }
             };
-            let mut total = sections::AgencyRow {
+            let total = sections::AgencyRow {
                 profession: fmt.lang.label("total").to_string(),
-                ..Default::default()
+                ..sections::agency_total(rows)
             };
-            for r in rows {
-                total.own += r.own;
-                total.agency += r.agency;
-                total.own_prev_year += r.own_prev_year;
-                total.agency_prev_year += r.agency_prev_year;
-            }
             AgencyView {
                 rows: rows
                     .iter()
@@ -708,9 +751,7 @@ impl Presenter<'_> {
                     },
                 }
             };
-            let (e, r) = rows
-                .iter()
-                .fold((0, 0), |a, m| (a.0 + m.expected, a.1 + m.realized));
+            let (e, r) = sections::measures_total(rows);
             MeasuresView {
                 rows: rows
                     .iter()
@@ -720,7 +761,7 @@ impl Presenter<'_> {
             }
         });
         let adjustments = s.adjustments.as_ref().map(|rows| {
-            let total: i64 = rows.iter().map(|r| r.amount).sum();
+            let total = sections::items_total(rows);
             AdjustmentsView {
                 rows: rows
                     .iter()
@@ -748,7 +789,7 @@ impl Presenter<'_> {
                 .collect()
         });
         let frame = s.frame.as_ref().map(|fr| {
-            let reallocated: i64 = fr.reallocations.iter().map(|r| r.amount).sum();
+            let reallocated = fr.reallocated();
             FrameView {
                 year: fr.year,
                 frame: fmt.num(fr.frame),

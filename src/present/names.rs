@@ -23,7 +23,7 @@ pub fn stem(code: &str) -> String {
         out.insert(0, '_');
     }
     if out.len() > 120 {
-        let hash = crate::load::sha256_hex(code.as_bytes());
+        let hash = crate::model::hash::sha256_hex(code.as_bytes());
         out.truncate(100);
         out.push('~');
         out.push_str(&hash[..12]);
@@ -42,7 +42,7 @@ pub fn stems<'a>(codes: impl IntoIterator<Item = &'a str>) -> Vec<String> {
             let n = seen.entry(lower).or_insert(0);
             *n += 1;
             if *n > 1 {
-                let hash = crate::load::sha256_hex(code.as_bytes());
+                let hash = crate::model::hash::sha256_hex(code.as_bytes());
                 format!("{s}~{}", &hash[..8])
             } else {
                 s

@@ -1,6 +1,10 @@
 //! Integration tests: the pipeline on fixture folders, invalid inputs with their exact
 //! messages, rendered output snapshots, determinism and atomic output.
 
+// Tests write their fixtures and configs directly.
+#![allow(clippy::disallowed_methods)]
+
+mod architecture;
 mod cli;
 mod formats;
 mod invalid;
@@ -33,6 +37,42 @@ pub fn uppfolj(args: &[&str]) -> Output {
         .env("SOURCE_DATE_EPOCH", "1600000000")
         .output()
         .expect("the binary runs")
+}
+
+/// A finished `generate` run into a fresh output folder.
+pub struct Generated {
+    /// The output folder (removed when dropped).
+    pub out: tempfile::TempDir,
+    /// The run's exit status, stdout and stderr.
+    pub output: Output,
+}
+
+impl Generated {
+    /// A file of the period's output, as text.
+    pub fn read(&self, period: &str, file: &str) -> String {
+        std::fs::read_to_string(self.out.path().join(period).join(file))
+            .unwrap_or_else(|e| panic!("{period}/{file}: {e}\n{}", stderr(&self.output)))
+    }
+}
+
+/// Runs `generate` on a data folder (relative to the crate root) with an optional config
+/// into a new temporary output folder; HTML and Excel unless the test asks for more.
+pub fn generate_into(data: &str, config: Option<&Path>, period: &str) -> Generated {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "generate",
+        "--data",
+        data,
+        "--period",
+        period,
+        "--out",
+        out.path().to_str().unwrap(),
+    ];
+    if let Some(c) = config {
+        args.extend(["--config", c.to_str().unwrap()]);
+    }
+    let output = uppfolj(&args);
+    Generated { out, output }
 }
 
 pub fn stderr(o: &Output) -> String {

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::*;
 
+/// `generate` into a given folder (for tests that run twice into the same one).
 fn generate(data: &str, out: &Path, period: &str) -> Output {
     uppfolj(&[
         "generate",

@@ -4,24 +4,13 @@
 use super::*;
 
 fn report(period: &str, extra_config: &str) -> String {
-    let out = tempfile::tempdir().unwrap();
     let cfg_dir = tempfile::tempdir().unwrap();
     let cfg = cfg_dir.path().join("uppfolj.yaml");
     let base = std::fs::read_to_string(root().join("tests/fixtures/seeds/uppfolj.yaml")).unwrap();
     std::fs::write(&cfg, format!("{base}{extra_config}")).unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
-        "tests/fixtures/seeds",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--period",
-        period,
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    std::fs::read_to_string(out.path().join(period).join("HSN.html")).unwrap()
+    let run = generate_into("tests/fixtures/seeds", Some(&cfg), period);
+    assert_eq!(run.output.status.code(), Some(0), "{}", stderr(&run.output));
+    run.read(period, "HSN.html")
 }
 
 fn has(html: &str, text: &str) {
@@ -152,6 +141,18 @@ fn english_report() {
     );
     has(&h, "Key figures");
     assert!(!h.contains("Nyckeltal") && !h.contains("september"));
+}
+
+#[test]
+fn english_chart_captions_come_from_the_language_file() {
+    let h = report("2020-09", "language: en\n");
+    has(&h, ">Accumulated result, SEK m<");
+    has(&h, ">Deviation from budget per month 2020, SEK m<");
+    has(&h, ">Deviation from budget per category, YTD, SEK m<");
+    assert!(!h.contains("Avvikelse mot budget"), "a Swedish chart caption");
+    let sv = report("2020-09", "");
+    has(&sv, ">Avvikelse mot budget per månad 2020, Mkr<");
+    has(&sv, ">Avvikelse mot budget per kategori, ack, Mkr<");
 }
 
 #[test]

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration, OneOrMultiple, Smart};
 use typst::model::DocumentElem;
@@ -226,34 +227,9 @@ impl World for PdfWorld {
         // Without an offset Typst asks for the "local" date; there is no local
         // time zone in a reproducible build, so UTC is used.
         let shift = offset.map_or(0, |d| d.seconds() as i64);
-        let (y, m, d, _, _, _) = civil_from_epoch(self.date_epoch?.checked_add(shift)?)?;
+        let (y, m, d, _, _, _) = crate::clock::civil_from_epoch(self.date_epoch?.checked_add(shift)?)?;
         Datetime::from_ymd(y, m, d)
     }
-}
-
-/// Splits seconds since the Unix epoch (UTC) into year, month, day, hour,
-/// minute, second (proleptic Gregorian calendar).
-fn civil_from_epoch(epoch: i64) -> Option<(i32, u8, u8, u8, u8, u8)> {
-    let days = epoch.div_euclid(86_400);
-    let secs = epoch.rem_euclid(86_400);
-    // Howard Hinnant's `civil_from_days`.
-    let z = days.checked_add(719_468)?;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Some((
-        i32::try_from(year).ok()?,
-        month as u8,
-        day as u8,
-        (secs / 3600) as u8,
-        (secs % 3600 / 60) as u8,
-        (secs % 60) as u8,
-    ))
 }
 
 /// Compiles Typst `source` (the main file, `/main.typ`) with extra virtual
@@ -312,7 +288,7 @@ pub fn compile_with_warnings(
 }
 
 fn timestamp(epoch: i64) -> Option<Timestamp> {
-    let (y, mo, d, h, mi, s) = civil_from_epoch(epoch)?;
+    let (y, mo, d, h, mi, s) = crate::clock::civil_from_epoch(epoch)?;
     Some(Timestamp::new_utc(Datetime::from_ymd_hms(
         y, mo, d, h, mi, s,
     )?))
@@ -390,9 +366,102 @@ pub fn escape_markup(text: &str) -> String {
     out
 }
 
+/// Markdown to Typst markup for the PDF: every text is escaped, raw HTML is shown as text,
+/// links keep only http(s) and mailto targets.
+pub(crate) fn to_typst(md: &str) -> String {
+    let esc = escape_markup;
+    let string = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    let mut out = String::new();
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut in_item = 0usize;
+    let mut code = String::new();
+    let mut in_code = false;
+    for e in Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match e {
+            Event::Start(Tag::Paragraph) => {}
+            Event::End(TagEnd::Paragraph) => out.push_str(if in_item > 0 { " " } else { "\n\n" }),
+            Event::Start(Tag::Heading { .. }) => out.push_str("#strong["),
+            Event::End(TagEnd::Heading(_)) => out.push_str("]\n\n"),
+            Event::Start(Tag::Emphasis) => out.push_str("#emph["),
+            Event::Start(Tag::Strong) => out.push_str("#strong["),
+            Event::Start(Tag::Strikethrough) => out.push_str("#strike["),
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => out.push(']'),
+            Event::Start(Tag::List(start)) => {
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                lists.push(start);
+            }
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+                if lists.is_empty() {
+                    out.push('\n');
+                }
+            }
+            Event::Start(Tag::Item) => {
+                in_item += 1;
+                out.push_str(&"  ".repeat(lists.len().saturating_sub(1)));
+                out.push_str(if matches!(lists.last(), Some(Some(_))) {
+                    "+ "
+                } else {
+                    "- "
+                });
+            }
+            Event::End(TagEnd::Item) => {
+                in_item -= 1;
+                out.push('\n');
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let ok = ["http://", "https://", "mailto:"]
+                    .iter()
+                    .any(|p| dest_url.starts_with(p));
+                if ok {
+                    out.push_str(&format!("#link(\"{}\")[", string(&dest_url)));
+                } else {
+                    out.push_str("#[");
+                }
+            }
+            Event::End(TagEnd::Link) => out.push(']'),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code = true;
+                code.clear();
+                let _ = matches!(kind, CodeBlockKind::Fenced(_));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                out.push_str(&format!("#raw(block: true, \"{}\")\n\n", string(&code)));
+            }
+            Event::Text(t) if in_code => code.push_str(&t),
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&esc(&t)),
+            Event::Code(t) => out.push_str(&format!("#raw(\"{}\")", string(&t))),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push_str(" \\\n"),
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) => out.push_str("\\\n"),
+            Event::End(TagEnd::TableCell) => out.push_str(" · "),
+            Event::End(TagEnd::Table) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
+
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests write their fixtures
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_to_typst_is_escaped() {
+        let t = to_typst(
+            "Hej *du* och **fet** #x $y$ <b>\n\n- ett\n- två [l](https://a.se/\"x) [j](javascript:a)\n",
+        );
+        assert_eq!(
+            t,
+            "Hej #emph[du] och #strong[fet] \\#x \\$y\\$ \\<b\\>\n\n- ett\n- två #link(\"https://a.se/\\\"x\")[l] #[j]"
+        );
+    }
+
 
     fn meta() -> PdfMeta {
         PdfMeta {
@@ -560,13 +629,11 @@ Räksmörgås: åäö ÅÄÖ. Resultatet blev -119,3 tkr mot budget 1{nbsp}234,5
 
     #[test]
     fn today_and_dates() {
-        assert_eq!(civil_from_epoch(0), Some((1970, 1, 1, 0, 0, 0)));
-        assert_eq!(civil_from_epoch(951_782_400), Some((2000, 2, 29, 0, 0, 0)));
         assert_eq!(
-            civil_from_epoch(1_775_000_000),
+            crate::clock::civil_from_epoch(1_775_000_000),
             Some((2026, 3, 31, 23, 33, 20))
         );
-        assert_eq!(civil_from_epoch(-1), Some((1969, 12, 31, 23, 59, 59)));
+        assert_eq!(crate::clock::civil_from_epoch(-1), Some((1969, 12, 31, 23, 59, 59)));
         let src = "#datetime.today().display(\"[year]-[month]-[day]\")";
         let pdf = compile(src, &[], &meta()).unwrap();
         if let Some(text) = pdftotext(&pdf) {

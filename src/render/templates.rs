@@ -7,86 +7,87 @@ use std::path::Path;
 
 use tera::{Context, Tera};
 
+use crate::error::{IoError, RenderError};
 use crate::present::Lang;
 
 /// The built-in templates and language files, by relative path.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("style.css", include_str!("../templates/style.css")),
-    ("macros.html", include_str!("../templates/macros.html")),
-    ("report.html", include_str!("../templates/report.html")),
-    ("index.html", include_str!("../templates/index.html")),
-    ("pdf/style.typ", include_str!("../templates/pdf/style.typ")),
-    ("pdf/unit.typ", include_str!("../templates/pdf/unit.typ")),
+    ("style.css", include_str!("../../templates/style.css")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("report.html", include_str!("../../templates/report.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("pdf/style.typ", include_str!("../../templates/pdf/style.typ")),
+    ("pdf/unit.typ", include_str!("../../templates/pdf/unit.typ")),
     (
         "pdf/report.typ",
-        include_str!("../templates/pdf/report.typ"),
+        include_str!("../../templates/pdf/report.typ"),
     ),
-    ("pdf/pack.typ", include_str!("../templates/pdf/pack.typ")),
-    ("lang/sv.yaml", include_str!("../templates/lang/sv.yaml")),
-    ("lang/en.yaml", include_str!("../templates/lang/en.yaml")),
+    ("pdf/pack.typ", include_str!("../../templates/pdf/pack.typ")),
+    ("lang/sv.yaml", include_str!("../../templates/lang/sv.yaml")),
+    ("lang/en.yaml", include_str!("../../templates/lang/en.yaml")),
     (
         "text/sv/summary.html",
-        include_str!("../templates/text/sv/summary.html"),
+        include_str!("../../templates/text/sv/summary.html"),
     ),
     (
         "text/sv/forecast.html",
-        include_str!("../templates/text/sv/forecast.html"),
+        include_str!("../../templates/text/sv/forecast.html"),
     ),
     (
         "text/sv/personnel.html",
-        include_str!("../templates/text/sv/personnel.html"),
+        include_str!("../../templates/text/sv/personnel.html"),
     ),
     (
         "text/sv/agency.html",
-        include_str!("../templates/text/sv/agency.html"),
+        include_str!("../../templates/text/sv/agency.html"),
     ),
     (
         "text/sv/measures.html",
-        include_str!("../templates/text/sv/measures.html"),
+        include_str!("../../templates/text/sv/measures.html"),
     ),
     (
         "text/sv/adjustments.html",
-        include_str!("../templates/text/sv/adjustments.html"),
+        include_str!("../../templates/text/sv/adjustments.html"),
     ),
     (
         "text/sv/activity.html",
-        include_str!("../templates/text/sv/activity.html"),
+        include_str!("../../templates/text/sv/activity.html"),
     ),
     (
         "text/sv/frames.html",
-        include_str!("../templates/text/sv/frames.html"),
+        include_str!("../../templates/text/sv/frames.html"),
     ),
     (
         "text/en/summary.html",
-        include_str!("../templates/text/en/summary.html"),
+        include_str!("../../templates/text/en/summary.html"),
     ),
     (
         "text/en/forecast.html",
-        include_str!("../templates/text/en/forecast.html"),
+        include_str!("../../templates/text/en/forecast.html"),
     ),
     (
         "text/en/personnel.html",
-        include_str!("../templates/text/en/personnel.html"),
+        include_str!("../../templates/text/en/personnel.html"),
     ),
     (
         "text/en/agency.html",
-        include_str!("../templates/text/en/agency.html"),
+        include_str!("../../templates/text/en/agency.html"),
     ),
     (
         "text/en/measures.html",
-        include_str!("../templates/text/en/measures.html"),
+        include_str!("../../templates/text/en/measures.html"),
     ),
     (
         "text/en/adjustments.html",
-        include_str!("../templates/text/en/adjustments.html"),
+        include_str!("../../templates/text/en/adjustments.html"),
     ),
     (
         "text/en/activity.html",
-        include_str!("../templates/text/en/activity.html"),
+        include_str!("../../templates/text/en/activity.html"),
     ),
     (
         "text/en/frames.html",
-        include_str!("../templates/text/en/frames.html"),
+        include_str!("../../templates/text/en/frames.html"),
     ),
 ];
 
@@ -105,9 +106,9 @@ fn collect(
     dir: &Path,
     prefix: &str,
     out: &mut Vec<(String, std::path::PathBuf)>,
-) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: the template folder cannot be read: {e}", dir.display()))?;
+) -> Result<(), RenderError> {
+    let entries =
+        std::fs::read_dir(dir).map_err(IoError::at(dir, "the template folder cannot be read"))?;
     let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
@@ -132,7 +133,7 @@ fn collect(
 }
 
 /// Loads the templates once per run, with the user's folder overriding by relative path.
-pub fn load(override_dir: Option<&Path>, language: &str) -> Result<Templates, String> {
+pub(crate) fn load(override_dir: Option<&Path>, language: &str) -> Result<Templates, RenderError> {
     let mut files: Vec<(String, String)> = BUILTIN
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -142,7 +143,7 @@ pub fn load(override_dir: Option<&Path>, language: &str) -> Result<Templates, St
         collect(dir, "", &mut found)?;
         for (name, path) in found {
             let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("{}: the template cannot be read: {e}", path.display()))?;
+                .map_err(IoError::at(&path, "the template cannot be read"))?;
             match files.iter_mut().find(|(n, _)| *n == name) {
                 Some(slot) => slot.1 = text,
                 None => files.push((name, text)),
@@ -154,29 +155,37 @@ pub fn load(override_dir: Option<&Path>, language: &str) -> Result<Templates, St
         .iter()
         .find(|(n, _)| *n == lang_name)
         .map(|(_, t)| t.as_str())
-        .ok_or_else(|| format!("no language file {lang_name} among the templates"))?;
-    let lang = Lang::parse(lang_text, &lang_name)?;
+        .ok_or_else(|| {
+            RenderError::Language(format!("no language file {lang_name} among the templates"))
+        })?;
+    let lang = Lang::parse(lang_text, &lang_name).map_err(RenderError::Language)?;
     let mut labels = lang.labels.clone();
     labels.insert("pct".into(), lang.percent.clone());
     let mut tera = Tera::default();
-    tera.set_escape_fn(escape_html);
+    tera.set_escape_fn(super::html::escape_html);
     let html: Vec<(String, String)> = files
         .iter()
         .filter(|(n, _)| !n.ends_with(".yaml") && !n.ends_with(".typ"))
         .cloned()
         .collect();
     tera.add_raw_templates(html)
-        .map_err(|e| format!("the templates cannot be parsed: {}", error_chain(&e)))?;
+        .map_err(|source| RenderError::Parse {
+            kind: "templates",
+            source,
+        })?;
     let mut typst = Tera::default();
     typst.autoescape_on(vec![".typ", ".html"]);
-    typst.set_escape_fn(crate::pdf::escape_markup);
+    typst.set_escape_fn(crate::render::typst::escape_markup);
     let typ: Vec<(String, String)> = files
         .into_iter()
         .filter(|(n, _)| n.ends_with(".typ") || n.starts_with("text/"))
         .collect();
     typst
         .add_raw_templates(typ)
-        .map_err(|e| format!("the PDF templates cannot be parsed: {}", error_chain(&e)))?;
+        .map_err(|source| RenderError::Parse {
+            kind: "PDF templates",
+            source,
+        })?;
     Ok(Templates {
         tera,
         typst,
@@ -187,34 +196,45 @@ pub fn load(override_dir: Option<&Path>, language: &str) -> Result<Templates, St
 }
 
 impl Templates {
-    pub fn render<T: serde::Serialize>(&self, name: &str, view: &T) -> Result<String, String> {
-        let mut ctx =
-            Context::from_serialize(view).map_err(|e| format!("template data for {name}: {e}"))?;
+    /// Renders an HTML template with `view` as its context, plus the words as `t`.
+    pub(crate) fn render<T: serde::Serialize>(
+        &self,
+        name: &str,
+        view: &T,
+    ) -> Result<String, RenderError> {
+        let ctx = context(name, view)?;
+        self.render_context(name, ctx)
+    }
+
+    /// Renders an HTML template with a prepared context, plus the words as `t`.
+    pub(crate) fn render_context(&self, name: &str, mut ctx: Context) -> Result<String, RenderError> {
         ctx.insert("t", &self.labels);
-        self.tera
-            .render(name, &ctx)
-            .map_err(|e| format!("template {name}: {}", error_chain(&e)))
+        self.tera.render(name, &ctx).map_err(|source| RenderError::Template {
+            name: name.to_string(),
+            source,
+        })
     }
 
     /// Renders a Typst template; `context` is extended with `t`.
-    pub fn render_typst(&self, name: &str, mut ctx: Context) -> Result<String, String> {
+    pub(crate) fn render_typst(&self, name: &str, mut ctx: Context) -> Result<String, RenderError> {
         ctx.insert("t", &self.labels);
-        self.typst
-            .render(name, &ctx)
-            .map_err(|e| format!("template {name}: {}", error_chain(&e)))
+        self.typst.render(name, &ctx).map_err(|source| RenderError::Template {
+            name: name.to_string(),
+            source,
+        })
     }
 
     /// The generated prose of one section, in the report's language; whitespace folded.
-    pub fn text<T: serde::Serialize>(&self, section: &str, view: &T) -> Result<String, String> {
+    pub(crate) fn text<T: serde::Serialize>(&self, section: &str, view: &T) -> Result<String, RenderError> {
         self.text_in(&self.tera, section, view)
     }
 
     /// The same prose as Typst markup, for the PDF.
-    pub fn text_typst<T: serde::Serialize>(
+    pub(crate) fn text_typst<T: serde::Serialize>(
         &self,
         section: &str,
         view: &T,
-    ) -> Result<String, String> {
+    ) -> Result<String, RenderError> {
         self.text_in(&self.typst, section, view)
     }
 
@@ -223,14 +243,13 @@ impl Templates {
         tera: &Tera,
         section: &str,
         view: &T,
-    ) -> Result<String, String> {
+    ) -> Result<String, RenderError> {
         let name = format!("text/{}/{section}.html", self.language);
-        let mut ctx =
-            Context::from_serialize(view).map_err(|e| format!("template data for {name}: {e}"))?;
+        let mut ctx = context(&name, view)?;
         ctx.insert("t", &self.labels);
         let s = tera
             .render(&name, &ctx)
-            .map_err(|e| format!("template {name}: {}", error_chain(&e)))?;
+            .map_err(|source| RenderError::Template { name, source })?;
         Ok(s.split(|c: char| c.is_ascii_whitespace())
             .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
@@ -238,30 +257,10 @@ impl Templates {
     }
 }
 
-/// HTML escaping of `& < > " '` (Tera's default also escapes `/`, which is safe but turns
-/// case numbers like `HSN/798/2024` into entities in the page source).
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        cur = c.source();
-    }
-    s
+/// A template context from a view.
+pub(crate) fn context<T: serde::Serialize>(name: &str, view: &T) -> Result<Context, RenderError> {
+    Context::from_serialize(view).map_err(|source| RenderError::Data {
+        name: name.to_string(),
+        source,
+    })
 }

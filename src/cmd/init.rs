@@ -4,57 +4,58 @@
 use std::path::Path;
 
 use crate::Failure;
+use crate::error::{IoError, WriteError};
 
 /// The sample data, embedded so that `init` works from an installed binary.
 const SAMPLE: &[(&str, &[u8])] = &[
-    ("data/units.csv", include_bytes!("../data/sample/units.csv")),
+    ("data/units.csv", include_bytes!("../../data/sample/units.csv")),
     (
         "data/accounts.csv",
-        include_bytes!("../data/sample/accounts.csv"),
+        include_bytes!("../../data/sample/accounts.csv"),
     ),
     (
         "data/ledger.csv",
-        include_bytes!("../data/sample/ledger.csv"),
+        include_bytes!("../../data/sample/ledger.csv"),
     ),
     (
         "data/forecast.csv",
-        include_bytes!("../data/sample/forecast.csv"),
+        include_bytes!("../../data/sample/forecast.csv"),
     ),
     (
         "data/staffing.csv",
-        include_bytes!("../data/sample/staffing.csv"),
+        include_bytes!("../../data/sample/staffing.csv"),
     ),
     (
         "data/agency.csv",
-        include_bytes!("../data/sample/agency.csv"),
+        include_bytes!("../../data/sample/agency.csv"),
     ),
     (
         "data/measures.csv",
-        include_bytes!("../data/sample/measures.csv"),
+        include_bytes!("../../data/sample/measures.csv"),
     ),
     (
         "data/adjustments.csv",
-        include_bytes!("../data/sample/adjustments.csv"),
+        include_bytes!("../../data/sample/adjustments.csv"),
     ),
     (
         "data/activity.csv",
-        include_bytes!("../data/sample/activity.csv"),
+        include_bytes!("../../data/sample/activity.csv"),
     ),
     (
         "data/frames.csv",
-        include_bytes!("../data/sample/frames.csv"),
+        include_bytes!("../../data/sample/frames.csv"),
     ),
     (
         "data/reallocations.csv",
-        include_bytes!("../data/sample/reallocations.csv"),
+        include_bytes!("../../data/sample/reallocations.csv"),
     ),
     (
         "data/comments/2020-09/HSN.md",
-        include_bytes!("../data/sample/comments/2020-09/HSN.md"),
+        include_bytes!("../../data/sample/comments/2020-09/HSN.md"),
     ),
 ];
 
-const CONFIG: &str = include_str!("../data/sample/uppfolj.yaml");
+const CONFIG: &str = include_str!("../../data/sample/uppfolj.yaml");
 
 const README: &str = "\
 This folder was written by `uppfolj init`.
@@ -92,19 +93,19 @@ pub fn write(dir: &Path) -> Result<(), Failure> {
     ];
     files.extend(SAMPLE.iter().map(|(n, b)| (n.to_string(), b.to_vec())));
     files.extend(
-        crate::render::BUILTIN
+        crate::render::templates::BUILTIN
             .iter()
             .map(|(n, t)| (format!("templates/{n}"), t.as_bytes().to_vec())),
     );
     for (name, bytes) in files {
         let path = dir.join(&name);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                Failure::Output(format!("{}: cannot create: {e}", parent.display()))
-            })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| WriteError::from(IoError::at(parent, "cannot create")(e)))?;
         }
+        #[allow(clippy::disallowed_methods)] // a new project's files, written once
         std::fs::write(&path, bytes)
-            .map_err(|e| Failure::Output(format!("{}: cannot write: {e}", path.display())))?;
+            .map_err(|e| WriteError::from(IoError::at(&path, "cannot write")(e)))?;
     }
     Ok(())
 }

@@ -7,11 +7,17 @@ use std::fmt;
 pub struct Month(pub i32);
 
 impl Month {
+    /// The month of a four-digit year and a month 1–12; `None` outside those ranges.
     pub fn new(year: i32, month: u32) -> Option<Month> {
         if !(1..=12).contains(&month) || !(1000..=9999).contains(&year) {
             return None;
         }
-        Some(Month(year * 12 + month as i32 - 1))
+        Some(Month::of(year, month))
+    }
+
+    /// The month of a date's year and month (1–12), unchecked: for dates already validated.
+    pub fn of(year: i32, month: u32) -> Month {
+        Month(year * 12 + month as i32 - 1)
     }
 
     pub fn year(self) -> i32 {
@@ -83,19 +89,10 @@ pub fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
     let m: u32 = t[5..7].parse().ok()?;
     let d: u32 = t[8..].parse().ok()?;
     Month::new(y, m)?;
-    if d == 0 || d > days_in_month(y, m) {
+    if d == 0 || d > crate::clock::days_in_month(y, m) {
         return None;
     }
     Some((y, m, d))
-}
-
-pub fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
-    }
 }
 
 #[cfg(test)]

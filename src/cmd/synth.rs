@@ -3,6 +3,7 @@
 //! written as Swedish CSV (`;`, decimal comma). Optionally K raw transaction rows with a
 //! budget table instead of the monthly ledger.
 
+use crate::error::IoError;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -116,13 +117,13 @@ fn season(month: u32) -> f64 {
         / 12.0
 }
 
-pub fn write(dir: &Path, opts: &Options) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+pub fn write(dir: &Path, opts: &Options) -> Result<(), IoError> {
+    std::fs::create_dir_all(dir).map_err(IoError::at(dir, "cannot create"))?;
     let mut rng = Rng(opts.seed);
-    let io = |e: std::io::Error| format!("{}: {e}", dir.display());
-    let file = |name: &str| -> Result<BufWriter<std::fs::File>, String> {
+    let io = |e: std::io::Error| IoError::at(dir, "cannot write")(e);
+    let file = |name: &str| -> Result<BufWriter<std::fs::File>, IoError> {
         let f = std::fs::File::create(dir.join(name))
-            .map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
+            .map_err(IoError::at(dir.join(name), "cannot create"))?;
         Ok(BufWriter::with_capacity(1 << 20, f))
     };
 

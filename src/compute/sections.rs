@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::diag::Findings;
 use crate::load::Dataset;
-use crate::period::Month;
-use crate::tree::Tree;
+use crate::model::period::Month;
+use crate::model::tree::Tree;
 
 /// Sums of one unit's personnel for a span of months.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -63,6 +63,36 @@ impl AgencyRow {
 
     pub fn pct_prev_year(&self) -> Option<f64> {
         ratio_pct(self.agency_prev_year, self.own_prev_year)
+    }
+}
+
+/// The sum of every profession's hired-staff and own-staff costs.
+pub(crate) fn agency_total(rows: &[AgencyRow]) -> AgencyRow {
+    let mut total = AgencyRow::default();
+    for r in rows {
+        total.own += r.own;
+        total.agency += r.agency;
+        total.own_prev_year += r.own_prev_year;
+        total.agency_prev_year += r.agency_prev_year;
+    }
+    total
+}
+
+/// The measures' expected and realised effects, summed.
+pub(crate) fn measures_total(rows: &[MeasureRow]) -> (i64, i64) {
+    rows.iter()
+        .fold((0, 0), |a, m| (a.0 + m.expected, a.1 + m.realized))
+}
+
+/// The sum of the adjustment items.
+pub(crate) fn items_total(rows: &[ItemRow]) -> i64 {
+    rows.iter().map(|r| r.amount).sum()
+}
+
+impl Frame {
+    /// The net of the year's reallocations (in positive, out negative).
+    pub(crate) fn reallocated(&self) -> i64 {
+        self.reallocations.iter().map(|r| r.amount).sum()
     }
 }
 
@@ -479,9 +509,9 @@ pub fn compute(
                     format!(
                         "unit \"{}\": the net budget for {year} is {} kr but the revised frame is {} kr (difference {} kr)",
                         fu[i],
-                        crate::money::kronor_string(frame.net_budget),
-                        crate::money::kronor_string(frame.revised),
-                        crate::money::kronor_string(frame.net_budget - frame.revised)
+                        crate::model::money::kronor_string(frame.net_budget),
+                        crate::model::money::kronor_string(frame.revised),
+                        crate::model::money::kronor_string(frame.net_budget - frame.revised)
                     ),
                 );
             }

@@ -6,11 +6,17 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use polars::prelude::*;
 
+pub(crate) mod packs;
+pub(crate) mod periods;
+pub(crate) mod sections;
+
+pub(crate) use periods::latest_period;
+
 use crate::config::{Config, Row};
 use crate::diag::Findings;
 use crate::load::{Dataset, Table};
-use crate::period::Month;
-use crate::tree::Tree;
+use crate::model::period::Month;
+use crate::model::tree::Tree;
 
 /// Outcome and budget in öre, result sign.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -232,17 +238,6 @@ pub fn categorize(
     }
 }
 
-/// The newest month for which the ledger has a non-zero outcome.
-pub fn latest_period(ledger: &Table) -> Option<Month> {
-    ledger
-        .months("period")
-        .iter()
-        .zip(ledger.money("actual"))
-        .filter(|(_, a)| **a != 0)
-        .map(|(p, _)| Month(*p))
-        .max()
-}
-
 /// Sums of the ledger per tree node, category and month, for last year and this year.
 struct Grid {
     ncat: usize,
@@ -388,6 +383,28 @@ fn forecasts(forecast: Option<&Table>, tree: &Tree, month: Month) -> Vec<Option<
     eff
 }
 
+/// What the compute stage produces: every figure and every section of every unit.
+pub(crate) struct Computed {
+    /// Outcome, budget, deviations, forecasts per unit and report row.
+    pub figures: Figures,
+    /// The optional tables' sections per unit (staffing, agency, measures…).
+    pub sections: Vec<sections::UnitSections>,
+}
+
+/// The compute stage: categories, figures and sections for the report month.
+pub(crate) fn run(
+    loaded: &crate::load::Loaded,
+    period: Month,
+    findings: &mut Findings,
+) -> Result<Computed, crate::Failure> {
+    let ledger = loaded.data.ledger().ok_or(crate::Failure::Data)?;
+    let cats = categorize(ledger, loaded.data.get("accounts"), &loaded.config, findings);
+    let figures = compute(&loaded.data, &loaded.tree, &cats, ledger, period)
+        .map_err(crate::Failure::Compute)?;
+    let sections = sections::compute(&loaded.data, &loaded.tree, &loaded.config, period, findings);
+    Ok(Computed { figures, sections })
+}
+
 /// Per category: accumulated this year, same months last year, to the previous month, full-year budget.
 type CatSums = (Amounts, Amounts, Amounts, i64);
 
@@ -396,9 +413,9 @@ pub fn compute(
     data: &Dataset,
     tree: &Tree,
     cats: &Categories,
+    ledger: &Table,
     period: Month,
 ) -> PolarsResult<Figures> {
-    let ledger = data.ledger().expect("validated: a ledger is present");
     let g = grid(ledger, tree, cats, period)?;
     let m = period.month() as usize; // months in the accumulated span
     let fc_now = forecasts(data.get("forecast"), tree, period);

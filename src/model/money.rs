@@ -243,6 +243,61 @@ impl NumberStyle {
     }
 }
 
+/// The clean form of an amount, as the Polars fast path reads it (see `load::fast`): an
+/// optional `-`, 1–13 digits optionally grouped in threes by a space, NBSP, narrow NBSP or
+/// thin space, and an optional `.` (or, with `decimal_comma`, `,`) with one or two decimals
+/// → whole öre; `None` for anything else (the row reader, [`parse_ore`], then decides).
+pub(crate) fn parse_ore_clean(b: &[u8], decimal_comma: bool) -> Option<i64> {
+    let (negative, b) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    let (mut int, mut count, mut group, mut grouped) = (0i64, 0usize, 0usize, false);
+    let mut i = 0;
+    while i < b.len() {
+        let sep = match b[i] {
+            c @ b'0'..=b'9' => {
+                int = int * 10 + i64::from(c - b'0');
+                count += 1;
+                group += 1;
+                i += 1;
+                continue;
+            }
+            b' ' => 1,
+            0xC2 if b.get(i + 1) == Some(&0xA0) => 2,
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xAF | 0x89)) => 3,
+            _ => break,
+        };
+        // A group separator: after 1–3 digits first, then after exactly three.
+        if group == 0 || group > 3 || (grouped && group != 3) {
+            return None;
+        }
+        grouped = true;
+        group = 0;
+        i += sep;
+    }
+    if count == 0 || count > 13 || (grouped && group != 3) {
+        return None;
+    }
+    let mut ore = int * 100;
+    if let Some((&mark, frac)) = b[i..].split_first() {
+        if !(mark == b'.' || (mark == b',' && decimal_comma)) {
+            return None;
+        }
+        let d = |k: usize| {
+            frac.get(k)
+                .filter(|c| c.is_ascii_digit())
+                .map(|c| i64::from(c - b'0'))
+        };
+        ore += match frac.len() {
+            1 => d(0)? * 10,
+            2 => d(0)? * 10 + d(1)?,
+            _ => return None,
+        };
+    }
+    Some(if negative { -ore } else { ore })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,5 +374,26 @@ mod tests {
     fn floats_to_ore() {
         assert_eq!(ore_from_f64(0.1 + 0.2), Ok(30));
         assert_eq!(ore_from_f64(-1234.56), Ok(-123456));
+    }
+
+    /// The clean grammar is a subset of the general one: whatever it takes, the general
+    /// parser takes with the same value.
+    #[test]
+    fn clean_form_agrees_with_the_general_grammar() {
+        let samples = [
+            "0", "1", "-1", "12,5", "12,50", "-0,01", "1 000", "1\u{a0}000,25", "1\u{202f}234\u{202f}567,8",
+            "1\u{2009}000", "9999999999999", "12.25", "1 00", "1000 000", "1,234", "1,2345", "",
+            "-", "1e5", "12,", ",5", "1 000 000,00", "0000012",
+        ];
+        for s in samples {
+            if let Some(ore) = parse_ore_clean(s.as_bytes(), true) {
+                let general = parse_ore(s, DecimalMark::Comma).map(|r| r.0);
+                assert_eq!(general, Ok(ore), "{s:?}");
+            }
+            if let Some(ore) = parse_ore_clean(s.as_bytes(), false) {
+                let general = parse_ore(s, DecimalMark::Point).map(|r| r.0);
+                assert_eq!(general, Ok(ore), "{s:?}");
+            }
+        }
     }
 }

@@ -5,7 +5,8 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use crate::money::MoneyUnit;
+use crate::error::RenderError;
+use crate::model::money::MoneyUnit;
 use crate::present::{Lang, Num, ReportView};
 
 /// A value for a cell.
@@ -106,8 +107,12 @@ pub struct Meta {
 }
 
 /// Writes one workbook for the given reports (one unit, or every unit of a pack).
-pub fn workbook(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, String> {
-    build(views, lang, meta).map_err(|e| format!("the Excel workbook cannot be written: {e}"))
+pub(crate) fn workbook(
+    views: &[&ReportView],
+    lang: &Lang,
+    meta: &Meta,
+) -> Result<Vec<u8>, RenderError> {
+    build(views, lang, meta).map_err(|e| RenderError::Workbook(e.to_string()))
 }
 
 fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, XlsxError> {

@@ -1,61 +1,17 @@
-//! The machine-readable outputs: `figures.json` (every figure of every unit, exact decimal
-//! strings for money) and `manifest.json` (what was written from which inputs).
+//! The figures view: every figure of every unit as `figures.json` shows it (exact decimal
+//! strings for money, shares as numbers), built from the computed figures and sections.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::compute::sections::{self, UnitSections};
 use crate::compute::{self, Figures, RowKind};
-use crate::load;
-use crate::money::kronor_string;
-use crate::sections::{self, UnitSections};
-use crate::tree;
-
-pub fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
-    s.push('\n');
-    s.into_bytes()
-}
+use crate::model::money::kronor_string;
+use crate::model::tree;
 
 #[derive(Serialize)]
-pub struct Manifest {
-    pub period: String,
-    pub generated: String,
-    pub generator: String,
-    /// SHA-256 over the tool version, the arguments, the data, config, templates and
-    /// commentary; `--if-changed` compares it.
-    pub fingerprint: String,
-    pub config: Option<load::InputFile>,
-    pub reports: Vec<ManifestReport>,
-    pub packs: Vec<ManifestPack>,
-    pub inputs: Vec<load::InputFile>,
-}
-
-#[derive(Serialize)]
-pub struct ManifestPack {
-    pub name: String,
-    pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pdf: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xlsx: Option<String>,
-    pub units: Vec<String>,
-}
-
-#[derive(Serialize)]
-pub struct ManifestReport {
-    pub unit: String,
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub html: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pdf: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xlsx: Option<String>,
-}
-
-#[derive(Serialize)]
-pub struct FiguresFile {
+pub(crate) struct FiguresFile {
     period: String,
     currency: &'static str,
     units: BTreeMap<String, UnitJson>,
@@ -137,7 +93,7 @@ struct UnitJson {
     frame: Option<FrameJson>,
 }
 
-pub fn figures_json(
+pub(crate) fn figures_json(
     figures: &Figures,
     sections: &[UnitSections],
     tree: &tree::Tree,

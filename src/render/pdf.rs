@@ -1,32 +1,23 @@
 //! The PDF documents: a unit's report and the board packs, rendered by Tera from the same view
 //! models as the HTML into Typst markup (every value escaped for Typst), with the same SVG
-//! charts, and typeset in-process by [`crate::pdf`].
+//! charts, and typeset in-process by [`crate::render::typst`].
 
 use serde::Serialize;
 use tera::Context;
 
-use crate::present::{ReportView, comments};
-use crate::render::Templates;
+use super::templates::{Templates, context};
+use super::{Markup, Page};
+use crate::error::RenderError;
+use crate::present::ReportView;
 
 /// The document-wide facts for the PDF metadata.
-pub struct DocInfo {
+pub(crate) struct DocInfo {
+    /// The organisation that publishes the report.
     pub author: String,
+    /// The report's language (`sv`, `en`).
     pub language: String,
+    /// When the output says it was made.
     pub epoch: i64,
-}
-
-/// A copy of the view whose prose and commentary are Typst markup instead of HTML.
-fn typst_view(
-    templates: &Templates,
-    view: &ReportView,
-    markdown: Option<&str>,
-) -> Result<ReportView, String> {
-    let mut v = view.clone();
-    for (key, text) in v.texts.iter_mut() {
-        *text = templates.text_typst(key, view)?;
-    }
-    v.comments = markdown.map(comments::split_typst).unwrap_or_default();
-    Ok(v)
 }
 
 /// The SVG with its fixed size restored (the HTML copy scales with the page).
@@ -85,25 +76,29 @@ fn subject(templates: &Templates, v: &ReportView) -> String {
 }
 
 /// One unit's report as PDF.
-pub fn unit(
+pub(crate) fn unit(
     templates: &Templates,
     view: &ReportView,
-    markdown: Option<&str>,
     info: &DocInfo,
-) -> Result<Vec<u8>, String> {
-    let v = typst_view(templates, view, markdown)?;
-    let mut ctx = Context::from_serialize(&v).map_err(|e| e.to_string())?;
-    ctx.insert("v", &v);
+) -> Result<Vec<u8>, RenderError> {
+    let page = Page::new(templates, view, Markup::Typst)?;
+    let mut ctx = context("pdf/report.typ", &page)?;
+    ctx.insert("v", &page);
+    let v = view;
     let source = templates.render_typst("pdf/report.typ", ctx)?;
-    let meta = crate::pdf::PdfMeta {
+    let meta = super::typst::PdfMeta {
         title: format!("{} – {}", v.unit.name, subject(templates, &v)),
         author: info.author.clone(),
         subject: subject(templates, &v),
         language: info.language.clone(),
         date_epoch: Some(info.epoch),
     };
-    crate::pdf::compile(&source, &chart_files(&v, ""), &meta)
-        .map_err(|e| format!("the PDF of {} cannot be typeset: {e}", v.unit.code))
+    super::typst::compile(&source, &chart_files(v, ""), &meta).map_err(|diagnostics| {
+        RenderError::Typeset {
+            what: format!("the PDF of {}", v.unit.code),
+            diagnostics,
+        }
+    })
 }
 
 #[derive(Serialize)]
@@ -115,20 +110,19 @@ struct PackInfo<'a> {
 }
 
 /// A board pack: cover, contents, a summary of every unit, then each unit's report.
-pub fn pack(
+pub(crate) fn pack(
     templates: &Templates,
     pack: &crate::config::Pack,
-    views: &[(&ReportView, Option<&str>)],
+    views: &[&ReportView],
     info: &DocInfo,
-) -> Result<Vec<u8>, String> {
-    let Some(first) = views.first() else {
-        return Err(format!("pack {} has no units", pack.name));
+) -> Result<Vec<u8>, RenderError> {
+    let Some(&head) = views.first() else {
+        return Err(RenderError::EmptyPack(pack.name.clone()));
     };
-    let units: Vec<ReportView> = views
+    let units: Vec<Page> = views
         .iter()
-        .map(|(v, md)| typst_view(templates, v, *md))
+        .map(|v| Page::new(templates, v, Markup::Typst))
         .collect::<Result<_, _>>()?;
-    let head = first.0;
     let body = pack
         .meeting
         .as_ref()
@@ -143,7 +137,7 @@ pub fn pack(
     ctx.insert("generated", &head.generated);
     ctx.insert(
         "base_level",
-        &units.iter().map(|u| u.level).min().unwrap_or(0),
+        &views.iter().map(|u| u.level).min().unwrap_or(0),
     );
     ctx.insert(
         "pack",
@@ -157,18 +151,20 @@ pub fn pack(
     ctx.insert("units", &units);
     let source = templates.render_typst("pdf/pack.typ", ctx)?;
     let mut files = Vec::new();
-    for (i, v) in units.iter().enumerate() {
+    for (i, v) in views.iter().enumerate() {
         files.extend(chart_files(v, &format!("u{}-", i + 1)));
     }
-    let meta = crate::pdf::PdfMeta {
+    let meta = super::typst::PdfMeta {
         title: format!("{} – {body}", pack.title),
         author: info.author.clone(),
         subject: subject(templates, head),
         language: info.language.clone(),
         date_epoch: Some(info.epoch),
     };
-    crate::pdf::compile(&source, &files, &meta)
-        .map_err(|e| format!("the pack {} cannot be typeset: {e}", pack.name))
+    super::typst::compile(&source, &files, &meta).map_err(|diagnostics| RenderError::Typeset {
+        what: format!("the pack {}", pack.name),
+        diagnostics,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,272 @@
+//! The configuration file (YAML) in two steps: the raw shape as written (`raw`), then the
+//! validated settings the pipeline uses (`resolve`). Every field is optional; the defaults
+//! are documented on each field and in the README. Unknown keys are errors with their line,
+//! column and the nearest valid key (`suggest`).
+
+mod raw;
+mod resolve;
+mod suggest;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{ConfigError, IoError};
+use crate::model::money::MoneyUnit;
+pub(crate) use raw::{Limits, RawConfig, RawMeeting, RawThresholds};
+
+/// Sign convention of ledger amounts in the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sign {
+    Result,
+    DebitPositive,
+}
+
+/// A range of account codes: accounts whose first `len` characters, read as a number, lie
+/// within `from..=to` (`"5"` is every account starting with 5, `"40-44"` is accounts 40xx–44xx).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRange {
+    pub len: usize,
+    pub from: u64,
+    pub to: u64,
+    pub text: String,
+}
+
+impl AccountRange {
+    pub fn parse(text: &str) -> Option<AccountRange> {
+        let t = text.trim();
+        let (a, b) = match t.split_once('-') {
+            Some((a, b)) => (a.trim(), b.trim()),
+            None => (t, t),
+        };
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 18 && s.bytes().all(|c| c.is_ascii_digit());
+        if !digits(a) || !digits(b) || a.len() != b.len() {
+            return None;
+        }
+        let (from, to) = (a.parse().ok()?, b.parse().ok()?);
+        if from > to {
+            return None;
+        }
+        Some(AccountRange {
+            len: a.len(),
+            from,
+            to,
+            text: t.to_string(),
+        })
+    }
+
+    pub fn matches(&self, account: &str) -> bool {
+        let a = account.trim();
+        if a.len() < self.len || !a.as_bytes()[..self.len].iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        match a[..self.len].parse::<u64>() {
+            Ok(v) => v >= self.from && v <= self.to,
+            Err(_) => false,
+        }
+    }
+}
+
+/// A row of the income-statement style category table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row {
+    Category {
+        name: String,
+        ranges: Vec<AccountRange>,
+    },
+    Subtotal {
+        name: String,
+    },
+}
+
+impl Row {
+    pub fn name(&self) -> &str {
+        match self {
+            Row::Category { name, .. } | Row::Subtotal { name } => name,
+        }
+    }
+}
+
+/// The validated settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub source: Option<PathBuf>,
+    pub root_code: String,
+    pub root_name: String,
+    pub language: String,
+    pub money_unit: MoneyUnit,
+    pub decimals: u32,
+    pub sign: Sign,
+    pub templates: Option<PathBuf>,
+    pub rows: Vec<Row>,
+    pub largest_deviations: usize,
+    pub full_time_hours: f64,
+    pub frame_funding: Vec<AccountRange>,
+    pub comments: Option<PathBuf>,
+    pub kpi_ratios: Vec<KpiRatio>,
+    pub thresholds: RawThresholds,
+    pub packs: Vec<Pack>,
+    pub author: Option<String>,
+    pub sie_dimension: String,
+}
+
+/// Which units a pack holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PackUnits {
+    Tree { root: String, levels: usize },
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub name: String,
+    pub title: String,
+    pub meeting: Option<RawMeeting>,
+    pub units: PackUnits,
+}
+
+/// A derived production figure: numerator KPI / denominator KPI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiRatio {
+    pub name: String,
+    pub numerator: String,
+    pub denominator: String,
+    pub decimals: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::resolve(RawConfig::default(), None).expect("the built-in defaults are valid")
+    }
+}
+
+/// The built-in category table for the common Swedish municipal/regional chart of accounts
+/// (Kommun-Bas / Region-Bas), by account class.
+pub fn default_rows() -> Vec<Row> {
+    let cat = |name: &str, ranges: &[&str]| Row::Category {
+        name: name.to_string(),
+        ranges: ranges
+            .iter()
+            .map(|r| AccountRange::parse(r).expect("valid"))
+            .collect(),
+    };
+    vec![
+        cat("Verksamhetens intäkter", &["3"]),
+        cat("Personalkostnader", &["5"]),
+        cat("Köp av verksamhet", &["40-44"]),
+        cat("Lämnade bidrag", &["45"]),
+        cat("Material och tjänster", &["46-49"]),
+        cat("Övriga verksamhetskostnader", &["60-77"]),
+        cat("Avskrivningar", &["78-79"]),
+        Row::Subtotal {
+            name: "Verksamhetens nettokostnad".into(),
+        },
+        cat("Skatteintäkter", &["80-81"]),
+        cat("Generella statsbidrag och utjämning", &["82-83"]),
+        cat("Finansiella intäkter", &["84"]),
+        cat("Finansiella kostnader", &["85-87"]),
+        cat("Extraordinära poster", &["88-89"]),
+        Row::Subtotal {
+            name: "Resultat".into(),
+        },
+    ]
+}
+
+impl Config {
+    /// Parses YAML text; `origin` names the file in error messages.
+    pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig = if text.trim().is_empty() {
+            RawConfig::default()
+        } else {
+            serde_saphyr::from_str(text)
+                .map_err(|e| ConfigError::one(suggest::explain(&e.to_string(), origin)))?
+        };
+        Config::resolve(raw, Some(origin)).map_err(ConfigError::one)
+    }
+
+    /// Reads and parses a config file. Relative paths inside it are relative to its folder.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::one(crate::error::chain(&IoError::at(
+                path,
+                "cannot read the config file",
+            )(e)))
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// The config file given, or the defaults when none is.
+    pub fn read(path: Option<&Path>) -> Result<Config, ConfigError> {
+        match path {
+            Some(p) => Config::from_file(p),
+            None => Ok(Config::default()),
+        }
+    }
+
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typo_gets_a_suggestion() {
+        let err =
+            Config::parse("money:\n  unit: Mkr\n  decimal: 2\n", Path::new("c.yaml")).unwrap_err().to_string();
+        let first = err.lines().next().unwrap();
+        assert_eq!(
+            first,
+            "c.yaml:3:3: unknown field `decimal`, expected one of unit, decimals (did you mean `decimals`?)"
+        );
+        let err = Config::parse("tresholds: {}\n", Path::new("c.yaml")).unwrap_err().to_string();
+        assert!(
+            err.lines()
+                .next()
+                .unwrap()
+                .ends_with("(did you mean `thresholds`?)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn ranges_match_prefixes() {
+        let r = AccountRange::parse("40-44").unwrap();
+        assert!(r.matches("4010") && r.matches("4499") && !r.matches("4500") && !r.matches("3999"));
+        let five = AccountRange::parse("5").unwrap();
+        assert!(five.matches("5010") && five.matches("5") && !five.matches("6010"));
+        assert!(AccountRange::parse("44-40").is_none());
+        assert!(AccountRange::parse("4-44").is_none());
+        assert!(AccountRange::parse("x").is_none());
+    }
+
+    #[test]
+    fn empty_config_is_defaults() {
+        let c = Config::parse("", Path::new("c.yaml")).unwrap();
+        assert_eq!(c.money_unit, MoneyUnit::Mkr);
+        assert_eq!(c.decimals, 1);
+        assert_eq!(c.rows, default_rows());
+    }
+
+    #[test]
+    fn unknown_key_names_line() {
+        let err =
+            Config::parse("money:\n  unit: Mkr\n  decimal: 2\n", Path::new("c.yaml")).unwrap_err().to_string();
+        assert!(err.starts_with("c.yaml:3:3: "), "{err}");
+        assert!(err.contains("decimal"), "{err}");
+        assert!(err.contains(" --> c.yaml:3:3"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_all_reported() {
+        let err = Config::parse(
+            "money:\n  unit: Gkr\nsign: credit\ncategories:\n  - category: A\n    accounts: [\"x\"]\n",
+            Path::new("c.yaml"),
+        )
+        .unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "c.yaml: money.unit: \"Gkr\" is not a money unit (expected Mkr, tkr or kr)\n\
+             c.yaml: sign: \"credit\" is not a sign convention (expected result or debit-positive)\n\
+             c.yaml: categories, row 1 (A): \"x\" is not an account range (expected digits like \"5\" or \"40-44\")"
+        );
+    }
+}

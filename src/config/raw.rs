@@ -1,0 +1,134 @@
+//! The YAML file as written: every key optional, unknown keys refused.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// The YAML file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawConfig {
+    /// The root of the organisation tree when the `units` table is absent or has several roots.
+    pub organisation: RawOrganisation,
+    /// Report language. Default `sv`.
+    pub language: Option<String>,
+    /// How money is shown. Default Mkr with one decimal.
+    pub money: RawMoney,
+    /// Sign of ledger amounts: `result` (revenue positive, the default) or `debit-positive`.
+    pub sign: Option<String>,
+    /// A folder whose templates override the built-in ones by file name.
+    pub templates: Option<PathBuf>,
+    /// Report rows in order: categories with their account ranges, and subtotals.
+    /// Default: the common Swedish municipal/regional chart of accounts.
+    pub categories: Option<Vec<RawRow>>,
+    /// How many categories the summary names as the largest deviations. Default 4.
+    pub largest_deviations: Option<usize>,
+    /// Full-time hours per year, for worked time as full-time equivalents. Default 1 700.
+    pub full_time_hours: Option<f64>,
+    /// Account ranges of internal frame funding (e.g. regionbidrag), left out when a unit's
+    /// net budget is compared with its budget frame. Default none.
+    pub frame_funding_accounts: Option<Vec<String>>,
+    /// Folder of controllers' commentary, `<folder>/<period>/<unit>.md`. Default: `comments`
+    /// inside the data folder.
+    pub comments: Option<PathBuf>,
+    /// Derived production figures, each the ratio of two KPIs of the `activity` table.
+    pub kpi_ratios: Option<Vec<RawRatio>>,
+    /// Traffic-light thresholds.
+    pub thresholds: RawThresholds,
+    /// Board packs: PDF (and Excel) documents that bind several units' reports together.
+    pub packs: Option<Vec<RawPack>>,
+    /// Who the documents name as author (PDF and Excel metadata). Default: the organisation.
+    pub author: Option<String>,
+    /// The SIE dimension whose objects are the units. Default `1` (kostnadsställe).
+    pub sie_dimension: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPack {
+    /// File name of the pack without extension: letters, digits, `-` and `_`.
+    pub name: String,
+    /// Title on the cover, e.g. "Månadsrapport september".
+    pub title: String,
+    /// The meeting the pack is for.
+    #[serde(default)]
+    pub meeting: Option<RawMeeting>,
+    /// The unit the pack starts from; with `levels`, how many levels below it to include.
+    #[serde(default)]
+    pub root: Option<String>,
+    #[serde(default)]
+    pub levels: Option<usize>,
+    /// Or an explicit list of units, in order.
+    #[serde(default)]
+    pub units: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeeting {
+    /// The body that meets, e.g. "Hälso- och sjukvårdsnämnden".
+    pub body: String,
+    /// The meeting date, YYYY-MM-DD.
+    pub date: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRatio {
+    pub name: String,
+    pub numerator: String,
+    pub denominator: String,
+    #[serde(default)]
+    pub decimals: Option<u32>,
+}
+
+/// A pair of limits; which side is worse depends on the figure.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    pub yellow: f64,
+    pub red: f64,
+}
+
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawThresholds {
+    /// Accumulated deviation as a percentage of the accumulated cost budget; lower is worse
+    /// (e.g. yellow -1, red -3).
+    pub deviation: Option<Limits>,
+    /// Sick leave in percent; higher is worse (e.g. yellow 5, red 7).
+    pub sick_leave: Option<Limits>,
+    /// Hired-staff cost as a percentage of own staff cost; higher is worse. The yellow limit
+    /// is drawn as the target line (the national target is at most 2 %).
+    pub agency: Option<Limits>,
+    /// Share of expected measures realised, in percent; lower is worse (e.g. yellow 90, red 70).
+    pub measures: Option<Limits>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawOrganisation {
+    /// Code of the root unit. Default `TOTAL`.
+    pub code: Option<String>,
+    /// Name of the root unit and of the organisation. Default `Totalt`.
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawMoney {
+    /// `Mkr`, `tkr` or `kr`. Default `Mkr`.
+    pub unit: Option<String>,
+    /// Decimals shown. Default 1.
+    pub decimals: Option<u32>,
+}
+
+/// One row of the category table: either a category or a subtotal of every category above it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRow {
+    pub category: Option<String>,
+    #[serde(default)]
+    pub accounts: Vec<String>,
+    pub subtotal: Option<String>,
+}

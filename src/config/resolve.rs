@@ -1,0 +1,203 @@
+//! From the raw YAML to the validated settings: every problem collected, each with its key.
+
+use std::path::Path;
+
+use super::raw::RawConfig;
+use super::*;
+
+impl Config {
+    pub(super) fn resolve(raw: RawConfig, origin: Option<&Path>) -> Result<Config, String> {
+        let at = origin
+            .map(|p| format!("{}: ", p.display()))
+            .unwrap_or_default();
+        let mut problems = Vec::new();
+        let language = raw.language.unwrap_or_else(|| "sv".into());
+        if language != "sv" && language != "en" {
+            problems.push(format!(
+                "{at}language: \"{language}\" is not supported (expected sv or en)"
+            ));
+        }
+        let money_unit = match raw.money.unit.as_deref() {
+            None => MoneyUnit::Mkr,
+            Some(u) if ["mkr", "mnkr"].contains(&u.to_lowercase().as_str()) => MoneyUnit::Mkr,
+            Some(u) if u.eq_ignore_ascii_case("tkr") => MoneyUnit::Tkr,
+            Some(u) if u.eq_ignore_ascii_case("kr") => MoneyUnit::Kr,
+            Some(other) => {
+                problems.push(format!(
+                    "{at}money.unit: \"{other}\" is not a money unit (expected Mkr, tkr or kr)"
+                ));
+                MoneyUnit::Mkr
+            }
+        };
+        let decimals = raw.money.decimals.unwrap_or(1);
+        if decimals > 4 {
+            problems.push(format!(
+                "{at}money.decimals: {decimals} is too many (expected 0 to 4)"
+            ));
+        }
+        let sign = match raw.sign.as_deref() {
+            None | Some("result") => Sign::Result,
+            Some("debit-positive") => Sign::DebitPositive,
+            Some(other) => {
+                problems.push(format!(
+                    "{at}sign: \"{other}\" is not a sign convention (expected result or debit-positive)"
+                ));
+                Sign::Result
+            }
+        };
+        let base = origin.and_then(Path::parent).unwrap_or(Path::new(""));
+        let templates = raw.templates.map(|t| base.join(t));
+        let rows = match raw.categories {
+            None => default_rows(),
+            Some(raw_rows) => {
+                let mut rows = Vec::new();
+                let mut names = std::collections::HashSet::new();
+                for (i, r) in raw_rows.into_iter().enumerate() {
+                    let n = i + 1;
+                    let row = match (r.category, r.subtotal) {
+                        (Some(name), None) => {
+                            let mut ranges = Vec::new();
+                            for t in &r.accounts {
+                                match AccountRange::parse(t) {
+                                    Some(range) => ranges.push(range),
+                                    None => problems.push(format!(
+                                        "{at}categories, row {n} ({name}): \"{t}\" is not an account range (expected digits like \"5\" or \"40-44\")"
+                                    )),
+                                }
+                            }
+                            Row::Category { name, ranges }
+                        }
+                        (None, Some(name)) => {
+                            if !r.accounts.is_empty() {
+                                problems.push(format!(
+                                    "{at}categories, row {n} ({name}): a subtotal sums the rows above it and takes no accounts"
+                                ));
+                            }
+                            Row::Subtotal { name }
+                        }
+                        _ => {
+                            problems.push(format!(
+                                "{at}categories, row {n}: give either `category` (with `accounts`) or `subtotal`"
+                            ));
+                            continue;
+                        }
+                    };
+                    if !names.insert(row.name().to_lowercase()) {
+                        problems.push(format!(
+                            "{at}categories, row {n}: \"{}\" appears twice",
+                            row.name()
+                        ));
+                    }
+                    rows.push(row);
+                }
+                if !rows.iter().any(|r| matches!(r, Row::Category { .. })) {
+                    problems.push(format!("{at}categories: no category is defined"));
+                }
+                rows
+            }
+        };
+        let full_time_hours = raw.full_time_hours.unwrap_or(1700.0);
+        if !(full_time_hours.is_finite() && full_time_hours > 0.0) {
+            problems.push(format!(
+                "{at}full_time_hours: {full_time_hours} is not a positive number of hours"
+            ));
+        }
+        let mut frame_funding = Vec::new();
+        for t in raw.frame_funding_accounts.unwrap_or_default() {
+            match AccountRange::parse(&t) {
+                Some(r) => frame_funding.push(r),
+                None => problems.push(format!(
+                    "{at}frame_funding_accounts: \"{t}\" is not an account range (expected digits like \"38\" or \"3800-3899\")"
+                )),
+            }
+        }
+        let kpi_ratios = raw
+            .kpi_ratios
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| KpiRatio {
+                name: r.name,
+                numerator: r.numerator,
+                denominator: r.denominator,
+                decimals: r.decimals.unwrap_or(1),
+            })
+            .collect();
+        let mut packs = Vec::new();
+        for (i, p) in raw.packs.unwrap_or_default().into_iter().enumerate() {
+            let n = i + 1;
+            if p.name.is_empty()
+                || !p
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                problems.push(format!(
+                    "{at}packs, pack {n}: name \"{}\" must be letters, digits, - or _ (it names the files)",
+                    p.name
+                ));
+            }
+            if packs
+                .iter()
+                .any(|q: &Pack| q.name.eq_ignore_ascii_case(&p.name))
+            {
+                problems.push(format!(
+                    "{at}packs, pack {n}: name \"{}\" is used twice",
+                    p.name
+                ));
+            }
+            if let Some(m) = &p.meeting
+                && crate::model::period::parse_date(&m.date).is_none()
+            {
+                problems.push(format!(
+                    "{at}packs, pack {n} ({}): meeting date \"{}\" is not a date (expected YYYY-MM-DD)",
+                    p.name, m.date
+                ));
+            }
+            let units = match (p.root, p.units) {
+                (Some(root), None) => PackUnits::Tree {
+                    root,
+                    levels: p.levels.unwrap_or(1),
+                },
+                (None, Some(list)) if !list.is_empty() && p.levels.is_none() => {
+                    PackUnits::List(list)
+                }
+                _ => {
+                    problems.push(format!(
+                        "{at}packs, pack {n} ({}): give either `root` (with optional `levels`) or a non-empty `units` list",
+                        p.name
+                    ));
+                    continue;
+                }
+            };
+            packs.push(Pack {
+                name: p.name,
+                title: p.title,
+                meeting: p.meeting,
+                units,
+            });
+        }
+        if !problems.is_empty() {
+            return Err(problems.join("\n"));
+        }
+        Ok(Config {
+            source: origin.map(Path::to_path_buf),
+            root_code: raw.organisation.code.unwrap_or_else(|| "TOTAL".into()),
+            root_name: raw.organisation.name.unwrap_or_else(|| "Totalt".into()),
+            language,
+            money_unit,
+            decimals,
+            sign,
+            templates,
+            rows,
+            largest_deviations: raw.largest_deviations.unwrap_or(4),
+            full_time_hours,
+            frame_funding,
+            comments: raw.comments.map(|c| base.join(c)),
+            kpi_ratios,
+            thresholds: raw.thresholds,
+            packs,
+            author: raw.author,
+            sie_dimension: raw.sie_dimension.unwrap_or_else(|| "1".into()),
+        })
+    }
+}

@@ -1,0 +1,188 @@
+//! Why a run stopped: one typed error per stage, each keeping its cause, and the exit code
+//! each kind gives. Data problems are not errors here but [`crate::diag::Findings`]: a run
+//! collects all of them and stops with [`Failure::Data`].
+
+use std::path::PathBuf;
+
+/// Why a run did not produce output.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// The data has errors; they are in the findings.
+    #[error("the data has errors")]
+    Data,
+    /// The config file is missing or wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Wrong usage that the argument parser could not catch (e.g. a malformed `--period`).
+    #[error("{0}")]
+    Usage(String),
+    /// A commentary file exists but cannot be read.
+    #[error(transparent)]
+    Commentary(IoError),
+    /// The figures could not be computed (a Polars query failed).
+    #[error("computing the figures failed")]
+    Compute(#[source] polars::error::PolarsError),
+    /// A template, a document or a workbook could not be made.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The preview server could not start.
+    #[error("{0}")]
+    Preview(String),
+    /// The output folder could not be written, or another run holds it.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+impl Failure {
+    /// The process exit code: 1 data or config, 2 usage, 3 output.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::Data | Failure::Config(_) => 1,
+            Failure::Usage(_) => 2,
+            Failure::Commentary(_) | Failure::Compute(_) | Failure::Render(_) | Failure::Preview(_) | Failure::Write(_) => 3,
+        }
+    }
+
+    /// The message with every cause, one `: ` apart (empty for [`Failure::Data`], whose
+    /// findings say it all).
+    pub fn chain(&self) -> String {
+        if matches!(self, Failure::Data) {
+            return String::new();
+        }
+        chain(self)
+    }
+}
+
+/// An error and its causes, `error: cause: cause`.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+/// The config cannot be read or is wrong: every problem, each with its place in the file.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .problems.join("\n"))]
+pub struct ConfigError {
+    /// One message per problem (`file:line:column: …`, with the YAML lines where known).
+    pub problems: Vec<String>,
+}
+
+impl ConfigError {
+    /// One problem.
+    pub(crate) fn one(message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            problems: vec![message.into()],
+        }
+    }
+}
+
+/// A file or folder step that failed: the path, what was being done, and the system's reason.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {what}", path.display())]
+pub struct IoError {
+    /// The file or folder.
+    pub path: PathBuf,
+    /// What could not be done, e.g. "cannot write".
+    pub what: &'static str,
+    /// The system's reason.
+    #[source]
+    pub source: std::io::Error,
+}
+
+impl IoError {
+    /// A closure for `map_err` that names the path and the step.
+    pub(crate) fn at(
+        path: impl Into<PathBuf>,
+        what: &'static str,
+    ) -> impl FnOnce(std::io::Error) -> IoError {
+        let path = path.into();
+        move |source| IoError { path, what, source }
+    }
+
+    /// Writing to standard output failed.
+    pub fn at_stdout(source: std::io::Error) -> IoError {
+        IoError {
+            path: PathBuf::from("<stdout>"),
+            what: "cannot write",
+            source,
+        }
+    }
+}
+
+/// The render stage failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template or language file could not be read.
+    #[error(transparent)]
+    Io(#[from] IoError),
+    /// A language file is malformed.
+    #[error("{0}")]
+    Language(String),
+    /// The templates do not parse.
+    #[error("the {kind} cannot be parsed")]
+    Parse {
+        /// "templates" or "PDF templates".
+        kind: &'static str,
+        /// Tera's reason.
+        #[source]
+        source: tera::Error,
+    },
+    /// A view could not be handed to a template.
+    #[error("template data for {name}")]
+    Data {
+        /// The template.
+        name: String,
+        /// The reason.
+        #[source]
+        source: tera::Error,
+    },
+    /// A template failed while rendering.
+    #[error("template {name}")]
+    Template {
+        /// The template.
+        name: String,
+        /// Tera's reason, with its own causes.
+        #[source]
+        source: tera::Error,
+    },
+    /// Typst could not typeset a document.
+    #[error("{what} cannot be typeset: {diagnostics}")]
+    Typeset {
+        /// "the PDF of 1100", "the pack namnd".
+        what: String,
+        /// Typst's diagnostics, as text with source lines.
+        diagnostics: String,
+    },
+    /// The Excel writer refused a workbook.
+    #[error("the Excel workbook cannot be written: {0}")]
+    Workbook(String),
+    /// A pack has no units.
+    #[error("pack {0} has no units")]
+    EmptyPack(String),
+}
+
+/// The write stage failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// A file or folder could not be written.
+    #[error(transparent)]
+    Io(#[from] IoError),
+    /// Another run holds the output folder.
+    #[error(
+        "{}: another uppfolj run{} is writing to this folder; try again when it has finished, or pass --wait SECONDS",
+        out.display(),
+        pid.map(|p| format!(" (process {p})")).unwrap_or_default()
+    )]
+    Locked {
+        /// The output folder.
+        out: PathBuf,
+        /// The process that holds it, when known.
+        pid: Option<u32>,
+    },
+}

@@ -1,0 +1,7 @@
+//! The types every stage shares, and queries on them: money and its grammars, months,
+//! the organisation tree, hashes.
+
+pub(crate) mod hash;
+pub(crate) mod money;
+pub(crate) mod period;
+pub(crate) mod tree;

@@ -1,0 +1,65 @@
+//! HTML: the report pages, HTML's own escaping, and commentary Markdown turned into safe
+//! HTML (raw HTML and scripts never reach the page).
+
+use pulldown_cmark::{Event, Options, Parser, html};
+
+use super::templates::Templates;
+use super::{Markup, Page};
+use crate::error::RenderError;
+use crate::present::ReportView;
+
+/// HTML escaping of `& < > " '` (Tera's default also escapes `/`, which is safe but turns
+/// case numbers like `HSN/798/2024` into entities in the page source).
+pub(crate) fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Markdown to HTML with raw HTML turned into visible text, then sanitised.
+pub(crate) fn render_markdown(md: &str) -> String {
+    let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(
+        |e| match e {
+            Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+            other => other,
+        },
+    );
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer"))
+        .clean(&out)
+        .to_string()
+}
+
+/// One unit's report page.
+pub(crate) fn report(templates: &Templates, view: &ReportView) -> Result<String, RenderError> {
+    let page = Page::new(templates, view, Markup::Html)?;
+    templates.render("report.html", &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_and_raw_html_never_reach_the_page() {
+        let html = render_markdown(
+            "Hej <script>alert(1)</script> **fet** <img src=x onerror=alert(2)>\n\n[länk](javascript:alert(3))",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("<strong>fet</strong>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+}

@@ -1,0 +1,236 @@
+//! Render: view models into files, one module per format, each with its own escaping.
+//! HTML through Tera (`html`, `templates`), PDF through Tera + Typst (`pdf`, `typst`), Excel
+//! workbooks (`xlsx`), JSON (`json`). Nothing here reads the data folder.
+
+pub(crate) mod html;
+pub(crate) mod json;
+pub(crate) mod pdf;
+pub(crate) mod templates;
+pub(crate) mod typst;
+pub(crate) mod xlsx;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::error::RenderError;
+use crate::present::{Presented, ReportView};
+use templates::Templates;
+
+/// Which outputs `generate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// The HTML reports and the index page.
+    pub html: bool,
+    /// The PDF reports and board packs.
+    pub pdf: bool,
+    /// The Excel workbooks.
+    pub xlsx: bool,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Formats {
+            html: true,
+            pdf: true,
+            xlsx: true,
+        }
+    }
+}
+
+impl Formats {
+    /// Parses `html,pdf,xlsx` (any subset, any order).
+    pub fn parse(text: &str) -> Result<Formats, String> {
+        let mut f = Formats {
+            html: false,
+            pdf: false,
+            xlsx: false,
+        };
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part.to_ascii_lowercase().as_str() {
+                "html" => f.html = true,
+                "pdf" => f.pdf = true,
+                "xlsx" => f.xlsx = true,
+                other => {
+                    return Err(format!(
+                        "\"{other}\" is not a format (expected html, pdf or xlsx)"
+                    ));
+                }
+            }
+        }
+        if !(f.html || f.pdf || f.xlsx) {
+            return Err("no format given (expected html, pdf or xlsx)".into());
+        }
+        Ok(f)
+    }
+}
+
+/// The markup a page's prose and commentary are rendered into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Markup {
+    Html,
+    Typst,
+}
+
+/// A report view with its generated prose and its commentary rendered for one format:
+/// what `report.html` and `pdf/report.typ` see.
+#[derive(Serialize)]
+pub(crate) struct Page<'a> {
+    #[serde(flatten)]
+    view: &'a ReportView,
+    /// Generated prose by section key, from the `text/<lang>/` templates.
+    texts: BTreeMap<String, String>,
+    /// Commentary by section key.
+    comments: BTreeMap<String, String>,
+}
+
+impl<'a> Page<'a> {
+    /// Renders the prose templates of every section the report shows, and the commentary.
+    pub(crate) fn new(
+        templates: &Templates,
+        view: &'a ReportView,
+        markup: Markup,
+    ) -> Result<Page<'a>, RenderError> {
+        let s = &view.sections;
+        let mut texts = BTreeMap::new();
+        for (key, shown) in [
+            ("summary", true),
+            ("forecast", true),
+            ("personnel", s.personnel.is_some()),
+            ("agency", s.agency.is_some()),
+            ("measures", s.measures.is_some()),
+            ("adjustments", s.adjustments.is_some()),
+            ("activity", s.activity.is_some()),
+            ("frames", s.frame.is_some()),
+        ] {
+            if shown {
+                let text = match markup {
+                    Markup::Html => templates.text(key, view)?,
+                    Markup::Typst => templates.text_typst(key, view)?,
+                };
+                texts.insert(key.to_string(), text);
+            }
+        }
+        let comments = view
+            .commentary
+            .iter()
+            .map(|(k, md)| {
+                let text = match markup {
+                    Markup::Html => html::render_markdown(md),
+                    Markup::Typst => typst::to_typst(md),
+                };
+                (k.clone(), text)
+            })
+            .collect();
+        Ok(Page {
+            view,
+            texts,
+            comments,
+        })
+    }
+}
+
+/// The files of a run: name in the output folder → bytes.
+pub(crate) struct Rendered {
+    /// Every file but the manifest, in a fixed order.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Rendered {
+    /// How many files end in `ext`.
+    pub(crate) fn count(&self, ext: &str) -> usize {
+        self.files.iter().filter(|(n, _)| n.ends_with(ext)).count()
+    }
+}
+
+/// What the render stage needs to know about the run besides the views.
+pub(crate) struct Job<'a> {
+    /// Which formats to write.
+    pub formats: Formats,
+    /// The board packs: each configured pack with its units (node indexes).
+    pub packs: Vec<(&'a crate::config::Pack, &'a [usize])>,
+    /// Units in report order (node indexes).
+    pub order: &'a [usize],
+    /// Who publishes the report (the config's `author`, else the root unit's name).
+    pub author: String,
+    /// The report's language.
+    pub language: String,
+    /// When the output says it was made.
+    pub epoch: i64,
+    /// The money unit and decimals the workbooks use.
+    pub money_unit: crate::model::money::MoneyUnit,
+    /// Decimals shown for money.
+    pub decimals: u32,
+}
+
+/// The render stage: every report, workbook, PDF, pack, the index and `figures.json`.
+pub(crate) fn run(
+    job: &Job,
+    presented: &Presented,
+    templates: &Templates,
+) -> Result<Rendered, RenderError> {
+    let formats = job.formats;
+    let doc_info = pdf::DocInfo {
+        author: job.author.clone(),
+        language: job.language.clone(),
+        epoch: job.epoch,
+    };
+    let xlsx_meta = |title: String| xlsx::Meta {
+        title,
+        author: job.author.clone(),
+        created: job.epoch,
+        unit: job.money_unit,
+        unit_label: presented.unit_label.clone(),
+        decimals: job.decimals,
+    };
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let rendered = crate::par::par_map(job.order, |&node| {
+        let view = &presented.views[node];
+        let stem = view.unit.href.trim_end_matches(".html");
+        let mut out = Vec::new();
+        if formats.html {
+            out.push((
+                format!("{stem}.html"),
+                html::report(templates, view)?.into_bytes(),
+            ));
+        }
+        if formats.xlsx {
+            let title = format!("{} – {}", view.unit.name, view.period);
+            out.push((
+                format!("{stem}.xlsx"),
+                xlsx::workbook(&[view], &templates.lang, &xlsx_meta(title))?,
+            ));
+        }
+        if formats.pdf {
+            out.push((
+                format!("pdf/{stem}.pdf"),
+                pdf::unit(templates, view, &doc_info)?,
+            ));
+        }
+        Ok::<_, RenderError>(out)
+    });
+    for r in rendered {
+        files.extend(r?);
+    }
+    for (pack, nodes) in &job.packs {
+        let views: Vec<&ReportView> = nodes.iter().map(|&n| &presented.views[n]).collect();
+        if formats.xlsx {
+            files.push((
+                format!("{}.xlsx", pack.name),
+                xlsx::workbook(&views, &templates.lang, &xlsx_meta(pack.title.clone()))?,
+            ));
+        }
+        if formats.pdf {
+            files.push((
+                format!("{}.pdf", pack.name),
+                pdf::pack(templates, pack, &views, &doc_info)?,
+            ));
+        }
+    }
+    if formats.html {
+        let index = templates.render("index.html", &presented.index)?;
+        files.push(("index.html".into(), index.into_bytes()));
+    }
+    files.push(("figures.json".into(), json::to_json(&presented.figures)));
+    Ok(Rendered { files })
+}

@@ -1,0 +1,99 @@
+//! The fingerprint of a run: one SHA-256 over everything a run depends on (the tool, the
+//! arguments, the data folder, the config, the templates and the commentary), which
+//! `--if-changed` compares with the manifests of earlier runs.
+
+use std::path::{Path, PathBuf};
+
+use sha2::Digest;
+
+use crate::load::file_sha256;
+use crate::model::hash::{hex, sha256_hex};
+
+/// What a run's output depends on besides the tool itself.
+pub(crate) struct Inputs<'a> {
+    /// The data folder.
+    pub data: &'a Path,
+    /// The output folder (never hashed, even when it lies inside the data folder).
+    pub out: &'a Path,
+    /// The arguments that change the output, as text.
+    pub arguments: String,
+    /// The config file, templates folder and commentary folder, when configured.
+    pub config: Option<&'a Path>,
+    pub templates: Option<&'a Path>,
+    pub comments: Option<&'a Path>,
+}
+
+/// Hashes every file below `dir` (sorted, hidden files and `skip` left out) into `h`.
+fn hash_tree(h: &mut sha2::Sha256, dir: &Path, label: &str, skip: &Path) {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let p = e.path();
+            let hidden = e.file_name().to_string_lossy().starts_with('.');
+            if hidden || p.starts_with(skip) {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    for f in files {
+        h.update(label.as_bytes());
+        h.update(
+            f.strip_prefix(dir)
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        // A file that cannot be read counts as empty.
+        let sha = file_sha256(&f).unwrap_or_else(|| sha256_hex(b""));
+        h.update(sha.as_bytes());
+    }
+}
+
+/// One hash of everything a run depends on.
+pub(crate) fn fingerprint(inputs: &Inputs) -> String {
+    let mut h = sha2::Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(inputs.arguments.as_bytes());
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let out = canon(inputs.out);
+    hash_tree(&mut h, &canon(inputs.data), "data", &out);
+    if let Some(c) = inputs.config {
+        h.update(b"config");
+        h.update(std::fs::read(c).unwrap_or_default());
+    }
+    if let Some(t) = inputs.templates {
+        hash_tree(&mut h, &canon(t), "templates", &out);
+    }
+    if let Some(c) = inputs.comments {
+        hash_tree(&mut h, &canon(c), "comments", &out);
+    }
+    hex(&h.finalize())
+}
+
+/// The output folder of an earlier good run with this fingerprint, if any.
+pub(crate) fn unchanged_since(out: &Path, print: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(out)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.into_iter().find(|d| {
+        std::fs::read_to_string(d.join("manifest.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .is_some_and(|m| m["fingerprint"] == print)
+    })
+}

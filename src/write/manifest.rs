@@ -1,0 +1,100 @@
+//! `manifest.json`: what a run wrote, from which inputs, with the fingerprint that
+//! `--if-changed` compares.
+
+use serde::Serialize;
+
+use crate::load::{InputFile, Loaded};
+use crate::model::hash::sha256_hex;
+use crate::render::Formats;
+
+#[derive(Serialize)]
+pub struct Manifest {
+    pub period: String,
+    pub generated: String,
+    pub generator: String,
+    /// SHA-256 over the tool version, the arguments, the data, config, templates and
+    /// commentary; `--if-changed` compares it.
+    pub fingerprint: String,
+    pub config: Option<InputFile>,
+    pub reports: Vec<ManifestReport>,
+    pub packs: Vec<ManifestPack>,
+    pub inputs: Vec<InputFile>,
+}
+
+#[derive(Serialize)]
+pub struct ManifestPack {
+    pub name: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xlsx: Option<String>,
+    pub units: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct ManifestReport {
+    pub unit: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xlsx: Option<String>,
+}
+
+
+/// The manifest of a run: the reports and packs written (only the formats asked for), every
+/// input file with its SHA-256, and the fingerprint.
+pub(crate) fn build(
+    loaded: &Loaded,
+    files: &[String],
+    packs: &[Vec<usize>],
+    formats: Formats,
+    period: String,
+    generated: String,
+    fingerprint: String,
+) -> Manifest {
+    let tree = &loaded.tree;
+    let config = &loaded.config;
+    let reports = tree
+        .order
+        .iter()
+        .map(|&node| ManifestReport {
+            unit: tree.nodes[node].code.clone(),
+            name: tree.nodes[node].name.clone(),
+            html: formats.html.then(|| format!("{}.html", files[node])),
+            pdf: formats.pdf.then(|| format!("pdf/{}.pdf", files[node])),
+            xlsx: formats.xlsx.then(|| format!("{}.xlsx", files[node])),
+        })
+        .collect();
+    let packs = config
+        .packs
+        .iter()
+        .zip(packs)
+        .map(|(pack, nodes)| ManifestPack {
+            name: pack.name.clone(),
+            title: pack.title.clone(),
+            pdf: formats.pdf.then(|| format!("{}.pdf", pack.name)),
+            xlsx: formats.xlsx.then(|| format!("{}.xlsx", pack.name)),
+            units: nodes.iter().map(|&n| tree.nodes[n].code.clone()).collect(),
+        })
+        .collect();
+    let config_input = config.source.as_ref().map(|p| InputFile {
+        table: "config".into(),
+        file: p.display().to_string(),
+        rows: 0,
+        sha256: sha256_hex(&std::fs::read(p).unwrap_or_default()),
+    });
+    Manifest {
+        period,
+        generated,
+        generator: format!("uppfolj {}", env!("CARGO_PKG_VERSION")),
+        fingerprint,
+        config: config_input,
+        reports,
+        packs,
+        inputs: loaded.data.inputs.clone(),
+    }
+}
