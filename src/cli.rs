@@ -1,5 +1,9 @@
 //! The command line (clap derive).
 
+// clap turns doc comments into help text; items documented only for rustdoc would change
+// `--help`, so the help attributes and doc comments here are the documentation.
+#![allow(missing_docs)]
+
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};

@@ -3,10 +3,14 @@
 
 use std::fmt;
 
+/// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Stops the run: nothing is written.
     Error,
+    /// Shown; the run goes on.
     Warning,
+    /// Information, e.g. what was left out.
     Note,
 }
 
@@ -20,13 +24,18 @@ impl Severity {
     }
 }
 
+/// One problem or remark about the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
+    /// How serious it is.
     pub severity: Severity,
     /// The file, as the user named it (data folder joined with the file name).
     pub file: Option<String>,
+    /// The row (the line of a text file, the row of a sheet), where one applies.
     pub row: Option<u64>,
+    /// The column, as the contract names it.
     pub column: Option<String>,
+    /// What is wrong and what was expected.
     pub message: String,
 }
 
@@ -53,10 +62,12 @@ impl fmt::Display for Finding {
 /// Collects findings so that every problem is reported at once.
 #[derive(Debug, Default, Clone)]
 pub struct Findings {
+    /// Every finding, in the order found.
     pub items: Vec<Finding>,
 }
 
 impl Findings {
+    /// Adds a finding.
     pub fn push(
         &mut self,
         severity: Severity,
@@ -74,6 +85,7 @@ impl Findings {
         });
     }
 
+    /// Adds an error.
     pub fn error(
         &mut self,
         file: &str,
@@ -84,6 +96,7 @@ impl Findings {
         self.push(Severity::Error, Some(file), row, column, message);
     }
 
+    /// Adds a warning.
     pub fn warning(
         &mut self,
         file: &str,
@@ -94,22 +107,27 @@ impl Findings {
         self.push(Severity::Warning, Some(file), row, column, message);
     }
 
+    /// Adds a note about a file.
     pub fn note(&mut self, file: &str, message: impl Into<String>) {
         self.push(Severity::Note, Some(file), None, None, message);
     }
 
+    /// Adds every finding of `other`.
     pub fn extend(&mut self, other: Findings) {
         self.items.extend(other.items);
     }
 
+    /// How many findings have this severity.
     pub fn count(&self, severity: Severity) -> usize {
         self.items.iter().filter(|f| f.severity == severity).count()
     }
 
+    /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.count(Severity::Error) > 0
     }
 
+    /// The errors.
     pub fn errors(&self) -> impl Iterator<Item = &Finding> {
         self.items.iter().filter(|f| f.severity == Severity::Error)
     }

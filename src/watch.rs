@@ -24,7 +24,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 
 /// Options for [`run`].
 #[derive(Debug, Clone)]
-pub struct WatchOptions {
+pub(super) struct WatchOptions {
     /// Address to listen on, e.g. `127.0.0.1:8080`; port 0 picks a free port.
     pub addr: SocketAddr,
     /// Files or folders to watch (folders recursively). Missing paths are skipped.
@@ -37,7 +37,7 @@ pub struct WatchOptions {
 }
 
 /// URL path of the build-version endpoint polled by the reload script.
-pub const VERSION_PATH: &str = "/__uppfolj/version";
+pub(super) const VERSION_PATH: &str = "/__uppfolj/version";
 
 /// Upper bound on how long a continuous stream of events can postpone a rebuild.
 const MAX_DEBOUNCE_FACTOR: u32 = 10;
@@ -53,7 +53,7 @@ const IO_TIMEOUT: Duration = Duration::from_secs(10);
 /// build has finished (until then pages show "building…" and reload by themselves).
 ///
 /// Returns `Err` only for start-up failures (binding the address, creating the watcher).
-pub fn run(
+pub(super) fn run(
     opts: WatchOptions,
     build: impl Fn() -> Result<PathBuf, String> + Send + Sync + 'static,
     on_ready: impl FnOnce(SocketAddr),

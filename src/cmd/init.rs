@@ -74,6 +74,8 @@ then open out/2020-09/index.html. Check your own exports without writing anythin
   uppfolj check --data data --config uppfolj.yaml
 ";
 
+/// Writes a new project into `dir` (which must be missing or empty): the sample data, a
+/// commented config, the built-in templates to edit, and a README.
 pub fn write(dir: &Path) -> Result<(), Failure> {
     let shown = dir.display();
     if dir.exists() {

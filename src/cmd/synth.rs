@@ -30,14 +30,19 @@ impl Rng {
     }
 }
 
+/// The shape of a synthetic region.
 pub struct Options {
+    /// Leaf units (the tree above them is built to fit).
     pub leaves: usize,
+    /// Accounts in the chart of accounts.
     pub accounts: usize,
+    /// The generator's seed: the same seed gives the same files.
     pub seed: u64,
     /// Raw transaction rows instead of the monthly ledger (0 = ledger).
     pub transactions: u64,
     /// The last month with outcome, e.g. 2020-09; the data covers that year and the one before.
     pub year: i32,
+    /// The last month with outcome (1–12).
     pub last_month: u32,
 }
 
@@ -117,6 +122,7 @@ fn season(month: u32) -> f64 {
         / 12.0
 }
 
+/// Writes a synthetic region into `dir` (created if missing).
 pub fn write(dir: &Path, opts: &Options) -> Result<(), IoError> {
     std::fs::create_dir_all(dir).map_err(IoError::at(dir, "cannot create"))?;
     let mut rng = Rng(opts.seed);

@@ -20,13 +20,13 @@ use crate::model::tree::Tree;
 
 /// Outcome and budget in öre, result sign.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Amounts {
+pub(crate) struct Amounts {
     pub actual: i64,
     pub budget: i64,
 }
 
 impl Amounts {
-    pub fn deviation(&self) -> i64 {
+    pub(crate) fn deviation(&self) -> i64 {
         self.actual - self.budget
     }
 
@@ -38,13 +38,13 @@ impl Amounts {
 
 /// A row of the category table as computed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RowKind {
+pub(crate) enum RowKind {
     Category,
     Subtotal,
 }
 
 #[derive(Debug, Clone)]
-pub struct RowFigures {
+pub(crate) struct RowFigures {
     pub name: String,
     pub kind: RowKind,
     /// Accumulated this year (January to the report month).
@@ -57,7 +57,7 @@ pub struct RowFigures {
 
 impl RowFigures {
     /// No outcome or budget this year or last: the row is left out of a unit's table.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.acc == Amounts::default()
             && self.prev_year == Amounts::default()
             && self.budget_year == 0
@@ -65,7 +65,7 @@ impl RowFigures {
 }
 
 #[derive(Debug, Clone)]
-pub struct MonthFigures {
+pub(crate) struct MonthFigures {
     pub month: Month,
     /// `None` after the report month.
     pub actual: Option<i64>,
@@ -74,7 +74,7 @@ pub struct MonthFigures {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Forecast {
+pub(crate) struct Forecast {
     /// Forecast full-year deviation, öre.
     pub deviation: i64,
     /// The month the newest forecast behind this figure was made.
@@ -82,14 +82,12 @@ pub struct Forecast {
 }
 
 #[derive(Debug, Clone)]
-pub struct UnitFigures {
-    pub node: usize,
+pub(crate) struct UnitFigures {
     pub acc: Amounts,
     pub prev_year: Amounts,
     /// Accumulated to the previous month of the same year; `None` in January.
     pub prev_month: Option<Amounts>,
     pub budget_year: i64,
-    pub actual_prev_year_full: i64,
     pub rows: Vec<RowFigures>,
     pub months: Vec<MonthFigures>,
     pub forecast: Option<Forecast>,
@@ -97,12 +95,12 @@ pub struct UnitFigures {
 }
 
 impl UnitFigures {
-    pub fn deviation_change(&self) -> Option<i64> {
+    pub(crate) fn deviation_change(&self) -> Option<i64> {
         self.prev_month
             .map(|p| self.acc.deviation() - p.deviation())
     }
 
-    pub fn forecast_change(&self) -> Option<i64> {
+    pub(crate) fn forecast_change(&self) -> Option<i64> {
         match (self.forecast, self.forecast_prev) {
             (Some(a), Some(b)) => Some(a.deviation - b.deviation),
             _ => None,
@@ -112,7 +110,7 @@ impl UnitFigures {
 
 /// Everything computed for one report month.
 #[derive(Debug, Clone)]
-pub struct Figures {
+pub(crate) struct Figures {
     pub period: Month,
     /// One entry per tree node, indexed like `tree.nodes`.
     pub units: Vec<UnitFigures>,
@@ -120,7 +118,7 @@ pub struct Figures {
 
 /// The report rows with categories resolved to indices.
 #[derive(Debug, Clone)]
-pub struct Categories {
+pub(crate) struct Categories {
     pub names: Vec<String>,
     /// The rows in report order: `Ok(category index)` or `Err(subtotal name)`.
     pub rows: Vec<Result<usize, String>>,
@@ -130,7 +128,7 @@ pub struct Categories {
 
 /// Maps every account in the ledger to a category: the `accounts` table first, then the
 /// config's ranges (the most specific range wins). Unmapped accounts get their own row.
-pub fn categorize(
+pub(crate) fn categorize(
     ledger: &Table,
     accounts: Option<&Table>,
     config: &Config,
@@ -409,7 +407,7 @@ pub(crate) fn run(
 type CatSums = (Amounts, Amounts, Amounts, i64);
 
 /// Computes every figure for the report month.
-pub fn compute(
+pub(crate) fn compute(
     data: &Dataset,
     tree: &Tree,
     cats: &Categories,
@@ -480,7 +478,6 @@ pub fn compute(
         let prev_month = (m > 1).then(|| total(&|r| r.2));
         let budget_year: i64 = cat_rows.iter().map(|r| r.3).sum();
         let mut months = Vec::with_capacity(12);
-        let mut actual_prev_year_full = 0;
         for mo in 0..12 {
             let mut this = Amounts::default();
             let mut last = Amounts::default();
@@ -488,7 +485,6 @@ pub fn compute(
                 this.add(g.at(node, 1, mo, c));
                 last.add(g.at(node, 0, mo, c));
             }
-            actual_prev_year_full += last.actual;
             months.push(MonthFigures {
                 month: period.january().plus(mo as i32),
                 actual: (mo < m).then_some(this.actual),
@@ -497,12 +493,10 @@ pub fn compute(
             });
         }
         units.push(UnitFigures {
-            node,
             acc,
             prev_year,
             prev_month,
             budget_year,
-            actual_prev_year_full,
             rows,
             months,
             forecast: fc_now[node],

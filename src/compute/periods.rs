@@ -6,7 +6,7 @@ use crate::load::Table;
 use crate::model::period::Month;
 
 /// The newest month for which the ledger has a non-zero outcome.
-pub fn latest_period(ledger: &Table) -> Option<Month> {
+pub(crate) fn latest_period(ledger: &Table) -> Option<Month> {
     ledger
         .months("period")
         .iter()

@@ -12,7 +12,7 @@ use crate::model::tree::Tree;
 
 /// Sums of one unit's personnel for a span of months.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Hours {
+pub(crate) struct Hours {
     pub worked: f64,
     pub scheduled: f64,
     pub sick: f64,
@@ -26,13 +26,13 @@ impl Hours {
     }
 
     /// Sick hours as a percentage of scheduled hours.
-    pub fn sick_pct(&self) -> Option<f64> {
+    pub(crate) fn sick_pct(&self) -> Option<f64> {
         (self.scheduled > 0.0).then(|| 100.0 * self.sick / self.scheduled)
     }
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Personnel {
+pub(crate) struct Personnel {
     pub acc: Hours,
     pub acc_prev_year: Hours,
     /// Full-time equivalents of the worked hours over the accumulated span.
@@ -46,7 +46,7 @@ pub struct Personnel {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct AgencyRow {
+pub(crate) struct AgencyRow {
     pub profession: String,
     pub own: i64,
     pub agency: i64,
@@ -57,11 +57,11 @@ pub struct AgencyRow {
 }
 
 impl AgencyRow {
-    pub fn pct(&self) -> Option<f64> {
+    pub(crate) fn pct(&self) -> Option<f64> {
         ratio_pct(self.agency, self.own)
     }
 
-    pub fn pct_prev_year(&self) -> Option<f64> {
+    pub(crate) fn pct_prev_year(&self) -> Option<f64> {
         ratio_pct(self.agency_prev_year, self.own_prev_year)
     }
 }
@@ -96,25 +96,25 @@ impl Frame {
     }
 }
 
-pub fn ratio_pct(part: i64, whole: i64) -> Option<f64> {
+pub(crate) fn ratio_pct(part: i64, whole: i64) -> Option<f64> {
     (whole != 0).then(|| 100.0 * part as f64 / whole as f64)
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct MeasureRow {
+pub(crate) struct MeasureRow {
     pub name: String,
     pub expected: i64,
     pub realized: i64,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct ItemRow {
+pub(crate) struct ItemRow {
     pub name: String,
     pub amount: i64,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct KpiRow {
+pub(crate) struct KpiRow {
     pub name: String,
     pub value: f64,
     pub prev_year: f64,
@@ -124,7 +124,7 @@ pub struct KpiRow {
 }
 
 #[derive(Debug, Clone)]
-pub struct Reallocation {
+pub(crate) struct Reallocation {
     pub counterpart: String,
     /// Positive when the frame grows (in), negative when it shrinks (out).
     pub amount: i64,
@@ -133,7 +133,7 @@ pub struct Reallocation {
 }
 
 #[derive(Debug, Clone)]
-pub struct Frame {
+pub(crate) struct Frame {
     pub year: i32,
     pub frame: i64,
     pub reallocations: Vec<Reallocation>,
@@ -144,7 +144,7 @@ pub struct Frame {
 
 /// Every optional section of one unit; `None` where the table is absent or the unit has no rows.
 #[derive(Debug, Clone, Default)]
-pub struct UnitSections {
+pub(crate) struct UnitSections {
     pub personnel: Option<Personnel>,
     pub agency: Option<Vec<AgencyRow>>,
     pub measures: Option<Vec<MeasureRow>>,
@@ -177,7 +177,7 @@ fn slot(p: i32, period: Month) -> Option<(usize, usize)> {
 /// Own and hired staff cost per year (last, this) and month.
 type OwnAndAgency = [[(i64, i64); 12]; 2];
 
-pub fn compute(
+pub(crate) fn compute(
     data: &Dataset,
     tree: &Tree,
     config: &Config,

@@ -15,7 +15,7 @@ pub(crate) use raw::{Limits, RawConfig, RawMeeting, RawThresholds};
 
 /// Sign convention of ledger amounts in the files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sign {
+pub(crate) enum Sign {
     Result,
     DebitPositive,
 }
@@ -23,7 +23,7 @@ pub enum Sign {
 /// A range of account codes: accounts whose first `len` characters, read as a number, lie
 /// within `from..=to` (`"5"` is every account starting with 5, `"40-44"` is accounts 40xx–44xx).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountRange {
+pub(crate) struct AccountRange {
     pub len: usize,
     pub from: u64,
     pub to: u64,
@@ -31,7 +31,7 @@ pub struct AccountRange {
 }
 
 impl AccountRange {
-    pub fn parse(text: &str) -> Option<AccountRange> {
+    pub(crate) fn parse(text: &str) -> Option<AccountRange> {
         let t = text.trim();
         let (a, b) = match t.split_once('-') {
             Some((a, b)) => (a.trim(), b.trim()),
@@ -54,7 +54,7 @@ impl AccountRange {
         })
     }
 
-    pub fn matches(&self, account: &str) -> bool {
+    pub(crate) fn matches(&self, account: &str) -> bool {
         let a = account.trim();
         if a.len() < self.len || !a.as_bytes()[..self.len].iter().all(u8::is_ascii_digit) {
             return false;
@@ -68,7 +68,7 @@ impl AccountRange {
 
 /// A row of the income-statement style category table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Row {
+pub(crate) enum Row {
     Category {
         name: String,
         ranges: Vec<AccountRange>,
@@ -79,7 +79,7 @@ pub enum Row {
 }
 
 impl Row {
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         match self {
             Row::Category { name, .. } | Row::Subtotal { name } => name,
         }
@@ -88,7 +88,7 @@ impl Row {
 
 /// The validated settings.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     pub source: Option<PathBuf>,
     pub root_code: String,
     pub root_name: String,
@@ -111,13 +111,13 @@ pub struct Config {
 
 /// Which units a pack holds.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PackUnits {
+pub(crate) enum PackUnits {
     Tree { root: String, levels: usize },
     List(Vec<String>),
 }
 
 #[derive(Debug, Clone)]
-pub struct Pack {
+pub(crate) struct Pack {
     pub name: String,
     pub title: String,
     pub meeting: Option<RawMeeting>,
@@ -126,7 +126,7 @@ pub struct Pack {
 
 /// A derived production figure: numerator KPI / denominator KPI.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KpiRatio {
+pub(crate) struct KpiRatio {
     pub name: String,
     pub numerator: String,
     pub denominator: String,
@@ -141,7 +141,7 @@ impl Default for Config {
 
 /// The built-in category table for the common Swedish municipal/regional chart of accounts
 /// (Kommun-Bas / Region-Bas), by account class.
-pub fn default_rows() -> Vec<Row> {
+pub(crate) fn default_rows() -> Vec<Row> {
     let cat = |name: &str, ranges: &[&str]| Row::Category {
         name: name.to_string(),
         ranges: ranges
@@ -173,7 +173,7 @@ pub fn default_rows() -> Vec<Row> {
 
 impl Config {
     /// Parses YAML text; `origin` names the file in error messages.
-    pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
+    pub(crate) fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
         let raw: RawConfig = if text.trim().is_empty() {
             RawConfig::default()
         } else {
@@ -184,7 +184,7 @@ impl Config {
     }
 
     /// Reads and parses a config file. Relative paths inside it are relative to its folder.
-    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+    pub(crate) fn from_file(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             ConfigError::one(crate::error::chain(&IoError::at(
                 path,
@@ -195,7 +195,7 @@ impl Config {
     }
 
     /// The config file given, or the defaults when none is.
-    pub fn read(path: Option<&Path>) -> Result<Config, ConfigError> {
+    pub(crate) fn read(path: Option<&Path>) -> Result<Config, ConfigError> {
         match path {
             Some(p) => Config::from_file(p),
             None => Ok(Config::default()),

@@ -7,7 +7,7 @@ use serde::Deserialize;
 /// The YAML file as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct RawConfig {
+pub(crate) struct RawConfig {
     /// The root of the organisation tree when the `units` table is absent or has several roots.
     pub organisation: RawOrganisation,
     /// Report language. Default `sv`.
@@ -45,7 +45,7 @@ pub struct RawConfig {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPack {
+pub(crate) struct RawPack {
     /// File name of the pack without extension: letters, digits, `-` and `_`.
     pub name: String,
     /// Title on the cover, e.g. "Månadsrapport september".
@@ -65,7 +65,7 @@ pub struct RawPack {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawMeeting {
+pub(crate) struct RawMeeting {
     /// The body that meets, e.g. "Hälso- och sjukvårdsnämnden".
     pub body: String,
     /// The meeting date, YYYY-MM-DD.
@@ -74,7 +74,7 @@ pub struct RawMeeting {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawRatio {
+pub(crate) struct RawRatio {
     pub name: String,
     pub numerator: String,
     pub denominator: String,
@@ -85,14 +85,14 @@ pub struct RawRatio {
 /// A pair of limits; which side is worse depends on the figure.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct Limits {
+pub(crate) struct Limits {
     pub yellow: f64,
     pub red: f64,
 }
 
 #[derive(Debug, Default, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct RawThresholds {
+pub(crate) struct RawThresholds {
     /// Accumulated deviation as a percentage of the accumulated cost budget; lower is worse
     /// (e.g. yellow -1, red -3).
     pub deviation: Option<Limits>,
@@ -107,7 +107,7 @@ pub struct RawThresholds {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct RawOrganisation {
+pub(crate) struct RawOrganisation {
     /// Code of the root unit. Default `TOTAL`.
     pub code: Option<String>,
     /// Name of the root unit and of the organisation. Default `Totalt`.
@@ -116,7 +116,7 @@ pub struct RawOrganisation {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct RawMoney {
+pub(crate) struct RawMoney {
     /// `Mkr`, `tkr` or `kr`. Default `Mkr`.
     pub unit: Option<String>,
     /// Decimals shown. Default 1.
@@ -126,7 +126,7 @@ pub struct RawMoney {
 /// One row of the category table: either a category or a subtotal of every category above it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawRow {
+pub(crate) struct RawRow {
     pub category: Option<String>,
     #[serde(default)]
     pub accounts: Vec<String>,

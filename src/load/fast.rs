@@ -52,15 +52,15 @@ use crate::model::period::Month;
 /// rows. Columns: [`MONTH`] (`i32`, `year * 12 + month - 1`), [`UNIT`], [`ACCOUNT`] (text),
 /// [`ORE`] (`i64`).
 #[derive(Debug, Clone)]
-pub struct Transactions {
+pub(crate) struct Transactions {
     pub sums: DataFrame,
     pub rows: u64,
 }
 
-pub const MONTH: &str = "month";
-pub const UNIT: &str = "unit";
-pub const ACCOUNT: &str = "account";
-pub const ORE: &str = "ore";
+pub(crate) const MONTH: &str = "month";
+pub(crate) const UNIT: &str = "unit";
+pub(crate) const ACCOUNT: &str = "account";
+pub(crate) const ORE: &str = "ore";
 const ROWS: &str = "rows";
 const BAD: &str = "bad";
 
@@ -118,7 +118,7 @@ fn column_name(i: usize) -> PlSmallStr {
 
 /// Reads and aggregates `transactions.csv` to (month, unit, account) sums in integer öre,
 /// lazily and in a streaming fashion. `None` when the file is not in the clean form.
-pub fn transactions(path: &Path) -> Option<Transactions> {
+pub(crate) fn transactions(path: &Path) -> Option<Transactions> {
     let csv = Csv::open(path)?;
     let (date, unit, account, amount) = (
         csv.index("date")?,
@@ -182,7 +182,7 @@ pub fn transactions(path: &Path) -> Option<Transactions> {
 /// Polars into the same [`Table`] the row-by-row reader builds. `None` when the table has other
 /// kinds of columns or the file is not in the clean form. The note about extra columns that
 /// the slow path gives is added to `findings` only when this path succeeds.
-pub fn table(spec: TableSpec, path: &Path, file: &str, findings: &mut Findings) -> Option<Table> {
+pub(crate) fn table(spec: TableSpec, path: &Path, file: &str, findings: &mut Findings) -> Option<Table> {
     let simple = |k: Kind| matches!(k, Kind::Month | Kind::Text | Kind::Money);
     if !spec.columns.iter().all(|c| simple(c.kind)) {
         return None;
@@ -270,7 +270,7 @@ pub fn table(spec: TableSpec, path: &Path, file: &str, findings: &mut Findings) 
 
 /// The monthly ledger from the transaction sums of the Polars query and the budget table
 /// (see [`super::ledger::Fold`]). `flip` is -1 when the transactions' sign must be turned.
-pub fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> PolarsResult<Table> {
+pub(crate) fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> PolarsResult<Table> {
     let tm = t.sums.column(MONTH)?.i32()?;
     let tu = t.sums.column(UNIT)?.str()?;
     let ta = t.sums.column(ACCOUNT)?.str()?;

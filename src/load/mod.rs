@@ -2,16 +2,16 @@
 //! validated column by column into typed tables. Every problem is collected.
 
 pub(crate) mod comments;
-pub mod fast;
+pub(crate) mod fast;
 mod hash;
 mod ledger;
 pub(crate) mod tree;
-pub mod parquet;
-pub mod sie;
-pub mod spec;
-pub mod table;
-pub mod text;
-pub mod xlsx;
+pub(crate) mod parquet;
+pub(crate) mod sie;
+pub(crate) mod spec;
+pub(crate) mod table;
+pub(crate) mod text;
+pub(crate) mod xlsx;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -19,14 +19,14 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, Sign};
 use crate::diag::Findings;
 use crate::model::period::Month;
-pub use spec::TableSpec;
-pub use table::{ColumnData, Table};
+pub(crate) use spec::TableSpec;
+pub(crate) use table::Table;
 pub(crate) use hash::file_sha256;
 use crate::model::hash::sha256_hex;
 
 /// One input file, as listed in the manifest.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct InputFile {
+pub(crate) struct InputFile {
     pub table: String,
     pub file: String,
     pub rows: usize,
@@ -35,7 +35,7 @@ pub struct InputFile {
 
 /// Every table found in the data folder.
 #[derive(Debug, Clone)]
-pub struct Dataset {
+pub(crate) struct Dataset {
     pub dir: PathBuf,
     pub tables: BTreeMap<&'static str, Table>,
     pub inputs: Vec<InputFile>,
@@ -44,12 +44,12 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    pub fn get(&self, name: &str) -> Option<&Table> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Table> {
         self.tables.get(name)
     }
 
     /// The monthly ledger: the `ledger` table, or `transactions` + `budget` summed to months.
-    pub fn ledger(&self) -> Option<&Table> {
+    pub(crate) fn ledger(&self) -> Option<&Table> {
         self.tables.get("ledger")
     }
 }
@@ -83,7 +83,7 @@ pub(crate) fn run(
 const EXTENSIONS: &[&str] = &["csv", "parquet", "xlsx"];
 
 /// Loads and validates every table in `dir`. Returns `None` only when nothing usable was read.
-pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Dataset> {
+pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Dataset> {
     let shown_dir = dir.display().to_string();
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,

@@ -8,7 +8,7 @@ use crate::clock::civil_from_days;
 use crate::diag::Findings;
 use crate::model::money::DecimalMark;
 
-pub fn read(
+pub(crate) fn read(
     spec: TableSpec,
     file: &str,
     path: &std::path::Path,

@@ -77,11 +77,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::diag::Findings;
 
 /// A calendar day: (year, month, day).
-pub type Date = (i32, u32, u32);
+pub(crate) type Date = (i32, u32, u32);
 
 /// What one SIE file holds, as read by [`parse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SieFile {
+pub(crate) struct SieFile {
     /// SIE type and the text encoding used to read the file, e.g.
     /// "SIE type 3; code page 437 (#FORMAT PC8)".
     pub format_note: Option<String>,
@@ -108,7 +108,7 @@ pub struct SieFile {
 
 /// One month of one account for one unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PeriodRow {
+pub(crate) struct PeriodRow {
     /// `year * 12 + (month - 1)`.
     pub month: i32,
     /// The object code in the chosen dimension; "" for the part without such an object.
@@ -124,7 +124,7 @@ pub struct PeriodRow {
 
 /// One `#TRANS` row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransRow {
+pub(crate) struct TransRow {
     /// The row's own `transdat`, or else the `#VER` date.
     pub date: Date,
     /// The object code in the chosen dimension, or "".
@@ -140,7 +140,7 @@ pub struct TransRow {
 
 /// Parses one SIE file. `dimension` is the SIE dimension whose objects are the units
 /// (default "1", kostnadsställe). Returns `None` only when the bytes are not an SIE file.
-pub fn parse(
+pub(crate) fn parse(
     bytes: &[u8],
     file: &str,
     dimension: &str,

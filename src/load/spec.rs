@@ -2,7 +2,7 @@
 
 /// The kind of value a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Free text or a code; must not be empty when required.
     Text,
     /// `YYYY-MM` or `YYYYMM`.
@@ -19,7 +19,7 @@ pub enum Kind {
 
 impl Kind {
     /// What a value of this kind looks like, for error messages.
-    pub fn expected(self) -> &'static str {
+    pub(crate) fn expected(self) -> &'static str {
         match self {
             Kind::Text => "a non-empty text",
             Kind::Month => "a month as YYYY-MM or YYYYMM, e.g. 2020-09",
@@ -32,14 +32,14 @@ impl Kind {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct ColumnSpec {
+pub(crate) struct ColumnSpec {
     pub name: &'static str,
     pub kind: Kind,
     pub required: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct TableSpec {
+pub(crate) struct TableSpec {
     pub name: &'static str,
     pub columns: &'static [ColumnSpec],
     /// Columns that together identify a row; a second row with the same key is an error.
@@ -66,7 +66,7 @@ const fn opt(name: &'static str, kind: Kind) -> ColumnSpec {
 
 use Kind::*;
 
-pub const LEDGER: TableSpec = TableSpec {
+pub(crate) const LEDGER: TableSpec = TableSpec {
     name: "ledger",
     columns: &[
         col("period", Month),
@@ -79,7 +79,7 @@ pub const LEDGER: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
-pub const TRANSACTIONS: TableSpec = TableSpec {
+pub(crate) const TRANSACTIONS: TableSpec = TableSpec {
     name: "transactions",
     columns: &[
         col("date", Date),
@@ -92,7 +92,7 @@ pub const TRANSACTIONS: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
-pub const BUDGET: TableSpec = TableSpec {
+pub(crate) const BUDGET: TableSpec = TableSpec {
     name: "budget",
     columns: &[
         col("period", Month),
@@ -104,14 +104,14 @@ pub const BUDGET: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
-pub const UNITS: TableSpec = TableSpec {
+pub(crate) const UNITS: TableSpec = TableSpec {
     name: "units",
     columns: &[col("unit", Text), col("name", Text), opt("parent", Text)],
     key: &["unit"],
     unit_columns: &[],
 };
 
-pub const ACCOUNTS: TableSpec = TableSpec {
+pub(crate) const ACCOUNTS: TableSpec = TableSpec {
     name: "accounts",
     columns: &[
         col("account", Text),
@@ -122,7 +122,7 @@ pub const ACCOUNTS: TableSpec = TableSpec {
     unit_columns: &[],
 };
 
-pub const FORECAST: TableSpec = TableSpec {
+pub(crate) const FORECAST: TableSpec = TableSpec {
     name: "forecast",
     columns: &[
         col("period", Month),
@@ -133,7 +133,7 @@ pub const FORECAST: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
-pub const STAFFING: TableSpec = TableSpec {
+pub(crate) const STAFFING: TableSpec = TableSpec {
     name: "staffing",
     columns: &[
         col("period", Month),
@@ -147,7 +147,7 @@ pub const STAFFING: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
-pub const AGENCY: TableSpec = TableSpec {
+pub(crate) const AGENCY: TableSpec = TableSpec {
     name: "agency",
     columns: &[
         col("period", Month),
@@ -160,7 +160,7 @@ pub const AGENCY: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
-pub const MEASURES: TableSpec = TableSpec {
+pub(crate) const MEASURES: TableSpec = TableSpec {
     name: "measures",
     columns: &[
         col("period", Month),
@@ -173,7 +173,7 @@ pub const MEASURES: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
-pub const ADJUSTMENTS: TableSpec = TableSpec {
+pub(crate) const ADJUSTMENTS: TableSpec = TableSpec {
     name: "adjustments",
     columns: &[
         col("period", Month),
@@ -185,7 +185,7 @@ pub const ADJUSTMENTS: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
-pub const ACTIVITY: TableSpec = TableSpec {
+pub(crate) const ACTIVITY: TableSpec = TableSpec {
     name: "activity",
     columns: &[
         col("period", Month),
@@ -197,14 +197,14 @@ pub const ACTIVITY: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
-pub const FRAMES: TableSpec = TableSpec {
+pub(crate) const FRAMES: TableSpec = TableSpec {
     name: "frames",
     columns: &[col("year", Year), col("unit", Text), col("frame", Money)],
     key: &["year", "unit"],
     unit_columns: &["unit"],
 };
 
-pub const REALLOCATIONS: TableSpec = TableSpec {
+pub(crate) const REALLOCATIONS: TableSpec = TableSpec {
     name: "reallocations",
     columns: &[
         col("year", Year),
@@ -219,7 +219,7 @@ pub const REALLOCATIONS: TableSpec = TableSpec {
 };
 
 /// Every table of the contract, in the order they are loaded and listed.
-pub const ALL: &[TableSpec] = &[
+pub(crate) const ALL: &[TableSpec] = &[
     LEDGER,
     TRANSACTIONS,
     BUDGET,

@@ -9,7 +9,7 @@ use crate::model::period::{self, Month};
 
 /// One cell as a reader found it.
 #[derive(Debug, Clone)]
-pub enum Cell<'a> {
+pub(crate) enum Cell<'a> {
     Empty,
     Text(&'a str),
     Int(i64),
@@ -20,7 +20,7 @@ pub enum Cell<'a> {
 
 /// A typed column of a loaded table.
 #[derive(Debug, Clone)]
-pub enum ColumnData {
+pub(crate) enum ColumnData {
     Text(Vec<String>),
     /// Month index (`year * 12 + month - 1`), see [`Month`].
     Month(Vec<i32>),
@@ -45,7 +45,7 @@ impl ColumnData {
     }
 
     /// The value of row `i` as text, for keys and messages.
-    pub fn display(&self, i: usize) -> String {
+    pub(crate) fn display(&self, i: usize) -> String {
         match self {
             ColumnData::Text(v) => v[i].clone(),
             ColumnData::Month(v) => Month(v[i]).to_string(),
@@ -58,7 +58,7 @@ impl ColumnData {
 
 /// A loaded, typed table.
 #[derive(Debug, Clone)]
-pub struct Table {
+pub(crate) struct Table {
     pub spec: TableSpec,
     /// The file as shown to the user.
     pub file: String,
@@ -70,7 +70,7 @@ pub struct Table {
 
 impl Table {
     /// A monthly ledger table (from transactions and budget, or from SIE files).
-    pub fn ledger(
+    pub(crate) fn ledger(
         file: String,
         rows: Vec<u64>,
         period: Vec<i32>,
@@ -94,50 +94,50 @@ impl Table {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.rows.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
 
-    pub fn column(&self, name: &str) -> Option<&ColumnData> {
+    pub(crate) fn column(&self, name: &str) -> Option<&ColumnData> {
         self.columns
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, c)| c)
     }
 
-    pub fn text(&self, name: &str) -> &[String] {
+    pub(crate) fn text(&self, name: &str) -> &[String] {
         match self.column(name) {
             Some(ColumnData::Text(v)) => v,
             _ => &[],
         }
     }
 
-    pub fn months(&self, name: &str) -> &[i32] {
+    pub(crate) fn months(&self, name: &str) -> &[i32] {
         match self.column(name) {
             Some(ColumnData::Month(v)) | Some(ColumnData::Year(v)) | Some(ColumnData::Date(v)) => v,
             _ => &[],
         }
     }
 
-    pub fn money(&self, name: &str) -> &[i64] {
+    pub(crate) fn money(&self, name: &str) -> &[i64] {
         match self.column(name) {
             Some(ColumnData::Money(v)) => v,
             _ => &[],
         }
     }
 
-    pub fn money_mut(&mut self, name: &str) -> Option<&mut Vec<i64>> {
+    pub(crate) fn money_mut(&mut self, name: &str) -> Option<&mut Vec<i64>> {
         self.columns.iter_mut().find_map(|(n, c)| match c {
             ColumnData::Money(v) if *n == name => Some(v),
             _ => None,
         })
     }
 
-    pub fn numbers(&self, name: &str) -> &[f64] {
+    pub(crate) fn numbers(&self, name: &str) -> &[f64] {
         match self.column(name) {
             Some(ColumnData::Number(v)) => v,
             _ => &[],
@@ -149,7 +149,7 @@ impl Table {
 const MAX_LISTED: usize = 50;
 
 /// Builds a [`Table`] row by row from any reader.
-pub struct TableBuilder {
+pub(crate) struct TableBuilder {
     spec: TableSpec,
     file: String,
     mark: DecimalMark,
@@ -165,14 +165,14 @@ pub struct TableBuilder {
 }
 
 /// A header cell as columns are matched: spaces, BOM and quotes trimmed, lowercased.
-pub fn header_name(cell: &str) -> String {
+pub(crate) fn header_name(cell: &str) -> String {
     cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '"')
         .to_lowercase()
 }
 
 /// The note for header columns that are not in the table's contract (`names` as
 /// [`header_name`] gives them).
-pub fn note_extra_columns(spec: TableSpec, names: &[String], file: &str, findings: &mut Findings) {
+pub(crate) fn note_extra_columns(spec: TableSpec, names: &[String], file: &str, findings: &mut Findings) {
     let extra: Vec<&str> = names
         .iter()
         .filter(|n| !n.is_empty() && !spec.columns.iter().any(|c| c.name == n.as_str()))
@@ -186,7 +186,7 @@ pub fn note_extra_columns(spec: TableSpec, names: &[String], file: &str, finding
 impl TableBuilder {
     /// Matches the header against the contract; `None` when a required column is missing
     /// (each missing column is reported).
-    pub fn new(
+    pub(crate) fn new(
         spec: TableSpec,
         file: &str,
         header: &[String],
@@ -277,7 +277,7 @@ impl TableBuilder {
     }
 
     /// Adds one record. Records whose cells are all empty are skipped.
-    pub fn push(&mut self, row: u64, cells: &[Cell<'_>]) {
+    pub(crate) fn push(&mut self, row: u64, cells: &[Cell<'_>]) {
         if cells.iter().all(|c| match c {
             Cell::Empty => true,
             Cell::Text(t) => t.trim().is_empty(),
@@ -510,7 +510,7 @@ impl TableBuilder {
     }
 
     /// Finishes the table: checks keys, reports rounding, and hands back the findings.
-    pub fn finish(mut self, sha256: String, findings: &mut Findings) -> Table {
+    pub(crate) fn finish(mut self, sha256: String, findings: &mut Findings) -> Table {
         if self.unlisted > 0 {
             let n = self.unlisted;
             self.findings.error(

@@ -9,7 +9,7 @@ use crate::diag::Findings;
 use crate::model::money::DecimalMark;
 
 /// Decodes the bytes: UTF-8 (BOM removed), or Windows-1252 when they are not valid UTF-8.
-pub fn decode<'a>(bytes: &'a [u8], file: &str, findings: &mut Findings) -> Cow<'a, str> {
+pub(crate) fn decode<'a>(bytes: &'a [u8], file: &str, findings: &mut Findings) -> Cow<'a, str> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Cow::Borrowed(s),
@@ -22,7 +22,7 @@ pub fn decode<'a>(bytes: &'a [u8], file: &str, findings: &mut Findings) -> Cow<'
 }
 
 /// The separator that occurs most often outside quotes in the first line (`;`, TAB, `,`).
-pub fn detect_separator(first_line: &str) -> u8 {
+pub(crate) fn detect_separator(first_line: &str) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for c in first_line.chars() {
@@ -45,7 +45,7 @@ pub fn detect_separator(first_line: &str) -> u8 {
 }
 
 /// Reads a CSV file into a typed table.
-pub fn read(
+pub(crate) fn read(
     spec: TableSpec,
     file: &str,
     bytes: &[u8],

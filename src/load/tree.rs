@@ -9,7 +9,7 @@ use crate::load::Dataset;
 use crate::model::tree::{Node, Tree};
 
 /// Builds the tree and checks every unit reference in the data.
-pub fn build(data: &Dataset, config: &Config, findings: &mut Findings) -> Option<Tree> {
+pub(crate) fn build(data: &Dataset, config: &Config, findings: &mut Findings) -> Option<Tree> {
     let tree = match data.get("units") {
         Some(units) => from_units_table(units, config, findings)?,
         None => flat(data, config),

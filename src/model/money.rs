@@ -8,7 +8,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Which character separates the decimals in a text file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DecimalMark {
+pub(crate) enum DecimalMark {
     /// `;`- or TAB-separated files: `,` is the decimal mark (a lone `.` is accepted too).
     Comma,
     /// `,`-separated files: `.` is the decimal mark.
@@ -17,7 +17,7 @@ pub enum DecimalMark {
 
 /// A number as parsed from text: sign, digits and the position of the decimal mark.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParsedNumber {
+pub(crate) struct ParsedNumber {
     pub negative: bool,
     pub int_digits: String,
     pub frac_digits: String,
@@ -25,7 +25,7 @@ pub struct ParsedNumber {
 
 /// Why a text is not a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NumberError {
+pub(crate) enum NumberError {
     NotANumber,
     TooLarge,
 }
@@ -35,7 +35,7 @@ fn is_group_space(c: char) -> bool {
 }
 
 /// Splits a number written in Swedish or international style into its parts.
-pub fn parse_number_text(text: &str, mark: DecimalMark) -> Result<ParsedNumber, NumberError> {
+pub(crate) fn parse_number_text(text: &str, mark: DecimalMark) -> Result<ParsedNumber, NumberError> {
     let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     let mut chars = t.chars().peekable();
     let mut negative = false;
@@ -100,7 +100,7 @@ pub fn parse_number_text(text: &str, mark: DecimalMark) -> Result<ParsedNumber, 
 }
 
 /// An amount in öre, and whether it had to be rounded (more than two decimals).
-pub fn parse_ore(text: &str, mark: DecimalMark) -> Result<(i64, bool), NumberError> {
+pub(crate) fn parse_ore(text: &str, mark: DecimalMark) -> Result<(i64, bool), NumberError> {
     let p = parse_number_text(text, mark)?;
     let int_part = p.int_digits.trim_start_matches('0');
     if int_part.len() > 15 {
@@ -123,7 +123,7 @@ pub fn parse_ore(text: &str, mark: DecimalMark) -> Result<(i64, bool), NumberErr
 }
 
 /// A plain number (hours, counts) as f64.
-pub fn parse_f64(text: &str, mark: DecimalMark) -> Result<f64, NumberError> {
+pub(crate) fn parse_f64(text: &str, mark: DecimalMark) -> Result<f64, NumberError> {
     let p = parse_number_text(text, mark)?;
     let s = format!(
         "{}{}.{}",
@@ -140,7 +140,7 @@ pub fn parse_f64(text: &str, mark: DecimalMark) -> Result<f64, NumberError> {
 
 /// A spreadsheet's binary number as öre: rounded to the nearest öre, which recovers the
 /// decimal the user typed. Fails past the range where f64 holds whole öre exactly.
-pub fn ore_from_f64(value: f64) -> Result<i64, NumberError> {
+pub(crate) fn ore_from_f64(value: f64) -> Result<i64, NumberError> {
     if !value.is_finite() {
         return Err(NumberError::NotANumber);
     }
@@ -152,25 +152,25 @@ pub fn ore_from_f64(value: f64) -> Result<i64, NumberError> {
 }
 
 /// öre as an exact decimal in kronor.
-pub fn kronor(ore: i64) -> Decimal {
+pub(crate) fn kronor(ore: i64) -> Decimal {
     Decimal::new(ore, 2)
 }
 
 /// öre as an exact decimal string in kronor with two decimals, e.g. `-119300000.00`.
-pub fn kronor_string(ore: i64) -> String {
+pub(crate) fn kronor_string(ore: i64) -> String {
     kronor(ore).to_string()
 }
 
 /// How amounts are shown in a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum MoneyUnit {
+pub(crate) enum MoneyUnit {
     Kr,
     Tkr,
     Mkr,
 }
 
 impl MoneyUnit {
-    pub fn divisor_ore(self) -> i64 {
+    pub(crate) fn divisor_ore(self) -> i64 {
         match self {
             MoneyUnit::Kr => 100,
             MoneyUnit::Tkr => 100_000,
@@ -181,7 +181,7 @@ impl MoneyUnit {
 
 /// Number formatting for one language: decimal mark, thousands separator, minus sign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NumberStyle {
+pub(crate) struct NumberStyle {
     pub decimal_mark: char,
     pub group: char,
     pub minus: char,
@@ -189,7 +189,8 @@ pub struct NumberStyle {
 
 impl NumberStyle {
     /// Swedish: `-1 234,5` with a no-break space between groups and a hyphen-minus.
-    pub const SWEDISH: NumberStyle = NumberStyle {
+    #[cfg(test)]
+    pub(crate) const SWEDISH: NumberStyle = NumberStyle {
         decimal_mark: ',',
         group: '\u{a0}',
         minus: '-',
@@ -197,7 +198,7 @@ impl NumberStyle {
 
     /// Formats an exact decimal rounded half away from zero to `decimals` places.
     /// A value that rounds to zero never shows a minus sign.
-    pub fn decimal(&self, value: Decimal, decimals: u32) -> String {
+    pub(crate) fn decimal(&self, value: Decimal, decimals: u32) -> String {
         let r = value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
         let negative = r.is_sign_negative() && !r.is_zero();
         let abs = r.abs();
@@ -227,7 +228,7 @@ impl NumberStyle {
     }
 
     /// öre shown in the given unit with the given decimals.
-    pub fn money(&self, ore: i64, unit: MoneyUnit, decimals: u32) -> String {
+    pub(crate) fn money(&self, ore: i64, unit: MoneyUnit, decimals: u32) -> String {
         self.decimal(
             Decimal::from(ore) / Decimal::from(unit.divisor_ore()),
             decimals,
@@ -235,7 +236,7 @@ impl NumberStyle {
     }
 
     /// An f64 ratio or count (never a summed amount) with fixed decimals.
-    pub fn float(&self, value: f64, decimals: u32) -> String {
+    pub(crate) fn float(&self, value: f64, decimals: u32) -> String {
         match Decimal::from_f64_retain(value) {
             Some(d) => self.decimal(d, decimals),
             None => "–".to_string(),

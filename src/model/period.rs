@@ -4,11 +4,11 @@ use std::fmt;
 
 /// A calendar month, stored as `year * 12 + (month - 1)` so that months order and subtract naturally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Month(pub i32);
+pub(crate) struct Month(pub i32);
 
 impl Month {
     /// The month of a four-digit year and a month 1–12; `None` outside those ranges.
-    pub fn new(year: i32, month: u32) -> Option<Month> {
+    pub(crate) fn new(year: i32, month: u32) -> Option<Month> {
         if !(1..=12).contains(&month) || !(1000..=9999).contains(&year) {
             return None;
         }
@@ -16,38 +16,38 @@ impl Month {
     }
 
     /// The month of a date's year and month (1–12), unchecked: for dates already validated.
-    pub fn of(year: i32, month: u32) -> Month {
+    pub(crate) fn of(year: i32, month: u32) -> Month {
         Month(year * 12 + month as i32 - 1)
     }
 
-    pub fn year(self) -> i32 {
+    pub(crate) fn year(self) -> i32 {
         self.0.div_euclid(12)
     }
 
     /// 1 = January … 12 = December.
-    pub fn month(self) -> u32 {
+    pub(crate) fn month(self) -> u32 {
         (self.0.rem_euclid(12) + 1) as u32
     }
 
-    pub fn index(self) -> i32 {
+    pub(crate) fn index(self) -> i32 {
         self.0
     }
 
-    pub fn prev(self) -> Month {
+    pub(crate) fn prev(self) -> Month {
         Month(self.0 - 1)
     }
 
-    pub fn plus(self, months: i32) -> Month {
+    pub(crate) fn plus(self, months: i32) -> Month {
         Month(self.0 + months)
     }
 
     /// January of the same year.
-    pub fn january(self) -> Month {
+    pub(crate) fn january(self) -> Month {
         Month(self.year() * 12)
     }
 
     /// Parses `YYYY-MM` or `YYYYMM` (surrounding spaces allowed).
-    pub fn parse(text: &str) -> Option<Month> {
+    pub(crate) fn parse(text: &str) -> Option<Month> {
         let t = text.trim();
         let b = t.as_bytes();
         let (y, m) = match b.len() {
@@ -69,7 +69,7 @@ impl fmt::Display for Month {
 }
 
 /// Parses a four-digit year.
-pub fn parse_year(text: &str) -> Option<i32> {
+pub(crate) fn parse_year(text: &str) -> Option<i32> {
     let t = text.trim();
     if t.len() == 4 && t.bytes().all(|c| c.is_ascii_digit()) {
         t.parse().ok()
@@ -79,7 +79,7 @@ pub fn parse_year(text: &str) -> Option<i32> {
 }
 
 /// Parses `YYYY-MM-DD` into (year, month, day), checking the day against the month.
-pub fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
+pub(crate) fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
     let t = text.trim();
     let b = t.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {

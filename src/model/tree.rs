@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
-pub struct Node {
+pub(crate) struct Node {
     pub code: String,
     pub name: String,
     pub parent: Option<usize>,
@@ -13,7 +13,7 @@ pub struct Node {
 }
 
 #[derive(Debug, Clone)]
-pub struct Tree {
+pub(crate) struct Tree {
     pub nodes: Vec<Node>,
     pub index: HashMap<String, usize>,
     pub root: usize,
@@ -22,12 +22,12 @@ pub struct Tree {
 }
 
 impl Tree {
-    pub fn get(&self, code: &str) -> Option<usize> {
+    pub(crate) fn get(&self, code: &str) -> Option<usize> {
         self.index.get(code).copied()
     }
 
     /// The node itself and every node above it, nearest first.
-    pub fn ancestors_or_self(&self, node: usize) -> Vec<usize> {
+    pub(crate) fn ancestors_or_self(&self, node: usize) -> Vec<usize> {
         let mut out = vec![node];
         let mut cur = node;
         while let Some(p) = self.nodes[cur].parent {
@@ -38,13 +38,13 @@ impl Tree {
     }
 
     /// Root first down to the node.
-    pub fn path(&self, node: usize) -> Vec<usize> {
+    pub(crate) fn path(&self, node: usize) -> Vec<usize> {
         let mut p = self.ancestors_or_self(node);
         p.reverse();
         p
     }
 
-    pub fn is_leaf(&self, node: usize) -> bool {
+    pub(crate) fn is_leaf(&self, node: usize) -> bool {
         self.nodes[node].children.is_empty()
     }
 

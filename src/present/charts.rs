@@ -22,7 +22,7 @@ const GREEN: RGBColor = RGBColor(21, 128, 61);
 const GRID: RGBColor = RGBColor(225, 225, 225);
 const NONE: RGBAColor = RGBAColor(255, 255, 255, 0.0);
 
-pub fn draw_all(f: &UnitFigures, period: Month, fmt: &Format) -> Charts {
+pub(crate) fn draw_all(f: &UnitFigures, period: Month, fmt: &Format) -> Charts {
     Charts {
         result: svg(W, H, |a| result_chart(a, f, period, fmt)),
         monthly: svg(W, H, |a| monthly_chart(a, f, period, fmt)),
@@ -288,7 +288,7 @@ const PALETTE: [RGBColor; 6] = [
 
 /// The colour of the n-th series in the personnel and hired-staff charts (also used by the
 /// templates' legends).
-pub fn series_color(n: usize) -> String {
+pub(crate) fn series_color(n: usize) -> String {
     let c = PALETTE[n % PALETTE.len()];
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
@@ -355,7 +355,7 @@ fn points(values: &[Option<f64>]) -> Vec<(i32, f64)> {
 }
 
 /// Sick leave % per month: this year (solid) against last year (dashed).
-pub fn sick_leave(p: &Personnel, _period: Month, fmt: &Format) -> String {
+pub(crate) fn sick_leave(p: &Personnel, _period: Month, fmt: &Format) -> String {
     let series = [
         (points(&p.sick_by_month), false),
         (points(&p.sick_by_month_prev_year), true),
@@ -366,7 +366,7 @@ pub fn sick_leave(p: &Personnel, _period: Month, fmt: &Format) -> String {
 }
 
 /// The accumulated hired-staff ratio month by month, one line per profession, and the target.
-pub fn agency(rows: &[AgencyRow], target: Option<f64>, fmt: &Format) -> String {
+pub(crate) fn agency(rows: &[AgencyRow], target: Option<f64>, fmt: &Format) -> String {
     let series: Vec<(Vec<(i32, f64)>, bool)> =
         rows.iter().map(|r| (points(&r.trend), false)).collect();
     svg(W, 260, |a| {

@@ -9,7 +9,7 @@ use crate::model::money::NumberStyle;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Lang {
+pub(crate) struct Lang {
     pub months: Vec<String>,
     pub months_short: Vec<String>,
     pub decimal_mark: String,
@@ -21,7 +21,7 @@ pub struct Lang {
 }
 
 impl Lang {
-    pub fn parse(text: &str, name: &str) -> Result<Lang, String> {
+    pub(crate) fn parse(text: &str, name: &str) -> Result<Lang, String> {
         let lang: Lang = serde_saphyr::from_str(text).map_err(|e| format!("{name}: {e}"))?;
         let one_char = |s: &str| s.chars().count() == 1;
         if lang.months.len() != 12 || lang.months_short.len() != 12 {
@@ -37,7 +37,7 @@ impl Lang {
         Ok(lang)
     }
 
-    pub fn style(&self) -> NumberStyle {
+    pub(crate) fn style(&self) -> NumberStyle {
         let c = |s: &str| s.chars().next().unwrap_or(' ');
         NumberStyle {
             decimal_mark: c(&self.decimal_mark),
@@ -46,15 +46,15 @@ impl Lang {
         }
     }
 
-    pub fn month(&self, m: u32) -> &str {
+    pub(crate) fn month(&self, m: u32) -> &str {
         &self.months[(m as usize).clamp(1, 12) - 1]
     }
 
-    pub fn month_short(&self, m: u32) -> &str {
+    pub(crate) fn month_short(&self, m: u32) -> &str {
         &self.months_short[(m as usize).clamp(1, 12) - 1]
     }
 
-    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
+    pub(crate) fn label<'a>(&'a self, key: &'a str) -> &'a str {
         self.labels.get(key).map(String::as_str).unwrap_or(key)
     }
 }

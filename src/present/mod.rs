@@ -17,11 +17,11 @@ use crate::model::money::{self, MoneyUnit, NumberStyle};
 use crate::model::period::Month;
 use crate::compute::sections::{self, UnitSections};
 use crate::model::tree::Tree;
-pub use lang::Lang;
+pub(crate) use lang::Lang;
 
 /// How numbers and words are shown in this report.
 #[derive(Debug, Clone)]
-pub struct Format {
+pub(crate) struct Format {
     pub style: NumberStyle,
     pub unit: MoneyUnit,
     pub decimals: u32,
@@ -29,7 +29,7 @@ pub struct Format {
 }
 
 impl Format {
-    pub fn new(c: &Config, lang: Lang) -> Format {
+    pub(crate) fn new(c: &Config, lang: Lang) -> Format {
         Format {
             style: lang.style(),
             unit: c.money_unit,
@@ -38,7 +38,7 @@ impl Format {
         }
     }
 
-    pub fn unit_label(&self) -> String {
+    pub(crate) fn unit_label(&self) -> String {
         let key = match self.unit {
             MoneyUnit::Mkr => "Mkr",
             MoneyUnit::Tkr => "tkr",
@@ -74,7 +74,7 @@ impl Format {
     }
 
     /// An amount in öre, in the report's money unit.
-    pub fn num(&self, ore: i64) -> Num {
+    pub(crate) fn num(&self, ore: i64) -> Num {
         self.make(
             money::kronor_string(ore),
             self.style.money(ore, self.unit, self.decimals),
@@ -83,7 +83,7 @@ impl Format {
     }
 
     /// A ratio, count or hours (never a summed amount of money).
-    pub fn fig(&self, value: f64, decimals: u32) -> Num {
+    pub(crate) fn fig(&self, value: f64, decimals: u32) -> Num {
         self.make(
             format!("{value:.*}", decimals as usize),
             self.style.float(value, decimals),
@@ -92,18 +92,18 @@ impl Format {
     }
 
     /// An amount in the display unit as f64, for chart coordinates only.
-    pub fn coord(&self, ore: i64) -> f64 {
+    pub(crate) fn coord(&self, ore: i64) -> f64 {
         ore as f64 / self.unit.divisor_ore() as f64
     }
 
-    pub fn month(&self, m: Month) -> String {
+    pub(crate) fn month(&self, m: Month) -> String {
         self.lang.month(m.month()).to_string()
     }
 }
 
 /// A number as the templates see it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Num {
+pub(crate) struct Num {
     /// Exact value: kronor with two decimals for money, e.g. `-119300000.00`.
     pub value: String,
     /// Formatted, e.g. `-119,3`.
@@ -117,14 +117,14 @@ pub struct Num {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct UnitRef {
+pub(crate) struct UnitRef {
     pub code: String,
     pub name: String,
     pub href: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct KeyFigures {
+pub(crate) struct KeyFigures {
     pub actual: Num,
     pub budget: Num,
     pub deviation: Num,
@@ -140,7 +140,7 @@ pub struct KeyFigures {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RowView {
+pub(crate) struct RowView {
     pub name: String,
     pub subtotal: bool,
     pub actual: Num,
@@ -152,7 +152,7 @@ pub struct RowView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ChildView {
+pub(crate) struct ChildView {
     pub unit: UnitRef,
     pub leaf: bool,
     pub actual: Num,
@@ -164,7 +164,7 @@ pub struct ChildView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Charts {
+pub(crate) struct Charts {
     pub result: String,
     pub monthly: String,
     pub categories: String,
@@ -172,7 +172,7 @@ pub struct Charts {
 
 /// A traffic light: `green`, `yellow` or `red`.
 #[derive(Debug, Clone, Serialize)]
-pub struct Light {
+pub(crate) struct Light {
     /// Label key in the language file, e.g. `light_sick`.
     pub label: String,
     /// What the light is about beyond the label, e.g. a profession.
@@ -182,7 +182,7 @@ pub struct Light {
 }
 
 /// Higher is worse when `yellow <= red`, lower is worse otherwise.
-pub fn light(value: f64, limits: &Limits) -> &'static str {
+pub(crate) fn light(value: f64, limits: &Limits) -> &'static str {
     let higher_is_worse = limits.yellow <= limits.red;
     let (past_red, past_yellow) = if higher_is_worse {
         (value >= limits.red, value >= limits.yellow)
@@ -199,7 +199,7 @@ pub fn light(value: f64, limits: &Limits) -> &'static str {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct PersonnelView {
+pub(crate) struct PersonnelView {
     pub sick_pct: Option<Num>,
     pub sick_pct_prev: Option<Num>,
     pub sick_pct_change: Option<Num>,
@@ -217,7 +217,7 @@ pub struct PersonnelView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct AgencyRowView {
+pub(crate) struct AgencyRowView {
     pub profession: String,
     /// The line colour in the chart.
     pub color: String,
@@ -230,7 +230,7 @@ pub struct AgencyRowView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct AgencyView {
+pub(crate) struct AgencyView {
     pub rows: Vec<AgencyRowView>,
     pub total: AgencyRowView,
     pub target: Option<Num>,
@@ -238,7 +238,7 @@ pub struct AgencyView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MeasureView {
+pub(crate) struct MeasureView {
     pub name: String,
     pub expected: Num,
     pub realized: Num,
@@ -247,19 +247,19 @@ pub struct MeasureView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MeasuresView {
+pub(crate) struct MeasuresView {
     pub rows: Vec<MeasureView>,
     pub total: MeasureView,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ItemView {
+pub(crate) struct ItemView {
     pub name: String,
     pub amount: Num,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct AdjustmentsView {
+pub(crate) struct AdjustmentsView {
     pub rows: Vec<ItemView>,
     /// Item names in prose form.
     pub names: Vec<String>,
@@ -269,7 +269,7 @@ pub struct AdjustmentsView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct KpiView {
+pub(crate) struct KpiView {
     pub name: String,
     pub derived: bool,
     pub value: Num,
@@ -279,7 +279,7 @@ pub struct KpiView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ReallocationView {
+pub(crate) struct ReallocationView {
     pub counterpart: UnitRef,
     pub amount: Num,
     pub reference: String,
@@ -287,7 +287,7 @@ pub struct ReallocationView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FrameView {
+pub(crate) struct FrameView {
     pub year: i32,
     pub frame: Num,
     pub reallocations: Vec<ReallocationView>,
@@ -298,7 +298,7 @@ pub struct FrameView {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct SectionsView {
+pub(crate) struct SectionsView {
     pub personnel: Option<PersonnelView>,
     pub agency: Option<AgencyView>,
     pub measures: Option<MeasuresView>,
@@ -309,7 +309,7 @@ pub struct SectionsView {
 
 /// One month of the series behind the charts.
 #[derive(Debug, Clone, Serialize)]
-pub struct MonthRow {
+pub(crate) struct MonthRow {
     pub month: String,
     pub period: String,
     pub budget_acc: Num,
@@ -322,7 +322,7 @@ pub struct MonthRow {
 
 /// Everything a unit's report shows.
 #[derive(Debug, Clone, Serialize)]
-pub struct ReportView {
+pub(crate) struct ReportView {
     pub lang: String,
     pub organisation: String,
     pub period: String,
@@ -407,7 +407,7 @@ pub(crate) fn run(
 
 /// One entry of the index page's tree.
 #[derive(Debug, Clone, Serialize)]
-pub struct IndexEntry {
+pub(crate) struct IndexEntry {
     pub unit: UnitRef,
     pub depth: usize,
     pub deviation: Num,
@@ -417,7 +417,7 @@ pub struct IndexEntry {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct IndexView {
+pub(crate) struct IndexView {
     pub lang: String,
     pub organisation: String,
     pub period: String,
@@ -429,7 +429,7 @@ pub struct IndexView {
 }
 
 /// The prose form of a name: first letter lower case unless it is an abbreviation.
-pub fn prose_name(name: &str) -> String {
+pub(crate) fn prose_name(name: &str) -> String {
     let mut chars = name.chars();
     match (chars.next(), chars.next()) {
         (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
@@ -440,7 +440,7 @@ pub fn prose_name(name: &str) -> String {
 }
 
 /// Shared context for every unit's view.
-pub struct Presenter<'a> {
+pub(crate) struct Presenter<'a> {
     pub config: &'a Config,
     pub tree: &'a Tree,
     pub figures: &'a Figures,
@@ -480,7 +480,7 @@ impl Presenter<'_> {
     }
 
     /// The report of one unit, with its commentary file's Markdown (if any).
-    pub fn report(&self, node: usize, commentary: Option<&str>) -> ReportView {
+    pub(crate) fn report(&self, node: usize, commentary: Option<&str>) -> ReportView {
         let f = &self.figures.units[node];
         let fmt = &self.fmt;
         let period = self.figures.period;
@@ -827,7 +827,7 @@ impl Presenter<'_> {
         }
     }
 
-    pub fn index(&self) -> IndexView {
+    pub(crate) fn index(&self) -> IndexView {
         let period = self.figures.period;
         IndexView {
             lang: self.config.language.clone(),

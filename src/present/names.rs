@@ -10,7 +10,7 @@ const RESERVED: &[&str] = &[
 ];
 
 /// The stem for one code: letters, digits and `-` kept; every other byte written as `_XX`.
-pub fn stem(code: &str) -> String {
+pub(crate) fn stem(code: &str) -> String {
     let mut out = String::new();
     for b in code.bytes() {
         if b.is_ascii_alphanumeric() || b == b'-' {
@@ -32,7 +32,7 @@ pub fn stem(code: &str) -> String {
 }
 
 /// Stems for many codes: where two differ only by case, the later gets a short hash suffix.
-pub fn stems<'a>(codes: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+pub(crate) fn stems<'a>(codes: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     codes
         .into_iter()

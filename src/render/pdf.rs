@@ -87,9 +87,9 @@ pub(crate) fn unit(
     let v = view;
     let source = templates.render_typst("pdf/report.typ", ctx)?;
     let meta = super::typst::PdfMeta {
-        title: format!("{} – {}", v.unit.name, subject(templates, &v)),
+        title: format!("{} – {}", v.unit.name, subject(templates, v)),
         author: info.author.clone(),
-        subject: subject(templates, &v),
+        subject: subject(templates, v),
         language: info.language.clone(),
         date_epoch: Some(info.epoch),
     };

@@ -11,7 +11,7 @@ use crate::error::{IoError, RenderError};
 use crate::present::Lang;
 
 /// The built-in templates and language files, by relative path.
-pub const BUILTIN: &[(&str, &str)] = &[
+pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("style.css", include_str!("../../templates/style.css")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("report.html", include_str!("../../templates/report.html")),
@@ -92,7 +92,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// The loaded templates and the language's words.
-pub struct Templates {
+pub(crate) struct Templates {
     pub tera: Tera,
     /// The same templates with Typst escaping, for the PDF (`pdf/*.typ`, `text/*`).
     pub typst: Tera,

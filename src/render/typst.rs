@@ -31,7 +31,7 @@ use typst_pdf::{PdfOptions, Timestamp};
 
 /// Document metadata written into the PDF.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PdfMeta {
+pub(crate) struct PdfMeta {
     /// PDF title (`/Title`, XMP `dc:title`). Empty: none.
     pub title: String,
     /// PDF author (`/Author`). Empty: none.
@@ -53,7 +53,7 @@ pub struct PdfMeta {
 const MAIN_PATH: &str = "/main.typ";
 
 /// The family name of the bundled sans font, as Typst knows it.
-pub const SANS_FAMILY: &str = "DejaVu Sans";
+pub(crate) const SANS_FAMILY: &str = "DejaVu Sans";
 
 /// Bundled font files (paths relative to the crate root, so this module can
 /// live anywhere under `src/`).
@@ -238,7 +238,7 @@ impl World for PdfWorld {
 ///
 /// Errors carry Typst's diagnostics as text (message, `file:line:col`, the
 /// source line, hints), followed by any warnings.
-pub fn compile(
+pub(crate) fn compile(
     source: &str,
     files: &[(String, Vec<u8>)],
     meta: &PdfMeta,
@@ -248,7 +248,7 @@ pub fn compile(
 
 /// Like [`compile`], but also returns Typst's warnings (formatted like the
 /// errors), e.g. "unknown font family" or "layout did not converge".
-pub fn compile_with_warnings(
+pub(crate) fn compile_with_warnings(
     source: &str,
     files: &[(String, Vec<u8>)],
     meta: &PdfMeta,
@@ -351,7 +351,7 @@ fn write_location(out: &mut String, world: &PdfWorld, span: typst::syntax::DiagS
 /// `X` for any non-space `X` in Typst markup); line breaks, tabs and other
 /// control characters become a single space. Quotes stay straight (no smart
 /// quotes), and a leading `-` stays a hyphen-minus.
-pub fn escape_markup(text: &str) -> String {
+pub(crate) fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     for c in text.chars() {
         if c.is_ascii_punctuation() {

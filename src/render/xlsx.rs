@@ -95,7 +95,7 @@ fn money_format(unit: MoneyUnit, decimals: u32) -> String {
     format!("#,##0{frac}{scale};-#,##0{frac}{scale};0{frac}")
 }
 
-pub struct Meta {
+pub(crate) struct Meta {
     pub title: String,
     pub author: String,
     /// Seconds since 1970 for the document's creation time.

@@ -8,7 +8,7 @@ use crate::model::hash::sha256_hex;
 use crate::render::Formats;
 
 #[derive(Serialize)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     pub period: String,
     pub generated: String,
     pub generator: String,
@@ -22,7 +22,7 @@ pub struct Manifest {
 }
 
 #[derive(Serialize)]
-pub struct ManifestPack {
+pub(crate) struct ManifestPack {
     pub name: String,
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -33,7 +33,7 @@ pub struct ManifestPack {
 }
 
 #[derive(Serialize)]
-pub struct ManifestReport {
+pub(crate) struct ManifestReport {
     pub unit: String,
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
