@@ -39,7 +39,11 @@ impl Failure {
         match self {
             Failure::Data | Failure::Config(_) => 1,
             Failure::Usage(_) => 2,
-            Failure::Commentary(_) | Failure::Compute(_) | Failure::Render(_) | Failure::Preview(_) | Failure::Write(_) => 3,
+            Failure::Commentary(_)
+            | Failure::Compute(_)
+            | Failure::Render(_)
+            | Failure::Preview(_)
+            | Failure::Write(_) => 3,
         }
     }
 

@@ -124,18 +124,29 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         }
     };
     let epoch = clock::generated_epoch();
-    let templates = render::templates::load(
-        loaded.config.templates.as_deref(),
-        &loaded.config.language,
-    )?;
+    let overrides = load::templates::read(loaded.config.templates.as_deref())
+        .map_err(|e| Failure::Render(e.into()))?;
+    let templates = render::templates::load(overrides, &loaded.config.language)?;
     let lang = templates.lang.clone();
-    let presented = present::run(&loaded, &computed, &files, &commentary, lang, epoch, &progress);
+    let presented = present::run(
+        &loaded,
+        &computed,
+        &files,
+        &commentary,
+        lang,
+        epoch,
+        &progress,
+    );
     laps.lap("present");
 
     let config = &loaded.config;
     let job = render::Job {
         formats: opts.formats,
-        packs: config.packs.iter().zip(packs.iter().map(Vec::as_slice)).collect(),
+        packs: config
+            .packs
+            .iter()
+            .zip(packs.iter().map(Vec::as_slice))
+            .collect(),
         order: &loaded.tree.order,
         author: config
             .author

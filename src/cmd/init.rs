@@ -8,7 +8,10 @@ use crate::error::{IoError, WriteError};
 
 /// The sample data, embedded so that `init` works from an installed binary.
 const SAMPLE: &[(&str, &[u8])] = &[
-    ("data/units.csv", include_bytes!("../../data/sample/units.csv")),
+    (
+        "data/units.csv",
+        include_bytes!("../../data/sample/units.csv"),
+    ),
     (
         "data/accounts.csv",
         include_bytes!("../../data/sample/accounts.csv"),

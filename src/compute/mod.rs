@@ -396,7 +396,12 @@ pub(crate) fn run(
     findings: &mut Findings,
 ) -> Result<Computed, crate::Failure> {
     let ledger = loaded.data.ledger().ok_or(crate::Failure::Data)?;
-    let cats = categorize(ledger, loaded.data.get("accounts"), &loaded.config, findings);
+    let cats = categorize(
+        ledger,
+        loaded.data.get("accounts"),
+        &loaded.config,
+        findings,
+    );
     let figures = compute(&loaded.data, &loaded.tree, &cats, ledger, period)
         .map_err(crate::Failure::Compute)?;
     let sections = sections::compute(&loaded.data, &loaded.tree, &loaded.config, period, findings);

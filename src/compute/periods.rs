@@ -18,7 +18,11 @@ pub(crate) fn latest_period(ledger: &Table) -> Option<Month> {
 
 /// The report month: `month`, or the latest with an outcome when `None`. Errors (no outcome
 /// at all, no rows in the report year) are findings; a month without outcome is a warning.
-pub(crate) fn resolve(month: Option<Month>, ledger: &Table, findings: &mut Findings) -> Option<Month> {
+pub(crate) fn resolve(
+    month: Option<Month>,
+    ledger: &Table,
+    findings: &mut Findings,
+) -> Option<Month> {
     let period = match month {
         Some(m) => m,
         None => match latest_period(ledger) {

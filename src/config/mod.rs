@@ -201,7 +201,6 @@ impl Config {
             None => Ok(Config::default()),
         }
     }
-
 }
 
 #[cfg(test)]
@@ -210,14 +209,17 @@ mod tests {
 
     #[test]
     fn typo_gets_a_suggestion() {
-        let err =
-            Config::parse("money:\n  unit: Mkr\n  decimal: 2\n", Path::new("c.yaml")).unwrap_err().to_string();
+        let err = Config::parse("money:\n  unit: Mkr\n  decimal: 2\n", Path::new("c.yaml"))
+            .unwrap_err()
+            .to_string();
         let first = err.lines().next().unwrap();
         assert_eq!(
             first,
             "c.yaml:3:3: unknown field `decimal`, expected one of unit, decimals (did you mean `decimals`?)"
         );
-        let err = Config::parse("tresholds: {}\n", Path::new("c.yaml")).unwrap_err().to_string();
+        let err = Config::parse("tresholds: {}\n", Path::new("c.yaml"))
+            .unwrap_err()
+            .to_string();
         assert!(
             err.lines()
                 .next()
@@ -248,8 +250,9 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line() {
-        let err =
-            Config::parse("money:\n  unit: Mkr\n  decimal: 2\n", Path::new("c.yaml")).unwrap_err().to_string();
+        let err = Config::parse("money:\n  unit: Mkr\n  decimal: 2\n", Path::new("c.yaml"))
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("c.yaml:3:3: "), "{err}");
         assert!(err.contains("decimal"), "{err}");
         assert!(err.contains(" --> c.yaml:3:3"), "{err}");

@@ -23,7 +23,6 @@ pub(crate) fn read(dir: &Path, period: &str, file_stem: &str) -> Result<Option<S
     }
 }
 
-
 /// The commentary of every unit (by file name, in the order given) for the report month,
 /// from the configured folder or `<data>/comments`.
 pub(crate) fn read_all(

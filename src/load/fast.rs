@@ -41,8 +41,8 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::spec::{Kind, TableSpec};
 use super::ledger::Fold;
+use super::spec::{Kind, TableSpec};
 use super::table::{ColumnData, Table};
 use crate::diag::Findings;
 use crate::model::money::parse_ore_clean;
@@ -182,7 +182,12 @@ pub(crate) fn transactions(path: &Path) -> Option<Transactions> {
 /// Polars into the same [`Table`] the row-by-row reader builds. `None` when the table has other
 /// kinds of columns or the file is not in the clean form. The note about extra columns that
 /// the slow path gives is added to `findings` only when this path succeeds.
-pub(crate) fn table(spec: TableSpec, path: &Path, file: &str, findings: &mut Findings) -> Option<Table> {
+pub(crate) fn table(
+    spec: TableSpec,
+    path: &Path,
+    file: &str,
+    findings: &mut Findings,
+) -> Option<Table> {
     let simple = |k: Kind| matches!(k, Kind::Month | Kind::Text | Kind::Money);
     if !spec.columns.iter().all(|c| simple(c.kind)) {
         return None;
@@ -270,7 +275,12 @@ pub(crate) fn table(spec: TableSpec, path: &Path, file: &str, findings: &mut Fin
 
 /// The monthly ledger from the transaction sums of the Polars query and the budget table
 /// (see [`super::ledger::Fold`]). `flip` is -1 when the transactions' sign must be turned.
-pub(crate) fn ledger(t: &Transactions, budget: &Table, flip: i64, file: String) -> PolarsResult<Table> {
+pub(crate) fn ledger(
+    t: &Transactions,
+    budget: &Table,
+    flip: i64,
+    file: String,
+) -> PolarsResult<Table> {
     let tm = t.sums.column(MONTH)?.i32()?;
     let tu = t.sums.column(UNIT)?.str()?;
     let ta = t.sums.column(ACCOUNT)?.str()?;
@@ -317,7 +327,6 @@ fn check_text(df: &DataFrame, names: &[&str]) -> Option<(bool, bool)> {
     }
     Some((trimmed, ascii))
 }
-
 
 #[derive(Clone, Copy)]
 enum Period {
@@ -383,7 +392,6 @@ fn parse_date_month(b: &[u8]) -> Option<i32> {
     let days = crate::clock::days_in_month(y, m as u32) as i32;
     (1..=days).contains(&d).then_some(month)
 }
-
 
 /// The first line of the file (without the line end), if it is valid UTF-8 and under 1 MiB.
 fn first_line(path: &Path) -> Option<String> {

@@ -36,4 +36,3 @@ pub(crate) fn file_sha256(path: &Path) -> Option<String> {
     seen.lock().ok()?.insert(key, sha.clone());
     Some(sha)
 }
-

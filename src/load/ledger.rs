@@ -46,7 +46,14 @@ impl<'a> Fold<'a> {
             budget.money("budget"),
         );
         for i in 0..budget.len() {
-            self.add(periods[i], &units[i], &accounts[i], 0, amounts[i], budget.rows[i]);
+            self.add(
+                periods[i],
+                &units[i],
+                &accounts[i],
+                0,
+                amounts[i],
+                budget.rows[i],
+            );
         }
     }
 

@@ -5,12 +5,13 @@ pub(crate) mod comments;
 pub(crate) mod fast;
 mod hash;
 mod ledger;
-pub(crate) mod tree;
 pub(crate) mod parquet;
 pub(crate) mod sie;
 pub(crate) mod spec;
 pub(crate) mod table;
+pub(crate) mod templates;
 pub(crate) mod text;
+pub(crate) mod tree;
 pub(crate) mod xlsx;
 
 use std::collections::{BTreeMap, HashMap};
@@ -18,11 +19,11 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Config, Sign};
 use crate::diag::Findings;
+use crate::model::hash::sha256_hex;
 use crate::model::period::Month;
+pub(crate) use hash::file_sha256;
 pub(crate) use spec::TableSpec;
 pub(crate) use table::Table;
-pub(crate) use hash::file_sha256;
-use crate::model::hash::sha256_hex;
 
 /// One input file, as listed in the manifest.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -172,7 +172,12 @@ pub(crate) fn header_name(cell: &str) -> String {
 
 /// The note for header columns that are not in the table's contract (`names` as
 /// [`header_name`] gives them).
-pub(crate) fn note_extra_columns(spec: TableSpec, names: &[String], file: &str, findings: &mut Findings) {
+pub(crate) fn note_extra_columns(
+    spec: TableSpec,
+    names: &[String],
+    file: &str,
+    findings: &mut Findings,
+) {
     let extra: Vec<&str> = names
         .iter()
         .filter(|n| !n.is_empty() && !spec.columns.iter().any(|c| c.name == n.as_str()))
@@ -595,7 +600,10 @@ pub(crate) fn duplicate_keys(table: &Table) -> Vec<Vec<usize>> {
     }
     let keys: Vec<u128> = if ids.len() <= 4 {
         (0..table.len())
-            .map(|i| ids.iter().fold(0u128, |k, col| (k << 32) | u128::from(col[i])))
+            .map(|i| {
+                ids.iter()
+                    .fold(0u128, |k, col| (k << 32) | u128::from(col[i]))
+            })
             .collect()
     } else {
         let mut interner = std::collections::HashMap::new();

@@ -35,7 +35,10 @@ fn is_group_space(c: char) -> bool {
 }
 
 /// Splits a number written in Swedish or international style into its parts.
-pub(crate) fn parse_number_text(text: &str, mark: DecimalMark) -> Result<ParsedNumber, NumberError> {
+pub(crate) fn parse_number_text(
+    text: &str,
+    mark: DecimalMark,
+) -> Result<ParsedNumber, NumberError> {
     let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     let mut chars = t.chars().peekable();
     let mut negative = false;
@@ -382,9 +385,29 @@ mod tests {
     #[test]
     fn clean_form_agrees_with_the_general_grammar() {
         let samples = [
-            "0", "1", "-1", "12,5", "12,50", "-0,01", "1 000", "1\u{a0}000,25", "1\u{202f}234\u{202f}567,8",
-            "1\u{2009}000", "9999999999999", "12.25", "1 00", "1000 000", "1,234", "1,2345", "",
-            "-", "1e5", "12,", ",5", "1 000 000,00", "0000012",
+            "0",
+            "1",
+            "-1",
+            "12,5",
+            "12,50",
+            "-0,01",
+            "1 000",
+            "1\u{a0}000,25",
+            "1\u{202f}234\u{202f}567,8",
+            "1\u{2009}000",
+            "9999999999999",
+            "12.25",
+            "1 00",
+            "1000 000",
+            "1,234",
+            "1,2345",
+            "",
+            "-",
+            "1e5",
+            "12,",
+            ",5",
+            "1 000 000,00",
+            "0000012",
         ];
         for s in samples {
             if let Some(ore) = parse_ore_clean(s.as_bytes(), true) {

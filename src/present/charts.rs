@@ -6,9 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{Charts, Format};
+use crate::compute::sections::{AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
 use crate::model::period::Month;
-use crate::compute::sections::{AgencyRow, Personnel};
 
 const W: u32 = 680;
 const H: u32 = 300;

@@ -11,11 +11,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::compute::sections::{self, UnitSections};
 use crate::compute::{Figures, RowKind};
 use crate::config::{Config, Limits};
 use crate::model::money::{self, MoneyUnit, NumberStyle};
 use crate::model::period::Month;
-use crate::compute::sections::{self, UnitSections};
 use crate::model::tree::Tree;
 pub(crate) use lang::Lang;
 

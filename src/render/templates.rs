@@ -3,11 +3,10 @@
 //! `lang/sv.yaml`) and may add its own. Templates are parsed once per run.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use tera::{Context, Tera};
 
-use crate::error::{IoError, RenderError};
+use crate::error::RenderError;
 use crate::present::Lang;
 
 /// The built-in templates and language files, by relative path.
@@ -16,7 +15,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("macros.html", include_str!("../../templates/macros.html")),
     ("report.html", include_str!("../../templates/report.html")),
     ("index.html", include_str!("../../templates/index.html")),
-    ("pdf/style.typ", include_str!("../../templates/pdf/style.typ")),
+    (
+        "pdf/style.typ",
+        include_str!("../../templates/pdf/style.typ"),
+    ),
     ("pdf/unit.typ", include_str!("../../templates/pdf/unit.typ")),
     (
         "pdf/report.typ",
@@ -102,52 +104,20 @@ pub(crate) struct Templates {
     pub language: String,
 }
 
-fn collect(
-    dir: &Path,
-    prefix: &str,
-    out: &mut Vec<(String, std::path::PathBuf)>,
-) -> Result<(), RenderError> {
-    let entries =
-        std::fs::read_dir(dir).map_err(IoError::at(dir, "the template folder cannot be read"))?;
-    let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let Some(name) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .map(str::to_string)
-        else {
-            continue;
-        };
-        if name.starts_with('.') {
-            continue;
-        }
-        let rel = format!("{prefix}{name}");
-        if path.is_dir() {
-            collect(&path, &format!("{rel}/"), out)?;
-        } else {
-            out.push((rel, path));
-        }
-    }
-    Ok(())
-}
-
-/// Loads the templates once per run, with the user's folder overriding by relative path.
-pub(crate) fn load(override_dir: Option<&Path>, language: &str) -> Result<Templates, RenderError> {
+/// Parses the templates once per run: the built-in ones, with the user's files (relative
+/// path → text, read by `load::templates`) overriding by relative path.
+pub(crate) fn load(
+    overrides: Vec<(String, String)>,
+    language: &str,
+) -> Result<Templates, RenderError> {
     let mut files: Vec<(String, String)> = BUILTIN
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
         .collect();
-    if let Some(dir) = override_dir {
-        let mut found = Vec::new();
-        collect(dir, "", &mut found)?;
-        for (name, path) in found {
-            let text = std::fs::read_to_string(&path)
-                .map_err(IoError::at(&path, "the template cannot be read"))?;
-            match files.iter_mut().find(|(n, _)| *n == name) {
-                Some(slot) => slot.1 = text,
-                None => files.push((name, text)),
-            }
+    for (name, text) in overrides {
+        match files.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = text,
+            None => files.push((name, text)),
         }
     }
     let lang_name = format!("lang/{language}.yaml");
@@ -207,25 +177,37 @@ impl Templates {
     }
 
     /// Renders an HTML template with a prepared context, plus the words as `t`.
-    pub(crate) fn render_context(&self, name: &str, mut ctx: Context) -> Result<String, RenderError> {
+    pub(crate) fn render_context(
+        &self,
+        name: &str,
+        mut ctx: Context,
+    ) -> Result<String, RenderError> {
         ctx.insert("t", &self.labels);
-        self.tera.render(name, &ctx).map_err(|source| RenderError::Template {
-            name: name.to_string(),
-            source,
-        })
+        self.tera
+            .render(name, &ctx)
+            .map_err(|source| RenderError::Template {
+                name: name.to_string(),
+                source,
+            })
     }
 
     /// Renders a Typst template; `context` is extended with `t`.
     pub(crate) fn render_typst(&self, name: &str, mut ctx: Context) -> Result<String, RenderError> {
         ctx.insert("t", &self.labels);
-        self.typst.render(name, &ctx).map_err(|source| RenderError::Template {
-            name: name.to_string(),
-            source,
-        })
+        self.typst
+            .render(name, &ctx)
+            .map_err(|source| RenderError::Template {
+                name: name.to_string(),
+                source,
+            })
     }
 
     /// The generated prose of one section, in the report's language; whitespace folded.
-    pub(crate) fn text<T: serde::Serialize>(&self, section: &str, view: &T) -> Result<String, RenderError> {
+    pub(crate) fn text<T: serde::Serialize>(
+        &self,
+        section: &str,
+        view: &T,
+    ) -> Result<String, RenderError> {
         self.text_in(&self.tera, section, view)
     }
 

@@ -227,7 +227,8 @@ impl World for PdfWorld {
         // Without an offset Typst asks for the "local" date; there is no local
         // time zone in a reproducible build, so UTC is used.
         let shift = offset.map_or(0, |d| d.seconds() as i64);
-        let (y, m, d, _, _, _) = crate::clock::civil_from_epoch(self.date_epoch?.checked_add(shift)?)?;
+        let (y, m, d, _, _, _) =
+            crate::clock::civil_from_epoch(self.date_epoch?.checked_add(shift)?)?;
         Datetime::from_ymd(y, m, d)
     }
 }
@@ -445,7 +446,6 @@ pub(crate) fn to_typst(md: &str) -> String {
     out.trim_end().to_string()
 }
 
-
 #[cfg(test)]
 #[allow(clippy::disallowed_methods)] // tests write their fixtures
 mod tests {
@@ -461,7 +461,6 @@ mod tests {
             "Hej #emph[du] och #strong[fet] \\#x \\$y\\$ \\<b\\>\n\n- ett\n- två #link(\"https://a.se/\\\"x\")[l] #[j]"
         );
     }
-
 
     fn meta() -> PdfMeta {
         PdfMeta {
@@ -633,7 +632,10 @@ Räksmörgås: åäö ÅÄÖ. Resultatet blev -119,3 tkr mot budget 1{nbsp}234,5
             crate::clock::civil_from_epoch(1_775_000_000),
             Some((2026, 3, 31, 23, 33, 20))
         );
-        assert_eq!(crate::clock::civil_from_epoch(-1), Some((1969, 12, 31, 23, 59, 59)));
+        assert_eq!(
+            crate::clock::civil_from_epoch(-1),
+            Some((1969, 12, 31, 23, 59, 59))
+        );
         let src = "#datetime.today().display(\"[year]-[month]-[day]\")";
         let pdf = compile(src, &[], &meta()).unwrap();
         if let Some(text) = pdftotext(&pdf) {

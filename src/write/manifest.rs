@@ -44,7 +44,6 @@ pub(crate) struct ManifestReport {
     pub xlsx: Option<String>,
 }
 
-
 /// The manifest of a run: the reports and packs written (only the formats asked for), every
 /// input file with its SHA-256, and the fingerprint.
 pub(crate) fn build(

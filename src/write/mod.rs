@@ -1,8 +1,8 @@
 //! Output: every file is written into a temporary folder beside the target and renamed into
 //! place only when all of it succeeded, so a failed run leaves the earlier output untouched.
 
-mod lock;
 pub(crate) mod fingerprint;
+mod lock;
 pub(crate) mod manifest;
 
 pub(crate) use lock::Lock;
@@ -64,7 +64,9 @@ impl Staging {
             if had_old {
                 let _ = std::fs::rename(&old, &self.target);
             }
-            return Err(IoError::at(&self.target, "cannot move the new output into place")(e).into());
+            return Err(
+                IoError::at(&self.target, "cannot move the new output into place")(e).into(),
+            );
         }
         self.published = true;
         if had_old {

@@ -67,28 +67,51 @@ const RENDERING: &[&str] = &[
 fn load_compute_and_present_know_no_renderer_and_no_writer() {
     for dir in ["load", "compute", "present", "model", "config"] {
         let found = offences(dir, RENDERING);
-        assert!(found.is_empty(), "src/{dir} reaches into rendering or writing:\n{}", found.join("\n"));
+        assert!(
+            found.is_empty(),
+            "src/{dir} reaches into rendering or writing:\n{}",
+            found.join("\n")
+        );
     }
 }
 
 #[test]
 fn render_reads_views_not_loaded_tables() {
-    let found = offences("render", &["crate::load", "crate::compute::sections::compute", "std::fs::read"]);
-    assert!(found.is_empty(), "src/render reads data:\n{}", found.join("\n"));
+    let found = offences(
+        "render",
+        &[
+            "crate::load",
+            "crate::compute::sections::compute",
+            "std::fs::read",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "src/render reads data:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn compute_and_present_read_no_files() {
     for dir in ["compute", "present", "model"] {
         let found = offences(dir, &["std::fs::", "File::open", "read_to_string"]);
-        assert!(found.is_empty(), "src/{dir} touches files:\n{}", found.join("\n"));
+        assert!(
+            found.is_empty(),
+            "src/{dir} touches files:\n{}",
+            found.join("\n")
+        );
     }
 }
 
 #[test]
 fn config_reads_no_data() {
     let found = offences("config", &["crate::load", "crate::compute"]);
-    assert!(found.is_empty(), "src/config reaches into the data:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "src/config reaches into the data:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -105,9 +128,11 @@ fn the_rule_catches_an_offence() {
 fn lib_is_wiring_only() {
     let text = std::fs::read_to_string(root().join("src/lib.rs")).unwrap();
     let lines = code_lines(&text).filter(|(_, l)| !l.is_empty()).count();
-    assert!(lines < 260, "src/lib.rs has grown to {lines} lines of code: move the work into a stage");
+    assert!(
+        lines < 260,
+        "src/lib.rs has grown to {lines} lines of code: move the work into a stage"
+    );
     for word in ["std::fs::", "Tera", "Typst", "polars::"] {
         assert!(!text.contains(word), "src/lib.rs uses {word}");
     }
 }
-
