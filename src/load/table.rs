@@ -567,16 +567,21 @@ impl TableBuilder {
     }
 }
 
-/// Rows that repeat a key of the table: for each repeated key, the indexes of its rows in file
-/// order; keys in the order their second row appears (where the repeat is noticed). Empty when the table has no key or lacks
-/// a key column. Keys are numbered per column and compared as one packed integer.
-pub(crate) fn duplicate_keys(table: &Table) -> Vec<Vec<usize>> {
-    let cols: Vec<&ColumnData> = table
+/// The table's key columns that it has.
+fn key_columns(table: &Table) -> Vec<&ColumnData> {
+    table
         .spec
         .key
         .iter()
         .filter_map(|k| table.column(k))
-        .collect();
+        .collect()
+}
+
+/// Rows that repeat a key of the table: for each repeated key, the indexes of its rows in file
+/// order; keys in the order their second row appears (where the repeat is noticed). Empty when the table has no key or lacks
+/// a key column. Keys are numbered per column and compared as one packed integer.
+pub(crate) fn duplicate_keys(table: &Table) -> Vec<Vec<usize>> {
+    let cols = key_columns(table);
     if cols.is_empty() || cols.len() != table.spec.key.len() {
         return Vec::new();
     }
@@ -629,12 +634,7 @@ pub(crate) fn duplicate_keys(table: &Table) -> Vec<Vec<usize>> {
 
 /// A second row with the same key is an error naming both rows.
 fn check_keys(table: &Table, findings: &mut Findings) {
-    let cols: Vec<&ColumnData> = table
-        .spec
-        .key
-        .iter()
-        .filter_map(|k| table.column(k))
-        .collect();
+    let cols = key_columns(table);
     let dups: Vec<(String, Vec<u64>)> = duplicate_keys(table)
         .into_iter()
         .map(|g| {
