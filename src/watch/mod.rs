@@ -1,0 +1,147 @@
+//! `uppfolj watch`: rebuild on change and serve the reports with live reload.
+//!
+//! Self-contained: depends only on `std` and `notify` (v8).
+//!
+//! * A watcher thread turns file-system events into debounced rebuild requests.
+//! * A builder thread runs `build` (one build at a time; changes that arrive during a
+//!   build cause exactly one more build afterwards).
+//! * The calling thread runs a tiny HTTP/1.1 server (`std::net`, one short-lived thread
+//!   per connection, `Connection: close`) that serves the current output folder and
+//!   injects a polling script into every HTML page. The script reloads the page when
+//!   `/__uppfolj/version` differs from the version the page was served with.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+mod events;
+mod http;
+mod pages;
+#[cfg(test)]
+mod tests;
+
+use events::{builder_loop, start_watcher};
+use http::serve;
+
+/// Options for [`run`].
+#[derive(Debug, Clone)]
+pub struct WatchOptions {
+    /// Address to listen on, e.g. `127.0.0.1:8080`; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// Files or folders to watch (folders recursively). Missing paths are skipped.
+    pub watch: Vec<PathBuf>,
+    /// Paths whose changes are ignored (the output folder, which may live inside a
+    /// watched folder; otherwise every build would trigger the next one).
+    pub ignore: Vec<PathBuf>,
+    /// Quiet time that ends a burst of events, e.g. 200 ms.
+    pub debounce: Duration,
+}
+
+/// URL path of the build-version endpoint polled by the reload script.
+pub const VERSION_PATH: &str = "/__uppfolj/version";
+
+/// Runs forever (until the process is killed): an initial build, then a rebuild after
+/// each debounced change. `build` returns the folder to serve (e.g. `OUT/2020-09`) or an
+/// error text. `on_ready` is called once with the bound address, before the initial
+/// build has finished (until then pages show "building…" and reload by themselves).
+///
+/// Returns `Err` only for start-up failures (binding the address, creating the watcher).
+pub fn run(
+    opts: WatchOptions,
+    build: impl Fn() -> Result<PathBuf, String> + Send + Sync + 'static,
+    on_ready: impl FnOnce(SocketAddr),
+) -> Result<(), String> {
+    let listener =
+        TcpListener::bind(opts.addr).map_err(|e| format!("cannot listen on {}: {e}", opts.addr))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+
+    let state = Arc::new(Shared::new());
+
+    // Builder thread: one build at a time, coalescing requests that queue up meanwhile.
+    let (trigger_tx, trigger_rx) = mpsc::channel::<()>();
+    {
+        let state = Arc::clone(&state);
+        thread::Builder::new()
+            .name("uppfolj-watch-build".into())
+            .spawn(move || builder_loop(&state, &build, &trigger_rx))
+            .map_err(|e| format!("cannot start the build thread: {e}"))?;
+    }
+    // Initial build.
+    let _ = trigger_tx.send(());
+
+    // Watcher: keep `_watcher` alive for as long as we serve.
+    let _watcher = start_watcher(&opts, trigger_tx)?;
+
+    on_ready(addr);
+    serve(&listener, &state);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Build state
+
+#[derive(Debug, Clone)]
+enum BuildResult {
+    /// The initial build has not finished yet.
+    Pending,
+    Ok(PathBuf),
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+struct Snapshot {
+    /// Changes after every finished build (good or bad). Includes a start-up nonce so
+    /// that pages left open across a restart of the server also reload.
+    version: String,
+    result: BuildResult,
+    /// Folder of the last good build, used for assets while the last build failed.
+    last_good: Option<PathBuf>,
+}
+
+struct Shared {
+    nonce: u64,
+    inner: Mutex<(u64, Snapshot)>,
+}
+
+impl Shared {
+    fn new() -> Self {
+        let nonce = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        let snap = Snapshot {
+            version: format!("{nonce}-0"),
+            result: BuildResult::Pending,
+            last_good: None,
+        };
+        Shared {
+            nonce,
+            inner: Mutex::new((0, snap)),
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        guard.1.clone()
+    }
+
+    fn publish(&self, result: Result<PathBuf, String>) {
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        guard.0 += 1;
+        let n = guard.0;
+        let snap = &mut guard.1;
+        snap.version = format!("{}-{n}", self.nonce);
+        match result {
+            Ok(dir) => {
+                snap.last_good = Some(dir.clone());
+                snap.result = BuildResult::Ok(dir);
+            }
+            Err(e) => snap.result = BuildResult::Failed(e),
+        }
+    }
+}
