@@ -21,6 +21,16 @@ fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Milliseconds since 1970 from the system clock, for what must differ between runs and never
+/// reaches the output (the preview server's page version).
+pub(crate) fn millis_now() -> u64 {
+    #[allow(clippy::disallowed_methods)] // the one place that may read the clock
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
 /// `2020-09-13T12:26:40Z`.
 pub(crate) fn format_epoch(secs: i64) -> String {
     match civil_from_epoch(secs) {

@@ -302,6 +302,48 @@ pub(crate) fn parse_ore_clean(b: &[u8], decimal_comma: bool) -> Option<i64> {
     Some(if negative { -ore } else { ore })
 }
 
+/// An SIE 4 amount (`#PSALDO`, `#TRANS`…) → öre: an optional sign, digits and a decimal
+/// point, never a comma or grouping; decimals past the second must be zeros.
+pub(crate) fn parse_ore_sie(text: &str) -> Result<i64, String> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if body.contains(',') {
+        return Err(format!(
+            "unparsable amount \"{text}\" (SIE amounts use a decimal point)"
+        ));
+    }
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
+        return Err(format!("unparsable amount \"{text}\""));
+    }
+    if frac.len() > 2 && frac.bytes().skip(2).any(|b| b != b'0') {
+        return Err(format!(
+            "amount \"{text}\" has more than two decimals (öre cannot hold it)"
+        ));
+    }
+    let too_large = || format!("amount \"{text}\" is too large");
+    let mut value: i64 = 0;
+    for b in int.bytes() {
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(i64::from(b - b'0')))
+            .ok_or_else(too_large)?;
+    }
+    let mut cents: i64 = 0;
+    for i in 0..2 {
+        let digit = frac.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
+        cents = cents * 10 + digit;
+    }
+    value = value
+        .checked_mul(100)
+        .and_then(|v| v.checked_add(cents))
+        .ok_or_else(too_large)?;
+    Ok(if negative { -value } else { value })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,5 +461,69 @@ mod tests {
                 assert_eq!(general, Ok(ore), "{s:?}");
             }
         }
+    }
+
+    /// The SIE grammar against the general one with a decimal point: where both take an
+    /// amount they agree; SIE refuses what SIE files never hold (commas, grouping).
+    #[test]
+    fn sie_amounts_agree_with_the_general_grammar() {
+        for s in [
+            "0",
+            "1",
+            "-1",
+            "+12.5",
+            "12.50",
+            "-0.01",
+            "1234567.891",
+            "12.500",
+            "99999999999.99",
+        ] {
+            let sie = parse_ore_sie(s);
+            let general = parse_ore(s.trim_start_matches('+'), DecimalMark::Point).map(|r| r.0);
+            if let (Ok(a), Ok(b)) = (&sie, &general) {
+                assert_eq!(a, b, "{s}");
+            }
+        }
+        assert_eq!(parse_ore_sie("12.50"), Ok(1250));
+        assert_eq!(parse_ore_sie("-0.01"), Ok(-1));
+        assert!(parse_ore_sie("1,5").unwrap_err().contains("decimal point"));
+        assert!(parse_ore_sie("1 000").is_err());
+        assert!(
+            parse_ore_sie("1.234")
+                .unwrap_err()
+                .contains("more than two decimals")
+        );
+        assert!(
+            parse_ore_sie("99999999999999999999")
+                .unwrap_err()
+                .contains("too large")
+        );
+    }
+
+    #[test]
+    fn sie_grammar() {
+        assert_eq!(parse_ore_sie("-1234.50"), Ok(-123_450));
+        assert_eq!(parse_ore_sie("1234"), Ok(123_400));
+        assert_eq!(parse_ore_sie("1234.5"), Ok(123_450));
+        assert_eq!(parse_ore_sie("+0.07"), Ok(7));
+        assert_eq!(parse_ore_sie("1.2300"), Ok(123));
+        assert_eq!(parse_ore_sie(".5"), Ok(50));
+        assert_eq!(parse_ore_sie("-0"), Ok(0));
+        for bad in [
+            "",
+            "-",
+            ".",
+            "1.234",
+            "1,5",
+            "1e3",
+            "12 3",
+            "--1",
+            "99999999999999999999",
+        ] {
+            assert!(parse_ore_sie(bad).is_err(), "{bad}");
+        }
+        assert_eq!(kronor_string(-123_450), "-1234.50");
+        assert_eq!(kronor_string(7), "0.07");
+        assert_eq!(kronor_string(i64::MIN), "-92233720368547758.08");
     }
 }

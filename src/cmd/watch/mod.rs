@@ -1,0 +1,205 @@
+//! `uppfolj watch`: rebuild on change and serve the reports with live reload.
+//!
+//! The server depends only on `std` and `notify` (v8); [`watch_command`] wires it to
+//! `generate`.
+//!
+//! * A watcher thread turns file-system events into debounced rebuild requests.
+//! * A builder thread runs `build` (one build at a time; changes that arrive during a
+//!   build cause exactly one more build afterwards).
+//! * The calling thread runs a tiny HTTP/1.1 server (`std::net`, one short-lived thread
+//!   per connection, `Connection: close`) that serves the current output folder and
+//!   injects a polling script into every HTML page. The script reloads the page when
+//!   `/__uppfolj/version` differs from the version the page was served with.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+mod events;
+mod http;
+mod pages;
+#[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests write their files and take a unique stamp
+mod tests;
+
+use crate::config::Config;
+use crate::diag::Findings;
+use crate::{Failure, Formats, GenerateOptions, generate};
+use events::{builder_loop, start_watcher};
+use http::serve;
+
+/// Watches the data, config, templates and commentary; serves the preview on `port`.
+pub fn watch_command(
+    data: PathBuf,
+    period: String,
+    config: Option<PathBuf>,
+    out: Option<PathBuf>,
+    port: u16,
+) -> Result<(), Failure> {
+    let initial = Config::read(config.as_deref())?;
+    let out = out.unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("uppfolj-watch-{}", std::process::id()))
+    });
+    let mut watch = vec![data.clone()];
+    watch.extend(config.clone());
+    watch.extend(initial.templates.clone());
+    watch.extend(initial.comments.clone());
+    let opts = WatchOptions {
+        addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        watch,
+        ignore: vec![out.clone()],
+        debounce: std::time::Duration::from_millis(200),
+    };
+    let build = move || {
+        let mut findings = Findings::default();
+        let opts = GenerateOptions {
+            data: data.clone(),
+            period: period.clone(),
+            out: out.clone(),
+            config: config.clone(),
+            formats: Formats {
+                html: true,
+                pdf: false,
+                xlsx: false,
+            },
+            if_changed: false,
+            wait: std::time::Duration::from_secs(30),
+            progress: None,
+        };
+        match generate(&opts, &mut findings) {
+            Ok(done) => Ok(done.out_dir),
+            Err(failure) => {
+                let mut lines: Vec<String> = findings.errors().map(|f| f.to_string()).collect();
+                if !matches!(failure, Failure::Data) {
+                    lines.push(failure.chain());
+                }
+                Err(lines.join("\n"))
+            }
+        }
+    };
+    run(opts, build, |addr| {
+        println!("serving http://{addr}/");
+        println!("uppfolj: watching for changes; stop with Ctrl-C");
+    })
+    .map_err(Failure::Preview)
+}
+
+/// Options for [`run`].
+#[derive(Debug, Clone)]
+pub(crate) struct WatchOptions {
+    /// Address to listen on, e.g. `127.0.0.1:8080`; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// Files or folders to watch (folders recursively). Missing paths are skipped.
+    pub watch: Vec<PathBuf>,
+    /// Paths whose changes are ignored (the output folder, which may live inside a
+    /// watched folder; otherwise every build would trigger the next one).
+    pub ignore: Vec<PathBuf>,
+    /// Quiet time that ends a burst of events, e.g. 200 ms.
+    pub debounce: Duration,
+}
+
+/// URL path of the build-version endpoint polled by the reload script.
+pub(crate) const VERSION_PATH: &str = "/__uppfolj/version";
+
+/// Runs forever (until the process is killed): an initial build, then a rebuild after
+/// each debounced change. `build` returns the folder to serve (e.g. `OUT/2020-09`) or an
+/// error text. `on_ready` is called once with the bound address, before the initial
+/// build has finished (until then pages show "building…" and reload by themselves).
+///
+/// Returns `Err` only for start-up failures (binding the address, creating the watcher).
+pub(crate) fn run(
+    opts: WatchOptions,
+    build: impl Fn() -> Result<PathBuf, String> + Send + Sync + 'static,
+    on_ready: impl FnOnce(SocketAddr),
+) -> Result<(), String> {
+    let listener =
+        TcpListener::bind(opts.addr).map_err(|e| format!("cannot listen on {}: {e}", opts.addr))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+
+    let state = Arc::new(Shared::new());
+
+    // Builder thread: one build at a time, coalescing requests that queue up meanwhile.
+    let (trigger_tx, trigger_rx) = mpsc::channel::<()>();
+    {
+        let state = Arc::clone(&state);
+        thread::Builder::new()
+            .name("uppfolj-watch-build".into())
+            .spawn(move || builder_loop(&state, &build, &trigger_rx))
+            .map_err(|e| format!("cannot start the build thread: {e}"))?;
+    }
+    // Initial build.
+    let _ = trigger_tx.send(());
+
+    // Watcher: keep `_watcher` alive for as long as we serve.
+    let _watcher = start_watcher(&opts, trigger_tx)?;
+
+    on_ready(addr);
+    serve(&listener, &state);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Build state
+
+#[derive(Debug, Clone)]
+enum BuildResult {
+    /// The initial build has not finished yet.
+    Pending,
+    Ok(PathBuf),
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+struct Snapshot {
+    /// Changes after every finished build (good or bad). Includes a start-up nonce so
+    /// that pages left open across a restart of the server also reload.
+    version: String,
+    result: BuildResult,
+    /// Folder of the last good build, used for assets while the last build failed.
+    last_good: Option<PathBuf>,
+}
+
+struct Shared {
+    nonce: u64,
+    inner: Mutex<(u64, Snapshot)>,
+}
+
+impl Shared {
+    fn new() -> Self {
+        let nonce = crate::clock::millis_now();
+        let snap = Snapshot {
+            version: format!("{nonce}-0"),
+            result: BuildResult::Pending,
+            last_good: None,
+        };
+        Shared {
+            nonce,
+            inner: Mutex::new((0, snap)),
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        guard.1.clone()
+    }
+
+    fn publish(&self, result: Result<PathBuf, String>) {
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        guard.0 += 1;
+        let n = guard.0;
+        let snap = &mut guard.1;
+        snap.version = format!("{}-{n}", self.nonce);
+        match result {
+            Ok(dir) => {
+                snap.last_good = Some(dir.clone());
+                snap.result = BuildResult::Ok(dir);
+            }
+            Err(e) => snap.result = BuildResult::Failed(e),
+        }
+    }
+}

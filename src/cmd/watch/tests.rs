@@ -1,0 +1,204 @@
+//! End-to-end test over [`run`](super::run): a real watcher, builder and server on a free
+//! port; and the temporary folders the other modules' tests use.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use super::*;
+
+pub(super) fn temp_dir(tag: &str) -> PathBuf {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let dir = std::env::temp_dir().join(format!(
+        "uppfolj-watch-{tag}-{}-{nanos}",
+        std::process::id()
+    ));
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Minimal HTTP/1.1 client: (status, body).
+fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read response");
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").expect("response head");
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    assert!(head.contains("Cache-Control: no-store"), "{head}");
+    (status, body.to_string())
+}
+
+fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if cond() {
+            return;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[test]
+fn end_to_end_rebuild_error_and_recovery() {
+    let dir = temp_dir("e2e");
+    let comment = dir.join("comment.md");
+    // The output lives inside the watched folder: it must be ignored, or each build
+    // would trigger the next.
+    let out = dir.join("out");
+    fs::write(&comment, "first text").unwrap();
+    fs::write(dir.join("secret.txt"), "top secret").unwrap();
+
+    let builds = Arc::new(AtomicUsize::new(0));
+    let (c, o, b) = (comment.clone(), out.clone(), Arc::clone(&builds));
+    let build = move || -> Result<PathBuf, String> {
+        b.fetch_add(1, Ordering::SeqCst);
+        let text = fs::read_to_string(&c).map_err(|e| e.to_string())?;
+        if text.contains("BROKEN") {
+            return Err(format!("comment.md: cannot parse <{}>", text.trim()));
+        }
+        let page = o.join("2020-09");
+        fs::create_dir_all(&page).map_err(|e| e.to_string())?;
+        fs::write(
+            page.join("index.html"),
+            format!(
+                "<html><head><title>{0}</title></head><body><p>{0}</p></body></html>",
+                text.trim()
+            ),
+        )
+        .map_err(|e| e.to_string())?;
+        fs::write(page.join("style.css"), "p{}").map_err(|e| e.to_string())?;
+        Ok(page)
+    };
+    let opts = WatchOptions {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        watch: vec![dir.clone(), dir.join("does-not-exist")],
+        ignore: vec![out.clone()],
+        debounce: Duration::from_millis(100),
+    };
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let r = run(opts, build, move |a| {
+            let _ = tx.send(a);
+        });
+        panic!("run returned: {r:?}");
+    });
+    let addr = rx.recv_timeout(Duration::from_secs(5)).expect("on_ready");
+    assert_eq!(addr.ip().to_string(), "127.0.0.1");
+    assert_ne!(addr.port(), 0);
+
+    let version = || get(addr, VERSION_PATH).1;
+    wait_for("first build", || {
+        let (st, body) = get(addr, "/");
+        st == 200 && body.contains("<p>first text</p>")
+    });
+    let (st, body) = get(addr, "/");
+    assert_eq!(st, 200);
+    assert!(body.contains(&format!("var v=\"{}\"", version())), "{body}");
+
+    // Other routes.
+    assert_eq!(get(addr, "/style.css"), (200, "p{}".to_string()));
+    assert_eq!(get(addr, "/index.html").0, 200);
+    assert_eq!(get(addr, "/missing.html").0, 404);
+    assert_eq!(get(addr, "/../secret.txt").0, 404);
+    assert_eq!(get(addr, "/%2e%2e/secret.txt").0, 404);
+    assert_eq!(get(addr, "/..%2fsecret.txt").0, 404);
+
+    // No rebuild loop: the builds write into the watched folder, but it is ignored.
+    let v1 = version();
+    let n1 = builds.load(Ordering::SeqCst);
+    thread::sleep(Duration::from_millis(800));
+    assert_eq!(
+        version(),
+        v1,
+        "version changed without an edit (rebuild loop?)"
+    );
+    assert_eq!(builds.load(Ordering::SeqCst), n1);
+    assert_eq!(n1, 1, "exactly one initial build");
+
+    // Edit → new version and new text.
+    fs::write(&comment, "second text").unwrap();
+    wait_for("rebuild after edit", || {
+        version() != v1 && get(addr, "/").1.contains("<p>second text</p>")
+    });
+
+    // Broken edit → error page (HTML requests), assets still served, server alive.
+    let v2 = version();
+    fs::write(&comment, "BROKEN <b>").unwrap();
+    wait_for("error page", || version() != v2 && get(addr, "/").0 == 500);
+    let (st, body) = get(addr, "/");
+    assert_eq!(st, 500);
+    assert!(
+        body.contains("cannot parse &lt;BROKEN &lt;b&gt;&gt;"),
+        "{body}"
+    );
+    assert!(body.contains("<pre"), "{body}");
+    assert!(body.contains(&format!("var v=\"{}\"", version())), "{body}");
+    assert_eq!(get(addr, "/index.html").0, 500);
+    assert_eq!(get(addr, "/style.css").0, 200);
+
+    // Editor-style save: write a temp file and rename it over the original.
+    let v3 = version();
+    let tmp = dir.join("comment.md.tmp");
+    fs::write(&tmp, "third text").unwrap();
+    fs::rename(&tmp, &comment).unwrap();
+    wait_for("recovery", || {
+        version() != v3 && get(addr, "/").1.contains("<p>third text</p>")
+    });
+    assert_eq!(get(addr, "/").0, 200);
+
+    // A burst of edits is coalesced into few builds.
+    let before = builds.load(Ordering::SeqCst);
+    for i in 0..20 {
+        fs::write(&comment, format!("burst {i}")).unwrap();
+        thread::sleep(Duration::from_millis(5));
+    }
+    wait_for("burst rebuild", || {
+        get(addr, "/").1.contains("<p>burst 19</p>")
+    });
+    thread::sleep(Duration::from_millis(400));
+    let burst_builds = builds.load(Ordering::SeqCst) - before;
+    assert!(
+        (1..=3).contains(&burst_builds),
+        "{burst_builds} builds for one burst"
+    );
+
+    // Bad requests do not take the server down.
+    for raw in [
+        &b"GARBAGE\r\n\r\n"[..],
+        b"\r\n\r\n",
+        b"POST / HTTP/1.1\r\n\r\n",
+        b"\xff\xfe\r\n\r\n",
+    ] {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        s.write_all(raw).unwrap();
+        let mut resp = Vec::new();
+        let _ = s.read_to_end(&mut resp);
+        assert!(
+            resp.starts_with(b"HTTP/1.1 4"),
+            "{}",
+            String::from_utf8_lossy(&resp)
+        );
+    }
+    drop(TcpStream::connect(addr).unwrap()); // connect and close at once
+    assert_eq!(get(addr, "/").0, 200);
+
+    let _ = fs::remove_dir_all(&dir);
+}
