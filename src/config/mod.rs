@@ -180,7 +180,7 @@ impl Config {
             serde_saphyr::from_str(text)
                 .map_err(|e| ConfigError::one(suggest::explain(&e.to_string(), origin)))?
         };
-        Config::resolve(raw, Some(origin)).map_err(ConfigError::one)
+        Config::resolve(raw, Some(origin))
     }
 
     /// Reads and parses a config file. Relative paths inside it are relative to its folder.

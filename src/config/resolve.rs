@@ -4,9 +4,10 @@ use std::path::Path;
 
 use super::raw::RawConfig;
 use super::*;
+use crate::error::ConfigError;
 
 impl Config {
-    pub(super) fn resolve(raw: RawConfig, origin: Option<&Path>) -> Result<Config, String> {
+    pub(super) fn resolve(raw: RawConfig, origin: Option<&Path>) -> Result<Config, ConfigError> {
         let at = origin
             .map(|p| format!("{}: ", p.display()))
             .unwrap_or_default();
@@ -177,7 +178,7 @@ impl Config {
             });
         }
         if !problems.is_empty() {
-            return Err(problems.join("\n"));
+            return Err(ConfigError { problems });
         }
         Ok(Config {
             source: origin.map(Path::to_path_buf),

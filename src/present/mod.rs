@@ -4,117 +4,25 @@
 pub(crate) mod charts;
 pub(crate) mod comments;
 pub(crate) mod figures;
+mod format;
 pub(crate) mod lang;
+mod lights;
 pub(crate) mod names;
+mod section_views;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::compute::sections::{self, UnitSections};
+use crate::compute::sections::UnitSections;
 use crate::compute::{Figures, RowKind};
-use crate::config::{Config, Limits};
-use crate::model::money::{self, MoneyUnit, NumberStyle};
+use crate::config::Config;
 use crate::model::period::Month;
 use crate::model::tree::Tree;
+pub(crate) use format::{Format, Num};
 pub(crate) use lang::Lang;
-
-/// How numbers and words are shown in this report.
-#[derive(Debug, Clone)]
-pub(crate) struct Format {
-    pub style: NumberStyle,
-    pub unit: MoneyUnit,
-    pub decimals: u32,
-    pub lang: Lang,
-}
-
-impl Format {
-    pub(crate) fn new(c: &Config, lang: Lang) -> Format {
-        Format {
-            style: lang.style(),
-            unit: c.money_unit,
-            decimals: c.decimals,
-            lang,
-        }
-    }
-
-    pub(crate) fn unit_label(&self) -> String {
-        let key = match self.unit {
-            MoneyUnit::Mkr => "Mkr",
-            MoneyUnit::Tkr => "tkr",
-            MoneyUnit::Kr => "kr",
-        };
-        self.lang
-            .money
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| key.to_string())
-    }
-
-    fn make(&self, value: String, text: String, abs: String) -> Num {
-        let zero = !text.chars().any(|c| c.is_ascii_digit() && c != '0');
-        let sign = if zero {
-            0
-        } else if text.starts_with(self.style.minus) {
-            -1
-        } else {
-            1
-        };
-        Num {
-            value,
-            signed: if sign > 0 {
-                format!("+{text}")
-            } else {
-                text.clone()
-            },
-            text,
-            abs,
-            sign,
-        }
-    }
-
-    /// An amount in öre, in the report's money unit.
-    pub(crate) fn num(&self, ore: i64) -> Num {
-        self.make(
-            money::kronor_string(ore),
-            self.style.money(ore, self.unit, self.decimals),
-            self.style.money(ore.abs(), self.unit, self.decimals),
-        )
-    }
-
-    /// A ratio, count or hours (never a summed amount of money).
-    pub(crate) fn fig(&self, value: f64, decimals: u32) -> Num {
-        self.make(
-            format!("{value:.*}", decimals as usize),
-            self.style.float(value, decimals),
-            self.style.float(value.abs(), decimals),
-        )
-    }
-
-    /// An amount in the display unit as f64, for chart coordinates only.
-    pub(crate) fn coord(&self, ore: i64) -> f64 {
-        ore as f64 / self.unit.divisor_ore() as f64
-    }
-
-    pub(crate) fn month(&self, m: Month) -> String {
-        self.lang.month(m.month()).to_string()
-    }
-}
-
-/// A number as the templates see it.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Num {
-    /// Exact value: kronor with two decimals for money, e.g. `-119300000.00`.
-    pub value: String,
-    /// Formatted, e.g. `-119,3`.
-    pub text: String,
-    /// With an explicit `+` on positive values, e.g. `+3,6`.
-    pub signed: String,
-    /// Without sign, e.g. `119,3`.
-    pub abs: String,
-    /// -1, 0 or 1, of the value as shown (a value that rounds to zero has sign 0).
-    pub sign: i8,
-}
+pub(crate) use lights::{Light, light};
+pub(crate) use section_views::*;
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct UnitRef {
@@ -168,143 +76,6 @@ pub(crate) struct Charts {
     pub result: String,
     pub monthly: String,
     pub categories: String,
-}
-
-/// A traffic light: `green`, `yellow` or `red`.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Light {
-    /// Label key in the language file, e.g. `light_sick`.
-    pub label: String,
-    /// What the light is about beyond the label, e.g. a profession.
-    pub detail: Option<String>,
-    pub value: String,
-    pub status: &'static str,
-}
-
-/// Higher is worse when `yellow <= red`, lower is worse otherwise.
-pub(crate) fn light(value: f64, limits: &Limits) -> &'static str {
-    let higher_is_worse = limits.yellow <= limits.red;
-    let (past_red, past_yellow) = if higher_is_worse {
-        (value >= limits.red, value >= limits.yellow)
-    } else {
-        (value <= limits.red, value <= limits.yellow)
-    };
-    if past_red {
-        "red"
-    } else if past_yellow {
-        "yellow"
-    } else {
-        "green"
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct PersonnelView {
-    pub sick_pct: Option<Num>,
-    pub sick_pct_prev: Option<Num>,
-    pub sick_pct_change: Option<Num>,
-    pub sick_hours: Num,
-    pub sick_hours_prev: Num,
-    pub sick_hours_change: Num,
-    pub fte: Num,
-    pub fte_prev: Num,
-    pub fte_change: Num,
-    pub employees: Option<Num>,
-    pub employees_prev: Option<Num>,
-    pub employees_change: Option<Num>,
-    pub light: Option<&'static str>,
-    pub chart: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct AgencyRowView {
-    pub profession: String,
-    /// The line colour in the chart.
-    pub color: String,
-    pub own: Num,
-    pub agency: Num,
-    pub pct: Option<Num>,
-    pub pct_prev: Option<Num>,
-    pub pct_change: Option<Num>,
-    pub light: Option<&'static str>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct AgencyView {
-    pub rows: Vec<AgencyRowView>,
-    pub total: AgencyRowView,
-    pub target: Option<Num>,
-    pub chart: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct MeasureView {
-    pub name: String,
-    pub expected: Num,
-    pub realized: Num,
-    pub share: Option<Num>,
-    pub light: Option<&'static str>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct MeasuresView {
-    pub rows: Vec<MeasureView>,
-    pub total: MeasureView,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct ItemView {
-    pub name: String,
-    pub amount: Num,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct AdjustmentsView {
-    pub rows: Vec<ItemView>,
-    /// Item names in prose form.
-    pub names: Vec<String>,
-    pub total: Num,
-    pub deviation: Num,
-    pub adjusted: Num,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct KpiView {
-    pub name: String,
-    pub derived: bool,
-    pub value: Num,
-    pub prev: Num,
-    pub change: Num,
-    pub change_pct: Option<Num>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct ReallocationView {
-    pub counterpart: UnitRef,
-    pub amount: Num,
-    pub reference: String,
-    pub description: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct FrameView {
-    pub year: i32,
-    pub frame: Num,
-    pub reallocations: Vec<ReallocationView>,
-    pub reallocated: Num,
-    pub revised: Num,
-    pub net_budget: Num,
-    pub difference: Option<Num>,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub(crate) struct SectionsView {
-    pub personnel: Option<PersonnelView>,
-    pub agency: Option<AgencyView>,
-    pub measures: Option<MeasuresView>,
-    pub adjustments: Option<AdjustmentsView>,
-    pub activity: Option<Vec<KpiView>>,
-    pub frame: Option<FrameView>,
 }
 
 /// One month of the series behind the charts.
@@ -662,171 +433,6 @@ impl Presenter<'_> {
             .collect()
     }
 
-    fn sections_view(&self, node: usize) -> SectionsView {
-        let s = &self.sections[node];
-        let fmt = &self.fmt;
-        let th = &self.config.thresholds;
-        let f = &self.figures.units[node];
-        let pct_change = |now: f64, prev: f64| {
-            (prev != 0.0).then(|| fmt.fig(100.0 * (now - prev) / prev.abs(), 1))
-        };
-        let personnel = s.personnel.as_ref().map(|p| {
-            let (now, prev) = (p.acc.sick_pct(), p.acc_prev_year.sick_pct());
-            PersonnelView {
-                sick_pct: now.map(|v| fmt.fig(v, 1)),
-                sick_pct_prev: prev.map(|v| fmt.fig(v, 1)),
-                sick_pct_change: match (now, prev) {
-                    // The difference of the rounded figures, as a reader would compute it.
-                    (Some(a), Some(b)) => Some(fmt.fig(round1(a) - round1(b), 1)),
-                    _ => None,
-                },
-                sick_hours: fmt.fig(p.acc.sick, 0),
-                sick_hours_prev: fmt.fig(p.acc_prev_year.sick, 0),
-                sick_hours_change: fmt.fig(p.acc.sick - p.acc_prev_year.sick, 0),
-                fte: fmt.fig(p.fte, 0),
-                fte_prev: fmt.fig(p.fte_prev_year, 0),
-                fte_change: fmt.fig(p.fte - p.fte_prev_year, 0),
-                employees: p.employees.map(|e| fmt.fig(e, 0)),
-                employees_prev: p.employees_prev_year.map(|e| fmt.fig(e, 0)),
-                employees_change: match (p.employees, p.employees_prev_year) {
-                    (Some(a), Some(b)) => Some(fmt.fig(a - b, 0)),
-                    _ => None,
-                },
-                light: match (now, th.sick_leave.as_ref()) {
-                    (Some(v), Some(l)) => Some(light(v, l)),
-                    _ => None,
-                },
-                chart: charts::sick_leave(p, self.figures.period, fmt),
-            }
-        });
-        let agency = s.agency.as_ref().map(|rows| {
-            let row = |r: &sections::AgencyRow| {
-                let (now, prev) = (r.pct(), r.pct_prev_year());
-                AgencyRowView {
-                    profession: r.profession.clone(),
-                    color: String::new(),
-                    own: fmt.num(r.own),
-                    agency: fmt.num(r.agency),
-                    pct: now.map(|v| fmt.fig(v, 2)),
-                    pct_prev: prev.map(|v| fmt.fig(v, 2)),
-                    pct_change: match (now, prev) {
-                        (Some(a), Some(b)) => Some(fmt.fig(a - b, 2)),
-                        _ => None,
-                    },
-                    light: match (now, th.agency.as_ref()) {
-                        (Some(v), Some(l)) => Some(light(v, l)),
-                        _ => None,
-                    },
-                }
-            };
-            let total = sections::AgencyRow {
-                profession: fmt.lang.label("total").to_string(),
-                ..sections::agency_total(rows)
-            };
-            AgencyView {
-                rows: rows
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| AgencyRowView {
-                        color: charts::series_color(i),
-                        ..row(r)
-                    })
-                    .collect(),
-                total: row(&total),
-                target: th.agency.map(|l| fmt.fig(l.yellow, 2)),
-                chart: charts::agency(rows, th.agency.map(|l| l.yellow), fmt),
-            }
-        });
-        let measures = s.measures.as_ref().map(|rows| {
-            let view = |name: String, e: i64, r: i64| {
-                let share = sections::ratio_pct(r, e);
-                MeasureView {
-                    name,
-                    expected: fmt.num(e),
-                    realized: fmt.num(r),
-                    share: share.map(|v| fmt.fig(v, 0)),
-                    light: match (share, th.measures.as_ref()) {
-                        (Some(v), Some(l)) => Some(light(v, l)),
-                        _ => None,
-                    },
-                }
-            };
-            let (e, r) = sections::measures_total(rows);
-            MeasuresView {
-                rows: rows
-                    .iter()
-                    .map(|m| view(m.name.clone(), m.expected, m.realized))
-                    .collect(),
-                total: view(fmt.lang.label("total").to_string(), e, r),
-            }
-        });
-        let adjustments = s.adjustments.as_ref().map(|rows| {
-            let total = sections::items_total(rows);
-            AdjustmentsView {
-                rows: rows
-                    .iter()
-                    .map(|r| ItemView {
-                        name: r.name.clone(),
-                        amount: fmt.num(r.amount),
-                    })
-                    .collect(),
-                names: rows.iter().map(|r| prose_name(&r.name)).collect(),
-                total: fmt.num(total),
-                deviation: fmt.num(f.acc.deviation()),
-                adjusted: fmt.num(f.acc.deviation() + total),
-            }
-        });
-        let activity = s.activity.as_ref().map(|rows| {
-            rows.iter()
-                .map(|k| KpiView {
-                    name: k.name.clone(),
-                    derived: k.derived,
-                    value: fmt.fig(k.value, k.decimals),
-                    prev: fmt.fig(k.prev_year, k.decimals),
-                    change: fmt.fig(k.value - k.prev_year, k.decimals),
-                    change_pct: pct_change(k.value, k.prev_year),
-                })
-                .collect()
-        });
-        let frame = s.frame.as_ref().map(|fr| {
-            let reallocated = fr.reallocated();
-            FrameView {
-                year: fr.year,
-                frame: fmt.num(fr.frame),
-                reallocations: fr
-                    .reallocations
-                    .iter()
-                    .map(|r| ReallocationView {
-                        counterpart: match self.tree.get(&r.counterpart) {
-                            Some(n) => self.unit_ref(n),
-                            None => UnitRef {
-                                code: r.counterpart.clone(),
-                                name: r.counterpart.clone(),
-                                href: String::new(),
-                            },
-                        },
-                        amount: fmt.num(r.amount),
-                        reference: r.reference.clone(),
-                        description: r.description.clone(),
-                    })
-                    .collect(),
-                reallocated: fmt.num(reallocated),
-                revised: fmt.num(fr.revised),
-                net_budget: fmt.num(fr.net_budget),
-                difference: (fr.net_budget != fr.revised)
-                    .then(|| fmt.num(fr.net_budget - fr.revised)),
-            }
-        });
-        SectionsView {
-            personnel,
-            agency,
-            measures,
-            adjustments,
-            activity,
-            frame,
-        }
-    }
-
     pub(crate) fn index(&self) -> IndexView {
         let period = self.figures.period;
         IndexView {
@@ -857,13 +463,11 @@ impl Presenter<'_> {
     }
 }
 
-fn round1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Limits;
+    use crate::model::money::{MoneyUnit, NumberStyle};
 
     fn fmt() -> Format {
         Format {

@@ -320,7 +320,7 @@ mod tests {
     fn error_page_escapes() {
         let page = error_page("bad <script>alert('x')</script> & \"q\"", "5-6");
         assert!(page.contains(
-            "<pre id=\"uppfolj-error\">bad &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; \
+            "<pre id=\"uppfolj-error\">bad &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; \
              &amp; &quot;q&quot;</pre>"
         ));
         assert!(!page.contains("<script>alert"));

@@ -1,0 +1,107 @@
+//! How numbers and words are shown: the report's language, money unit and decimals, and
+//! every number as the templates see it.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::model::money::{self, MoneyUnit, NumberStyle};
+use crate::model::period::Month;
+
+use super::Lang;
+
+/// How numbers and words are shown in this report.
+#[derive(Debug, Clone)]
+pub(crate) struct Format {
+    pub style: NumberStyle,
+    pub unit: MoneyUnit,
+    pub decimals: u32,
+    pub lang: Lang,
+}
+
+impl Format {
+    pub(crate) fn new(c: &Config, lang: Lang) -> Format {
+        Format {
+            style: lang.style(),
+            unit: c.money_unit,
+            decimals: c.decimals,
+            lang,
+        }
+    }
+
+    pub(crate) fn unit_label(&self) -> String {
+        let key = match self.unit {
+            MoneyUnit::Mkr => "Mkr",
+            MoneyUnit::Tkr => "tkr",
+            MoneyUnit::Kr => "kr",
+        };
+        self.lang
+            .money
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    fn make(&self, value: String, text: String, abs: String) -> Num {
+        let zero = !text.chars().any(|c| c.is_ascii_digit() && c != '0');
+        let sign = if zero {
+            0
+        } else if text.starts_with(self.style.minus) {
+            -1
+        } else {
+            1
+        };
+        Num {
+            value,
+            signed: if sign > 0 {
+                format!("+{text}")
+            } else {
+                text.clone()
+            },
+            text,
+            abs,
+            sign,
+        }
+    }
+
+    /// An amount in öre, in the report's money unit.
+    pub(crate) fn num(&self, ore: i64) -> Num {
+        self.make(
+            money::kronor_string(ore),
+            self.style.money(ore, self.unit, self.decimals),
+            self.style.money(ore.abs(), self.unit, self.decimals),
+        )
+    }
+
+    /// A ratio, count or hours (never a summed amount of money).
+    pub(crate) fn fig(&self, value: f64, decimals: u32) -> Num {
+        self.make(
+            format!("{value:.*}", decimals as usize),
+            self.style.float(value, decimals),
+            self.style.float(value.abs(), decimals),
+        )
+    }
+
+    /// An amount in the display unit as f64, for chart coordinates only.
+    pub(crate) fn coord(&self, ore: i64) -> f64 {
+        ore as f64 / self.unit.divisor_ore() as f64
+    }
+
+    pub(crate) fn month(&self, m: Month) -> String {
+        self.lang.month(m.month()).to_string()
+    }
+}
+
+/// A number as the templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Num {
+    /// Exact value: kronor with two decimals for money, e.g. `-119300000.00`.
+    pub value: String,
+    /// Formatted, e.g. `-119,3`.
+    pub text: String,
+    /// With an explicit `+` on positive values, e.g. `+3,6`.
+    pub signed: String,
+    /// Without sign, e.g. `119,3`.
+    pub abs: String,
+    /// -1, 0 or 1, of the value as shown (a value that rounds to zero has sign 0).
+    pub sign: i8,
+}
