@@ -3,6 +3,8 @@
 // clap turns doc comments into help text; items documented only for rustdoc would change
 // `--help`, so the help attributes and doc comments here are the documentation.
 #![allow(missing_docs)]
+// `<period>` and the like are help text for the terminal, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
 
 use std::path::PathBuf;
 

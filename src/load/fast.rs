@@ -32,7 +32,8 @@
 //!   slow path reads other files as Windows-1252; with ASCII codes both readings agree).
 //!
 //! Money is exact: amounts are parsed from their text straight into whole öre (`i64`) by
-//! [`parse_ore`], inside the query (a Polars map over each batch of rows), and summed as `i64`.
+//! [`parse_ore_clean`], inside the query (a Polars map over each batch of rows), and summed as
+//! `i64`.
 //! No floating point is involved.
 
 use std::collections::HashSet;
