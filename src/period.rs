@@ -43,6 +43,10 @@ impl Month {
     /// Parses `YYYY-MM` or `YYYYMM` (surrounding spaces allowed).
     pub fn parse(text: &str) -> Option<Month> {
         let t = text.trim();
+        // Only ASCII can be a month; checking first keeps the slicing below on char boundaries.
+        if !t.is_ascii() {
+            return None;
+        }
         let b = t.as_bytes();
         let (y, m) = match b.len() {
             7 if b[4] == b'-' => (&t[..4], &t[5..]),
@@ -76,7 +80,7 @@ pub fn parse_year(text: &str) -> Option<i32> {
 pub fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
     let t = text.trim();
     let b = t.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if !t.is_ascii() || b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
     let y: i32 = t[..4].parse().ok()?;
@@ -119,6 +123,10 @@ mod tests {
             "september",
             "2020-9",
             "",
+            "202é0",
+            "20€0",
+            "2020-é",
+            "20é-09",
         ] {
             assert_eq!(Month::parse(bad), None, "{bad}");
         }
@@ -137,5 +145,7 @@ mod tests {
         assert_eq!(parse_date("2020-02-29"), Some((2020, 2, 29)));
         assert_eq!(parse_date("2019-02-29"), None);
         assert_eq!(parse_date("2019-2-1"), None);
+        assert_eq!(parse_date("2020-é-01"), None);
+        assert_eq!(parse_date("20€0-01-1"), None);
     }
 }
