@@ -137,6 +137,12 @@ pub struct RawRow {
     pub subtotal: Option<String>,
 }
 
+/// The most decimals a KPI ratio may show.
+pub const MAX_RATIO_DECIMALS: u32 = 6;
+
+/// The largest threshold, in percent either way.
+pub const MAX_THRESHOLD: f64 = 1000.0;
+
 /// Sign convention of ledger amounts in the files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sign {
@@ -404,10 +410,28 @@ impl Config {
             }
         };
         let full_time_hours = raw.full_time_hours.unwrap_or(1700.0);
-        if !(full_time_hours.is_finite() && full_time_hours > 0.0) {
+        if !(1.0..=8784.0).contains(&full_time_hours) {
             problems.push(format!(
-                "{at}full_time_hours: {full_time_hours} is not a positive number of hours"
+                "{at}full_time_hours: {full_time_hours:?} is not a number of hours in a year (expected 1 to 8784)"
             ));
+        }
+        let limits = [
+            ("deviation", raw.thresholds.deviation),
+            ("sick_leave", raw.thresholds.sick_leave),
+            ("agency", raw.thresholds.agency),
+            ("measures", raw.thresholds.measures),
+        ];
+        for (name, l) in limits {
+            for (side, v) in l
+                .iter()
+                .flat_map(|l| [("yellow", l.yellow), ("red", l.red)])
+            {
+                if !(v.is_finite() && v.abs() <= MAX_THRESHOLD) {
+                    problems.push(format!(
+                        "{at}thresholds.{name}.{side}: {v:?} is not a percentage (expected a number from -{MAX_THRESHOLD} to {MAX_THRESHOLD})"
+                    ));
+                }
+            }
         }
         let mut frame_funding = Vec::new();
         for t in raw.frame_funding_accounts.unwrap_or_default() {
@@ -422,11 +446,22 @@ impl Config {
             .kpi_ratios
             .unwrap_or_default()
             .into_iter()
-            .map(|r| KpiRatio {
-                name: r.name,
-                numerator: r.numerator,
-                denominator: r.denominator,
-                decimals: r.decimals.unwrap_or(1),
+            .enumerate()
+            .map(|(i, r)| {
+                let decimals = r.decimals.unwrap_or(1);
+                if decimals > MAX_RATIO_DECIMALS {
+                    problems.push(format!(
+                        "{at}kpi_ratios, ratio {} ({}): decimals: {decimals} is too many (expected 0 to {MAX_RATIO_DECIMALS})",
+                        i + 1,
+                        r.name
+                    ));
+                }
+                KpiRatio {
+                    name: r.name,
+                    numerator: r.numerator,
+                    denominator: r.denominator,
+                    decimals,
+                }
             })
             .collect();
         let mut packs = Vec::new();
