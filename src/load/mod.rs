@@ -2,6 +2,7 @@
 //! validated column by column into typed tables. Every problem is collected.
 
 pub mod fast;
+pub mod guard;
 pub mod parquet;
 pub mod sie;
 pub mod spec;
@@ -183,7 +184,8 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
                         .map(|(spec, path, ext)| (spec.name, read_table(spec, path, ext)));
                     read.collect::<HashMap<_, _>>()
                 });
-                let sums = fast::transactions(path);
+                // A reader panic here only means the file goes through the checked reader.
+                let sums = guard::catch_panic(|| fast::transactions(path)).unwrap_or(None);
                 (sums, sha.join().ok().flatten(), read.join().ok())
             });
             prefetched = read.unwrap_or_default();
@@ -301,15 +303,33 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
     Some(dataset)
 }
 
+/// Reads one table file (see [`read_file`]); a reader that panics on a damaged file gives that
+/// file's error.
+fn read_table(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Findings) {
+    guard::catch_panic(|| read_file(spec, path, ext)).unwrap_or_else(|panic| {
+        let what = match ext {
+            "csv" => "CSV",
+            "xlsx" => "an Excel workbook",
+            _ => "Parquet",
+        };
+        let mut findings = Findings::default();
+        let shown = path.display().to_string();
+        findings.error(&shown, None, None, guard::message(what, &panic));
+        (None, findings)
+    })
+}
+
 /// Reads one table file: a clean `ledger.csv` or `budget.csv` through Polars, anything else
 /// (or a file the fast path does not take) through the checked readers. The table (`None`
 /// when it cannot be used) and what was found.
-fn read_table(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Findings) {
+fn read_file(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Findings) {
     let shown = path.display().to_string();
     let mut findings = Findings::default();
     if ext == "csv" && ["ledger", "budget"].contains(&spec.name) {
         let mut notes = Findings::default();
-        if let Some(mut table) = fast::table(spec, path, &shown, &mut notes)
+        // A reader panic in the fast path only means the file goes through the checked reader.
+        let fast = guard::catch_panic(|| fast::table(spec, path, &shown, &mut notes));
+        if let Ok(Some(mut table)) = fast
             && let Some(sha) = file_sha256(path)
         {
             table.sha256 = sha;
@@ -423,7 +443,22 @@ fn ledger_from_sie(
                 continue;
             }
         };
-        let Some(file) = sie::parse(&bytes, &shown, &config.sie_dimension, findings) else {
+        let parsed_file = guard::catch_panic(|| {
+            let mut found = Findings::default();
+            let file = sie::parse(&bytes, &shown, &config.sie_dimension, &mut found);
+            (file, found)
+        });
+        let file = match parsed_file {
+            Ok((file, found)) => {
+                findings.extend(found);
+                file
+            }
+            Err(panic) => {
+                findings.error(&shown, None, None, guard::message("SIE", &panic));
+                None
+            }
+        };
+        let Some(file) = file else {
             continue;
         };
         let month = |d: sie::Date| d.0 * 12 + d.1 as i32 - 1;
