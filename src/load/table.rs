@@ -145,6 +145,10 @@ impl Table {
     }
 }
 
+/// The largest plain number (hours, counts, production figures) accepted, either way: far
+/// beyond any real region, and small enough that sums and ratios of such numbers stay finite.
+pub const MAX_NUMBER: f64 = 1e12;
+
 /// The most problems listed per file before the rest are counted.
 const MAX_LISTED: usize = 50;
 
@@ -490,18 +494,29 @@ impl TableBuilder {
                     _ if is_empty => Ok(0.0),
                     Cell::Text(t) => money::parse_f64(t, mark),
                     Cell::Int(i) => Ok(*i as f64),
-                    Cell::Float(f) if f.is_finite() => Ok(*f),
+                    Cell::Float(f) if !f.is_nan() => Ok(*f),
                     _ => Err(NumberError::NotANumber),
                 };
-                let v = v.unwrap_or_else(|_| {
-                    let msg = format!(
-                        "{} is not a number (expected {})",
-                        shown(&cell),
-                        kind.expected()
-                    );
-                    bad(self, msg);
-                    0.0
-                });
+                let v = match v {
+                    Ok(v) if v.is_finite() && v.abs() <= MAX_NUMBER => v,
+                    Ok(_) => {
+                        let msg = format!(
+                            "{} is too large (expected a number from -1 000 000 000 000 to 1 000 000 000 000)",
+                            shown(&cell)
+                        );
+                        bad(self, msg);
+                        0.0
+                    }
+                    Err(_) => {
+                        let msg = format!(
+                            "{} is not a number (expected {})",
+                            shown(&cell),
+                            kind.expected()
+                        );
+                        bad(self, msg);
+                        0.0
+                    }
+                };
                 if let ColumnData::Number(col) = &mut self.columns[ci] {
                     col.push(v);
                 }
