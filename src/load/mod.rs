@@ -247,6 +247,7 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
             }
             dataset.tables.insert("ledger", ledger);
         }
+        check_totals(&dataset, findings);
         return Some(dataset);
     }
     if !has("ledger") {
@@ -271,8 +272,8 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
             } else if let (Some(t), Some(b)) = (
                 dataset.tables.get("transactions"),
                 dataset.tables.get("budget"),
-            ) {
-                let ledger = ledger_from_transactions(t, b);
+            ) && let Some(ledger) = ledger_from_transactions(t, b, findings)
+            {
                 dataset.tables.insert("ledger", ledger);
             }
         } else {
@@ -300,7 +301,18 @@ pub fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Data
             "both ledger and transactions are given; the ledger is used and transactions are ignored",
         );
     }
+    check_totals(&dataset, findings);
     Some(dataset)
+}
+
+/// Every table's amounts must add up (without signs) to a total that the report's sums hold
+/// exactly; transactions count through the ledger they are summed into.
+fn check_totals(dataset: &Dataset, findings: &mut Findings) {
+    for (name, table) in &dataset.tables {
+        if *name != "transactions" {
+            table::check_total(table, findings);
+        }
+    }
 }
 
 /// Reads one table file (see [`read_file`]); a reader that panics on a damaged file gives that
@@ -352,8 +364,35 @@ fn read_file(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Finding
     (table, findings)
 }
 
-/// Sums transactions to months per unit and account and joins the monthly budget.
-fn ledger_from_transactions(trans: &Table, budget: &Table) -> Table {
+/// The finding for a sum of amounts that passes the largest amount in öre (`i64`).
+fn overflow(
+    findings: &mut Findings,
+    file: &str,
+    row: u64,
+    column: Option<&str>,
+    key: &(i32, String, String),
+) {
+    findings.error(
+        file,
+        Some(row),
+        column,
+        format!(
+            "the amounts of unit {}, account {}, {} add up past the largest amount that can be summed exactly ({} kr) at this row (expected amounts far below it)",
+            key.1,
+            key.2,
+            crate::period::Month(key.0),
+            crate::money::kronor_string(i64::MAX)
+        ),
+    );
+}
+
+/// Sums transactions to months per unit and account and joins the monthly budget. `None` when
+/// a sum passes the largest amount (reported).
+fn ledger_from_transactions(
+    trans: &Table,
+    budget: &Table,
+    findings: &mut Findings,
+) -> Option<Table> {
     let mut sums: MonthlySums = BTreeMap::new();
     let (dates, units, accounts, amounts) = (
         trans.months("date"),
@@ -364,17 +403,26 @@ fn ledger_from_transactions(trans: &Table, budget: &Table) -> Table {
     for i in 0..trans.len() {
         let (y, m, _) = table::civil_from_days(dates[i]);
         let month = y * 12 + m as i32 - 1;
-        let e = sums
-            .entry((month, units[i].clone(), accounts[i].clone()))
-            .or_insert((0, 0, trans.rows[i]));
-        e.0 += amounts[i];
+        let key = (month, units[i].clone(), accounts[i].clone());
+        let e = sums.entry(key.clone()).or_insert((0, 0, trans.rows[i]));
+        match e.0.checked_add(amounts[i]) {
+            Some(v) => e.0 = v,
+            None => {
+                overflow(findings, &trans.file, trans.rows[i], Some("amount"), &key);
+                return None;
+            }
+        }
     }
-    add_budget(&mut sums, budget);
-    ledger_table(sums, format!("{} + {}", trans.file, budget.file))
+    add_budget(&mut sums, budget, findings)?;
+    Some(ledger_table(
+        sums,
+        format!("{} + {}", trans.file, budget.file),
+    ))
 }
 
-/// Adds the monthly budget table to transaction sums.
-fn add_budget(sums: &mut MonthlySums, budget: &Table) {
+/// Adds the monthly budget table to transaction sums. `None` when a sum passes the largest
+/// amount (reported).
+fn add_budget(sums: &mut MonthlySums, budget: &Table, findings: &mut Findings) -> Option<()> {
     let (periods, units, accounts, amounts) = (
         budget.months("period"),
         budget.text("unit"),
@@ -382,11 +430,17 @@ fn add_budget(sums: &mut MonthlySums, budget: &Table) {
         budget.money("budget"),
     );
     for i in 0..budget.len() {
-        let e = sums
-            .entry((periods[i], units[i].clone(), accounts[i].clone()))
-            .or_insert((0, 0, budget.rows[i]));
-        e.1 += amounts[i];
+        let key = (periods[i], units[i].clone(), accounts[i].clone());
+        let e = sums.entry(key.clone()).or_insert((0, 0, budget.rows[i]));
+        match e.1.checked_add(amounts[i]) {
+            Some(v) => e.1 = v,
+            None => {
+                overflow(findings, &budget.file, budget.rows[i], Some("budget"), &key);
+                return None;
+            }
+        }
     }
+    Some(())
 }
 
 /// Monthly sums per (month, unit, account) → (actual, budget, first row), as a ledger table.
@@ -546,6 +600,7 @@ fn ledger_from_sie(
     }
     let mut sums: MonthlySums = BTreeMap::new();
     let mut balance_sheet = 0usize;
+    let mut overflowed = false;
     for (p, rows) in parsed.iter().zip(rows_of) {
         for (m, unit, account, actual, budget, line) in rows {
             if best.get(&m).copied() != Some(priority(p, m)) {
@@ -561,10 +616,21 @@ fn ledger_from_sie(
             } else {
                 unit
             };
-            let e = sums.entry((m, unit, account)).or_insert((0, 0, line));
-            e.0 += actual;
-            e.1 += budget;
+            let key = (m, unit, account);
+            let e = sums.entry(key.clone()).or_insert((0, 0, line));
+            match (e.0.checked_add(actual), e.1.checked_add(budget)) {
+                (Some(a), Some(b)) => *e = (a, b, e.2),
+                _ => {
+                    let file = dataset.dir.join(&p.name).display().to_string();
+                    overflow(findings, &file, line, None, &key);
+                    overflowed = true;
+                    break;
+                }
+            }
         }
+    }
+    if overflowed {
+        return None;
     }
     let names: Vec<&str> = parsed.iter().map(|p| p.name.as_str()).collect();
     if balance_sheet > 0 {

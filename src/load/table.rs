@@ -471,7 +471,10 @@ impl TableBuilder {
                         ore
                     }
                     Err(NumberError::TooLarge) => {
-                        let msg = format!("{} is too large for an amount in kronor", shown(&cell));
+                        let msg = format!(
+                            "{} is too large for an amount in kronor (expected less than 1 000 000 000 000 000 kr either way)",
+                            shown(&cell)
+                        );
                         bad(self, msg);
                         0
                     }
@@ -575,6 +578,43 @@ impl TableBuilder {
         findings.extend(self.findings);
         table
     }
+}
+
+/// The most the amounts of one table may add up to without their signs, in öre: a quarter of
+/// the largest `i64` (about 23 000 000 000 000 000 kr), so that every sum the report makes from
+/// a table, and from a few tables' sums together, is exact.
+pub const MAX_TOTAL_ORE: i64 = i64::MAX / 4;
+
+/// Refuses a table whose amounts add up past [`MAX_TOTAL_ORE`] without their signs, naming the
+/// row and column where the total passes it. `false` when refused.
+pub fn check_total(table: &Table, findings: &mut Findings) -> bool {
+    let money: Vec<(&str, &[i64])> = table
+        .columns
+        .iter()
+        .filter_map(|(n, c)| match c {
+            ColumnData::Money(v) => Some((*n, v.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let mut total: u128 = 0;
+    for i in 0..table.len() {
+        for (name, values) in &money {
+            total += u128::from(values[i].unsigned_abs());
+            if total > MAX_TOTAL_ORE as u128 {
+                findings.error(
+                    &table.file,
+                    Some(table.rows[i]),
+                    Some(name),
+                    format!(
+                        "the amounts of the table, added up without their signs, pass {} kr at this row (expected less: beyond it the report's sums cannot be exact)",
+                        money::kronor_string(MAX_TOTAL_ORE)
+                    ),
+                );
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// A second row with the same key is an error naming both rows.
