@@ -226,6 +226,9 @@ pub struct Config {
     pub money_unit: MoneyUnit,
     pub decimals: u32,
     pub sign: Sign,
+    /// Whether the config names the sign; when it does not, a ledger whose amounts look
+    /// debit-positive is refused.
+    pub sign_stated: bool,
     pub templates: Option<PathBuf>,
     pub rows: Vec<Row>,
     pub largest_deviations: usize,
@@ -348,6 +351,7 @@ impl Config {
                 "{at}money.decimals: {decimals} is too many (expected 0 to 4)"
             ));
         }
+        let sign_stated = raw.sign.is_some();
         let sign = match raw.sign.as_deref() {
             None | Some("result") => Sign::Result,
             Some("debit-positive") => Sign::DebitPositive,
@@ -529,6 +533,7 @@ impl Config {
             money_unit,
             decimals,
             sign,
+            sign_stated,
             templates,
             rows,
             largest_deviations: raw.largest_deviations.unwrap_or(4),
