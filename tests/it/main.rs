@@ -3,6 +3,7 @@
 
 mod cli;
 mod formats;
+mod hostile;
 mod invalid;
 mod pdf;
 mod pipeline;
