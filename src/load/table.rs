@@ -455,10 +455,10 @@ impl TableBuilder {
                 let v = match &cell {
                     _ if is_empty => Ok((0, false)),
                     Cell::Text(t) => money::parse_ore(t, mark),
-                    Cell::Int(i) => i
-                        .checked_mul(100)
-                        .map(|v| (v, false))
-                        .ok_or(NumberError::TooLarge),
+                    Cell::Int(i) if i.unsigned_abs() < 1_000_000_000_000_000 => {
+                        Ok((i * 100, false))
+                    }
+                    Cell::Int(_) => Err(NumberError::TooLarge),
                     Cell::Float(f) => money::ore_from_f64(*f).map(|v| (v, false)),
                     _ => Err(NumberError::NotANumber),
                 };
@@ -471,8 +471,13 @@ impl TableBuilder {
                         ore
                     }
                     Err(NumberError::TooLarge) => {
+                        let bound = match cell {
+                            // Binary floating point holds whole öre exactly only this far.
+                            Cell::Float(_) => "90 000 000 000 000 kr either way in a binary number",
+                            _ => "1 000 000 000 000 000 kr either way",
+                        };
                         let msg = format!(
-                            "{} is too large for an amount in kronor (expected less than 1 000 000 000 000 000 kr either way)",
+                            "{} is too large for an amount in kronor (expected less than {bound})",
                             shown(&cell)
                         );
                         bad(self, msg);
@@ -708,6 +713,48 @@ pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Amounts and plain numbers past their bounds, from any reader, name row and column.
+    #[test]
+    fn bounds_of_amounts_and_numbers() {
+        let mut findings = Findings::default();
+        let header: Vec<String> = ["period", "unit", "account", "actual", "budget"]
+            .map(String::from)
+            .to_vec();
+        let spec = super::super::spec::LEDGER;
+        let mut b = TableBuilder::new(
+            spec,
+            "l.xlsx",
+            &header,
+            DecimalMark::Point,
+            1,
+            &mut findings,
+        )
+        .unwrap();
+        let row = |actual: Cell<'static>, budget: Cell<'static>| {
+            [
+                Cell::Text("2020-01"),
+                Cell::Text("A"),
+                Cell::Text("3010"),
+                actual,
+                budget,
+            ]
+        };
+        b.push(
+            2,
+            &row(Cell::Float(9.1e13), Cell::Int(1_000_000_000_000_000)),
+        );
+        b.push(3, &row(Cell::Float(8.9e13), Cell::Int(999_999_999_999_999)));
+        b.finish(String::new(), &mut findings);
+        let messages: Vec<String> = findings.items.iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            messages,
+            [
+                "error: l.xlsx, row 2, column \"actual\": 91000000000000 is too large for an amount in kronor (expected less than 90 000 000 000 000 kr either way in a binary number)",
+                "error: l.xlsx, row 2, column \"budget\": 1000000000000000 is too large for an amount in kronor (expected less than 1 000 000 000 000 000 kr either way)",
+            ]
+        );
+    }
 
     #[test]
     fn civil_roundtrip() {
