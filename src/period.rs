@@ -132,6 +132,25 @@ mod tests {
         }
     }
 
+    /// Any text, multi-byte characters anywhere: never a panic.
+    #[test]
+    fn any_text_is_parsed_without_panic() {
+        let alphabet = ['2', '0', '1', '-', 'é', '€', ' ', '\u{1f600}'];
+        let mut seed: u64 = 2020;
+        for _ in 0..200_000 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let len = (seed >> 59) as usize % 12;
+            let text: String = (0..len)
+                .map(|i| alphabet[(seed >> (3 * i + 1)) as usize % alphabet.len()])
+                .collect();
+            let _ = Month::parse(&text);
+            let _ = parse_year(&text);
+            let _ = parse_date(&text);
+        }
+    }
+
     #[test]
     fn arithmetic() {
         let m = Month::new(2020, 1).unwrap();
