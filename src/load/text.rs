@@ -198,6 +198,50 @@ mod tests {
         }
     }
 
+    /// Random bodies of quotes, separators, line ends, digits and multi-byte characters after
+    /// a valid header: never a panic, and every row number within the file's lines.
+    #[test]
+    fn any_body_is_read_without_panic() {
+        let alphabet: [&[u8]; 10] = [
+            b";",
+            b"\"",
+            b"\r",
+            b"\n",
+            b"\r\n",
+            b"1",
+            b",",
+            b"2020-01",
+            "é".as_bytes(),
+            b"\xff",
+        ];
+        let mut seed: u64 = 16;
+        for _ in 0..5_000 {
+            let mut bytes = b"period;unit;account;actual;budget\n".to_vec();
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let mut state = seed;
+            for _ in 0..(seed >> 58) {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                bytes.extend_from_slice(alphabet[(state >> 60) as usize % alphabet.len()]);
+            }
+            let lines = bytes.split(|&b| b == b'\n' || b == b'\r').count() as u64;
+            let mut findings = Findings::default();
+            let spec = super::super::spec::LEDGER;
+            let table = read(spec, "x.csv", &bytes, String::new(), &mut findings);
+            let rows = table.map(|t| t.rows).unwrap_or_default();
+            let noted = findings.items.iter().filter_map(|f| f.row);
+            for row in rows.into_iter().chain(noted) {
+                assert!(
+                    (1..=lines).contains(&row),
+                    "row {row} of {lines}: {bytes:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn windows_1252_is_detected() {
         let mut f = Findings::default();
