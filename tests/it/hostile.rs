@@ -152,6 +152,12 @@ fn ledger_total() {
     case("ledger-total");
 }
 
+/// SIE balances whose sums would wrap: refused at the line where the total passes the bound.
+#[test]
+fn sie_total() {
+    case("sie-total");
+}
+
 /// Transactions whose monthly sum passes the largest amount (checked row by row).
 #[test]
 fn transactions_overflow() {
