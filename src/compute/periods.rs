@@ -17,7 +17,8 @@ pub(crate) fn latest_period(ledger: &Table) -> Option<Month> {
 }
 
 /// The report month: `month`, or the latest with an outcome when `None`. Errors (no outcome
-/// at all, no rows in the report year) are findings; a month without outcome is a warning.
+/// booked in the month, no rows in the report year) are findings; units without outcome in a
+/// month where others have it are a warning naming them.
 pub(crate) fn resolve(
     month: Option<Month>,
     ledger: &Table,
@@ -52,16 +53,61 @@ pub(crate) fn resolve(
         );
         return None;
     }
-    if !months
-        .iter()
-        .zip(ledger.money("actual"))
-        .any(|(&p, &a)| p == period.index() && a != 0)
-    {
+    // Units with outcome in the report month, and those that had outcome earlier in the year.
+    let (units, actual) = (ledger.text("unit"), ledger.money("actual"));
+    let mut booked = std::collections::BTreeSet::new();
+    let mut earlier = std::collections::BTreeSet::new();
+    for i in 0..ledger.len() {
+        if actual[i] == 0 {
+            continue;
+        }
+        if months[i] == period.index() {
+            booked.insert(units[i].as_str());
+        } else if months[i] >= jan && months[i] < period.index() {
+            earlier.insert(units[i].as_str());
+        }
+    }
+    if booked.is_empty() {
+        let last = latest_period(ledger)
+            .map(|m| format!("; the last month with an outcome is {m}"))
+            .unwrap_or_default();
+        findings.error(
+            &ledger.file,
+            None,
+            Some("actual"),
+            format!(
+                "--period {period}: the ledger has no outcome booked in {period} (every actual of the month is zero or missing{last}); a report would show the month as zero"
+            ),
+        );
+        return None;
+    }
+    let missing: Vec<&str> = earlier.difference(&booked).copied().collect();
+    if !missing.is_empty() {
+        const SHOWN: usize = 10;
+        let mut names = missing
+            .iter()
+            .take(SHOWN)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if missing.len() > SHOWN {
+            names.push_str(&format!(" and {} more", missing.len() - SHOWN));
+        }
         findings.warning(
             &ledger.file,
             None,
             Some("actual"),
-            format!("the ledger has no outcome for {period}; the month counts as zero"),
+            if missing.len() == 1 {
+                format!(
+                    "no outcome in {period} for unit {names} (it has outcome earlier in {}); its month counts as zero",
+                    period.year()
+                )
+            } else {
+                format!(
+                    "no outcome in {period} for units {names} (they have outcome earlier in {}); their month counts as zero",
+                    period.year()
+                )
+            },
         );
     }
     Some(period)

@@ -13,6 +13,12 @@ use crate::error::{ConfigError, IoError};
 use crate::model::money::MoneyUnit;
 pub(crate) use raw::{Limits, RawConfig, RawMeeting, RawThresholds};
 
+/// The most decimals a KPI ratio may show.
+pub(crate) const MAX_RATIO_DECIMALS: u32 = 6;
+
+/// The largest threshold, in percent either way.
+pub(crate) const MAX_THRESHOLD: f64 = 1000.0;
+
 /// Sign convention of ledger amounts in the files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Sign {
@@ -96,6 +102,9 @@ pub(crate) struct Config {
     pub money_unit: MoneyUnit,
     pub decimals: u32,
     pub sign: Sign,
+    /// Whether the config names the sign; when it does not, a ledger whose amounts look
+    /// debit-positive is refused.
+    pub sign_stated: bool,
     pub templates: Option<PathBuf>,
     pub rows: Vec<Row>,
     pub largest_deviations: usize,

@@ -36,6 +36,7 @@ impl Config {
                 "{at}money.decimals: {decimals} is too many (expected 0 to 4)"
             ));
         }
+        let sign_stated = raw.sign.is_some();
         let sign = match raw.sign.as_deref() {
             None | Some("result") => Sign::Result,
             Some("debit-positive") => Sign::DebitPositive,
@@ -98,10 +99,28 @@ impl Config {
             }
         };
         let full_time_hours = raw.full_time_hours.unwrap_or(1700.0);
-        if !(full_time_hours.is_finite() && full_time_hours > 0.0) {
+        if !(1.0..=8784.0).contains(&full_time_hours) {
             problems.push(format!(
-                "{at}full_time_hours: {full_time_hours} is not a positive number of hours"
+                "{at}full_time_hours: {full_time_hours:?} is not a number of hours in a year (expected 1 to 8784)"
             ));
+        }
+        let limits = [
+            ("deviation", raw.thresholds.deviation),
+            ("sick_leave", raw.thresholds.sick_leave),
+            ("agency", raw.thresholds.agency),
+            ("measures", raw.thresholds.measures),
+        ];
+        for (name, l) in limits {
+            for (side, v) in l
+                .iter()
+                .flat_map(|l| [("yellow", l.yellow), ("red", l.red)])
+            {
+                if !(v.is_finite() && v.abs() <= MAX_THRESHOLD) {
+                    problems.push(format!(
+                        "{at}thresholds.{name}.{side}: {v:?} is not a percentage (expected a number from -{MAX_THRESHOLD} to {MAX_THRESHOLD})"
+                    ));
+                }
+            }
         }
         let mut frame_funding = Vec::new();
         for t in raw.frame_funding_accounts.unwrap_or_default() {
@@ -116,11 +135,22 @@ impl Config {
             .kpi_ratios
             .unwrap_or_default()
             .into_iter()
-            .map(|r| KpiRatio {
-                name: r.name,
-                numerator: r.numerator,
-                denominator: r.denominator,
-                decimals: r.decimals.unwrap_or(1),
+            .enumerate()
+            .map(|(i, r)| {
+                let decimals = r.decimals.unwrap_or(1);
+                if decimals > MAX_RATIO_DECIMALS {
+                    problems.push(format!(
+                        "{at}kpi_ratios, ratio {} ({}): decimals: {decimals} is too many (expected 0 to {MAX_RATIO_DECIMALS})",
+                        i + 1,
+                        r.name
+                    ));
+                }
+                KpiRatio {
+                    name: r.name,
+                    numerator: r.numerator,
+                    denominator: r.denominator,
+                    decimals,
+                }
             })
             .collect();
         let mut packs = Vec::new();
@@ -188,6 +218,7 @@ impl Config {
             money_unit,
             decimals,
             sign,
+            sign_stated,
             templates,
             rows,
             largest_deviations: raw.largest_deviations.unwrap_or(4),

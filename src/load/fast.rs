@@ -64,6 +64,7 @@ pub(crate) const ACCOUNT: &str = "account";
 pub(crate) const ORE: &str = "ore";
 const ROWS: &str = "rows";
 const BAD: &str = "bad";
+const APPROX: &str = "approx";
 
 /// A CSV file whose header was read: separator, decimal mark and normalised column names.
 struct Csv<'a> {
@@ -149,11 +150,16 @@ pub(crate) fn transactions(path: &Path) -> Option<Transactions> {
             col(ORE).sum().alias(ORE),
             col(ORE).null_count().alias(BAD),
             len().alias(ROWS),
+            col(ORE).cast(DataType::Float64).sum().alias(APPROX),
         ])
         .collect_with_engine(Engine::Streaming)
         .ok()?
         .unwrap_single();
     if df.column(MONTH).ok()?.null_count() > 0 || sum_u64(&df, BAD)? > 0 {
+        return None;
+    }
+    if wrapped(&df)? {
+        // A sum passed the largest amount in öre: the checked reader says where.
         return None;
     }
     let rows = sum_u64(&df, ROWS)?;
@@ -164,19 +170,38 @@ pub(crate) fn transactions(path: &Path) -> Option<Transactions> {
     let keep = [col(MONTH), col(UNIT), col(ACCOUNT), col(ORE)];
     let sums = if trimmed {
         // Keys that only differed by surrounding spaces are one key after trimming.
-        df.lazy()
+        let merged = df
+            .lazy()
             .with_columns([
                 col(UNIT).str().strip_chars(lit(NULL)),
                 col(ACCOUNT).str().strip_chars(lit(NULL)),
             ])
             .group_by([col(MONTH), col(UNIT), col(ACCOUNT)])
-            .agg([col(ORE).sum()])
+            .agg([col(ORE).sum(), col(APPROX).sum()])
             .collect()
-            .ok()?
+            .ok()?;
+        if wrapped(&merged)? {
+            return None;
+        }
+        merged.lazy().select(keep).collect().ok()?
     } else {
         df.lazy().select(keep).collect().ok()?
     };
     Some(Transactions { sums, rows })
+}
+
+/// Whether an `i64` sum of öre wrapped around: Polars sums integers modulo 2^64, so a true sum
+/// past `i64` differs from the same sum in floating point by about 2^64 (the floating-point
+/// sum of amounts below 10^15 kr is off by far less than 10^6 öre).
+fn wrapped(df: &DataFrame) -> Option<bool> {
+    let exact = df.column(ORE).ok()?.i64().ok()?;
+    let approx = df.column(APPROX).ok()?.f64().ok()?;
+    Some(
+        exact
+            .iter()
+            .zip(approx.iter())
+            .any(|(e, a)| (e.unwrap_or(0) as f64 - a.unwrap_or(0.0)).abs() > 1e6),
+    )
 }
 
 /// Reads a table whose columns are all months, texts or amounts (`ledger`, `budget`) through
@@ -295,10 +320,14 @@ pub(crate) fn ledger(
             u.ok_or_else(missing)?,
             a.ok_or_else(missing)?,
         );
-        fold.add(m, u, a, flip * o.unwrap_or(0), 0, 0);
+        let o = o.unwrap_or(0).checked_mul(flip);
+        let o =
+            o.ok_or_else(|| polars_err!(ComputeError: "a sum passes the largest amount in öre"))?;
+        fold.add(0, m, u, a, o, 0, 0);
     }
-    fold.add_budget(budget);
-    Ok(fold.finish(file))
+    fold.add_budget(1, budget);
+    fold.finish(file)
+        .map_err(|o| polars_err!(ComputeError: "{}", o.message()))
 }
 
 /// Output field of a map: the input's name with another type.

@@ -23,9 +23,12 @@ impl<'a> Fold<'a> {
         }
     }
 
-    /// Adds one row: outcome and budget in öre, and the row it came from.
+    /// Adds one row: outcome and budget in öre, the row it came from, and which source (a
+    /// number of the caller's choosing, given back in an [`Overflow`]).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn add(
         &mut self,
+        source: u32,
         month: i32,
         unit: &'a str,
         account: &'a str,
@@ -34,11 +37,11 @@ impl<'a> Fold<'a> {
         row: u64,
     ) {
         let key = (month, self.units.id(unit), self.accounts.id(account));
-        self.entries.push((key, actual, budget, row));
+        self.entries.push((key, actual, budget, row, source));
     }
 
-    /// Adds every row of the monthly budget table.
-    pub(crate) fn add_budget(&mut self, budget: &'a Table) {
+    /// Adds every row of the monthly budget table as `source`.
+    pub(crate) fn add_budget(&mut self, source: u32, budget: &'a Table) {
         let (periods, units, accounts, amounts) = (
             budget.months("period"),
             budget.text("unit"),
@@ -47,6 +50,7 @@ impl<'a> Fold<'a> {
         );
         for i in 0..budget.len() {
             self.add(
+                source,
                 periods[i],
                 &units[i],
                 &accounts[i],
@@ -57,8 +61,10 @@ impl<'a> Fold<'a> {
         }
     }
 
-    /// The ledger table: one row per (month, unit, account), sorted by that key.
-    pub(crate) fn finish(self, file: String) -> Table {
+    /// The ledger table: one row per (month, unit, account), sorted by that key. Rows of one
+    /// key are summed in the order they were added; a sum past `i64` öre is an [`Overflow`]
+    /// at the row where it passed.
+    pub(crate) fn finish(self, file: String) -> Result<Table, Overflow> {
         let Fold {
             units,
             accounts,
@@ -87,11 +93,19 @@ impl<'a> Fold<'a> {
             Vec::<u64>::with_capacity(n),
         );
         let mut last = None;
-        for (key, actual, budget, row) in entries {
+        for (key, actual, budget, row, source) in entries {
             if last == Some(key) {
                 let i = act.len() - 1;
-                act[i] += actual;
-                bud[i] += budget;
+                let overflow = |budget: bool| Overflow {
+                    month: key.0,
+                    unit: unit_text[key.1 as usize].to_string(),
+                    account: account_text[key.2 as usize].to_string(),
+                    row,
+                    source,
+                    budget,
+                };
+                act[i] = act[i].checked_add(actual).ok_or_else(|| overflow(false))?;
+                bud[i] = bud[i].checked_add(budget).ok_or_else(|| overflow(true))?;
                 rows[i] = first_row(rows[i], row);
                 continue;
             }
@@ -115,7 +129,35 @@ impl<'a> Fold<'a> {
             (u.join(), a)
         });
         let u = u.unwrap_or_else(|e| std::panic::resume_unwind(e));
-        Table::ledger(file, rows, p, u, a, act, bud)
+        Ok(Table::ledger(file, rows, p, u, a, act, bud))
+    }
+}
+
+/// A sum of one (month, unit, account) that passed the largest amount in öre.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Overflow {
+    /// The month index.
+    pub month: i32,
+    pub unit: String,
+    pub account: String,
+    /// The row (or line) whose amount made the sum pass.
+    pub row: u64,
+    /// The source the caller gave that row.
+    pub source: u32,
+    /// Whether the budget (not the outcome) passed.
+    pub budget: bool,
+}
+
+impl Overflow {
+    /// The message for the finding at the overflowing row.
+    pub(crate) fn message(&self) -> String {
+        format!(
+            "the amounts of unit {}, account {}, {} add up past the largest amount that can be summed exactly ({} kr) at this row (expected amounts far below it)",
+            self.unit,
+            self.account,
+            crate::model::period::Month(self.month),
+            crate::model::money::kronor_string(i64::MAX)
+        )
     }
 }
 
@@ -139,7 +181,7 @@ fn sort_entries(entries: &mut Vec<Entry>) {
     let (ub, ab) = (bits(max(|e| e.0.1)), bits(max(|e| e.0.2)));
     let mb = bits(u64::try_from(i64::from(hi) - i64::from(lo)).unwrap_or(0));
     if entries.len() > u32::MAX as usize || mb + ub + ab >= 64 {
-        entries.sort_unstable_by_key(|e| (e.0, e.3));
+        entries.sort_by_key(|e| e.0);
         return;
     }
     let mut order: Vec<(u64, u32)> = entries
@@ -159,8 +201,8 @@ fn sort_entries(entries: &mut Vec<Entry>) {
     *entries = sorted;
 }
 
-/// A ledger row being built: (month, unit id, account id), actual, budget, row.
-type Entry = ((i32, u32, u32), i64, i64, u64);
+/// A ledger row being built: (month, unit id, account id), actual, budget, row, source.
+type Entry = ((i32, u32, u32), i64, i64, u64, u32);
 
 /// Numbers distinct texts in the order they are first seen.
 #[derive(Default)]
@@ -207,16 +249,27 @@ mod tests {
     #[test]
     fn sums_per_key_in_key_order_with_the_first_row() {
         let mut fold = Fold::default();
-        fold.add(5, "B", "4010", 100, 0, 7);
-        fold.add(5, "A", "5010", 1, 0, 3);
-        fold.add(5, "B", "4010", 250, 0, 4);
-        fold.add(4, "B", "4010", -5, 0, 0);
-        fold.add(5, "A", "5010", 0, 900, 0);
-        let t = fold.finish("t".into());
+        fold.add(0, 5, "B", "4010", 100, 0, 7);
+        fold.add(0, 5, "A", "5010", 1, 0, 3);
+        fold.add(0, 5, "B", "4010", 250, 0, 4);
+        fold.add(0, 4, "B", "4010", -5, 0, 0);
+        fold.add(1, 5, "A", "5010", 0, 900, 0);
+        let t = fold.finish("t".into()).unwrap();
         assert_eq!(t.months("period"), [4, 5, 5]);
         assert_eq!(t.text("unit"), ["B", "A", "B"]);
         assert_eq!(t.money("actual"), [-5, 1, 350]);
         assert_eq!(t.money("budget"), [0, 900, 0]);
         assert_eq!(t.rows, [0, 3, 4]);
+    }
+
+    #[test]
+    fn a_sum_past_the_largest_amount_names_its_row() {
+        let mut fold = Fold::default();
+        fold.add(0, 5, "A", "4010", i64::MAX - 10, 0, 2);
+        fold.add(0, 5, "B", "4010", 1, 0, 3);
+        fold.add(0, 5, "A", "4010", 11, 0, 9);
+        let e = fold.finish("t".into()).unwrap_err();
+        assert_eq!((e.row, e.source, e.budget), (9, 0, false));
+        assert_eq!((e.unit.as_str(), e.account.as_str()), ("A", "4010"));
     }
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod comments;
 pub(crate) mod fast;
+mod guard;
 mod hash;
 mod ledger;
 pub(crate) mod parquet;
@@ -177,7 +178,8 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
                         .map(|(spec, path, ext)| (spec.name, read_table(spec, path, ext)));
                     read.collect::<HashMap<_, _>>()
                 });
-                let sums = fast::transactions(path);
+                // A reader panic here only means the file goes through the checked reader.
+                let sums = guard::catch_panic(|| fast::transactions(path)).unwrap_or(None);
                 (sums, sha.join().ok().flatten(), read.join().ok())
             });
             prefetched = read.unwrap_or_default();
@@ -239,6 +241,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             }
             dataset.tables.insert("ledger", ledger);
         }
+        check_totals(&dataset, findings);
         return Some(dataset);
     }
     if !has("ledger") {
@@ -263,8 +266,8 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             } else if let (Some(t), Some(b)) = (
                 dataset.tables.get("transactions"),
                 dataset.tables.get("budget"),
-            ) {
-                let ledger = ledger_from_transactions(t, b);
+            ) && let Some(ledger) = ledger_from_transactions(t, b, findings)
+            {
                 dataset.tables.insert("ledger", ledger);
             }
         } else {
@@ -292,18 +295,91 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             "both ledger and transactions are given; the ledger is used and transactions are ignored",
         );
     }
+    check_totals(&dataset, findings);
+    check_sign(&dataset, config, findings);
     Some(dataset)
+}
+
+/// Refuses a ledger whose amounts look debit-positive when the config does not name the sign:
+/// read as result sign, it would give an inverted report. The evidence is the outcome of the
+/// cost accounts (classes 4–7 of Kommun-Bas/Region-Bas) added up positive while that of the
+/// revenue accounts (class 3) is negative or absent; in result sign costs are negative and
+/// revenue positive. SIE files carry their sign by the standard and are not checked.
+fn check_sign(dataset: &Dataset, config: &Config, findings: &mut Findings) {
+    if config.sign_stated {
+        return;
+    }
+    let Some(ledger) = dataset.ledger() else {
+        return;
+    };
+    let (accounts, actual) = (ledger.text("account"), ledger.money("actual"));
+    let (mut revenue, mut costs) = (0i128, 0i128);
+    for (account, &amount) in accounts.iter().zip(actual) {
+        match account.trim_start().as_bytes().first() {
+            Some(b'3') => revenue += i128::from(amount),
+            Some(b'4'..=b'7') => costs += i128::from(amount),
+            _ => {}
+        }
+    }
+    if costs <= 0 || revenue > 0 {
+        return;
+    }
+    let kr = |ore: i128| {
+        crate::model::money::kronor_string(ore.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
+    };
+    let revenue_text = if revenue == 0 {
+        "no outcome on revenue accounts (class 3)".to_string()
+    } else {
+        format!("revenue accounts (class 3) add up to {} kr", kr(revenue))
+    };
+    findings.error(
+        &ledger.file,
+        None,
+        Some("actual"),
+        format!(
+            "the amounts look debit-positive: the outcome of cost accounts (classes 4–7) adds up to {} kr and {revenue_text}, where result sign has costs negative and revenue positive (expected `sign: debit-positive` in the config for a debit-positive ledger, or `sign: result` to keep the amounts as they are)",
+            kr(costs)
+        ),
+    );
+}
+
+/// Every table's amounts must add up (without signs) to a total that the report's sums hold
+/// exactly; transactions count through the ledger they are summed into.
+fn check_totals(dataset: &Dataset, findings: &mut Findings) {
+    for (name, table) in &dataset.tables {
+        if *name != "transactions" {
+            table::check_total(table, findings);
+        }
+    }
+}
+
+/// Reads one table file (see [`read_file`]); a reader that panics on a damaged file gives that
+/// file's error.
+fn read_table(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Findings) {
+    guard::catch_panic(|| read_file(spec, path, ext)).unwrap_or_else(|panic| {
+        let what = match ext {
+            "csv" => "CSV",
+            "xlsx" => "an Excel workbook",
+            _ => "Parquet",
+        };
+        let mut findings = Findings::default();
+        let shown = path.display().to_string();
+        findings.error(&shown, None, None, guard::message(what, &panic));
+        (None, findings)
+    })
 }
 
 /// Reads one table file: a clean `ledger.csv` or `budget.csv` through Polars, anything else
 /// (or a file the fast path does not take) through the checked readers. The table (`None`
 /// when it cannot be used) and what was found.
-fn read_table(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Findings) {
+fn read_file(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Findings) {
     let shown = path.display().to_string();
     let mut findings = Findings::default();
     if ext == "csv" && ["ledger", "budget"].contains(&spec.name) {
         let mut notes = Findings::default();
-        if let Some(mut table) = fast::table(spec, path, &shown, &mut notes)
+        // A reader panic in the fast path only means the file goes through the checked reader.
+        let fast = guard::catch_panic(|| fast::table(spec, path, &shown, &mut notes));
+        if let Ok(Some(mut table)) = fast
             && let Some(sha) = file_sha256(path)
         {
             table.sha256 = sha;
@@ -326,8 +402,13 @@ fn read_table(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Findin
     (table, findings)
 }
 
-/// Sums transactions to months per unit and account and joins the monthly budget.
-fn ledger_from_transactions(trans: &Table, budget: &Table) -> Table {
+/// Sums transactions to months per unit and account and joins the monthly budget. `None` when
+/// a sum passes the largest amount in öre (reported at its row).
+fn ledger_from_transactions(
+    trans: &Table,
+    budget: &Table,
+    findings: &mut Findings,
+) -> Option<Table> {
     let mut fold = ledger::Fold::with_capacity(trans.len() + budget.len());
     let (dates, units, accounts, amounts) = (
         trans.months("date"),
@@ -338,10 +419,29 @@ fn ledger_from_transactions(trans: &Table, budget: &Table) -> Table {
     for i in 0..trans.len() {
         let (y, m, _) = crate::clock::civil_from_days(dates[i]);
         let month = Month::of(y, m).index();
-        fold.add(month, &units[i], &accounts[i], amounts[i], 0, trans.rows[i]);
+        fold.add(
+            0,
+            month,
+            &units[i],
+            &accounts[i],
+            amounts[i],
+            0,
+            trans.rows[i],
+        );
     }
-    fold.add_budget(budget);
-    fold.finish(format!("{} + {}", trans.file, budget.file))
+    fold.add_budget(1, budget);
+    match fold.finish(format!("{} + {}", trans.file, budget.file)) {
+        Ok(t) => Some(t),
+        Err(o) => {
+            let (file, column) = if o.budget {
+                (&budget.file, "budget")
+            } else {
+                (&trans.file, "amount")
+            };
+            findings.error(file, Some(o.row), Some(column), o.message());
+            None
+        }
+    }
 }
 
 /// One monthly row from an SIE file: month, unit, account, actual, budget, line.
@@ -373,7 +473,22 @@ fn ledger_from_sie(
                 continue;
             }
         };
-        let Some(file) = sie::parse(&bytes, &shown, &config.sie_dimension, findings) else {
+        let parsed_file = guard::catch_panic(|| {
+            let mut found = Findings::default();
+            let file = sie::parse(&bytes, &shown, &config.sie_dimension, &mut found);
+            (file, found)
+        });
+        let file = match parsed_file {
+            Ok((file, found)) => {
+                findings.extend(found);
+                file
+            }
+            Err(panic) => {
+                findings.error(&shown, None, None, guard::message("SIE", &panic));
+                None
+            }
+        };
+        let Some(file) = file else {
             continue;
         };
         let month = |d: sie::Date| Month::of(d.0, d.1).index();
@@ -461,7 +576,7 @@ fn ledger_from_sie(
     }
     let mut fold = ledger::Fold::default();
     let mut balance_sheet = 0usize;
-    for (p, rows) in parsed.iter().zip(&rows_of) {
+    for (source, (p, rows)) in parsed.iter().zip(&rows_of).enumerate() {
         for &(m, ref unit, ref account, actual, budget, line) in rows {
             if best.get(&m).copied() != Some(priority(p, m)) {
                 continue;
@@ -476,7 +591,7 @@ fn ledger_from_sie(
             } else {
                 unit.as_str()
             };
-            fold.add(m, unit, account, actual, budget, line);
+            fold.add(source as u32, m, unit, account, actual, budget, line);
         }
     }
     let names: Vec<&str> = parsed.iter().map(|p| p.name.as_str()).collect();
@@ -486,5 +601,12 @@ fn ledger_from_sie(
             format!("{balance_sheet} rows of balance-sheet accounts (class 1 and 2) are left out of the result"),
         );
     }
-    Some(fold.finish(dataset.dir.join(names.join(" + ")).display().to_string()))
+    match fold.finish(dataset.dir.join(names.join(" + ")).display().to_string()) {
+        Ok(t) => Some(t),
+        Err(o) => {
+            let file = dataset.dir.join(&parsed[o.source as usize].name);
+            findings.error(&file.display().to_string(), Some(o.row), None, o.message());
+            None
+        }
+    }
 }

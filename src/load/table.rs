@@ -145,6 +145,10 @@ impl Table {
     }
 }
 
+/// The largest plain number (hours, counts, production figures) accepted, either way: far
+/// beyond any real region, and small enough that sums and ratios of such numbers stay finite.
+pub(crate) const MAX_NUMBER: f64 = 1e12;
+
 /// The most problems listed per file before the rest are counted.
 const MAX_LISTED: usize = 50;
 
@@ -456,10 +460,10 @@ impl TableBuilder {
                 let v = match &cell {
                     _ if is_empty => Ok((0, false)),
                     Cell::Text(t) => money::parse_ore(t, mark),
-                    Cell::Int(i) => i
-                        .checked_mul(100)
-                        .map(|v| (v, false))
-                        .ok_or(NumberError::TooLarge),
+                    Cell::Int(i) if i.unsigned_abs() < 1_000_000_000_000_000 => {
+                        Ok((i * 100, false))
+                    }
+                    Cell::Int(_) => Err(NumberError::TooLarge),
                     Cell::Float(f) => money::ore_from_f64(*f).map(|v| (v, false)),
                     _ => Err(NumberError::NotANumber),
                 };
@@ -472,7 +476,15 @@ impl TableBuilder {
                         ore
                     }
                     Err(NumberError::TooLarge) => {
-                        let msg = format!("{} is too large for an amount in kronor", shown(&cell));
+                        let bound = match cell {
+                            // Binary floating point holds whole öre exactly only this far.
+                            Cell::Float(_) => "90 000 000 000 000 kr either way in a binary number",
+                            _ => "1 000 000 000 000 000 kr either way",
+                        };
+                        let msg = format!(
+                            "{} is too large for an amount in kronor (expected less than {bound})",
+                            shown(&cell)
+                        );
                         bad(self, msg);
                         0
                     }
@@ -495,18 +507,29 @@ impl TableBuilder {
                     _ if is_empty => Ok(0.0),
                     Cell::Text(t) => money::parse_f64(t, mark),
                     Cell::Int(i) => Ok(*i as f64),
-                    Cell::Float(f) if f.is_finite() => Ok(*f),
+                    Cell::Float(f) if !f.is_nan() => Ok(*f),
                     _ => Err(NumberError::NotANumber),
                 };
-                let v = v.unwrap_or_else(|_| {
-                    let msg = format!(
-                        "{} is not a number (expected {})",
-                        shown(&cell),
-                        kind.expected()
-                    );
-                    bad(self, msg);
-                    0.0
-                });
+                let v = match v {
+                    Ok(v) if v.is_finite() && v.abs() <= MAX_NUMBER => v,
+                    Ok(_) => {
+                        let msg = format!(
+                            "{} is too large (expected a number from -1 000 000 000 000 to 1 000 000 000 000)",
+                            shown(&cell)
+                        );
+                        bad(self, msg);
+                        0.0
+                    }
+                    Err(_) => {
+                        let msg = format!(
+                            "{} is not a number (expected {})",
+                            shown(&cell),
+                            kind.expected()
+                        );
+                        bad(self, msg);
+                        0.0
+                    }
+                };
                 if let ColumnData::Number(col) = &mut self.columns[ci] {
                     col.push(v);
                 }
@@ -565,6 +588,43 @@ impl TableBuilder {
         findings.extend(self.findings);
         table
     }
+}
+
+/// The most the amounts of one table may add up to without their signs, in öre: a quarter of
+/// the largest `i64` (about 23 000 000 000 000 000 kr), so that every sum the report makes from
+/// a table, and from a few tables' sums together, is exact.
+pub(crate) const MAX_TOTAL_ORE: i64 = i64::MAX / 4;
+
+/// Refuses a table whose amounts add up past [`MAX_TOTAL_ORE`] without their signs, naming the
+/// row and column where the total passes it. `false` when refused.
+pub(crate) fn check_total(table: &Table, findings: &mut Findings) -> bool {
+    let money: Vec<(&str, &[i64])> = table
+        .columns
+        .iter()
+        .filter_map(|(n, c)| match c {
+            ColumnData::Money(v) => Some((*n, v.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let mut total: u128 = 0;
+    for i in 0..table.len() {
+        for (name, values) in &money {
+            total += u128::from(values[i].unsigned_abs());
+            if total > MAX_TOTAL_ORE as u128 {
+                findings.error(
+                    &table.file,
+                    Some(table.rows[i]),
+                    Some(name),
+                    format!(
+                        "the amounts of the table, added up without their signs, pass {} kr at this row (expected less: beyond it the report's sums cannot be exact)",
+                        money::kronor_string(MAX_TOTAL_ORE)
+                    ),
+                );
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// The table's key columns that it has.
@@ -671,6 +731,53 @@ fn check_keys(table: &Table, findings: &mut Findings) {
             None,
             None,
             format!("and {} more duplicate keys", dups.len() - MAX_LISTED),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Amounts and plain numbers past their bounds, from any reader, name row and column.
+    #[test]
+    fn bounds_of_amounts_and_numbers() {
+        let mut findings = Findings::default();
+        let header: Vec<String> = ["period", "unit", "account", "actual", "budget"]
+            .map(String::from)
+            .to_vec();
+        let spec = super::super::spec::LEDGER;
+        let mut b = TableBuilder::new(
+            spec,
+            "l.xlsx",
+            &header,
+            DecimalMark::Point,
+            1,
+            &mut findings,
+        )
+        .unwrap();
+        let row = |actual: Cell<'static>, budget: Cell<'static>| {
+            [
+                Cell::Text("2020-01"),
+                Cell::Text("A"),
+                Cell::Text("3010"),
+                actual,
+                budget,
+            ]
+        };
+        b.push(
+            2,
+            &row(Cell::Float(9.1e13), Cell::Int(1_000_000_000_000_000)),
+        );
+        b.push(3, &row(Cell::Float(8.9e13), Cell::Int(999_999_999_999_999)));
+        b.finish(String::new(), &mut findings);
+        let messages: Vec<String> = findings.items.iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            messages,
+            [
+                "error: l.xlsx, row 2, column \"actual\": 91000000000000 is too large for an amount in kronor (expected less than 90 000 000 000 000 kr either way in a binary number)",
+                "error: l.xlsx, row 2, column \"budget\": 1000000000000000 is too large for an amount in kronor (expected less than 1 000 000 000 000 000 kr either way)",
+            ]
         );
     }
 }

@@ -49,6 +49,10 @@ impl Month {
     /// Parses `YYYY-MM` or `YYYYMM` (surrounding spaces allowed).
     pub(crate) fn parse(text: &str) -> Option<Month> {
         let t = text.trim();
+        // Only ASCII can be a month; checking first keeps the slicing below on char boundaries.
+        if !t.is_ascii() {
+            return None;
+        }
         let b = t.as_bytes();
         let (y, m) = match b.len() {
             7 if b[4] == b'-' => (&t[..4], &t[5..]),
@@ -82,7 +86,7 @@ pub(crate) fn parse_year(text: &str) -> Option<i32> {
 pub(crate) fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
     let t = text.trim();
     let b = t.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if !t.is_ascii() || b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
     let y: i32 = t[..4].parse().ok()?;
@@ -116,8 +120,31 @@ mod tests {
             "september",
             "2020-9",
             "",
+            "202é0",
+            "20€0",
+            "2020-é",
+            "20é-09",
         ] {
             assert_eq!(Month::parse(bad), None, "{bad}");
+        }
+    }
+
+    /// Any text, multi-byte characters anywhere: never a panic.
+    #[test]
+    fn any_text_is_parsed_without_panic() {
+        let alphabet = ['2', '0', '1', '-', 'é', '€', ' ', '\u{1f600}'];
+        let mut seed: u64 = 2020;
+        for _ in 0..200_000 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let len = (seed >> 59) as usize % 12;
+            let text: String = (0..len)
+                .map(|i| alphabet[(seed >> (3 * i + 1)) as usize % alphabet.len()])
+                .collect();
+            let _ = Month::parse(&text);
+            let _ = parse_year(&text);
+            let _ = parse_date(&text);
         }
     }
 
@@ -134,5 +161,7 @@ mod tests {
         assert_eq!(parse_date("2020-02-29"), Some((2020, 2, 29)));
         assert_eq!(parse_date("2019-02-29"), None);
         assert_eq!(parse_date("2019-2-1"), None);
+        assert_eq!(parse_date("2020-é-01"), None);
+        assert_eq!(parse_date("20€0-01-1"), None);
     }
 }

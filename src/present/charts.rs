@@ -58,9 +58,14 @@ fn svg(w: u32, h: u32, draw: impl FnOnce(&Area<'_>) -> DrawResult) -> String {
     )
 }
 
+/// The largest coordinate an axis spans, either way: far beyond any real figure, and small
+/// enough that the axis arithmetic stays finite. Values that are not finite are left out.
+const MAX_COORD: f64 = 1e15;
+
 fn range_with_zero(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
-    for v in values {
+    for v in values.filter(|v| v.is_finite()) {
+        let v = v.clamp(-MAX_COORD, MAX_COORD);
         lo = lo.min(v);
         hi = hi.max(v);
     }
@@ -350,7 +355,7 @@ fn points(values: &[Option<f64>]) -> Vec<(i32, f64)> {
     values
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| v.map(|v| (i as i32 + 1, v)))
+        .filter_map(|(i, v)| v.filter(|v| v.is_finite()).map(|v| (i as i32 + 1, v)))
         .collect()
 }
 
@@ -372,4 +377,45 @@ pub(crate) fn agency(rows: &[AgencyRow], target: Option<f64>, fmt: &Format) -> S
     svg(W, 260, |a| {
         percent_chart(a, fmt.lang.label("chart_agency"), &series, target, fmt)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::money::{MoneyUnit, NumberStyle};
+    use crate::present::lang::Lang;
+
+    fn fmt() -> Format {
+        Format {
+            style: NumberStyle::SWEDISH,
+            unit: MoneyUnit::Mkr,
+            decimals: 1,
+            lang: Lang::parse(include_str!("../../templates/lang/sv.yaml"), "sv.yaml").unwrap(),
+        }
+    }
+
+    #[test]
+    fn axes_leave_out_values_that_are_not_finite() {
+        let values = [1.0, f64::INFINITY, f64::NAN, -2.0, f64::NEG_INFINITY];
+        let (lo, hi) = range_with_zero(values.into_iter());
+        assert!(lo.is_finite() && hi.is_finite() && lo < -2.0 && hi > 1.0);
+        let (lo, hi) = range_with_zero([f64::MAX, -f64::MAX].into_iter());
+        assert!((hi - lo).is_finite());
+    }
+
+    /// An infinite or absurd ratio never reaches the axis: the chart is drawn, and quickly.
+    #[test]
+    fn percent_charts_with_infinite_and_absurd_values() {
+        let row = AgencyRow {
+            profession: "Läkare".into(),
+            own: 1,
+            agency: i64::MAX,
+            own_prev_year: 0,
+            agency_prev_year: 0,
+            trend: vec![Some(f64::INFINITY), Some(f64::NAN), Some(1e300), Some(2.0)],
+        };
+        let svg = agency(&[row], Some(2.0), &fmt());
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(!svg.contains("inf") && !svg.contains("NaN"));
+    }
 }

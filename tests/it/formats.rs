@@ -80,6 +80,49 @@ fn parquet_ledger() {
     assert_eq!(figures_of(data.path(), None), reference());
 }
 
+/// Decimal columns, as many exports write amounts, are read exactly (once a panic asking for a
+/// Polars feature).
+#[test]
+fn parquet_ledger_with_decimal_amounts() {
+    let data = copy_fixture("mini");
+    std::fs::remove_file(data.path().join("ledger.csv")).unwrap();
+    let text = std::fs::read_to_string(root().join("tests/fixtures/mini/ledger.csv")).unwrap();
+    let (mut p, mut u, mut a, mut act, mut bud) = (vec![], vec![], vec![], vec![], vec![]);
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(';').collect();
+        let ore = |s: &str| {
+            let t = s.replace(' ', "").replace(',', ".");
+            (t.parse::<f64>().unwrap() * 100.0).round() as i128
+        };
+        p.push(f[0].to_string());
+        u.push(f[1].to_string());
+        a.push(f[2].to_string());
+        act.push(ore(f[3]));
+        bud.push(ore(f[4]));
+    }
+    let decimal = |name: &str, v: Vec<i128>| {
+        Int128Chunked::from_vec(name.into(), v)
+            .into_decimal_unchecked(18, 2)
+            .into_series()
+            .into_column()
+    };
+    let n = p.len();
+    let mut df = DataFrame::new(
+        n,
+        vec![
+            Column::new("period".into(), p),
+            Column::new("unit".into(), u),
+            Column::new("account".into(), a),
+            decimal("actual", act),
+            decimal("budget", bud),
+        ],
+    )
+    .unwrap();
+    let file = std::fs::File::create(data.path().join("ledger.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+    assert_eq!(figures_of(data.path(), None), reference());
+}
+
 #[test]
 fn comma_tab_and_windows_1252_csv() {
     let data = copy_fixture("mini");

@@ -7,6 +7,7 @@
 mod architecture;
 mod cli;
 mod formats;
+mod hostile;
 mod invalid;
 mod pdf;
 mod pipeline;
