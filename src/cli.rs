@@ -73,6 +73,9 @@ pub enum Command {
         /// Config file (YAML).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// The report month to check: YYYY-MM, YYYYMM, or `latest`.
+        #[arg(long, default_value = "latest")]
+        period: String,
     },
     /// Regenerate on every change of data, config, templates or commentary, and serve the
     /// reports on 127.0.0.1 with pages that reload themselves.
@@ -132,9 +135,15 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff).
-    #[command(after_help = "Example:\n  uppfolj man > /usr/local/share/man/man1/uppfolj.1")]
-    Man,
+    /// Print the manual page (roff), or write one page per command into a folder.
+    #[command(
+        after_help = "Example:\n  uppfolj man > /usr/local/share/man/man1/uppfolj.1\n  uppfolj man --out /usr/local/share/man/man1"
+    )]
+    Man {
+        /// Write uppfolj.1 and uppfolj-<command>.1 for every command into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 fn parse_formats(s: &str) -> Result<crate::Formats, String> {

@@ -22,7 +22,6 @@ mod write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-pub use cmd::check::check;
 pub use cmd::watch::watch_command;
 pub use cmd::{init, synth};
 use diag::Findings;
@@ -43,7 +42,7 @@ pub struct Done {
     pub workbooks: usize,
     /// PDF files written (units and packs).
     pub pdfs: usize,
-    /// Board packs configured.
+    /// Board packs written (none when only HTML is asked for).
     pub packs: usize,
     /// Seconds per stage: load, compute, present, render, write.
     pub timings: Vec<(&'static str, f64)>,
@@ -104,19 +103,17 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         return Ok(Done::unchanged(out_dir, laps.timings));
     }
 
-    let loaded = load::run(&opts.data, config, findings)?;
+    let prepared = prepare(&opts.data, config, &opts.period, findings, &mut laps)?;
+    let Prepared {
+        loaded,
+        period,
+        files,
+        packs,
+        commentary,
+        computed,
+        templates,
+    } = prepared;
     let print = early.unwrap_or_else(|| fingerprint(opts, &loaded.config));
-    let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
-    let period = compute::periods::resolve(requested_period(&opts.period)?, ledger, findings)
-        .ok_or(Failure::Data)?;
-    let files = present::names::stems(loaded.tree.nodes.iter().map(|n| n.code.as_str()));
-    let packs = compute::packs::resolve(&loaded.config, &loaded.tree, &files)?;
-    let commentary = load::comments::read_all(&opts.data, &loaded.config, period, &files)
-        .map_err(Failure::Commentary)?;
-    laps.lap("load");
-
-    let computed = compute::run(&loaded, period, findings)?;
-    laps.lap("compute");
 
     let progress = || {
         if let Some(pb) = &opts.progress {
@@ -124,9 +121,6 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         }
     };
     let epoch = clock::generated_epoch();
-    let overrides = load::templates::read(loaded.config.templates.as_deref())
-        .map_err(|e| Failure::Render(e.into()))?;
-    let templates = render::templates::load(overrides, &loaded.config.language)?;
     let lang = templates.lang.clone();
     let presented = present::run(
         &loaded,
@@ -177,9 +171,94 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         reports: if opts.formats.html { files.len() } else { 0 },
         workbooks: rendered.count(".xlsx"),
         pdfs: rendered.count(".pdf"),
-        packs: packs.len(),
+        packs: if opts.formats.pdf || opts.formats.xlsx {
+            packs.len()
+        } else {
+            0
+        },
         timings: laps.timings,
     })
+}
+
+/// Everything `generate` checks and computes before it presents anything: the data and its
+/// tree, the report month, the packs, the commentary, the figures and the templates. `check`
+/// runs exactly this, so that it refuses everything `generate` would.
+struct Prepared {
+    loaded: load::Loaded,
+    period: Month,
+    /// Each unit's file name, by node index.
+    files: Vec<String>,
+    /// The units of each configured pack.
+    packs: Vec<Vec<usize>>,
+    /// Each unit's commentary for the month, by node index.
+    commentary: Vec<Option<String>>,
+    computed: compute::Computed,
+    templates: render::templates::Templates,
+}
+
+/// config → load → compute, and the templates parsed: all that can refuse a run before
+/// anything is rendered.
+fn prepare(
+    data: &std::path::Path,
+    config: config::Config,
+    period: &str,
+    findings: &mut Findings,
+    laps: &mut Laps,
+) -> Result<Prepared, Failure> {
+    let loaded = load::run(data, config, findings)?;
+    let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
+    let period = compute::periods::resolve(requested_period(period)?, ledger, findings)
+        .ok_or(Failure::Data)?;
+    let files = present::names::stems(loaded.tree.nodes.iter().map(|n| n.code.as_str()));
+    let packs = compute::packs::resolve(&loaded.config, &loaded.tree, &files)?;
+    let commentary = load::comments::read_all(data, &loaded.config, period, &files)
+        .map_err(Failure::Commentary)?;
+    let overrides = load::templates::read(loaded.config.templates.as_deref())
+        .map_err(|e| Failure::Render(e.into()))?;
+    laps.lap("load");
+    let computed = compute::run(&loaded, period, findings)?;
+    laps.lap("compute");
+    if findings.has_errors() {
+        return Err(Failure::Data);
+    }
+    let templates = render::templates::load(overrides, &loaded.config.language)?;
+    Ok(Prepared {
+        loaded,
+        period,
+        files,
+        packs,
+        commentary,
+        computed,
+        templates,
+    })
+}
+
+/// `uppfolj check`: everything `generate` checks before it renders (the same code), for
+/// `period` (`latest` by default); writes nothing. Every problem is in `findings`.
+pub fn check(
+    data: &std::path::Path,
+    config: Option<&std::path::Path>,
+    period: &str,
+    findings: &mut Findings,
+) -> Result<Checked, Failure> {
+    let config = config::Config::read(config)?;
+    let p = prepare(data, config, period, findings, &mut Laps::start())?;
+    Ok(Checked {
+        tables: p.loaded.data.tables.len(),
+        units: p.loaded.tree.nodes.len(),
+        period: p.period.to_string(),
+    })
+}
+
+/// What `check` looked at.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Tables found in the data folder.
+    pub tables: usize,
+    /// Units in the organisation tree.
+    pub units: usize,
+    /// The report month checked.
+    pub period: String,
 }
 
 impl Done {

@@ -59,8 +59,8 @@ impl Log {
             Failure::Data => {
                 let n = findings.count(Severity::Error);
                 format!(
-                    "uppfolj: stopped: {n} {} in the data{tail}",
-                    if n == 1 { "error" } else { "errors" }
+                    "uppfolj: stopped: {} in the data{tail}",
+                    count(n, "error", "errors")
                 )
             }
             other => {
@@ -77,6 +77,11 @@ impl Log {
         }
         ExitCode::from(failure.exit_code() as u8)
     }
+}
+
+/// `1 report`, `2 reports`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn main() -> ExitCode {
@@ -144,11 +149,11 @@ fn main() -> ExitCode {
                         .map(|(s, t)| format!("{s} {t:.2} s"))
                         .collect();
                     let msg = format!(
-                        "uppfolj: {} reports, {} PDFs, {} workbooks, {} packs for {period} written to {} in {total:.2} s ({})",
-                        done.reports,
-                        done.pdfs,
-                        done.workbooks,
-                        done.packs,
+                        "uppfolj: {}, {}, {}, {} for {period} written to {} in {total:.2} s ({})",
+                        count(done.reports, "report", "reports"),
+                        count(done.pdfs, "PDF", "PDFs"),
+                        count(done.workbooks, "workbook", "workbooks"),
+                        count(done.packs, "pack", "packs"),
                         done.out_dir.display(),
                         stages.join(", ")
                     );
@@ -171,8 +176,12 @@ fn main() -> ExitCode {
                 Err(f) => log.fail(&f, &findings, true),
             }
         }
-        Command::Check { data, config } => {
-            let result = uppfolj::check(&data, config.as_deref(), &mut findings);
+        Command::Check {
+            data,
+            config,
+            period,
+        } => {
+            let result = uppfolj::check(&data, config.as_deref(), &period, &mut findings);
             log.findings(&findings);
             let (e, w) = (
                 findings.count(Severity::Error),
@@ -181,8 +190,12 @@ fn main() -> ExitCode {
             match result {
                 Ok(checked) => {
                     println!(
-                        "uppfolj: {} tables, {} units checked: {e} errors, {w} warnings",
-                        checked.tables, checked.units
+                        "uppfolj: {}, {} checked for {}: {}, {}",
+                        count(checked.tables, "table", "tables"),
+                        count(checked.units, "unit", "units"),
+                        checked.period,
+                        count(e, "error", "errors"),
+                        count(w, "warning", "warnings")
                     );
                     ExitCode::SUCCESS
                 }
@@ -244,16 +257,30 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Command::Man => {
-            let man = clap_mangen::Man::new(Cli::command());
-            match man.render(&mut std::io::stdout()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => log.fail(
-                    &Failure::Write(uppfolj::IoError::at_stdout(e).into()),
-                    &findings,
-                    false,
-                ),
+        Command::Man { out } => match out {
+            Some(dir) => match uppfolj::cmd::man::write(&dir) {
+                Ok(names) => {
+                    println!(
+                        "uppfolj: {} written to {}: {}",
+                        count(names.len(), "manual page", "manual pages"),
+                        dir.display(),
+                        names.join(", ")
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => log.fail(&Failure::Write(e), &findings, false),
+            },
+            None => {
+                let man = clap_mangen::Man::new(Cli::command());
+                match man.render(&mut std::io::stdout()) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => log.fail(
+                        &Failure::Write(uppfolj::IoError::at_stdout(e).into()),
+                        &findings,
+                        false,
+                    ),
+                }
             }
-        }
+        },
     }
 }

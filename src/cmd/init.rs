@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use crate::Failure;
-use crate::error::{IoError, WriteError};
 
 /// The sample data, embedded so that `init` works from an installed binary.
 const SAMPLE: &[(&str, &[u8])] = &[
@@ -102,15 +101,6 @@ pub fn write(dir: &Path) -> Result<(), Failure> {
             .iter()
             .map(|(n, t)| (format!("templates/{n}"), t.as_bytes().to_vec())),
     );
-    for (name, bytes) in files {
-        let path = dir.join(&name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| WriteError::from(IoError::at(parent, "cannot create")(e)))?;
-        }
-        #[allow(clippy::disallowed_methods)] // a new project's files, written once
-        std::fs::write(&path, bytes)
-            .map_err(|e| WriteError::from(IoError::at(&path, "cannot write")(e)))?;
-    }
+    crate::write::plain_files(dir, &files)?;
     Ok(())
 }

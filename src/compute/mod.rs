@@ -10,8 +10,6 @@ pub(crate) mod packs;
 pub(crate) mod periods;
 pub(crate) mod sections;
 
-pub(crate) use periods::latest_period;
-
 use crate::config::{Config, Row};
 use crate::diag::Findings;
 use crate::load::{Dataset, Table};

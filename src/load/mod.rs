@@ -325,7 +325,9 @@ fn check_sign(dataset: &Dataset, config: &Config, findings: &mut Findings) {
         return;
     }
     let kr = |ore: i128| {
-        crate::model::money::kronor_string(ore.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
+        crate::model::money::kronor_string(
+            ore.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+        )
     };
     let revenue_text = if revenue == 0 {
         "no outcome on revenue accounts (class 3)".to_string()

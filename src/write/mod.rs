@@ -105,3 +105,25 @@ pub(crate) fn publish(
     staging.write("manifest.json", &crate::render::json::to_json(manifest))?;
     staging.publish()
 }
+
+/// Writes files that are not a report (a new project, manual pages) into `dir`, each by way
+/// of a temporary file renamed into place, so that no file is left half-written.
+pub(crate) fn plain_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), WriteError> {
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(IoError::at(parent, "cannot create"))?;
+        }
+        let tmp = path.with_file_name(format!(
+            ".{}.tmp-{}",
+            path.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        #[allow(clippy::disallowed_methods)] // write/ is where files are written
+        std::fs::write(&tmp, bytes).map_err(IoError::at(&tmp, "cannot write"))?;
+        std::fs::rename(&tmp, &path).map_err(IoError::at(&path, "cannot write"))?;
+    }
+    Ok(())
+}

@@ -100,7 +100,7 @@ fn check_prints_every_finding_and_a_summary() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "uppfolj: 3 tables, 5 units checked: 0 errors, 1 warnings\n"
+        "uppfolj: 3 tables, 5 units checked for 2020-02: 0 errors, 1 warning\n"
     );
 }
 
@@ -110,5 +110,60 @@ fn help_has_examples() {
         let o = uppfolj(&[sub, "--help"]);
         assert_eq!(o.status.code(), Some(0));
         assert!(stdout(&o).contains("Example:"), "{sub}");
+    }
+}
+
+/// `check` is the pre-flight of `generate`: what generate refuses before rendering, check
+/// refuses too, with the same message.
+#[test]
+fn check_refuses_what_generate_refuses() {
+    let cases = [
+        (
+            "packs:\n  - name: namnd\n    title: Rapport\n    root: NOPE\n    levels: 1\n",
+            "packs, namnd: root unit \"NOPE\" is not in the organisation tree",
+        ),
+        (
+            "templates: no-such-folder\n",
+            "the template folder cannot be read",
+        ),
+    ];
+    for (yaml, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("uppfolj.yaml");
+        std::fs::write(&cfg, yaml).unwrap();
+        let check = uppfolj(&[
+            "check",
+            "--data",
+            "tests/fixtures/mini",
+            "--config",
+            cfg.to_str().unwrap(),
+        ]);
+        let run = generate_into("tests/fixtures/mini", Some(&cfg), "latest");
+        for (what, o) in [("check", &check), ("generate", &run.output)] {
+            assert_ne!(o.status.code(), Some(0), "{what} accepted {yaml}");
+            assert!(stderr(o).contains(message), "{what}: {}", stderr(o));
+        }
+    }
+}
+
+/// `man --out` writes a page per command, each documenting that command's options.
+#[test]
+fn man_pages_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = uppfolj(&["man", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert!(page("uppfolj.1").contains("uppfolj\\-generate(1)"));
+    for (command, option) in [
+        ("generate", "if\\-changed"),
+        ("check", "period"),
+        ("watch", "port"),
+        ("init", "uppfolj\\-init"),
+        ("synth", "transactions"),
+        ("completions", "shell"),
+        ("man", "out"),
+    ] {
+        let text = page(&format!("uppfolj-{command}.1"));
+        assert!(text.contains(option), "uppfolj-{command}.1 lacks {option}:\n{text}");
     }
 }

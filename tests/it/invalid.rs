@@ -1,5 +1,6 @@
 //! Every folder under tests/fixtures/invalid holds broken input and `expected.txt`: the exact
-//! text `uppfolj check` prints. Each must be refused with exit code 1.
+//! text `uppfolj check` prints. Each must be refused with exit code 1, and `generate` must
+//! refuse it with the same findings (check is the pre-flight of generate).
 
 use super::*;
 
@@ -15,6 +16,31 @@ fn case(name: &str) {
         });
     assert_eq!(stderr(&out), expected, "messages for {name}");
     assert_eq!(out.status.code(), Some(1), "exit code for {name}");
+    let run = generate_into(&dir, None, "latest");
+    let findings = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with("uppfolj: stopped"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        findings(&stderr(&run.output)),
+        findings(&expected),
+        "generate refuses {name} as check does"
+    );
+    assert_eq!(
+        run.output.status.code(),
+        Some(1),
+        "generate's exit code for {name}"
+    );
+    assert!(
+        std::fs::read_dir(run.out.path()).unwrap().all(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with('.')),
+        "generate wrote nothing for {name}"
+    );
 }
 
 #[test]
