@@ -154,16 +154,28 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     let rendered = render::run(&job, &presented, &templates)?;
     laps.lap("render");
 
-    let manifest = write::manifest::build(
+    let mut manifest = write::manifest::build(
         &loaded,
         &files,
         &packs,
         opts.formats,
-        period.to_string(),
-        clock::format_epoch(epoch),
-        print,
+        write::manifest::Run {
+            period: period.to_string(),
+            generated: clock::format_epoch(epoch),
+            fingerprint: print,
+            inputs_fingerprint: inputs_fingerprint(opts, &loaded.config, period),
+        },
     );
-    let out_dir = write::publish(&opts.out, &period.to_string(), &rendered, &manifest)?;
+    let (out_dir, carried) = write::publish(
+        &opts.out,
+        &period.to_string(),
+        &rendered,
+        &mut manifest,
+        opts.formats,
+    )?;
+    if let Some(said) = carried {
+        findings.note(&out_dir.display().to_string(), said);
+    }
     laps.lap("write");
     Ok(Done {
         out_dir,
@@ -281,6 +293,18 @@ fn fingerprint(opts: &GenerateOptions, config: &config::Config) -> String {
         data: &opts.data,
         out: &opts.out,
         arguments: format!("{}|{:?}", opts.period, opts.formats),
+        config: config.source.as_deref(),
+        templates: config.templates.as_deref(),
+        comments: config.comments.as_deref(),
+    })
+}
+
+/// One hash of the inputs of the report month, whatever formats are asked for.
+fn inputs_fingerprint(opts: &GenerateOptions, config: &config::Config, period: Month) -> String {
+    write::fingerprint::fingerprint(&write::fingerprint::Inputs {
+        data: &opts.data,
+        out: &opts.out,
+        arguments: period.to_string(),
         config: config.source.as_deref(),
         templates: config.templates.as_deref(),
         comments: config.comments.as_deref(),

@@ -15,6 +15,9 @@ pub(crate) struct Manifest {
     /// SHA-256 over the tool version, the arguments, the data, config, templates and
     /// commentary; `--if-changed` compares it.
     pub fingerprint: String,
+    /// The same over the report month and the inputs only (not the formats asked for): a run
+    /// for some formats keeps the others of an earlier output with the same value.
+    pub inputs_fingerprint: String,
     pub config: Option<InputFile>,
     pub reports: Vec<ManifestReport>,
     pub packs: Vec<ManifestPack>,
@@ -44,6 +47,18 @@ pub(crate) struct ManifestReport {
     pub xlsx: Option<String>,
 }
 
+/// What identifies a run in its manifest.
+pub(crate) struct Run {
+    /// The report month.
+    pub period: String,
+    /// When the output says it was made.
+    pub generated: String,
+    /// See [`Manifest::fingerprint`].
+    pub fingerprint: String,
+    /// See [`Manifest::inputs_fingerprint`].
+    pub inputs_fingerprint: String,
+}
+
 /// The manifest of a run: the reports and packs written (only the formats asked for), every
 /// input file with its SHA-256, and the fingerprint.
 pub(crate) fn build(
@@ -51,10 +66,14 @@ pub(crate) fn build(
     files: &[String],
     packs: &[Vec<usize>],
     formats: Formats,
-    period: String,
-    generated: String,
-    fingerprint: String,
+    run: Run,
 ) -> Manifest {
+    let Run {
+        period,
+        generated,
+        fingerprint,
+        inputs_fingerprint,
+    } = run;
     let tree = &loaded.tree;
     let config = &loaded.config;
     let reports = tree
@@ -91,6 +110,7 @@ pub(crate) fn build(
         generated,
         generator: format!("uppfolj {}", env!("CARGO_PKG_VERSION")),
         fingerprint,
+        inputs_fingerprint,
         config: config_input,
         reports,
         packs,

@@ -10,6 +10,7 @@ pub(crate) use lock::Lock;
 use std::path::{Path, PathBuf};
 
 use crate::error::{IoError, WriteError};
+use crate::render::Formats;
 
 /// A folder being filled; dropped without `publish` it is removed.
 pub(crate) struct Staging {
@@ -91,19 +92,155 @@ impl Drop for Staging {
 }
 
 /// The write stage: every rendered file and the manifest into a staging folder beside
-/// `OUT/<period>`, then published by rename. Returns the published folder.
+/// `OUT/<period>`, then published by rename. Formats of the current output that this run
+/// does not write are carried over when they come from the same inputs (see [`carry_over`]).
+/// Returns the published folder and what happened to the other formats, if anything.
 pub(crate) fn publish(
     out: &Path,
     period: &str,
     rendered: &crate::render::Rendered,
-    manifest: &manifest::Manifest,
-) -> Result<PathBuf, WriteError> {
+    manifest: &mut manifest::Manifest,
+    formats: Formats,
+) -> Result<(PathBuf, Option<String>), WriteError> {
     let staging = Staging::new(out, period)?;
     for (name, bytes) in &rendered.files {
         staging.write(name, bytes)?;
     }
+    let (kept, said) = carry_over(&out.join(period), manifest, formats);
+    for (name, bytes) in &kept {
+        staging.write(name, bytes)?;
+    }
     staging.write("manifest.json", &crate::render::json::to_json(manifest))?;
-    staging.publish()
+    Ok((staging.publish()?, said))
+}
+
+/// The formats this run does not write, taken from the current output `dir` when its
+/// manifest has the same inputs fingerprint (the files, and their entries in `manifest`);
+/// otherwise they are dropped. Returns the files to keep and a sentence saying what was kept
+/// or dropped (`None` when the run writes every format or there is no earlier output).
+fn carry_over(
+    dir: &Path,
+    manifest: &mut manifest::Manifest,
+    formats: Formats,
+) -> (Vec<(String, Vec<u8>)>, Option<String>) {
+    let missing: Vec<&str> = [
+        ("html", formats.html),
+        ("pdf", formats.pdf),
+        ("xlsx", formats.xlsx),
+    ]
+    .into_iter()
+    .filter(|(_, asked)| !asked)
+    .map(|(f, _)| f)
+    .collect();
+    let old: Option<serde_json::Value> = std::fs::read_to_string(dir.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok());
+    let (Some(old), false) = (old, missing.is_empty()) else {
+        return (Vec::new(), None);
+    };
+    // Every file of the earlier output by format, with where it goes in the manifest.
+    let mut found: Vec<(&str, String)> = Vec::new();
+    for r in old["reports"].as_array().into_iter().flatten() {
+        for f in &missing {
+            if let Some(name) = r[*f].as_str() {
+                found.push((f, name.to_string()));
+            }
+        }
+    }
+    for p in old["packs"].as_array().into_iter().flatten() {
+        for f in &missing {
+            if let Some(name) = p[*f].as_str() {
+                found.push((f, name.to_string()));
+            }
+        }
+    }
+    let present: Vec<&str> = missing
+        .iter()
+        .copied()
+        .filter(|f| found.iter().any(|(g, _)| g == f))
+        .collect();
+    if present.is_empty() {
+        return (Vec::new(), None);
+    }
+    let shown = present
+        .iter()
+        .map(|f| match *f {
+            "html" => "HTML",
+            "pdf" => "PDF",
+            _ => "Excel",
+        })
+        .collect::<Vec<_>>()
+        .join(" and ");
+    if old["inputs_fingerprint"].as_str() != Some(manifest.inputs_fingerprint.as_str()) {
+        return (
+            Vec::new(),
+            Some(format!(
+                "the {shown} files of the earlier output were not kept: they came from other inputs and would no longer match"
+            )),
+        );
+    }
+    let mut files = Vec::new();
+    let safe = |name: &str| {
+        !name.is_empty()
+            && !name.starts_with('/')
+            && Path::new(name)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+    };
+    let mut names: Vec<(&str, String)> = found;
+    if present.contains(&"html") {
+        names.push(("html", "index.html".to_string()));
+    }
+    for (format, name) in &names {
+        let Ok(bytes) = std::fs::read(dir.join(name)) else {
+            return (
+                Vec::new(),
+                Some(format!(
+                    "the {shown} files of the earlier output were not kept: {name} is missing"
+                )),
+            );
+        };
+        if !safe(name) {
+            continue;
+        }
+        files.push((name.clone(), bytes));
+        let name = Some(name.clone());
+        for r in &mut manifest.reports {
+            let entry = old["reports"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|o| o["unit"] == r.unit.as_str());
+            if entry.and_then(|o| o[*format].as_str()) == name.as_deref() {
+                match *format {
+                    "html" => r.html = name.clone(),
+                    "pdf" => r.pdf = name.clone(),
+                    _ => r.xlsx = name.clone(),
+                }
+            }
+        }
+        for p in &mut manifest.packs {
+            let entry = old["packs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|o| o["name"] == p.name.as_str());
+            if entry.and_then(|o| o[*format].as_str()) == name.as_deref() {
+                match *format {
+                    "pdf" => p.pdf = name.clone(),
+                    "xlsx" => p.xlsx = name.clone(),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let when = old["generated"].as_str().unwrap_or("an earlier run");
+    (
+        files,
+        Some(format!(
+            "the {shown} files of the run of {when} were kept: they come from the same inputs"
+        )),
+    )
 }
 
 /// Writes files that are not a report (a new project, manual pages) into `dir`, each by way

@@ -164,6 +164,9 @@ fn man_pages_for_every_command() {
         ("man", "out"),
     ] {
         let text = page(&format!("uppfolj-{command}.1"));
-        assert!(text.contains(option), "uppfolj-{command}.1 lacks {option}:\n{text}");
+        assert!(
+            text.contains(option),
+            "uppfolj-{command}.1 lacks {option}:\n{text}"
+        );
     }
 }

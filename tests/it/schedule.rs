@@ -261,3 +261,62 @@ fn completions_and_man_page() {
         &stdout(&o)[..200]
     );
 }
+
+/// A run for some formats keeps the other formats of the current output when they come
+/// from the same inputs, and says so; when the inputs changed it says they were not kept.
+#[test]
+fn partial_runs_keep_or_explain_the_other_formats() {
+    let out = tempfile::tempdir().unwrap();
+    let data = copy_fixture("mini");
+    let run = |format: &str| {
+        uppfolj(&[
+            "generate",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--period",
+            "latest",
+            "--out",
+            out.path().to_str().unwrap(),
+            "--format",
+            format,
+        ])
+    };
+    let dir = out.path().join("2020-02");
+    let full = run("html,xlsx");
+    assert_eq!(full.status.code(), Some(0), "{}", stderr(&full));
+    let html_before = std::fs::read(dir.join("A.html")).unwrap();
+
+    let partial = run("xlsx");
+    assert_eq!(partial.status.code(), Some(0), "{}", stderr(&partial));
+    assert!(
+        stderr(&partial).contains("were kept: they come from the same inputs")
+            && stderr(&partial).contains("the HTML files of the run of"),
+        "{}",
+        stderr(&partial)
+    );
+    assert_eq!(std::fs::read(dir.join("A.html")).unwrap(), html_before);
+    assert!(dir.join("index.html").is_file() && dir.join("A.xlsx").is_file());
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let first = &manifest["reports"][0];
+    assert!(
+        first["html"].is_string() && first["xlsx"].is_string(),
+        "{manifest}"
+    );
+
+    // New inputs: the HTML would no longer match the workbooks, so it is not kept.
+    let ledger = data.path().join("ledger.csv");
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    std::fs::write(&ledger, text.replace("120,25", "121,25")).unwrap();
+    let changed = run("xlsx");
+    assert_eq!(changed.status.code(), Some(0), "{}", stderr(&changed));
+    assert!(
+        stderr(&changed).contains(
+            "the HTML files of the earlier output were not kept: they came from other inputs and would no longer match"
+        ),
+        "{}",
+        stderr(&changed)
+    );
+    assert!(!dir.join("A.html").exists() && !dir.join("index.html").exists());
+    assert!(dir.join("A.xlsx").is_file());
+}
