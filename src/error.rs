@@ -47,6 +47,22 @@ impl Failure {
         }
     }
 
+    /// What to print: one entry per problem, its message and the lines that show where (a
+    /// YAML or Typst source snippet), which are printed as they are. Empty for
+    /// [`Failure::Data`], whose findings say it all.
+    pub fn messages(&self) -> Vec<(String, Vec<String>)> {
+        let split = |text: &str| {
+            let mut lines = text.lines().map(str::to_string);
+            let head = lines.next().unwrap_or_default();
+            (head, lines.collect())
+        };
+        match self {
+            Failure::Data => Vec::new(),
+            Failure::Config(e) => e.problems.iter().map(|p| split(p)).collect(),
+            other => vec![split(&other.chain())],
+        }
+    }
+
     /// The message with every cause, one `: ` apart (empty for [`Failure::Data`], whose
     /// findings say it all).
     pub fn chain(&self) -> String {

@@ -33,22 +33,19 @@ impl Log {
         }
     }
 
-    fn error(&self, message: &str) {
+    fn error(&self, failure: &Failure) {
         match self.format {
             LogFormat::Human => {
-                for line in message.lines() {
-                    let snippet = line.starts_with(' ')
-                        || (line.starts_with(|c: char| c.is_ascii_digit()) && line.contains(" | "));
-                    if snippet {
+                for (message, snippet) in failure.messages() {
+                    eprintln!("error: {message}");
+                    for line in snippet {
                         eprintln!("{line}");
-                    } else {
-                        eprintln!("error: {line}");
                     }
                 }
             }
             LogFormat::Json => eprintln!(
                 "{}",
-                serde_json::json!({"level": "error", "message": message})
+                serde_json::json!({"level": "error", "message": failure.chain()})
             ),
         }
     }
@@ -64,7 +61,7 @@ impl Log {
                 )
             }
             other => {
-                self.error(&other.chain());
+                self.error(other);
                 format!("uppfolj: stopped{tail}")
             }
         };

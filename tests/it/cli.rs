@@ -170,3 +170,29 @@ fn man_pages_for_every_command() {
         );
     }
 }
+
+/// A YAML problem prints one `error:` line and the source snippet as it is, whatever the
+/// snippet's lines look like.
+#[test]
+fn config_snippet_lines_are_not_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("uppfolj.yaml");
+    let mut yaml = String::from("language: sv\n");
+    yaml.push_str(&"\n".repeat(58));
+    yaml.push_str("money:\n  unit: Mkr\n\n  decimal: 2\n");
+    std::fs::write(&cfg, yaml).unwrap();
+    let o = uppfolj(&[
+        "check",
+        "--data",
+        "tests/fixtures/mini",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(errors[0].contains(":63:3: ") && errors[0].contains("decimal"), "{err}");
+    assert!(err.lines().any(|l| l.trim_start().starts_with("62 |")), "{err}");
+    assert!(err.ends_with("uppfolj: stopped\n"), "{err}");
+}
