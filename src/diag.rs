@@ -64,6 +64,10 @@ impl fmt::Display for Finding {
 pub struct Findings {
     /// Every finding, in the order found.
     pub items: Vec<Finding>,
+    /// Errors found but not listed one by one: each batch is one "and N more …" line.
+    unlisted: usize,
+    /// How many of the listed errors are such "and N more …" lines.
+    summaries: usize,
 }
 
 impl Findings {
@@ -115,6 +119,32 @@ impl Findings {
     /// Adds every finding of `other`.
     pub fn extend(&mut self, other: Findings) {
         self.items.extend(other.items);
+        self.unlisted += other.unlisted;
+        self.summaries += other.summaries;
+    }
+
+    /// Says that `n` more errors of a kind (`what`, e.g. "problems in this file") were found
+    /// in `file` than are listed, in one line; they count in [`Findings::error_total`].
+    pub fn more_errors(&mut self, file: &str, n: usize, what: &str) {
+        self.push(
+            Severity::Error,
+            Some(file),
+            None,
+            None,
+            format!("and {n} more {what}"),
+        );
+        self.unlisted += n;
+        self.summaries += 1;
+    }
+
+    /// Every error found, listed or not.
+    pub fn error_total(&self) -> usize {
+        self.count(Severity::Error) - self.summaries + self.unlisted
+    }
+
+    /// The errors listed one by one.
+    pub fn errors_listed(&self) -> usize {
+        self.count(Severity::Error) - self.summaries
     }
 
     /// How many findings have this severity.

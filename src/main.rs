@@ -54,9 +54,14 @@ impl Log {
         let tail = if writes { "; nothing was written" } else { "" };
         let summary = match failure {
             Failure::Data => {
-                let n = findings.count(Severity::Error);
+                let (n, shown) = (findings.error_total(), findings.errors_listed());
+                let listed = if shown < n {
+                    format!(" ({shown} listed)")
+                } else {
+                    String::new()
+                };
                 format!(
-                    "uppfolj: stopped: {} in the data{tail}",
+                    "uppfolj: stopped: {} in the data{listed}{tail}",
                     count(n, "error", "errors")
                 )
             }
@@ -180,10 +185,7 @@ fn main() -> ExitCode {
         } => {
             let result = uppfolj::check(&data, config.as_deref(), &period, &mut findings);
             log.findings(&findings);
-            let (e, w) = (
-                findings.count(Severity::Error),
-                findings.count(Severity::Warning),
-            );
+            let (e, w) = (findings.error_total(), findings.count(Severity::Warning));
             match result {
                 Ok(checked) => {
                     println!(

@@ -540,13 +540,8 @@ impl TableBuilder {
     /// Finishes the table: checks keys, reports rounding, and hands back the findings.
     pub(crate) fn finish(mut self, sha256: String, findings: &mut Findings) -> Table {
         if self.unlisted > 0 {
-            let n = self.unlisted;
-            self.findings.error(
-                &self.file,
-                None,
-                None,
-                format!("and {n} more problems in this file"),
-            );
+            let (n, file) = (self.unlisted, self.file.clone());
+            self.findings.more_errors(&file, n, "problems in this file");
         }
         let mut rounded: Vec<_> = self.rounded.iter().collect();
         rounded.sort_by_key(|(name, (row, _))| (*row, **name));
@@ -726,12 +721,7 @@ fn check_keys(table: &Table, findings: &mut Findings) {
         );
     }
     if dups.len() > MAX_LISTED {
-        findings.error(
-            &table.file,
-            None,
-            None,
-            format!("and {} more duplicate keys", dups.len() - MAX_LISTED),
-        );
+        findings.more_errors(&table.file, dups.len() - MAX_LISTED, "duplicate keys");
     }
 }
 

@@ -192,7 +192,34 @@ fn config_snippet_lines_are_not_errors() {
     let err = stderr(&o);
     let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(errors.len(), 1, "{err}");
-    assert!(errors[0].contains(":63:3: ") && errors[0].contains("decimal"), "{err}");
-    assert!(err.lines().any(|l| l.trim_start().starts_with("62 |")), "{err}");
+    assert!(
+        errors[0].contains(":63:3: ") && errors[0].contains("decimal"),
+        "{err}"
+    );
+    assert!(
+        err.lines().any(|l| l.trim_start().starts_with("62 |")),
+        "{err}"
+    );
     assert!(err.ends_with("uppfolj: stopped\n"), "{err}");
+}
+
+/// Beyond the first 50 problems of a file the rest are counted in one line, and the summary
+/// counts every one of them.
+#[test]
+fn the_summary_counts_every_error_found() {
+    let data = copy_fixture("mini");
+    let ledger = data.path().join("ledger.csv");
+    let mut text = std::fs::read_to_string(&ledger).unwrap();
+    for i in 0..60 {
+        text.push_str(&format!("2020-01;A1;3010;x{i};1,00\n"));
+    }
+    std::fs::write(&ledger, text).unwrap();
+    let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("and 10 more problems in this file\n"), "{err}");
+    assert!(
+        err.ends_with("uppfolj: stopped: 60 errors in the data (50 listed)\n"),
+        "{err}"
+    );
 }
