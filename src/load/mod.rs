@@ -84,6 +84,22 @@ pub(crate) fn run(
 
 const EXTENSIONS: &[&str] = &["csv", "parquet", "xlsx"];
 
+/// Why a file that looks like data is not read, by its extension; `None` for files that are
+/// not data (a README, a script).
+fn unread_format(ext: &str) -> Option<&'static str> {
+    Some(match ext {
+        "xls" => "old Excel files (.xls) are not read; save it as .xlsx (Excel workbook)",
+        "xlsm" | "xlsb" | "ods" | "numbers" => {
+            "only .xlsx workbooks are read; save it as .xlsx (Excel workbook)"
+        }
+        "txt" | "tsv" | "tab" | "dat" => {
+            "text is read from .csv files; rename it to .csv (any of ; , or tab separates the columns)"
+        }
+        "json" | "xml" => "JSON and XML are not read; export the table as .csv, .xlsx or .parquet",
+        _ => return None,
+    })
+}
+
 /// Loads and validates every table in `dir`. Returns `None` only when nothing usable was read.
 pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Dataset> {
     let shown_dir = dir.display().to_string();
@@ -124,11 +140,20 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
                     ext.to_string(),
                 ));
             }
-            _ if name.starts_with('.') || !EXTENSIONS.contains(&ext) => {}
-            _ => findings.note(
+            _ if name.starts_with('.') => {}
+            _ if EXTENSIONS.contains(&ext) => findings.note(
                 &path.display().to_string(),
                 "not a table of the data contract; ignored",
             ),
+            table => {
+                if let Some(why) = unread_format(ext) {
+                    let what = match table {
+                        Some(s) => format!("the {} table is not read from this file", s.name),
+                        None => "not read".to_string(),
+                    };
+                    findings.note(&path.display().to_string(), format!("{what}: {why}"));
+                }
+            }
         }
     }
     let mut dataset = Dataset {

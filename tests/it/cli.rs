@@ -223,3 +223,23 @@ fn the_summary_counts_every_error_found() {
         "{err}"
     );
 }
+
+/// Files that look like data but are not read get a note saying why; others stay silent.
+#[test]
+fn unread_data_files_are_named() {
+    let data = copy_fixture("mini");
+    for name in ["ledger.xls", "huvudbok.txt", "README.md"] {
+        std::fs::write(data.path().join(name), "x").unwrap();
+    }
+    let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    let dir = data.path().display();
+    assert!(err.contains(&format!(
+        "note: {dir}/huvudbok.txt: not read: text is read from .csv files; rename it to .csv (any of ; , or tab separates the columns)\n"
+    )), "{err}");
+    assert!(err.contains(&format!(
+        "note: {dir}/ledger.xls: the ledger table is not read from this file: old Excel files (.xls) are not read; save it as .xlsx (Excel workbook)\n"
+    )), "{err}");
+    assert!(!err.contains("README"), "{err}");
+}
