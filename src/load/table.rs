@@ -165,6 +165,10 @@ pub(crate) struct TableBuilder {
     listed: usize,
     unlisted: usize,
     rounded: HashMap<&'static str, (u64, usize)>,
+    /// Months written as the first day of the month, per column: first row, count.
+    first_days: HashMap<&'static str, (u64, usize)>,
+    /// Months written as another day, per column: first row, its text, count.
+    other_days: HashMap<&'static str, (u64, String, usize)>,
     width: usize,
 }
 
@@ -271,6 +275,8 @@ impl TableBuilder {
             listed: 0,
             unlisted: 0,
             rounded: HashMap::new(),
+            first_days: HashMap::new(),
+            other_days: HashMap::new(),
             width: names.len(),
         })
     }
@@ -391,6 +397,29 @@ impl TableBuilder {
                     }
                     Cell::Date(y, m, _) => Month::new(*y, *m),
                     _ => None,
+                };
+                // A date where a month is expected: the first day of a month is that month (a
+                // note for text, as Excel date cells are a usual way to write months);
+                // another day is refused once for the column.
+                let v = match &cell {
+                    Cell::Text(t) if v.is_none() => match period::parse_date(t) {
+                        Some((y, m, 1)) => {
+                            self.first_days.entry(name).or_insert((row, 0)).1 += 1;
+                            Month::new(y, m)
+                        }
+                        Some(_) => {
+                            let text = shown(&cell);
+                            self.other_days.entry(name).or_insert((row, text, 0)).2 += 1;
+                            Some(Month(0))
+                        }
+                        None => None,
+                    },
+                    Cell::Date(_, _, d) if *d != 1 => {
+                        let text = shown(&cell);
+                        self.other_days.entry(name).or_insert((row, text, 0)).2 += 1;
+                        Some(Month(0))
+                    }
+                    _ => v,
                 };
                 let v = match v {
                     Some(m) => m.index(),
@@ -542,6 +571,28 @@ impl TableBuilder {
         if self.unlisted > 0 {
             let (n, file) = (self.unlisted, self.file.clone());
             self.findings.more_errors(&file, n, "problems in this file");
+        }
+        let mut first_days: Vec<_> = self.first_days.iter().collect();
+        first_days.sort_by_key(|(name, (row, _))| (*row, **name));
+        for (name, (first, count)) in first_days {
+            self.findings.note(
+                &self.file,
+                format!("column \"{name}\": {count} months were written as the first day of the month (first on row {first}) and were read as that month"),
+            );
+        }
+        let mut other_days: Vec<_> = self.other_days.iter().collect();
+        other_days.sort_by_key(|(name, (row, _, _))| (*row, **name));
+        for (name, (first, text, count)) in other_days {
+            self.findings.error(
+                &self.file,
+                Some(*first),
+                Some(name),
+                if *count > 1 {
+                    format!("{text} is a day, not a month, and so are {} more rows (expected a month, YYYY-MM, or the first day of a month)", count - 1)
+                } else {
+                    format!("{text} is a day, not a month (expected a month, YYYY-MM, or the first day of a month)")
+                },
+            );
         }
         let mut rounded: Vec<_> = self.rounded.iter().collect();
         rounded.sort_by_key(|(name, (row, _))| (*row, **name));

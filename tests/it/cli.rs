@@ -243,3 +243,27 @@ fn unread_data_files_are_named() {
     )), "{err}");
     assert!(!err.contains("README"), "{err}");
 }
+
+/// A `period` column of dates: the first of the month is that month (with a note); other
+/// days are refused in one error for the column.
+#[test]
+fn months_written_as_dates() {
+    let data = copy_fixture("mini");
+    let ledger = data.path().join("ledger.csv");
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    let first_days = text.replace("2019-01;", "2019-01-01;").replace("2020-01;", "2020-01-01;");
+    std::fs::write(&ledger, &first_days).unwrap();
+    let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let file = ledger.display();
+    assert!(stderr(&o).contains(&format!(
+        "note: {file}: column \"period\": 6 months were written as the first day of the month (first on row 2) and were read as that month\n"
+    )), "{}", stderr(&o));
+
+    std::fs::write(&ledger, text.replace("2019-01;", "2019-01-15;")).unwrap();
+    let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!(
+        "error: {file}, row 2, column \"period\": \"2019-01-15\" is a day, not a month, and so are 1 more rows (expected a month, YYYY-MM, or the first day of a month)\n"
+    )), "{}", stderr(&o));
+}
