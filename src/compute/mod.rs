@@ -151,12 +151,17 @@ pub(crate) fn categorize(
     let mut by_table: HashMap<&str, usize> = HashMap::new();
     if let Some(acc) = accounts {
         let mut new_names: Vec<(String, u64)> = Vec::new();
+        let mut blank: Vec<&str> = Vec::new();
         for (i, (account, category)) in acc
             .text("account")
             .iter()
             .zip(acc.text("category"))
             .enumerate()
         {
+            if category.is_empty() {
+                blank.push(account);
+                continue;
+            }
             let idx = match names.iter().position(|n| {
                 n.eq_ignore_ascii_case(category) || n.to_lowercase() == category.to_lowercase()
             }) {
@@ -169,6 +174,24 @@ pub(crate) fn categorize(
                 }
             };
             by_table.insert(account.as_str(), idx);
+        }
+        if !blank.is_empty() {
+            const SHOWN: usize = 10;
+            let mut list = blank[..blank.len().min(SHOWN)].join(", ");
+            if blank.len() > SHOWN {
+                list.push_str(&format!(" and {} more", blank.len() - SHOWN));
+            }
+            findings.note(
+                &acc.file,
+                if blank.len() == 1 {
+                    format!("account {list} has no category here and is placed by the config's account ranges")
+                } else {
+                    format!(
+                        "{} accounts have no category here and are placed by the config's account ranges: {list}",
+                        blank.len()
+                    )
+                },
+            );
         }
         for (name, row) in new_names {
             findings.warning(

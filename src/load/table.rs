@@ -375,10 +375,10 @@ impl TableBuilder {
                     Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
                     Cell::Empty => String::new(),
                 };
-                if v.is_empty()
-                    && required
-                    && !["parent", "description", "text", "name"].contains(&name)
-                {
+                // An account's category may be left empty: the config's ranges place it.
+                let may_be_empty = ["parent", "description", "text", "name"].contains(&name)
+                    || (self.spec.name == "accounts" && name == "category");
+                if v.is_empty() && required && !may_be_empty {
                     bad(self, format!("empty value (expected {})", kind.expected()));
                 }
                 if let ColumnData::Text(col) = &mut self.columns[ci] {

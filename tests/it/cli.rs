@@ -251,7 +251,9 @@ fn months_written_as_dates() {
     let data = copy_fixture("mini");
     let ledger = data.path().join("ledger.csv");
     let text = std::fs::read_to_string(&ledger).unwrap();
-    let first_days = text.replace("2019-01;", "2019-01-01;").replace("2020-01;", "2020-01-01;");
+    let first_days = text
+        .replace("2019-01;", "2019-01-01;")
+        .replace("2020-01;", "2020-01-01;");
     std::fs::write(&ledger, &first_days).unwrap();
     let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -265,5 +267,24 @@ fn months_written_as_dates() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains(&format!(
         "error: {file}, row 2, column \"period\": \"2019-01-15\" is a day, not a month, and so are 1 more rows (expected a month, YYYY-MM, or the first day of a month)\n"
+    )), "{}", stderr(&o));
+}
+
+/// An account without a category in the accounts table is placed by the config's ranges,
+/// with a note, instead of being an error.
+#[test]
+fn accounts_without_a_category_fall_back_to_the_ranges() {
+    let data = copy_fixture("mini");
+    let accounts = data.path().join("accounts.csv");
+    std::fs::write(
+        &accounts,
+        "account;name;category\n3010;Avgifter;\n5010;Lön;Personalkostnader\n",
+    )
+    .unwrap();
+    let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!(
+        "note: {}: account 3010 has no category here and is placed by the config's account ranges\n",
+        accounts.display()
     )), "{}", stderr(&o));
 }
