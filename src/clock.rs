@@ -39,6 +39,32 @@ pub(crate) fn format_epoch(secs: i64) -> String {
     }
 }
 
+use std::time::Instant;
+
+/// Seconds spent per stage.
+pub(crate) struct Laps {
+    last: Instant,
+    /// Seconds per stage, in order.
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+impl Laps {
+    /// Starts timing.
+    pub(crate) fn start() -> Laps {
+        Laps {
+            last: Instant::now(),
+            timings: Vec::new(),
+        }
+    }
+
+    /// The time since the last lap (or the start), as `stage`.
+    pub(crate) fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.timings.push((stage, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+}
+
 /// Days in a month of a year.
 pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
     match month {

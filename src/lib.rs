@@ -20,7 +20,7 @@ mod render;
 mod write;
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub use cmd::watch::watch_command;
 pub use cmd::{init, synth};
@@ -68,35 +68,16 @@ pub struct GenerateOptions {
     pub progress: Option<indicatif::ProgressBar>,
 }
 
-/// Seconds spent per stage.
-struct Laps {
-    last: Instant,
-    timings: Vec<(&'static str, f64)>,
-}
-
-impl Laps {
-    fn start() -> Laps {
-        Laps {
-            last: Instant::now(),
-            timings: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        self.timings.push((stage, (now - self.last).as_secs_f64()));
-        self.last = now;
-    }
-}
-
 /// `uppfolj generate`: the whole pipeline, written atomically.
 pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done, Failure> {
-    let mut laps = Laps::start();
+    let mut laps = clock::Laps::start();
     let config = config::Config::read(opts.config.as_deref())?;
     let _lock = write::Lock::acquire(&opts.out, opts.wait)?;
     // Files are hashed once per run: before loading when the run may be skipped, else after
     // (the loader hashes the large files while Polars reads them).
-    let early = opts.if_changed.then(|| fingerprint(opts, &config));
+    let early = opts.if_changed.then(|| {
+        write::fingerprint::of(&opts.data, &opts.out, &opts.period, opts.formats, &config)
+    });
     if let Some(print) = &early
         && let Some(out_dir) = write::fingerprint::unchanged_since(&opts.out, print)
     {
@@ -113,7 +94,15 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         computed,
         templates,
     } = prepared;
-    let print = early.unwrap_or_else(|| fingerprint(opts, &loaded.config));
+    let print = early.unwrap_or_else(|| {
+        write::fingerprint::of(
+            &opts.data,
+            &opts.out,
+            &opts.period,
+            opts.formats,
+            &loaded.config,
+        )
+    });
 
     let progress = || {
         if let Some(pb) = &opts.progress {
@@ -163,7 +152,12 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
             period: period.to_string(),
             generated: clock::format_epoch(epoch),
             fingerprint: print,
-            inputs_fingerprint: inputs_fingerprint(opts, &loaded.config, period),
+            inputs_fingerprint: write::fingerprint::of_inputs(
+                &opts.data,
+                &opts.out,
+                period,
+                &loaded.config,
+            ),
         },
     );
     let (out_dir, carried) = write::publish(
@@ -215,11 +209,11 @@ fn prepare(
     config: config::Config,
     period: &str,
     findings: &mut Findings,
-    laps: &mut Laps,
+    laps: &mut clock::Laps,
 ) -> Result<Prepared, Failure> {
     let loaded = load::run(data, config, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
-    let period = compute::periods::resolve(requested_period(period)?, ledger, findings)
+    let period = compute::periods::resolve(compute::periods::requested(period)?, ledger, findings)
         .ok_or(Failure::Data)?;
     let files = present::names::stems(loaded.tree.nodes.iter().map(|n| n.code.as_str()));
     let packs = compute::packs::resolve(&loaded.config, &loaded.tree, &files)?;
@@ -254,7 +248,7 @@ pub fn check(
     findings: &mut Findings,
 ) -> Result<Checked, Failure> {
     let config = config::Config::read(config)?;
-    let p = prepare(data, config, period, findings, &mut Laps::start())?;
+    let p = prepare(data, config, period, findings, &mut clock::Laps::start())?;
     Ok(Checked {
         tables: p.loaded.data.tables.len(),
         units: p.loaded.tree.nodes.len(),
@@ -285,40 +279,4 @@ impl Done {
             timings,
         }
     }
-}
-
-/// One hash of everything this run depends on (see [`write::fingerprint`]).
-fn fingerprint(opts: &GenerateOptions, config: &config::Config) -> String {
-    write::fingerprint::fingerprint(&write::fingerprint::Inputs {
-        data: &opts.data,
-        out: &opts.out,
-        arguments: format!("{}|{:?}", opts.period, opts.formats),
-        config: config.source.as_deref(),
-        templates: config.templates.as_deref(),
-        comments: config.comments.as_deref(),
-    })
-}
-
-/// One hash of the inputs of the report month, whatever formats are asked for.
-fn inputs_fingerprint(opts: &GenerateOptions, config: &config::Config, period: Month) -> String {
-    write::fingerprint::fingerprint(&write::fingerprint::Inputs {
-        data: &opts.data,
-        out: &opts.out,
-        arguments: period.to_string(),
-        config: config.source.as_deref(),
-        templates: config.templates.as_deref(),
-        comments: config.comments.as_deref(),
-    })
-}
-
-/// The month `--period` names, or `None` for `latest`.
-fn requested_period(text: &str) -> Result<Option<Month>, Failure> {
-    if text.eq_ignore_ascii_case("latest") {
-        return Ok(None);
-    }
-    Month::parse(text).map(Some).ok_or_else(|| {
-        Failure::Usage(format!(
-            "--period \"{text}\" is not a month (expected YYYY-MM, YYYYMM or latest)"
-        ))
-    })
 }

@@ -112,3 +112,15 @@ pub(crate) fn resolve(
     }
     Some(period)
 }
+
+/// The month `--period` names, or `None` for `latest`.
+pub(crate) fn requested(text: &str) -> Result<Option<Month>, crate::Failure> {
+    if text.eq_ignore_ascii_case("latest") {
+        return Ok(None);
+    }
+    Month::parse(text).map(Some).ok_or_else(|| {
+        crate::Failure::Usage(format!(
+            "--period \"{text}\" is not a month (expected YYYY-MM, YYYYMM or latest)"
+        ))
+    })
+}

@@ -156,7 +156,7 @@ impl Overflow {
             self.unit,
             self.account,
             crate::model::period::Month(self.month),
-            crate::model::money::kronor_string(i64::MAX)
+            crate::model::money::kronor_text(i64::MAX)
         )
     }
 }

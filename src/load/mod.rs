@@ -146,7 +146,9 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
                 "not a table of the data contract; ignored",
             ),
             table => {
-                if let Some(why) = unread_format(ext) {
+                // Text files are often notes; they get a word only when named like a table.
+                let text = ["txt", "dat"].contains(&ext);
+                if let Some(why) = unread_format(ext).filter(|_| table.is_some() || !text) {
                     let what = match table {
                         Some(s) => format!("the {} table is not read from this file", s.name),
                         None => "not read".to_string(),
@@ -350,7 +352,7 @@ fn check_sign(dataset: &Dataset, config: &Config, findings: &mut Findings) {
         return;
     }
     let kr = |ore: i128| {
-        crate::model::money::kronor_string(
+        crate::model::money::kronor_text(
             ore.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
         )
     };

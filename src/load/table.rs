@@ -663,7 +663,7 @@ pub(crate) fn check_total(table: &Table, findings: &mut Findings) -> bool {
                     Some(name),
                     format!(
                         "the amounts of the table, added up without their signs, pass {} kr at this row (expected less: beyond it the report's sums cannot be exact)",
-                        money::kronor_string(MAX_TOTAL_ORE)
+                        money::kronor_text(MAX_TOTAL_ORE)
                     ),
                 );
                 return false;

@@ -159,6 +159,22 @@ pub(crate) fn kronor(ore: i64) -> Decimal {
     Decimal::new(ore, 2)
 }
 
+/// Öre as kronor the way a Swedish reader writes them in a sentence: `-426 130 000,00`
+/// (spaces between thousands, a decimal comma), for messages. Files use [`kronor_string`].
+pub(crate) fn kronor_text(ore: i64) -> String {
+    let sign = if ore < 0 { "-" } else { "" };
+    let abs = ore.unsigned_abs();
+    let digits = (abs / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(' ');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped},{:02}", abs % 100)
+}
+
 /// öre as an exact decimal string in kronor with two decimals, e.g. `-119300000.00`.
 pub(crate) fn kronor_string(ore: i64) -> String {
     kronor(ore).to_string()
@@ -525,5 +541,14 @@ mod tests {
         assert_eq!(kronor_string(-123_450), "-1234.50");
         assert_eq!(kronor_string(7), "0.07");
         assert_eq!(kronor_string(i64::MIN), "-92233720368547758.08");
+    }
+
+    #[test]
+    fn kronor_in_sentences() {
+        assert_eq!(kronor_text(42_613_000_000), "426 130 000,00");
+        assert_eq!(kronor_text(-250_000_000), "-2 500 000,00");
+        assert_eq!(kronor_text(5), "0,05");
+        assert_eq!(kronor_text(100_000), "1 000,00");
+        assert_eq!(kronor_text(i64::MIN), "-92 233 720 368 547 758,08");
     }
 }

@@ -97,3 +97,38 @@ pub(crate) fn unchanged_since(out: &Path, print: &str) -> Option<PathBuf> {
             .is_some_and(|m| m["fingerprint"] == print)
     })
 }
+
+/// The fingerprint of a run: the tool, `--period` as given, the formats, and every input.
+pub(crate) fn of(
+    data: &Path,
+    out: &Path,
+    period: &str,
+    formats: crate::render::Formats,
+    config: &crate::config::Config,
+) -> String {
+    fingerprint(&Inputs {
+        data,
+        out,
+        arguments: format!("{period}|{formats:?}"),
+        config: config.source.as_deref(),
+        templates: config.templates.as_deref(),
+        comments: config.comments.as_deref(),
+    })
+}
+
+/// The fingerprint of a report month's inputs, whatever formats are asked for.
+pub(crate) fn of_inputs(
+    data: &Path,
+    out: &Path,
+    period: crate::model::period::Month,
+    config: &crate::config::Config,
+) -> String {
+    fingerprint(&Inputs {
+        data,
+        out,
+        arguments: period.to_string(),
+        config: config.source.as_deref(),
+        templates: config.templates.as_deref(),
+        comments: config.comments.as_deref(),
+    })
+}

@@ -228,7 +228,13 @@ fn the_summary_counts_every_error_found() {
 #[test]
 fn unread_data_files_are_named() {
     let data = copy_fixture("mini");
-    for name in ["ledger.xls", "huvudbok.txt", "README.md"] {
+    for name in [
+        "ledger.xls",
+        "budget.txt",
+        "huvudbok.ods",
+        "notes.txt",
+        "README.md",
+    ] {
         std::fs::write(data.path().join(name), "x").unwrap();
     }
     let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
@@ -236,12 +242,18 @@ fn unread_data_files_are_named() {
     let err = stderr(&o);
     let dir = data.path().display();
     assert!(err.contains(&format!(
-        "note: {dir}/huvudbok.txt: not read: text is read from .csv files; rename it to .csv (any of ; , or tab separates the columns)\n"
+        "note: {dir}/budget.txt: the budget table is not read from this file: text is read from .csv files; rename it to .csv (any of ; , or tab separates the columns)\n"
     )), "{err}");
     assert!(err.contains(&format!(
         "note: {dir}/ledger.xls: the ledger table is not read from this file: old Excel files (.xls) are not read; save it as .xlsx (Excel workbook)\n"
     )), "{err}");
-    assert!(!err.contains("README"), "{err}");
+    assert!(err.contains(&format!(
+        "note: {dir}/huvudbok.ods: not read: only .xlsx workbooks are read; save it as .xlsx (Excel workbook)\n"
+    )), "{err}");
+    assert!(
+        !err.contains("README") && !err.contains("notes.txt"),
+        "{err}"
+    );
 }
 
 /// A `period` column of dates: the first of the month is that month (with a note); other

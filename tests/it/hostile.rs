@@ -189,7 +189,7 @@ fn transactions_overflow_in_the_streaming_reader() {
         stderr(&o),
         format!(
             "note: {file}: read row by row: the streaming reader takes only clean files (dates as YYYY-MM-DD, amounts with at most two decimals, no exponents, every row as wide as the header)\n\
-             error: {file}, row 9225, column \"amount\": the amounts of unit A1, account 5010, 2020-01 add up past the largest amount that can be summed exactly (92233720368547758.07 kr) at this row (expected amounts far below it)\n\
+             error: {file}, row 9225, column \"amount\": the amounts of unit A1, account 5010, 2020-01 add up past the largest amount that can be summed exactly (92 233 720 368 547 758,07 kr) at this row (expected amounts far below it)\n\
              uppfolj: stopped: 1 error in the data\n"
         )
     );

@@ -115,6 +115,11 @@ fn commentary_is_placed_and_sanitised() {
         "<p>Sjukfrånvaron <em>ökar</em>. &lt;b onclick=\"x()\"&gt;fet&lt;/b&gt;</p>",
     );
     assert!(!h.contains("<b onclick"));
+    has(
+        &h,
+        "<p>Se &lt;script&gt;alert(\"inte här\")&lt;/script&gt; planen.</p>",
+    );
+    assert!(!h.contains("<script>alert"));
     // No commentary for October: no comment box.
     assert!(!report("2020-10", "").contains("class=\"comment\""));
 }
@@ -208,7 +213,7 @@ fn frame_differing_from_net_budget_is_a_finding() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("frames.csv, row 2, column \"frame\": unit \"HSN\": the net budget for 2020 is 1320000000.00 kr but the revised frame is 1318000000.00 kr (difference 2000000.00 kr)"),
+        stderr(&o).contains("frames.csv, row 2, column \"frame\": unit \"HSN\": the net budget for 2020 is 1 320 000 000,00 kr but the revised frame is 1 318 000 000,00 kr (difference 2 000 000,00 kr)"),
         "{}",
         stderr(&o)
     );

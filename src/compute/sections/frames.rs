@@ -102,9 +102,9 @@ pub(super) fn frames(cx: &Ctx<'_>, out: &mut [UnitSections], findings: &mut Find
                     format!(
                         "unit \"{}\": the net budget for {year} is {} kr but the revised frame is {} kr (difference {} kr)",
                         fu[i],
-                        crate::model::money::kronor_string(frame.net_budget),
-                        crate::model::money::kronor_string(frame.revised),
-                        crate::model::money::kronor_string(frame.net_budget - frame.revised)
+                        crate::model::money::kronor_text(frame.net_budget),
+                        crate::model::money::kronor_text(frame.revised),
+                        crate::model::money::kronor_text(frame.net_budget - frame.revised)
                     ),
                 );
             }
