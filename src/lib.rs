@@ -139,6 +139,16 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     );
     laps.lap("present");
 
+    let manifest = write::manifest::build(
+        &loaded,
+        &files,
+        &packs,
+        opts.formats,
+        period.to_string(),
+        clock::format_epoch(epoch),
+        print,
+    );
+    let manifest_json = render::json::to_json(&manifest);
     let config = &loaded.config;
     let job = render::Job {
         formats: opts.formats,
@@ -154,21 +164,13 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
             .unwrap_or_else(|| loaded.tree.nodes[loaded.tree.root].name.clone()),
         language: config.language.clone(),
         epoch,
+        manifest: &manifest_json,
         money_unit: config.money_unit,
         decimals: config.decimals,
     };
     let rendered = render::run(&job, &presented, &templates)?;
     laps.lap("render");
 
-    let manifest = write::manifest::build(
-        &loaded,
-        &files,
-        &packs,
-        opts.formats,
-        period.to_string(),
-        clock::format_epoch(epoch),
-        print,
-    );
     let out_dir = write::publish(&opts.out, &period.to_string(), &rendered, &manifest)?;
     laps.lap("write");
     Ok(Done {

@@ -65,11 +65,19 @@ fn september_states_the_reported_figures() {
     // Traffic lights with a legend: doctors far above the 2 % target, nurses between.
     has(
         &h,
-        "<span class=\"light red\" title=\"röd\" role=\"img\" aria-label=\"röd\"></span> Inhyrd personal, läkare: <strong>15,23\u{a0}%</strong>",
+        "<svg class=\"light\" viewBox=\"0 0 16 16\" role=\"img\" aria-label=\"röd\"><title>röd</title><rect",
     );
     has(
         &h,
-        "<span class=\"light yellow\" title=\"gul\" role=\"img\" aria-label=\"gul\"></span> Inhyrd personal, sjuksköterska: <strong>2,88\u{a0}%</strong>",
+        "</svg> Inhyrd personal, läkare: <strong>15,23\u{a0}%</strong>",
+    );
+    has(
+        &h,
+        "<svg class=\"light\" viewBox=\"0 0 16 16\" role=\"img\" aria-label=\"gul\"><title>gul</title><path",
+    );
+    has(
+        &h,
+        "</svg> Inhyrd personal, sjuksköterska: <strong>2,88\u{a0}%</strong>",
     );
     has(&h, "Grön: inom målet. Gul: bevaka. Röd: utanför målet.");
 }
