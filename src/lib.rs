@@ -122,27 +122,6 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     );
     laps.lap("present");
 
-    let config = &loaded.config;
-    let job = render::Job {
-        formats: opts.formats,
-        packs: config
-            .packs
-            .iter()
-            .zip(packs.iter().map(Vec::as_slice))
-            .collect(),
-        order: &loaded.tree.order,
-        author: config
-            .author
-            .clone()
-            .unwrap_or_else(|| loaded.tree.nodes[loaded.tree.root].name.clone()),
-        language: config.language.clone(),
-        epoch,
-        money_unit: config.money_unit,
-        decimals: config.decimals,
-    };
-    let rendered = render::run(&job, &presented, &templates)?;
-    laps.lap("render");
-
     let mut manifest = write::manifest::build(
         &loaded,
         &files,
@@ -160,6 +139,30 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
             ),
         },
     );
+    // The packs carry the manifest of the run (its inputs) for the archive.
+    let manifest_json = render::json::to_json(&manifest);
+    let config = &loaded.config;
+    let job = render::Job {
+        formats: opts.formats,
+        packs: config
+            .packs
+            .iter()
+            .zip(packs.iter().map(Vec::as_slice))
+            .collect(),
+        order: &loaded.tree.order,
+        author: config
+            .author
+            .clone()
+            .unwrap_or_else(|| loaded.tree.nodes[loaded.tree.root].name.clone()),
+        language: config.language.clone(),
+        epoch,
+        manifest: &manifest_json,
+        money_unit: config.money_unit,
+        decimals: config.decimals,
+    };
+    let rendered = render::run(&job, &presented, &templates)?;
+    laps.lap("render");
+
     let (out_dir, carried) = write::publish(
         &opts.out,
         &period.to_string(),

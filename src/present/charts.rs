@@ -5,6 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::chart_words::{self, Chart};
 use super::{Charts, Format};
 use crate::compute::sections::{AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
@@ -15,24 +16,38 @@ const H: u32 = 300;
 const FONT: &str = "Helvetica, Arial, sans-serif";
 const BLUE: RGBColor = RGBColor(0, 84, 147);
 const GREY: RGBColor = RGBColor(120, 120, 120);
-const LIGHT: RGBColor = RGBColor(170, 170, 170);
+const LIGHT: RGBColor = RGBColor(128, 128, 128);
 const ORANGE: RGBColor = RGBColor(217, 119, 6);
 const RED: RGBColor = RGBColor(185, 28, 28);
 const GREEN: RGBColor = RGBColor(21, 128, 61);
 const GRID: RGBColor = RGBColor(225, 225, 225);
 const NONE: RGBAColor = RGBAColor(255, 255, 255, 0.0);
 
+/// A chart from its picture and its words.
+fn chart(svg: String, (alt, table): (String, chart_words::DataTable)) -> Chart {
+    Chart { svg, alt, table }
+}
+
 pub(crate) fn draw_all(f: &UnitFigures, period: Month, fmt: &Format) -> Charts {
     Charts {
-        result: svg(W, H, |a| result_chart(a, f, period, fmt)),
-        monthly: svg(W, H, |a| monthly_chart(a, f, period, fmt)),
+        result: chart(
+            svg(W, H, |a| result_chart(a, f, period, fmt)),
+            chart_words::result(f, period, fmt),
+        ),
+        monthly: chart(
+            svg(W, H, |a| monthly_chart(a, f, period, fmt)),
+            chart_words::monthly(f, period, fmt),
+        ),
         categories: {
             let n = f
                 .rows
                 .iter()
                 .filter(|r| r.kind == RowKind::Category && !r.is_empty())
                 .count() as u32;
-            svg(W, 70 + 26 * n.max(1), |a| category_chart(a, f, fmt))
+            chart(
+                svg(W, 70 + 26 * n.max(1), |a| category_chart(a, f, fmt)),
+                chart_words::categories(f, period, fmt),
+            )
         },
     }
 }
@@ -50,10 +65,11 @@ fn svg(w: u32, h: u32, draw: impl FnOnce(&Area<'_>) -> DrawResult) -> String {
             return String::new();
         }
     }
-    // Scale with the page: keep the viewBox, let CSS set the size.
+    // Scale with the page: keep the viewBox, let CSS set the size. The picture itself is
+    // hidden from assistive technology; the templates give it its text alternative.
     buf.replacen(
         &format!("width=\"{w}\" height=\"{h}\""),
-        &format!("width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" style=\"max-width:{w}px\""),
+        &format!("width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" aria-hidden=\"true\" focusable=\"false\" style=\"max-width:{w}px\""),
         1,
     )
 }
@@ -360,23 +376,34 @@ fn points(values: &[Option<f64>]) -> Vec<(i32, f64)> {
 }
 
 /// Sick leave % per month: this year (solid) against last year (dashed).
-pub(crate) fn sick_leave(p: &Personnel, _period: Month, fmt: &Format) -> String {
+pub(crate) fn sick_leave(p: &Personnel, period: Month, fmt: &Format) -> Chart {
     let series = [
         (points(&p.sick_by_month), false),
         (points(&p.sick_by_month_prev_year), true),
     ];
-    svg(W, 260, |a| {
-        percent_chart(a, fmt.lang.label("chart_sick"), &series, None, fmt)
-    })
+    chart(
+        svg(W, 260, |a| {
+            percent_chart(a, fmt.lang.label("chart_sick"), &series, None, fmt)
+        }),
+        chart_words::sick_leave(p, period, fmt),
+    )
 }
 
 /// The accumulated hired-staff ratio month by month, one line per profession, and the target.
-pub(crate) fn agency(rows: &[AgencyRow], target: Option<f64>, fmt: &Format) -> String {
+pub(crate) fn agency(
+    rows: &[AgencyRow],
+    target: Option<f64>,
+    period: Month,
+    fmt: &Format,
+) -> Chart {
     let series: Vec<(Vec<(i32, f64)>, bool)> =
         rows.iter().map(|r| (points(&r.trend), false)).collect();
-    svg(W, 260, |a| {
-        percent_chart(a, fmt.lang.label("chart_agency"), &series, target, fmt)
-    })
+    chart(
+        svg(W, 260, |a| {
+            percent_chart(a, fmt.lang.label("chart_agency"), &series, target, fmt)
+        }),
+        chart_words::agency(rows, target, period, fmt),
+    )
 }
 
 #[cfg(test)]
@@ -414,8 +441,10 @@ mod tests {
             agency_prev_year: 0,
             trend: vec![Some(f64::INFINITY), Some(f64::NAN), Some(1e300), Some(2.0)],
         };
-        let svg = agency(&[row], Some(2.0), &fmt());
+        let chart = agency(&[row], Some(2.0), Month::new(2020, 4).unwrap(), &fmt());
+        let svg = &chart.svg;
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(!svg.contains("inf") && !svg.contains("NaN"));
+        assert!(!chart.alt.contains("inf") && !chart.alt.contains("NaN"), "{}", chart.alt);
     }
 }

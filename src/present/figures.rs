@@ -17,6 +17,29 @@ pub(crate) struct FiguresFile {
     units: BTreeMap<String, UnitJson>,
 }
 
+/// `figures.json` restricted to some units (a board pack's), for its archive copy.
+#[derive(Serialize)]
+pub(crate) struct FiguresSubset<'a> {
+    period: &'a str,
+    currency: &'static str,
+    units: BTreeMap<&'a str, &'a UnitJson>,
+}
+
+impl FiguresFile {
+    /// The file with only the units whose codes are given.
+    pub(crate) fn only<'a>(&'a self, codes: impl Iterator<Item = &'a str>) -> FiguresSubset<'a> {
+        let units = codes
+            .filter_map(|c| self.units.get_key_value(c))
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        FiguresSubset {
+            period: &self.period,
+            currency: self.currency,
+            units,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct AmountsJson {
     actual: String,

@@ -1,6 +1,7 @@
 //! View models: the small, serialisable structs that templates see. Every number is
 //! formatted here, once, in the report's language and money unit; charts are drawn here.
 
+pub(crate) mod chart_words;
 pub(crate) mod charts;
 pub(crate) mod comments;
 pub(crate) mod figures;
@@ -19,6 +20,7 @@ use crate::compute::{Figures, RowKind};
 use crate::config::Config;
 use crate::model::period::Month;
 use crate::model::tree::Tree;
+pub(crate) use chart_words::Chart;
 pub(crate) use format::{Format, Num};
 pub(crate) use lang::Lang;
 pub(crate) use lights::{Light, light};
@@ -73,9 +75,9 @@ pub(crate) struct ChildView {
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Charts {
-    pub result: String,
-    pub monthly: String,
-    pub categories: String,
+    pub result: Chart,
+    pub monthly: Chart,
+    pub categories: Chart,
 }
 
 /// One month of the series behind the charts.

@@ -21,7 +21,7 @@ pub(crate) struct PersonnelView {
     pub employees_prev: Option<Num>,
     pub employees_change: Option<Num>,
     pub light: Option<&'static str>,
-    pub chart: String,
+    pub chart: Chart,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,7 +42,7 @@ pub(crate) struct AgencyView {
     pub rows: Vec<AgencyRowView>,
     pub total: AgencyRowView,
     pub target: Option<Num>,
-    pub chart: String,
+    pub chart: Chart,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -188,7 +188,7 @@ impl Presenter<'_> {
                     .collect(),
                 total: row(&total),
                 target: th.agency.map(|l| fmt.fig(l.yellow, 2)),
-                chart: charts::agency(rows, th.agency.map(|l| l.yellow), fmt),
+                chart: charts::agency(rows, th.agency.map(|l| l.yellow), self.figures.period, fmt),
             }
         });
         let measures = s.measures.as_ref().map(|rows| {

@@ -1,7 +1,7 @@
 //! HTML: the report pages, HTML's own escaping, and commentary Markdown turned into safe
 //! HTML (raw HTML and scripts never reach the page).
 
-use pulldown_cmark::{Event, Options, Parser, html};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use super::templates::Templates;
 use super::{Markup, Page};
@@ -25,11 +25,37 @@ pub(crate) fn escape_html(input: &str) -> String {
     out
 }
 
-/// Markdown to HTML with raw HTML turned into visible text, then sanitised.
+/// A commentary heading two levels down: the page has one `h1` and its sections are `h2`,
+/// so a `#` in a comment becomes `h3` and the outline has no gaps.
+fn below_sections(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// Markdown to HTML with raw HTML turned into visible text, then sanitised; headings below
+/// the page's sections.
 pub(crate) fn render_markdown(md: &str) -> String {
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(
         |e| match e {
             Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level: below_sections(level),
+                id,
+                classes,
+                attrs,
+            }),
+            Event::End(TagEnd::Heading(level)) => {
+                Event::End(TagEnd::Heading(below_sections(level)))
+            }
             other => other,
         },
     );

@@ -157,6 +157,8 @@ pub(crate) struct Job<'a> {
     pub language: String,
     /// When the output says it was made.
     pub epoch: i64,
+    /// The run's `manifest.json`, attached to every pack PDF for the archive copy.
+    pub manifest: &'a [u8],
     /// The money unit and decimals the workbooks use.
     pub money_unit: crate::model::money::MoneyUnit,
     /// Decimals shown for money.
@@ -223,7 +225,23 @@ pub(crate) fn run(
         if formats.pdf {
             files.push((
                 format!("{}.pdf", pack.name),
-                pdf::pack(templates, pack, &views, &doc_info)?,
+                pdf::pack(
+                    templates,
+                    pack,
+                    &views,
+                    &doc_info,
+                    &[
+                        (
+                            "figures.json".to_string(),
+                            json::to_json(
+                                &presented
+                                    .figures
+                                    .only(views.iter().map(|v| v.unit.code.as_str())),
+                            ),
+                        ),
+                        ("manifest.json".to_string(), job.manifest.to_vec()),
+                    ],
+                )?,
             ));
         }
     }

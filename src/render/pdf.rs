@@ -43,21 +43,24 @@ fn fixed_size(svg: &str) -> String {
 /// The chart files of one view, named with `prefix`.
 fn chart_files(v: &ReportView, prefix: &str) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![
-        (format!("{prefix}result.svg"), fixed_size(&v.charts.result)),
+        (
+            format!("{prefix}result.svg"),
+            fixed_size(&v.charts.result.svg),
+        ),
         (
             format!("{prefix}monthly.svg"),
-            fixed_size(&v.charts.monthly),
+            fixed_size(&v.charts.monthly.svg),
         ),
         (
             format!("{prefix}categories.svg"),
-            fixed_size(&v.charts.categories),
+            fixed_size(&v.charts.categories.svg),
         ),
     ];
     if let Some(p) = &v.sections.personnel {
-        files.push((format!("{prefix}sick.svg"), fixed_size(&p.chart)));
+        files.push((format!("{prefix}sick.svg"), fixed_size(&p.chart.svg)));
     }
     if let Some(a) = &v.sections.agency {
-        files.push((format!("{prefix}agency.svg"), fixed_size(&a.chart)));
+        files.push((format!("{prefix}agency.svg"), fixed_size(&a.chart.svg)));
     }
     files
         .into_iter()
@@ -92,6 +95,7 @@ pub(crate) fn unit(
         subject: subject(templates, v),
         language: info.language.clone(),
         date_epoch: Some(info.epoch),
+        conformance: super::typst::Conformance::Archive,
     };
     super::typst::compile(&source, &chart_files(v, ""), &meta).map_err(|diagnostics| {
         RenderError::Typeset {
@@ -109,12 +113,15 @@ struct PackInfo<'a> {
     meeting_date: Option<&'a str>,
 }
 
-/// A board pack: cover, contents, a summary of every unit, then each unit's report.
+/// A board pack: cover, contents, a summary of every unit, then each unit's report, with
+/// `attachments` (name, bytes: the pack's `figures.json` and the run's `manifest.json`)
+/// embedded for the archive copy.
 pub(crate) fn pack(
     templates: &Templates,
     pack: &crate::config::Pack,
     views: &[&ReportView],
     info: &DocInfo,
+    attachments: &[(String, Vec<u8>)],
 ) -> Result<Vec<u8>, RenderError> {
     let Some(&head) = views.first() else {
         return Err(RenderError::EmptyPack(pack.name.clone()));
@@ -150,7 +157,7 @@ pub(crate) fn pack(
     );
     ctx.insert("units", &units);
     let source = templates.render_typst("pdf/pack.typ", ctx)?;
-    let mut files = Vec::new();
+    let mut files = attachments.to_vec();
     for (i, v) in views.iter().enumerate() {
         files.extend(chart_files(v, &format!("u{}-", i + 1)));
     }
@@ -160,6 +167,7 @@ pub(crate) fn pack(
         subject: subject(templates, head),
         language: info.language.clone(),
         date_epoch: Some(info.epoch),
+        conformance: super::typst::Conformance::ArchiveWithAttachments,
     };
     super::typst::compile(&source, &files, &meta).map_err(|diagnostics| RenderError::Typeset {
         what: format!("the pack {}", pack.name),

@@ -146,6 +146,7 @@ pub(crate) fn load(
     let mut typst = Tera::default();
     typst.autoescape_on(vec![".typ", ".html"]);
     typst.set_escape_fn(crate::render::typst::escape_markup);
+    typst.register_filter("typst_str", typst_str);
     let typ: Vec<(String, String)> = files
         .into_iter()
         .filter(|(n, _)| n.ends_with(".typ") || n.starts_with("text/"))
@@ -163,6 +164,21 @@ pub(crate) fn load(
         labels,
         language: language.to_string(),
     })
+}
+
+/// A value as a Typst string literal, quotes included (for `alt: ..`, `description: ..`);
+/// use with `| safe`, as the literal is already escaped.
+fn typst_str(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = match value {
+        tera::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Ok(tera::Value::String(crate::render::typst::string_literal(
+        &text,
+    )))
 }
 
 impl Templates {

@@ -27,7 +27,32 @@ use typst::text::{Font, FontBook, FontFamily, FontList, Lang, TextElem};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+/// The standards a PDF declares and Typst enforces while writing it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Conformance {
+    /// None declared (a tagged PDF all the same).
+    #[default]
+    Plain,
+    /// PDF/UA-1 and PDF/A-2a: every image needs its alternative text, the document a title
+    /// and a language; no attached files.
+    Archive,
+    /// PDF/UA-1 and PDF/A-3a: as [`Conformance::Archive`], and files may be attached
+    /// (`pdf.attach`).
+    ArchiveWithAttachments,
+}
+
+impl Conformance {
+    fn standards(self) -> Result<PdfStandards, String> {
+        let list: &[PdfStandard] = match self {
+            Conformance::Plain => &[],
+            Conformance::Archive => &[PdfStandard::A_2a, PdfStandard::Ua_1],
+            Conformance::ArchiveWithAttachments => &[PdfStandard::A_3a, PdfStandard::Ua_1],
+        };
+        PdfStandards::new(list).map_err(|e| e.message().to_string())
+    }
+}
 
 /// Document metadata written into the PDF.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,6 +72,8 @@ pub(crate) struct PdfMeta {
     /// document. `None`: no creation date in the PDF and `datetime.today()`
     /// is an error.
     pub date_epoch: Option<i64>,
+    /// The standards the PDF conforms to.
+    pub conformance: Conformance,
 }
 
 /// The name of the main source inside the virtual project.
@@ -261,8 +288,10 @@ pub(crate) fn compile_with_warnings(
         .iter()
         .map(|d| format_diagnostic(&world, d))
         .collect();
+    let standards = meta.conformance.standards()?;
     let result = warned.output.and_then(|document| {
         let options = PdfOptions {
+            standards,
             // `Auto`: the document ID is a hash of title and author, stable.
             ident: Smart::Auto,
             timestamp: meta.date_epoch.and_then(timestamp),
@@ -364,6 +393,23 @@ pub(crate) fn escape_markup(text: &str) -> String {
             out.push(c);
         }
     }
+    out
+}
+
+/// `text` as a Typst string literal with its quotes: backslash and quote escaped, line
+/// breaks and other control characters as spaces.
+pub(crate) fn string_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
     out
 }
 
@@ -469,6 +515,7 @@ mod tests {
             subject: "Utfall och prognos per enhet".into(),
             language: "sv".into(),
             date_epoch: Some(1_775_000_000),
+            conformance: Conformance::Plain,
         }
     }
 

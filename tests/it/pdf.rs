@@ -25,8 +25,11 @@ fn pdfinfo(path: &Path) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }
 
+/// Generates the seeds into `out` with a config beside it (`uppfolj.yaml` in its parent, so
+/// that two runs into sibling folders read the same config path: the packs embed the
+/// manifest, which names the config file).
 fn generate_seeds(data: &Path, out: &Path) -> Output {
-    let cfg = out.with_extension("yaml");
+    let cfg = out.parent().unwrap().join("uppfolj.yaml");
     let base = std::fs::read_to_string(root().join("tests/fixtures/seeds/uppfolj.yaml")).unwrap();
     std::fs::write(
         &cfg,
@@ -145,14 +148,15 @@ fn unit_and_pack_pdfs() {
 
 #[test]
 fn pdfs_are_byte_identical_across_runs() {
-    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    for t in [&a, &b] {
-        let o = generate_seeds(&root().join("tests/fixtures/seeds"), &t.path().join("out"));
+    let t = tempfile::tempdir().unwrap();
+    let (a, b) = (t.path().join("a"), t.path().join("b"));
+    for out in [&a, &b] {
+        let o = generate_seeds(&root().join("tests/fixtures/seeds"), out);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
     for f in ["pdf/HSN.pdf", "namnden.pdf"] {
-        let x = std::fs::read(a.path().join("out/2020-09").join(f)).unwrap();
-        let y = std::fs::read(b.path().join("out/2020-09").join(f)).unwrap();
+        let x = std::fs::read(a.join("2020-09").join(f)).unwrap();
+        let y = std::fs::read(b.join("2020-09").join(f)).unwrap();
         assert!(x == y, "{f} differs between runs");
     }
 }

@@ -216,9 +216,10 @@ fn init_writes_a_project_that_generates() {
     );
     // Edit a template and see it in the report.
     let report = dir.join("templates/report.html");
-    let text = std::fs::read_to_string(&report)
-        .unwrap()
-        .replace("<h2>{{ t.key_figures }}</h2>", "<h2>Våra nyckeltal</h2>");
+    let text = std::fs::read_to_string(&report).unwrap().replace(
+        "<h2 id=\"nyckeltal-rubrik\">{{ t.key_figures }}</h2>",
+        "<h2 id=\"nyckeltal-rubrik\">Våra nyckeltal</h2>",
+    );
     std::fs::write(&report, text).unwrap();
     let out = dir.join("out");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_uppfolj"))
@@ -240,7 +241,7 @@ fn init_writes_a_project_that_generates() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let hsn = std::fs::read_to_string(out.join("2020-09/HSN.html")).unwrap();
-    assert!(hsn.contains("<h2>Våra nyckeltal</h2>"));
+    assert!(hsn.contains("<h2 id=\"nyckeltal-rubrik\">Våra nyckeltal</h2>"));
     assert!(hsn.contains("Hälsocentralen Fjällbyn saknar fast anställda läkare"));
     // A second init into the same folder is refused.
     let o = uppfolj(&["init", dir.to_str().unwrap()]);

@@ -65,11 +65,19 @@ fn september_states_the_reported_figures() {
     // Traffic lights with a legend: doctors far above the 2 % target, nurses between.
     has(
         &h,
-        "<span class=\"light red\" title=\"röd\" role=\"img\" aria-label=\"röd\"></span> Inhyrd personal, läkare: <strong>15,23\u{a0}%</strong>",
+        "<svg class=\"light\" viewBox=\"0 0 16 16\" role=\"img\" aria-label=\"röd\"><title>röd</title><rect",
     );
     has(
         &h,
-        "<span class=\"light yellow\" title=\"gul\" role=\"img\" aria-label=\"gul\"></span> Inhyrd personal, sjuksköterska: <strong>2,88\u{a0}%</strong>",
+        "</svg> Inhyrd personal, läkare: <strong>15,23\u{a0}%</strong>",
+    );
+    has(
+        &h,
+        "<svg class=\"light\" viewBox=\"0 0 16 16\" role=\"img\" aria-label=\"gul\"><title>gul</title><path",
+    );
+    has(
+        &h,
+        "</svg> Inhyrd personal, sjuksköterska: <strong>2,88\u{a0}%</strong>",
     );
     has(&h, "Grön: inom målet. Gul: bevaka. Röd: utanför målet.");
 }
@@ -261,4 +269,128 @@ fn section_figures_are_in_figures_json() {
         f["units"]["R"].get("agency").is_some(),
         "rolled up to the root"
     );
+}
+
+/// The words of a language file: every label and month name (`key: value` lines).
+fn words_of(lang: &str) -> std::collections::BTreeMap<String, String> {
+    let text = std::fs::read_to_string(root().join(format!("templates/lang/{lang}.yaml"))).unwrap();
+    let mut words = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some((key, value)) = line.split_once(": ") {
+            let value = value.trim().trim_matches('"');
+            if key == "months" || key == "months_short" {
+                let list = value.trim_matches(|c| c == '[' || c == ']');
+                for (i, m) in list.split(", ").enumerate() {
+                    words.insert(format!("{key}{i}"), m.to_string());
+                }
+            } else if !key.starts_with('#') {
+                words.insert(key.to_string(), value.to_string());
+            }
+        }
+    }
+    words
+}
+
+/// Whether `phrase` occurs in `text` as whole words.
+fn has_phrase(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// The visible text of an HTML page: no style sheet, no tags.
+fn visible_text(html: &str) -> String {
+    let mut rest = html;
+    if let (Some(a), Some(b)) = (rest.find("<style>"), rest.find("</style>")) {
+        rest = &rest[b.max(a)..];
+    }
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in rest.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+}
+
+#[test]
+fn no_swedish_words_in_an_english_report() {
+    let cfg_dir = tempfile::tempdir().unwrap();
+    let cfg = cfg_dir.path().join("uppfolj.yaml");
+    let base = std::fs::read_to_string(root().join("tests/fixtures/seeds/uppfolj.yaml")).unwrap();
+    std::fs::write(&cfg, format!("{base}language: en\n")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        "tests/fixtures/seeds",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--period",
+        "2020-09",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--format",
+        "html,pdf",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let read = |f: &str| std::fs::read_to_string(out.path().join("2020-09").join(f)).unwrap();
+    // The data and commentary are Swedish: their words may appear; the report's own may not.
+    let mut data = base.clone();
+    let mut stack = vec![root().join("tests/fixtures/seeds")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                data.push_str(&String::from_utf8_lossy(&std::fs::read(p).unwrap()));
+            }
+        }
+    }
+    let (sv, en) = (words_of("sv"), words_of("en"));
+    let swedish: Vec<&String> = sv
+        .iter()
+        .filter(|(k, v)| {
+            v.chars().count() >= 3
+                && en.get(*k) != Some(*v)
+                && !en.values().any(|e| e == *v)
+                && !has_phrase(&data, v)
+        })
+        .map(|(_, v)| v)
+        .collect();
+    assert!(swedish.len() > 100, "only {} Swedish words", swedish.len());
+    let mut pages = vec![("HSN.html".to_string(), visible_text(&read("HSN.html")))];
+    pages.push(("index.html".to_string(), visible_text(&read("index.html"))));
+    let pdf = out.path().join("2020-09/pdf/HSN.pdf");
+    assert!(pdf.exists());
+    if let Ok(o) = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        && o.status.success()
+    {
+        pages.push((
+            "pdf/HSN.pdf".to_string(),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+        ));
+    }
+    for (name, text) in &pages {
+        let found: Vec<&&String> = swedish.iter().filter(|w| has_phrase(text, w)).collect();
+        assert!(
+            found.is_empty(),
+            "Swedish words in the English {name}: {found:?}"
+        );
+    }
 }

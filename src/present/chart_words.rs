@@ -1,0 +1,249 @@
+//! What each chart shows, in words and as a table: the alternative text that a screen reader
+//! reads instead of the picture, and the figures behind it. Both in the report's language,
+//! from the same exact figures as the tables (money in öre, formatted once here).
+
+use serde::Serialize;
+
+use super::Format;
+use crate::compute::sections::{AgencyRow, Personnel};
+use crate::compute::{RowKind, UnitFigures};
+use crate::model::period::Month;
+
+/// A chart as the templates see it: the picture, its text alternative and its figures.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct Chart {
+    /// The SVG picture (scales with the page; the templates give it its text alternative).
+    pub svg: String,
+    /// What a sighted reader sees, in one or two sentences.
+    pub alt: String,
+    /// The figures the chart draws.
+    pub table: DataTable,
+}
+
+/// A small table: column headings and rows, every cell already formatted; the first cell of
+/// a row names it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct DataTable {
+    pub head: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// "januari–september 2020" (or "januari 2020").
+fn span(fmt: &Format, period: Month) -> String {
+    let m = period.month();
+    if m == 1 {
+        format!("{} {}", fmt.lang.month(1), period.year())
+    } else {
+        format!(
+            "{}–{} {}",
+            fmt.lang.month(1),
+            fmt.lang.month(m),
+            period.year()
+        )
+    }
+}
+
+/// The accumulated result month by month: this year, budget, last year and the forecast.
+pub(crate) fn result(f: &UnitFigures, period: Month, fmt: &Format) -> (String, DataTable) {
+    let l = |k| fmt.lang.label(k);
+    let unit = fmt.unit_label();
+    let money = |ore: i64| format!("{} {unit}", fmt.num(ore).text);
+    let mut alt = format!(
+        "{} {}: {} {} {} {}; {} {} {}",
+        l("chart_result"),
+        span(fmt, period),
+        l("alt_actual"),
+        money(f.acc.actual),
+        l("alt_against_budget"),
+        money(f.acc.budget),
+        l("alt_same_period"),
+        period.year() - 1,
+        money(f.prev_year.actual),
+    );
+    if let Some(fc) = f.forecast {
+        alt.push_str(&format!(
+            "; {} {}",
+            l("alt_forecast_result"),
+            money(f.budget_year + fc.deviation)
+        ));
+    }
+    alt.push('.');
+    let mut rows = Vec::new();
+    let (mut b, mut a, mut p) = (0i64, 0i64, 0i64);
+    for mf in &f.months {
+        b += mf.budget;
+        p += mf.actual_prev_year;
+        let actual = mf.actual.map(|x| {
+            a += x;
+            fmt.num(a).text
+        });
+        rows.push(vec![
+            fmt.lang.month(mf.month.month()).to_string(),
+            actual.unwrap_or_else(|| "–".into()),
+            fmt.num(b).text,
+            fmt.num(p).text,
+        ]);
+    }
+    let head = vec![
+        l("month").to_string(),
+        format!("{} {}, {unit}", l("legend_actual"), period.year()),
+        format!("{} {}, {unit}", l("legend_budget"), period.year()),
+        format!("{} {}, {unit}", l("legend_actual"), period.year() - 1),
+    ];
+    (alt, DataTable { head, rows })
+}
+
+/// The deviation against budget month by month (not accumulated).
+pub(crate) fn monthly(f: &UnitFigures, period: Month, fmt: &Format) -> (String, DataTable) {
+    let l = |k| fmt.lang.label(k);
+    let unit = fmt.unit_label();
+    let devs: Vec<(String, String)> = f
+        .months
+        .iter()
+        .filter_map(|mf| {
+            mf.actual.map(|a| {
+                (
+                    fmt.lang.month(mf.month.month()).to_string(),
+                    fmt.num(a - mf.budget).signed,
+                )
+            })
+        })
+        .collect();
+    let list: Vec<String> = devs.iter().map(|(m, d)| format!("{m} {d}")).collect();
+    let alt = format!(
+        "{} {}, {unit}: {}.",
+        l("chart_monthly"),
+        span(fmt, period),
+        if list.is_empty() {
+            l("alt_no_figures").to_string()
+        } else {
+            list.join("; ")
+        }
+    );
+    let head = vec![
+        l("month").to_string(),
+        format!("{}, {unit}", l("deviation")),
+    ];
+    let rows = devs.into_iter().map(|(m, d)| vec![m, d]).collect();
+    (alt, DataTable { head, rows })
+}
+
+/// The accumulated deviation per category, in the chart's order.
+pub(crate) fn categories(f: &UnitFigures, period: Month, fmt: &Format) -> (String, DataTable) {
+    let l = |k| fmt.lang.label(k);
+    let unit = fmt.unit_label();
+    let cats: Vec<(String, String)> = f
+        .rows
+        .iter()
+        .filter(|r| r.kind == RowKind::Category && !r.is_empty())
+        .map(|r| (r.name.clone(), fmt.num(r.acc.deviation()).signed))
+        .collect();
+    let list: Vec<String> = cats.iter().map(|(n, d)| format!("{n} {d}")).collect();
+    let alt = format!(
+        "{} {}, {unit}: {}.",
+        l("chart_categories"),
+        span(fmt, period),
+        if list.is_empty() {
+            l("alt_no_figures").to_string()
+        } else {
+            list.join("; ")
+        }
+    );
+    let head = vec![
+        l("category").to_string(),
+        format!("{}, {unit}", l("deviation")),
+    ];
+    let rows = cats.into_iter().map(|(n, d)| vec![n, d]).collect();
+    (alt, DataTable { head, rows })
+}
+
+fn pct(fmt: &Format, v: Option<f64>, decimals: u32) -> String {
+    v.map(|v| format!("{}{}", fmt.fig(v, decimals).text, fmt.lang.percent))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// Sick leave per month, this year against last year.
+pub(crate) fn sick_leave(p: &Personnel, period: Month, fmt: &Format) -> (String, DataTable) {
+    let l = |k| fmt.lang.label(k);
+    let (y, py) = (period.year(), period.year() - 1);
+    let series = |values: &[Option<f64>]| -> String {
+        let list: Vec<String> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                v.map(|_| format!("{} {}", fmt.lang.month_short(i as u32 + 1), pct(fmt, *v, 1)))
+            })
+            .collect();
+        if list.is_empty() {
+            l("alt_no_figures").to_string()
+        } else {
+            list.join(", ")
+        }
+    };
+    let alt = format!(
+        "{}: {y} {}; {py} {}.",
+        l("chart_sick"),
+        series(&p.sick_by_month),
+        series(&p.sick_by_month_prev_year)
+    );
+    let rows = (0..12)
+        .map(|i| {
+            let at = |v: &[Option<f64>]| v.get(i).copied().flatten();
+            vec![
+                fmt.lang.month(i as u32 + 1).to_string(),
+                pct(fmt, at(&p.sick_by_month), 1),
+                pct(fmt, at(&p.sick_by_month_prev_year), 1),
+            ]
+        })
+        .collect();
+    let head = vec![l("month").to_string(), y.to_string(), py.to_string()];
+    (alt, DataTable { head, rows })
+}
+
+/// The accumulated hired-staff ratio per profession month by month, and the target.
+pub(crate) fn agency(
+    rows: &[AgencyRow],
+    target: Option<f64>,
+    period: Month,
+    fmt: &Format,
+) -> (String, DataTable) {
+    let l = |k| fmt.lang.label(k);
+    let latest: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let last = r.trend.iter().rev().find_map(|v| *v);
+            format!("{} {}", r.profession, pct(fmt, last, 2))
+        })
+        .collect();
+    let mut alt = format!(
+        "{}, {}: {}",
+        l("chart_agency"),
+        span(fmt, period),
+        if latest.is_empty() {
+            l("alt_no_figures").to_string()
+        } else {
+            latest.join("; ")
+        }
+    );
+    if let Some(t) = target {
+        alt.push_str(&format!(
+            "; {} {}",
+            l("target").to_lowercase(),
+            pct(fmt, Some(t), 2)
+        ));
+    }
+    alt.push('.');
+    let mut head = vec![l("month").to_string()];
+    head.extend(rows.iter().map(|r| r.profession.clone()));
+    let table = (0..period.month() as usize)
+        .map(|i| {
+            let mut row = vec![fmt.lang.month(i as u32 + 1).to_string()];
+            row.extend(
+                rows.iter()
+                    .map(|r| pct(fmt, r.trend.get(i).copied().flatten(), 2)),
+            );
+            row
+        })
+        .collect();
+    (alt, DataTable { head, rows: table })
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Accessibility checks over the sample region: every HTML page, in Swedish and in English,
+# through axe-core (WCAG 2.0/2.1 A and AA) and the 320 px reflow check in headless Chromium;
+# every PDF (unit reports and board packs) through tests/pdf_check.py (pikepdf).
+#
+# usage: tests/e2e/a11y.sh PATH/TO/uppfolj [PYTHON]
+# Needs chromium, node's axe-core in tests/e2e/node_modules (`npm install` in tests/e2e) and
+# a Python with pikepdf (PYTHON, default python3).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin="$1"
+py="${2:-python3}"
+axe=tests/e2e/node_modules/axe-core/axe.min.js
+[ -f "$axe" ] || { echo "axe-core missing: run npm install in tests/e2e" >&2; exit 1; }
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+sed 's/^language: sv/language: en/' data/sample/uppfolj.yaml > "$tmp/uppfolj-en.yaml"
+grep -q '^language: en' "$tmp/uppfolj-en.yaml"
+
+echo "== sample region, Swedish: HTML and PDF"
+"$bin" generate --data data/sample --config data/sample/uppfolj.yaml --period latest \
+  --out "$tmp/sv" --format html,pdf
+echo "== sample region, English: HTML"
+"$bin" generate --data data/sample --config "$tmp/uppfolj-en.yaml" --period latest \
+  --out "$tmp/en" --format html
+echo "== a region without the optional sections: HTML"
+"$bin" generate --data tests/fixtures/mini --period latest --out "$tmp/mini" --format html
+
+echo "== axe-core and reflow"
+python3 tests/e2e/axe.py "$axe" "$tmp"/sv/*/*.html "$tmp"/en/*/*.html "$tmp"/mini/*/*.html
+
+echo "== PDF/UA and PDF/A check"
+"$py" tests/pdf_check.py "$tmp"/sv/*/*.pdf "$tmp"/sv/*/pdf/*.pdf
