@@ -111,11 +111,15 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         .ok_or(Failure::Data)?;
     let files = present::names::stems(loaded.tree.nodes.iter().map(|n| n.code.as_str()));
     let packs = compute::packs::resolve(&loaded.config, &loaded.tree, &files)?;
-    let commentary = load::comments::read_all(&opts.data, &loaded.config, period, &files)
-        .map_err(Failure::Commentary)?;
+    let commentary = load::comments::read_all(&opts.data, &loaded.config, period, &files, findings);
+    if findings.has_errors() {
+        return Err(Failure::Data);
+    }
     laps.lap("load");
 
     let computed = compute::run(&loaded, period, findings)?;
+    let keys = commentary_keys(&opts.data, &loaded.config, period, &files, &commentary);
+    compute::commentary::check_dropped(&loaded.tree, &computed.sections, &keys, findings);
     laps.lap("compute");
 
     let progress = || {
@@ -206,6 +210,27 @@ fn fingerprint(opts: &GenerateOptions, config: &config::Config) -> String {
         templates: config.templates.as_deref(),
         comments: config.comments.as_deref(),
     })
+}
+
+/// Each unit's commentary file (as shown in messages) and the sections it has text for.
+pub(crate) fn commentary_keys(
+    data: &std::path::Path,
+    config: &config::Config,
+    period: Month,
+    files: &[String],
+    commentary: &[Option<String>],
+) -> Vec<Option<(String, Vec<String>)>> {
+    let dir = load::comments::folder(data, config).join(period.to_string());
+    files
+        .iter()
+        .zip(commentary)
+        .map(|(f, c)| {
+            c.as_deref().map(|md| {
+                let file = dir.join(format!("{f}.md")).display().to_string();
+                (file, present::comments::sections_of(md))
+            })
+        })
+        .collect()
 }
 
 /// The month `--period` names, or `None` for `latest`.

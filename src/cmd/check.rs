@@ -7,7 +7,7 @@ use crate::Failure;
 use crate::compute::{self, latest_period, sections};
 use crate::config::Config;
 use crate::diag::Findings;
-use crate::load;
+use crate::{load, present};
 
 /// What `check` looked at.
 #[derive(Debug, Clone, Copy)]
@@ -37,7 +37,17 @@ pub fn check(
             &loaded.config,
             findings,
         );
-        let _ = sections::compute(&loaded.data, &loaded.tree, &loaded.config, latest, findings);
+        let sections =
+            sections::compute(&loaded.data, &loaded.tree, &loaded.config, latest, findings);
+        // Commentary: every month's files read as a run would; sections dropped in the latest.
+        let files = present::names::stems(loaded.tree.nodes.iter().map(|n| n.code.as_str()));
+        let commentary =
+            load::comments::check_all(data_dir, &loaded.config, &files, latest, findings);
+        let keys = crate::commentary_keys(data_dir, &loaded.config, latest, &files, &commentary);
+        compute::commentary::check_dropped(&loaded.tree, &sections, &keys, findings);
+    }
+    if findings.has_errors() {
+        return Err(Failure::Data);
     }
     Ok(Checked {
         tables: loaded.data.tables.len(),

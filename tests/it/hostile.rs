@@ -267,6 +267,248 @@ fn debit_positive_with_sign_stated() {
     }
 }
 
+// Links and special files
+
+/// The mini fixture's one warning, of every run on it.
+const NO_CATEGORY: &str = "warning: tests/fixtures/mini/ledger.csv, column \"account\": 1 accounts match no report category and are shown as \"Övriga konton\": 9999\n";
+
+/// Makes a named pipe (FIFO) at `path`.
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// A link at `link` to `to`.
+fn symlink(to: &Path, link: &Path) {
+    std::os::unix::fs::symlink(to, link).unwrap();
+}
+
+/// The mini fixture's tables as links to files in a subfolder of the data folder: followed,
+/// and said (once the units table was ignored and the tree came out flat).
+#[test]
+fn links_within_the_data_folder_are_followed_and_said() {
+    let data = copy_fixture("mini");
+    let d = data.path();
+    std::fs::create_dir(d.join("exports")).unwrap();
+    for t in ["ledger.csv", "units.csv"] {
+        std::fs::rename(d.join(t), d.join("exports").join(t)).unwrap();
+        symlink(Path::new("exports").join(t).as_path(), &d.join(t));
+    }
+    let dir = d.display().to_string();
+    let o = uppfolj(&["check", "--data", &dir]);
+    let real = std::fs::canonicalize(d).unwrap().join("exports");
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "note: {dir}/ledger.csv: a link to {}, within the data folder; followed\n\
+             note: {dir}/units.csv: a link to {}, within the data folder; followed\n\
+             {}",
+            real.join("ledger.csv").display(),
+            real.join("units.csv").display(),
+            NO_CATEGORY.replace("tests/fixtures/mini", &dir)
+        )
+    );
+    // The same tree as the fixture itself: the units table was read.
+    let plain = uppfolj(&["check", "--data", "tests/fixtures/mini"]);
+    assert_eq!(stdout(&o), stdout(&plain));
+    assert_eq!(o.status.code(), Some(0));
+}
+
+/// A table that is a link out of the data folder, or to nothing, is an error naming it.
+#[test]
+fn links_out_of_the_data_folder_are_refused() {
+    let data = copy_fixture("mini");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let d = data.path();
+    std::fs::rename(d.join("units.csv"), elsewhere.path().join("units.csv")).unwrap();
+    symlink(&elsewhere.path().join("units.csv"), &d.join("units.csv"));
+    symlink(&d.join("gone.csv"), &d.join("forecast.parquet"));
+    let dir = d.display().to_string();
+    let o = uppfolj(&["check", "--data", &dir]);
+    let root = std::fs::canonicalize(d).unwrap();
+    let outside = std::fs::canonicalize(elsewhere.path()).unwrap();
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {dir}/forecast.parquet: is a link to {dir}/gone.csv, which does not exist\n\
+             error: {dir}/units.csv: leads to {}/units.csv, outside the data folder {}; links are followed only within their folder (expected the file itself, or a link to a file inside the folder)\n\
+             uppfolj: stopped: 2 errors in the data\n",
+            outside.display(),
+            root.display()
+        )
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// A FIFO named like a table is refused by its type, never opened (once the run hung).
+#[test]
+fn a_fifo_named_like_a_table_is_refused() {
+    let data = copy_fixture("mini");
+    mkfifo(&data.path().join("staffing.csv"));
+    let dir = data.path().display().to_string();
+    let o = uppfolj(&["check", "--data", &dir]);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {dir}/staffing.csv: is a named pipe (FIFO), not a regular file; only regular files are read\n\
+             uppfolj: stopped: 1 error in the data\n"
+        )
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// A commentary file that is a link to /etc/passwd is never published; a FIFO named like a
+/// commentary file does not hang the run. Both are errors naming the file.
+#[test]
+fn commentary_only_from_regular_files_inside_its_folder() {
+    let data = copy_fixture("mini");
+    let comments = data.path().join("comments/2020-02");
+    std::fs::create_dir_all(&comments).unwrap();
+    symlink(Path::new("/etc/passwd"), &comments.join("A.md"));
+    mkfifo(&comments.join("A1.md"));
+    let dir = data.path().display().to_string();
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        &dir,
+        "--period",
+        "2020-02",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let root = std::fs::canonicalize(data.path().join("comments")).unwrap();
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {dir}/comments/2020-02/A.md: leads to /etc/passwd, outside the commentary folder {}; links are followed only within their folder (expected the file itself, or a link to a file inside the folder); the commentary is not published\n\
+             error: {dir}/comments/2020-02/A1.md: is a named pipe (FIFO), not a regular file; only regular files are read; the commentary is not published\n\
+             uppfolj: stopped: 2 errors in the data; nothing was written\n",
+            root.display()
+        )
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(snapshot_dir(out.path()).is_empty(), "nothing published");
+    // `check` says the same.
+    let o = uppfolj(&["check", "--data", &dir]);
+    assert!(
+        stderr(&o).contains("A.md: leads to /etc/passwd"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// `templates: /proc/self` ends at once with an error naming a link that leaves the folder
+/// (once the run walked through /proc/self/root and never ended).
+#[test]
+fn templates_in_proc_self_do_not_hang() {
+    let config = tempfile::tempdir().unwrap();
+    let path = config.path().join("uppfolj.yaml");
+    std::fs::write(&path, "templates: /proc/self\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        "tests/fixtures/mini",
+        "--period",
+        "2020-02",
+        "--config",
+        path.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "{NO_CATEGORY}error: /proc/self/cwd: the template is not read: leads to "
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(3));
+}
+
+/// A template that is a link out of the template folder is refused.
+#[test]
+fn template_links_out_of_their_folder_are_refused() {
+    let config = tempfile::tempdir().unwrap();
+    let templates = config.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    symlink(Path::new("/etc/passwd"), &templates.join("report.html"));
+    let path = config.path().join("uppfolj.yaml");
+    std::fs::write(&path, "templates: templates\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        "tests/fixtures/mini",
+        "--period",
+        "2020-02",
+        "--config",
+        path.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let root = std::fs::canonicalize(&templates).unwrap();
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "{NO_CATEGORY}error: {}/report.html: the template is not read: leads to /etc/passwd, outside the template folder {}; links are followed only within their folder (expected the file itself, or a link to a file inside the folder)\n\
+             uppfolj: stopped; nothing was written\n",
+            templates.display(),
+            root.display()
+        )
+    );
+    assert_eq!(o.status.code(), Some(3));
+}
+
+// Dropped commentary
+
+/// Text under a heading for a section the unit does not show, and a file for a unit that does
+/// not exist, are warnings naming the file, in `generate` and in `check`.
+#[test]
+fn dropped_commentary_is_a_warning() {
+    let data = copy_fixture("mini");
+    let comments = data.path().join("comments/2020-02");
+    std::fs::create_dir_all(&comments).unwrap();
+    std::fs::write(
+        comments.join("A1.md"),
+        "Bra månad.\n\n# Personal\nSjukfrånvaron minskar.\n",
+    )
+    .unwrap();
+    std::fs::write(comments.join("6111.md"), "Ingen sådan enhet.\n").unwrap();
+    let dir = data.path().display().to_string();
+    let unknown = format!(
+        "warning: {dir}/comments/2020-02/6111.md: commentary for unit 6111, which is not in the organisation tree; it is not published (expected <period>/<unit>.md for a unit of the tree)\n"
+    );
+    let no_category = NO_CATEGORY.replace("tests/fixtures/mini", &dir);
+    let dropped = format!(
+        "warning: {dir}/comments/2020-02/A1.md: the text under the heading for Personnel is not published: the report of unit A1 has no such section (no staffing table, or no rows in it for the unit); move the text under another heading or above the first\n"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        &dir,
+        "--period",
+        "2020-02",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&o).starts_with(&format!("{unknown}{no_category}{dropped}")),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let o = uppfolj(&["check", "--data", &dir]);
+    assert_eq!(stderr(&o), format!("{no_category}{unknown}{dropped}"));
+    assert_eq!(o.status.code(), Some(0));
+}
+
 /// Every fixture folder has a test above.
 #[test]
 fn every_hostile_fixture_is_tested() {
