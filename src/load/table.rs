@@ -320,6 +320,7 @@ impl TableBuilder {
                 None => Cell::Empty,
             };
             let present = self.index[ci].is_some();
+            let negative_cell = spec.nonnegative.map(|why| (why, cell.clone()));
             self.push_cell(
                 row,
                 ci,
@@ -328,6 +329,15 @@ impl TableBuilder {
                 spec.required && present,
                 cell,
             );
+            if let (Some((why, cell)), ColumnData::Money(col)) = (negative_cell, &self.columns[ci])
+                && col.last().is_some_and(|v| *v < 0)
+            {
+                let msg = format!(
+                    "{} is negative (expected 0 or more: {why})",
+                    shown_cell(&cell)
+                );
+                self.problem(row, spec.name, msg);
+            }
         }
         self.rows.push(row);
     }
@@ -342,13 +352,7 @@ impl TableBuilder {
         cell: Cell<'_>,
     ) {
         let mark = self.mark;
-        let shown = |c: &Cell<'_>| match c {
-            Cell::Text(t) => format!("\"{t}\""),
-            Cell::Int(i) => i.to_string(),
-            Cell::Float(f) => f.to_string(),
-            Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
-            Cell::Empty => "empty".to_string(),
-        };
+        let shown = shown_cell;
         let is_empty = match &cell {
             Cell::Empty => true,
             Cell::Text(t) => t.trim().is_empty(),
@@ -597,6 +601,17 @@ pub(crate) const MAX_TOTAL_ORE: i64 = i64::MAX / 4;
 
 /// Refuses a table whose amounts add up past [`MAX_TOTAL_ORE`] without their signs, naming the
 /// row and column where the total passes it. `false` when refused.
+/// A cell as a message repeats it: text quoted and cut to its beginning when long.
+fn shown_cell(c: &Cell<'_>) -> String {
+    match c {
+        Cell::Text(t) => format!("\"{}\"", crate::diag::cut(t)),
+        Cell::Int(i) => i.to_string(),
+        Cell::Float(f) => f.to_string(),
+        Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
+        Cell::Empty => "empty".to_string(),
+    }
+}
+
 pub(crate) fn check_total(table: &Table, findings: &mut Findings) -> bool {
     let money: Vec<(&str, &[i64])> = table
         .columns

@@ -509,6 +509,15 @@ fn dropped_commentary_is_a_warning() {
     assert_eq!(o.status.code(), Some(0));
 }
 
+// Contract bounds
+
+/// Negative costs of hired and own staff, a negative reallocation and a frame for year 0000
+/// (once all accepted without a word).
+#[test]
+fn negative_amounts_and_year_zero() {
+    case("negative-amounts");
+}
+
 /// Every fixture folder has a test above.
 #[test]
 fn every_hostile_fixture_is_tested() {
