@@ -160,3 +160,16 @@ pub fn cut(value: &str) -> String {
         Some((end, _)) => format!("{}… ({} characters)", &value[..end], value.chars().count()),
     }
 }
+
+/// A value in quotes as a message repeats it: `"ABC"`, or when long its beginning and its
+/// length (`"ABC…" (209715200 characters)`).
+pub fn quoted(value: &str) -> String {
+    match value.char_indices().nth(MAX_ECHO) {
+        None => format!("\"{value}\""),
+        Some((end, _)) => format!(
+            "\"{}…\" ({} characters)",
+            &value[..end],
+            value.chars().count()
+        ),
+    }
+}

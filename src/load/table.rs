@@ -373,6 +373,20 @@ impl TableBuilder {
                     Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
                     Cell::Empty => String::new(),
                 };
+                let limit = if ["description", "text"].contains(&name) {
+                    MAX_LONG_TEXT
+                } else {
+                    MAX_TEXT
+                };
+                if v.len() > limit && v.chars().count() > limit {
+                    bad(
+                        self,
+                        format!(
+                            "{} is too long (expected at most {limit} characters)",
+                            shown(&cell)
+                        ),
+                    );
+                }
                 if v.is_empty()
                     && required
                     && !["parent", "description", "text", "name"].contains(&name)
@@ -601,10 +615,15 @@ pub(crate) const MAX_TOTAL_ORE: i64 = i64::MAX / 4;
 
 /// Refuses a table whose amounts add up past [`MAX_TOTAL_ORE`] without their signs, naming the
 /// row and column where the total passes it. `false` when refused.
+/// The longest code or name, in characters.
+pub(crate) const MAX_TEXT: usize = 1000;
+/// The longest free text (`description`, `text`), in characters: what an Excel cell holds.
+pub(crate) const MAX_LONG_TEXT: usize = 32_767;
+
 /// A cell as a message repeats it: text quoted and cut to its beginning when long.
 fn shown_cell(c: &Cell<'_>) -> String {
     match c {
-        Cell::Text(t) => format!("\"{}\"", crate::diag::cut(t)),
+        Cell::Text(t) => crate::diag::quoted(t),
         Cell::Int(i) => i.to_string(),
         Cell::Float(f) => f.to_string(),
         Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),

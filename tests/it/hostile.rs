@@ -518,6 +518,83 @@ fn negative_amounts_and_year_zero() {
     case("negative-amounts");
 }
 
+// Unbounded echoes and long names
+
+/// A 1 MB cell used as a unit code, a 40 000-character unit name and 25 unknown units: every
+/// value is cut in the messages (with its length said) and the unknown units past the
+/// twentieth are counted in one finding. A name longer than 1000 characters is refused on
+/// load (once it stopped the Excel writer at 32 767).
+#[test]
+fn long_values_are_cut_and_many_findings_folded() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    let mut ledger = String::from("period;unit;account;actual;budget\n");
+    ledger.push_str(&format!("2020-01;{};3010;1,00;1,00\n", "X".repeat(1 << 20)));
+    for i in 0..25 {
+        ledger.push_str(&format!("2020-01;U{i:02};3010;1,00;1,00\n"));
+    }
+    std::fs::write(d.join("ledger.csv"), ledger).unwrap();
+    let units = |name: &str| format!("unit;name;parent\nR;Region;\nB;{name};R\n");
+    std::fs::write(d.join("units.csv"), units(&"N".repeat(40_000))).unwrap();
+    let dir = d.display().to_string();
+    let long = |c: &str, n: usize| format!("\"{}…\" ({n} characters)", c.repeat(100));
+    let o = uppfolj(&["check", "--data", &dir]);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {dir}/units.csv, row 3, column \"name\": {} is too long (expected at most 1000 characters)\n\
+             uppfolj: stopped: 1 error in the data\n",
+            long("N", 40_000)
+        )
+    );
+    std::fs::write(d.join("units.csv"), units("Enhet B")).unwrap();
+    let o = uppfolj(&["check", "--data", &dir]);
+    let err = stderr(&o);
+    assert!(err.len() < 10_000, "{} bytes of messages", err.len());
+    for line in [
+        format!(
+            "error: {dir}/ledger.csv, row 2, column \"unit\": unit {} is not in the organisation tree (on row 2; expected a unit of the units table)\n",
+            long("X", 1 << 20)
+        ),
+        format!(
+            "error: {dir}/ledger.csv, row 21, column \"unit\": unit \"U18\" is not in the organisation tree (on row 21; expected a unit of the units table)\n"
+        ),
+        format!(
+            "error: {dir}/ledger.csv, row 22, column \"unit\": 6 more units are not in the organisation tree, first on rows 22, 23, 24, 25, 26 and 1 more (expected units of the units table)\n"
+        ),
+    ] {
+        assert!(err.contains(&line), "{line}\nnot in\n{err}");
+    }
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// 30 kinds of record that SIE 4 does not know: 20 named, the rest counted in one note.
+#[test]
+fn many_unknown_sie_records_are_folded() {
+    let data = tempfile::tempdir().unwrap();
+    let mut sie = String::from(
+        "#FLAGGA 0\n#SIETYP 4\n#RAR 0 20240101 20241231\n#DIM 1 \"Kostnadsställe\"\n#OBJEKT 1 \"100\" \"Enhet\"\n#PSALDO 0 202401 3010 {1 \"100\"} -1000.00\n",
+    );
+    for i in 0..30 {
+        sie.push_str(&format!("#OKÄND{i:02} 1\n#OKÄND{i:02} 2\n"));
+    }
+    std::fs::write(data.path().join("ledger.se"), sie).unwrap();
+    let dir = data.path().display().to_string();
+    let o = uppfolj(&["check", "--data", &dir]);
+    let err = stderr(&o);
+    let file = format!("{dir}/ledger.se");
+    assert!(
+        err.contains(&format!("note: {file}: record #OKÄND19 is not in the SIE 4 specification: 2 line(s), first on line 45; ignored\n\
+             note: {file}: 10 more kinds of record are not in the SIE 4 specification: 20 line(s), first on line 47; ignored\n")),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("is not in the SIE 4 specification").count(),
+        20,
+        "{err}"
+    );
+}
+
 /// Every fixture folder has a test above.
 #[test]
 fn every_hostile_fixture_is_tested() {
