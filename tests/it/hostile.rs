@@ -595,6 +595,105 @@ fn many_unknown_sie_records_are_folded() {
     );
 }
 
+// The output folder after a killed run
+
+/// What a run killed with SIGKILL leaves behind (a staging folder, the earlier output moved
+/// aside, its lock, a lock without a process id) is cleaned up by the next run: the staging
+/// folder is never published and the earlier output goes back into place.
+#[test]
+fn leftovers_of_a_killed_run_are_cleaned_up() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path();
+    // A process id above Linux's largest: never a running process.
+    let dead = 999_999_999u32;
+    std::fs::create_dir_all(o.join(format!(".2020-02.tmp-{dead}/sub"))).unwrap();
+    std::fs::write(o.join(format!(".2020-02.tmp-{dead}/A.html")), "half").unwrap();
+    std::fs::create_dir_all(o.join(format!(".2020-01.old-{dead}"))).unwrap();
+    std::fs::write(o.join(format!(".2020-01.old-{dead}/index.html")), "good").unwrap();
+    std::fs::write(o.join(".uppfolj.lock"), format!("{dead}\n")).unwrap();
+    let run = || {
+        uppfolj(&[
+            "generate",
+            "--data",
+            "tests/fixtures/mini",
+            "--period",
+            "2020-02",
+            "--out",
+            o.to_str().unwrap(),
+            "--wait",
+            "0",
+        ])
+    };
+    let r = run();
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    let mut names: Vec<String> = std::fs::read_dir(o)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["2020-01", "2020-02"]);
+    assert_eq!(
+        std::fs::read_to_string(o.join("2020-01/index.html")).unwrap(),
+        "good"
+    );
+    assert_ne!(
+        std::fs::read_to_string(o.join("2020-02/A.html")).unwrap(),
+        "half"
+    );
+    // A lock left empty (killed before it held its process id) a while ago is taken over.
+    let lock = std::fs::File::create(o.join(".uppfolj.lock")).unwrap();
+    lock.set_modified(
+        std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000),
+    )
+    .unwrap();
+    drop(lock);
+    let r = run();
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    assert!(!o.join(".uppfolj.lock").exists());
+}
+
+/// `uppfolj watch` removes its own output folder on SIGTERM and on Ctrl-C (SIGINT).
+#[test]
+fn watch_cleans_up_on_sigterm_and_ctrl_c() {
+    for signal in ["TERM", "INT"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+            .args([
+                "watch",
+                "--data",
+                "tests/fixtures/mini",
+                "--period",
+                "2020-02",
+                "--port",
+                "0",
+            ])
+            .current_dir(root())
+            .env("TMPDIR", tmp.path())
+            .env("SOURCE_DATE_EPOCH", "1600000000")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = tmp.path().join(format!("uppfolj-watch-{}", child.id()));
+        let start = std::time::Instant::now();
+        while !out.join("2020-02/index.html").exists() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "no preview built"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert!(!status.success(), "SIG{signal}: {status}");
+        assert!(!out.exists(), "SIG{signal} left {}", out.display());
+    }
+}
+
 /// Every fixture folder has a test above.
 #[test]
 fn every_hostile_fixture_is_tested() {
