@@ -432,13 +432,10 @@ pub(crate) fn to_typst(md: &str) -> String {
                 };
                 open_inline(&mut out, &mut inline, &markup);
             }
+            // Every end pops its start; only a start that was written is closed.
             Event::End(
                 TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
-            ) => {
-                if inline.pop() == Some(true) {
-                    out.push(']');
-                }
-            }
+            ) if inline.pop() == Some(true) => out.push(']'),
             Event::Start(Tag::List(start)) => {
                 if !out.is_empty() && !out.ends_with('\n') {
                     out.push('\n');
