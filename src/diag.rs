@@ -178,3 +178,28 @@ pub fn row_list(rows: &[u64]) -> String {
         format!("{word} {}", shown.join(", "))
     }
 }
+
+/// The most characters of a value that a message repeats.
+pub const MAX_ECHO: usize = 100;
+
+/// A value as a message repeats it: at most [`MAX_ECHO`] characters, and beyond that the
+/// beginning with the value's length said (`ABC… (209715200 characters)`).
+pub fn cut(value: &str) -> String {
+    match value.char_indices().nth(MAX_ECHO) {
+        None => value.to_string(),
+        Some((end, _)) => format!("{}… ({} characters)", &value[..end], value.chars().count()),
+    }
+}
+
+/// A value in quotes as a message repeats it: `"ABC"`, or when long its beginning and its
+/// length (`"ABC…" (209715200 characters)`).
+pub fn quoted(value: &str) -> String {
+    match value.char_indices().nth(MAX_ECHO) {
+        None => format!("\"{value}\""),
+        Some((end, _)) => format!(
+            "\"{}…\" ({} characters)",
+            &value[..end],
+            value.chars().count()
+        ),
+    }
+}

@@ -16,9 +16,6 @@ pub enum Failure {
     /// Wrong usage that the argument parser could not catch (e.g. a malformed `--period`).
     #[error("{0}")]
     Usage(String),
-    /// A commentary file exists but cannot be read.
-    #[error(transparent)]
-    Commentary(IoError),
     /// The figures could not be computed (a Polars query failed).
     #[error("computing the figures failed")]
     Compute(#[source] polars::error::PolarsError),
@@ -39,11 +36,7 @@ impl Failure {
         match self {
             Failure::Data | Failure::Config(_) => 1,
             Failure::Usage(_) => 2,
-            Failure::Commentary(_)
-            | Failure::Compute(_)
-            | Failure::Render(_)
-            | Failure::Preview(_)
-            | Failure::Write(_) => 3,
+            Failure::Compute(_) | Failure::Render(_) | Failure::Preview(_) | Failure::Write(_) => 3,
         }
     }
 

@@ -22,6 +22,7 @@ mod write;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use cmd::check::{Checked, check};
 pub use cmd::watch::watch_command;
 pub use cmd::{init, synth};
 use diag::Findings;
@@ -84,7 +85,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         return Ok(Done::unchanged(out_dir, laps.timings));
     }
 
-    let prepared = prepare(&opts.data, config, &opts.period, findings, &mut laps)?;
+    let prepared = prepare(&opts.data, config, &opts.period, false, findings, &mut laps)?;
     let Prepared {
         loaded,
         period,
@@ -192,7 +193,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
 /// Everything `generate` checks and computes before it presents anything: the data and its
 /// tree, the report month, the packs, the commentary, the figures and the templates. `check`
 /// runs exactly this, so that it refuses everything `generate` would.
-struct Prepared {
+pub(crate) struct Prepared {
     loaded: load::Loaded,
     period: Month,
     /// Each unit's file name, by node index.
@@ -207,10 +208,13 @@ struct Prepared {
 
 /// config → load → compute, and the templates parsed: all that can refuse a run before
 /// anything is rendered.
-fn prepare(
+/// `every_month`: read the commentary of every month, as `check` does, not only the report
+/// month's.
+pub(crate) fn prepare(
     data: &std::path::Path,
     config: config::Config,
     period: &str,
+    every_month: bool,
     findings: &mut Findings,
     laps: &mut clock::Laps,
 ) -> Result<Prepared, Failure> {
@@ -220,16 +224,28 @@ fn prepare(
         .ok_or(Failure::Data)?;
     let files = present::names::stems(loaded.tree.nodes.iter().map(|n| n.code.as_str()));
     let packs = compute::packs::resolve(&loaded.config, &loaded.tree, &files)?;
-    let commentary = load::comments::read_all(data, &loaded.config, period, &files)
-        .map_err(Failure::Commentary)?;
-    let overrides = load::templates::read(loaded.config.templates.as_deref())
-        .map_err(|e| Failure::Render(e.into()))?;
+    // Commentary: the report month's files, refused before anything is computed; `check`
+    // reads every month's after the figures, as it reports their findings in that order.
+    let mut commentary = Vec::new();
+    if !every_month {
+        commentary = load::comments::read_all(data, &loaded.config, period, &files, findings);
+        if findings.has_errors() {
+            return Err(Failure::Data);
+        }
+    }
     laps.lap("load");
     let computed = compute::run(&loaded, period, findings)?;
+    if every_month {
+        commentary = load::comments::check_all(data, &loaded.config, &files, period, findings);
+    }
+    let keys = commentary_keys(data, &loaded.config, period, &files, &commentary);
+    compute::commentary::check_dropped(&loaded.tree, &computed.sections, &keys, findings);
     laps.lap("compute");
     if findings.has_errors() {
         return Err(Failure::Data);
     }
+    let overrides = load::templates::read(loaded.config.templates.as_deref())
+        .map_err(|e| Failure::Render(e.into()))?;
     let templates = render::templates::load(overrides, &loaded.config.language)?;
     Ok(Prepared {
         loaded,
@@ -240,34 +256,6 @@ fn prepare(
         computed,
         templates,
     })
-}
-
-/// `uppfolj check`: everything `generate` checks before it renders (the same code), for
-/// `period` (`latest` by default); writes nothing. Every problem is in `findings`.
-pub fn check(
-    data: &std::path::Path,
-    config: Option<&std::path::Path>,
-    period: &str,
-    findings: &mut Findings,
-) -> Result<Checked, Failure> {
-    let config = config::Config::read(config)?;
-    let p = prepare(data, config, period, findings, &mut clock::Laps::start())?;
-    Ok(Checked {
-        tables: p.loaded.data.tables.len(),
-        units: p.loaded.tree.nodes.len(),
-        period: p.period.to_string(),
-    })
-}
-
-/// What `check` looked at.
-#[derive(Debug, Clone)]
-pub struct Checked {
-    /// Tables found in the data folder.
-    pub tables: usize,
-    /// Units in the organisation tree.
-    pub units: usize,
-    /// The report month checked.
-    pub period: String,
 }
 
 impl Done {
@@ -282,4 +270,25 @@ impl Done {
             timings,
         }
     }
+}
+
+/// Each unit's commentary file (as shown in messages) and the sections it has text for.
+fn commentary_keys(
+    data: &std::path::Path,
+    config: &config::Config,
+    period: Month,
+    files: &[String],
+    commentary: &[Option<String>],
+) -> Vec<Option<(String, Vec<String>)>> {
+    let dir = load::comments::folder(data, config).join(period.to_string());
+    files
+        .iter()
+        .zip(commentary)
+        .map(|(f, c)| {
+            c.as_deref().map(|md| {
+                let file = dir.join(format!("{f}.md")).display().to_string();
+                (file, present::comments::sections_of(md))
+            })
+        })
+        .collect()
 }

@@ -1,6 +1,7 @@
 //! The commands beside `generate` and `check`: `watch` (the live preview), `init` (a new
 //! project), `man` and `synth` (synthetic regions for benchmarks).
 
+pub mod check;
 pub mod init;
 pub mod man;
 pub mod synth;

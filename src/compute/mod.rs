@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use polars::prelude::*;
 
+pub(crate) mod commentary;
 pub(crate) mod packs;
 pub(crate) mod periods;
 pub(crate) mod sections;

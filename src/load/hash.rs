@@ -16,12 +16,19 @@ pub(crate) fn file_sha256(path: &Path) -> Option<String> {
     type Key = (PathBuf, u64, Option<std::time::SystemTime>);
     static SEEN: OnceLock<Mutex<HashMap<Key, String>>> = OnceLock::new();
     let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
     let key = (path.to_path_buf(), meta.len(), meta.modified().ok());
     let seen = SEEN.get_or_init(Default::default);
     if let Some(sha) = seen.lock().ok()?.get(&key) {
         return Some(sha.clone());
     }
-    let mut file = std::fs::File::open(path).ok()?;
+    // A file that reads past its stated length (a pseudo-file such as /proc's) is hashed up
+    // to 1 MiB beyond it, never without end.
+    let mut file = std::fs::File::open(path)
+        .ok()?
+        .take(meta.len().saturating_add(1 << 20));
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {

@@ -3,6 +3,7 @@
 
 pub(crate) mod comments;
 pub(crate) mod fast;
+pub(crate) mod files;
 mod guard;
 mod hash;
 mod ledger;
@@ -117,10 +118,43 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
     };
     let mut files: Vec<(String, PathBuf)> = entries
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
         .map(|e| (e.file_name().to_string_lossy().to_string(), e.path()))
         .collect();
     files.sort();
+    // Only regular files are read; a link is followed within the data folder. Anything named
+    // like a table that cannot be read so is an error naming it; other entries are passed by.
+    let root = files::real_root(dir);
+    files.retain(|(name, path)| {
+        let lower = name.to_lowercase();
+        let data_like = lower.rsplit_once('.').is_some_and(|(stem, ext)| {
+            ["se", "si", "sie"].contains(&ext)
+                || (EXTENSIONS.contains(&ext) && spec::ALL.iter().any(|s| s.name == stem))
+        });
+        let shown = path.display().to_string();
+        match files::classify(&root, "the data folder", path, files::MAX_DATA_FILE) {
+            Some(files::Entry::File { link }) => {
+                if let Some(real) = link.filter(|_| data_like) {
+                    findings.note(
+                        &shown,
+                        format!(
+                            "a link to {}, within the data folder; followed",
+                            real.display()
+                        ),
+                    );
+                }
+                true
+            }
+            Some(files::Entry::Refused(why)) if data_like => {
+                findings.error(&shown, None, None, why);
+                false
+            }
+            Some(files::Entry::Dir) if data_like => {
+                findings.error(&shown, None, None, "is a folder, not a file");
+                false
+            }
+            _ => false,
+        }
+    });
     let mut by_table: HashMap<&'static str, Vec<(String, PathBuf, String)>> = HashMap::new();
     let mut sie_files: Vec<(String, PathBuf)> = Vec::new();
     for (name, path) in &files {

@@ -36,6 +36,8 @@ pub(crate) struct ColumnSpec {
     pub name: &'static str,
     pub kind: Kind,
     pub required: bool,
+    /// For money the contract gives as 0 or more: why (a negative amount is an error).
+    pub nonnegative: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +55,7 @@ const fn col(name: &'static str, kind: Kind) -> ColumnSpec {
         name,
         kind,
         required: true,
+        nonnegative: None,
     }
 }
 
@@ -61,6 +64,17 @@ const fn opt(name: &'static str, kind: Kind) -> ColumnSpec {
         name,
         kind,
         required: false,
+        nonnegative: None,
+    }
+}
+
+/// A required money column the contract gives as 0 or more, and why.
+const fn positive(name: &'static str, why: &'static str) -> ColumnSpec {
+    ColumnSpec {
+        name,
+        kind: Kind::Money,
+        required: true,
+        nonnegative: Some(why),
     }
 }
 
@@ -153,8 +167,8 @@ pub(crate) const AGENCY: TableSpec = TableSpec {
         col("period", Month),
         col("unit", Text),
         col("profession", Text),
-        col("own_cost", Money),
-        col("agency_cost", Money),
+        positive("own_cost", "staff costs are given as positive amounts"),
+        positive("agency_cost", "staff costs are given as positive amounts"),
     ],
     key: &["period", "unit", "profession"],
     unit_columns: &["unit"],
@@ -210,7 +224,10 @@ pub(crate) const REALLOCATIONS: TableSpec = TableSpec {
         col("year", Year),
         col("from_unit", Text),
         col("to_unit", Text),
-        col("amount", Money),
+        positive(
+            "amount",
+            "a reallocation moves a positive amount from from_unit to to_unit; swap the units for the other direction",
+        ),
         col("reference", Text),
         opt("description", Text),
     ],

@@ -326,6 +326,7 @@ impl TableBuilder {
                 None => Cell::Empty,
             };
             let present = self.index[ci].is_some();
+            let negative_cell = spec.nonnegative.map(|why| (why, cell.clone()));
             self.push_cell(
                 row,
                 ci,
@@ -334,6 +335,15 @@ impl TableBuilder {
                 spec.required && present,
                 cell,
             );
+            if let (Some((why, cell)), ColumnData::Money(col)) = (negative_cell, &self.columns[ci])
+                && col.last().is_some_and(|v| *v < 0)
+            {
+                let msg = format!(
+                    "{} is negative (expected 0 or more: {why})",
+                    shown_cell(&cell)
+                );
+                self.problem(row, spec.name, msg);
+            }
         }
         self.rows.push(row);
     }
@@ -348,13 +358,7 @@ impl TableBuilder {
         cell: Cell<'_>,
     ) {
         let mark = self.mark;
-        let shown = |c: &Cell<'_>| match c {
-            Cell::Text(t) => format!("\"{t}\""),
-            Cell::Int(i) => i.to_string(),
-            Cell::Float(f) => f.to_string(),
-            Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
-            Cell::Empty => "empty".to_string(),
-        };
+        let shown = shown_cell;
         let is_empty = match &cell {
             Cell::Empty => true,
             Cell::Text(t) => t.trim().is_empty(),
@@ -375,6 +379,20 @@ impl TableBuilder {
                     Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
                     Cell::Empty => String::new(),
                 };
+                let limit = if ["description", "text"].contains(&name) {
+                    MAX_LONG_TEXT
+                } else {
+                    MAX_TEXT
+                };
+                if v.len() > limit && v.chars().count() > limit {
+                    bad(
+                        self,
+                        format!(
+                            "{} is too long (expected at most {limit} characters)",
+                            shown(&cell)
+                        ),
+                    );
+                }
                 // An account's category may be left empty: the config's ranges place it.
                 let may_be_empty = ["parent", "description", "text", "name"].contains(&name)
                     || (self.spec.name == "accounts" && name == "category");
@@ -643,6 +661,22 @@ pub(crate) const MAX_TOTAL_ORE: i64 = i64::MAX / 4;
 
 /// Refuses a table whose amounts add up past [`MAX_TOTAL_ORE`] without their signs, naming the
 /// row and column where the total passes it. `false` when refused.
+/// The longest code or name, in characters.
+pub(crate) const MAX_TEXT: usize = 1000;
+/// The longest free text (`description`, `text`), in characters: what an Excel cell holds.
+pub(crate) const MAX_LONG_TEXT: usize = 32_767;
+
+/// A cell as a message repeats it: text quoted and cut to its beginning when long.
+fn shown_cell(c: &Cell<'_>) -> String {
+    match c {
+        Cell::Text(t) => crate::diag::quoted(t),
+        Cell::Int(i) => i.to_string(),
+        Cell::Float(f) => f.to_string(),
+        Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
+        Cell::Empty => "empty".to_string(),
+    }
+}
+
 pub(crate) fn check_total(table: &Table, findings: &mut Findings) -> bool {
     let money: Vec<(&str, &[i64])> = table
         .columns

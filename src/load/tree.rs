@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::config::Config;
-use crate::diag::{Findings, row_list};
+use crate::diag::{Findings, cut, quoted, row_list};
 use crate::load::Dataset;
 use crate::model::tree::{Node, Tree};
 
@@ -74,7 +74,9 @@ fn from_units_table(
                 Some(units.rows[i]),
                 Some("parent"),
                 format!(
-                    "parent \"{p}\" of unit \"{code}\" does not exist (expected a code from the unit column, or empty for the root)"
+                    "parent {} of unit {} does not exist (expected a code from the unit column, or empty for the root)",
+                    quoted(p),
+                    quoted(code)
                 ),
             );
             ok = false;
@@ -92,8 +94,8 @@ fn from_units_table(
             if state[i] == 1 {
                 let pos = walk.iter().position(|&w| w == i).unwrap_or(0);
                 let cycle = &walk[pos..];
-                let mut names: Vec<&str> = cycle.iter().map(|&c| codes[c].as_str()).collect();
-                names.push(codes[i].as_str());
+                let mut names: Vec<String> = cycle.iter().map(|&c| cut(&codes[c])).collect();
+                names.push(cut(&codes[i]));
                 let rows: Vec<u64> = cycle.iter().map(|&c| units.rows[c]).collect();
                 findings.error(
                     file,
@@ -171,6 +173,9 @@ fn from_units_table(
     Some(Tree::finish(nodes, root))
 }
 
+/// The most unknown unit codes of one column named one by one; the rest are counted.
+const MAX_UNKNOWN: usize = 20;
+
 /// Every unit code in every table must be a unit of the tree.
 fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
     for table in data.tables.values() {
@@ -193,6 +198,8 @@ fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
                 });
                 unknown[s].1.push(table.rows[i]);
             }
+            let shown = unknown.len().min(MAX_UNKNOWN);
+            let rest = unknown.split_off(shown);
             for (code, rows) in unknown {
                 // Rows summed by the streaming transaction path carry no row number (0).
                 let known: Vec<u64> = rows.iter().copied().filter(|r| *r > 0).collect();
@@ -206,7 +213,29 @@ fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
                     known.first().copied(),
                     Some(col),
                     format!(
-                        "unit \"{code}\" is not in the organisation tree ({place}; expected a unit of the units table)"
+                        "unit {} is not in the organisation tree ({place}; expected a unit of the units table)",
+                        quoted(&code)
+                    ),
+                );
+            }
+            if !rest.is_empty() {
+                let mut first: Vec<u64> = rest
+                    .iter()
+                    .filter_map(|(_, rows)| rows.iter().copied().find(|r| *r > 0))
+                    .collect();
+                first.sort_unstable();
+                let place = if first.is_empty() {
+                    String::new()
+                } else {
+                    format!(", first on {}", row_list(&first))
+                };
+                findings.error(
+                    &table.file,
+                    first.first().copied(),
+                    Some(col),
+                    format!(
+                        "{} more units are not in the organisation tree{place} (expected units of the units table)",
+                        rest.len()
                     ),
                 );
             }

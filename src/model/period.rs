@@ -76,7 +76,8 @@ impl fmt::Display for Month {
 pub(crate) fn parse_year(text: &str) -> Option<i32> {
     let t = text.trim();
     if t.len() == 4 && t.bytes().all(|c| c.is_ascii_digit()) {
-        t.parse().ok()
+        // The same years as a number cell in Excel or Parquet: 1000 to 9999 (never 0000).
+        t.parse().ok().filter(|y| (1000..=9999).contains(y))
     } else {
         None
     }

@@ -96,6 +96,11 @@ pub(crate) fn split(md: &str) -> BTreeMap<String, String> {
     parts
 }
 
+/// The section keys a commentary file has text for (see [`split`]).
+pub(crate) fn sections_of(md: &str) -> Vec<String> {
+    split(md).into_keys().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

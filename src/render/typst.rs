@@ -413,26 +413,75 @@ pub(crate) fn string_literal(text: &str) -> String {
     out
 }
 
+/// The deepest nesting of lists kept in the PDF; deeper items are shown at this depth.
+const MAX_LIST_DEPTH: usize = 8;
+/// The deepest nesting of emphasis, strong, strikethrough and links kept in the PDF; deeper
+/// ones are shown as plain text inside the outer eight.
+const MAX_INLINE_DEPTH: usize = 8;
+
 /// Markdown to Typst markup for the PDF: every text is escaped, raw HTML is shown as text,
-/// links keep only http(s) and mailto targets.
+/// links keep only http(s) and mailto targets. The result is valid Typst for every input:
+/// every bracket it opens it closes, it never ends in a backslash, tables become `#table`,
+/// and nesting deeper than Typst can style (lists beyond [`MAX_LIST_DEPTH`], inline styles
+/// beyond [`MAX_INLINE_DEPTH`]) is flattened.
 pub(crate) fn to_typst(md: &str) -> String {
     let esc = escape_markup;
-    let string = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    let string = |s: &str| {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                '\n' => out.push_str("\\n"),
+                c if c.is_control() => out.push(' '),
+                c => out.push(c),
+            }
+        }
+        out
+    };
     let mut out = String::new();
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut in_item = 0usize;
     let mut code = String::new();
     let mut in_code = false;
+    // For each open inline style or link: whether it was written (false when too deep).
+    let mut inline: Vec<bool> = Vec::new();
+    fn open_inline(out: &mut String, inline: &mut Vec<bool>, markup: &str) {
+        let written = inline.iter().filter(|w| **w).count() < MAX_INLINE_DEPTH;
+        if written {
+            out.push_str(markup);
+        }
+        inline.push(written);
+    }
     for e in Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
         match e {
             Event::Start(Tag::Paragraph) => {}
             Event::End(TagEnd::Paragraph) => out.push_str(if in_item > 0 { " " } else { "\n\n" }),
-            Event::Start(Tag::Heading { .. }) => out.push_str("#strong["),
+            Event::Start(Tag::Heading { .. }) => {
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str("#strong[");
+            }
             Event::End(TagEnd::Heading(_)) => out.push_str("]\n\n"),
-            Event::Start(Tag::Emphasis) => out.push_str("#emph["),
-            Event::Start(Tag::Strong) => out.push_str("#strong["),
-            Event::Start(Tag::Strikethrough) => out.push_str("#strike["),
-            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => out.push(']'),
+            Event::Start(Tag::Emphasis) => open_inline(&mut out, &mut inline, "#emph["),
+            Event::Start(Tag::Strong) => open_inline(&mut out, &mut inline, "#strong["),
+            Event::Start(Tag::Strikethrough) => open_inline(&mut out, &mut inline, "#strike["),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let ok = ["http://", "https://", "mailto:"]
+                    .iter()
+                    .any(|p| dest_url.starts_with(p));
+                let markup = if ok {
+                    format!("#link(\"{}\")[", string(&dest_url))
+                } else {
+                    "#[".to_string()
+                };
+                open_inline(&mut out, &mut inline, &markup);
+            }
+            // Every end pops its start; only a start that was written is closed.
+            Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) if inline.pop() == Some(true) => out.push(']'),
             Event::Start(Tag::List(start)) => {
                 if !out.is_empty() && !out.ends_with('\n') {
                     out.push('\n');
@@ -447,7 +496,11 @@ pub(crate) fn to_typst(md: &str) -> String {
             }
             Event::Start(Tag::Item) => {
                 in_item += 1;
-                out.push_str(&"  ".repeat(lists.len().saturating_sub(1)));
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                let depth = lists.len().clamp(1, MAX_LIST_DEPTH);
+                out.push_str(&"  ".repeat(depth - 1));
                 out.push_str(if matches!(lists.last(), Some(Some(_))) {
                     "+ "
                 } else {
@@ -455,20 +508,9 @@ pub(crate) fn to_typst(md: &str) -> String {
                 });
             }
             Event::End(TagEnd::Item) => {
-                in_item -= 1;
+                in_item = in_item.saturating_sub(1);
                 out.push('\n');
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                let ok = ["http://", "https://", "mailto:"]
-                    .iter()
-                    .any(|p| dest_url.starts_with(p));
-                if ok {
-                    out.push_str(&format!("#link(\"{}\")[", string(&dest_url)));
-                } else {
-                    out.push_str("#[");
-                }
-            }
-            Event::End(TagEnd::Link) => out.push(']'),
             Event::Start(Tag::CodeBlock(kind)) => {
                 in_code = true;
                 code.clear();
@@ -476,16 +518,26 @@ pub(crate) fn to_typst(md: &str) -> String {
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code = false;
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
                 out.push_str(&format!("#raw(block: true, \"{}\")\n\n", string(&code)));
             }
+            Event::Start(Tag::Table(columns)) => {
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str(&format!("#table(columns: {}, ", columns.len().max(1)));
+            }
+            Event::End(TagEnd::Table) => out.push_str(")\n\n"),
+            Event::Start(Tag::TableCell) => out.push('['),
+            Event::End(TagEnd::TableCell) => out.push_str("], "),
             Event::Text(t) if in_code => code.push_str(&t),
             Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&esc(&t)),
             Event::Code(t) => out.push_str(&format!("#raw(\"{}\")", string(&t))),
             Event::SoftBreak => out.push(' '),
-            Event::HardBreak => out.push_str(" \\\n"),
-            Event::End(TagEnd::TableRow | TagEnd::TableHead) => out.push_str("\\\n"),
-            Event::End(TagEnd::TableCell) => out.push_str(" · "),
-            Event::End(TagEnd::Table) => out.push('\n'),
+            Event::HardBreak => out.push_str("#linebreak() "),
+            Event::Rule => out.push_str("\n#line(length: 100%)\n\n"),
             _ => {}
         }
     }
@@ -506,6 +558,138 @@ mod tests {
             t,
             "Hej #emph[du] och #strong[fet] \\#x \\$y\\$ \\<b\\>\n\n- ett\n- två #link(\"https://a.se/\\\"x\")[l] #[j]"
         );
+    }
+
+    /// Compiles commentary as the PDF template embeds it.
+    fn compile_commentary(md: &str) -> Result<Vec<u8>, String> {
+        let src = format!(
+            "#let comment(body) = block(inset: 4pt, body)\n= Rubrik\n#comment[{}]\nSlut.\n",
+            to_typst(md)
+        );
+        compile(&src, &[], &meta())
+    }
+
+    /// The inputs that once gave "unclosed delimiter" or "maximum show rule depth exceeded".
+    #[test]
+    fn hostile_markdown_compiles() {
+        let lists: String = (0..40)
+            .map(|i| format!("{}- nivå {i}\n", "  ".repeat(i)))
+            .collect();
+        let numbered: String = (0..40)
+            .map(|i| format!("{}1. n{i}\n", "   ".repeat(i)))
+            .collect();
+        let cases = [
+            "Text\n\n| a | b |\n|---|---|\n| 1 | 2 |".to_string(),
+            "| a | b |\n|---|---|\n| 1 | 2 |\n# Personal\nMer text.".to_string(),
+            "| a | b |\n|---|---|\n| 1 | 2 |\n## Rubrik".to_string(),
+            "Kostnaden < budget och <b fet\n\n<div\ntext".to_string(),
+            "<".to_string(),
+            "a \\".to_string(),
+            "rad  \nrad".to_string(),
+            lists,
+            numbered,
+            format!("{}x{}", "*".repeat(1000), "*".repeat(1000)),
+            format!("{}x{}", "_a ".repeat(1000), "_".repeat(1000)),
+            "**a _b ~~c [d](https://x.se) e~~ f_ g**".repeat(50),
+            format!("{}x{}", "[".repeat(1000), "](https://x.se)".repeat(1000)),
+            "> ".repeat(1000) + "citat",
+            "```\nkod \\ \"x\" ]\n```".to_string(),
+            "`a\\` \"b\" ]`".to_string(),
+        ];
+        for md in &cases {
+            if let Err(e) = compile_commentary(md) {
+                panic!("{md:?}\n→ {:?}\n{e}", to_typst(md));
+            }
+        }
+        assert_eq!(
+            to_typst("| a | b |\n|---|---|\n| 1 | 2 |"),
+            "#table(columns: 2, [a], [b], [1], [2], )"
+        );
+    }
+
+    /// Random Markdown built from CommonMark's constructs always gives valid Typst.
+    #[test]
+    fn random_markdown_compiles() {
+        const PIECES: &[&str] = &[
+            "text",
+            " ",
+            "å ä",
+            "\n",
+            "\n\n",
+            "  \n",
+            "*",
+            "**",
+            "_",
+            "__",
+            "~~",
+            "`",
+            "```\n",
+            "~~~",
+            "# ",
+            "## ",
+            "### ",
+            "- ",
+            "* ",
+            "+ ",
+            "1. ",
+            "2) ",
+            "  ",
+            "    ",
+            "> ",
+            "---\n",
+            "***",
+            "| a | b |\n|---|---|\n",
+            "| 1 |",
+            "|",
+            "<",
+            ">",
+            "<b>",
+            "</b>",
+            "<div>",
+            "<!--",
+            "-->",
+            "[",
+            "]",
+            "(",
+            ")",
+            "](https://x.se)",
+            "](javascript:x)",
+            "![bild](x.png)",
+            "<https://a.se>",
+            "\\",
+            "#",
+            "$",
+            "@",
+            "=",
+            "\"",
+            "&amp;",
+            "&#0;",
+            "1.",
+            "\t",
+            "=====\n",
+            "[x]: https://r.se\n",
+            "[x]",
+            "-1",
+            "...",
+            "//",
+            "/*",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..200 {
+            let len = 1 + (next() % 24) as usize;
+            let md: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            if let Err(e) = compile_commentary(&md) {
+                panic!("case {case}: {md:?}\n→ {:?}\n{e}", to_typst(&md));
+            }
+        }
     }
 
     fn meta() -> PdfMeta {

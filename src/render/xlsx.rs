@@ -509,7 +509,7 @@ fn write_sheet(
             let col = c as u16;
             let w = match cell {
                 CellOut::Text(t) => {
-                    ws.write_string(r, col, t)?;
+                    ws.write_string(r, col, fit_cell(t).as_ref())?;
                     t.chars().count()
                 }
                 CellOut::Money(v, w) => {
@@ -539,9 +539,34 @@ fn write_sheet(
     Ok(())
 }
 
+/// The most characters an Excel cell holds.
+const MAX_CELL: usize = 32_767;
+
+/// A text as a cell can hold it: beyond Excel's limit, its beginning and a note of the cut.
+fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_CELL) {
+        None => text.into(),
+        Some(_) => {
+            let note = format!(" … (cut: {} characters)", text.chars().count());
+            let keep = MAX_CELL - note.chars().count();
+            let end = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
+            format!("{}{note}", &text[..end]).into()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_texts_are_cut_to_what_a_cell_holds() {
+        assert_eq!(fit_cell("Enhet"), "Enhet");
+        let long = "å".repeat(40_000);
+        let cut = fit_cell(&long);
+        assert_eq!(cut.chars().count(), MAX_CELL);
+        assert!(cut.ends_with("å … (cut: 40000 characters)"));
+    }
 
     #[test]
     fn money_formats_scale_to_the_report_unit() {

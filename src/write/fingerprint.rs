@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::Digest;
 
-use crate::load::file_sha256;
+use crate::load::{file_sha256, files};
 use crate::model::hash::{hex, sha256_hex};
 
 /// What a run's output depends on besides the tool itself.
@@ -23,39 +23,24 @@ pub(crate) struct Inputs<'a> {
     pub comments: Option<&'a Path>,
 }
 
-/// Hashes every file below `dir` (sorted, hidden files and `skip` left out) into `h`.
-fn hash_tree(h: &mut sha2::Sha256, dir: &Path, label: &str, skip: &Path) {
-    let mut stack = vec![dir.to_path_buf()];
-    let mut files = Vec::new();
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.filter_map(Result::ok) {
-            let p = e.path();
-            let hidden = e.file_name().to_string_lossy().starts_with('.');
-            if hidden || p.starts_with(skip) {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    for f in files {
+/// Hashes every file below `dir` (sorted, hidden files and `skip` left out) into `h`: the
+/// files the loader would read (links followed only within the folder, regular files only,
+/// bounded in number), and what it would refuse by path and reason.
+fn hash_tree(h: &mut sha2::Sha256, dir: &Path, label: &str, skip: &Path, max: u64) {
+    let Ok(walk) = files::walk(dir, label, Some(skip), 100_000, max) else {
+        return;
+    };
+    for (rel, f) in walk.files {
         h.update(label.as_bytes());
-        h.update(
-            f.strip_prefix(dir)
-                .unwrap_or(&f)
-                .to_string_lossy()
-                .as_bytes(),
-        );
+        h.update(rel.as_bytes());
         // A file that cannot be read counts as empty.
         let sha = file_sha256(&f).unwrap_or_else(|| sha256_hex(b""));
         h.update(sha.as_bytes());
+    }
+    for (path, why) in walk.refused {
+        h.update(label.as_bytes());
+        h.update(path.to_string_lossy().as_bytes());
+        h.update(why.as_bytes());
     }
 }
 
@@ -66,16 +51,22 @@ pub(crate) fn fingerprint(inputs: &Inputs) -> String {
     h.update(inputs.arguments.as_bytes());
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let out = canon(inputs.out);
-    hash_tree(&mut h, &canon(inputs.data), "data", &out);
+    hash_tree(
+        &mut h,
+        &canon(inputs.data),
+        "data",
+        &out,
+        files::MAX_DATA_FILE,
+    );
     if let Some(c) = inputs.config {
         h.update(b"config");
         h.update(std::fs::read(c).unwrap_or_default());
     }
     if let Some(t) = inputs.templates {
-        hash_tree(&mut h, &canon(t), "templates", &out);
+        hash_tree(&mut h, &canon(t), "templates", &out, files::MAX_TEXT_FILE);
     }
     if let Some(c) = inputs.comments {
-        hash_tree(&mut h, &canon(c), "comments", &out);
+        hash_tree(&mut h, &canon(c), "comments", &out, files::MAX_TEXT_FILE);
     }
     hex(&h.finalize())
 }

@@ -26,14 +26,26 @@ impl Lock {
                 Ok(mut f) => {
                     use std::io::Write;
                     let _ = writeln!(f, "{}", std::process::id());
+                    super::recover(out);
                     return Ok(Lock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     let owner = std::fs::read_to_string(&path).unwrap_or_default();
                     let pid = owner.trim().parse::<u32>().ok();
-                    if let Some(pid) = pid
-                        && !process_alive(pid)
-                    {
+                    // A lock of a process that has ended, or one left without its process id
+                    // (killed between creating and writing it) a while ago, is taken over.
+                    let abandoned = match pid {
+                        Some(pid) => !process_alive(pid),
+                        None => std::fs::metadata(&path)
+                            .and_then(|m| m.modified())
+                            .ok()
+                            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                            .is_some_and(|t| {
+                                crate::clock::millis_now().saturating_sub(t.as_millis() as u64)
+                                    > 10_000
+                            }),
+                    };
+                    if abandoned {
                         let _ = std::fs::remove_file(&path);
                         continue;
                     }

@@ -91,6 +91,48 @@ impl Drop for Staging {
     }
 }
 
+/// Cleans up after runs that were killed, called by the holder of the lock (so no other run
+/// is writing): a staging folder `.<name>.tmp-<pid>` of another process is removed, never
+/// published; an earlier output moved aside (`.<name>.old-<pid>`) goes back into place when
+/// the run was killed before its new output took that place, and is removed otherwise.
+pub(crate) fn recover(out: &Path) {
+    let own = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    for name in names {
+        let Some(rest) = name.strip_prefix('.') else {
+            continue;
+        };
+        let parsed = [".tmp-", ".old-"].iter().find_map(|kind| {
+            let (target, pid) = rest.rsplit_once(kind)?;
+            let stale = !target.is_empty()
+                && pid != own
+                && !pid.is_empty()
+                && pid.bytes().all(|b| b.is_ascii_digit());
+            stale.then_some((target, *kind))
+        });
+        let Some((target, kind)) = parsed else {
+            continue;
+        };
+        let path = out.join(&name);
+        if !path.is_dir() || path.is_symlink() {
+            continue;
+        }
+        let target = out.join(target);
+        if kind == ".old-" && !target.exists() {
+            let _ = std::fs::rename(&path, &target);
+        } else {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
 /// The write stage: every rendered file and the manifest into a staging folder beside
 /// `OUT/<period>`, then published by rename. Formats of the current output that this run
 /// does not write are carried over when they come from the same inputs (see [`carry_over`]).

@@ -267,6 +267,433 @@ fn debit_positive_with_sign_stated() {
     }
 }
 
+// Links and special files
+
+/// The mini fixture's one warning, of every run on it.
+const NO_CATEGORY: &str = "warning: tests/fixtures/mini/ledger.csv, column \"account\": 1 accounts match no report category and are shown as \"Övriga konton\": 9999\n";
+
+/// Makes a named pipe (FIFO) at `path`.
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// A link at `link` to `to`.
+fn symlink(to: &Path, link: &Path) {
+    std::os::unix::fs::symlink(to, link).unwrap();
+}
+
+/// The mini fixture's tables as links to files in a subfolder of the data folder: followed,
+/// and said (once the units table was ignored and the tree came out flat).
+#[test]
+fn links_within_the_data_folder_are_followed_and_said() {
+    let data = copy_fixture("mini");
+    let d = data.path();
+    std::fs::create_dir(d.join("exports")).unwrap();
+    for t in ["ledger.csv", "units.csv"] {
+        std::fs::rename(d.join(t), d.join("exports").join(t)).unwrap();
+        symlink(Path::new("exports").join(t).as_path(), &d.join(t));
+    }
+    let dir = d.display().to_string();
+    let o = uppfolj(&["check", "--data", &dir]);
+    let real = std::fs::canonicalize(d).unwrap().join("exports");
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "note: {dir}/ledger.csv: a link to {}, within the data folder; followed\n\
+             note: {dir}/units.csv: a link to {}, within the data folder; followed\n\
+             {}",
+            real.join("ledger.csv").display(),
+            real.join("units.csv").display(),
+            NO_CATEGORY.replace("tests/fixtures/mini", &dir)
+        )
+    );
+    // The same tree as the fixture itself: the units table was read.
+    let plain = uppfolj(&["check", "--data", "tests/fixtures/mini"]);
+    assert_eq!(stdout(&o), stdout(&plain));
+    assert_eq!(o.status.code(), Some(0));
+}
+
+/// A table that is a link out of the data folder, or to nothing, is an error naming it.
+#[test]
+fn links_out_of_the_data_folder_are_refused() {
+    let data = copy_fixture("mini");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let d = data.path();
+    std::fs::rename(d.join("units.csv"), elsewhere.path().join("units.csv")).unwrap();
+    symlink(&elsewhere.path().join("units.csv"), &d.join("units.csv"));
+    symlink(&d.join("gone.csv"), &d.join("forecast.parquet"));
+    let dir = d.display().to_string();
+    let o = uppfolj(&["check", "--data", &dir]);
+    let root = std::fs::canonicalize(d).unwrap();
+    let outside = std::fs::canonicalize(elsewhere.path()).unwrap();
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {dir}/forecast.parquet: is a link to {dir}/gone.csv, which does not exist\n\
+             error: {dir}/units.csv: leads to {}/units.csv, outside the data folder {}; links are followed only within their folder (expected the file itself, or a link to a file inside the folder)\n\
+             uppfolj: stopped: 2 errors in the data\n",
+            outside.display(),
+            root.display()
+        )
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// A FIFO named like a table is refused by its type, never opened (once the run hung).
+#[test]
+fn a_fifo_named_like_a_table_is_refused() {
+    let data = copy_fixture("mini");
+    mkfifo(&data.path().join("staffing.csv"));
+    let dir = data.path().display().to_string();
+    let o = uppfolj(&["check", "--data", &dir]);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {dir}/staffing.csv: is a named pipe (FIFO), not a regular file; only regular files are read\n\
+             uppfolj: stopped: 1 error in the data\n"
+        )
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// A commentary file that is a link to /etc/passwd is never published; a FIFO named like a
+/// commentary file does not hang the run. Both are errors naming the file.
+#[test]
+fn commentary_only_from_regular_files_inside_its_folder() {
+    let data = copy_fixture("mini");
+    let comments = data.path().join("comments/2020-02");
+    std::fs::create_dir_all(&comments).unwrap();
+    symlink(Path::new("/etc/passwd"), &comments.join("A.md"));
+    mkfifo(&comments.join("A1.md"));
+    let dir = data.path().display().to_string();
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        &dir,
+        "--period",
+        "2020-02",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let root = std::fs::canonicalize(data.path().join("comments")).unwrap();
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {dir}/comments/2020-02/A.md: leads to /etc/passwd, outside the commentary folder {}; links are followed only within their folder (expected the file itself, or a link to a file inside the folder); the commentary is not published\n\
+             error: {dir}/comments/2020-02/A1.md: is a named pipe (FIFO), not a regular file; only regular files are read; the commentary is not published\n\
+             uppfolj: stopped: 2 errors in the data; nothing was written\n",
+            root.display()
+        )
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(snapshot_dir(out.path()).is_empty(), "nothing published");
+    // `check` says the same.
+    let o = uppfolj(&["check", "--data", &dir]);
+    assert!(
+        stderr(&o).contains("A.md: leads to /etc/passwd"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// `templates: /proc/self` ends at once with an error naming a link that leaves the folder
+/// (once the run walked through /proc/self/root and never ended).
+#[test]
+fn templates_in_proc_self_do_not_hang() {
+    let config = tempfile::tempdir().unwrap();
+    let path = config.path().join("uppfolj.yaml");
+    std::fs::write(&path, "templates: /proc/self\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        "tests/fixtures/mini",
+        "--period",
+        "2020-02",
+        "--config",
+        path.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "{NO_CATEGORY}error: /proc/self/cwd: the template is not read: leads to "
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(3));
+}
+
+/// A template that is a link out of the template folder is refused.
+#[test]
+fn template_links_out_of_their_folder_are_refused() {
+    let config = tempfile::tempdir().unwrap();
+    let templates = config.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    symlink(Path::new("/etc/passwd"), &templates.join("report.html"));
+    let path = config.path().join("uppfolj.yaml");
+    std::fs::write(&path, "templates: templates\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        "tests/fixtures/mini",
+        "--period",
+        "2020-02",
+        "--config",
+        path.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let root = std::fs::canonicalize(&templates).unwrap();
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "{NO_CATEGORY}error: {}/report.html: the template is not read: leads to /etc/passwd, outside the template folder {}; links are followed only within their folder (expected the file itself, or a link to a file inside the folder)\n\
+             uppfolj: stopped; nothing was written\n",
+            templates.display(),
+            root.display()
+        )
+    );
+    assert_eq!(o.status.code(), Some(3));
+}
+
+// Dropped commentary
+
+/// Text under a heading for a section the unit does not show, and a file for a unit that does
+/// not exist, are warnings naming the file, in `generate` and in `check`.
+#[test]
+fn dropped_commentary_is_a_warning() {
+    let data = copy_fixture("mini");
+    let comments = data.path().join("comments/2020-02");
+    std::fs::create_dir_all(&comments).unwrap();
+    std::fs::write(
+        comments.join("A1.md"),
+        "Bra månad.\n\n# Personal\nSjukfrånvaron minskar.\n",
+    )
+    .unwrap();
+    std::fs::write(comments.join("6111.md"), "Ingen sådan enhet.\n").unwrap();
+    let dir = data.path().display().to_string();
+    let unknown = format!(
+        "warning: {dir}/comments/2020-02/6111.md: commentary for unit 6111, which is not in the organisation tree; it is not published (expected <period>/<unit>.md for a unit of the tree)\n"
+    );
+    let no_category = NO_CATEGORY.replace("tests/fixtures/mini", &dir);
+    let dropped = format!(
+        "warning: {dir}/comments/2020-02/A1.md: the text under the heading for Personnel is not published: the report of unit A1 has no such section (no staffing table, or no rows in it for the unit); move the text under another heading or above the first\n"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        &dir,
+        "--period",
+        "2020-02",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&o).starts_with(&format!("{unknown}{no_category}{dropped}")),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let o = uppfolj(&["check", "--data", &dir]);
+    assert_eq!(stderr(&o), format!("{no_category}{unknown}{dropped}"));
+    assert_eq!(o.status.code(), Some(0));
+}
+
+// Contract bounds
+
+/// Negative costs of hired and own staff, a negative reallocation and a frame for year 0000
+/// (once all accepted without a word).
+#[test]
+fn negative_amounts_and_year_zero() {
+    case("negative-amounts");
+}
+
+// Unbounded echoes and long names
+
+/// A 1 MB cell used as a unit code, a 40 000-character unit name and 25 unknown units: every
+/// value is cut in the messages (with its length said) and the unknown units past the
+/// twentieth are counted in one finding. A name longer than 1000 characters is refused on
+/// load (once it stopped the Excel writer at 32 767).
+#[test]
+fn long_values_are_cut_and_many_findings_folded() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    let mut ledger = String::from("period;unit;account;actual;budget\n");
+    ledger.push_str(&format!("2020-01;{};3010;1,00;1,00\n", "X".repeat(1 << 20)));
+    for i in 0..25 {
+        ledger.push_str(&format!("2020-01;U{i:02};3010;1,00;1,00\n"));
+    }
+    std::fs::write(d.join("ledger.csv"), ledger).unwrap();
+    let units = |name: &str| format!("unit;name;parent\nR;Region;\nB;{name};R\n");
+    std::fs::write(d.join("units.csv"), units(&"N".repeat(40_000))).unwrap();
+    let dir = d.display().to_string();
+    let long = |c: &str, n: usize| format!("\"{}…\" ({n} characters)", c.repeat(100));
+    let o = uppfolj(&["check", "--data", &dir]);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {dir}/units.csv, row 3, column \"name\": {} is too long (expected at most 1000 characters)\n\
+             uppfolj: stopped: 1 error in the data\n",
+            long("N", 40_000)
+        )
+    );
+    std::fs::write(d.join("units.csv"), units("Enhet B")).unwrap();
+    let o = uppfolj(&["check", "--data", &dir]);
+    let err = stderr(&o);
+    assert!(err.len() < 10_000, "{} bytes of messages", err.len());
+    for line in [
+        format!(
+            "error: {dir}/ledger.csv, row 2, column \"unit\": unit {} is not in the organisation tree (on row 2; expected a unit of the units table)\n",
+            long("X", 1 << 20)
+        ),
+        format!(
+            "error: {dir}/ledger.csv, row 21, column \"unit\": unit \"U18\" is not in the organisation tree (on row 21; expected a unit of the units table)\n"
+        ),
+        format!(
+            "error: {dir}/ledger.csv, row 22, column \"unit\": 6 more units are not in the organisation tree, first on rows 22, 23, 24, 25, 26 and 1 more (expected units of the units table)\n"
+        ),
+    ] {
+        assert!(err.contains(&line), "{line}\nnot in\n{err}");
+    }
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// 30 kinds of record that SIE 4 does not know: 20 named, the rest counted in one note.
+#[test]
+fn many_unknown_sie_records_are_folded() {
+    let data = tempfile::tempdir().unwrap();
+    let mut sie = String::from(
+        "#FLAGGA 0\n#SIETYP 4\n#RAR 0 20240101 20241231\n#DIM 1 \"Kostnadsställe\"\n#OBJEKT 1 \"100\" \"Enhet\"\n#PSALDO 0 202401 3010 {1 \"100\"} -1000.00\n",
+    );
+    for i in 0..30 {
+        sie.push_str(&format!("#OKÄND{i:02} 1\n#OKÄND{i:02} 2\n"));
+    }
+    std::fs::write(data.path().join("ledger.se"), sie).unwrap();
+    let dir = data.path().display().to_string();
+    let o = uppfolj(&["check", "--data", &dir]);
+    let err = stderr(&o);
+    let file = format!("{dir}/ledger.se");
+    assert!(
+        err.contains(&format!("note: {file}: record #OKÄND19 is not in the SIE 4 specification: 2 line(s), first on line 45; ignored\n\
+             note: {file}: 10 more kinds of record are not in the SIE 4 specification: 20 line(s), first on line 47; ignored\n")),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("is not in the SIE 4 specification").count(),
+        20,
+        "{err}"
+    );
+}
+
+// The output folder after a killed run
+
+/// What a run killed with SIGKILL leaves behind (a staging folder, the earlier output moved
+/// aside, its lock, a lock without a process id) is cleaned up by the next run: the staging
+/// folder is never published and the earlier output goes back into place.
+#[test]
+fn leftovers_of_a_killed_run_are_cleaned_up() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path();
+    // A process id above Linux's largest: never a running process.
+    let dead = 999_999_999u32;
+    std::fs::create_dir_all(o.join(format!(".2020-02.tmp-{dead}/sub"))).unwrap();
+    std::fs::write(o.join(format!(".2020-02.tmp-{dead}/A.html")), "half").unwrap();
+    std::fs::create_dir_all(o.join(format!(".2020-01.old-{dead}"))).unwrap();
+    std::fs::write(o.join(format!(".2020-01.old-{dead}/index.html")), "good").unwrap();
+    std::fs::write(o.join(".uppfolj.lock"), format!("{dead}\n")).unwrap();
+    let run = || {
+        uppfolj(&[
+            "generate",
+            "--data",
+            "tests/fixtures/mini",
+            "--period",
+            "2020-02",
+            "--out",
+            o.to_str().unwrap(),
+            "--wait",
+            "0",
+        ])
+    };
+    let r = run();
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    let mut names: Vec<String> = std::fs::read_dir(o)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["2020-01", "2020-02"]);
+    assert_eq!(
+        std::fs::read_to_string(o.join("2020-01/index.html")).unwrap(),
+        "good"
+    );
+    assert_ne!(
+        std::fs::read_to_string(o.join("2020-02/A.html")).unwrap(),
+        "half"
+    );
+    // A lock left empty (killed before it held its process id) a while ago is taken over.
+    let lock = std::fs::File::create(o.join(".uppfolj.lock")).unwrap();
+    lock.set_modified(
+        std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000),
+    )
+    .unwrap();
+    drop(lock);
+    let r = run();
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    assert!(!o.join(".uppfolj.lock").exists());
+}
+
+/// `uppfolj watch` removes its own output folder on SIGTERM and on Ctrl-C (SIGINT).
+#[test]
+fn watch_cleans_up_on_sigterm_and_ctrl_c() {
+    for signal in ["TERM", "INT"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+            .args([
+                "watch",
+                "--data",
+                "tests/fixtures/mini",
+                "--period",
+                "2020-02",
+                "--port",
+                "0",
+            ])
+            .current_dir(root())
+            .env("TMPDIR", tmp.path())
+            .env("SOURCE_DATE_EPOCH", "1600000000")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = tmp.path().join(format!("uppfolj-watch-{}", child.id()));
+        let start = std::time::Instant::now();
+        while !out.join("2020-02/index.html").exists() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "no preview built"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert!(!status.success(), "SIG{signal}: {status}");
+        assert!(!out.exists(), "SIG{signal} left {}", out.display());
+    }
+}
+
 /// Every fixture folder has a test above.
 #[test]
 fn every_hostile_fixture_is_tested() {

@@ -40,9 +40,13 @@ pub fn watch_command(
     port: u16,
 ) -> Result<(), Failure> {
     let initial = Config::read(config.as_deref())?;
+    let own_out = out.is_none();
     let out = out.unwrap_or_else(|| {
         std::env::temp_dir().join(format!("uppfolj-watch-{}", std::process::id()))
     });
+    if own_out {
+        remove_on_signal(out.clone())?;
+    }
     let mut watch = vec![data.clone()];
     watch.extend(config.clone());
     watch.extend(initial.templates.clone());
@@ -85,6 +89,30 @@ pub fn watch_command(
         println!("uppfolj: watching for changes; stop with Ctrl-C");
     })
     .map_err(Failure::Preview)
+}
+
+/// On SIGINT (Ctrl-C) or SIGTERM, removes the preview's own output folder and ends the
+/// process with the usual code (128 + the signal).
+fn remove_on_signal(out: PathBuf) -> Result<(), Failure> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
+        .map_err(|e| Failure::Preview(format!("cannot handle Ctrl-C and SIGTERM: {e}")))?;
+    thread::Builder::new()
+        .name("uppfolj-watch-signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                // A build may be writing meanwhile: try again while the folder is there.
+                for _ in 0..20 {
+                    if std::fs::remove_dir_all(&out).is_ok() || !out.exists() {
+                        break;
+                    }
+                    thread::sleep(Duration::from_millis(50));
+                }
+                std::process::exit(128 + signal);
+            }
+        })
+        .map_err(|e| Failure::Preview(format!("cannot start the signal thread: {e}")))?;
+    Ok(())
 }
 
 /// Options for [`run`].

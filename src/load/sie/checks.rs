@@ -292,12 +292,32 @@ impl Reader<'_> {
     }
 
     pub(super) fn report_leftovers(&mut self) {
-        for (label, (count, first)) in std::mem::take(&mut self.unknown) {
+        // Named one by one up to a bound; the rest in one note with their count.
+        const NAMED: usize = 20;
+        let unknown = std::mem::take(&mut self.unknown);
+        let more = unknown.len().saturating_sub(NAMED);
+        let (mut lines, mut first_more) = (0usize, u64::MAX);
+        for (i, (label, (count, first))) in unknown.into_iter().enumerate() {
+            if i >= NAMED {
+                lines += count;
+                first_more = first_more.min(first);
+                continue;
+            }
             self.findings.note(
                 self.file,
                 format!(
-                    "record {label} is not in the SIE 4 specification: {count} line(s), first on \
-                     line {first}; ignored"
+                    "record {} is not in the SIE 4 specification: {count} line(s), first on \
+                     line {first}; ignored",
+                    crate::diag::cut(&label)
+                ),
+            );
+        }
+        if more > 0 {
+            self.findings.note(
+                self.file,
+                format!(
+                    "{more} more kinds of record are not in the SIE 4 specification: {lines} \
+                     line(s), first on line {first_more}; ignored"
                 ),
             );
         }
