@@ -445,6 +445,10 @@ mod tests {
         let svg = &chart.svg;
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(!svg.contains("inf") && !svg.contains("NaN"));
-        assert!(!chart.alt.contains("inf") && !chart.alt.contains("NaN"), "{}", chart.alt);
+        assert!(
+            !chart.alt.contains("inf") && !chart.alt.contains("NaN"),
+            "{}",
+            chart.alt
+        );
     }
 }
