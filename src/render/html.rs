@@ -4,7 +4,7 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use super::templates::Templates;
-use super::{Markup, Page};
+use super::{Downloads, Markup, Page};
 use crate::error::RenderError;
 use crate::present::ReportView;
 
@@ -68,8 +68,13 @@ pub(crate) fn render_markdown(md: &str) -> String {
 }
 
 /// One unit's report page.
-pub(crate) fn report(templates: &Templates, view: &ReportView) -> Result<String, RenderError> {
-    let page = Page::new(templates, view, Markup::Html)?;
+pub(crate) fn report(
+    templates: &Templates,
+    view: &ReportView,
+    downloads: Downloads,
+) -> Result<String, RenderError> {
+    let mut page = Page::new(templates, view, Markup::Html)?;
+    page.downloads = downloads;
     templates.render("report.html", &page)
 }
 

@@ -82,6 +82,47 @@ pub(crate) struct Page<'a> {
     texts: BTreeMap<String, String>,
     /// Commentary by section key.
     comments: BTreeMap<String, String>,
+    /// The report's other files written by this run (HTML only).
+    downloads: Downloads,
+}
+
+/// A unit's PDF and workbook, when written.
+#[derive(Serialize, Default)]
+pub(crate) struct Downloads {
+    pdf: Option<String>,
+    xlsx: Option<String>,
+}
+
+impl Downloads {
+    /// The PDF and workbook beside a report page named `href` (`1010.html`), in the formats
+    /// written.
+    fn of(href: &str, formats: Formats) -> Downloads {
+        let stem = href.trim_end_matches(".html");
+        Downloads {
+            pdf: formats.pdf.then(|| format!("pdf/{stem}.pdf")),
+            xlsx: formats.xlsx.then(|| format!("{stem}.xlsx")),
+        }
+    }
+}
+
+/// A board pack as the index lists it.
+#[derive(Serialize)]
+struct PackLink {
+    title: String,
+    /// The committee and the meeting's date, when configured.
+    meeting: Option<String>,
+    pdf: Option<String>,
+    xlsx: Option<String>,
+    /// Pages of the PDF.
+    pages: Option<usize>,
+}
+
+/// The index page: the tree of units and the board packs.
+#[derive(Serialize)]
+struct IndexPage<'a> {
+    #[serde(flatten)]
+    view: &'a crate::present::IndexView,
+    packs: Vec<PackLink>,
 }
 
 impl<'a> Page<'a> {
@@ -126,6 +167,7 @@ impl<'a> Page<'a> {
             view,
             texts,
             comments,
+            downloads: Downloads::default(),
         })
     }
 }
@@ -193,7 +235,8 @@ pub(crate) fn run(
         if formats.html {
             out.push((
                 format!("{stem}.html"),
-                html::report(templates, view)?.into_bytes(),
+                html::report(templates, view, Downloads::of(&view.unit.href, formats))?
+                    .into_bytes(),
             ));
         }
         if formats.xlsx {
@@ -214,39 +257,58 @@ pub(crate) fn run(
     for r in rendered {
         files.extend(r?);
     }
+    let mut pack_links = Vec::new();
     for (pack, nodes) in &job.packs {
         let views: Vec<&ReportView> = nodes.iter().map(|&n| &presented.views[n]).collect();
+        let mut link = PackLink {
+            title: pack.title.clone(),
+            meeting: pack
+                .meeting
+                .as_ref()
+                .map(|m| format!("{} {}", m.body, m.date)),
+            pdf: None,
+            xlsx: None,
+            pages: None,
+        };
         if formats.xlsx {
+            let name = format!("{}.xlsx", pack.name);
             files.push((
-                format!("{}.xlsx", pack.name),
+                name.clone(),
                 xlsx::workbook(&views, &templates.lang, &xlsx_meta(pack.title.clone()))?,
             ));
+            link.xlsx = Some(name);
         }
         if formats.pdf {
-            files.push((
-                format!("{}.pdf", pack.name),
-                pdf::pack(
-                    templates,
-                    pack,
-                    &views,
-                    &doc_info,
-                    &[
-                        (
-                            "figures.json".to_string(),
-                            json::to_json(
-                                &presented
-                                    .figures
-                                    .only(views.iter().map(|v| v.unit.code.as_str())),
-                            ),
+            let name = format!("{}.pdf", pack.name);
+            let (bytes, pages) = pdf::pack(
+                templates,
+                pack,
+                &views,
+                &doc_info,
+                &[
+                    (
+                        "figures.json".to_string(),
+                        json::to_json(
+                            &presented
+                                .figures
+                                .only(views.iter().map(|v| v.unit.code.as_str())),
                         ),
-                        ("manifest.json".to_string(), job.manifest.to_vec()),
-                    ],
-                )?,
-            ));
+                    ),
+                    ("manifest.json".to_string(), job.manifest.to_vec()),
+                ],
+            )?;
+            files.push((name.clone(), bytes));
+            link.pdf = Some(name);
+            link.pages = Some(pages);
         }
+        pack_links.push(link);
     }
     if formats.html {
-        let index = templates.render("index.html", &presented.index)?;
+        let page = IndexPage {
+            view: &presented.index,
+            packs: pack_links,
+        };
+        let index = templates.render("index.html", &page)?;
         files.push(("index.html".into(), index.into_bytes()));
     }
     files.push(("figures.json".into(), json::to_json(&presented.figures)));

@@ -113,7 +113,7 @@ struct PackInfo<'a> {
     meeting_date: Option<&'a str>,
 }
 
-/// A board pack: cover, contents, a summary of every unit, then each unit's report, with
+/// A board pack and its number of pages: cover, contents, a summary of every unit, then each unit's report, with
 /// `attachments` (name, bytes: the pack's `figures.json` and the run's `manifest.json`)
 /// embedded for the archive copy.
 pub(crate) fn pack(
@@ -122,7 +122,7 @@ pub(crate) fn pack(
     views: &[&ReportView],
     info: &DocInfo,
     attachments: &[(String, Vec<u8>)],
-) -> Result<Vec<u8>, RenderError> {
+) -> Result<(Vec<u8>, usize), RenderError> {
     let Some(&head) = views.first() else {
         return Err(RenderError::EmptyPack(pack.name.clone()));
     };
@@ -169,9 +169,11 @@ pub(crate) fn pack(
         date_epoch: Some(info.epoch),
         conformance: super::typst::Conformance::ArchiveWithAttachments,
     };
-    super::typst::compile(&source, &files, &meta).map_err(|diagnostics| RenderError::Typeset {
-        what: format!("the pack {}", pack.name),
-        diagnostics,
+    super::typst::compile_counted(&source, &files, &meta).map_err(|diagnostics| {
+        RenderError::Typeset {
+            what: format!("the pack {}", pack.name),
+            diagnostics,
+        }
     })
 }
 

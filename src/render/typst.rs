@@ -271,9 +271,19 @@ pub(crate) fn compile(
     files: &[(String, Vec<u8>)],
     meta: &PdfMeta,
 ) -> Result<Vec<u8>, String> {
-    compile_with_warnings(source, files, meta).map(|(pdf, _)| pdf)
+    compile_counted(source, files, meta).map(|(pdf, _)| pdf)
 }
 
+/// Like [`compile`], with the number of pages.
+pub(crate) fn compile_counted(
+    source: &str,
+    files: &[(String, Vec<u8>)],
+    meta: &PdfMeta,
+) -> Result<(Vec<u8>, usize), String> {
+    typeset(source, files, meta).map(|(pdf, _, pages)| (pdf, pages))
+}
+
+#[cfg(test)]
 /// Like [`compile`], but also returns Typst's warnings (formatted like the
 /// errors), e.g. "unknown font family" or "layout did not converge".
 pub(crate) fn compile_with_warnings(
@@ -281,6 +291,15 @@ pub(crate) fn compile_with_warnings(
     files: &[(String, Vec<u8>)],
     meta: &PdfMeta,
 ) -> Result<(Vec<u8>, Vec<String>), String> {
+    typeset(source, files, meta).map(|(pdf, warnings, _)| (pdf, warnings))
+}
+
+/// The PDF, Typst's warnings and the number of pages.
+fn typeset(
+    source: &str,
+    files: &[(String, Vec<u8>)],
+    meta: &PdfMeta,
+) -> Result<(Vec<u8>, Vec<String>, usize), String> {
     let world = PdfWorld::new(source, files, meta)?;
     let warned = typst::compile::<PagedDocument>(&world);
     let warnings: Vec<String> = warned
@@ -289,7 +308,9 @@ pub(crate) fn compile_with_warnings(
         .map(|d| format_diagnostic(&world, d))
         .collect();
     let standards = meta.conformance.standards()?;
+    let mut pages = 0;
     let result = warned.output.and_then(|document| {
+        pages = document.pages().len();
         let options = PdfOptions {
             standards,
             // `Auto`: the document ID is a hash of title and author, stable.
@@ -303,7 +324,7 @@ pub(crate) fn compile_with_warnings(
     // used by the last 10 compilations so memory stays bounded.
     typst::comemo::evict(10);
     match result {
-        Ok(pdf) => Ok((pdf, warnings)),
+        Ok(pdf) => Ok((pdf, warnings, pages)),
         Err(errors) => {
             let mut text = String::new();
             for diagnostic in errors.iter() {

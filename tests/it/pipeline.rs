@@ -344,3 +344,74 @@ fn user_templates_override_the_builtin_ones() {
     let index = std::fs::read_to_string(out.path().join("2020-02/index.html")).unwrap();
     assert_eq!(index, "Index Region Test: R=0,0 A=0,0 A1=0,0 A2=0,0 B=0,0 ");
 }
+
+/// Every written file is reachable from the HTML: each report links its own PDF and
+/// workbook, the index lists the packs with their pages; only formats written are linked.
+#[test]
+fn reports_and_index_link_every_written_format() {
+    let run = generate_into(
+        "tests/fixtures/seeds",
+        Some(&root().join("tests/fixtures/seeds/uppfolj.yaml")),
+        "2020-09",
+    );
+    assert_eq!(run.output.status.code(), Some(0), "{}", stderr(&run.output));
+    let hsn = run.read("2020-09", "HSN.html");
+    assert!(!hsn.contains("pdf/HSN.pdf"), "no PDF was written");
+    assert!(hsn.contains("<a href=\"HSN.xlsx\" type=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\">Tabellerna i Excel</a>"), "{hsn}");
+
+    let cfg_dir = tempfile::tempdir().unwrap();
+    let cfg = cfg_dir.path().join("uppfolj.yaml");
+    let base = std::fs::read_to_string(root().join("tests/fixtures/seeds/uppfolj.yaml")).unwrap();
+    std::fs::write(
+        &cfg,
+        format!("{base}packs:\n  - name: namnden\n    title: Månadsrapport\n    meeting: {{ body: Nämnden, date: 2020-10-20 }}\n    root: HSN\n    levels: 1\n"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        "tests/fixtures/seeds",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--period",
+        "2020-09",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--format",
+        "html,pdf",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dir = out.path().join("2020-09");
+    let hsn = std::fs::read_to_string(dir.join("HSN.html")).unwrap();
+    assert!(
+        hsn.contains("<a href=\"pdf/HSN.pdf\" type=\"application/pdf\">PDF för utskrift</a>"),
+        "{hsn}"
+    );
+    assert!(!hsn.contains("HSN.xlsx"));
+    let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    assert!(index.contains("— Nämnden 2020-10-20</li>"), "{index}");
+    assert_eq!(manifest["packs"].as_array().unwrap().len(), 1);
+    for pack in manifest["packs"].as_array().unwrap() {
+        let pdf = pack["pdf"].as_str().unwrap();
+        assert!(dir.join(pdf).is_file());
+        assert!(
+            index.contains(&format!(
+                "<a href=\"{pdf}\" type=\"application/pdf\">{}</a> (PDF, ",
+                pack["title"].as_str().unwrap()
+            )),
+            "{index}"
+        );
+    }
+    for link in index.split("href=\"").skip(1) {
+        let target = link.split('"').next().unwrap();
+        if !target.starts_with('#') {
+            assert!(
+                dir.join(target).is_file(),
+                "index links {target}, which is not there"
+            );
+        }
+    }
+}
