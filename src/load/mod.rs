@@ -15,6 +15,7 @@ pub(crate) mod templates;
 pub(crate) mod text;
 pub(crate) mod tree;
 pub(crate) mod xlsx;
+mod xlsx_bounds;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -459,7 +460,7 @@ fn read_file(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Finding
     let sha = sha256_hex(&bytes);
     let table = match ext {
         "csv" => text::read(spec, &shown, &bytes, sha, &mut findings),
-        "xlsx" => xlsx::read(spec, &shown, path, sha, &mut findings),
+        "xlsx" => xlsx::read(spec, &shown, path, &bytes, sha, &mut findings),
         _ => parquet::read(spec, &shown, path, sha, &mut findings),
     };
     (table, findings)

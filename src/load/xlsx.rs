@@ -12,9 +12,17 @@ pub(crate) fn read(
     spec: TableSpec,
     file: &str,
     path: &std::path::Path,
+    bytes: &[u8],
     sha256: String,
     findings: &mut Findings,
 ) -> Option<Table> {
+    // Bounded first: the reader allocates for what the workbook claims, beyond any panic guard.
+    if let Err(e) =
+        super::xlsx_bounds::check(std::io::Cursor::new(bytes), super::xlsx_bounds::LIMITS)
+    {
+        findings.error(file, None, None, format!("the workbook is not read: {e}"));
+        return None;
+    }
     let mut wb = match open_workbook_auto(path) {
         Ok(wb) => wb,
         Err(e) => {

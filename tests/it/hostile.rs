@@ -64,6 +64,39 @@ fn corrupt_parquet() {
     case("corrupt-parquet");
 }
 
+/// Crafted workbooks of a few KB once aborted the process or took gigabytes: what a workbook
+/// claims is bounded before the workbook reader allocates for it. The workbooks are written by
+/// tests/fixtures/hostile/make-xlsx.py.
+#[test]
+fn xlsx_shared_strings_claimed_beyond_the_part() {
+    case("xlsx-shared-strings");
+}
+
+#[test]
+fn xlsx_sparse_sheet_spanning_the_grid() {
+    case("xlsx-sparse");
+}
+
+#[test]
+fn xlsx_cell_past_the_last_column() {
+    case("xlsx-past-last-column");
+}
+
+#[test]
+fn xlsx_row_past_the_last_row() {
+    case("xlsx-past-last-row");
+}
+
+#[test]
+fn xlsx_dimension_spanning_the_grid() {
+    case("xlsx-dimension");
+}
+
+#[test]
+fn xlsx_part_declaring_gigabytes() {
+    case("xlsx-zip-bomb");
+}
+
 /// Config numbers out of range (once a panic in formatting) are config errors.
 #[test]
 fn config_numbers_out_of_range() {
