@@ -680,7 +680,7 @@ mod tests {
             let content = format!("{head}2019-01-01;A;4010;1\n{row}");
             assert_eq!(agg(name, content.as_bytes()), None, "{name}");
         }
-        let missing = b"date;unit;konto;amount\n2019-01-01;A;4010;1\n";
+        let missing = b"date;unit;kontonr;amount\n2019-01-01;A;4010;1\n";
         assert_eq!(agg("missing.csv", missing), None);
         let twice = b"date;unit;account;amount;Amount\n2019-01-01;A;4010;1;1\n";
         assert_eq!(agg("twice.csv", twice), None);
