@@ -28,6 +28,16 @@ fn case_with(name: &str, extra: &[&str]) {
 
 // Crashes
 
+/// Crafted workbooks of a few KB once aborted the process (a reader asking for hundreds of
+/// gigabytes): a cell at XFD1048576 beside A1, a cell past the last column, a shared-strings
+/// count of 10^17. What a workbook claims is bounded before it is read.
+#[test]
+fn crafted_workbooks_are_refused_before_they_are_read() {
+    case("xlsx-sparse-sheet");
+    case("xlsx-past-last-column");
+    case("xlsx-shared-strings");
+}
+
 /// A month with a multi-byte character (`202é0`, `20€0`) once panicked slicing through it.
 #[test]
 fn multibyte_period() {
