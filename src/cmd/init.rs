@@ -90,7 +90,12 @@ pub fn write(dir: &Path) -> Result<(), Failure> {
             )));
         }
     }
-    let config = CONFIG.replace("# templates: templates/", "templates: templates/");
+    let config = CONFIG
+        .replace(
+            "# uppfolj configuration for the sample region. Every key is optional; see the README.",
+            "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` and README.txt say more.",
+        )
+        .replace("# templates: templates/", "templates: templates/");
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("uppfolj.yaml".into(), config.into_bytes()),
         ("README.txt".into(), README.as_bytes().to_vec()),
@@ -103,4 +108,58 @@ pub fn write(dir: &Path) -> Result<(), Failure> {
     );
     crate::write::plain_files(dir, &files)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys the config accepts at one place, from the parser's own list of expected
+    /// fields (so this test follows the config type, not a copy of it).
+    fn keys(yaml: &str) -> Vec<String> {
+        let err = crate::config::Config::parse(yaml, std::path::Path::new("c.yaml"))
+            .unwrap_err()
+            .to_string();
+        let list = err
+            .lines()
+            .next()
+            .and_then(|l| l.split("expected one of ").nth(1))
+            .unwrap_or_else(|| panic!("no list of keys in: {err}"));
+        list.split(", ")
+            .map(|k| {
+                k.trim_matches(|c: char| c == '`' || c.is_whitespace())
+                    .to_string()
+            })
+            .map(|k| k.split(' ').next().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// Every key of the config, at every level, appears in the config `init` writes.
+    #[test]
+    fn the_config_init_writes_names_every_key() {
+        let config = CONFIG;
+        let places = [
+            "zz: 1\n",
+            "organisation: { zz: 1 }\n",
+            "money: { zz: 1 }\n",
+            "thresholds: { zz: 1 }\n",
+            "thresholds: { agency: { zz: 1 } }\n",
+            "kpi_ratios: [{ zz: 1 }]\n",
+            "packs: [{ zz: 1 }]\n",
+            "packs: [{ name: a, title: b, meeting: { zz: 1 } }]\n",
+        ];
+        let mut all = Vec::new();
+        for place in places {
+            let found = keys(place);
+            assert!(found.len() > 1, "{place}: {found:?}");
+            all.extend(found);
+        }
+        for key in &all {
+            assert!(
+                config.contains(&format!("{key}:")),
+                "the init config lacks `{key}`"
+            );
+        }
+        assert!(all.iter().any(|k| k == "sie_dimension") && all.iter().any(|k| k == "comments"));
+    }
 }

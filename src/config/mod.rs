@@ -281,4 +281,43 @@ mod tests {
              c.yaml: categories, row 1 (A): \"x\" is not an account range (expected digits like \"5\" or \"40-44\")"
         );
     }
+
+    /// Config texts built from pieces of real configs, numbers at their extremes, broken
+    /// YAML: never a panic; an error names the file.
+    #[test]
+    fn any_config_text_is_refused_or_read_without_panic() {
+        let pieces = [
+            "language: sv\n",
+            "money: { unit: Mkr, decimals: 4294967295 }\n",
+            "money:\n  unit: \"\u{1f600}\"\n",
+            "sign: debit-positive\n",
+            "largest_deviations: 18446744073709551615\n",
+            "full_time_hours: 1e308\n",
+            "full_time_hours: .nan\n",
+            "thresholds: { agency: { yellow: -.inf, red: 5 } }\n",
+            "kpi_ratios: [{ name: x, numerator: a, denominator: b, decimals: 99 }]\n",
+            "categories: [{ category: A, accounts: [\"99-1\"] }, { subtotal: S }]\n",
+            "packs: [{ name: p, title: T, root: X, levels: 99999999 }]\n",
+            "frame_funding_accounts: [\"\", \"-\", \"38-\"]\n",
+            "organisation: { code: \"\", name: \"\" }\n",
+            "[",
+            "{",
+            ": :\n",
+            "\t- x\n",
+            "sie_dimension: 0\n",
+        ];
+        let mut seed: u64 = 11;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..1 + (seed >> 61) {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            if let Err(e) = Config::parse(&text, Path::new("c.yaml")) {
+                assert!(e.to_string().contains("c.yaml"), "{text:?}: {e}");
+            }
+        }
+    }
 }

@@ -75,10 +75,11 @@ struct Csv<'a> {
 }
 
 impl<'a> Csv<'a> {
-    fn open(path: &'a Path) -> Option<Csv<'a>> {
+    fn open(path: &'a Path, spec: TableSpec) -> Option<Csv<'a>> {
         let line = first_line(path)?;
         let separator = super::text::detect_separator(&line);
         let header = split_header(&line, separator)?;
+        let header = super::table::column_names(spec, &header);
         // A column named twice is an error for the slow path: let it say so.
         let mut seen = HashSet::new();
         if !header
@@ -121,7 +122,7 @@ fn column_name(i: usize) -> PlSmallStr {
 /// Reads and aggregates `transactions.csv` to (month, unit, account) sums in integer öre,
 /// lazily and in a streaming fashion. `None` when the file is not in the clean form.
 pub(crate) fn transactions(path: &Path) -> Option<Transactions> {
-    let csv = Csv::open(path)?;
+    let csv = Csv::open(path, super::spec::TRANSACTIONS)?;
     let (date, unit, account, amount) = (
         csv.index("date")?,
         csv.index("unit")?,
@@ -218,7 +219,7 @@ pub(crate) fn table(
     if !spec.columns.iter().all(|c| simple(c.kind)) {
         return None;
     }
-    let csv = Csv::open(path)?;
+    let csv = Csv::open(path, spec)?;
     let mut used = Vec::new();
     for c in spec.columns {
         match csv.index(c.name) {
@@ -679,7 +680,7 @@ mod tests {
             let content = format!("{head}2019-01-01;A;4010;1\n{row}");
             assert_eq!(agg(name, content.as_bytes()), None, "{name}");
         }
-        let missing = b"date;unit;konto;amount\n2019-01-01;A;4010;1\n";
+        let missing = b"date;unit;kontonr;amount\n2019-01-01;A;4010;1\n";
         assert_eq!(agg("missing.csv", missing), None);
         let twice = b"date;unit;account;amount;Amount\n2019-01-01;A;4010;1;1\n";
         assert_eq!(agg("twice.csv", twice), None);

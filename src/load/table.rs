@@ -178,6 +178,37 @@ pub(crate) fn header_name(cell: &str) -> String {
         .to_lowercase()
 }
 
+/// The Swedish headers exports use, by the contract column they name.
+const HEADER_ALIASES: &[(&str, &[&str])] = &[
+    ("unit", &["ansvar", "kostnadsställe", "enhet"]),
+    ("account", &["konto"]),
+    ("actual", &["utfall"]),
+    ("amount", &["belopp"]),
+    ("date", &["datum", "bokföringsdatum", "transaktionsdatum"]),
+    ("period", &["månad"]),
+];
+
+/// The header as the contract reads it: each cell as [`header_name`] gives it, and a Swedish
+/// header an export uses (`Ansvar`, `Konto`, `Utfall`, `Belopp`, `Bokföringsdatum`, `Månad`…)
+/// read as the contract column it names, when the table has that column and no header names
+/// it exactly.
+pub(crate) fn column_names(spec: TableSpec, header: &[String]) -> Vec<String> {
+    let names: Vec<String> = header.iter().map(|h| header_name(h)).collect();
+    names
+        .iter()
+        .map(|n| {
+            HEADER_ALIASES
+                .iter()
+                .find(|(column, aliases)| {
+                    aliases.contains(&n.as_str())
+                        && spec.columns.iter().any(|c| c.name == *column)
+                        && !names.iter().any(|m| m == column)
+                })
+                .map_or_else(|| n.clone(), |(column, _)| column.to_string())
+        })
+        .collect()
+}
+
 /// The note for header columns that are not in the table's contract (`names` as
 /// [`header_name`] gives them).
 pub(crate) fn note_extra_columns(
@@ -207,7 +238,7 @@ impl TableBuilder {
         header_row: u64,
         findings: &mut Findings,
     ) -> Option<TableBuilder> {
-        let names: Vec<String> = header.iter().map(|h| header_name(h)).collect();
+        let names = column_names(spec, header);
         let mut ok = true;
         let mut seen = HashMap::new();
         for (i, n) in names.iter().enumerate() {
@@ -219,11 +250,21 @@ impl TableBuilder {
                     file,
                     Some(header_row),
                     Some(n),
-                    format!(
-                        "the column appears twice in the header (columns {} and {})",
-                        first + 1,
-                        i + 1
-                    ),
+                    if header_name(&header[first]) == header_name(&header[i]) {
+                        format!(
+                            "the column appears twice in the header (columns {} and {})",
+                            first + 1,
+                            i + 1
+                        )
+                    } else {
+                        format!(
+                            "two headers name this column: \"{}\" (column {}) and \"{}\" (column {}); keep one",
+                            header[first].trim(),
+                            first + 1,
+                            header[i].trim(),
+                            i + 1
+                        )
+                    },
                 );
                 ok = false;
             }

@@ -176,6 +176,56 @@ fn from_units_table(
 /// The most unknown unit codes of one column named one by one; the rest are counted.
 const MAX_UNKNOWN: usize = 20;
 
+/// The rows (file lines) of `transactions.csv` that name each of `codes` in its `unit`
+/// column, up to six per code, with the file as messages show it; `None` when there is no
+/// such file or it cannot be read.
+fn transaction_rows(data: &Dataset, codes: &[&str]) -> Option<(String, HashMap<String, Vec<u64>>)> {
+    use std::io::BufRead;
+    if codes.is_empty() {
+        return None;
+    }
+    let input = data.inputs.iter().find(|i| i.table == "transactions")?;
+    let path = data.dir.join(&input.file);
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        return None;
+    }
+    let mut lines = std::io::BufReader::new(std::fs::File::open(&path).ok()?).split(b'\n');
+    let header = String::from_utf8_lossy(&lines.next()?.ok()?).to_string();
+    let separator = super::text::detect_separator(&header) as char;
+    let fields = |line: &str| -> Vec<String> {
+        let (mut out, mut field, mut quoted) = (Vec::new(), String::new(), false);
+        for c in line.trim_end_matches('\r').chars() {
+            match c {
+                '"' => quoted = !quoted,
+                c if c == separator && !quoted => out.push(std::mem::take(&mut field)),
+                c => field.push(c),
+            }
+        }
+        out.push(field);
+        out
+    };
+    let names = super::table::column_names(super::spec::TRANSACTIONS, &fields(&header));
+    let unit = names.iter().position(|n| n == "unit")?;
+    let mut rows: HashMap<String, Vec<u64>> = HashMap::new();
+    for (i, line) in lines.enumerate() {
+        let Ok(line) = line else { break };
+        let line = String::from_utf8_lossy(&line);
+        let Some(code) = fields(&line).get(unit).map(|c| c.trim().to_string()) else {
+            continue;
+        };
+        if codes.contains(&code.as_str()) {
+            let e = rows.entry(code).or_default();
+            if e.len() < 6 {
+                e.push(i as u64 + 2);
+            }
+        }
+    }
+    Some((path.display().to_string(), rows))
+}
+
 /// Every unit code in every table must be a unit of the tree.
 fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
     for table in data.tables.values() {
@@ -200,16 +250,32 @@ fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
             }
             let shown = unknown.len().min(MAX_UNKNOWN);
             let rest = unknown.split_off(shown);
+            // Rows summed by the streaming transaction path carry no row number (0): those
+            // units are looked up in the transactions file itself.
+            let unnumbered: Vec<&str> = unknown
+                .iter()
+                .filter(|(_, rows)| rows.iter().all(|r| *r == 0))
+                .map(|(code, _)| code.as_str())
+                .collect();
+            let found = transaction_rows(data, &unnumbered);
             for (code, rows) in unknown {
-                // Rows summed by the streaming transaction path carry no row number (0).
-                let known: Vec<u64> = rows.iter().copied().filter(|r| *r > 0).collect();
+                let (file, known) = match found.as_ref().and_then(|(f, r)| Some((f, r.get(&code)?)))
+                {
+                    Some((file, rows)) if rows.iter().all(|r| *r > 0) => {
+                        (file.clone(), rows.clone())
+                    }
+                    _ => (
+                        table.file.clone(),
+                        rows.iter().copied().filter(|r| *r > 0).collect(),
+                    ),
+                };
                 let place = if known.is_empty() {
                     "in the transactions".to_string()
                 } else {
                     format!("on {}", row_list(&known))
                 };
                 findings.error(
-                    &table.file,
+                    &file,
                     known.first().copied(),
                     Some(col),
                     format!(

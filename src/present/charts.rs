@@ -409,17 +409,7 @@ pub(crate) fn agency(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::money::{MoneyUnit, NumberStyle};
-    use crate::present::lang::Lang;
-
-    fn fmt() -> Format {
-        Format {
-            style: NumberStyle::SWEDISH,
-            unit: MoneyUnit::Mkr,
-            decimals: 1,
-            lang: Lang::parse(include_str!("../../templates/lang/sv.yaml"), "sv.yaml").unwrap(),
-        }
-    }
+    use crate::present::tests::fmt;
 
     #[test]
     fn axes_leave_out_values_that_are_not_finite() {

@@ -471,7 +471,8 @@ mod tests {
     use crate::config::Limits;
     use crate::model::money::{MoneyUnit, NumberStyle};
 
-    fn fmt() -> Format {
+    /// Swedish, Mkr with one decimal: the format the present tests use.
+    pub(super) fn fmt() -> Format {
         Format {
             style: NumberStyle::SWEDISH,
             unit: MoneyUnit::Mkr,

@@ -300,3 +300,44 @@ fn accounts_without_a_category_fall_back_to_the_ranges() {
         accounts.display()
     )), "{}", stderr(&o));
 }
+
+/// A ledger with the Swedish headers exports use loads with no config, with the same figures;
+/// two headers that name one column are an error naming both.
+#[test]
+fn swedish_export_headers_need_no_config() {
+    let data = copy_fixture("mini");
+    let ledger = data.path().join("ledger.csv");
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    let swedish = text.replacen(
+        "period;unit;account;actual;budget",
+        "Månad;Ansvar;Konto;Utfall;Budget",
+        1,
+    );
+    assert_ne!(swedish, text);
+    std::fs::write(&ledger, &swedish).unwrap();
+    let plain = generate_into("tests/fixtures/mini", None, "latest");
+    let aliased = generate_into(data.path().to_str().unwrap(), None, "latest");
+    assert_eq!(
+        aliased.output.status.code(),
+        Some(0),
+        "{}",
+        stderr(&aliased.output)
+    );
+    assert_eq!(
+        aliased.read("2020-02", "figures.json"),
+        plain.read("2020-02", "figures.json")
+    );
+
+    let both = swedish.replacen(
+        "Månad;Ansvar;Konto;Utfall;Budget",
+        "Månad;Ansvar;Konto;Utfall;Enhet",
+        1,
+    );
+    std::fs::write(&ledger, both).unwrap();
+    let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!(
+        "error: {}, row 1, column \"unit\": two headers name this column: \"Ansvar\" (column 2) and \"Enhet\" (column 5); keep one\n",
+        ledger.display()
+    )), "{}", stderr(&o));
+}

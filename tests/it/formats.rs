@@ -255,3 +255,27 @@ fn a_bad_transaction_is_reported_with_its_row() {
         stderr(&o)
     );
 }
+
+/// An unknown unit in transactions read by the streaming path names its rows in the file.
+#[test]
+fn an_unknown_unit_in_transactions_names_its_rows() {
+    let data = transactions_fixture(|sign, abs| format!("{sign}{},{:02}", abs / 100, abs % 100));
+    let path = data.path().join("transactions.csv");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("2020-01-05;ZZ9;5010;-1,00;x\n2020-01-06;ZZ9;5010;-2,00;y\n");
+    std::fs::write(&path, &text).unwrap();
+    let rows = text.lines().count();
+    let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "error: {}, row {}, column \"unit\": unit \"ZZ9\" is not in the organisation tree (on rows {}, {}; expected a unit of the units table)",
+            path.display(),
+            rows - 1,
+            rows - 1,
+            rows
+        )),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -4,9 +4,7 @@ use super::*;
 
 /// Fills in each unit's section from its table, when the table is given.
 pub(super) fn agency(cx: &Ctx<'_>, out: &mut [UnitSections]) {
-    let Ctx {
-        data, period, n, m, ..
-    } = *cx;
+    let (data, period, n, m) = (cx.data, cx.period, cx.n, cx.m);
     let nodes_of = |u: &str| cx.nodes_of(u);
     if let Some(t) = data.get("agency") {
         // node → profession → [year][month] (own, agency)

@@ -4,14 +4,7 @@ use super::*;
 
 /// Fills in each unit's section from its table, when the table is given.
 pub(super) fn frames(cx: &Ctx<'_>, out: &mut [UnitSections], findings: &mut Findings) {
-    let Ctx {
-        data,
-        tree,
-        config,
-        period,
-        n,
-        ..
-    } = *cx;
+    let (data, tree, config, period, n) = (cx.data, cx.tree, cx.config, cx.period, cx.n);
     let nodes_of = |u: &str| cx.nodes_of(u);
     if let Some(frames) = data.get("frames") {
         let year = period.year();

@@ -4,9 +4,7 @@ use super::*;
 
 /// Fills in each unit's section from its table, when the table is given.
 pub(super) fn measures_and_adjustments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
-    let Ctx {
-        data, period, n, m, ..
-    } = *cx;
+    let (data, period, n, m) = (cx.data, cx.period, cx.n, cx.m);
     let nodes_of = |u: &str| cx.nodes_of(u);
     let acc_by_name =
         |table: &str, name_col: &str, cols: &[&str]| -> Vec<BTreeMap<String, Vec<i64>>> {

@@ -4,14 +4,7 @@ use super::*;
 
 /// Fills in each unit's section from its table, when the table is given.
 pub(super) fn personnel(cx: &Ctx<'_>, out: &mut [UnitSections]) {
-    let Ctx {
-        data,
-        config,
-        period,
-        n,
-        m,
-        ..
-    } = *cx;
+    let (data, config, period, n, m) = (cx.data, cx.config, cx.period, cx.n, cx.m);
     let nodes_of = |u: &str| cx.nodes_of(u);
     if let Some(t) = data.get("staffing") {
         // [node][year][month]

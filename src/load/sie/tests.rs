@@ -521,3 +521,59 @@ fn garbage_never_panics() {
     );
     no_errors(&findings);
 }
+
+/// Mutated real files (bytes flipped, lines cut, braces and quotes inserted): the reader
+/// never panics and never takes long, whatever it is given; what it cannot read is a finding.
+#[test]
+fn mutated_files_are_read_without_panic() {
+    let mut seed: u64 = 4;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n.max(1)
+    };
+    let inserts: [&[u8]; 8] = [
+        b"{",
+        b"}",
+        b"\"",
+        b"#TRANS",
+        b"\r\n",
+        b"\xff",
+        b"-",
+        b"99999999999999999999",
+    ];
+    for base in [
+        PERIODSALDO,
+        OBJEKTSALDO,
+        TRANSAKTIONER,
+        TYP3,
+        BL0001,
+        MAMUT,
+        UNDERDIM,
+    ] {
+        for _ in 0..40 {
+            let mut bytes = base.to_vec();
+            for _ in 0..1 + next(8) {
+                let at = next(bytes.len());
+                match next(4) {
+                    0 => bytes[at] = next(256) as u8,
+                    1 => bytes.truncate(at),
+                    2 => {
+                        let ins = inserts[next(inserts.len())];
+                        bytes.splice(at..at, ins.iter().copied());
+                    }
+                    _ => {
+                        let end = (at + next(200)).min(bytes.len());
+                        bytes.drain(at..end);
+                    }
+                }
+                if bytes.is_empty() {
+                    bytes.push(b'#');
+                }
+            }
+            let mut findings = Findings::default();
+            let _ = parse(&bytes, "mutated.se", "1", &mut findings);
+        }
+    }
+}
