@@ -739,3 +739,90 @@ fn every_hostile_fixture_is_tested() {
         );
     }
 }
+
+/// Mutated workbooks (bytes of the zip and of its parts changed, parts cut short): the tool
+/// reads or refuses each one, never aborts, panics or hangs. Each runs as its own process, so
+/// an abort would show as an exit by signal.
+#[test]
+fn mutated_workbooks_are_read_or_refused() {
+    let base = std::fs::read(root().join("tests/fixtures/formats/ledger.xlsx")).unwrap();
+    let mut seed: u64 = 7;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n.max(1)
+    };
+    // The parts of the workbook, to mutate their XML and pack them again.
+    let parts: Vec<(String, Vec<u8>)> = {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(base.clone())).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut f = zip.by_index(i).unwrap();
+                let name = f.name().unwrap().to_string();
+                let mut data = Vec::new();
+                f.read_to_end(&mut data).unwrap();
+                (name, data)
+            })
+            .collect()
+    };
+    let inserts: [&[u8]; 6] = [
+        b"<c r=\"XFD1048576\"><v>1</v></c>",
+        b" r=\"A99999999999\"",
+        b"<row r=\"4294967296\">",
+        b"<v>1e999</v>",
+        b"<dimension ref=\"A1:ZZZZZ9\"/>",
+        b"\xff\xfe",
+    ];
+    for case in 0..60 {
+        let mut bytes = base.clone();
+        if case % 2 == 1 {
+            // Mutate the XML of one part, then pack the workbook again.
+            use std::io::Write;
+            let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            let target = next(parts.len());
+            for (i, (name, data)) in parts.iter().enumerate() {
+                let mut data = data.clone();
+                if i == target && !data.is_empty() {
+                    let at = next(data.len());
+                    match next(3) {
+                        0 => {
+                            let ins = inserts[next(inserts.len())];
+                            data.splice(at..at, ins.iter().copied());
+                        }
+                        1 => {
+                            let end = (at + 1 + next(40)).min(data.len());
+                            data.drain(at..end);
+                        }
+                        _ => data[at] = next(256) as u8,
+                    }
+                }
+                out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                out.write_all(&data).unwrap();
+            }
+            bytes = out.finish().unwrap().into_inner();
+        }
+        for _ in 0..(case % 2 == 0) as usize * (1 + next(6)) {
+            let at = next(bytes.len());
+            match next(3) {
+                0 => bytes[at] = next(256) as u8,
+                1 => bytes[at] ^= 1 << next(8),
+                _ => {
+                    let end = (at + 1 + next(64)).min(bytes.len());
+                    bytes.drain(at..end);
+                }
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ledger.xlsx"), &bytes).unwrap();
+        let o = uppfolj(&["check", "--data", dir.path().to_str().unwrap()]);
+        assert!(
+            matches!(o.status.code(), Some(0) | Some(1)),
+            "case {case}: {:?}\n{}",
+            o.status,
+            stderr(&o)
+        );
+    }
+}
