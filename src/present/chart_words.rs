@@ -95,8 +95,6 @@ pub(crate) fn result(f: &UnitFigures, period: Month, fmt: &Format) -> (String, D
 
 /// The deviation against budget month by month (not accumulated).
 pub(crate) fn monthly(f: &UnitFigures, period: Month, fmt: &Format) -> (String, DataTable) {
-    let l = |k| fmt.lang.label(k);
-    let unit = fmt.unit_label();
     let devs: Vec<(String, String)> = f
         .months
         .iter()
@@ -109,39 +107,35 @@ pub(crate) fn monthly(f: &UnitFigures, period: Month, fmt: &Format) -> (String, 
             })
         })
         .collect();
-    let list: Vec<String> = devs.iter().map(|(m, d)| format!("{m} {d}")).collect();
-    let alt = format!(
-        "{} {}, {unit}: {}.",
-        l("chart_monthly"),
-        span(fmt, period),
-        if list.is_empty() {
-            l("alt_no_figures").to_string()
-        } else {
-            list.join("; ")
-        }
-    );
-    let head = vec![
-        l("month").to_string(),
-        format!("{}, {unit}", l("deviation")),
-    ];
-    let rows = devs.into_iter().map(|(m, d)| vec![m, d]).collect();
-    (alt, DataTable { head, rows })
+    deviations(fmt, period, "chart_monthly", "month", devs)
 }
 
 /// The accumulated deviation per category, in the chart's order.
 pub(crate) fn categories(f: &UnitFigures, period: Month, fmt: &Format) -> (String, DataTable) {
-    let l = |k| fmt.lang.label(k);
-    let unit = fmt.unit_label();
     let cats: Vec<(String, String)> = f
         .rows
         .iter()
         .filter(|r| r.kind == RowKind::Category && !r.is_empty())
         .map(|r| (r.name.clone(), fmt.num(r.acc.deviation()).signed))
         .collect();
-    let list: Vec<String> = cats.iter().map(|(n, d)| format!("{n} {d}")).collect();
+    deviations(fmt, period, "chart_categories", "category", cats)
+}
+
+/// A deviation chart's words: the caption, the period and every `(name, deviation)`, and the
+/// same pairs as a two-column table headed by `first` and the deviation.
+fn deviations(
+    fmt: &Format,
+    period: Month,
+    caption: &str,
+    first: &str,
+    pairs: Vec<(String, String)>,
+) -> (String, DataTable) {
+    let l = |k| fmt.lang.label(k);
+    let unit = fmt.unit_label();
+    let list: Vec<String> = pairs.iter().map(|(n, d)| format!("{n} {d}")).collect();
     let alt = format!(
         "{} {}, {unit}: {}.",
-        l("chart_categories"),
+        l(caption),
         span(fmt, period),
         if list.is_empty() {
             l("alt_no_figures").to_string()
@@ -149,11 +143,8 @@ pub(crate) fn categories(f: &UnitFigures, period: Month, fmt: &Format) -> (Strin
             list.join("; ")
         }
     );
-    let head = vec![
-        l("category").to_string(),
-        format!("{}, {unit}", l("deviation")),
-    ];
-    let rows = cats.into_iter().map(|(n, d)| vec![n, d]).collect();
+    let head = vec![l(first).to_string(), format!("{}, {unit}", l("deviation"))];
+    let rows = pairs.into_iter().map(|(n, d)| vec![n, d]).collect();
     (alt, DataTable { head, rows })
 }
 

@@ -36,16 +36,7 @@ fn malformed_period_is_usage_error() {
 
 #[test]
 fn period_without_data_is_a_data_error() {
-    let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
-        "tests/fixtures/mini",
-        "--period",
-        "2018-05",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = generate_into("tests/fixtures/mini", None, "2018-05").output;
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),

@@ -256,16 +256,7 @@ fn month_without_outcome() {
 /// A report month where some units have outcome: a warning names the others.
 #[test]
 fn month_with_outcome_for_some_units() {
-    let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
-        "tests/fixtures/hostile/partial-outcome",
-        "--period",
-        "2020-02",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = generate_into("tests/fixtures/hostile/partial-outcome", None, "2020-02").output;
     assert!(
         stderr(&o).contains(
             "warning: tests/fixtures/hostile/partial-outcome/ledger.csv, column \"actual\": no outcome in 2020-02 for unit A2 (it has outcome earlier in 2020); its month counts as zero\n"
@@ -442,18 +433,7 @@ fn templates_in_proc_self_do_not_hang() {
     let config = tempfile::tempdir().unwrap();
     let path = config.path().join("uppfolj.yaml");
     std::fs::write(&path, "templates: /proc/self\n").unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
-        "tests/fixtures/mini",
-        "--period",
-        "2020-02",
-        "--config",
-        path.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = generate_into("tests/fixtures/mini", Some(&path), "2020-02").output;
     assert!(
         stderr(&o).starts_with(&format!(
             "{NO_CATEGORY}error: /proc/self/cwd: the template is not read: leads to "
@@ -473,18 +453,7 @@ fn template_links_out_of_their_folder_are_refused() {
     symlink(Path::new("/etc/passwd"), &templates.join("report.html"));
     let path = config.path().join("uppfolj.yaml");
     std::fs::write(&path, "templates: templates\n").unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
-        "tests/fixtures/mini",
-        "--period",
-        "2020-02",
-        "--config",
-        path.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = generate_into("tests/fixtures/mini", Some(&path), "2020-02").output;
     let root = std::fs::canonicalize(&templates).unwrap();
     assert_eq!(
         stderr(&o),
@@ -521,16 +490,7 @@ fn dropped_commentary_is_a_warning() {
     let dropped = format!(
         "warning: {dir}/comments/2020-02/A1.md: the text under the heading for Personnel is not published: the report of unit A1 has no such section (no staffing table, or no rows in it for the unit); move the text under another heading or above the first\n"
     );
-    let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
-        &dir,
-        "--period",
-        "2020-02",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = generate_into(&dir, None, "2020-02").output;
     assert!(
         stderr(&o).starts_with(&format!("{unknown}{no_category}{dropped}")),
         "{}",
