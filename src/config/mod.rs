@@ -5,6 +5,7 @@
 
 mod raw;
 mod resolve;
+mod sources;
 mod suggest;
 
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{ConfigError, IoError};
 use crate::model::money::MoneyUnit;
 pub(crate) use raw::{Limits, RawConfig, RawMeeting, RawThresholds};
+pub(crate) use sources::{Source, glob_matches, month_in_name};
 
 /// The most decimals a KPI ratio may show.
 pub(crate) const MAX_RATIO_DECIMALS: u32 = 6;
@@ -116,6 +118,29 @@ pub(crate) struct Config {
     pub packs: Vec<Pack>,
     pub author: Option<String>,
     pub sie_dimension: String,
+    /// Where tables come from when the export is not named and headed as the contract.
+    pub sources: Vec<Source>,
+}
+
+impl Config {
+    /// The configured source of a table, if any.
+    pub(crate) fn source_of(&self, table: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.table == table)
+    }
+}
+
+/// A sign convention as the config writes it; a problem (under `key`) when it is none.
+pub(crate) fn parse_sign(text: &str, key: &str, problems: &mut Vec<String>) -> Sign {
+    match text {
+        "result" => Sign::Result,
+        "debit-positive" => Sign::DebitPositive,
+        other => {
+            problems.push(format!(
+                "{key}: \"{other}\" is not a sign convention (expected result or debit-positive)"
+            ));
+            Sign::Result
+        }
+    }
 }
 
 /// Which units a pack holds.

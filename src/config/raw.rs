@@ -41,6 +41,31 @@ pub(crate) struct RawConfig {
     pub author: Option<String>,
     /// The SIE dimension whose objects are the units. Default `1` (kostnadsställe).
     pub sie_dimension: Option<String>,
+    /// Where each table of the contract comes from and how its columns are named, by table.
+    /// Default: files named after the table, headers named as the contract (or in Swedish).
+    pub sources: Option<std::collections::BTreeMap<String, RawSource>>,
+}
+
+/// One table's source as an export gives it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawSource {
+    /// A path or glob relative to the data folder; every match is read as one table.
+    pub file: Option<String>,
+    /// The sheet of a workbook. Default: the sheet named after the table, else the first.
+    pub sheet: Option<String>,
+    /// Contract column name: the header in the file.
+    pub columns: std::collections::BTreeMap<String, String>,
+    /// A constant month for files without a date or period column.
+    pub period: Option<String>,
+    /// The month is the `YYYY-MM` or `YYYYMM` in each file's name.
+    pub period_from_file_name: Option<bool>,
+    /// Sign of this source's amounts; overrides the global `sign`.
+    pub sign: Option<String>,
+    /// Columns whose cells hold "CODE Name": the code is the first word.
+    pub code_and_name: Vec<String>,
+    /// Lines above the header (report titles in Excel exports). Default 0.
+    pub skip_rows: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -37,16 +37,10 @@ impl Config {
             ));
         }
         let sign_stated = raw.sign.is_some();
-        let sign = match raw.sign.as_deref() {
-            None | Some("result") => Sign::Result,
-            Some("debit-positive") => Sign::DebitPositive,
-            Some(other) => {
-                problems.push(format!(
-                    "{at}sign: \"{other}\" is not a sign convention (expected result or debit-positive)"
-                ));
-                Sign::Result
-            }
-        };
+        let sign = raw.sign.as_deref().map_or(Sign::Result, |s| {
+            parse_sign(s, &format!("{at}sign"), &mut problems)
+        });
+        let sources = sources::resolve(raw.sources, &at, &mut problems);
         let base = origin.and_then(Path::parent).unwrap_or(Path::new(""));
         let templates = raw.templates.map(|t| base.join(t));
         let rows = match raw.categories {
@@ -230,6 +224,7 @@ impl Config {
             packs,
             author: raw.author,
             sie_dimension: raw.sie_dimension.unwrap_or_else(|| "1".into()),
+            sources,
         })
     }
 }

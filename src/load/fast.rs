@@ -292,6 +292,7 @@ pub(crate) fn table(
         rows: (2..n as u64 + 2).collect(),
         columns,
         sha256: String::new(),
+        parts: Vec::new(),
     };
     if !super::table::duplicate_keys(&table).is_empty() {
         return None;
@@ -304,7 +305,7 @@ pub(crate) fn table(
 /// (see [`super::ledger::Fold`]). `flip` is -1 when the transactions' sign must be turned.
 pub(crate) fn ledger(
     t: &Transactions,
-    budget: &Table,
+    budget: Option<&Table>,
     flip: i64,
     file: String,
 ) -> PolarsResult<Table> {
@@ -313,7 +314,7 @@ pub(crate) fn ledger(
     let ta = t.sums.column(ACCOUNT)?.str()?;
     let to = t.sums.column(ORE)?.i64()?;
     let missing = || polars_err!(ComputeError: "a transaction group without a key");
-    let mut fold = Fold::with_capacity(t.sums.height() + budget.len());
+    let mut fold = Fold::with_capacity(t.sums.height() + budget.map_or(0, Table::len));
     let groups = tm.iter().zip(tu.iter()).zip(ta.iter()).zip(to.iter());
     for (((m, u), a), o) in groups {
         let (m, u, a) = (
@@ -326,7 +327,9 @@ pub(crate) fn ledger(
             o.ok_or_else(|| polars_err!(ComputeError: "a sum passes the largest amount in öre"))?;
         fold.add(0, m, u, a, o, 0, 0);
     }
-    fold.add_budget(1, budget);
+    if let Some(budget) = budget {
+        fold.add_budget(1, budget);
+    }
     fold.finish(file)
         .map_err(|o| polars_err!(ComputeError: "{}", o.message()))
 }

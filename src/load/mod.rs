@@ -7,6 +7,7 @@ pub(crate) mod files;
 mod guard;
 mod hash;
 mod ledger;
+pub(crate) mod sources;
 pub(crate) mod parquet;
 pub(crate) mod sie;
 pub(crate) mod spec;
@@ -43,8 +44,10 @@ pub(crate) struct Dataset {
     pub dir: PathBuf,
     pub tables: BTreeMap<&'static str, Table>,
     pub inputs: Vec<InputFile>,
-    /// Unit names found outside the `units` table (SIE `#OBJEKT`), by code.
+    /// Unit names found outside the `units` table (SIE `#OBJEKT`, "CODE Name" cells), by code.
     pub unit_names: BTreeMap<String, String>,
+    /// Account names found outside the `accounts` table ("CODE Name" cells), by code.
+    pub account_names: BTreeMap<String, String>,
 }
 
 impl Dataset {
@@ -156,9 +159,17 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             _ => false,
         }
     });
+    // Files the config names for a table (`sources:`) are that table's, whatever their names.
+    sources::check_config(config, findings);
+    let configured = sources::find_files(dir, config, findings);
+    let claimed: std::collections::HashSet<&PathBuf> =
+        configured.values().flatten().map(|(_, p)| p).collect();
     let mut by_table: HashMap<&'static str, Vec<(String, PathBuf, String)>> = HashMap::new();
     let mut sie_files: Vec<(String, PathBuf)> = Vec::new();
     for (name, path) in &files {
+        if claimed.contains(path) {
+            continue;
+        }
         let lower = name.to_lowercase();
         let Some((stem, ext)) = lower.rsplit_once('.') else {
             continue;
@@ -193,18 +204,63 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             }
         }
     }
+    for (table, found) in configured {
+        let source = format!("sources.{table}.file");
+        for (name, path, _) in by_table.remove(table).unwrap_or_default() {
+            if !found.iter().any(|(_, p)| *p == path) {
+                findings.note(
+                    &path.display().to_string(),
+                    format!("not read: {source} names the files of the {table} table"),
+                );
+            }
+            let _ = name;
+        }
+        let mut files = Vec::new();
+        for (rel, path) in found {
+            let ext = rel
+                .rsplit_once('.')
+                .map(|(_, e)| e.to_lowercase())
+                .unwrap_or_default();
+            if EXTENSIONS.contains(&ext.as_str()) {
+                files.push((rel, path, ext));
+            } else {
+                let why = unread_format(&ext)
+                    .unwrap_or("expected a .csv, .xlsx or .parquet file");
+                findings.error(
+                    &path.display().to_string(),
+                    None,
+                    None,
+                    format!("matched by {source} but not read: {why}"),
+                );
+            }
+        }
+        if !files.is_empty() {
+            by_table.insert(table, files);
+        }
+    }
     let mut dataset = Dataset {
         dir: dir.to_path_buf(),
         tables: BTreeMap::new(),
         inputs: Vec::new(),
         unit_names: BTreeMap::new(),
+        account_names: BTreeMap::new(),
     };
     let mut fast: Option<(String, fast::Transactions)> = None;
     let mut prefetched: HashMap<&'static str, (Option<Table>, Findings)> = HashMap::new();
+    let mut names: BTreeMap<&'static str, BTreeMap<String, (String, String, u64)>> =
+        BTreeMap::new();
     for spec in spec::ALL {
         let Some(found) = by_table.get(spec.name) else {
             continue;
         };
+        let source = config.source_of(spec.name);
+        if let Some(source) = source.filter(|s| s.file.is_some() || found.len() == 1) {
+            let table = read_source(spec, source, found, config, &mut dataset, &mut names, findings);
+            if let Some(table) = table {
+                dataset.tables.insert(spec.name, table);
+            }
+            continue;
+        }
         if found.len() > 1 {
             let names: Vec<&str> = found.iter().map(|(n, _, _)| n.as_str()).collect();
             findings.error(
@@ -227,6 +283,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             let others: Vec<(TableSpec, &PathBuf, &str)> = spec::ALL
                 .iter()
                 .filter(|s| !["ledger", "transactions"].contains(&s.name))
+                .filter(|s| config.source_of(s.name).is_none())
                 .filter_map(|s| match by_table.get(s.name) {
                     Some(f) if f.len() == 1 => Some((*s, &f[0].1, f[0].2.as_str())),
                     _ => None,
@@ -237,7 +294,9 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
                 let read = s.spawn(move || {
                     let read = others
                         .into_iter()
-                        .map(|(spec, path, ext)| (spec.name, read_table(spec, path, ext)));
+                        .map(|(spec, path, ext)| {
+                            (spec.name, read_table(spec, path, ext, &sources::Shape::PLAIN))
+                        });
                     read.collect::<HashMap<_, _>>()
                 });
                 // A reader panic here only means the file goes through the checked reader.
@@ -262,18 +321,10 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
         }
         let (table, notes) = prefetched
             .remove(spec.name)
-            .unwrap_or_else(|| read_table(*spec, path, ext));
+            .unwrap_or_else(|| read_table(*spec, path, ext, &sources::Shape::PLAIN));
         findings.extend(notes);
         if let Some(mut table) = table {
-            if config.sign == Sign::DebitPositive
-                && ["ledger", "transactions", "budget"].contains(&spec.name)
-            {
-                for col in ["actual", "budget", "amount"] {
-                    if let Some(v) = table.money_mut(col) {
-                        v.iter_mut().for_each(|x| *x = -*x);
-                    }
-                }
-            }
+            flip_sign(&mut table, config.sign);
             dataset.inputs.push(InputFile {
                 table: spec.name.to_string(),
                 file: name.clone(),
@@ -281,6 +332,15 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
                 sha256: table.sha256.clone(),
             });
             dataset.tables.insert(spec.name, table);
+        }
+    }
+    for (column, found) in names {
+        let into = match column {
+            "account" => &mut dataset.account_names,
+            _ => &mut dataset.unit_names,
+        };
+        for (code, (name, _, _)) in found {
+            into.entry(code).or_insert(name);
         }
     }
     let has = |n: &str| by_table.contains_key(n);
@@ -307,16 +367,31 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
         return Some(dataset);
     }
     if !has("ledger") {
-        if has("transactions") && has("budget") {
-            if let (Some((file, sums)), Some(b)) = (&fast, dataset.tables.get("budget")) {
+        if has("transactions") {
+            let budget = dataset.tables.get("budget");
+            if !has("budget") {
+                findings.note(
+                    &shown_dir,
+                    "no budget table: the report shows the outcome only (expected budget.csv, budget.xlsx or budget.parquet for deviations)",
+                );
+            }
+            if let Some((file, sums)) = &fast
+                && (budget.is_some() || !has("budget"))
+            {
                 let flip = if config.sign == Sign::DebitPositive {
                     -1
                 } else {
                     1
                 };
-                match fast::ledger(sums, b, flip, format!("{file} + {}", b.file)) {
+                let label = match budget {
+                    Some(b) => format!("{file} + {}", b.file),
+                    None => file.clone(),
+                };
+                match fast::ledger(sums, budget, flip, label) {
                     Ok(ledger) => {
-                        dataset.tables.insert("ledger", ledger);
+                        dataset
+                            .tables
+                            .insert("ledger", without_budget(ledger, budget.is_some()));
                     }
                     Err(e) => findings.error(
                         file,
@@ -325,17 +400,15 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
                         format!("the transactions could not be joined with the budget: {e}"),
                     ),
                 }
-            } else if let (Some(t), Some(b)) = (
-                dataset.tables.get("transactions"),
-                dataset.tables.get("budget"),
-            ) && let Some(ledger) = ledger_from_transactions(t, b, findings)
+            } else if let Some(t) = dataset.tables.get("transactions")
+                && (budget.is_some() || !has("budget"))
+                && let Some(ledger) = ledger_from_transactions(t, budget, findings)
             {
+                let ledger = without_budget(ledger, budget.is_some());
                 dataset.tables.insert("ledger", ledger);
             }
         } else {
-            let missing = if has("transactions") {
-                "budget (transactions are given without a budget table)"
-            } else if has("budget") {
+            let missing = if has("budget") {
                 "transactions (a budget table is given without transactions)"
             } else {
                 "ledger"
@@ -345,7 +418,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
                 None,
                 None,
                 format!(
-                    "no {missing}: expected ledger.csv, ledger.parquet or ledger.xlsx, or transactions + budget"
+                    "no {missing}: expected ledger.csv, ledger.parquet or ledger.xlsx, or transactions (with a budget table for deviations)"
                 ),
             );
         }
@@ -368,7 +441,10 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
 /// revenue accounts (class 3) is negative or absent; in result sign costs are negative and
 /// revenue positive. SIE files carry their sign by the standard and are not checked.
 fn check_sign(dataset: &Dataset, config: &Config, findings: &mut Findings) {
-    if config.sign_stated {
+    let stated_by_source = ["ledger", "transactions", "budget"]
+        .iter()
+        .any(|t| config.source_of(t).is_some_and(|s| s.sign.is_some()));
+    if config.sign_stated || stated_by_source {
         return;
     }
     let Some(ledger) = dataset.ledger() else {
@@ -417,10 +493,79 @@ fn check_totals(dataset: &Dataset, findings: &mut Findings) {
     }
 }
 
+/// The ledger as built from transactions, without its budget column when there was no
+/// budget table (the report then shows the outcome only).
+fn without_budget(mut ledger: Table, has_budget: bool) -> Table {
+    if !has_budget {
+        ledger.columns.retain(|(name, _)| *name != "budget");
+    }
+    ledger
+}
+
+/// Turns debit-positive amounts of the ledger, transactions and budget into result sign.
+fn flip_sign(table: &mut Table, sign: Sign) {
+    if sign == Sign::DebitPositive
+        && ["ledger", "transactions", "budget"].contains(&table.spec.name)
+    {
+        for col in ["actual", "budget", "amount"] {
+            if let Some(v) = table.money_mut(col) {
+                v.iter_mut().for_each(|x| *x = -*x);
+            }
+        }
+    }
+}
+
+/// Reads the files of a table the config describes (`sources:`): each with its shape and
+/// sign, "CODE Name" cells split, and several files made one table.
+fn read_source(
+    spec: &TableSpec,
+    source: &crate::config::Source,
+    found: &[(String, PathBuf, String)],
+    config: &Config,
+    dataset: &mut Dataset,
+    names: &mut BTreeMap<&'static str, BTreeMap<String, (String, String, u64)>>,
+    findings: &mut Findings,
+) -> Option<Table> {
+    let mut tables = Vec::new();
+    for (name, path, ext) in found {
+        let shown = path.display().to_string();
+        let Some(shape) = sources::shape_for(*spec, Some(source), name, &shown, findings) else {
+            continue;
+        };
+        let (table, notes) = read_table(*spec, path, ext, &shape);
+        findings.extend(notes);
+        let Some(mut table) = table else {
+            continue;
+        };
+        flip_sign(&mut table, source.sign.unwrap_or(config.sign));
+        sources::split_code_and_name(&mut table, &source.code_and_name, names, findings);
+        dataset.inputs.push(InputFile {
+            table: spec.name.to_string(),
+            file: name.clone(),
+            rows: table.len(),
+            sha256: table.sha256.clone(),
+        });
+        tables.push(table);
+    }
+    if tables.len() < found.len() {
+        return None;
+    }
+    let shown = match &source.file {
+        Some(pattern) if found.len() > 1 => dataset.dir.join(pattern).display().to_string(),
+        _ => found.first()?.1.display().to_string(),
+    };
+    sources::merge(shown, tables, findings)
+}
+
 /// Reads one table file (see [`read_file`]); a reader that panics on a damaged file gives that
 /// file's error.
-fn read_table(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Findings) {
-    guard::catch_panic(|| read_file(spec, path, ext)).unwrap_or_else(|panic| {
+fn read_table(
+    spec: TableSpec,
+    path: &Path,
+    ext: &str,
+    shape: &sources::Shape,
+) -> (Option<Table>, Findings) {
+    guard::catch_panic(|| read_file(spec, path, ext, shape)).unwrap_or_else(|panic| {
         let what = match ext {
             "csv" => "CSV",
             "xlsx" => "an Excel workbook",
@@ -436,10 +581,15 @@ fn read_table(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Findin
 /// Reads one table file: a clean `ledger.csv` or `budget.csv` through Polars, anything else
 /// (or a file the fast path does not take) through the checked readers. The table (`None`
 /// when it cannot be used) and what was found.
-fn read_file(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Findings) {
+fn read_file(
+    spec: TableSpec,
+    path: &Path,
+    ext: &str,
+    shape: &sources::Shape,
+) -> (Option<Table>, Findings) {
     let shown = path.display().to_string();
     let mut findings = Findings::default();
-    if ext == "csv" && ["ledger", "budget"].contains(&spec.name) {
+    if ext == "csv" && ["ledger", "budget"].contains(&spec.name) && shape.key.is_empty() {
         let mut notes = Findings::default();
         // A reader panic in the fast path only means the file goes through the checked reader.
         let fast = guard::catch_panic(|| fast::table(spec, path, &shown, &mut notes));
@@ -459,9 +609,9 @@ fn read_file(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Finding
     };
     let sha = sha256_hex(&bytes);
     let table = match ext {
-        "csv" => text::read(spec, &shown, &bytes, sha, &mut findings),
-        "xlsx" => xlsx::read(spec, &shown, path, &bytes, sha, &mut findings),
-        _ => parquet::read(spec, &shown, path, sha, &mut findings),
+        "csv" => text::read(spec, &shown, &bytes, sha, shape, &mut findings),
+        "xlsx" => xlsx::read(spec, &shown, path, &bytes, sha, shape, &mut findings),
+        _ => parquet::read(spec, &shown, path, sha, shape, &mut findings),
     };
     (table, findings)
 }
@@ -470,10 +620,10 @@ fn read_file(spec: TableSpec, path: &Path, ext: &str) -> (Option<Table>, Finding
 /// a sum passes the largest amount in öre (reported at its row).
 fn ledger_from_transactions(
     trans: &Table,
-    budget: &Table,
+    budget: Option<&Table>,
     findings: &mut Findings,
 ) -> Option<Table> {
-    let mut fold = ledger::Fold::with_capacity(trans.len() + budget.len());
+    let mut fold = ledger::Fold::with_capacity(trans.len() + budget.map_or(0, Table::len));
     let (dates, units, accounts, amounts) = (
         trans.months("date"),
         trans.text("unit"),
@@ -483,8 +633,9 @@ fn ledger_from_transactions(
     for i in 0..trans.len() {
         let (y, m, _) = crate::clock::civil_from_days(dates[i]);
         let month = Month::of(y, m).index();
+        // Each file of the transactions is its own source, so that a message names it.
         fold.add(
-            0,
+            trans.part_of(i) as u32,
             month,
             &units[i],
             &accounts[i],
@@ -493,14 +644,23 @@ fn ledger_from_transactions(
             trans.rows[i],
         );
     }
-    fold.add_budget(1, budget);
-    match fold.finish(format!("{} + {}", trans.file, budget.file)) {
+    let budget_source = trans.parts.len().max(1) as u32;
+    let label = match budget {
+        Some(b) => {
+            fold.add_budget(budget_source, b);
+            format!("{} + {}", trans.file, b.file)
+        }
+        None => trans.file.clone(),
+    };
+    match fold.finish(label) {
         Ok(t) => Some(t),
         Err(o) => {
-            let (file, column) = if o.budget {
-                (&budget.file, "budget")
-            } else {
-                (&trans.file, "amount")
+            let (file, column) = match budget {
+                Some(b) if o.budget || o.source == budget_source => (&b.file, "budget"),
+                _ if !trans.parts.is_empty() => {
+                    (&trans.parts[o.source as usize].1, "amount")
+                }
+                _ => (&trans.file, "amount"),
             };
             findings.error(file, Some(o.row), Some(column), o.message());
             None

@@ -2,6 +2,7 @@
 
 use polars::prelude::*;
 
+use super::sources::Shape;
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
 use crate::clock::civil_from_days;
@@ -13,6 +14,7 @@ pub(crate) fn read(
     file: &str,
     path: &std::path::Path,
     sha256: String,
+    shape: &Shape,
     findings: &mut Findings,
 ) -> Option<Table> {
     let df = std::fs::File::open(path)
@@ -35,7 +37,7 @@ pub(crate) fn read(
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let mut builder = TableBuilder::new(spec, file, &header, DecimalMark::Point, 0, findings)?;
+    let mut builder = TableBuilder::new(spec, file, &header, DecimalMark::Point, 0, shape, findings)?;
     let columns = df.columns();
     let mut texts: Vec<String> = vec![String::new(); columns.len()];
     let mut kinds: Vec<u8> = vec![0; columns.len()];

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::sources::Shape;
 use super::spec::{Kind, TableSpec};
 use crate::diag::{Findings, row_list};
 use crate::model::money::{self, DecimalMark, NumberError};
@@ -66,6 +67,9 @@ pub(crate) struct Table {
     pub rows: Vec<u64>,
     pub columns: Vec<(&'static str, ColumnData)>,
     pub sha256: String,
+    /// For a table read from several files: the index of each file's first row and the file
+    /// as shown, in order. Empty when all rows come from `file`.
+    pub parts: Vec<(usize, String)>,
 }
 
 impl Table {
@@ -91,7 +95,24 @@ impl Table {
                 ("budget", ColumnData::Money(budget)),
             ],
             sha256: String::new(),
+            parts: Vec::new(),
         }
+    }
+
+    /// The file and row of the record at `i`.
+    pub(crate) fn origin(&self, i: usize) -> (&str, u64) {
+        let file = match self.parts.partition_point(|(start, _)| *start <= i) {
+            0 => self.file.as_str(),
+            p => self.parts[p - 1].1.as_str(),
+        };
+        (file, self.rows[i])
+    }
+
+    /// The number of the file (0 for the first) that the record at `i` comes from.
+    pub(crate) fn part_of(&self, i: usize) -> usize {
+        self.parts
+            .partition_point(|(start, _)| *start <= i)
+            .saturating_sub(1)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -170,6 +191,9 @@ pub(crate) struct TableBuilder {
     /// Months written as another day, per column: first row, its text, count.
     other_days: HashMap<&'static str, (u64, String, usize)>,
     width: usize,
+    /// The value of a column the config gives for every row, by its index among the spec
+    /// columns.
+    constant: Option<(usize, String)>,
 }
 
 /// A header cell as columns are matched: spaces, BOM and quotes trimmed, lowercased.
@@ -236,10 +260,41 @@ impl TableBuilder {
         header: &[String],
         mark: DecimalMark,
         header_row: u64,
+        shape: &Shape,
         findings: &mut Findings,
     ) -> Option<TableBuilder> {
-        let names = column_names(spec, header);
         let mut ok = true;
+        let mut names = match shape.map_header(spec, header) {
+            Ok(names) => names,
+            Err(problems) => {
+                for p in problems {
+                    findings.error(file, Some(header_row), None, p);
+                }
+                return None;
+            }
+        };
+        let mut constant = None;
+        if let Some((column, value)) = &shape.constant {
+            if let Some(i) = names.iter().position(|n| n == column) {
+                findings.error(
+                    file,
+                    Some(header_row),
+                    Some(column),
+                    format!(
+                        "the file has this column (\"{}\", column {}) and the config gives the month of every row (`period` or `period_from_file_name`); keep one",
+                        header[i].trim(),
+                        i + 1
+                    ),
+                );
+                ok = false;
+            }
+            names.push(column.to_string());
+            constant = spec
+                .columns
+                .iter()
+                .position(|c| c.name == *column)
+                .map(|ci| (ci, value.clone()));
+        }
         let mut seen = HashMap::new();
         for (i, n) in names.iter().enumerate() {
             if n.is_empty() {
@@ -318,7 +373,8 @@ impl TableBuilder {
             rounded: HashMap::new(),
             first_days: HashMap::new(),
             other_days: HashMap::new(),
-            width: names.len(),
+            width: header.len(),
+            constant,
         })
     }
 
@@ -360,11 +416,13 @@ impl TableBuilder {
                 self.unlisted += 1;
             }
         }
+        let constant = self.constant.take();
         for ci in 0..self.spec.columns.len() {
             let spec = self.spec.columns[ci];
-            let cell = match self.index[ci] {
-                Some(i) => cells.get(i).cloned().unwrap_or(Cell::Empty),
-                None => Cell::Empty,
+            let cell = match (self.index[ci], &constant) {
+                (_, Some((c, value))) if *c == ci => Cell::Text(value),
+                (Some(i), _) => cells.get(i).cloned().unwrap_or(Cell::Empty),
+                (None, _) => Cell::Empty,
             };
             let present = self.index[ci].is_some();
             let negative_cell = spec.nonnegative.map(|why| (why, cell.clone()));
@@ -386,6 +444,7 @@ impl TableBuilder {
                 self.problem(row, spec.name, msg);
             }
         }
+        self.constant = constant;
         self.rows.push(row);
     }
 
@@ -552,7 +611,10 @@ impl TableBuilder {
                         Ok((i * 100, false))
                     }
                     Cell::Int(_) => Err(NumberError::TooLarge),
-                    Cell::Float(f) => money::ore_from_f64(*f).map(|v| (v, false)),
+                    // A binary number's tail (`9632.000000001`) is noise, rounded away silently;
+                    // a third decimal (`12.345`) is a rounding the reader is told of.
+                    Cell::Float(f) => money::ore_from_f64(*f)
+                        .map(|v| (v, (*f * 100.0 - v as f64).abs() > 1e-4 * (1.0 + v.unsigned_abs() as f64 * 1e-9))),
                     _ => Err(NumberError::NotANumber),
                 };
                 let v = match v {
@@ -678,9 +740,10 @@ impl TableBuilder {
             rows: self.rows,
             columns,
             sha256,
+            parts: Vec::new(),
         };
         if !self.findings.has_errors() {
-            check_keys(&table, &mut self.findings);
+            check_keys(&table, false, &mut self.findings);
         }
         if table.is_empty() {
             self.findings.error(
@@ -732,9 +795,10 @@ pub(crate) fn check_total(table: &Table, findings: &mut Findings) -> bool {
         for (name, values) in &money {
             total += u128::from(values[i].unsigned_abs());
             if total > MAX_TOTAL_ORE as u128 {
+                let (file, row) = table.origin(i);
                 findings.error(
-                    &table.file,
-                    Some(table.rows[i]),
+                    file,
+                    Some(row),
                     Some(name),
                     format!(
                         "the amounts of the table, added up without their signs, pass {} kr at this row (expected less: beyond it the report's sums cannot be exact)",
@@ -813,17 +877,17 @@ pub(crate) fn duplicate_keys(table: &Table) -> Vec<Vec<usize>> {
     groups
 }
 
-/// A second row with the same key is an error naming both rows.
-fn check_keys(table: &Table, findings: &mut Findings) {
+/// A second row with the same key is an error naming both rows. With `across_files`, only
+/// repeats whose rows come from different files of the table (an export read twice); each
+/// file's own repeats were reported when it was read.
+pub(crate) fn check_keys(table: &Table, across_files: bool, findings: &mut Findings) {
     let cols = key_columns(table);
-    let dups: Vec<(String, Vec<u64>)> = duplicate_keys(table)
+    let dups: Vec<(String, Vec<usize>)> = duplicate_keys(table)
         .into_iter()
+        .filter(|g| !across_files || g.iter().any(|&i| table.part_of(i) != table.part_of(g[0])))
         .map(|g| {
             let key: Vec<String> = cols.iter().map(|c| c.display(g[0])).collect();
-            (
-                key.join("\u{1f}"),
-                g.iter().map(|&i| table.rows[i]).collect(),
-            )
+            (key.join("\u{1f}"), g)
         })
         .collect();
     for (key, rows) in dups.iter().take(MAX_LISTED) {
@@ -834,14 +898,26 @@ fn check_keys(table: &Table, findings: &mut Findings) {
             .zip(key.split('\u{1f}'))
             .map(|(k, v)| format!("{k} {v}"))
             .collect();
+        // The second row, and the first one in another file when there is one.
+        let (file, row) = table.origin(rows[1]);
+        let first = if across_files {
+            let j = rows
+                .iter()
+                .copied()
+                .find(|&j| table.part_of(j) != table.part_of(rows[1]))
+                .unwrap_or(rows[0]);
+            let (f, r) = table.origin(j);
+            format!("{} of {f}", row_list(&[r]))
+        } else {
+            row_list(&[table.origin(rows[0]).1])
+        };
         findings.error(
-            &table.file,
-            Some(rows[1]),
+            file,
+            Some(row),
             None,
             format!(
-                "duplicate row for {} (also on {}; expected one row per {})",
+                "duplicate row for {} (also on {first}; expected one row per {})",
                 parts.join(", "),
-                row_list(&[rows[0]]),
                 table.spec.key.join(" + ")
             ),
         );
@@ -869,6 +945,7 @@ mod tests {
             &header,
             DecimalMark::Point,
             1,
+            &Shape::PLAIN,
             &mut findings,
         )
         .unwrap();

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::sources::Shape;
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
 use crate::diag::Findings;
@@ -50,6 +51,7 @@ pub(crate) fn read(
     file: &str,
     bytes: &[u8],
     sha256: String,
+    shape: &Shape,
     findings: &mut Findings,
 ) -> Option<Table> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -62,7 +64,13 @@ pub(crate) fn read(
         return None;
     }
     let text = decode(bytes, file, findings);
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    // The header is the first line with text below the lines the config skips.
+    let skip = usize::try_from(shape.skip_rows).unwrap_or(usize::MAX);
+    let first_line = text
+        .lines()
+        .skip(skip)
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     let sep = detect_separator(first_line);
     let mark = if sep == b',' {
         DecimalMark::Point
@@ -98,11 +106,11 @@ pub(crate) fn read(
             .unwrap_or(0);
         match &mut builder {
             None => {
-                if record.iter().all(|f| f.trim().is_empty()) {
+                if line <= shape.skip_rows || record.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
                 let header: Vec<String> = record.iter().map(str::to_string).collect();
-                match TableBuilder::new(spec, file, &header, mark, line, findings) {
+                match TableBuilder::new(spec, file, &header, mark, line, shape, findings) {
                     Some(b) => builder = Some(b),
                     None => return None,
                 }

@@ -11,7 +11,7 @@ use crate::model::tree::{Node, Tree};
 /// Builds the tree and checks every unit reference in the data.
 pub(crate) fn build(data: &Dataset, config: &Config, findings: &mut Findings) -> Option<Tree> {
     let tree = match data.get("units") {
-        Some(units) => from_units_table(units, config, findings)?,
+        Some(units) => from_units_table(units, &data.unit_names, config, findings)?,
         None => flat(data, config),
     };
     check_references(data, &tree, findings);
@@ -53,6 +53,7 @@ fn flat(data: &Dataset, config: &Config) -> Tree {
 
 fn from_units_table(
     units: &crate::load::Table,
+    found_names: &std::collections::BTreeMap<String, String>,
     config: &Config,
     findings: &mut Findings,
 ) -> Option<Tree> {
@@ -129,7 +130,13 @@ fn from_units_table(
         .zip(names)
         .map(|(c, n)| Node {
             code: c.clone(),
-            name: if n.is_empty() { c.clone() } else { n.clone() },
+            // A name the units table leaves empty is taken from the data (SIE objects,
+            // "CODE Name" cells), else the code.
+            name: if n.is_empty() {
+                found_names.get(c).unwrap_or(c).clone()
+            } else {
+                n.clone()
+            },
             parent: None,
             children: Vec::new(),
             depth: 0,
@@ -230,7 +237,9 @@ fn transaction_rows(data: &Dataset, codes: &[&str]) -> Option<(String, HashMap<S
 fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
     for table in data.tables.values() {
         for col in table.spec.unit_columns {
+            // Per unknown code: its rows, in the file of its first row.
             let mut unknown: Vec<(String, Vec<u64>)> = Vec::new();
+            let mut unknown_file: Vec<&str> = Vec::new();
             let mut slot: HashMap<&str, usize> = HashMap::new();
             let mut last_known = "";
             for (i, code) in table.text(col).iter().enumerate() {
@@ -242,11 +251,15 @@ fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
                     last_known = code;
                     continue;
                 }
+                let (file, row) = table.origin(i);
                 let s = *slot.entry(code.as_str()).or_insert_with(|| {
                     unknown.push((code.clone(), Vec::new()));
+                    unknown_file.push(file);
                     unknown.len() - 1
                 });
-                unknown[s].1.push(table.rows[i]);
+                if unknown_file[s] == file {
+                    unknown[s].1.push(row);
+                }
             }
             let shown = unknown.len().min(MAX_UNKNOWN);
             let rest = unknown.split_off(shown);
@@ -258,14 +271,14 @@ fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
                 .map(|(code, _)| code.as_str())
                 .collect();
             let found = transaction_rows(data, &unnumbered);
-            for (code, rows) in unknown {
+            for ((code, rows), in_file) in unknown.into_iter().zip(unknown_file) {
                 let (file, known) = match found.as_ref().and_then(|(f, r)| Some((f, r.get(&code)?)))
                 {
                     Some((file, rows)) if rows.iter().all(|r| *r > 0) => {
                         (file.clone(), rows.clone())
                     }
                     _ => (
-                        table.file.clone(),
+                        in_file.to_string(),
                         rows.iter().copied().filter(|r| *r > 0).collect(),
                     ),
                 };

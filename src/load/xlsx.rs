@@ -2,6 +2,7 @@
 
 use calamine::{Data, Reader, open_workbook_auto};
 
+use super::sources::Shape;
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
 use crate::clock::civil_from_days;
@@ -14,6 +15,7 @@ pub(crate) fn read(
     path: &std::path::Path,
     bytes: &[u8],
     sha256: String,
+    shape: &Shape,
     findings: &mut Findings,
 ) -> Option<Table> {
     // Bounded first: the reader allocates for what the workbook claims, beyond any panic guard.
@@ -36,13 +38,26 @@ pub(crate) fn read(
         }
     };
     let names = wb.sheet_names();
-    let Some(sheet) = names
-        .iter()
-        .find(|n| n.trim().eq_ignore_ascii_case(spec.name))
-        .or(names.first())
-        .cloned()
-    else {
-        findings.error(file, None, None, "the workbook has no sheets");
+    let wanted = shape.sheet.as_deref().map(str::trim);
+    let sheet = match wanted {
+        Some(w) => names.iter().find(|n| n.trim().eq_ignore_ascii_case(w)),
+        None => names
+            .iter()
+            .find(|n| n.trim().eq_ignore_ascii_case(spec.name))
+            .or(names.first()),
+    };
+    let Some(sheet) = sheet.cloned() else {
+        let listed: Vec<String> = names.iter().map(|n| crate::diag::quoted(n)).collect();
+        let message = match wanted {
+            Some(w) => format!(
+                "the workbook has no sheet {} ({}.sheet; its sheets: {})",
+                crate::diag::quoted(w),
+                shape.key,
+                listed.join(", ")
+            ),
+            None => "the workbook has no sheets".to_string(),
+        };
+        findings.error(file, None, None, message);
         return None;
     };
     let range = match wb.worksheet_range(&sheet) {
@@ -90,7 +105,7 @@ pub(crate) fn read(
         }
         match &mut builder {
             None => {
-                if cells.iter().all(|c| matches!(c, Cell::Empty)) {
+                if line <= shape.skip_rows || cells.iter().all(|c| matches!(c, Cell::Empty)) {
                     continue;
                 }
                 let header: Vec<String> = cells
@@ -108,6 +123,7 @@ pub(crate) fn read(
                     &header,
                     DecimalMark::Comma,
                     line,
+                    shape,
                     findings,
                 )?);
             }

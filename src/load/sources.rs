@@ -1,0 +1,411 @@
+//! Tables as the ledger system exports them (`sources:` in the config): the files a glob
+//! finds, headers mapped to the contract's columns, a month given for every row, cells that
+//! hold a code and a name, and several files read as one table.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::spec::{self, TableSpec};
+use super::table::{ColumnData, Table, column_names, header_name};
+use crate::config::{Config, Source, glob_matches, month_in_name};
+use crate::diag::{Findings, quoted};
+
+/// How one file's header and rows are read besides the contract's own names.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Shape {
+    /// The configured source's key in messages (`sources.transactions`), when there is one.
+    pub key: String,
+    /// Contract column and the header that holds it.
+    pub columns: Vec<(String, String)>,
+    /// A contract column the config gives for every row, and its value as text.
+    pub constant: Option<(&'static str, String)>,
+    /// Lines above the header.
+    pub skip_rows: u64,
+    /// The sheet of a workbook.
+    pub sheet: Option<String>,
+}
+
+impl Shape {
+    /// The contract's names and nothing else.
+    pub(crate) const PLAIN: Shape = Shape {
+        key: String::new(),
+        columns: Vec::new(),
+        constant: None,
+        skip_rows: 0,
+        sheet: None,
+    };
+
+    /// The header as the contract reads it: the configured headers first, then the contract's
+    /// own and the Swedish names ([`column_names`]). Every configured header the file lacks is
+    /// a problem that lists what the header has.
+    pub(crate) fn map_header(
+        &self,
+        spec: TableSpec,
+        header: &[String],
+    ) -> Result<Vec<String>, Vec<String>> {
+        let mut names = column_names(spec, header);
+        let mut problems = Vec::new();
+        for (column, wanted) in &self.columns {
+            let want = header_name(wanted);
+            let found: Vec<usize> = (0..header.len())
+                .filter(|&i| header_name(&header[i]) == want)
+                .collect();
+            if found.is_empty() {
+                let have: Vec<String> = header
+                    .iter()
+                    .filter(|h| !header_name(h).is_empty())
+                    .map(|h| quoted(h.trim()))
+                    .collect();
+                problems.push(format!(
+                    "the config names the header {} for column \"{column}\" ({}.columns.{column}), and the file has no such header (it has: {})",
+                    quoted(wanted.trim()),
+                    self.key,
+                    if have.is_empty() { "nothing".to_string() } else { have.join(", ") }
+                ));
+            }
+            for i in found {
+                names[i] = column.clone();
+            }
+        }
+        if problems.is_empty() {
+            Ok(names)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// Checks the `sources:` of the config against the contract; the problems are errors of the
+/// config file.
+pub(crate) fn check_config(config: &Config, findings: &mut Findings) {
+    let file = config
+        .source
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "the config".into());
+    let tables: Vec<&str> = spec::ALL.iter().map(|s| s.name).collect();
+    for source in &config.sources {
+        let key = format!("sources.{}", source.table);
+        let Some(spec) = spec::ALL.iter().find(|s| s.name == source.table) else {
+            findings.error(
+                &file,
+                None,
+                None,
+                format!(
+                    "{key}: \"{}\" is not a table of the data contract (expected one of {})",
+                    source.table,
+                    tables.join(", ")
+                ),
+            );
+            continue;
+        };
+        let columns: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+        let named = source
+            .columns
+            .iter()
+            .map(|(c, _)| (c, "columns"))
+            .chain(source.code_and_name.iter().map(|c| (c, "code_and_name")));
+        for (column, what) in named {
+            let text = spec
+                .columns
+                .iter()
+                .find(|c| c.name == column.as_str())
+                .map(|c| c.kind == spec::Kind::Text);
+            let why = match text {
+                None => format!(
+                    "is not a column of the {} table (expected one of {})",
+                    spec.name,
+                    columns.join(", ")
+                ),
+                Some(false) if what == "code_and_name" => {
+                    "is not a text column (expected a code column such as unit or account)"
+                        .to_string()
+                }
+                _ => continue,
+            };
+            findings.error(
+                &file,
+                None,
+                None,
+                format!("{key}.{what}: \"{column}\" {why}"),
+            );
+        }
+        if (source.period.is_some() || source.period_from_file_name) && month_column(*spec).is_none()
+        {
+            findings.error(
+                &file,
+                None,
+                None,
+                format!(
+                    "{key}: the {} table has no month or date column to give (`period` and `period_from_file_name` are for tables with one)",
+                    spec.name
+                ),
+            );
+        }
+    }
+}
+
+/// The column that a month given for every row fills: `period`, else `date` (the first day
+/// of the month).
+fn month_column(spec: TableSpec) -> Option<&'static str> {
+    ["period", "date"]
+        .into_iter()
+        .find(|n| spec.columns.iter().any(|c| c.name == *n))
+}
+
+/// The files of every configured source that names a `file`, by table; a pattern that finds
+/// nothing is an error listing what the folder holds.
+pub(crate) fn find_files(
+    dir: &Path,
+    config: &Config,
+    findings: &mut Findings,
+) -> BTreeMap<&'static str, Vec<(String, std::path::PathBuf)>> {
+    let mut found = BTreeMap::new();
+    let configured: Vec<(&'static str, &Source, &str)> = config
+        .sources
+        .iter()
+        .filter_map(|s| {
+            let spec = spec::ALL.iter().find(|t| t.name == s.table)?;
+            Some((spec.name, s, s.file.as_deref()?))
+        })
+        .collect();
+    if configured.is_empty() {
+        return found;
+    }
+    let shown_dir = dir.display().to_string();
+    let walk = match super::files::walk(
+        dir,
+        "the data folder",
+        None,
+        100_000,
+        super::files::MAX_DATA_FILE,
+    ) {
+        Ok(w) => w,
+        Err(e) => {
+            findings.error(
+                &shown_dir,
+                None,
+                None,
+                format!("the data folder cannot be read: {e}"),
+            );
+            return found;
+        }
+    };
+    for (table, source, pattern) in configured {
+        let matches: Vec<(String, std::path::PathBuf)> = walk
+            .files
+            .iter()
+            .filter(|(rel, _)| glob_matches(pattern, rel))
+            .cloned()
+            .collect();
+        if matches.is_empty() {
+            let names: Vec<&str> = walk.files.iter().map(|(r, _)| r.as_str()).take(20).collect();
+            let more = walk.files.len().saturating_sub(names.len());
+            findings.error(
+                &shown_dir,
+                None,
+                None,
+                format!(
+                    "sources.{}.file: \"{pattern}\" matches no file in the data folder (it has: {}{})",
+                    source.table,
+                    if names.is_empty() { "nothing".to_string() } else { names.join(", ") },
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                ),
+            );
+        }
+        for (path, why) in walk
+            .refused
+            .iter()
+            .filter(|(p, _)| p.strip_prefix(dir).is_ok_and(|r| glob_matches(pattern, &r.to_string_lossy())))
+        {
+            findings.error(&path.display().to_string(), None, None, why.clone());
+        }
+        found.insert(table, matches);
+    }
+    found
+}
+
+/// How a file of `table` is read: the configured shape, with the month of its rows taken
+/// from the config or from the file's name. `None` (an error given) when the name holds no
+/// month.
+pub(crate) fn shape_for(
+    spec: TableSpec,
+    source: Option<&Source>,
+    name: &str,
+    shown: &str,
+    findings: &mut Findings,
+) -> Option<Shape> {
+    let Some(source) = source else {
+        return Some(Shape::PLAIN);
+    };
+    let key = format!("sources.{}", source.table);
+    let month = if source.period_from_file_name {
+        let file_name = name.rsplit('/').next().unwrap_or(name);
+        match month_in_name(file_name) {
+            Some(m) => Some(m),
+            None => {
+                findings.error(
+                    shown,
+                    None,
+                    None,
+                    format!(
+                        "no month in the file name (expected YYYY-MM or YYYYMM in it, e.g. huvudbok-2020-09.xlsx, as {key}.period_from_file_name says)"
+                    ),
+                );
+                return None;
+            }
+        }
+    } else {
+        source.period
+    };
+    let constant = month.and_then(|m| {
+        let column = month_column(spec)?;
+        Some(match column {
+            "period" => (column, m.to_string()),
+            _ => (column, format!("{m}-01")),
+        })
+    });
+    Some(Shape {
+        key,
+        columns: source.columns.clone(),
+        constant,
+        skip_rows: source.skip_rows,
+        sheet: source.sheet.clone(),
+    })
+}
+
+/// Splits the cells of `columns` that hold "CODE Name" into the code (the first word), kept in
+/// the table, and the name, gathered per column into `names` (code → name, file, row). A code
+/// met with another name is a warning naming both rows; the first name is kept.
+pub(crate) fn split_code_and_name(
+    table: &mut Table,
+    columns: &[String],
+    names: &mut BTreeMap<&'static str, BTreeMap<String, (String, String, u64)>>,
+    findings: &mut Findings,
+) {
+    for column in columns {
+        let Some(pos) = table.columns.iter().position(|(n, _)| *n == column.as_str()) else {
+            continue;
+        };
+        let name_of = table.columns[pos].0;
+        let ColumnData::Text(cells) = &mut table.columns[pos].1 else {
+            continue;
+        };
+        let mut split: Vec<Option<String>> = Vec::with_capacity(cells.len());
+        for cell in cells.iter_mut() {
+            let (code, name) = match cell.split_once(char::is_whitespace) {
+                Some((code, name)) => (code.to_string(), Some(name.trim().to_string())),
+                None => (cell.clone(), None),
+            };
+            *cell = code;
+            split.push(name.filter(|n| !n.is_empty()));
+        }
+        let known = names.entry(name_of).or_default();
+        let mut warned: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let ColumnData::Text(cells) = &table.columns[pos].1 else {
+            continue;
+        };
+        for (i, name) in split.into_iter().enumerate() {
+            let Some(name) = name else { continue };
+            let (file, row) = table.origin(i);
+            match known.get(&cells[i]) {
+                None => {
+                    known.insert(cells[i].clone(), (name, file.to_string(), row));
+                }
+                Some((first, first_file, first_row)) if *first != name => {
+                    if warned.insert(cells[i].as_str()) {
+                        let at = if first_file == file {
+                            format!("row {first_row}")
+                        } else {
+                            format!("row {first_row} of {first_file}")
+                        };
+                        findings.warning(
+                            file,
+                            Some(row),
+                            Some(name_of),
+                            format!(
+                                "{name_of} {} is named {} here and {} on {at}; the first is used",
+                                quoted(&cells[i]),
+                                quoted(&name),
+                                quoted(first)
+                            ),
+                        );
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// The tables read from several files as one table: rows in the order of the files, each
+/// row's file kept ([`Table::origin`]); a column only some files have is empty (zero) in
+/// the others. Keys repeated across files are errors naming both files.
+pub(crate) fn merge(shown: String, tables: Vec<Table>, findings: &mut Findings) -> Option<Table> {
+    let mut tables = tables.into_iter();
+    let first = tables.next()?;
+    let first_sha = first.sha256.clone();
+    let mut merged = Table {
+        parts: vec![(0, first.file.clone())],
+        file: shown,
+        sha256: String::new(),
+        ..first
+    };
+    let mut hashes = vec![merged.parts[0].1.clone(), first_sha];
+    for t in tables {
+        let offset = merged.len();
+        merged.parts.push((offset, t.file.clone()));
+        hashes.push(t.file.clone());
+        hashes.push(t.sha256.clone());
+        for (name, data) in t.columns {
+            match merged.columns.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, have)) => append(have, data),
+                None => {
+                    let mut filled = empty_like(&data, offset);
+                    append(&mut filled, data);
+                    merged.columns.push((name, filled));
+                }
+            }
+        }
+        merged.rows.extend(t.rows);
+        let n = merged.rows.len();
+        for (_, c) in &mut merged.columns {
+            pad(c, n);
+        }
+    }
+    merged.sha256 = crate::model::hash::sha256_hex(hashes.join("\n").as_bytes());
+    super::table::check_keys(&merged, true, findings);
+    Some(merged)
+}
+
+fn empty_like(data: &ColumnData, n: usize) -> ColumnData {
+    match data {
+        ColumnData::Text(_) => ColumnData::Text(vec![String::new(); n]),
+        ColumnData::Month(_) => ColumnData::Month(vec![0; n]),
+        ColumnData::Year(_) => ColumnData::Year(vec![0; n]),
+        ColumnData::Date(_) => ColumnData::Date(vec![0; n]),
+        ColumnData::Money(_) => ColumnData::Money(vec![0; n]),
+        ColumnData::Number(_) => ColumnData::Number(vec![0.0; n]),
+    }
+}
+
+fn append(into: &mut ColumnData, from: ColumnData) {
+    match (into, from) {
+        (ColumnData::Text(a), ColumnData::Text(b)) => a.extend(b),
+        (ColumnData::Month(a), ColumnData::Month(b))
+        | (ColumnData::Year(a), ColumnData::Year(b))
+        | (ColumnData::Date(a), ColumnData::Date(b)) => a.extend(b),
+        (ColumnData::Money(a), ColumnData::Money(b)) => a.extend(b),
+        (ColumnData::Number(a), ColumnData::Number(b)) => a.extend(b),
+        _ => {}
+    }
+}
+
+fn pad(c: &mut ColumnData, n: usize) {
+    match c {
+        ColumnData::Text(v) => v.resize(n, String::new()),
+        ColumnData::Month(v) | ColumnData::Year(v) | ColumnData::Date(v) => v.resize(n, 0),
+        ColumnData::Money(v) => v.resize(n, 0),
+        ColumnData::Number(v) => v.resize(n, 0.0),
+    }
+}
