@@ -287,8 +287,9 @@ impl TableBuilder {
                     ),
                 );
                 ok = false;
+            } else {
+                names.push(column.to_string());
             }
-            names.push(column.to_string());
             constant = spec
                 .columns
                 .iter()

@@ -14,6 +14,7 @@ mod pipeline;
 mod schedule;
 mod sections;
 mod sie;
+mod sources;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
