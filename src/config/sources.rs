@@ -43,12 +43,12 @@ pub(crate) fn resolve(
     let mut sources = Vec::new();
     for (table, r) in raw.unwrap_or_default() {
         let key = format!("{at}sources.{table}");
-        if let Some(f) = &r.file {
-            if let Some(why) = outside(f) {
-                problems.push(format!(
-                    "{key}.file: \"{f}\" {why} (expected a path or glob relative to the data folder, e.g. \"exports/huvudbok-*.xlsx\")"
-                ));
-            }
+        if let Some(f) = &r.file
+            && let Some(why) = outside(f)
+        {
+            problems.push(format!(
+                "{key}.file: \"{f}\" {why} (expected a path or glob relative to the data folder, e.g. \"exports/huvudbok-*.xlsx\")"
+            ));
         }
         let period = r.period.as_deref().and_then(|p| {
             let m = Month::parse(p);
@@ -124,7 +124,12 @@ fn outside(pattern: &str) -> Option<&'static str> {
 /// characters but `/`, `?` one such character, `**` any folders (also none). Case is
 /// ignored, as on the file systems exports are saved to.
 pub(crate) fn glob_matches(pattern: &str, path: &str) -> bool {
-    let p: Vec<char> = pattern.trim().replace('\\', "/").to_lowercase().chars().collect();
+    let p: Vec<char> = pattern
+        .trim()
+        .replace('\\', "/")
+        .to_lowercase()
+        .chars()
+        .collect();
     let s: Vec<char> = path.to_lowercase().chars().collect();
     matches_at(&p, &s)
 }
@@ -215,10 +220,22 @@ mod tests {
 
     #[test]
     fn globs() {
-        assert!(glob_matches("exports/huvudbok-*.xlsx", "exports/huvudbok-2020-09.xlsx"));
-        assert!(glob_matches("Exports/HUVUDBOK-*.XLSX", "exports/huvudbok-2020-09.xlsx"));
-        assert!(!glob_matches("exports/huvudbok-*.xlsx", "exports/old/huvudbok-1.xlsx"));
-        assert!(glob_matches("**/huvudbok-*.xlsx", "exports/old/huvudbok-1.xlsx"));
+        assert!(glob_matches(
+            "exports/huvudbok-*.xlsx",
+            "exports/huvudbok-2020-09.xlsx"
+        ));
+        assert!(glob_matches(
+            "Exports/HUVUDBOK-*.XLSX",
+            "exports/huvudbok-2020-09.xlsx"
+        ));
+        assert!(!glob_matches(
+            "exports/huvudbok-*.xlsx",
+            "exports/old/huvudbok-1.xlsx"
+        ));
+        assert!(glob_matches(
+            "**/huvudbok-*.xlsx",
+            "exports/old/huvudbok-1.xlsx"
+        ));
         assert!(glob_matches("**/huvudbok-*.xlsx", "huvudbok-1.xlsx"));
         assert!(glob_matches("huvudbok-20??-0?.csv", "huvudbok-2020-09.csv"));
         assert!(!glob_matches("*.csv", "a/b.csv"));

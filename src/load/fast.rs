@@ -791,7 +791,7 @@ mod tests {
             "join-b.csv",
             "period;unit;account;budget\n2020-01;B;5010;-4\n2020-03;A;4010;7\n2020-01;A;3010;9\n",
         );
-        let l = ledger(&t, &b.unwrap(), -1, "t + b".into()).unwrap();
+        let l = ledger(&t, b.as_ref(), -1, "t + b".into()).unwrap();
         assert_eq!(
             l.months("period"),
             &[m(2020, 1), m(2020, 1), m(2020, 1), m(2020, 2), m(2020, 3)]

@@ -7,9 +7,9 @@ pub(crate) mod files;
 mod guard;
 mod hash;
 mod ledger;
-pub(crate) mod sources;
 pub(crate) mod parquet;
 pub(crate) mod sie;
+pub(crate) mod sources;
 pub(crate) mod spec;
 pub(crate) mod table;
 pub(crate) mod templates;
@@ -224,8 +224,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             if EXTENSIONS.contains(&ext.as_str()) {
                 files.push((rel, path, ext));
             } else {
-                let why = unread_format(&ext)
-                    .unwrap_or("expected a .csv, .xlsx or .parquet file");
+                let why = unread_format(&ext).unwrap_or("expected a .csv, .xlsx or .parquet file");
                 findings.error(
                     &path.display().to_string(),
                     None,
@@ -255,7 +254,15 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
         };
         let source = config.source_of(spec.name);
         if let Some(source) = source.filter(|s| s.file.is_some() || found.len() == 1) {
-            let table = read_source(spec, source, found, config, &mut dataset, &mut names, findings);
+            let table = read_source(
+                spec,
+                source,
+                found,
+                config,
+                &mut dataset,
+                &mut names,
+                findings,
+            );
             if let Some(table) = table {
                 dataset.tables.insert(spec.name, table);
             }
@@ -292,11 +299,12 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             let (sums, sha, read) = std::thread::scope(|s| {
                 let sha = s.spawn(|| file_sha256(path));
                 let read = s.spawn(move || {
-                    let read = others
-                        .into_iter()
-                        .map(|(spec, path, ext)| {
-                            (spec.name, read_table(spec, path, ext, &sources::Shape::PLAIN))
-                        });
+                    let read = others.into_iter().map(|(spec, path, ext)| {
+                        (
+                            spec.name,
+                            read_table(spec, path, ext, &sources::Shape::PLAIN),
+                        )
+                    });
                     read.collect::<HashMap<_, _>>()
                 });
                 // A reader panic here only means the file goes through the checked reader.
@@ -657,9 +665,7 @@ fn ledger_from_transactions(
         Err(o) => {
             let (file, column) = match budget {
                 Some(b) if o.budget || o.source == budget_source => (&b.file, "budget"),
-                _ if !trans.parts.is_empty() => {
-                    (&trans.parts[o.source as usize].1, "amount")
-                }
+                _ if !trans.parts.is_empty() => (&trans.parts[o.source as usize].1, "amount"),
                 _ => (&trans.file, "amount"),
             };
             findings.error(file, Some(o.row), Some(column), o.message());

@@ -37,7 +37,8 @@ pub(crate) fn read(
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let mut builder = TableBuilder::new(spec, file, &header, DecimalMark::Point, 0, shape, findings)?;
+    let mut builder =
+        TableBuilder::new(spec, file, &header, DecimalMark::Point, 0, shape, findings)?;
     let columns = df.columns();
     let mut texts: Vec<String> = vec![String::new(); columns.len()];
     let mut kinds: Vec<u8> = vec![0; columns.len()];

@@ -130,7 +130,8 @@ pub(crate) fn check_config(config: &Config, findings: &mut Findings) {
                 format!("{key}.{what}: \"{column}\" {why}"),
             );
         }
-        if (source.period.is_some() || source.period_from_file_name) && month_column(*spec).is_none()
+        if (source.period.is_some() || source.period_from_file_name)
+            && month_column(*spec).is_none()
         {
             findings.error(
                 &file,
@@ -199,7 +200,12 @@ pub(crate) fn find_files(
             .cloned()
             .collect();
         if matches.is_empty() {
-            let names: Vec<&str> = walk.files.iter().map(|(r, _)| r.as_str()).take(20).collect();
+            let names: Vec<&str> = walk
+                .files
+                .iter()
+                .map(|(r, _)| r.as_str())
+                .take(20)
+                .collect();
             let more = walk.files.len().saturating_sub(names.len());
             findings.error(
                 &shown_dir,
@@ -213,11 +219,10 @@ pub(crate) fn find_files(
                 ),
             );
         }
-        for (path, why) in walk
-            .refused
-            .iter()
-            .filter(|(p, _)| p.strip_prefix(dir).is_ok_and(|r| glob_matches(pattern, &r.to_string_lossy())))
-        {
+        for (path, why) in walk.refused.iter().filter(|(p, _)| {
+            p.strip_prefix(dir)
+                .is_ok_and(|r| glob_matches(pattern, &r.to_string_lossy()))
+        }) {
             findings.error(&path.display().to_string(), None, None, why.clone());
         }
         found.insert(table, matches);
@@ -284,7 +289,11 @@ pub(crate) fn split_code_and_name(
     findings: &mut Findings,
 ) {
     for column in columns {
-        let Some(pos) = table.columns.iter().position(|(n, _)| *n == column.as_str()) else {
+        let Some(pos) = table
+            .columns
+            .iter()
+            .position(|(n, _)| *n == column.as_str())
+        else {
             continue;
         };
         let name_of = table.columns[pos].0;

@@ -614,8 +614,13 @@ impl TableBuilder {
                     Cell::Int(_) => Err(NumberError::TooLarge),
                     // A binary number's tail (`9632.000000001`) is noise, rounded away silently;
                     // a third decimal (`12.345`) is a rounding the reader is told of.
-                    Cell::Float(f) => money::ore_from_f64(*f)
-                        .map(|v| (v, (*f * 100.0 - v as f64).abs() > 1e-4 * (1.0 + v.unsigned_abs() as f64 * 1e-9))),
+                    Cell::Float(f) => money::ore_from_f64(*f).map(|v| {
+                        (
+                            v,
+                            (*f * 100.0 - v as f64).abs()
+                                > 1e-4 * (1.0 + v.unsigned_abs() as f64 * 1e-9),
+                        )
+                    }),
                     _ => Err(NumberError::NotANumber),
                 };
                 let v = match v {

@@ -238,7 +238,14 @@ mod tests {
             let lines = bytes.split(|&b| b == b'\n' || b == b'\r').count() as u64;
             let mut findings = Findings::default();
             let spec = super::super::spec::LEDGER;
-            let table = read(spec, "x.csv", &bytes, String::new(), &mut findings);
+            let table = read(
+                spec,
+                "x.csv",
+                &bytes,
+                String::new(),
+                &Shape::PLAIN,
+                &mut findings,
+            );
             let rows = table.map(|t| t.rows).unwrap_or_default();
             let noted = findings.items.iter().filter_map(|f| f.row);
             for row in rows.into_iter().chain(noted) {

@@ -83,7 +83,10 @@ fn orebro_workbook_untouched_gives_each_committee_its_own_sum() {
     let mut expected: BTreeMap<String, (String, i64)> = BTreeMap::new();
     for (unit, _, ore) in &rows {
         let name = unit.split_once(' ').unwrap().1.trim().to_string();
-        expected.entry(code(unit).to_string()).or_insert((name, 0)).1 -= ore;
+        expected
+            .entry(code(unit).to_string())
+            .or_insert((name, 0))
+            .1 -= ore;
     }
     assert_eq!(expected.len(), 31);
     let total: i64 = expected.values().map(|(_, o)| o).sum();
@@ -116,7 +119,7 @@ fn swedish(ore: i64) -> String {
     let digits = (ore.abs() / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(' ');
         }
         grouped.push(c);
@@ -240,7 +243,10 @@ fn a_mapped_header_the_file_lacks_lists_the_header() {
 fn a_file_name_without_a_month_is_an_error() {
     let trans = "Datum;Ansvar;Konto;Belopp\n2020-01-15;A;5010;-100,00\n";
     let (code, text) = check(
-        &[("hb-januari.csv", "Ansvar;Konto;Belopp\nA;5010;-100,00\n"), ("hb-2020-02.csv", trans)],
+        &[
+            ("hb-januari.csv", "Ansvar;Konto;Belopp\nA;5010;-100,00\n"),
+            ("hb-2020-02.csv", trans),
+        ],
         "sources:\n  transactions:\n    file: \"hb-*.csv\"\n    period_from_file_name: true\n",
     );
     assert_eq!(code, Some(1));
@@ -276,10 +282,7 @@ fn unknown_tables_and_columns_in_the_config_are_named() {
 #[test]
 fn the_same_row_in_two_files_names_both() {
     let (code, text) = check(
-        &[
-            ("hb/2020-01.csv", LEDGER),
-            ("hb/2020-01-igen.csv", LEDGER),
-        ],
+        &[("hb/2020-01.csv", LEDGER), ("hb/2020-01-igen.csv", LEDGER)],
         "sources:\n  ledger:\n    file: \"hb/*.csv\"\n",
     );
     assert_eq!(code, Some(1));
