@@ -147,6 +147,7 @@ mod tests {
             "kpi_ratios: [{ zz: 1 }]\n",
             "packs: [{ zz: 1 }]\n",
             "packs: [{ name: a, title: b, meeting: { zz: 1 } }]\n",
+            "sources: { ledger: { zz: 1 } }\n",
         ];
         let mut all = Vec::new();
         for place in places {
