@@ -113,6 +113,9 @@ pub(crate) struct Figures {
     pub period: Month,
     /// One entry per tree node, indexed like `tree.nodes`.
     pub units: Vec<UnitFigures>,
+    /// Whether the data gives a budget. Without one every budget here is zero, and budget,
+    /// deviation and what is derived from them are not figures of the report.
+    pub budget_given: bool,
 }
 
 /// The report rows with categories resolved to indices.
@@ -530,5 +533,9 @@ pub(crate) fn compute(
             forecast_prev: fc_prev[node],
         });
     }
-    Ok(Figures { period, units })
+    Ok(Figures {
+        period,
+        units,
+        budget_given: data.budget_given,
+    })
 }

@@ -45,6 +45,9 @@ pub(crate) struct Dataset {
     pub inputs: Vec<InputFile>,
     /// Unit names found outside the `units` table (SIE `#OBJEKT`), by code.
     pub unit_names: BTreeMap<String, String>,
+    /// Whether the data gives a budget: false for a ledger without a `budget` column (its
+    /// budget is then read as zeros) and for SIE files without `#PBUDGET`.
+    pub budget_given: bool,
 }
 
 impl Dataset {
@@ -198,6 +201,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
         tables: BTreeMap::new(),
         inputs: Vec::new(),
         unit_names: BTreeMap::new(),
+        budget_given: true,
     };
     let mut fast: Option<(String, fast::Transactions)> = None;
     let mut prefetched: HashMap<&'static str, (Option<Table>, Findings)> = HashMap::new();
@@ -357,6 +361,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             "both ledger and transactions are given; the ledger is used and transactions are ignored",
         );
     }
+    dataset.budget_given = ledger::fill_missing_budget(&mut dataset.tables);
     check_totals(&dataset, findings);
     check_sign(&dataset, config, findings);
     Some(dataset)
@@ -638,6 +643,7 @@ fn ledger_from_sie(
         }
         rows_of.push(rows);
     }
+    dataset.budget_given = rows_of.iter().flatten().any(|r| r.4 != 0);
     let mut fold = ledger::Fold::default();
     let mut balance_sheet = 0usize;
     for (source, (p, rows)) in parsed.iter().zip(&rows_of).enumerate() {

@@ -43,24 +43,33 @@ fn span(fmt: &Format, period: Month) -> String {
     }
 }
 
-/// The accumulated result month by month: this year, budget, last year and the forecast.
-pub(crate) fn result(f: &UnitFigures, period: Month, fmt: &Format) -> (String, DataTable) {
+/// The accumulated result month by month: this year, budget, last year and the forecast;
+/// without a budget (`budget` false), this year and last year only.
+pub(crate) fn result(
+    f: &UnitFigures,
+    period: Month,
+    fmt: &Format,
+    budget: bool,
+) -> (String, DataTable) {
     let l = |k| fmt.lang.label(k);
     let unit = fmt.unit_label();
     let money = |ore: i64| format!("{} {unit}", fmt.num(ore).text);
+    let against = if budget {
+        format!(" {} {}", l("alt_against_budget"), money(f.acc.budget))
+    } else {
+        String::new()
+    };
     let mut alt = format!(
-        "{} {}: {} {} {} {}; {} {} {}",
+        "{} {}: {} {}{against}; {} {} {}",
         l("chart_result"),
         span(fmt, period),
         l("alt_actual"),
         money(f.acc.actual),
-        l("alt_against_budget"),
-        money(f.acc.budget),
         l("alt_same_period"),
         period.year() - 1,
         money(f.prev_year.actual),
     );
-    if let Some(fc) = f.forecast {
+    if let Some(fc) = f.forecast.filter(|_| budget) {
         alt.push_str(&format!(
             "; {} {}",
             l("alt_forecast_result"),
@@ -77,19 +86,28 @@ pub(crate) fn result(f: &UnitFigures, period: Month, fmt: &Format) -> (String, D
             a += x;
             fmt.num(a).text
         });
-        rows.push(vec![
+        let mut row = vec![
             fmt.lang.month(mf.month.month()).to_string(),
             actual.unwrap_or_else(|| "–".into()),
-            fmt.num(b).text,
-            fmt.num(p).text,
-        ]);
+        ];
+        if budget {
+            row.push(fmt.num(b).text);
+        }
+        row.push(fmt.num(p).text);
+        rows.push(row);
     }
-    let head = vec![
+    let mut head = vec![
         l("month").to_string(),
         format!("{} {}, {unit}", l("legend_actual"), period.year()),
-        format!("{} {}, {unit}", l("legend_budget"), period.year()),
-        format!("{} {}, {unit}", l("legend_actual"), period.year() - 1),
     ];
+    if budget {
+        head.push(format!("{} {}, {unit}", l("legend_budget"), period.year()));
+    }
+    head.push(format!(
+        "{} {}, {unit}",
+        l("legend_actual"),
+        period.year() - 1
+    ));
     (alt, DataTable { head, rows })
 }
 

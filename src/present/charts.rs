@@ -28,17 +28,21 @@ fn chart(svg: String, (alt, table): (String, chart_words::DataTable)) -> Chart {
     Chart { svg, alt, table }
 }
 
-pub(crate) fn draw_all(f: &UnitFigures, period: Month, fmt: &Format) -> Charts {
+/// The report's charts; without a budget (`budget` false) the accumulated result shows the
+/// outcome this year and last, and the deviation charts are left out.
+pub(crate) fn draw_all(f: &UnitFigures, period: Month, fmt: &Format, budget: bool) -> Charts {
     Charts {
         result: chart(
-            svg(W, H, |a| result_chart(a, f, period, fmt)),
-            chart_words::result(f, period, fmt),
+            svg(W, H, |a| result_chart(a, f, period, fmt, budget)),
+            chart_words::result(f, period, fmt, budget),
         ),
-        monthly: chart(
-            svg(W, H, |a| monthly_chart(a, f, period, fmt)),
-            chart_words::monthly(f, period, fmt),
-        ),
-        categories: {
+        monthly: budget.then(|| {
+            chart(
+                svg(W, H, |a| monthly_chart(a, f, period, fmt)),
+                chart_words::monthly(f, period, fmt),
+            )
+        }),
+        categories: budget.then(|| {
             let n = f
                 .rows
                 .iter()
@@ -48,7 +52,7 @@ pub(crate) fn draw_all(f: &UnitFigures, period: Month, fmt: &Format) -> Charts {
                 svg(W, 70 + 26 * n.max(1), |a| category_chart(a, f, fmt)),
                 chart_words::categories(f, period, fmt),
             )
-        },
+        }),
     }
 }
 
@@ -113,7 +117,13 @@ fn month_label(fmt: &Format, x: &i32) -> String {
     }
 }
 
-fn result_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) -> DrawResult {
+fn result_chart(
+    area: &Area<'_>,
+    f: &UnitFigures,
+    period: Month,
+    fmt: &Format,
+    with_budget: bool,
+) -> DrawResult {
     let m = period.month() as usize;
     let mut budget = Vec::new();
     let mut last = Vec::new();
@@ -122,14 +132,20 @@ fn result_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) -
     for (i, mf) in f.months.iter().enumerate() {
         b += mf.budget;
         l += mf.actual_prev_year;
-        budget.push((i as i32 + 1, fmt.coord(b)));
+        if with_budget {
+            budget.push((i as i32 + 1, fmt.coord(b)));
+        }
         last.push((i as i32 + 1, fmt.coord(l)));
         if let Some(a) = mf.actual {
             t += a;
             this.push((i as i32 + 1, fmt.coord(t)));
         }
     }
-    let forecast_end = f.forecast.map(|fc| fmt.coord(f.budget_year + fc.deviation));
+    // The forecast's end point is the full-year budget plus the forecast deviation.
+    let forecast_end = f
+        .forecast
+        .filter(|_| with_budget)
+        .map(|fc| fmt.coord(f.budget_year + fc.deviation));
     let all = budget
         .iter()
         .chain(&last)
