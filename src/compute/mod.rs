@@ -421,6 +421,12 @@ pub(crate) fn run(
     findings: &mut Findings,
 ) -> Result<Computed, crate::Failure> {
     let ledger = loaded.data.ledger().ok_or(crate::Failure::Data)?;
+    if !loaded.data.budget_given {
+        findings.note(
+            &ledger.file,
+            "the data has no budget: the reports show the outcome against last year, without budget and deviation",
+        );
+    }
     let cats = categorize(
         ledger,
         loaded.data.get("accounts"),

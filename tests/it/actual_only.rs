@@ -240,6 +240,11 @@ fn workbook_and_pdf_without_a_budget() {
     .unwrap();
     let g = generate_at(data.path(), &config, "2020-09", "html,xlsx,pdf");
     assert_eq!(g.output.status.code(), Some(0), "{}", stderr(&g.output));
+    assert!(
+        stderr(&g.output).contains("ledger.csv: the data has no budget: the reports show the outcome against last year, without budget and deviation\n"),
+        "{}",
+        stderr(&g.output)
+    );
     // Without a budget the frame is not compared with a net budget of zero.
     assert!(
         !stderr(&g.output).contains("net budget"),
