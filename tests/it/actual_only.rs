@@ -64,7 +64,12 @@ fn generate_at(data: &Path, config: &Path, period: &str, formats: &str) -> Gener
 fn budget_figures(unit: &Value) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     let mut take = |name: String, v: &Value| out.push((name, v.clone()));
-    for k in ["budget", "deviation", "budget_full_year", "deviation_change"] {
+    for k in [
+        "budget",
+        "deviation",
+        "budget_full_year",
+        "deviation_change",
+    ] {
         take(k.into(), &unit[k]);
     }
     for k in ["budget", "deviation"] {
@@ -108,7 +113,12 @@ fn outcome_figures(unit: &Value) -> Vec<(String, Value)> {
         ("forecast".into(), unit["forecast"].clone()),
     ];
     for (i, c) in unit["categories"].as_array().unwrap().iter().enumerate() {
-        for k in ["category", "actual", "actual_previous_year", "change_previous_year"] {
+        for k in [
+            "category",
+            "actual",
+            "actual_previous_year",
+            "change_previous_year",
+        ] {
             out.push((format!("categories[{i}].{k}"), c[k].clone()));
         }
     }
@@ -177,7 +187,9 @@ fn html_report_without_a_budget() {
         "<thead><tr><th scope=\"col\">kr</th><th scope=\"col\">Ack utfall 2020</th><th scope=\"col\">Ack utfall 2019</th><th scope=\"col\">Förändring mot 2019</th></tr></thead>"
     ), "{html}");
     // The forecast (a deviation as the forecast table gives it) is still shown, as given.
-    assert!(html.contains("<tr><td>Prognos avvikelse helår (februari)</td><td class=\"neg\">-400,00</td></tr>"));
+    assert!(html.contains(
+        "<tr><td>Prognos avvikelse helår (februari)</td><td class=\"neg\">-400,00</td></tr>"
+    ));
     for word in [
         "Avvikelse",
         "mot budget",
@@ -196,7 +208,12 @@ fn html_report_without_a_budget() {
     assert!(!html.contains("Avvikelse mot budget per månad"));
     insta::assert_snapshot!("actual_only_A_report", html);
     let index = g.read("2020-02", "index.html");
-    assert!(index.contains("<th scope=\"col\">Utfall ack, kr</th><th scope=\"col\">Förändring mot fg år, kr</th>"), "{index}");
+    assert!(
+        index.contains(
+            "<th scope=\"col\">Utfall ack, kr</th><th scope=\"col\">Förändring mot fg år, kr</th>"
+        ),
+        "{index}"
+    );
     assert!(!index.contains("Avvikelse"), "{index}");
     insta::assert_snapshot!("actual_only_index", index);
 }
@@ -256,7 +273,10 @@ fn workbook_and_pdf_without_a_budget() {
     for word in ["Budgeterad nettokostnad", "Avvikelse netto", "Avvikelse"] {
         assert!(!html.contains(word), "{word} in HSN.html");
     }
-    assert!(html.contains("<tr class=\"subtotal\"><td>Totalt</td>"), "{html}");
+    assert!(
+        html.contains("<tr class=\"subtotal\"><td>Totalt</td>"),
+        "{html}"
+    );
 
     let dir = g.out.path().join("2020-09");
     let mut wb: Xlsx<_> = open_workbook(dir.join("HSN.xlsx")).unwrap();
@@ -314,7 +334,11 @@ fn workbook_and_pdf_without_a_budget() {
         .output();
     if let Ok(o) = text {
         let text = String::from_utf8_lossy(&o.stdout);
-        assert_eq!(text.matches("Budget saknas i underlaget").count(), 1, "{text}");
+        assert_eq!(
+            text.matches("Budget saknas i underlaget").count(),
+            1,
+            "{text}"
+        );
         assert!(!text.contains("Avvikelse"), "{text}");
         assert!(!text.contains("Budgeterad nettokostnad"), "{text}");
     } else {
