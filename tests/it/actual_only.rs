@@ -388,3 +388,52 @@ fn sie_without_pbudget_has_no_budget() {
     let with = run("periodsaldo_ovnbolag.se");
     assert!(with["budget"].is_string(), "{with}");
 }
+
+/// Every reader takes a ledger without a budget: the Polars CSV path, the row-by-row CSV
+/// reader (a quoted line break sends the file there) and Parquet give the same figures.
+#[test]
+fn every_reader_takes_a_ledger_without_a_budget() {
+    let config = root().join("tests/fixtures/mini-kr.yaml");
+    let run = |data: &Path| {
+        let g = generate_at(data, &config, "2020-02", "html");
+        assert_eq!(g.output.status.code(), Some(0), "{}", stderr(&g.output));
+        figures(&g, "2020-02")
+    };
+    let csv = without_budget("tests/fixtures/mini");
+    let reference = run(csv.path());
+    assert_eq!(reference["units"]["A"]["budget"], Value::Null);
+
+    let rows = without_budget("tests/fixtures/mini");
+    let text = std::fs::read_to_string(rows.path().join("ledger.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(|l| format!("{l};")).collect();
+    lines[0].push_str("note");
+    lines[1].push_str("\"two\nlines\"");
+    std::fs::write(rows.path().join("ledger.csv"), lines.join("\n") + "\n").unwrap();
+    assert_eq!(run(rows.path()), reference);
+
+    let parquet = without_budget("tests/fixtures/mini");
+    let (mut p, mut u, mut a, mut act) = (vec![], vec![], vec![], vec![]);
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(';').collect();
+        p.push(f[0].to_string());
+        u.push(f[1].to_string());
+        a.push(f[2].to_string());
+        act.push(f[3].replace(' ', "").replace(',', "."));
+    }
+    let mut df = polars::prelude::DataFrame::new(
+        p.len(),
+        vec![
+            polars::prelude::Column::new("period".into(), p),
+            polars::prelude::Column::new("unit".into(), u),
+            polars::prelude::Column::new("account".into(), a),
+            polars::prelude::Column::new("actual".into(), act),
+        ],
+    )
+    .unwrap();
+    std::fs::remove_file(parquet.path().join("ledger.csv")).unwrap();
+    let file = std::fs::File::create(parquet.path().join("ledger.parquet")).unwrap();
+    polars::prelude::ParquetWriter::new(file)
+        .finish(&mut df)
+        .unwrap();
+    assert_eq!(run(parquet.path()), reference);
+}
