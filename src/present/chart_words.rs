@@ -111,43 +111,95 @@ pub(crate) fn result(
     (alt, DataTable { head, rows })
 }
 
-/// The deviation against budget month by month (not accumulated).
-pub(crate) fn monthly(f: &UnitFigures, period: Month, fmt: &Format) -> (String, DataTable) {
+/// The deviation against budget month by month (not accumulated); without a budget (`budget`
+/// false), the change against the same month last year.
+pub(crate) fn monthly(
+    f: &UnitFigures,
+    period: Month,
+    fmt: &Format,
+    budget: bool,
+) -> (String, DataTable) {
     let devs: Vec<(String, String)> = f
         .months
         .iter()
         .filter_map(|mf| {
+            let base = if budget {
+                mf.budget
+            } else {
+                mf.actual_prev_year
+            };
             mf.actual.map(|a| {
                 (
                     fmt.lang.month(mf.month.month()).to_string(),
-                    fmt.num(a - mf.budget).signed,
+                    fmt.num(a - base).signed,
                 )
             })
         })
         .collect();
-    deviations(fmt, period, "chart_monthly", "month", devs)
+    if budget {
+        deviations(fmt, period, ("chart_monthly", "deviation"), "month", devs)
+    } else {
+        deviations(
+            fmt,
+            period,
+            ("chart_monthly_change", "change"),
+            "month",
+            devs,
+        )
+    }
 }
 
-/// The accumulated deviation per category, in the chart's order.
-pub(crate) fn categories(f: &UnitFigures, period: Month, fmt: &Format) -> (String, DataTable) {
+/// The accumulated deviation per category, in the chart's order; without a budget (`budget`
+/// false), the change against the same period last year.
+pub(crate) fn categories(
+    f: &UnitFigures,
+    period: Month,
+    fmt: &Format,
+    budget: bool,
+) -> (String, DataTable) {
     let cats: Vec<(String, String)> = f
         .rows
         .iter()
         .filter(|r| r.kind == RowKind::Category && !r.is_empty())
-        .map(|r| (r.name.clone(), fmt.num(r.acc.deviation()).signed))
+        .map(|r| {
+            let d = if budget {
+                r.acc.deviation()
+            } else {
+                r.acc.actual - r.prev_year.actual
+            };
+            (r.name.clone(), fmt.num(d).signed)
+        })
         .collect();
-    deviations(fmt, period, "chart_categories", "category", cats)
+    if budget {
+        deviations(
+            fmt,
+            period,
+            ("chart_categories", "deviation"),
+            "category",
+            cats,
+        )
+    } else {
+        deviations(
+            fmt,
+            period,
+            ("chart_categories_change", "change"),
+            "category",
+            cats,
+        )
+    }
 }
 
-/// A deviation chart's words: the caption, the period and every `(name, deviation)`, and the
-/// same pairs as a two-column table headed by `first` and the deviation.
+/// A bar chart's words: the caption, the period and every `(name, value)`, and the same pairs
+/// as a two-column table headed by `first` and the value's label. `words` names the caption
+/// and the value (`deviation`, or `change` against last year).
 fn deviations(
     fmt: &Format,
     period: Month,
-    caption: &str,
+    words: (&str, &str),
     first: &str,
     pairs: Vec<(String, String)>,
 ) -> (String, DataTable) {
+    let (caption, value) = words;
     let l = |k| fmt.lang.label(k);
     let unit = fmt.unit_label();
     let list: Vec<String> = pairs.iter().map(|(n, d)| format!("{n} {d}")).collect();
@@ -161,7 +213,7 @@ fn deviations(
             list.join("; ")
         }
     );
-    let head = vec![l(first).to_string(), format!("{}, {unit}", l("deviation"))];
+    let head = vec![l(first).to_string(), format!("{}, {unit}", l(value))];
     let rows = pairs.into_iter().map(|(n, d)| vec![n, d]).collect();
     (alt, DataTable { head, rows })
 }

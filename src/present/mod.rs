@@ -80,9 +80,10 @@ pub(crate) struct ChildView {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Charts {
     pub result: Chart,
-    /// The deviation charts: `None` when the data has no budget.
-    pub monthly: Option<Chart>,
-    pub categories: Option<Chart>,
+    /// The deviation per month and per category; without a budget, the change against last
+    /// year.
+    pub monthly: Chart,
+    pub categories: Chart,
 }
 
 /// One month of the series behind the charts.

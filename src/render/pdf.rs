@@ -42,16 +42,20 @@ fn fixed_size(svg: &str) -> String {
 
 /// The chart files of one view, named with `prefix`.
 fn chart_files(v: &ReportView, prefix: &str) -> Vec<(String, Vec<u8>)> {
-    let mut files = vec![(
-        format!("{prefix}result.svg"),
-        fixed_size(&v.charts.result.svg),
-    )];
-    if let Some(c) = &v.charts.monthly {
-        files.push((format!("{prefix}monthly.svg"), fixed_size(&c.svg)));
-    }
-    if let Some(c) = &v.charts.categories {
-        files.push((format!("{prefix}categories.svg"), fixed_size(&c.svg)));
-    }
+    let mut files = vec![
+        (
+            format!("{prefix}result.svg"),
+            fixed_size(&v.charts.result.svg),
+        ),
+        (
+            format!("{prefix}monthly.svg"),
+            fixed_size(&v.charts.monthly.svg),
+        ),
+        (
+            format!("{prefix}categories.svg"),
+            fixed_size(&v.charts.categories.svg),
+        ),
+    ];
     if let Some(p) = &v.sections.personnel {
         files.push((format!("{prefix}sick.svg"), fixed_size(&p.chart.svg)));
     }

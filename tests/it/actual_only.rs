@@ -201,11 +201,18 @@ fn html_report_without_a_budget() {
     ] {
         assert!(!html.contains(word), "{word} in {html}");
     }
-    // The accumulated chart without a budget line; no deviation charts.
+    // The accumulated chart without a budget line.
     assert!(html.contains(
         "aria-label=\"Ackumulerat resultat januari–februari 2020: utfallet -3\u{a0}139,85 kr; samma period 2019 -910,50 kr.\""
     ), "{html}");
     assert!(!html.contains("Avvikelse mot budget per månad"));
+    // The bar charts show the change against last year instead of the deviation.
+    assert!(html.contains(
+        "aria-label=\"Förändring mot föregående år per månad januari–februari 2020, kr: januari -1\u{a0}079,75; februari -1\u{a0}149,60.\""
+    ), "{html}");
+    assert!(html.contains(
+        "aria-label=\"Förändring mot föregående år per kategori, ack januari–februari 2020, kr: Verksamhetens intäkter +20,25; Personalkostnader -199,60; Köp av verksamhet -2\u{a0}050,00.\""
+    ), "{html}");
     insta::assert_snapshot!("actual_only_A_report", html);
     let index = g.read("2020-02", "index.html");
     assert!(
