@@ -113,6 +113,9 @@ pub(crate) struct Figures {
     pub period: Month,
     /// One entry per tree node, indexed like `tree.nodes`.
     pub units: Vec<UnitFigures>,
+    /// Whether the data gives a budget. Without one every budget here is zero, and budget,
+    /// deviation and what is derived from them are not figures of the report.
+    pub budget_given: bool,
 }
 
 /// The report rows with categories resolved to indices.
@@ -418,6 +421,12 @@ pub(crate) fn run(
     findings: &mut Findings,
 ) -> Result<Computed, crate::Failure> {
     let ledger = loaded.data.ledger().ok_or(crate::Failure::Data)?;
+    if !loaded.data.budget_given {
+        findings.note(
+            &ledger.file,
+            "the data has no budget: the reports show the outcome against last year, without budget and deviation",
+        );
+    }
     let cats = categorize(
         ledger,
         loaded.data.get("accounts"),
@@ -530,5 +539,9 @@ pub(crate) fn compute(
             forecast_prev: fc_prev[node],
         });
     }
-    Ok(Figures { period, units })
+    Ok(Figures {
+        period,
+        units,
+        budget_given: data.budget_given,
+    })
 }

@@ -2,7 +2,24 @@
 //! fold that sums per (month, unit, account), joins the monthly budget and sorts by that key.
 //! Both the Polars path and the row reader feed it.
 
-use super::table::Table;
+use std::collections::BTreeMap;
+
+use super::table::{ColumnData, Table};
+
+/// Gives a `ledger` table without a `budget` column (an outcome-only export) a budget of zeros,
+/// so that every sum reads the same columns. `false` when the column was missing: the data
+/// then has no budget, and the report leaves out budget and deviation.
+pub(crate) fn fill_missing_budget(tables: &mut BTreeMap<&'static str, Table>) -> bool {
+    let Some(ledger) = tables.get_mut("ledger") else {
+        return true;
+    };
+    if ledger.column("budget").is_some() {
+        return true;
+    }
+    let zeros = vec![0; ledger.len()];
+    ledger.columns.push(("budget", ColumnData::Money(zeros)));
+    false
+}
 
 /// A monthly ledger being summed. Rows keep the smallest non-zero row number of what they
 /// sum (0 when no row is known, as for the Polars query's groups), so messages point at the

@@ -48,6 +48,9 @@ pub(crate) struct Dataset {
     pub unit_names: BTreeMap<String, String>,
     /// Account names found outside the `accounts` table ("CODE Name" cells), by code.
     pub account_names: BTreeMap<String, String>,
+    /// Whether the data gives a budget: false for a ledger without a `budget` column (its
+    /// budget is then read as zeros) and for SIE files without `#PBUDGET`.
+    pub budget_given: bool,
 }
 
 impl Dataset {
@@ -243,6 +246,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
         inputs: Vec::new(),
         unit_names: BTreeMap::new(),
         account_names: BTreeMap::new(),
+        budget_given: true,
     };
     let mut fast: Option<(String, fast::Transactions)> = None;
     let mut prefetched: HashMap<&'static str, (Option<Table>, Findings)> = HashMap::new();
@@ -377,12 +381,6 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
     if !has("ledger") {
         if has("transactions") {
             let budget = dataset.tables.get("budget");
-            if !has("budget") {
-                findings.note(
-                    &shown_dir,
-                    "no budget table: the report shows the outcome only (expected budget.csv, budget.xlsx or budget.parquet for deviations)",
-                );
-            }
             if let Some((file, sums)) = &fast
                 && (budget.is_some() || !has("budget"))
             {
@@ -438,6 +436,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             "both ledger and transactions are given; the ledger is used and transactions are ignored",
         );
     }
+    dataset.budget_given = ledger::fill_missing_budget(&mut dataset.tables);
     check_totals(&dataset, findings);
     check_sign(&dataset, config, findings);
     Some(dataset)
@@ -804,6 +803,7 @@ fn ledger_from_sie(
         }
         rows_of.push(rows);
     }
+    dataset.budget_given = rows_of.iter().flatten().any(|r| r.4 != 0);
     let mut fold = ledger::Fold::default();
     let mut balance_sheet = 0usize;
     for (source, (p, rows)) in parsed.iter().zip(&rows_of).enumerate() {

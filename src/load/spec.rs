@@ -87,7 +87,7 @@ pub(crate) const LEDGER: TableSpec = TableSpec {
         col("unit", Text),
         col("account", Text),
         col("actual", Money),
-        col("budget", Money),
+        opt("budget", Money),
     ],
     key: &["period", "unit", "account"],
     unit_columns: &["unit"],

@@ -43,24 +43,33 @@ fn span(fmt: &Format, period: Month) -> String {
     }
 }
 
-/// The accumulated result month by month: this year, budget, last year and the forecast.
-pub(crate) fn result(f: &UnitFigures, period: Month, fmt: &Format) -> (String, DataTable) {
+/// The accumulated result month by month: this year, budget, last year and the forecast;
+/// without a budget (`budget` false), this year and last year only.
+pub(crate) fn result(
+    f: &UnitFigures,
+    period: Month,
+    fmt: &Format,
+    budget: bool,
+) -> (String, DataTable) {
     let l = |k| fmt.lang.label(k);
     let unit = fmt.unit_label();
     let money = |ore: i64| format!("{} {unit}", fmt.num(ore).text);
+    let against = if budget {
+        format!(" {} {}", l("alt_against_budget"), money(f.acc.budget))
+    } else {
+        String::new()
+    };
     let mut alt = format!(
-        "{} {}: {} {} {} {}; {} {} {}",
+        "{} {}: {} {}{against}; {} {} {}",
         l("chart_result"),
         span(fmt, period),
         l("alt_actual"),
         money(f.acc.actual),
-        l("alt_against_budget"),
-        money(f.acc.budget),
         l("alt_same_period"),
         period.year() - 1,
         money(f.prev_year.actual),
     );
-    if let Some(fc) = f.forecast {
+    if let Some(fc) = f.forecast.filter(|_| budget) {
         alt.push_str(&format!(
             "; {} {}",
             l("alt_forecast_result"),
@@ -77,59 +86,120 @@ pub(crate) fn result(f: &UnitFigures, period: Month, fmt: &Format) -> (String, D
             a += x;
             fmt.num(a).text
         });
-        rows.push(vec![
+        let mut row = vec![
             fmt.lang.month(mf.month.month()).to_string(),
             actual.unwrap_or_else(|| "–".into()),
-            fmt.num(b).text,
-            fmt.num(p).text,
-        ]);
+        ];
+        if budget {
+            row.push(fmt.num(b).text);
+        }
+        row.push(fmt.num(p).text);
+        rows.push(row);
     }
-    let head = vec![
+    let mut head = vec![
         l("month").to_string(),
         format!("{} {}, {unit}", l("legend_actual"), period.year()),
-        format!("{} {}, {unit}", l("legend_budget"), period.year()),
-        format!("{} {}, {unit}", l("legend_actual"), period.year() - 1),
     ];
+    if budget {
+        head.push(format!("{} {}, {unit}", l("legend_budget"), period.year()));
+    }
+    head.push(format!(
+        "{} {}, {unit}",
+        l("legend_actual"),
+        period.year() - 1
+    ));
     (alt, DataTable { head, rows })
 }
 
-/// The deviation against budget month by month (not accumulated).
-pub(crate) fn monthly(f: &UnitFigures, period: Month, fmt: &Format) -> (String, DataTable) {
+/// The deviation against budget month by month (not accumulated); without a budget (`budget`
+/// false), the change against the same month last year.
+pub(crate) fn monthly(
+    f: &UnitFigures,
+    period: Month,
+    fmt: &Format,
+    budget: bool,
+) -> (String, DataTable) {
     let devs: Vec<(String, String)> = f
         .months
         .iter()
         .filter_map(|mf| {
+            let base = if budget {
+                mf.budget
+            } else {
+                mf.actual_prev_year
+            };
             mf.actual.map(|a| {
                 (
                     fmt.lang.month(mf.month.month()).to_string(),
-                    fmt.num(a - mf.budget).signed,
+                    fmt.num(a - base).signed,
                 )
             })
         })
         .collect();
-    deviations(fmt, period, "chart_monthly", "month", devs)
+    if budget {
+        deviations(fmt, period, ("chart_monthly", "deviation"), "month", devs)
+    } else {
+        deviations(
+            fmt,
+            period,
+            ("chart_monthly_change", "change"),
+            "month",
+            devs,
+        )
+    }
 }
 
-/// The accumulated deviation per category, in the chart's order.
-pub(crate) fn categories(f: &UnitFigures, period: Month, fmt: &Format) -> (String, DataTable) {
+/// The accumulated deviation per category, in the chart's order; without a budget (`budget`
+/// false), the change against the same period last year.
+pub(crate) fn categories(
+    f: &UnitFigures,
+    period: Month,
+    fmt: &Format,
+    budget: bool,
+) -> (String, DataTable) {
     let cats: Vec<(String, String)> = f
         .rows
         .iter()
         .filter(|r| r.kind == RowKind::Category && !r.is_empty())
-        .map(|r| (r.name.clone(), fmt.num(r.acc.deviation()).signed))
+        .map(|r| {
+            let d = if budget {
+                r.acc.deviation()
+            } else {
+                r.acc.actual - r.prev_year.actual
+            };
+            (r.name.clone(), fmt.num(d).signed)
+        })
         .collect();
-    deviations(fmt, period, "chart_categories", "category", cats)
+    if budget {
+        deviations(
+            fmt,
+            period,
+            ("chart_categories", "deviation"),
+            "category",
+            cats,
+        )
+    } else {
+        deviations(
+            fmt,
+            period,
+            ("chart_categories_change", "change"),
+            "category",
+            cats,
+        )
+    }
 }
 
-/// A deviation chart's words: the caption, the period and every `(name, deviation)`, and the
-/// same pairs as a two-column table headed by `first` and the deviation.
+/// A bar chart's words: the caption, the period and every `(name, value)`, and the same pairs
+/// as a two-column table headed by `first` and the value's label. `words` names the caption
+/// and the value (`deviation`, or `change` against last year).
 fn deviations(
     fmt: &Format,
     period: Month,
-    caption: &str,
+    words: (&str, &str),
     first: &str,
     pairs: Vec<(String, String)>,
 ) -> (String, DataTable) {
+    let (caption, value) = words;
     let l = |k| fmt.lang.label(k);
     let unit = fmt.unit_label();
     let list: Vec<String> = pairs.iter().map(|(n, d)| format!("{n} {d}")).collect();
@@ -143,7 +213,7 @@ fn deviations(
             list.join("; ")
         }
     );
-    let head = vec![l(first).to_string(), format!("{}, {unit}", l("deviation"))];
+    let head = vec![l(first).to_string(), format!("{}, {unit}", l(value))];
     let rows = pairs.into_iter().map(|(n, d)| vec![n, d]).collect();
     (alt, DataTable { head, rows })
 }

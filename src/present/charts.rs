@@ -28,15 +28,18 @@ fn chart(svg: String, (alt, table): (String, chart_words::DataTable)) -> Chart {
     Chart { svg, alt, table }
 }
 
-pub(crate) fn draw_all(f: &UnitFigures, period: Month, fmt: &Format) -> Charts {
+/// The report's charts. Without a budget (`budget` false) the accumulated result shows the
+/// outcome this year and last, and the bar charts show the change against the same period
+/// last year instead of the deviation from budget.
+pub(crate) fn draw_all(f: &UnitFigures, period: Month, fmt: &Format, budget: bool) -> Charts {
     Charts {
         result: chart(
-            svg(W, H, |a| result_chart(a, f, period, fmt)),
-            chart_words::result(f, period, fmt),
+            svg(W, H, |a| result_chart(a, f, period, fmt, budget)),
+            chart_words::result(f, period, fmt, budget),
         ),
         monthly: chart(
-            svg(W, H, |a| monthly_chart(a, f, period, fmt)),
-            chart_words::monthly(f, period, fmt),
+            svg(W, H, |a| monthly_chart(a, f, period, fmt, budget)),
+            chart_words::monthly(f, period, fmt, budget),
         ),
         categories: {
             let n = f
@@ -45,8 +48,8 @@ pub(crate) fn draw_all(f: &UnitFigures, period: Month, fmt: &Format) -> Charts {
                 .filter(|r| r.kind == RowKind::Category && !r.is_empty())
                 .count() as u32;
             chart(
-                svg(W, 70 + 26 * n.max(1), |a| category_chart(a, f, fmt)),
-                chart_words::categories(f, period, fmt),
+                svg(W, 70 + 26 * n.max(1), |a| category_chart(a, f, fmt, budget)),
+                chart_words::categories(f, period, fmt, budget),
             )
         },
     }
@@ -113,7 +116,13 @@ fn month_label(fmt: &Format, x: &i32) -> String {
     }
 }
 
-fn result_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) -> DrawResult {
+fn result_chart(
+    area: &Area<'_>,
+    f: &UnitFigures,
+    period: Month,
+    fmt: &Format,
+    with_budget: bool,
+) -> DrawResult {
     let m = period.month() as usize;
     let mut budget = Vec::new();
     let mut last = Vec::new();
@@ -122,14 +131,20 @@ fn result_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) -
     for (i, mf) in f.months.iter().enumerate() {
         b += mf.budget;
         l += mf.actual_prev_year;
-        budget.push((i as i32 + 1, fmt.coord(b)));
+        if with_budget {
+            budget.push((i as i32 + 1, fmt.coord(b)));
+        }
         last.push((i as i32 + 1, fmt.coord(l)));
         if let Some(a) = mf.actual {
             t += a;
             this.push((i as i32 + 1, fmt.coord(t)));
         }
     }
-    let forecast_end = f.forecast.map(|fc| fmt.coord(f.budget_year + fc.deviation));
+    // The forecast's end point is the full-year budget plus the forecast deviation.
+    let forecast_end = f
+        .forecast
+        .filter(|_| with_budget)
+        .map(|fc| fmt.coord(f.budget_year + fc.deviation));
     let all = budget
         .iter()
         .chain(&last)
@@ -180,12 +195,27 @@ fn result_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) -
     Ok(())
 }
 
-fn monthly_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) -> DrawResult {
+/// The monthly deviation from budget, or without a budget (`budget` false) the change against
+/// the same month last year.
+fn monthly_chart(
+    area: &Area<'_>,
+    f: &UnitFigures,
+    period: Month,
+    fmt: &Format,
+    budget: bool,
+) -> DrawResult {
     let devs: Vec<(i32, f64)> = f
         .months
         .iter()
         .enumerate()
-        .filter_map(|(i, mf)| mf.actual.map(|a| (i as i32 + 1, fmt.coord(a - mf.budget))))
+        .filter_map(|(i, mf)| {
+            let base = if budget {
+                mf.budget
+            } else {
+                mf.actual_prev_year
+            };
+            mf.actual.map(|a| (i as i32 + 1, fmt.coord(a - base)))
+        })
         .collect();
     let (lo, hi) = range_with_zero(devs.iter().map(|d| d.1));
     let dec = axis_decimals(lo, hi);
@@ -193,7 +223,11 @@ fn monthly_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) 
         .caption(
             format!(
                 "{} {}, {}",
-                fmt.lang.label("chart_monthly"),
+                fmt.lang.label(if budget {
+                    "chart_monthly"
+                } else {
+                    "chart_monthly_change"
+                }),
                 period.year(),
                 fmt.unit_label()
             ),
@@ -234,12 +268,21 @@ fn monthly_chart(area: &Area<'_>, f: &UnitFigures, period: Month, fmt: &Format) 
     Ok(())
 }
 
-fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format) -> DrawResult {
+/// The accumulated deviation per category, or without a budget (`budget` false) the change
+/// against the same period last year.
+fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format, budget: bool) -> DrawResult {
     let cats: Vec<(&str, f64)> = f
         .rows
         .iter()
         .filter(|r| r.kind == RowKind::Category && !r.is_empty())
-        .map(|r| (r.name.as_str(), fmt.coord(r.acc.deviation())))
+        .map(|r| {
+            let d = if budget {
+                r.acc.deviation()
+            } else {
+                r.acc.actual - r.prev_year.actual
+            };
+            (r.name.as_str(), fmt.coord(d))
+        })
         .collect();
     let n = cats.len().max(1) as i32;
     let (lo, hi) = range_with_zero(cats.iter().map(|c| c.1));
@@ -249,7 +292,11 @@ fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format) -> DrawResult 
         .caption(
             format!(
                 "{}, {}",
-                fmt.lang.label("chart_categories"),
+                fmt.lang.label(if budget {
+                    "chart_categories"
+                } else {
+                    "chart_categories_change"
+                }),
                 fmt.unit_label()
             ),
             (FONT, 15).into_font().color(&BLACK),

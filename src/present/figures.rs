@@ -40,19 +40,20 @@ impl FiguresFile {
     }
 }
 
+/// Budget and deviation are `null` when the data has no budget.
 #[derive(Serialize)]
 struct AmountsJson {
     actual: String,
-    budget: String,
-    deviation: String,
+    budget: Option<String>,
+    deviation: Option<String>,
 }
 
-impl From<compute::Amounts> for AmountsJson {
-    fn from(a: compute::Amounts) -> Self {
+impl AmountsJson {
+    fn new(a: compute::Amounts, budget: bool) -> Self {
         AmountsJson {
             actual: kronor_string(a.actual),
-            budget: kronor_string(a.budget),
-            deviation: kronor_string(a.deviation()),
+            budget: budget.then(|| kronor_string(a.budget)),
+            deviation: budget.then(|| kronor_string(a.deviation())),
         }
     }
 }
@@ -68,9 +69,9 @@ struct CategoryJson {
     category: String,
     kind: &'static str,
     actual: String,
-    budget: String,
-    deviation: String,
-    budget_full_year: String,
+    budget: Option<String>,
+    deviation: Option<String>,
+    budget_full_year: Option<String>,
     actual_previous_year: String,
     change_previous_year: String,
 }
@@ -79,7 +80,7 @@ struct CategoryJson {
 struct MonthJson {
     period: String,
     actual: Option<String>,
-    budget: String,
+    budget: Option<String>,
     deviation: Option<String>,
     actual_previous_year: String,
 }
@@ -91,9 +92,9 @@ struct UnitJson {
     level: usize,
     children: Vec<String>,
     actual: String,
-    budget: String,
-    deviation: String,
-    budget_full_year: String,
+    budget: Option<String>,
+    deviation: Option<String>,
+    budget_full_year: Option<String>,
     previous_year: AmountsJson,
     previous_month: Option<AmountsJson>,
     deviation_change: Option<String>,
@@ -127,6 +128,9 @@ pub(crate) fn figures_json(
             made: f.made.to_string(),
         })
     };
+    let b = figures.budget_given;
+    // A figure of the budget, or derived from it: `null` when the data has no budget.
+    let budgeted = |ore: i64| b.then(|| kronor_string(ore));
     let units = tree
         .nodes
         .iter()
@@ -144,12 +148,12 @@ pub(crate) fn figures_json(
                     .map(|&c| tree.nodes[c].code.clone())
                     .collect(),
                 actual: kronor_string(f.acc.actual),
-                budget: kronor_string(f.acc.budget),
-                deviation: kronor_string(f.acc.deviation()),
-                budget_full_year: kronor_string(f.budget_year),
-                previous_year: f.prev_year.into(),
-                previous_month: f.prev_month.map(Into::into),
-                deviation_change: f.deviation_change().map(kronor_string),
+                budget: budgeted(f.acc.budget),
+                deviation: budgeted(f.acc.deviation()),
+                budget_full_year: budgeted(f.budget_year),
+                previous_year: AmountsJson::new(f.prev_year, b),
+                previous_month: f.prev_month.map(|p| AmountsJson::new(p, b)),
+                deviation_change: f.deviation_change().and_then(budgeted),
                 forecast: fc(f.forecast),
                 forecast_previous: fc(f.forecast_prev),
                 forecast_change: f.forecast_change().map(kronor_string),
@@ -164,9 +168,9 @@ pub(crate) fn figures_json(
                             "category"
                         },
                         actual: kronor_string(r.acc.actual),
-                        budget: kronor_string(r.acc.budget),
-                        deviation: kronor_string(r.acc.deviation()),
-                        budget_full_year: kronor_string(r.budget_year),
+                        budget: budgeted(r.acc.budget),
+                        deviation: budgeted(r.acc.deviation()),
+                        budget_full_year: budgeted(r.budget_year),
                         actual_previous_year: kronor_string(r.prev_year.actual),
                         change_previous_year: kronor_string(r.acc.actual - r.prev_year.actual),
                     })
@@ -177,8 +181,8 @@ pub(crate) fn figures_json(
                     .map(|m| MonthJson {
                         period: m.month.to_string(),
                         actual: m.actual.map(kronor_string),
-                        budget: kronor_string(m.budget),
-                        deviation: m.actual.map(|a| kronor_string(a - m.budget)),
+                        budget: budgeted(m.budget),
+                        deviation: m.actual.and_then(|a| budgeted(a - m.budget)),
                         actual_previous_year: kronor_string(m.actual_prev_year),
                     })
                     .collect(),
@@ -204,7 +208,7 @@ pub(crate) fn figures_json(
                             .map(|r| (r.name.clone(), kronor_string(r.amount)))
                             .collect(),
                         total: kronor_string(total),
-                        adjusted_deviation: kronor_string(f.acc.deviation() + total),
+                        adjusted_deviation: budgeted(f.acc.deviation() + total),
                     }
                 }),
                 activity: s.activity.as_ref().map(|rows| {
@@ -222,7 +226,7 @@ pub(crate) fn figures_json(
                     frame: kronor_string(fr.frame),
                     reallocated: kronor_string(fr.reallocations.iter().map(|r| r.amount).sum()),
                     revised: kronor_string(fr.revised),
-                    net_budget: kronor_string(fr.net_budget),
+                    net_budget: fr.net_budget.map(kronor_string),
                 }),
             };
             (n.code.clone(), u)
@@ -307,7 +311,7 @@ struct MeasureJson {
 struct AdjustmentsJson {
     items: BTreeMap<String, String>,
     total: String,
-    adjusted_deviation: String,
+    adjusted_deviation: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -324,5 +328,5 @@ struct FrameJson {
     frame: String,
     reallocated: String,
     revised: String,
-    net_budget: String,
+    net_budget: Option<String>,
 }

@@ -40,6 +40,8 @@ pub(crate) struct KeyFigures {
     pub deviation: Num,
     pub budget_year: Num,
     pub actual_prev_year: Num,
+    /// Accumulated outcome against the same months last year.
+    pub change_prev_year: Num,
     pub prev_month_deviation: Option<Num>,
     pub deviation_change: Option<Num>,
     pub forecast: Option<Num>,
@@ -69,6 +71,8 @@ pub(crate) struct ChildView {
     pub budget: Num,
     pub deviation: Num,
     pub deviation_change: Option<Num>,
+    pub actual_prev_year: Num,
+    pub change_prev_year: Num,
     pub forecast: Option<Num>,
     pub light: Option<&'static str>,
 }
@@ -76,6 +80,8 @@ pub(crate) struct ChildView {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Charts {
     pub result: Chart,
+    /// The deviation per month and per category; without a budget, the change against last
+    /// year.
     pub monthly: Chart,
     pub categories: Chart,
 }
@@ -85,7 +91,8 @@ pub(crate) struct Charts {
 pub(crate) struct MonthRow {
     pub month: String,
     pub period: String,
-    pub budget_acc: Num,
+    /// `None` when the data has no budget.
+    pub budget_acc: Option<Num>,
     pub actual_acc: Option<Num>,
     pub actual_prev_year_acc: Num,
     pub deviation: Option<Num>,
@@ -111,11 +118,16 @@ pub(crate) struct ReportView {
     pub level: usize,
     pub parent: Option<UnitRef>,
     pub path: Vec<UnitRef>,
+    /// Whether the data gives a budget: without one the templates leave out budget, deviation
+    /// and what is derived from them, and say once that the data has no budget.
+    pub budget_given: bool,
     pub key: KeyFigures,
     pub rows: Vec<RowView>,
-    /// Categories with the largest negative deviations, worst first (prose form).
+    /// Categories with the largest negative deviations, worst first (prose form); without a
+    /// budget, the largest negative changes against the same period last year.
     pub largest: Vec<String>,
-    /// Categories with a positive deviation, best first (prose form).
+    /// Categories with a positive deviation, best first (prose form); without a budget, the
+    /// positive changes against last year.
     pub positive: Vec<String>,
     pub children: Vec<ChildView>,
     pub charts: Charts,
@@ -183,6 +195,8 @@ pub(crate) fn run(
 pub(crate) struct IndexEntry {
     pub unit: UnitRef,
     pub depth: usize,
+    pub actual: Num,
+    pub change_prev_year: Num,
     pub deviation: Num,
     pub forecast: Option<Num>,
     pub leaf: bool,
@@ -198,6 +212,9 @@ pub(crate) struct IndexView {
     pub month_name: String,
     pub money_unit: String,
     pub generated: String,
+    /// Whether the data gives a budget (else the tree shows outcome and change against last
+    /// year instead of the deviation).
+    pub budget_given: bool,
     pub entries: Vec<IndexEntry>,
 }
 
@@ -235,6 +252,9 @@ impl Presenter<'_> {
 
     /// The deviation as a percentage of the accumulated cost budget, for its traffic light.
     fn deviation_light(&self, node: usize) -> Option<&'static str> {
+        if !self.figures.budget_given {
+            return None;
+        }
         let limits = self.config.thresholds.deviation.as_ref()?;
         let f = &self.figures.units[node];
         let costs: i64 = f
@@ -264,6 +284,7 @@ impl Presenter<'_> {
             deviation: fmt.num(f.acc.deviation()),
             budget_year: fmt.num(f.budget_year),
             actual_prev_year: fmt.num(f.prev_year.actual),
+            change_prev_year: fmt.num(f.acc.actual - f.prev_year.actual),
             prev_month_deviation: f.prev_month.map(|p| fmt.num(p.deviation())),
             deviation_change: f.deviation_change().map(|c| fmt.num(c)),
             forecast: f.forecast.map(|x| fmt.num(x.deviation)),
@@ -291,7 +312,14 @@ impl Presenter<'_> {
             .rows
             .iter()
             .filter(|r| r.kind == RowKind::Category)
-            .map(|r| (r.name.as_str(), r.acc.deviation()))
+            .map(|r| {
+                let d = if self.figures.budget_given {
+                    r.acc.deviation()
+                } else {
+                    r.acc.actual - r.prev_year.actual
+                };
+                (r.name.as_str(), d)
+            })
             .collect();
         cats.sort_by_key(|(n, d)| (*d, *n));
         let shown = |d: i64| fmt.num(d).sign != 0;
@@ -320,6 +348,8 @@ impl Presenter<'_> {
                     budget: fmt.num(cf.acc.budget),
                     deviation: fmt.num(cf.acc.deviation()),
                     deviation_change: cf.deviation_change().map(|x| fmt.num(x)),
+                    actual_prev_year: fmt.num(cf.prev_year.actual),
+                    change_prev_year: fmt.num(cf.acc.actual - cf.prev_year.actual),
                     forecast: cf.forecast.map(|x| fmt.num(x.deviation)),
                     light: self.deviation_light(c),
                 }
@@ -390,12 +420,13 @@ impl Presenter<'_> {
             level: self.tree.nodes[node].depth,
             parent: self.tree.nodes[node].parent.map(|p| self.unit_ref(p)),
             path,
+            budget_given: self.figures.budget_given,
             key,
             rows,
             largest,
             positive,
             children,
-            charts: charts::draw_all(f, period, fmt),
+            charts: charts::draw_all(f, period, fmt, self.figures.budget_given),
             months: self.months(node),
             sections,
             lights,
@@ -406,6 +437,7 @@ impl Presenter<'_> {
 
     fn months(&self, node: usize) -> Vec<MonthRow> {
         let f = &self.figures.units[node];
+        let budget = self.figures.budget_given;
         let p = self.sections[node].personnel.as_ref();
         let (mut b, mut a, mut l) = (0i64, 0i64, 0i64);
         f.months
@@ -424,10 +456,13 @@ impl Presenter<'_> {
                 MonthRow {
                     month: self.fmt.lang.month_short(m.month.month()).to_string(),
                     period: m.month.to_string(),
-                    budget_acc: self.fmt.num(b),
+                    budget_acc: budget.then(|| self.fmt.num(b)),
                     actual_acc: m.actual.map(|_| self.fmt.num(a)),
                     actual_prev_year_acc: self.fmt.num(l),
-                    deviation: m.actual.map(|x| self.fmt.num(x - m.budget)),
+                    deviation: m
+                        .actual
+                        .filter(|_| budget)
+                        .map(|x| self.fmt.num(x - m.budget)),
                     sick_pct: pick(p.map(|p| &p.sick_by_month)),
                     sick_pct_prev_year: pick(p.map(|p| &p.sick_by_month_prev_year)),
                 }
@@ -445,6 +480,7 @@ impl Presenter<'_> {
             month_name: self.fmt.month(period),
             money_unit: self.fmt.unit_label(),
             generated: self.generated.clone(),
+            budget_given: self.figures.budget_given,
             entries: self
                 .tree
                 .order
@@ -454,6 +490,8 @@ impl Presenter<'_> {
                     IndexEntry {
                         unit: self.unit_ref(n),
                         depth: self.tree.nodes[n].depth,
+                        actual: self.fmt.num(f.acc.actual),
+                        change_prev_year: self.fmt.num(f.acc.actual - f.prev_year.actual),
                         deviation: self.fmt.num(f.acc.deviation()),
                         forecast: f.forecast.map(|x| self.fmt.num(x.deviation)),
                         leaf: self.tree.is_leaf(n),

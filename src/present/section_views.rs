@@ -72,8 +72,9 @@ pub(crate) struct AdjustmentsView {
     /// Item names in prose form.
     pub names: Vec<String>,
     pub total: Num,
-    pub deviation: Num,
-    pub adjusted: Num,
+    /// The deviation and the deviation net of the items; `None` when the data has no budget.
+    pub deviation: Option<Num>,
+    pub adjusted: Option<Num>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,7 +102,8 @@ pub(crate) struct FrameView {
     pub reallocations: Vec<ReallocationView>,
     pub reallocated: Num,
     pub revised: Num,
-    pub net_budget: Num,
+    /// `None` when the data has no budget.
+    pub net_budget: Option<Num>,
     pub difference: Option<Num>,
 }
 
@@ -121,6 +123,7 @@ impl Presenter<'_> {
         let fmt = &self.fmt;
         let th = &self.config.thresholds;
         let f = &self.figures.units[node];
+        let budget = self.figures.budget_given;
         let pct_change = |now: f64, prev: f64| {
             (prev != 0.0).then(|| fmt.fig(100.0 * (now - prev) / prev.abs(), 1))
         };
@@ -226,8 +229,8 @@ impl Presenter<'_> {
                     .collect(),
                 names: rows.iter().map(|r| prose_name(&r.name)).collect(),
                 total: fmt.num(total),
-                deviation: fmt.num(f.acc.deviation()),
-                adjusted: fmt.num(f.acc.deviation() + total),
+                deviation: budget.then(|| fmt.num(f.acc.deviation())),
+                adjusted: budget.then(|| fmt.num(f.acc.deviation() + total)),
             }
         });
         let activity = s.activity.as_ref().map(|rows| {
@@ -266,9 +269,11 @@ impl Presenter<'_> {
                     .collect(),
                 reallocated: fmt.num(reallocated),
                 revised: fmt.num(fr.revised),
-                net_budget: fmt.num(fr.net_budget),
-                difference: (fr.net_budget != fr.revised)
-                    .then(|| fmt.num(fr.net_budget - fr.revised)),
+                net_budget: fr.net_budget.map(|n| fmt.num(n)),
+                difference: fr
+                    .net_budget
+                    .filter(|n| *n != fr.revised)
+                    .map(|n| fmt.num(n - fr.revised)),
             }
         });
         SectionsView {

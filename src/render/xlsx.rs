@@ -28,6 +28,8 @@ fn fig<'a>(n: &'a Option<Num>) -> V<'a> {
 struct Sheet {
     name: String,
     header: Vec<String>,
+    /// Which of the columns given to `push` the sheet shows.
+    keep: Vec<bool>,
     rows: Vec<Vec<CellOut>>,
 }
 
@@ -39,23 +41,33 @@ enum CellOut {
 }
 
 impl Sheet {
-    fn new(name: &str, header: Vec<String>) -> Sheet {
+    /// A sheet with its columns, each with whether it is shown.
+    fn new(name: &str, columns: Vec<(String, bool)>) -> Sheet {
         Sheet {
             name: name
                 .chars()
                 .filter(|c| !"[]:*?/\\".contains(*c))
                 .take(31)
                 .collect(),
-            header,
+            header: columns
+                .iter()
+                .filter(|c| c.1)
+                .map(|c| c.0.clone())
+                .collect(),
+            keep: columns.iter().map(|c| c.1).collect(),
             rows: Vec::new(),
         }
     }
 
+    /// Adds a row: one cell per column given to `new`, shown or not.
     fn push(&mut self, cells: Vec<V<'_>>) {
+        let keep = &self.keep;
         self.rows.push(
             cells
                 .into_iter()
-                .map(|c| match c {
+                .enumerate()
+                .filter(|(i, _)| keep.get(*i).copied().unwrap_or(true))
+                .map(|(_, c)| match c {
                     V::Text(t) => CellOut::Text(t.to_string()),
                     V::Money(n) => match n.value.parse::<f64>() {
                         Ok(v) => CellOut::Money(v, n.text.chars().count()),
@@ -117,9 +129,21 @@ pub(crate) fn workbook(
 
 fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, XlsxError> {
     let t = |k: &str| lang.label(k).to_string();
-    let unit_cols = || vec![t("code"), t("unit")];
-    let with = |mut a: Vec<String>, b: &[&str]| {
-        a.extend(b.iter().map(|k| t(k)));
+    // Without a budget the sheets leave out budget and deviation and show the change against
+    // last year instead. A column key starting with `+` is shown only with a budget, with `-`
+    // only without one.
+    let budget = views.first().is_none_or(|v| v.budget_given);
+    let unit_cols = || vec![(t("code"), true), (t("unit"), true)];
+    let with = |mut a: Vec<(String, bool)>, b: &[&str]| {
+        a.extend(b.iter().map(|k| {
+            if let Some(k) = k.strip_prefix('+') {
+                (t(k), budget)
+            } else if let Some(k) = k.strip_prefix('-') {
+                (t(k), !budget)
+            } else {
+                (t(k), true)
+            }
+        }));
         a
     };
     let mut key = Sheet::new(
@@ -128,14 +152,16 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
             unit_cols(),
             &[
                 "actual_acc",
-                "budget_acc",
-                "deviation_acc",
-                "change_since_previous_month",
-                "budget_year",
+                "-actual_prev_acc",
+                "-change_prev_year",
+                "+budget_acc",
+                "+deviation_acc",
+                "+change_since_previous_month",
+                "+budget_year",
                 "forecast_year",
                 "previous_forecast",
                 "forecast_change",
-                "adjusted_deviation",
+                "+adjusted_deviation",
             ],
         ),
     );
@@ -147,11 +173,11 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                 "row",
                 "subtotal",
                 "acc_actual",
-                "acc_budget",
-                "deviation_vs_budget",
+                "+acc_budget",
+                "+deviation_vs_budget",
                 "last_year",
                 "change",
-                "budget_year",
+                "+budget_year",
             ],
         ),
     );
@@ -163,9 +189,11 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                 "child_code",
                 "child",
                 "acc_actual",
-                "acc_budget",
-                "deviation",
-                "change",
+                "-last_year",
+                "-change_prev_year",
+                "+acc_budget",
+                "+deviation",
+                "+change",
                 "forecast_short",
             ],
         ),
@@ -229,10 +257,10 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
             unit_cols(),
             &[
                 "month",
-                "budget_acc_series",
+                "+budget_acc_series",
                 "actual_acc_series",
                 "actual_prev_acc_series",
-                "deviation_month",
+                "+deviation_month",
                 "sick_pct_series",
                 "sick_pct_prev_series",
             ],
@@ -246,6 +274,8 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
             V::Text(code),
             V::Text(name),
             V::Money(&k.actual),
+            V::Money(&k.actual_prev_year),
+            V::Money(&k.change_prev_year),
             V::Money(&k.budget),
             V::Money(&k.deviation),
             money(&k.deviation_change),
@@ -256,7 +286,7 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
             v.sections
                 .adjustments
                 .as_ref()
-                .map(|a| V::Money(&a.adjusted))
+                .map(|a| money(&a.adjusted))
                 .unwrap_or(V::Empty),
         ]);
         for r in &v.rows {
@@ -280,6 +310,8 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                 V::Text(&c.unit.code),
                 V::Text(&c.unit.name),
                 V::Money(&c.actual),
+                V::Money(&c.actual_prev_year),
+                V::Money(&c.change_prev_year),
                 V::Money(&c.budget),
                 V::Money(&c.deviation),
                 money(&c.deviation_change),
@@ -333,12 +365,14 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
         if let Some(j) = &v.sections.adjustments {
             let dev = t("deviation_acc");
             let adj = t("adjusted_deviation");
-            adjustments.push(vec![
-                V::Text(code),
-                V::Text(name),
-                V::Text(&dev),
-                V::Money(&j.deviation),
-            ]);
+            if let Some(d) = &j.deviation {
+                adjustments.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&dev),
+                    V::Money(d),
+                ]);
+            }
             for r in &j.rows {
                 adjustments.push(vec![
                     V::Text(code),
@@ -347,12 +381,22 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                     V::Money(&r.amount),
                 ]);
             }
-            adjustments.push(vec![
-                V::Text(code),
-                V::Text(name),
-                V::Text(&adj),
-                V::Money(&j.adjusted),
-            ]);
+            if let Some(a) = &j.adjusted {
+                adjustments.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&adj),
+                    V::Money(a),
+                ]);
+            } else {
+                let total = t("total");
+                adjustments.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&total),
+                    V::Money(&j.total),
+                ]);
+            }
         }
         if let Some(kpis) = &v.sections.activity {
             for r in kpis {
@@ -411,21 +455,23 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                 V::Empty,
                 V::Money(&f.revised),
             ]);
-            frames.push(vec![
-                V::Text(code),
-                V::Text(name),
-                V::Text(&net),
-                V::Empty,
-                V::Empty,
-                V::Money(&f.net_budget),
-            ]);
+            if let Some(n) = &f.net_budget {
+                frames.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&net),
+                    V::Empty,
+                    V::Empty,
+                    V::Money(n),
+                ]);
+            }
         }
         for m in &v.months {
             series.push(vec![
                 V::Text(code),
                 V::Text(name),
                 V::Text(&m.period),
-                V::Money(&m.budget_acc),
+                money(&m.budget_acc),
                 money(&m.actual_acc),
                 V::Money(&m.actual_prev_year_acc),
                 money(&m.deviation),

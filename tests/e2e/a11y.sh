@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Accessibility checks over the sample region: every HTML page, in Swedish and in English,
+# Accessibility checks over the sample region: every HTML page, in Swedish and in English
+# (and the sample without its budget column),
 # through axe-core (WCAG 2.0/2.1 A and AA) and the 320 px reflow check in headless Chromium;
 # every PDF (unit reports and board packs) through tests/pdf_check.py (pikepdf).
 #
@@ -26,9 +27,17 @@ echo "== sample region, English: HTML"
   --out "$tmp/en" --format html
 echo "== a region without the optional sections: HTML"
 "$bin" generate --data tests/fixtures/mini --period latest --out "$tmp/mini" --format html
+echo "== the sample region without a budget: HTML and PDF"
+mkdir "$tmp/nobudget"
+cp -r data/sample/. "$tmp/nobudget/"
+cut -d';' -f1-4 data/sample/ledger.csv > "$tmp/nobudget/ledger.csv"
+"$bin" generate --data "$tmp/nobudget" --config data/sample/uppfolj.yaml --period latest \
+  --out "$tmp/nobudget-out" --format html,pdf
 
 echo "== axe-core and reflow"
-python3 tests/e2e/axe.py "$axe" "$tmp"/sv/*/*.html "$tmp"/en/*/*.html "$tmp"/mini/*/*.html
+python3 tests/e2e/axe.py "$axe" "$tmp"/sv/*/*.html "$tmp"/en/*/*.html "$tmp"/mini/*/*.html \
+  "$tmp"/nobudget-out/*/*.html
 
 echo "== PDF/UA and PDF/A check"
-"$py" tests/pdf_check.py "$tmp"/sv/*/*.pdf "$tmp"/sv/*/pdf/*.pdf
+"$py" tests/pdf_check.py "$tmp"/sv/*/*.pdf "$tmp"/sv/*/pdf/*.pdf \
+  "$tmp"/nobudget-out/*/*.pdf "$tmp"/nobudget-out/*/pdf/*.pdf

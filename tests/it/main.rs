@@ -4,6 +4,7 @@
 // Tests write their fixtures and configs directly.
 #![allow(clippy::disallowed_methods)]
 
+mod actual_only;
 mod architecture;
 mod cli;
 mod formats;

@@ -85,9 +85,11 @@ pub(super) fn frames(cx: &Ctx<'_>, out: &mut [UnitSections], findings: &mut Find
                 frame: ff[i],
                 reallocations: list,
                 revised,
-                net_budget: net_budget[node],
+                net_budget: data.budget_given.then_some(net_budget[node]),
             };
-            if frame.net_budget != frame.revised {
+            if let Some(net) = frame.net_budget
+                && net != frame.revised
+            {
                 findings.warning(
                     &frames.file,
                     Some(frames.rows[i]),
@@ -95,9 +97,9 @@ pub(super) fn frames(cx: &Ctx<'_>, out: &mut [UnitSections], findings: &mut Find
                     format!(
                         "unit \"{}\": the net budget for {year} is {} kr but the revised frame is {} kr (difference {} kr)",
                         fu[i],
-                        crate::model::money::kronor_text(frame.net_budget),
+                        crate::model::money::kronor_text(net),
                         crate::model::money::kronor_text(frame.revised),
-                        crate::model::money::kronor_text(frame.net_budget - frame.revised)
+                        crate::model::money::kronor_text(net - frame.revised)
                     ),
                 );
             }

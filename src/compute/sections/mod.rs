@@ -144,8 +144,9 @@ pub(crate) struct Frame {
     pub frame: i64,
     pub reallocations: Vec<Reallocation>,
     pub revised: i64,
-    /// The negated sum of the year's monthly budgets, frame-funding accounts left out.
-    pub net_budget: i64,
+    /// The negated sum of the year's monthly budgets, frame-funding accounts left out; `None`
+    /// when the data has no budget.
+    pub net_budget: Option<i64>,
 }
 
 /// Every optional section of one unit; `None` where the table is absent or the unit has no rows.
