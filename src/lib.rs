@@ -220,8 +220,10 @@ pub(crate) fn prepare(
 ) -> Result<Prepared, Failure> {
     let loaded = load::run(data, config, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
-    let period = compute::periods::resolve(compute::periods::requested(period)?, ledger, findings)
-        .ok_or(Failure::Data)?;
+    let requested = compute::periods::requested(period)?;
+    let year_start = loaded.config.year_start();
+    let period =
+        compute::periods::resolve(requested, ledger, year_start, findings).ok_or(Failure::Data)?;
     let files = present::names::stems(loaded.tree.nodes.iter().map(|n| n.code.as_str()));
     let packs = compute::packs::resolve(&loaded.config, &loaded.tree, &files)?;
     // Commentary: the report month's files, refused before anything is computed; `check`

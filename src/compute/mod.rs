@@ -274,10 +274,10 @@ impl Grid {
     }
 }
 
-fn grid(ledger: &Table, tree: &Tree, cats: &Categories, period: Month) -> PolarsResult<Grid> {
+fn grid(ledger: &Table, tree: &Tree, cats: &Categories, start: Month) -> PolarsResult<Grid> {
     let ncat = cats.names.len();
-    let from = period.january().plus(-12).index();
-    let to = period.january().plus(11).index();
+    let from = start.plus(-12).index();
+    let to = start.plus(11).index();
     let n = ledger.len();
     let df = DataFrame::new(
         n,
@@ -360,10 +360,15 @@ fn grid(ledger: &Table, tree: &Tree, cats: &Categories, period: Month) -> Polars
 
 /// Each unit's effective forecast at `month`: its own newest forecast made this year up to
 /// that month, or else the sum of its children's.
-fn forecasts(forecast: Option<&Table>, tree: &Tree, month: Month) -> Vec<Option<Forecast>> {
+fn forecasts(
+    forecast: Option<&Table>,
+    tree: &Tree,
+    month: Month,
+    start: Month,
+) -> Vec<Option<Forecast>> {
     let mut own: Vec<Option<Forecast>> = vec![None; tree.nodes.len()];
     if let Some(t) = forecast {
-        let jan = month.january();
+        let jan = start;
         for ((p, u), d) in t
             .months("period")
             .iter()
@@ -433,7 +438,8 @@ pub(crate) fn run(
         &loaded.config,
         findings,
     );
-    let figures = compute(&loaded.data, &loaded.tree, &cats, ledger, period)
+    let start = period.year_start(loaded.config.year_start());
+    let figures = compute(&loaded.data, &loaded.tree, &cats, ledger, period, start)
         .map_err(crate::Failure::Compute)?;
     let sections = sections::compute(&loaded.data, &loaded.tree, &loaded.config, period, findings);
     Ok(Computed { figures, sections })
@@ -449,12 +455,13 @@ pub(crate) fn compute(
     cats: &Categories,
     ledger: &Table,
     period: Month,
+    start: Month,
 ) -> PolarsResult<Figures> {
-    let g = grid(ledger, tree, cats, period)?;
-    let m = period.month() as usize; // months in the accumulated span
-    let fc_now = forecasts(data.get("forecast"), tree, period);
+    let g = grid(ledger, tree, cats, start)?;
+    let m = (period.index() - start.index() + 1) as usize; // months in the accumulated span
+    let fc_now = forecasts(data.get("forecast"), tree, period, start);
     let fc_prev = if m > 1 {
-        forecasts(data.get("forecast"), tree, period.prev())
+        forecasts(data.get("forecast"), tree, period.prev(), start)
     } else {
         vec![None; tree.nodes.len()]
     };
@@ -522,7 +529,7 @@ pub(crate) fn compute(
                 last.add(g.at(node, 0, mo, c));
             }
             months.push(MonthFigures {
-                month: period.january().plus(mo as i32),
+                month: start.plus(mo as i32),
                 actual: (mo < m).then_some(this.actual),
                 budget: this.budget,
                 actual_prev_year: last.actual,

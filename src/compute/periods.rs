@@ -22,6 +22,7 @@ pub(crate) fn latest_period(ledger: &Table) -> Option<Month> {
 pub(crate) fn resolve(
     month: Option<Month>,
     ledger: &Table,
+    year_start: u32,
     findings: &mut Findings,
 ) -> Option<Month> {
     let period = match month {
@@ -40,7 +41,7 @@ pub(crate) fn resolve(
         },
     };
     let months = ledger.months("period");
-    let jan = period.january().index();
+    let jan = period.year_start(year_start).index();
     if !months.iter().any(|&p| p >= jan && p <= period.index()) {
         findings.error(
             &ledger.file,
@@ -48,7 +49,7 @@ pub(crate) fn resolve(
             Some("period"),
             format!(
                 "the ledger has no rows for {} to {period} (the report period)",
-                period.january()
+                period.year_start(year_start)
             ),
         );
         return None;

@@ -120,9 +120,17 @@ pub(crate) struct Config {
     pub sie_dimension: String,
     /// Where tables come from when the export is not named and headed as the contract.
     pub sources: Vec<Source>,
+    /// The first month of the fiscal year (1–12), when the config or the SIE files give it.
+    pub fiscal_year_start: Option<u32>,
 }
 
 impl Config {
+    /// The first month of the fiscal year: 1 (January) unless the config or the SIE files
+    /// say otherwise.
+    pub(crate) fn year_start(&self) -> u32 {
+        self.fiscal_year_start.unwrap_or(1)
+    }
+
     /// The configured source of a table, if any.
     pub(crate) fn source_of(&self, table: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.table == table)

@@ -41,6 +41,9 @@ pub(crate) struct RawConfig {
     pub author: Option<String>,
     /// The SIE dimension whose objects are the units. Default `1` (kostnadsställe).
     pub sie_dimension: Option<String>,
+    /// The first month of the fiscal year, 1–12. Default: from the SIE files' `#RAR` when they
+    /// agree, else 1 (the calendar year).
+    pub fiscal_year_start: Option<u32>,
     /// Where each table of the contract comes from and how its columns are named, by table.
     /// Default: files named after the table, headers named as the contract (or in Swedish).
     pub sources: Option<std::collections::BTreeMap<String, RawSource>>,

@@ -41,6 +41,13 @@ impl Config {
             parse_sign(s, &format!("{at}sign"), &mut problems)
         });
         let sources = sources::resolve(raw.sources, &at, &mut problems);
+        if let Some(m) = raw.fiscal_year_start
+            && !(1..=12).contains(&m)
+        {
+            problems.push(format!(
+                "{at}fiscal_year_start: {m} is not a month (expected 1 to 12, e.g. 7 for a year July–June)"
+            ));
+        }
         let base = origin.and_then(Path::parent).unwrap_or(Path::new(""));
         let templates = raw.templates.map(|t| base.join(t));
         let rows = match raw.categories {
@@ -225,6 +232,7 @@ impl Config {
             author: raw.author,
             sie_dimension: raw.sie_dimension.unwrap_or_else(|| "1".into()),
             sources,
+            fiscal_year_start: raw.fiscal_year_start,
         })
     }
 }

@@ -51,6 +51,9 @@ pub(crate) struct Dataset {
     /// Whether the data gives a budget: false for a ledger without a `budget` column (its
     /// budget is then read as zeros) and for SIE files without `#PBUDGET`.
     pub budget_given: bool,
+    /// The first month of the fiscal year that every SIE file declares (`#RAR 0`), if they
+    /// agree.
+    pub sie_year_start: Option<u32>,
 }
 
 impl Dataset {
@@ -78,10 +81,14 @@ pub(crate) struct Loaded {
 /// finding is collected.
 pub(crate) fn run(
     data_dir: &Path,
-    config: Config,
+    mut config: Config,
     findings: &mut Findings,
 ) -> Result<Loaded, crate::Failure> {
     let data = load(data_dir, &config, findings).ok_or(crate::Failure::Data)?;
+    // The SIE files' fiscal year counts when the config names none.
+    if config.fiscal_year_start.is_none() {
+        config.fiscal_year_start = data.sie_year_start;
+    }
     let tree = tree::build(&data, &config, findings);
     if findings.has_errors() {
         return Err(crate::Failure::Data);
@@ -247,6 +254,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
         unit_names: BTreeMap::new(),
         account_names: BTreeMap::new(),
         budget_given: true,
+        sie_year_start: None,
     };
     let mut fast: Option<(String, fast::Transactions)> = None;
     let mut prefetched: HashMap<&'static str, (Option<Table>, Findings)> = HashMap::new();
@@ -500,6 +508,56 @@ fn check_totals(dataset: &Dataset, findings: &mut Findings) {
     }
 }
 
+/// The first month of the fiscal year the SIE files declare (`#RAR 0`), kept in the dataset
+/// when every file that declares one agrees; a disagreement, or a config that names another
+/// month, is a warning.
+fn sie_fiscal_year(
+    files: &[(&str, &[(i32, sie::Date, sie::Date)])],
+    config: &Config,
+    dataset: &mut Dataset,
+    findings: &mut Findings,
+) {
+    let starts: Vec<(&str, u32)> = files
+        .iter()
+        .filter_map(|(name, years)| {
+            let y = years.iter().find(|y| y.0 == 0)?;
+            Some((*name, y.1.1))
+        })
+        .collect();
+    let Some(&(_, first)) = starts.first() else {
+        return;
+    };
+    let shown = dataset.dir.display().to_string();
+    let month_name = |m: u32| format!("month {m}");
+    if let Some((other, m)) = starts.iter().find(|(_, m)| *m != first) {
+        findings.warning(
+            &shown,
+            None,
+            None,
+            format!(
+                "the SIE files declare fiscal years that start in different months ({} in {}, {} in {other}); the calendar year is used unless the config sets fiscal_year_start",
+                month_name(first),
+                starts[0].0,
+                month_name(*m)
+            ),
+        );
+        return;
+    }
+    match config.fiscal_year_start {
+        Some(c) if c != first => findings.warning(
+            &shown,
+            None,
+            None,
+            format!(
+                "the SIE files declare a fiscal year starting in {} (#RAR 0) and the config sets fiscal_year_start: {c}; the config is used",
+                month_name(first)
+            ),
+        ),
+        _ => {}
+    }
+    dataset.sie_year_start = Some(first);
+}
+
 /// The ledger as built from transactions, without its budget column when there was no
 /// budget table (the report then shows the outcome only).
 fn without_budget(mut ledger: Table, has_budget: bool) -> Table {
@@ -749,6 +807,15 @@ fn ledger_from_sie(
     if parsed.is_empty() {
         return None;
     }
+    sie_fiscal_year(
+        &parsed
+            .iter()
+            .map(|p| (p.name.as_str(), p.file.years.as_slice()))
+            .collect::<Vec<_>>(),
+        config,
+        dataset,
+        findings,
+    );
     for (i, a) in parsed.iter().enumerate() {
         for b in &parsed[i + 1..] {
             if let (Some(x), Some(y)) = (a.year0, b.year0)

@@ -41,9 +41,16 @@ impl Month {
         Month(self.0 + months)
     }
 
-    /// January of the same year.
-    pub(crate) fn january(self) -> Month {
-        Month(self.year() * 12)
+    /// The first month of the (fiscal) year that holds this month, for years that start in
+    /// month `start` (1 = January, the calendar year; 7 = July, a year July–June).
+    pub(crate) fn year_start(self, start: u32) -> Month {
+        let s = start.clamp(1, 12) as i32 - 1;
+        Month(self.0 - (self.0 - s).rem_euclid(12))
+    }
+
+    /// How many months of its (fiscal) year this month closes: 1 for the first month … 12.
+    pub(crate) fn months_into_year(self, start: u32) -> u32 {
+        (self.0 - self.year_start(start).0 + 1) as u32
     }
 
     /// Parses `YYYY-MM` or `YYYYMM` (surrounding spaces allowed).
@@ -154,7 +161,15 @@ mod tests {
         let m = Month::new(2020, 1).unwrap();
         assert_eq!(m.prev().to_string(), "2019-12");
         assert_eq!(m.plus(11).to_string(), "2020-12");
-        assert_eq!(Month::new(2020, 9).unwrap().january(), m);
+        assert_eq!(Month::new(2020, 9).unwrap().year_start(1), m);
+        let june = Month::new(2010, 6).unwrap();
+        assert_eq!(june.year_start(7), Month::new(2009, 7).unwrap());
+        assert_eq!(june.months_into_year(7), 12);
+        let july = Month::new(2009, 7).unwrap();
+        assert_eq!(july.year_start(7), july);
+        assert_eq!(july.months_into_year(7), 1);
+        assert_eq!(june.year_start(1), Month::new(2010, 1).unwrap());
+        assert_eq!(june.months_into_year(1), 6);
     }
 
     #[test]

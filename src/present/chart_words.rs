@@ -30,14 +30,18 @@ pub(crate) struct DataTable {
 
 /// "januari–september 2020" (or "januari 2020").
 fn span(fmt: &Format, period: Month) -> String {
-    let m = period.month();
-    if m == 1 {
-        format!("{} {}", fmt.lang.month(1), period.year())
+    let start = period.year_start(fmt.year_start);
+    let month = |m: Month| fmt.lang.month(m.month());
+    if start == period {
+        format!("{} {}", month(period), period.year())
+    } else if start.year() == period.year() {
+        format!("{}–{} {}", month(start), month(period), period.year())
     } else {
         format!(
-            "{}–{} {}",
-            fmt.lang.month(1),
-            fmt.lang.month(m),
+            "{} {}–{} {}",
+            month(start),
+            start.year(),
+            month(period),
             period.year()
         )
     }
@@ -66,7 +70,7 @@ pub(crate) fn result(
         l("alt_actual"),
         money(f.acc.actual),
         l("alt_same_period"),
-        period.year() - 1,
+        fmt.year_label(period.plus(-12)),
         money(f.prev_year.actual),
     );
     if let Some(fc) = f.forecast.filter(|_| budget) {
@@ -98,15 +102,19 @@ pub(crate) fn result(
     }
     let mut head = vec![
         l("month").to_string(),
-        format!("{} {}, {unit}", l("legend_actual"), period.year()),
+        format!("{} {}, {unit}", l("legend_actual"), fmt.year_label(period)),
     ];
     if budget {
-        head.push(format!("{} {}, {unit}", l("legend_budget"), period.year()));
+        head.push(format!(
+            "{} {}, {unit}",
+            l("legend_budget"),
+            fmt.year_label(period)
+        ));
     }
     head.push(format!(
         "{} {}, {unit}",
         l("legend_actual"),
-        period.year() - 1
+        fmt.year_label(period.plus(-12))
     ));
     (alt, DataTable { head, rows })
 }
@@ -226,13 +234,19 @@ fn pct(fmt: &Format, v: Option<f64>, decimals: u32) -> String {
 /// Sick leave per month, this year against last year.
 pub(crate) fn sick_leave(p: &Personnel, period: Month, fmt: &Format) -> (String, DataTable) {
     let l = |k| fmt.lang.label(k);
-    let (y, py) = (period.year(), period.year() - 1);
+    let (y, py) = (fmt.year_label(period), fmt.year_label(period.plus(-12)));
     let series = |values: &[Option<f64>]| -> String {
         let list: Vec<String> = values
             .iter()
             .enumerate()
             .filter_map(|(i, v)| {
-                v.map(|_| format!("{} {}", fmt.lang.month_short(i as u32 + 1), pct(fmt, *v, 1)))
+                v.map(|_| {
+                    format!(
+                        "{} {}",
+                        fmt.lang.month_short(fmt.nth_month(i)),
+                        pct(fmt, *v, 1)
+                    )
+                })
             })
             .collect();
         if list.is_empty() {
@@ -251,7 +265,7 @@ pub(crate) fn sick_leave(p: &Personnel, period: Month, fmt: &Format) -> (String,
         .map(|i| {
             let at = |v: &[Option<f64>]| v.get(i).copied().flatten();
             vec![
-                fmt.lang.month(i as u32 + 1).to_string(),
+                fmt.lang.month(fmt.nth_month(i)).to_string(),
                 pct(fmt, at(&p.sick_by_month), 1),
                 pct(fmt, at(&p.sick_by_month_prev_year), 1),
             ]
@@ -296,9 +310,9 @@ pub(crate) fn agency(
     alt.push('.');
     let mut head = vec![l("month").to_string()];
     head.extend(rows.iter().map(|r| r.profession.clone()));
-    let table = (0..period.month() as usize)
+    let table = (0..period.months_into_year(fmt.year_start) as usize)
         .map(|i| {
-            let mut row = vec![fmt.lang.month(i as u32 + 1).to_string()];
+            let mut row = vec![fmt.lang.month(fmt.nth_month(i)).to_string()];
             row.extend(
                 rows.iter()
                     .map(|r| pct(fmt, r.trend.get(i).copied().flatten(), 2)),

@@ -110,7 +110,9 @@ fn axis_decimals(lo: f64, hi: f64) -> u32 {
 
 fn month_label(fmt: &Format, x: &i32) -> String {
     if (1..=12).contains(x) {
-        fmt.lang.month_short(*x as u32).to_string()
+        fmt.lang
+            .month_short(fmt.nth_month(*x as usize - 1))
+            .to_string()
     } else {
         String::new()
     }
@@ -123,7 +125,7 @@ fn result_chart(
     fmt: &Format,
     with_budget: bool,
 ) -> DrawResult {
-    let m = period.month() as usize;
+    let m = period.months_into_year(fmt.year_start) as usize;
     let mut budget = Vec::new();
     let mut last = Vec::new();
     let mut this = Vec::new();
@@ -228,7 +230,7 @@ fn monthly_chart(
                 } else {
                     "chart_monthly_change"
                 }),
-                period.year(),
+                fmt.year_label(period),
                 fmt.unit_label()
             ),
             (FONT, 15).into_font().color(&BLACK),

@@ -16,6 +16,8 @@ pub(crate) struct Format {
     pub unit: MoneyUnit,
     pub decimals: u32,
     pub lang: Lang,
+    /// The first month of the fiscal year, 1–12 (1: the calendar year).
+    pub year_start: u32,
 }
 
 impl Format {
@@ -25,7 +27,39 @@ impl Format {
             unit: c.money_unit,
             decimals: c.decimals,
             lang,
+            year_start: c.year_start(),
         }
+    }
+
+    /// The month number (1–12) of the `i`-th month (from 0) of the fiscal year.
+    pub(crate) fn nth_month(&self, i: usize) -> u32 {
+        ((self.year_start as usize - 1 + i) % 12) as u32 + 1
+    }
+
+    /// The (fiscal) year of a month as reports name it: `2020`, or `2009/10` for a year
+    /// July 2009–June 2010.
+    pub(crate) fn year_label(&self, m: Month) -> String {
+        let start = m.year_start(self.year_start);
+        if self.year_start == 1 {
+            start.year().to_string()
+        } else {
+            format!("{}/{:02}", start.year(), (start.year() + 1).rem_euclid(100))
+        }
+    }
+
+    /// The months a fiscal year spans, when it is not the calendar year: "juli 2009–juni 2010".
+    pub(crate) fn fiscal_year(&self, m: Month) -> Option<String> {
+        let start = m.year_start(self.year_start);
+        let end = start.plus(11);
+        (self.year_start != 1).then(|| {
+            format!(
+                "{} {}–{} {}",
+                self.lang.month(start.month()),
+                start.year(),
+                self.lang.month(end.month()),
+                end.year()
+            )
+        })
     }
 
     pub(crate) fn unit_label(&self) -> String {

@@ -140,6 +140,7 @@ pub(crate) fn pack(
     ctx.insert("period", &head.period);
     ctx.insert("month_name", &head.month_name);
     ctx.insert("year", &head.year);
+    ctx.insert("prev_year", &head.prev_year);
     ctx.insert("money_unit", &head.money_unit);
     ctx.insert("generated", &head.generated);
     ctx.insert(

@@ -166,3 +166,80 @@ fn a_file_that_is_not_sie() {
         stderr(&o)
     );
 }
+
+/// Σ of the `{}` period balances of year 0 on result accounts (classes 3–9) for the months
+/// `from..=upto` (YYYYMM), in öre and result sign.
+fn fiscal_sum(file: &str, from: u32, upto: u32) -> i64 {
+    let bytes = std::fs::read(root().join("tests/fixtures/sie").join(file)).unwrap();
+    let mut sum = 0i64;
+    for line in String::from_utf8_lossy(&bytes).lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() >= 6 && f[0] == "#PSALDO" && f[1] == "0" && f[4] == "{}" {
+            let period: u32 = f[2].parse().unwrap();
+            if (from..=upto).contains(&period) && !f[3].starts_with(['1', '2']) {
+                let (int, frac) = f[5].split_once('.').unwrap_or((f[5], "0"));
+                let ore = int.trim_start_matches('-').parse::<i64>().unwrap() * 100
+                    + format!("{frac:0<2}")[..2].parse::<i64>().unwrap();
+                sum += if int.starts_with('-') { -ore } else { ore };
+            }
+        }
+    }
+    -sum
+}
+
+/// A file whose fiscal year runs July–June (`#RAR 0 20090701 20100630`) is accumulated from
+/// July, named as that year, and charted July to June; the config can still say otherwise.
+#[test]
+fn a_broken_fiscal_year_is_accumulated_from_its_first_month() {
+    let (o, data) = run(&["BL0001_typ3.SE"], "2010-03");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let f = figures(&data, "2010-03");
+    let expected = fiscal_sum("BL0001_typ3.SE", 200907, 201003);
+    assert_eq!(ore(&f["units"]["TOTAL"]["actual"]), expected);
+    assert_ne!(expected, fiscal_sum("BL0001_typ3.SE", 201001, 201003));
+    let html = std::fs::read_to_string(data.path().join("out/2010-03/TOTAL.html")).unwrap();
+    assert!(
+        html.contains("Månadsrapport ack mars 2009/10 (räkenskapsår juli 2009–juni 2010)"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<th scope=\"col\">Ack utfall 2009/10</th>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "aria-label=\"Avvikelse mot budget per månad juli 2009–mars 2010, Mkr: juli "
+        ),
+        "the months run from July: {html}"
+    );
+
+    // The config's calendar year wins, with a warning that the file says otherwise.
+    let config = data.path().join("c.yaml");
+    std::fs::write(&config, "fiscal_year_start: 1\n").unwrap();
+    let out = data.path().join("out-calendar");
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        data.path().to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--period",
+        "2010-03",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "html",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!(
+        "warning: {}: the SIE files declare a fiscal year starting in month 7 (#RAR 0) and the config sets fiscal_year_start: 1; the config is used\n",
+        data.path().display()
+    )), "{}", stderr(&o));
+    let f: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("2010-03/figures.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        ore(&f["units"]["TOTAL"]["actual"]),
+        fiscal_sum("BL0001_typ3.SE", 201001, 201003)
+    );
+}

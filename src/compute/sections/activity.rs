@@ -4,7 +4,7 @@ use super::*;
 
 /// Fills in each unit's section from its table, when the table is given.
 pub(super) fn activity(cx: &Ctx<'_>, out: &mut [UnitSections]) {
-    let (data, config, period, n, m) = (cx.data, cx.config, cx.period, cx.n, cx.m);
+    let (data, config, n, m) = (cx.data, cx.config, cx.n, cx.m);
     let nodes_of = |u: &str| cx.nodes_of(u);
     if let Some(t) = data.get("activity") {
         let mut acc: Vec<BTreeMap<String, [f64; 2]>> = vec![BTreeMap::new(); n];
@@ -15,7 +15,7 @@ pub(super) fn activity(cx: &Ctx<'_>, out: &mut [UnitSections]) {
             t.numbers("value"),
         );
         for i in 0..t.len() {
-            let Some((y, mo)) = slot(p[i], period) else {
+            let Some((y, mo)) = slot(p[i], cx.start) else {
                 continue;
             };
             if mo >= m {

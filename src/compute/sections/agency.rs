@@ -4,7 +4,7 @@ use super::*;
 
 /// Fills in each unit's section from its table, when the table is given.
 pub(super) fn agency(cx: &Ctx<'_>, out: &mut [UnitSections]) {
-    let (data, period, n, m) = (cx.data, cx.period, cx.n, cx.m);
+    let (data, n, m) = (cx.data, cx.n, cx.m);
     let nodes_of = |u: &str| cx.nodes_of(u);
     if let Some(t) = data.get("agency") {
         // node → profession → [year][month] (own, agency)
@@ -17,7 +17,7 @@ pub(super) fn agency(cx: &Ctx<'_>, out: &mut [UnitSections]) {
             t.money("agency_cost"),
         );
         for i in 0..t.len() {
-            let Some((y, mo)) = slot(p[i], period) else {
+            let Some((y, mo)) = slot(p[i], cx.start) else {
                 continue;
             };
             for &node in nodes_of(&u[i]) {

@@ -4,13 +4,14 @@ use super::*;
 
 /// Fills in each unit's section from its table, when the table is given.
 pub(super) fn frames(cx: &Ctx<'_>, out: &mut [UnitSections], findings: &mut Findings) {
-    let (data, tree, config, period, n) = (cx.data, cx.tree, cx.config, cx.period, cx.n);
+    let (data, tree, config, n) = (cx.data, cx.tree, cx.config, cx.n);
     let nodes_of = |u: &str| cx.nodes_of(u);
     if let Some(frames) = data.get("frames") {
-        let year = period.year();
+        // A fiscal year is named by the calendar year it starts in.
+        let year = cx.start.year();
         let mut net_budget = vec![0i64; n];
         if let Some(ledger) = data.ledger() {
-            let jan = period.january().index();
+            let jan = cx.start.index();
             let (p, u, a, b) = (
                 ledger.months("period"),
                 ledger.text("unit"),

@@ -4,7 +4,7 @@ use super::*;
 
 /// Fills in each unit's section from its table, when the table is given.
 pub(super) fn measures_and_adjustments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
-    let (data, period, n, m) = (cx.data, cx.period, cx.n, cx.m);
+    let (data, n, m) = (cx.data, cx.n, cx.m);
     let nodes_of = |u: &str| cx.nodes_of(u);
     let acc_by_name =
         |table: &str, name_col: &str, cols: &[&str]| -> Vec<BTreeMap<String, Vec<i64>>> {
@@ -13,7 +13,7 @@ pub(super) fn measures_and_adjustments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
                 let (p, u, names) = (t.months("period"), t.text("unit"), t.text(name_col));
                 let values: Vec<&[i64]> = cols.iter().map(|c| t.money(c)).collect();
                 for i in 0..t.len() {
-                    if !matches!(slot(p[i], period), Some((1, mo)) if mo < m) {
+                    if !matches!(slot(p[i], cx.start), Some((1, mo)) if mo < m) {
                         continue;
                     }
                     for &node in nodes_of(&u[i]) {

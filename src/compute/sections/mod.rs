@@ -169,9 +169,10 @@ fn targets(tree: &Tree) -> BTreeMap<&str, Vec<usize>> {
         .collect()
 }
 
-/// Where a month falls: this year (1) or last year (0), and the month index 0..12.
-fn slot(p: i32, period: Month) -> Option<(usize, usize)> {
-    let jan = period.january().index();
+/// Where a month falls: this (fiscal) year (1) or last year (0), and the month index 0..12;
+/// `start` is the first month of this year.
+fn slot(p: i32, start: Month) -> Option<(usize, usize)> {
+    let jan = start.index();
     if (jan..jan + 12).contains(&p) {
         Some((1, (p - jan) as usize))
     } else if (jan - 12..jan).contains(&p) {
@@ -190,10 +191,11 @@ pub(super) struct Ctx<'a> {
     data: &'a Dataset,
     tree: &'a Tree,
     config: &'a Config,
-    period: Month,
+    /// The first month of the report's (fiscal) year.
+    start: Month,
     /// Units in the tree.
     n: usize,
-    /// Months in the accumulated span (the report month's number).
+    /// Months in the accumulated span (the report month's number in its year).
     m: usize,
     targets: &'a BTreeMap<&'a str, Vec<usize>>,
 }
@@ -220,9 +222,9 @@ pub(crate) fn compute(
         data,
         tree,
         config,
-        period,
+        start: period.year_start(config.year_start()),
         n,
-        m: period.month() as usize,
+        m: period.months_into_year(config.year_start()) as usize,
         targets: &targets,
     };
     personnel::personnel(&cx, &mut out);
