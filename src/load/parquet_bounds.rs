@@ -956,12 +956,34 @@ mod tests {
             ],
         )
         .unwrap();
-        let mut bytes = Vec::new();
-        ParquetWriter::new(&mut bytes)
-            .with_row_group_size(Some(1000))
-            .finish(&mut df)
+        let list = ListChunked::from_iter(
+            (0..n).map(|i| (i % 5 != 0).then(|| Series::new("".into(), vec![i as i64; i % 4]))),
+        );
+        df.with_column(list.into_series().with_name("list".into()).into_column())
             .unwrap();
-        assert_eq!(checked(&bytes), Ok(()));
+        let codecs = [
+            ParquetCompression::Uncompressed,
+            ParquetCompression::Snappy,
+            ParquetCompression::Gzip(None),
+            ParquetCompression::Brotli(None),
+            ParquetCompression::Zstd(None),
+            ParquetCompression::Lz4Raw,
+        ];
+        for codec in codecs {
+            for page in [None, Some(256)] {
+                let mut bytes = Vec::new();
+                ParquetWriter::new(&mut bytes)
+                    .with_row_group_size(Some(1000))
+                    .with_compression(codec)
+                    .with_data_page_size(page)
+                    .with_statistics(StatisticsOptions::full())
+                    .finish(&mut df)
+                    .unwrap();
+                assert_eq!(checked(&bytes), Ok(()), "{codec:?}, pages of {page:?}");
+                let read = ParquetReader::new(std::io::Cursor::new(bytes)).finish();
+                assert!(read.unwrap().equals_missing(&df), "{codec:?}");
+            }
+        }
     }
 
     #[test]
