@@ -68,7 +68,7 @@ pub(crate) fn check<R: Read + Seek>(mut source: R) -> Result<(), String> {
     let mut unpacked = 0u64;
     let mut buf = Vec::new();
     for (g, rg) in meta.row_groups.iter().enumerate() {
-        for chunk in &rg.chunks {
+        for chunk in rg.chunks.iter().filter(|c| c.has_meta) {
             pages(&mut source, &mut buf, chunk, rg, g + 1, &mut unpacked)?;
         }
     }
@@ -87,10 +87,16 @@ type Walk<T> = Result<T, Stop>;
 
 /// A reader of Thrift's compact protocol over a byte slice that never allocates for what the
 /// bytes claim: lengths are checked against the bytes left, nesting against [`MAX_DEPTH`].
+///
+/// It reads a struct as the Parquet reader's decoders do, by the shapes below: a field it
+/// knows is read as the shape says whatever type the field declares (so both see the same
+/// values in a crafted file), any other field is passed over by its declared type.
 struct Thrift<'a> {
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
+    /// Where the walk is: field ids and list positions from the outermost struct.
+    path: Vec<u32>,
 }
 
 // Compact protocol types.
@@ -107,12 +113,147 @@ const SET: u8 = 10;
 const MAP: u8 = 11;
 const STRUCT: u8 = 12;
 
+/// The shape a reader expects of a value.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// A varint (i16, i32, i64).
+    Int,
+    Byte,
+    Bool,
+    Binary,
+    /// A list whose items are read as the shape, whatever type the list declares.
+    List(&'static Shape),
+    /// A struct of the fields with these ids and shapes.
+    Struct(&'static [(i16, Shape)]),
+}
+
+use Shape::{Binary as B, Bool as O, Byte as Y, Int as I, List as L, Struct as S};
+
+const EMPTY: &[(i16, Shape)] = &[];
+// The footer (FileMetaData) as the reader's footer decoder reads it.
+const FILE_META: Shape = S(&[
+    (1, I),
+    (2, L(&S(SCHEMA_ELEMENT))),
+    (3, I),
+    (4, L(&S(ROW_GROUP))),
+    (5, L(&S(&[(1, B), (2, B)]))),
+    (6, B),
+    (7, L(&S(&[(1, S(EMPTY)), (2, S(EMPTY))]))),
+]);
+const SCHEMA_ELEMENT: &[(i16, Shape)] = &[
+    (1, I),
+    (2, I),
+    (3, I),
+    (4, B),
+    (5, I),
+    (6, I),
+    (7, I),
+    (8, I),
+    (9, I),
+    (10, S(LOGICAL_TYPE)),
+];
+const TIME_TYPE: &[(i16, Shape)] = &[
+    (1, O),
+    (2, S(&[(1, S(EMPTY)), (2, S(EMPTY)), (3, S(EMPTY))])),
+];
+const LOGICAL_TYPE: &[(i16, Shape)] = &[
+    (1, S(EMPTY)),
+    (2, S(EMPTY)),
+    (3, S(EMPTY)),
+    (4, S(EMPTY)),
+    (5, S(&[(1, I), (2, I)])),
+    (6, S(EMPTY)),
+    (7, S(TIME_TYPE)),
+    (8, S(TIME_TYPE)),
+    (10, S(&[(1, Y), (2, O)])),
+    (11, S(EMPTY)),
+    (12, S(EMPTY)),
+    (13, S(EMPTY)),
+    (14, S(EMPTY)),
+    (15, S(EMPTY)),
+];
+const ROW_GROUP: &[(i16, Shape)] = &[
+    (1, L(&S(COLUMN_CHUNK))),
+    (2, I),
+    (3, I),
+    (4, L(&S(&[(1, I), (2, O), (3, O)]))),
+    (5, I),
+    (6, I),
+    (7, I),
+];
+const COLUMN_CHUNK: &[(i16, Shape)] = &[
+    (1, B),
+    (2, I),
+    (3, S(COLUMN_META)),
+    (4, I),
+    (5, I),
+    (6, I),
+    (7, I),
+];
+const STATISTICS: &[(i16, Shape)] = &[
+    (1, B),
+    (2, B),
+    (3, I),
+    (4, I),
+    (5, B),
+    (6, B),
+    (7, O),
+    (8, O),
+];
+const COLUMN_META: &[(i16, Shape)] = &[
+    (1, I),
+    (2, L(&I)),
+    (3, L(&B)),
+    (4, I),
+    (5, I),
+    (6, I),
+    (7, I),
+    (9, I),
+    (10, I),
+    (11, I),
+    (12, S(STATISTICS)),
+    (14, I),
+    (15, I),
+];
+// A page header as the reader's page decoder reads it.
+const PAGE_HEADER: Shape = S(&[
+    (1, I),
+    (2, I),
+    (3, I),
+    (4, I),
+    (5, S(&[(1, I), (2, I), (3, I), (4, I), (5, S(STATISTICS))])),
+    (6, S(EMPTY)),
+    (7, S(&[(1, I), (2, I), (3, O)])),
+    (
+        8,
+        S(&[
+            (1, I),
+            (2, I),
+            (3, I),
+            (4, I),
+            (5, I),
+            (6, I),
+            (7, O),
+            (8, S(STATISTICS)),
+        ]),
+    ),
+]);
+
+/// What the walk meets, at [`Thrift::path`].
+enum Item<'a> {
+    Int(i64),
+    Bytes(&'a [u8]),
+    /// The start of a list or a struct.
+    Start,
+}
+
 impl<'a> Thrift<'a> {
     fn new(bytes: &'a [u8]) -> Self {
         Thrift {
             bytes,
             pos: 0,
             depth: 0,
+            path: Vec::new(),
         }
     }
 
@@ -142,15 +283,6 @@ impl<'a> Thrift<'a> {
     fn int(&mut self) -> Walk<i64> {
         let v = self.varint()?;
         Ok((v >> 1) as i64 ^ -((v & 1) as i64))
-    }
-
-    /// An integer field of any width; another type is not well-formed here.
-    fn int_of(&mut self, ty: u8) -> Walk<i64> {
-        match ty {
-            I16 | I32 | I64 => self.int(),
-            BYTE => Ok(i64::from(self.byte()? as i8)),
-            _ => Err(Stop::Malformed),
-        }
     }
 
     fn binary(&mut self) -> Walk<&'a [u8]> {
@@ -190,7 +322,7 @@ impl<'a> Thrift<'a> {
         Ok(())
     }
 
-    /// Passes over a value of type `ty`.
+    /// Passes over a value of declared type `ty` (a boolean list item takes a byte).
     fn skip(&mut self, ty: u8) -> Walk<()> {
         match ty {
             BOOL_TRUE | BOOL_FALSE | BYTE => {
@@ -235,53 +367,78 @@ impl<'a> Thrift<'a> {
                     self.depth -= 1;
                 }
             }
-            STRUCT => self.structure(|_, _, _| Ok(false))?,
+            STRUCT => self.walk(S(EMPTY), STRUCT, &mut |_, _| {})?,
             _ => return Err(Stop::Malformed),
         }
         Ok(())
     }
 
-    /// Walks a struct: `field` gets each field's id and type and says whether it read the value;
-    /// when it did not, the value is passed over. Booleans carry their value in the type.
-    fn structure(&mut self, mut field: impl FnMut(&mut Self, i16, u8) -> Walk<bool>) -> Walk<()> {
-        self.nest()?;
-        let mut last = 0i16;
-        loop {
-            let h = self.byte()?;
-            if h == 0 {
-                break;
+    /// Reads a value of the shape (declared as `declared`), telling `sink` of every number,
+    /// byte string, list and struct in it with its path.
+    fn walk(
+        &mut self,
+        shape: Shape,
+        declared: u8,
+        sink: &mut dyn FnMut(&[u32], Item<'a>),
+    ) -> Walk<()> {
+        match shape {
+            Shape::Int => {
+                let v = self.int()?;
+                sink(&self.path, Item::Int(v));
             }
-            let ty = h & 0x0f;
-            let id = match h >> 4 {
-                0 => i16::try_from(self.int()?).map_err(|_| Stop::Malformed)?,
-                d => last.checked_add(i16::from(d)).ok_or(Stop::Malformed)?,
-            };
-            last = id;
-            if ty == BOOL_TRUE || ty == BOOL_FALSE {
-                continue;
+            Shape::Byte => {
+                let v = self.byte()?;
+                sink(&self.path, Item::Int(i64::from(v as i8)));
             }
-            if !field(self, id, ty)? {
-                self.skip(ty)?;
+            Shape::Bool => {
+                // A struct field declared boolean holds its value in its type.
+                if declared != BOOL_TRUE && declared != BOOL_FALSE {
+                    self.byte()?;
+                }
+            }
+            Shape::Binary => {
+                let v = self.binary()?;
+                sink(&self.path, Item::Bytes(v));
+            }
+            Shape::List(item) => {
+                let (elem, n) = self.list()?;
+                sink(&self.path, Item::Start);
+                self.nest()?;
+                for i in 0..n {
+                    self.path.push(i as u32);
+                    self.walk(*item, elem, sink)?;
+                    self.path.pop();
+                }
+                self.depth -= 1;
+            }
+            Shape::Struct(fields) => {
+                sink(&self.path, Item::Start);
+                self.nest()?;
+                let mut last = 0i16;
+                loop {
+                    let h = self.byte()?;
+                    if h == 0 {
+                        break;
+                    }
+                    let ty = h & 0x0f;
+                    let id = match h >> 4 {
+                        0 => i16::try_from(self.int()?).map_err(|_| Stop::Malformed)?,
+                        d => last.checked_add(i16::from(d)).ok_or(Stop::Malformed)?,
+                    };
+                    last = id;
+                    match fields.iter().find(|f| f.0 == id) {
+                        Some(&(_, shape)) => {
+                            self.path.push(id as u32);
+                            self.walk(shape, ty, sink)?;
+                            self.path.pop();
+                        }
+                        None if ty == BOOL_TRUE || ty == BOOL_FALSE => {}
+                        None => self.skip(ty)?,
+                    }
+                }
+                self.depth -= 1;
             }
         }
-        self.depth -= 1;
-        Ok(())
-    }
-
-    /// Walks a list of structs, `item` reading each.
-    fn list_of_structs(&mut self, ty: u8, mut item: impl FnMut(&mut Self) -> Walk<()>) -> Walk<()> {
-        if ty != LIST && ty != SET {
-            return Err(Stop::Malformed);
-        }
-        let (elem, n) = self.list()?;
-        if elem != STRUCT {
-            return Err(Stop::Malformed);
-        }
-        self.nest()?;
-        for _ in 0..n {
-            item(self)?;
-        }
-        self.depth -= 1;
         Ok(())
     }
 }
@@ -299,9 +456,11 @@ struct RowGroup {
     chunks: Vec<Chunk>,
 }
 
-/// A column chunk, with the column's name as the file gives it (cut).
+/// A column chunk, with the column's name as the file gives it (cut). The reader refuses a
+/// chunk without metadata.
 #[derive(Debug, Default)]
 struct Chunk {
+    has_meta: bool,
     column: String,
     num_values: i64,
     total_uncompressed_size: i64,
@@ -310,91 +469,61 @@ struct Chunk {
     dictionary_page_offset: Option<i64>,
 }
 
-/// FileMetaData: 3 num_rows, 4 row_groups.
+/// FileMetaData: 3 num_rows, 4 row_groups (RowGroup: 1 columns, 3 num_rows; ColumnChunk:
+/// 3 meta_data; ColumnMetaData: 3 path_in_schema, 5 num_values, 6 total_uncompressed_size,
+/// 7 total_compressed_size, 9 data_page_offset, 11 dictionary_page_offset). As the reader, a
+/// field given twice counts by its last value.
 fn file_metadata(bytes: &[u8]) -> Walk<FileMeta> {
     let mut t = Thrift::new(bytes);
     let mut meta = FileMeta::default();
-    t.structure(|t, id, ty| match id {
-        3 => {
-            meta.num_rows = t.int_of(ty)?;
-            Ok(true)
+    let mut parts: Vec<String> = Vec::new();
+    t.walk(FILE_META, STRUCT, &mut |path, item| match (path, item) {
+        ([3], Item::Int(n)) => meta.num_rows = n,
+        ([4], Item::Start) => meta.row_groups.clear(),
+        ([4, _], Item::Start) => meta.row_groups.push(RowGroup::default()),
+        ([4, _, rest @ ..], item) => {
+            let Some(rg) = meta.row_groups.last_mut() else {
+                return;
+            };
+            match (rest, item) {
+                ([3], Item::Int(n)) => rg.num_rows = n,
+                ([1], Item::Start) => rg.chunks.clear(),
+                ([1, _], Item::Start) => rg.chunks.push(Chunk::default()),
+                ([1, _, 3, rest @ ..], item) => {
+                    let Some(c) = rg.chunks.last_mut() else {
+                        return;
+                    };
+                    match (rest, item) {
+                        ([], Item::Start) => {
+                            *c = Chunk {
+                                has_meta: true,
+                                ..Chunk::default()
+                            };
+                        }
+                        ([3], Item::Start) => {
+                            parts.clear();
+                            c.column.clear();
+                        }
+                        ([3, _], Item::Bytes(b)) => {
+                            if parts.len() < 8 {
+                                parts.push(String::from_utf8_lossy(b).to_string());
+                                c.column = crate::diag::cut(&parts.join("."));
+                            }
+                        }
+                        ([5], Item::Int(n)) => c.num_values = n,
+                        ([6], Item::Int(n)) => c.total_uncompressed_size = n,
+                        ([7], Item::Int(n)) => c.total_compressed_size = n,
+                        ([9], Item::Int(n)) => c.data_page_offset = n,
+                        ([11], Item::Int(n)) => c.dictionary_page_offset = Some(n),
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
         }
-        4 => {
-            meta.row_groups.clear();
-            t.list_of_structs(ty, |t| {
-                meta.row_groups.push(row_group(t)?);
-                Ok(())
-            })?;
-            Ok(true)
-        }
-        _ => Ok(false),
+        _ => {}
     })?;
     Ok(meta)
-}
-
-/// RowGroup: 1 columns, 3 num_rows.
-fn row_group(t: &mut Thrift<'_>) -> Walk<RowGroup> {
-    let mut rg = RowGroup::default();
-    t.structure(|t, id, ty| match id {
-        1 => {
-            rg.chunks.clear();
-            t.list_of_structs(ty, |t| {
-                if let Some(c) = column_chunk(t)? {
-                    rg.chunks.push(c);
-                }
-                Ok(())
-            })?;
-            Ok(true)
-        }
-        3 => {
-            rg.num_rows = t.int_of(ty)?;
-            Ok(true)
-        }
-        _ => Ok(false),
-    })?;
-    Ok(rg)
-}
-
-/// ColumnChunk: 3 meta_data (ColumnMetaData: 3 path_in_schema, 5 num_values,
-/// 6 total_uncompressed_size, 7 total_compressed_size, 9 data_page_offset,
-/// 11 dictionary_page_offset). `None` without metadata (the reader refuses such a chunk).
-fn column_chunk(t: &mut Thrift<'_>) -> Walk<Option<Chunk>> {
-    let mut chunk: Option<Chunk> = None;
-    t.structure(|t, id, ty| {
-        if id != 3 || ty != STRUCT {
-            return Ok(false);
-        }
-        let mut c = Chunk::default();
-        t.structure(|t, id, ty| {
-            match id {
-                3 if ty == LIST => {
-                    let (elem, n) = t.list()?;
-                    let mut parts = Vec::new();
-                    for _ in 0..n {
-                        if elem != BINARY {
-                            t.skip(elem)?;
-                            continue;
-                        }
-                        let part = t.binary()?;
-                        if parts.len() < 8 {
-                            parts.push(String::from_utf8_lossy(part).to_string());
-                        }
-                    }
-                    c.column = crate::diag::cut(&parts.join("."));
-                }
-                5 => c.num_values = t.int_of(ty)?,
-                6 => c.total_uncompressed_size = t.int_of(ty)?,
-                7 => c.total_compressed_size = t.int_of(ty)?,
-                9 => c.data_page_offset = t.int_of(ty)?,
-                11 => c.dictionary_page_offset = Some(t.int_of(ty)?),
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        chunk = Some(c);
-        Ok(true)
-    })?;
-    Ok(chunk)
 }
 
 impl Chunk {
@@ -437,7 +566,7 @@ impl FileMeta {
                     group(i128::from(MAX_ROWS))
                 ));
             }
-            for c in &rg.chunks {
+            for c in rg.chunks.iter().filter(|c| c.has_meta) {
                 let name = c.name(g);
                 if c.num_values < 0 || c.num_values as u64 > MAX_ROWS {
                     return Err(format!(
@@ -492,7 +621,7 @@ struct PageHeader {
     kind: i64,
     uncompressed: i64,
     compressed: i64,
-    /// DataPageHeader.num_values, DictionaryPageHeader.num_values, DataPageHeaderV2.num_values.
+    /// The num_values of a data page header, a dictionary page header.
     data: Option<i64>,
     dictionary: Option<i64>,
     v2: Option<V2>,
@@ -507,47 +636,43 @@ struct V2 {
 }
 
 /// PageHeader: 1 type, 2 uncompressed_page_size, 3 compressed_page_size, 5 data_page_header,
-/// 7 dictionary_page_header, 8 data_page_header_v2 (the first field of each is num_values).
+/// 7 dictionary_page_header (the first field of each is num_values), 8 data_page_header_v2
+/// (1 num_values, 2 num_nulls, 3 num_rows, 5 and 6 the bytes of the levels).
 fn page_header(t: &mut Thrift<'_>) -> Walk<PageHeader> {
     let mut h = PageHeader::default();
-    t.structure(|t, id, ty| {
-        match id {
-            1 => h.kind = t.int_of(ty)?,
-            2 => h.uncompressed = t.int_of(ty)?,
-            3 => h.compressed = t.int_of(ty)?,
-            5 | 7 if ty == STRUCT => {
-                let mut n = None;
-                t.structure(|t, id, ty| {
-                    if id == 1 {
-                        n = Some(t.int_of(ty)?);
-                        return Ok(true);
+    t.walk(PAGE_HEADER, STRUCT, &mut |path, item| {
+        if let Item::Start = item {
+            match path {
+                [5] => h.data = None,
+                [7] => h.dictionary = None,
+                [8] => h.v2 = Some(V2::default()),
+                _ => {}
+            }
+            return;
+        }
+        let Item::Int(n) = item else {
+            return;
+        };
+        match path {
+            [1] => h.kind = n,
+            [2] => h.uncompressed = n,
+            [3] => h.compressed = n,
+            [5, 1] => h.data = Some(n),
+            [7, 1] => h.dictionary = Some(n),
+            [8, f] => {
+                if let Some(v2) = &mut h.v2 {
+                    match f {
+                        1 => v2.num_values = n,
+                        2 => v2.num_nulls = n,
+                        3 => v2.num_rows = n,
+                        5 => v2.levels[0] = n,
+                        6 => v2.levels[1] = n,
+                        _ => {}
                     }
-                    Ok(false)
-                })?;
-                if id == 5 {
-                    h.data = n;
-                } else {
-                    h.dictionary = n;
                 }
             }
-            8 if ty == STRUCT => {
-                let mut v2 = V2::default();
-                t.structure(|t, id, ty| {
-                    match id {
-                        1 => v2.num_values = t.int_of(ty)?,
-                        2 => v2.num_nulls = t.int_of(ty)?,
-                        3 => v2.num_rows = t.int_of(ty)?,
-                        5 => v2.levels[0] = t.int_of(ty)?,
-                        6 => v2.levels[1] = t.int_of(ty)?,
-                        _ => return Ok(false),
-                    }
-                    Ok(true)
-                })?;
-                h.v2 = Some(v2);
-            }
-            _ => return Ok(false),
+            _ => {}
         }
-        Ok(true)
     })?;
     Ok(h)
 }
@@ -1167,7 +1292,7 @@ mod tests {
         let mut w = W::default();
         w.item();
         for _ in 0..40 {
-            w.begin(1);
+            w.begin(20);
         }
         let mut file = b"PAR1".to_vec();
         file.extend(&w.out);
@@ -1178,5 +1303,40 @@ mod tests {
             "its metadata nests deeper than 32 levels (expected the few levels of the format)"
         );
         assert_eq!(group(-1_234_567), "-1 234 567");
+    }
+
+    /// The reader reads a field it knows as its shape says, whatever type the field declares:
+    /// so does the walk, or a crafted file would show it other numbers than the reader sees.
+    #[test]
+    fn a_known_field_is_read_as_the_reader_reads_it() {
+        let mut w = W::default();
+        w.item();
+        // num_rows declared a boolean (no bytes), then a varint the reader takes as its value.
+        w.field(3, BOOL_TRUE);
+        w.varint(1 << 41);
+        w.end();
+        let mut file = b"PAR1".to_vec();
+        file.extend(&w.out);
+        file.extend((w.out.len() as u32).to_le_bytes());
+        file.extend(b"PAR1");
+        assert_eq!(
+            checked(&file).unwrap_err(),
+            "the file claims 1 099 511 627 776 rows (expected 0 to 50 000 000 rows in a table)"
+        );
+        // row_groups declared an i32: still a list to the reader, which reserves for its items.
+        let mut w = W::default();
+        w.item();
+        w.field(4, I32);
+        w.out.push(0xfc);
+        w.varint(1 << 31);
+        w.end();
+        let mut file = b"PAR1".to_vec();
+        file.extend(&w.out);
+        file.extend((w.out.len() as u32).to_le_bytes());
+        file.extend(b"PAR1");
+        assert_eq!(
+            checked(&file).unwrap_err(),
+            "its metadata claims a list of 2 147 483 648 items in 1 bytes (expected at most an item a byte)"
+        );
     }
 }
