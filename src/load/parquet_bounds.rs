@@ -504,11 +504,9 @@ fn file_metadata(bytes: &[u8]) -> Walk<FileMeta> {
                             parts.clear();
                             c.column.clear();
                         }
-                        ([3, _], Item::Bytes(b)) => {
-                            if parts.len() < 8 {
-                                parts.push(String::from_utf8_lossy(b).to_string());
-                                c.column = crate::diag::cut(&parts.join("."));
-                            }
+                        ([3, _], Item::Bytes(b)) if parts.len() < 8 => {
+                            parts.push(String::from_utf8_lossy(b).to_string());
+                            c.column = crate::diag::cut(&parts.join("."));
                         }
                         ([5], Item::Int(n)) => c.num_values = n,
                         ([6], Item::Int(n)) => c.total_uncompressed_size = n,
