@@ -97,6 +97,9 @@ struct Thrift<'a> {
     depth: usize,
     /// Where the walk is: field ids and list positions from the outermost struct.
     path: Vec<u32>,
+    /// Whether a boolean item of a list passed over takes a byte, as in the page header
+    /// decoder; the footer decoder passes over none.
+    bool_items: bool,
 }
 
 // Compact protocol types.
@@ -248,12 +251,13 @@ enum Item<'a> {
 }
 
 impl<'a> Thrift<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    fn new(bytes: &'a [u8], bool_items: bool) -> Self {
         Thrift {
             bytes,
             pos: 0,
             depth: 0,
             path: Vec::new(),
+            bool_items,
         }
     }
 
@@ -267,16 +271,19 @@ impl<'a> Thrift<'a> {
         Ok(b)
     }
 
+    /// A varint as the footer decoder reads it: as many bytes as have their high bit set, the
+    /// bits past 64 wrapping around.
     fn varint(&mut self) -> Walk<u64> {
         let mut v = 0u64;
-        for i in 0..10 {
+        let mut shift = 0u32;
+        loop {
             let b = self.byte()?;
-            v |= u64::from(b & 0x7f) << (7 * i);
+            v |= u64::from(b & 0x7f).wrapping_shl(shift);
             if b < 0x80 {
                 return Ok(v);
             }
+            shift = shift.wrapping_add(7);
         }
-        Err(Stop::Malformed)
     }
 
     /// An i16, i32 or i64 (zigzag varint).
@@ -322,10 +329,22 @@ impl<'a> Thrift<'a> {
         Ok(())
     }
 
-    /// Passes over a value of declared type `ty` (a boolean list item takes a byte).
+    /// Passes over an item of a list or map.
+    fn skip_item(&mut self, ty: u8) -> Walk<()> {
+        if ty == BOOL_TRUE || ty == BOOL_FALSE {
+            if self.bool_items {
+                self.byte()?;
+            }
+            return Ok(());
+        }
+        self.skip(ty)
+    }
+
+    /// Passes over a value of declared type `ty`; a boolean field holds its value in its type.
     fn skip(&mut self, ty: u8) -> Walk<()> {
         match ty {
-            BOOL_TRUE | BOOL_FALSE | BYTE => {
+            BOOL_TRUE | BOOL_FALSE => {}
+            BYTE => {
                 self.byte()?;
             }
             I16 | I32 | I64 => {
@@ -344,7 +363,7 @@ impl<'a> Thrift<'a> {
                 let (elem, n) = self.list()?;
                 self.nest()?;
                 for _ in 0..n {
-                    self.skip(elem)?;
+                    self.skip_item(elem)?;
                 }
                 self.depth -= 1;
             }
@@ -361,8 +380,8 @@ impl<'a> Thrift<'a> {
                     let kv = self.byte()?;
                     self.nest()?;
                     for _ in 0..n {
-                        self.skip(kv >> 4)?;
-                        self.skip(kv & 0x0f)?;
+                        self.skip_item(kv >> 4)?;
+                        self.skip_item(kv & 0x0f)?;
                     }
                     self.depth -= 1;
                 }
@@ -416,13 +435,15 @@ impl<'a> Thrift<'a> {
                 self.nest()?;
                 let mut last = 0i16;
                 loop {
+                    // As the decoders: type 0 ends the struct, whatever the rest of the byte;
+                    // a full field id is cut to 16 bits.
                     let h = self.byte()?;
-                    if h == 0 {
+                    let ty = h & 0x0f;
+                    if ty == 0 {
                         break;
                     }
-                    let ty = h & 0x0f;
                     let id = match h >> 4 {
-                        0 => i16::try_from(self.int()?).map_err(|_| Stop::Malformed)?,
+                        0 => self.int()? as i16,
                         d => last.checked_add(i16::from(d)).ok_or(Stop::Malformed)?,
                     };
                     last = id;
@@ -432,7 +453,6 @@ impl<'a> Thrift<'a> {
                             self.walk(shape, ty, sink)?;
                             self.path.pop();
                         }
-                        None if ty == BOOL_TRUE || ty == BOOL_FALSE => {}
                         None => self.skip(ty)?,
                     }
                 }
@@ -474,7 +494,7 @@ struct Chunk {
 /// 7 total_compressed_size, 9 data_page_offset, 11 dictionary_page_offset). As the reader, a
 /// field given twice counts by its last value.
 fn file_metadata(bytes: &[u8]) -> Walk<FileMeta> {
-    let mut t = Thrift::new(bytes);
+    let mut t = Thrift::new(bytes, false);
     let mut meta = FileMeta::default();
     let mut parts: Vec<String> = Vec::new();
     t.walk(FILE_META, STRUCT, &mut |path, item| match (path, item) {
@@ -824,7 +844,7 @@ fn read_header<R: Read + Seek>(
         {
             return Ok(None);
         }
-        let mut t = Thrift::new(buf);
+        let mut t = Thrift::new(buf, true);
         match page_header(&mut t) {
             Ok(h) => return Ok(Some((h, t.pos as u64))),
             // Cut short by the window: read again, larger.
