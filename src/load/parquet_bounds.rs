@@ -1341,6 +1341,26 @@ mod tests {
             checked(&file).unwrap_err(),
             "the file claims 1 099 511 627 776 rows (expected 0 to 50 000 000 rows in a table)"
         );
+        // A varint of eleven bytes, which the footer decoder takes (its bits past 64 wrap):
+        // the walk goes on to the row groups after it.
+        let mut w = W::default();
+        w.item();
+        w.field(3, I64);
+        w.out.extend([0x80; 10]);
+        w.out.push(0x02);
+        w.list(4, STRUCT, 1);
+        w.item();
+        w.int(3, 1 << 40);
+        w.end();
+        w.end();
+        let mut file = b"PAR1".to_vec();
+        file.extend(&w.out);
+        file.extend((w.out.len() as u32).to_le_bytes());
+        file.extend(b"PAR1");
+        assert_eq!(
+            checked(&file).unwrap_err(),
+            "row group 1 claims 1 099 511 627 776 rows (expected 0 to 50 000 000 rows in a table)"
+        );
         // row_groups declared an i32: still a list to the reader, which reserves for its items.
         let mut w = W::default();
         w.item();
