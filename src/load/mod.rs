@@ -8,6 +8,7 @@ mod guard;
 mod hash;
 mod ledger;
 pub(crate) mod parquet;
+mod parquet_bounds;
 pub(crate) mod sie;
 pub(crate) mod sources;
 pub(crate) mod spec;

@@ -17,6 +17,18 @@ pub(crate) fn read(
     shape: &Shape,
     findings: &mut Findings,
 ) -> Option<Table> {
+    // Bounded first: the reader allocates for what the file claims, beyond any panic guard.
+    if let Ok(f) = std::fs::File::open(path)
+        && let Err(e) = super::parquet_bounds::check(f)
+    {
+        findings.error(
+            file,
+            None,
+            None,
+            format!("the Parquet file is not read: {e}; the file is damaged or not an export"),
+        );
+        return None;
+    }
     let df = std::fs::File::open(path)
         .map_err(PolarsError::from)
         .and_then(|f| ParquetReader::new(f).finish());

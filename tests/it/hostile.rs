@@ -64,6 +64,19 @@ fn corrupt_parquet() {
     case("corrupt-parquet");
 }
 
+/// Parquet files of a few KB, each one byte from a valid ledger, once aborted the process:
+/// a data page claiming -1 values made the reader ask for 2^61 bytes, a dictionary page
+/// claiming 2^31 - 1 values for 16 GiB. What a file claims is bounded before it is read.
+#[test]
+fn parquet_page_claiming_negative_values() {
+    case("parquet-page-values");
+}
+
+#[test]
+fn parquet_dictionary_claiming_billions_of_values() {
+    case("parquet-dictionary-values");
+}
+
 /// Crafted workbooks of a few KB once aborted the process or took gigabytes: what a workbook
 /// claims is bounded before the workbook reader allocates for it. The workbooks are written by
 /// tests/fixtures/hostile/make-xlsx.py.
@@ -777,6 +790,98 @@ fn mutated_workbooks_are_read_or_refused() {
         }
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("ledger.xlsx"), &bytes).unwrap();
+        let o = uppfolj(&["check", "--data", dir.path().to_str().unwrap()]);
+        assert!(
+            matches!(o.status.code(), Some(0) | Some(1)),
+            "case {case}: {:?}\n{}",
+            o.status,
+            stderr(&o)
+        );
+    }
+}
+
+/// Mutated Parquet files (bytes of the page headers, of the metadata at the end and anywhere
+/// changed, long numbers put in): the tool reads or refuses each one, never aborts, panics or
+/// hangs. Each runs as its own process, so an abort would show as an exit by signal.
+#[test]
+fn mutated_parquet_files_are_read_or_refused() {
+    use polars::prelude::*;
+    let text = std::fs::read_to_string(root().join("tests/fixtures/mini/ledger.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(';').collect())
+        .collect();
+    let num = |s: &str| s.replace(' ', "").replace(',', ".").parse::<f64>().unwrap();
+    let text_of = |i: usize| rows.iter().map(|r| r[i].to_string()).collect::<Vec<_>>();
+    let mut df = DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new("period".into(), text_of(0)),
+            Column::new("unit".into(), text_of(1)),
+            Column::new("account".into(), text_of(2)),
+            Column::new(
+                "actual".into(),
+                rows.iter().map(|r| num(r[3])).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "budget".into(),
+                rows.iter().map(|r| num(r[4])).collect::<Vec<_>>(),
+            ),
+        ],
+    )
+    .unwrap();
+    let mut base = Vec::new();
+    ParquetWriter::new(&mut base)
+        .with_row_group_size(Some(5))
+        .finish(&mut df)
+        .unwrap();
+    // Where the page headers are: the start of each column chunk.
+    let starts: Vec<usize> = ParquetReader::new(std::io::Cursor::new(base.clone()))
+        .get_metadata()
+        .unwrap()
+        .row_groups
+        .iter()
+        .flat_map(|rg| rg.byte_ranges_iter().map(|r| r.start as usize))
+        .collect();
+    let footer = base.len()
+        - 8
+        - u32::from_le_bytes(base[base.len() - 8..base.len() - 4].try_into().unwrap()) as usize;
+    let mut seed: u64 = 11;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n.max(1)
+    };
+    // Bytes that make a Thrift number large, negative or long.
+    let special = [0x01, 0x03, 0x7f, 0x80, 0xff, 0x00, 0x0f, 0xf0];
+    let long: [&[u8]; 3] = [
+        &[0xff, 0xff, 0xff, 0xff, 0x0f],
+        &[0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01],
+        &[0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+    ];
+    for case in 0..80 {
+        let mut bytes = base.clone();
+        for _ in 0..1 + next(3) {
+            let at = match next(4) {
+                0 | 1 => starts[next(starts.len())] + next(40),
+                2 => footer + next(base.len() - 8 - footer),
+                _ => next(base.len()),
+            }
+            .min(bytes.len() - 1);
+            match next(4) {
+                0 => bytes[at] = next(256) as u8,
+                1 => bytes[at] ^= 1 << next(8),
+                2 => bytes[at] = special[next(special.len())],
+                _ => {
+                    let ins = long[next(long.len())];
+                    bytes.splice(at..at + 1, ins.iter().copied());
+                }
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ledger.parquet"), &bytes).unwrap();
         let o = uppfolj(&["check", "--data", dir.path().to_str().unwrap()]);
         assert!(
             matches!(o.status.code(), Some(0) | Some(1)),
