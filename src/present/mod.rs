@@ -521,6 +521,7 @@ mod tests {
             unit: MoneyUnit::Mkr,
             decimals: 1,
             lang: Lang::parse(include_str!("../../templates/lang/sv.yaml"), "sv.yaml").unwrap(),
+            year_start: 1,
         }
     }
 
