@@ -116,6 +116,9 @@ pub(crate) struct Figures {
     /// Whether the data gives a budget. Without one every budget here is zero, and budget,
     /// deviation and what is derived from them are not figures of the report.
     pub budget_given: bool,
+    /// Whether the ledger has outcome for last (fiscal) year. Without it the same period
+    /// last year is not a figure of the report (not a zero to compare with).
+    pub prev_year_given: bool,
 }
 
 /// The report rows with categories resolved to indices.
@@ -550,5 +553,14 @@ pub(crate) fn compute(
         period,
         units,
         budget_given: data.budget_given,
+        prev_year_given: {
+            let last_year = start.plus(-12).index()..start.index();
+            let actual = ledger.money("actual");
+            ledger
+                .months("period")
+                .iter()
+                .zip(actual)
+                .any(|(p, a)| last_year.contains(p) && *a != 0)
+        },
     })
 }

@@ -64,15 +64,20 @@ pub(crate) fn result(
         String::new()
     };
     let mut alt = format!(
-        "{} {}: {} {}{against}; {} {} {}",
+        "{} {}: {} {}{against}",
         l("chart_result"),
         span(fmt, period),
         l("alt_actual"),
         money(f.acc.actual),
-        l("alt_same_period"),
-        fmt.year_label(period.plus(-12)),
-        money(f.prev_year.actual),
     );
+    if fmt.last_year {
+        alt.push_str(&format!(
+            "; {} {} {}",
+            l("alt_same_period"),
+            fmt.year_label(period.plus(-12)),
+            money(f.prev_year.actual),
+        ));
+    }
     if let Some(fc) = f.forecast.filter(|_| budget) {
         alt.push_str(&format!(
             "; {} {}",
@@ -97,7 +102,9 @@ pub(crate) fn result(
         if budget {
             row.push(fmt.num(b).text);
         }
-        row.push(fmt.num(p).text);
+        if fmt.last_year {
+            row.push(fmt.num(p).text);
+        }
         rows.push(row);
     }
     let mut head = vec![
@@ -111,11 +118,13 @@ pub(crate) fn result(
             fmt.year_label(period)
         ));
     }
-    head.push(format!(
-        "{} {}, {unit}",
-        l("legend_actual"),
-        fmt.year_label(period.plus(-12))
-    ));
+    if fmt.last_year {
+        head.push(format!(
+            "{} {}, {unit}",
+            l("legend_actual"),
+            fmt.year_label(period.plus(-12))
+        ));
+    }
     (alt, DataTable { head, rows })
 }
 
@@ -146,11 +155,19 @@ pub(crate) fn monthly(
         .collect();
     if budget {
         deviations(fmt, period, ("chart_monthly", "deviation"), "month", devs)
-    } else {
+    } else if fmt.last_year {
         deviations(
             fmt,
             period,
             ("chart_monthly_change", "change"),
+            "month",
+            devs,
+        )
+    } else {
+        deviations(
+            fmt,
+            period,
+            ("chart_monthly_actual", "legend_actual"),
             "month",
             devs,
         )
@@ -186,11 +203,19 @@ pub(crate) fn categories(
             "category",
             cats,
         )
-    } else {
+    } else if fmt.last_year {
         deviations(
             fmt,
             period,
             ("chart_categories_change", "change"),
+            "category",
+            cats,
+        )
+    } else {
+        deviations(
+            fmt,
+            period,
+            ("chart_categories_actual", "legend_actual"),
             "category",
             cats,
         )

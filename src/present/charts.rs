@@ -136,7 +136,9 @@ fn result_chart(
         if with_budget {
             budget.push((i as i32 + 1, fmt.coord(b)));
         }
-        last.push((i as i32 + 1, fmt.coord(l)));
+        if fmt.last_year {
+            last.push((i as i32 + 1, fmt.coord(l)));
+        }
         if let Some(a) = mf.actual {
             t += a;
             this.push((i as i32 + 1, fmt.coord(t)));
@@ -179,7 +181,9 @@ fn result_chart(
         BLACK.stroke_width(1),
     ))?;
     chart.draw_series(LineSeries::new(budget, GREY.stroke_width(2)))?;
-    chart.draw_series(DashedLineSeries::new(last, 5, 4, LIGHT.stroke_width(2)))?;
+    if fmt.last_year {
+        chart.draw_series(DashedLineSeries::new(last, 5, 4, LIGHT.stroke_width(2)))?;
+    }
     let last_point = this.last().copied();
     chart.draw_series(LineSeries::new(this.clone(), BLUE.stroke_width(3)))?;
     chart.draw_series(this.iter().map(|p| Circle::new(*p, 3, BLUE.filled())))?;
@@ -227,8 +231,10 @@ fn monthly_chart(
                 "{} {}, {}",
                 fmt.lang.label(if budget {
                     "chart_monthly"
-                } else {
+                } else if fmt.last_year {
                     "chart_monthly_change"
+                } else {
+                    "chart_monthly_actual"
                 }),
                 fmt.year_label(period),
                 fmt.unit_label()
@@ -261,6 +267,7 @@ fn monthly_chart(
             ],
             *d,
             (0, 0, 8, 8),
+            !budget && !fmt.last_year,
         )
     }))?;
     chart.draw_series(LineSeries::new(
@@ -296,8 +303,10 @@ fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format, budget: bool) 
                 "{}, {}",
                 fmt.lang.label(if budget {
                     "chart_categories"
-                } else {
+                } else if fmt.last_year {
                     "chart_categories_change"
+                } else {
+                    "chart_categories_actual"
                 }),
                 fmt.unit_label()
             ),
@@ -333,15 +342,26 @@ fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format, budget: bool) 
             ],
             *d,
             (4, 4, 0, 0),
+            !budget && !fmt.last_year,
         )
     }))?;
     Ok(())
 }
 
 /// One deviation bar between two corners: red when the deviation is negative, else green;
-/// `margin` is top, bottom, left, right in pixels.
-fn deviation_bar<C>(corners: [C; 2], deviation: f64, margin: (u32, u32, u32, u32)) -> Rectangle<C> {
-    let color = if deviation < 0.0 { RED } else { GREEN };
+/// blue when the bar is a plain outcome (`neutral`: no budget and no last year to compare
+/// with). `margin` is top, bottom, left, right in pixels.
+fn deviation_bar<C>(
+    corners: [C; 2],
+    deviation: f64,
+    margin: (u32, u32, u32, u32),
+    neutral: bool,
+) -> Rectangle<C> {
+    let color = match () {
+        _ if neutral => BLUE,
+        _ if deviation < 0.0 => RED,
+        _ => GREEN,
+    };
     let mut r = Rectangle::new(corners, color.filled());
     r.set_margin(margin.0, margin.1, margin.2, margin.3);
     r

@@ -72,8 +72,8 @@ struct CategoryJson {
     budget: Option<String>,
     deviation: Option<String>,
     budget_full_year: Option<String>,
-    actual_previous_year: String,
-    change_previous_year: String,
+    actual_previous_year: Option<String>,
+    change_previous_year: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -82,7 +82,7 @@ struct MonthJson {
     actual: Option<String>,
     budget: Option<String>,
     deviation: Option<String>,
-    actual_previous_year: String,
+    actual_previous_year: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -95,7 +95,7 @@ struct UnitJson {
     budget: Option<String>,
     deviation: Option<String>,
     budget_full_year: Option<String>,
-    previous_year: AmountsJson,
+    previous_year: Option<AmountsJson>,
     previous_month: Option<AmountsJson>,
     deviation_change: Option<String>,
     forecast: Option<ForecastJson>,
@@ -131,6 +131,8 @@ pub(crate) fn figures_json(
     let b = figures.budget_given;
     // A figure of the budget, or derived from it: `null` when the data has no budget.
     let budgeted = |ore: i64| b.then(|| kronor_string(ore));
+    // A figure of last year: `null` when the data holds no outcome for last year.
+    let last_year = |ore: i64| figures.prev_year_given.then(|| kronor_string(ore));
     let units = tree
         .nodes
         .iter()
@@ -151,7 +153,9 @@ pub(crate) fn figures_json(
                 budget: budgeted(f.acc.budget),
                 deviation: budgeted(f.acc.deviation()),
                 budget_full_year: budgeted(f.budget_year),
-                previous_year: AmountsJson::new(f.prev_year, b),
+                previous_year: figures
+                    .prev_year_given
+                    .then(|| AmountsJson::new(f.prev_year, b)),
                 previous_month: f.prev_month.map(|p| AmountsJson::new(p, b)),
                 deviation_change: f.deviation_change().and_then(budgeted),
                 forecast: fc(f.forecast),
@@ -171,8 +175,8 @@ pub(crate) fn figures_json(
                         budget: budgeted(r.acc.budget),
                         deviation: budgeted(r.acc.deviation()),
                         budget_full_year: budgeted(r.budget_year),
-                        actual_previous_year: kronor_string(r.prev_year.actual),
-                        change_previous_year: kronor_string(r.acc.actual - r.prev_year.actual),
+                        actual_previous_year: last_year(r.prev_year.actual),
+                        change_previous_year: last_year(r.acc.actual - r.prev_year.actual),
                     })
                     .collect(),
                 months: f
@@ -183,7 +187,7 @@ pub(crate) fn figures_json(
                         actual: m.actual.map(kronor_string),
                         budget: budgeted(m.budget),
                         deviation: m.actual.and_then(|a| budgeted(a - m.budget)),
-                        actual_previous_year: kronor_string(m.actual_prev_year),
+                        actual_previous_year: last_year(m.actual_prev_year),
                     })
                     .collect(),
                 personnel: s.personnel.as_ref().map(personnel_json),

@@ -18,6 +18,9 @@ pub(crate) struct Format {
     pub lang: Lang,
     /// The first month of the fiscal year, 1–12 (1: the calendar year).
     pub year_start: u32,
+    /// Whether the data holds last year's outcome: without it, labels, sentences and charts
+    /// leave the same period last year out rather than compare with a zero.
+    pub last_year: bool,
 }
 
 impl Format {
@@ -28,6 +31,7 @@ impl Format {
             decimals: c.decimals,
             lang,
             year_start: c.year_start(),
+            last_year: true,
         }
     }
 

@@ -112,6 +112,8 @@ pub(crate) struct ReportView {
     /// The months of a fiscal year that is not the calendar year: "juli 2009–juni 2010".
     pub fiscal_year: Option<String>,
     pub month_name: String,
+    /// The name of the fiscal year's first month (January for a calendar year).
+    pub first_month_name: String,
     pub prev_month_name: Option<String>,
     pub money_unit: String,
     pub percent: String,
@@ -124,6 +126,9 @@ pub(crate) struct ReportView {
     /// Whether the data gives a budget: without one the templates leave out budget, deviation
     /// and what is derived from them, and say once that the data has no budget.
     pub budget_given: bool,
+    /// Whether the data holds last year's outcome: without it the same period last year is
+    /// left out rather than shown as zero.
+    pub prev_year_given: bool,
     pub key: KeyFigures,
     pub rows: Vec<RowView>,
     /// Categories with the largest negative deviations, worst first (prose form); without a
@@ -177,7 +182,10 @@ pub(crate) fn run(
         sections: &computed.sections,
         files,
         generated: crate::clock::format_epoch(epoch),
-        fmt: Format::new(config, lang),
+        fmt: Format {
+            last_year: computed.figures.prev_year_given,
+            ..Format::new(config, lang)
+        },
     };
     let nodes: Vec<usize> = (0..tree.nodes.len()).collect();
     let views = crate::par::par_map(&nodes, |&node| {
@@ -218,6 +226,8 @@ pub(crate) struct IndexView {
     /// Whether the data gives a budget (else the tree shows outcome and change against last
     /// year instead of the deviation).
     pub budget_given: bool,
+    /// Whether the data holds last year's outcome.
+    pub prev_year_given: bool,
     pub entries: Vec<IndexEntry>,
 }
 
@@ -332,10 +342,12 @@ impl Presenter<'_> {
             .take(self.config.largest_deviations)
             .map(|(n, _)| prose_name(n))
             .collect();
+        // Without a budget or last year, the largest costs are named and nothing is "better".
+        let compared = self.figures.budget_given || self.figures.prev_year_given;
         let positive = cats
             .iter()
             .rev()
-            .filter(|(_, d)| *d > 0 && shown(*d))
+            .filter(|(_, d)| compared && *d > 0 && shown(*d))
             .take(self.config.largest_deviations)
             .map(|(n, _)| prose_name(n))
             .collect();
@@ -415,6 +427,7 @@ impl Presenter<'_> {
             prev_year: fmt.year_label(period.plus(-12)),
             fiscal_year: fmt.fiscal_year(period),
             month_name: month(period),
+            first_month_name: fmt.lang.month(fmt.year_start).to_string(),
             prev_month_name: (period.months_into_year(fmt.year_start) > 1)
                 .then(|| month(period.prev())),
             money_unit: fmt.unit_label(),
@@ -426,6 +439,7 @@ impl Presenter<'_> {
             parent: self.tree.nodes[node].parent.map(|p| self.unit_ref(p)),
             path,
             budget_given: self.figures.budget_given,
+            prev_year_given: self.figures.prev_year_given,
             key,
             rows,
             largest,
@@ -486,6 +500,7 @@ impl Presenter<'_> {
             money_unit: self.fmt.unit_label(),
             generated: self.generated.clone(),
             budget_given: self.figures.budget_given,
+            prev_year_given: self.figures.prev_year_given,
             entries: self
                 .tree
                 .order

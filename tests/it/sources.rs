@@ -102,9 +102,27 @@ fn orebro_workbook_untouched_gives_each_committee_its_own_sum() {
         f["units"]["VVV"]["name"].as_str(),
         Some("Vård- och omsorgsnämnd väster")
     );
-    // No budget in the export: none is made up.
+    // No budget in the export and no last year: neither is made up as zeros.
     assert_eq!(f["units"]["VVV"]["budget"], serde_json::Value::Null);
     assert_eq!(f["units"]["VVV"]["deviation"], serde_json::Value::Null);
+    assert_eq!(f["units"]["VVV"]["previous_year"], serde_json::Value::Null);
+    assert_eq!(
+        f["units"]["VVV"]["categories"][0]["actual_previous_year"],
+        serde_json::Value::Null
+    );
+    let html = g.read("2016-03", "VVV.html");
+    assert!(
+        html.contains("<p class=\"note\"><strong>Budget saknas i underlaget.</strong> Utfall för föregående år saknas i underlaget (2015).</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p class=\"summary\">Utfallet för Vård- och omsorgsnämnd väster uppgick för perioden ack mars 2016 till -7,1 Mkr. Största kostnaderna avser "),
+        "{html}"
+    );
+    assert!(
+        !html.contains("2015</th>") && !html.contains("Förändring mot"),
+        "{html}"
+    );
 }
 
 /// Text as Windows-1252 bytes (every character of the fixture has one).
