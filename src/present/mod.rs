@@ -537,6 +537,7 @@ mod tests {
             decimals: 1,
             lang: Lang::parse(include_str!("../../templates/lang/sv.yaml"), "sv.yaml").unwrap(),
             year_start: 1,
+            last_year: true,
         }
     }
 
