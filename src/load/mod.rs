@@ -513,7 +513,7 @@ fn check_totals(dataset: &Dataset, findings: &mut Findings) {
 /// when every file that declares one agrees; a disagreement, or a config that names another
 /// month, is a warning.
 fn sie_fiscal_year(
-    files: &[(&str, &[(i32, sie::Date, sie::Date)])],
+    files: &[(&str, &[sie::Year])],
     config: &Config,
     dataset: &mut Dataset,
     findings: &mut Findings,

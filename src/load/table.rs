@@ -979,4 +979,60 @@ mod tests {
             ]
         );
     }
+
+    /// Excel numbers: a binary float's tail is rounded away silently, a third decimal is a
+    /// rounding the reader is told of; the sum is exact from there.
+    #[test]
+    fn excel_numbers_are_rounded_to_the_ore_once() {
+        let mut findings = Findings::default();
+        let header: Vec<String> = ["period", "unit", "account", "actual", "budget"]
+            .map(String::from)
+            .to_vec();
+        let mut b = TableBuilder::new(
+            super::super::spec::LEDGER,
+            "l.xlsx",
+            &header,
+            DecimalMark::Point,
+            1,
+            &Shape::PLAIN,
+            &mut findings,
+        )
+        .unwrap();
+        let row = |account: &'static str, actual: f64| {
+            [
+                Cell::Text("2020-01"),
+                Cell::Text("A"),
+                Cell::Text(account),
+                Cell::Float(actual),
+                Cell::Int(0),
+            ]
+        };
+        b.push(2, &row("4010", 9632.000000001));
+        b.push(3, &row("4020", 0.1 + 0.2));
+        b.push(4, &row("4030", -1234567.8899999999));
+        let quiet = b.finish(String::new(), &mut findings);
+        assert_eq!(quiet.money("actual"), [963_200, 30, -123_456_789]);
+        assert!(findings.items.is_empty(), "{:?}", findings.items);
+        let mut b = TableBuilder::new(
+            super::super::spec::LEDGER,
+            "l.xlsx",
+            &header,
+            DecimalMark::Point,
+            1,
+            &Shape::PLAIN,
+            &mut findings,
+        )
+        .unwrap();
+        b.push(2, &row("4010", 12.345));
+        b.push(3, &row("4020", 0.001));
+        let rounded = b.finish(String::new(), &mut findings);
+        assert_eq!(rounded.money("actual"), [1_235, 0]);
+        let messages: Vec<String> = findings.items.iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            messages,
+            [
+                "warning: l.xlsx, row 2, column \"actual\": 2 amounts had more than two decimals and were rounded to whole öre (first at this row)"
+            ]
+        );
+    }
 }

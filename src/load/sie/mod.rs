@@ -90,6 +90,9 @@ use lex::{looks_like_sie, split_lines};
 /// A calendar day: (year, month, day).
 pub(crate) type Date = (i32, u32, u32);
 
+/// A year of `#RAR`: its number (0 this year, -1 the one before) and its first and last day.
+pub(crate) type Year = (i32, Date, Date);
+
 /// What one SIE file holds, as read by [`parse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct SieFile {
@@ -99,7 +102,7 @@ pub(crate) struct SieFile {
     /// `#FNAMN`.
     pub company: Option<String>,
     /// `#RAR`: year index (0 = current, -1 = previous, …), first day and last day.
-    pub years: Vec<(i32, Date, Date)>,
+    pub years: Vec<Year>,
     /// `#KONTO`: account code and name, in file order.
     pub accounts: Vec<(String, String)>,
     /// `#DIM` and `#UNDERDIM`: dimension number and name, in file order.
