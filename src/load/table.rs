@@ -1009,7 +1009,7 @@ mod tests {
         };
         b.push(2, &row("4010", 9632.000000001));
         b.push(3, &row("4020", 0.1 + 0.2));
-        b.push(4, &row("4030", -1234567.8899999999));
+        b.push(4, &row("4030", -(1_234_567.0 + 0.89)));
         let quiet = b.finish(String::new(), &mut findings);
         assert_eq!(quiet.money("actual"), [963_200, 30, -123_456_789]);
         assert!(findings.items.is_empty(), "{:?}", findings.items);
