@@ -122,6 +122,8 @@ pub(crate) struct Config {
     pub sources: Vec<Source>,
     /// The first month of the fiscal year (1–12), when the config or the SIE files give it.
     pub fiscal_year_start: Option<u32>,
+    /// Items left out of the result for the balance requirement: name and accounts.
+    pub balance_exclusions: Vec<(String, Vec<AccountRange>)>,
 }
 
 impl Config {

@@ -41,12 +41,31 @@ pub(crate) struct RawConfig {
     pub author: Option<String>,
     /// The SIE dimension whose objects are the units. Default `1` (kostnadsställe).
     pub sie_dimension: Option<String>,
+    /// The balance requirement: the items left out of the result (realised gains on sales of
+    /// fixed assets, unrealised gains and losses on securities…). Default none.
+    pub balance_requirement: Option<RawBalanceRequirement>,
     /// The first month of the fiscal year, 1–12. Default: from the SIE files' `#RAR` when they
     /// agree, else 1 (the calendar year).
     pub fiscal_year_start: Option<u32>,
     /// Where each table of the contract comes from and how its columns are named, by table.
     /// Default: files named after the table, headers named as the contract (or in Swedish).
     pub sources: Option<std::collections::BTreeMap<String, RawSource>>,
+}
+
+/// The balance requirement's exclusions.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawBalanceRequirement {
+    pub exclude: Vec<RawExclusion>,
+}
+
+/// One item left out of the result for the balance requirement, by its accounts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawExclusion {
+    pub name: String,
+    #[serde(default)]
+    pub accounts: Vec<String>,
 }
 
 /// One table's source as an export gives it.

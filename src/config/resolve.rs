@@ -41,6 +41,33 @@ impl Config {
             parse_sign(s, &format!("{at}sign"), &mut problems)
         });
         let sources = sources::resolve(raw.sources, &at, &mut problems);
+        let mut balance_exclusions = Vec::new();
+        let raw_balance = raw.balance_requirement.unwrap_or_default();
+        for (i, e) in raw_balance.exclude.into_iter().enumerate() {
+            let n = i + 1;
+            if e.name.trim().is_empty() {
+                problems.push(format!(
+                    "{at}balance_requirement.exclude, item {n}: the name is empty (expected what the item is, e.g. \"Orealiserade vinster och förluster i värdepapper\")"
+                ));
+            }
+            if e.accounts.is_empty() {
+                problems.push(format!(
+                    "{at}balance_requirement.exclude, item {n} ({}): no accounts (expected account ranges like \"8491\" or \"3970-3979\")",
+                    e.name
+                ));
+            }
+            let mut ranges = Vec::new();
+            for t in &e.accounts {
+                match AccountRange::parse(t) {
+                    Some(r) => ranges.push(r),
+                    None => problems.push(format!(
+                        "{at}balance_requirement.exclude, item {n} ({}): \"{t}\" is not an account range (expected digits like \"8491\" or \"3970-3979\")",
+                        e.name
+                    )),
+                }
+            }
+            balance_exclusions.push((e.name, ranges));
+        }
         if let Some(m) = raw.fiscal_year_start
             && !(1..=12).contains(&m)
         {
@@ -233,6 +260,7 @@ impl Config {
             sie_dimension: raw.sie_dimension.unwrap_or_else(|| "1".into()),
             sources,
             fiscal_year_start: raw.fiscal_year_start,
+            balance_exclusions,
         })
     }
 }

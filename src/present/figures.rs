@@ -115,6 +115,8 @@ struct UnitJson {
     activity: Option<Vec<KpiJson>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     frame: Option<FrameJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    balance_requirement: Option<BalanceJson>,
 }
 
 pub(crate) fn figures_json(
@@ -232,6 +234,26 @@ pub(crate) fn figures_json(
                     revised: kronor_string(fr.revised),
                     net_budget: fr.net_budget.map(kronor_string),
                 }),
+                balance_requirement: s.balance.as_ref().map(|items| {
+                    let excluded: i64 = items.iter().map(|(_, a)| a).sum();
+                    let forecast = f
+                        .forecast
+                        .filter(|_| b)
+                        .map(|fc| f.budget_year + fc.deviation);
+                    BalanceJson {
+                        result: kronor_string(f.acc.actual),
+                        exclusions: items
+                            .iter()
+                            .map(|(name, amount)| ExclusionJson {
+                                name: name.clone(),
+                                actual: kronor_string(*amount),
+                            })
+                            .collect(),
+                        balance_result: kronor_string(f.acc.actual - excluded),
+                        forecast_result: forecast.map(kronor_string),
+                        forecast_balance_result: forecast.map(|r| kronor_string(r - excluded)),
+                    }
+                }),
             };
             (n.code.clone(), u)
         })
@@ -324,6 +346,23 @@ struct KpiJson {
     derived: bool,
     value: Option<f64>,
     previous_year: Option<f64>,
+}
+
+/// The balance requirement: the accumulated result, each excluded item's accumulated outcome,
+/// the result less them; and the same for the forecast full-year result.
+#[derive(Serialize)]
+struct BalanceJson {
+    result: String,
+    exclusions: Vec<ExclusionJson>,
+    balance_result: String,
+    forecast_result: Option<String>,
+    forecast_balance_result: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ExclusionJson {
+    name: String,
+    actual: String,
 }
 
 #[derive(Serialize)]

@@ -107,6 +107,23 @@ pub(crate) struct FrameView {
     pub difference: Option<Num>,
 }
 
+/// The balance requirement: the result, the items left out of it, and what remains, for the
+/// year to date and as forecast for the full year.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct BalanceView {
+    pub result: Num,
+    /// Each item as it is taken out of the result (the negated outcome of its accounts).
+    pub rows: Vec<ItemView>,
+    /// Item names in prose form.
+    pub names: Vec<String>,
+    pub adjustment: Num,
+    pub balance_result: Num,
+    /// The forecast full-year result (full-year budget + forecast deviation) and the same less
+    /// the items; `None` without a budget or a forecast.
+    pub forecast_result: Option<Num>,
+    pub balance_forecast: Option<Num>,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct SectionsView {
     pub personnel: Option<PersonnelView>,
@@ -115,6 +132,7 @@ pub(crate) struct SectionsView {
     pub adjustments: Option<AdjustmentsView>,
     pub activity: Option<Vec<KpiView>>,
     pub frame: Option<FrameView>,
+    pub balance: Option<BalanceView>,
 }
 
 impl Presenter<'_> {
@@ -276,6 +294,28 @@ impl Presenter<'_> {
                     .map(|n| fmt.num(n - fr.revised)),
             }
         });
+        let balance = s.balance.as_ref().map(|items| {
+            let excluded: i64 = items.iter().map(|(_, a)| a).sum();
+            let forecast = f
+                .forecast
+                .filter(|_| budget)
+                .map(|fc| f.budget_year + fc.deviation);
+            BalanceView {
+                result: fmt.num(f.acc.actual),
+                rows: items
+                    .iter()
+                    .map(|(name, amount)| ItemView {
+                        name: name.clone(),
+                        amount: fmt.num(-amount),
+                    })
+                    .collect(),
+                names: items.iter().map(|(n, _)| prose_name(n)).collect(),
+                adjustment: fmt.num(-excluded),
+                balance_result: fmt.num(f.acc.actual - excluded),
+                forecast_result: forecast.map(|r| fmt.num(r)),
+                balance_forecast: forecast.map(|r| fmt.num(r - excluded)),
+            }
+        });
         SectionsView {
             personnel,
             agency,
@@ -283,6 +323,7 @@ impl Presenter<'_> {
             adjustments,
             activity,
             frame,
+            balance,
         }
     }
 }

@@ -143,6 +143,7 @@ impl<'a> Page<'a> {
             ("adjustments", s.adjustments.is_some()),
             ("activity", s.activity.is_some()),
             ("frames", s.frame.is_some()),
+            ("balance", s.balance.is_some()),
         ] {
             if shown {
                 let text = match markup {

@@ -60,6 +60,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/text/sv/frames.html"),
     ),
     (
+        "text/sv/balance.html",
+        include_str!("../../templates/text/sv/balance.html"),
+    ),
+    (
         "text/en/summary.html",
         include_str!("../../templates/text/en/summary.html"),
     ),
@@ -90,6 +94,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     (
         "text/en/frames.html",
         include_str!("../../templates/text/en/frames.html"),
+    ),
+    (
+        "text/en/balance.html",
+        include_str!("../../templates/text/en/balance.html"),
     ),
 ];
 

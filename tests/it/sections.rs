@@ -394,3 +394,104 @@ fn no_swedish_words_in_an_english_report() {
         );
     }
 }
+
+/// The balance requirement on the mini region: an unrealised loss on securities booked on A1
+/// and a realised gain on B, taken out of the result at every level above them.
+#[test]
+fn balance_requirement_takes_the_items_out_of_the_result() {
+    let data = copy_fixture("mini");
+    let ledger = data.path().join("ledger.csv");
+    let mut text = std::fs::read_to_string(&ledger).unwrap();
+    text.push_str("2020-01;A1;8491;-40,00;0\n2020-02;A1;8491;15,50;0\n2020-02;B;3972;25,00;0\n2019-12;A1;8491;-1000,00;0\n");
+    std::fs::write(&ledger, text).unwrap();
+    let config = data.path().join("c.yaml");
+    std::fs::write(
+        &config,
+        "money: { unit: kr, decimals: 2 }\nbalance_requirement:\n  exclude:\n    - name: Orealiserade vinster och förluster i värdepapper\n      accounts: [\"8491\", \"8591\"]\n    - name: Realisationsvinster vid försäljning av anläggningstillgångar\n      accounts: [\"3972\"]\n",
+    )
+    .unwrap();
+    let g = generate_into(data.path().to_str().unwrap(), Some(&config), "2020-02");
+    assert_eq!(g.output.status.code(), Some(0), "{}", stderr(&g.output));
+    let f: serde_json::Value = serde_json::from_str(&g.read("2020-02", "figures.json")).unwrap();
+    let a1 = &f["units"]["A1"];
+    let actual = a1["actual"].as_str().unwrap().parse::<f64>().unwrap();
+    assert_eq!(
+        a1["balance_requirement"]["exclusions"],
+        serde_json::json!([
+            {"name": "Orealiserade vinster och förluster i värdepapper", "actual": "-24.50"},
+            {"name": "Realisationsvinster vid försäljning av anläggningstillgångar", "actual": "0.00"},
+        ])
+    );
+    assert_eq!(
+        a1["balance_requirement"]["balance_result"]
+            .as_str()
+            .unwrap(),
+        format!("{:.2}", actual + 24.50)
+    );
+    // The root adds both; B has only the gain; A2 has neither and no section.
+    assert_eq!(
+        f["units"]["R"]["balance_requirement"]["exclusions"][1]["actual"],
+        "25.00"
+    );
+    assert_eq!(
+        f["units"]["B"]["balance_requirement"]["exclusions"][0]["actual"],
+        "0.00"
+    );
+    assert!(f["units"]["A2"].get("balance_requirement").is_none());
+    // A1 has a forecast: the full-year result by the forecast, less the items.
+    let fy = a1["balance_requirement"]["forecast_result"]
+        .as_str()
+        .unwrap();
+    let budget_year = a1["budget_full_year"]
+        .as_str()
+        .unwrap()
+        .parse::<f64>()
+        .unwrap();
+    let fc = a1["forecast"]["deviation"]
+        .as_str()
+        .unwrap()
+        .parse::<f64>()
+        .unwrap();
+    assert_eq!(fy, format!("{:.2}", budget_year + fc));
+    let html = g.read("2020-02", "A1.html");
+    has(
+        &html,
+        "<h2 id=\"balanskrav-rubrik\">Balanskravsresultat</h2>",
+    );
+    has(
+        &html,
+        "justerat med +24,50 kr för orealiserade vinster och förluster i värdepapper och realisationsvinster vid försäljning av anläggningstillgångar.",
+    );
+    has(
+        &html,
+        "<tr><td>Justering för orealiserade vinster och förluster i värdepapper</td>",
+    );
+}
+
+#[test]
+fn balance_requirement_config_mistakes_are_named() {
+    let config = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        config.path(),
+        "balance_requirement:\n  exclude:\n    - name: \"\"\n      accounts: [\"84x\"]\n    - name: Tom\n",
+    )
+    .unwrap();
+    let o = uppfolj(&[
+        "check",
+        "--data",
+        "tests/fixtures/mini",
+        "--config",
+        config.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stderr(&o).replace(&config.path().display().to_string(), "c.yaml");
+    assert_eq!(
+        text.lines().take(3).collect::<Vec<_>>(),
+        [
+            "error: c.yaml: balance_requirement.exclude, item 1: the name is empty (expected what the item is, e.g. \"Orealiserade vinster och förluster i värdepapper\")",
+            "error: c.yaml: balance_requirement.exclude, item 1 (): \"84x\" is not an account range (expected digits like \"8491\" or \"3970-3979\")",
+            "error: c.yaml: balance_requirement.exclude, item 2 (Tom): no accounts (expected account ranges like \"8491\" or \"3970-3979\")",
+        ],
+        "{text}"
+    );
+}

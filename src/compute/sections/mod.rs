@@ -4,6 +4,7 @@
 
 mod activity;
 mod agency;
+mod balance;
 mod frames;
 mod items;
 mod personnel;
@@ -158,6 +159,9 @@ pub(crate) struct UnitSections {
     pub adjustments: Option<Vec<ItemRow>>,
     pub activity: Option<Vec<KpiRow>>,
     pub frame: Option<Frame>,
+    /// The balance requirement's exclusions (name, accumulated outcome); for the root whenever
+    /// the config names them, and for every unit with outcome on their accounts.
+    pub balance: Option<Vec<(String, i64)>>,
 }
 
 /// For each unit code, the nodes it adds to: itself and every ancestor.
@@ -191,6 +195,7 @@ pub(super) struct Ctx<'a> {
     data: &'a Dataset,
     tree: &'a Tree,
     config: &'a Config,
+    period: Month,
     /// The first month of the report's (fiscal) year.
     start: Month,
     /// Units in the tree.
@@ -222,6 +227,7 @@ pub(crate) fn compute(
         data,
         tree,
         config,
+        period,
         start: period.year_start(config.year_start()),
         n,
         m: period.months_into_year(config.year_start()) as usize,
@@ -232,5 +238,6 @@ pub(crate) fn compute(
     items::measures_and_adjustments(&cx, &mut out);
     activity::activity(&cx, &mut out);
     frames::frames(&cx, &mut out, findings);
+    balance::balance(&cx, &mut out);
     out
 }
