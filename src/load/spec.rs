@@ -15,6 +15,8 @@ pub(crate) enum Kind {
     Money,
     /// A plain number (hours, counts).
     Number,
+    /// Yes or no: `ja`/`nej`, `yes`/`no`, `true`/`false`, `1`/`0`; kept as `ja` or `nej`.
+    YesNo,
 }
 
 impl Kind {
@@ -27,6 +29,7 @@ impl Kind {
             Kind::Date => "a date as YYYY-MM-DD, e.g. 2020-09-30",
             Kind::Money => "an amount in kronor, e.g. -1 234,50",
             Kind::Number => "a number, e.g. 1 234,5",
+            Kind::YesNo => "ja or nej (yes or no)",
         }
     }
 }
@@ -182,6 +185,10 @@ pub(crate) const MEASURES: TableSpec = TableSpec {
         col("measure", Text),
         col("expected", Money),
         col("realized", Money),
+        opt("decided", Date),
+        opt("due", Month),
+        opt("status", Text),
+        opt("in_forecast", YesNo),
     ],
     key: &["period", "unit", "measure"],
     unit_columns: &["unit"],

@@ -36,7 +36,7 @@ pub(crate) enum ColumnData {
 impl ColumnData {
     fn new(kind: Kind, capacity: usize) -> ColumnData {
         match kind {
-            Kind::Text => ColumnData::Text(Vec::with_capacity(capacity)),
+            Kind::Text | Kind::YesNo => ColumnData::Text(Vec::with_capacity(capacity)),
             Kind::Month => ColumnData::Month(Vec::with_capacity(capacity)),
             Kind::Year => ColumnData::Year(Vec::with_capacity(capacity)),
             Kind::Date => ColumnData::Date(Vec::with_capacity(capacity)),
@@ -468,6 +468,15 @@ impl TableBuilder {
         let bad = |b: &mut TableBuilder, what: String| {
             b.problem(row, name, what);
         };
+        // An optional month, year or date may be left empty: 0 stands for none.
+        if is_empty && !required && matches!(kind, Kind::Month | Kind::Year | Kind::Date) {
+            if let ColumnData::Month(c) | ColumnData::Year(c) | ColumnData::Date(c) =
+                &mut self.columns[ci]
+            {
+                c.push(0);
+            }
+            return;
+        }
         match kind {
             Kind::Text => {
                 let v = match &cell {
@@ -502,6 +511,33 @@ impl TableBuilder {
                 }
                 if let ColumnData::Text(col) = &mut self.columns[ci] {
                     col.push(v);
+                }
+            }
+            Kind::YesNo => {
+                let text = match &cell {
+                    Cell::Text(t) => t.trim().to_lowercase(),
+                    Cell::Int(i) => i.to_string(),
+                    Cell::Float(f) => f.to_string(),
+                    _ => String::new(),
+                };
+                let v = match text.as_str() {
+                    "" => "",
+                    "ja" | "j" | "yes" | "y" | "true" | "sant" | "1" | "x" => "ja",
+                    "nej" | "n" | "no" | "false" | "falskt" | "0" => "nej",
+                    _ => {
+                        bad(
+                            self,
+                            format!(
+                                "{} is not yes or no (expected {})",
+                                shown(&cell),
+                                kind.expected()
+                            ),
+                        );
+                        ""
+                    }
+                };
+                if let ColumnData::Text(col) = &mut self.columns[ci] {
+                    col.push(v.to_string());
                 }
             }
             Kind::Month => {

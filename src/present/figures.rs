@@ -203,6 +203,15 @@ pub(crate) fn figures_json(
                             measure: m.name.clone(),
                             expected: kronor_string(m.expected),
                             realized: kronor_string(m.realized),
+                            expected_full_year: kronor_string(m.expected_year),
+                            decided: m.decided.map(|d| {
+                                let (y, mo, da) = crate::clock::civil_from_days(d);
+                                format!("{y:04}-{mo:02}-{da:02}")
+                            }),
+                            due: m.due.map(|d| d.to_string()),
+                            status: m.status.clone(),
+                            in_forecast: m.in_forecast,
+                            overdue: m.overdue(figures.period),
                         })
                         .collect()
                 }),
@@ -331,6 +340,16 @@ struct MeasureJson {
     measure: String,
     expected: String,
     realized: String,
+    expected_full_year: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decided: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_forecast: Option<bool>,
+    overdue: bool,
 }
 
 #[derive(Serialize)]

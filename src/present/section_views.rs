@@ -52,12 +52,26 @@ pub(crate) struct MeasureView {
     pub realized: Num,
     pub share: Option<Num>,
     pub light: Option<&'static str>,
+    /// The decision date (`2020-03-15`), the due month (`juni 2020`), the status and whether
+    /// the forecast counts the measure, where the table gives them.
+    pub decided: Option<String>,
+    pub due: Option<String>,
+    pub status: Option<String>,
+    pub in_forecast: Option<bool>,
+    /// Past its due month and not done.
+    pub overdue: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct MeasuresView {
     pub rows: Vec<MeasureView>,
     pub total: MeasureView,
+    /// Whether any measure has a decision date, due month, status or forecast flag.
+    pub details: bool,
+    /// Measures past their due month that are not done: "name (due month)".
+    pub overdue: Vec<String>,
+    /// The full-year expected effect of the measures the forecast does not count.
+    pub not_in_forecast: Option<Num>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -224,15 +238,57 @@ impl Presenter<'_> {
                         (Some(v), Some(l)) => Some(light(v, l)),
                         _ => None,
                     },
+                    decided: None,
+                    due: None,
+                    status: None,
+                    in_forecast: None,
+                    overdue: false,
                 }
             };
+            let period = self.figures.period;
+            let month_year = |m: crate::model::period::Month| {
+                format!("{} {}", fmt.lang.month(m.month()), m.year())
+            };
+            let not_in_forecast: i64 = rows
+                .iter()
+                .filter(|m| m.in_forecast == Some(false))
+                .map(|m| m.expected_year)
+                .sum();
             let (e, r) = sections::measures_total(rows);
             MeasuresView {
                 rows: rows
                     .iter()
-                    .map(|m| view(m.name.clone(), m.expected, m.realized))
+                    .map(|m| MeasureView {
+                        decided: m.decided.map(|d| {
+                            let (y, mo, da) = crate::clock::civil_from_days(d);
+                            format!("{y:04}-{mo:02}-{da:02}")
+                        }),
+                        due: m.due.map(month_year),
+                        status: m.status.clone(),
+                        in_forecast: m.in_forecast,
+                        overdue: m.overdue(period),
+                        ..view(m.name.clone(), m.expected, m.realized)
+                    })
                     .collect(),
                 total: view(fmt.lang.label("total").to_string(), e, r),
+                details: rows.iter().any(|m| {
+                    m.decided.is_some()
+                        || m.due.is_some()
+                        || m.status.is_some()
+                        || m.in_forecast.is_some()
+                }),
+                overdue: rows
+                    .iter()
+                    .filter(|m| m.overdue(period))
+                    .map(|m| match m.due {
+                        Some(d) => format!("{} ({})", m.name, month_year(d)),
+                        None => m.name.clone(),
+                    })
+                    .collect(),
+                not_in_forecast: rows
+                    .iter()
+                    .any(|m| m.in_forecast == Some(false))
+                    .then(|| fmt.num(not_in_forecast)),
             }
         });
         let adjustments = s.adjustments.as_ref().map(|rows| {

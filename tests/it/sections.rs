@@ -495,3 +495,71 @@ fn balance_requirement_config_mistakes_are_named() {
         "{text}"
     );
 }
+
+/// Measures with decision dates, due months, status and the forecast flag: the table shows
+/// them, a measure past its due month that is not done is a finding, and the effect the
+/// forecast does not count is said.
+#[test]
+fn measures_with_deadlines() {
+    let data = copy_fixture("mini");
+    std::fs::write(
+        data.path().join("measures.csv"),
+        "period;unit;measure;expected;realized;decided;due;status;in_forecast\n\
+         2020-01;A1;Färre hyrläkare;10,00;5,00;2019-12-10;2020-01;pågår;ja\n\
+         2020-02;A1;Färre hyrläkare;10,00;6,00;2019-12-10;2020-01;pågår;ja\n\
+         2020-01;A1;Ny schemaläggning;20,00;20,00;2020-01-15;2020-06;beslutad;nej\n\
+         2020-02;A1;Ny schemaläggning;20,00;18,00;2020-01-15;2020-06;beslutad;nej\n\
+         2020-03;A1;Ny schemaläggning;20,00;0;2020-01-15;2020-06;beslutad;nej\n\
+         2020-02;A2;Lokalöversyn;5,00;5,00;;2020-01;genomförd;\n",
+    )
+    .unwrap();
+    let config = data.path().join("c.yaml");
+    std::fs::write(&config, "money: { unit: kr, decimals: 2 }\n").unwrap();
+    let g = generate_into(data.path().to_str().unwrap(), Some(&config), "2020-02");
+    assert_eq!(g.output.status.code(), Some(0), "{}", stderr(&g.output));
+    let f: serde_json::Value = serde_json::from_str(&g.read("2020-02", "figures.json")).unwrap();
+    assert_eq!(
+        f["units"]["A1"]["measures"],
+        serde_json::json!([
+            {"measure": "Färre hyrläkare", "expected": "20.00", "realized": "11.00",
+             "expected_full_year": "20.00", "decided": "2019-12-10", "due": "2020-01",
+             "status": "pågår", "in_forecast": true, "overdue": true},
+            {"measure": "Ny schemaläggning", "expected": "40.00", "realized": "38.00",
+             "expected_full_year": "60.00", "decided": "2020-01-15", "due": "2020-06",
+             "status": "beslutad", "in_forecast": false, "overdue": false},
+        ])
+    );
+    // Done on time is not a finding, even past its month.
+    assert_eq!(f["units"]["A2"]["measures"][0]["overdue"], false);
+    let html = g.read("2020-02", "A1.html");
+    has(
+        &html,
+        "<p class=\"finding\"><strong>Åtgärder efter sitt slutdatum som inte är genomförda:</strong> Färre hyrläkare (januari 2020).</p>",
+    );
+    has(
+        &html,
+        "Åtgärder som inte ingår i prognosen väntas ge 60,00 kr för helåret.",
+    );
+    has(
+        &html,
+        "<td>2019-12-10</td><td><strong>januari 2020</strong></td><td>pågår</td><td>ja</td>",
+    );
+    // A flag that is neither yes nor no is refused at its row and column.
+    let measures = data.path().join("measures.csv");
+    let text = std::fs::read_to_string(&measures).unwrap();
+    std::fs::write(
+        &measures,
+        text.replace("beslutad;nej\n2020-03", "beslutad;kanske\n2020-03"),
+    )
+    .unwrap();
+    let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!(
+            "error: {}, row 5, column \"in_forecast\": \"kanske\" is not yes or no (expected ja or nej (yes or no))\n",
+            measures.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -28,7 +28,8 @@ pub(super) fn measures_and_adjustments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
             }
             acc
         };
-    if data.get("measures").is_some() {
+    if let Some(t) = data.get("measures") {
+        let details = measure_details(cx, t);
         for (node, rows) in acc_by_name("measures", "measure", &["expected", "realized"])
             .into_iter()
             .enumerate()
@@ -36,10 +37,18 @@ pub(super) fn measures_and_adjustments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
             if !rows.is_empty() {
                 out[node].measures = Some(
                     rows.into_iter()
-                        .map(|(name, v)| MeasureRow {
-                            name,
-                            expected: v[0],
-                            realized: v[1],
+                        .map(|(name, v)| {
+                            let d = details[node].get(&name).cloned().unwrap_or_default();
+                            MeasureRow {
+                                name,
+                                expected: v[0],
+                                realized: v[1],
+                                expected_year: d.expected_year,
+                                decided: d.decided,
+                                due: d.due,
+                                status: d.status,
+                                in_forecast: d.in_forecast,
+                            }
                         })
                         .collect(),
                 );
@@ -60,4 +69,57 @@ pub(super) fn measures_and_adjustments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
             }
         }
     }
+}
+
+/// What a measure's rows say besides the month's amounts.
+#[derive(Debug, Clone, Default)]
+struct Details {
+    expected_year: i64,
+    /// The month of the row the rest was taken from.
+    latest: Option<i32>,
+    decided: Option<i32>,
+    due: Option<Month>,
+    status: Option<String>,
+    in_forecast: Option<bool>,
+}
+
+/// Per node and measure: the expected effect over the whole year, and the decision, due month,
+/// status and forecast flag of its latest row up to the report month (a later row wins; at a
+/// unit above, the latest row of any unit below with that measure).
+fn measure_details(cx: &Ctx<'_>, t: &crate::load::Table) -> Vec<BTreeMap<String, Details>> {
+    let mut out: Vec<BTreeMap<String, Details>> = vec![BTreeMap::new(); cx.n];
+    let (p, u, names, expected) = (
+        t.months("period"),
+        t.text("unit"),
+        t.text("measure"),
+        t.money("expected"),
+    );
+    let (decided, due, status, in_forecast) = (
+        t.months("decided"),
+        t.months("due"),
+        t.text("status"),
+        t.text("in_forecast"),
+    );
+    for i in 0..t.len() {
+        let Some((1, _)) = slot(p[i], cx.start) else {
+            continue;
+        };
+        for &node in cx.nodes_of(&u[i]) {
+            let d = out[node].entry(names[i].clone()).or_default();
+            d.expected_year += expected[i];
+            if p[i] > cx.period.index() || d.latest.is_some_and(|l| l > p[i]) {
+                continue;
+            }
+            d.latest = Some(p[i]);
+            d.decided = decided.get(i).copied().filter(|&x| x != 0);
+            d.due = due.get(i).copied().filter(|&x| x != 0).map(Month);
+            d.status = status.get(i).filter(|s| !s.is_empty()).cloned();
+            d.in_forecast = in_forecast.get(i).and_then(|s| match s.as_str() {
+                "ja" => Some(true),
+                "nej" => Some(false),
+                _ => None,
+            });
+        }
+    }
+    out
 }

@@ -112,6 +112,40 @@ pub(crate) struct MeasureRow {
     pub name: String,
     pub expected: i64,
     pub realized: i64,
+    /// The expected effect over the whole (fiscal) year: every month's `expected`.
+    pub expected_year: i64,
+    /// From the measure's latest row up to the report month: when it was decided (days
+    /// since 1970-01-01), the month it is due, its status and whether the forecast counts it.
+    pub decided: Option<i32>,
+    pub due: Option<Month>,
+    pub status: Option<String>,
+    pub in_forecast: Option<bool>,
+}
+
+impl MeasureRow {
+    /// Done or given up, by its status (`genomförd`, `avslutad`, `avbruten`, `done`…).
+    pub(crate) fn closed(&self) -> bool {
+        self.status.as_deref().is_some_and(|s| {
+            let s = s.trim().to_lowercase();
+            [
+                "genomförd",
+                "genomförda",
+                "klar",
+                "avslutad",
+                "avbruten",
+                "done",
+                "completed",
+                "cancelled",
+                "canceled",
+            ]
+            .contains(&s.as_str())
+        })
+    }
+
+    /// Past its due month at `period` and not closed.
+    pub(crate) fn overdue(&self, period: Month) -> bool {
+        self.due.is_some_and(|d| d < period) && !self.closed()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
