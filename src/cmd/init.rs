@@ -148,7 +148,6 @@ mod tests {
             "packs: [{ zz: 1 }]\n",
             "packs: [{ name: a, title: b, meeting: { zz: 1 } }]\n",
             "sources: { ledger: { zz: 1 } }\n",
-            "balance_requirement: { zz: 1 }\n",
             "balance_requirement: { exclude: [{ zz: 1 }] }\n",
         ];
         let mut all = Vec::new();
