@@ -225,6 +225,20 @@ pub(crate) const FRAMES: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
+/// The full-year result the council approved for a unit (often zero, sometimes a planned
+/// deficit) and the unit's opening equity.
+pub(crate) const APPROVED: TableSpec = TableSpec {
+    name: "approved",
+    columns: &[
+        col("year", Year),
+        col("unit", Text),
+        col("result", Money),
+        opt("equity", Money),
+    ],
+    key: &["year", "unit"],
+    unit_columns: &["unit"],
+};
+
 pub(crate) const REALLOCATIONS: TableSpec = TableSpec {
     name: "reallocations",
     columns: &[
@@ -257,4 +271,5 @@ pub(crate) const ALL: &[TableSpec] = &[
     ACTIVITY,
     FRAMES,
     REALLOCATIONS,
+    APPROVED,
 ];

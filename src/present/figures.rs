@@ -117,6 +117,8 @@ struct UnitJson {
     frame: Option<FrameJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     balance_requirement: Option<BalanceJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approved: Option<ApprovedJson>,
 }
 
 pub(crate) fn figures_json(
@@ -243,6 +245,20 @@ pub(crate) fn figures_json(
                     revised: kronor_string(fr.revised),
                     net_budget: fr.net_budget.map(kronor_string),
                 }),
+                approved: s.approved.map(|a| {
+                    let forecast = f
+                        .forecast
+                        .filter(|_| b)
+                        .map(|fc| f.budget_year + fc.deviation);
+                    ApprovedJson {
+                        year: a.year,
+                        result: kronor_string(a.result),
+                        forecast_result: forecast.map(kronor_string),
+                        difference: forecast.map(|r| kronor_string(r - a.result)),
+                        opening_equity: a.equity.map(kronor_string),
+                        closing_equity: a.equity.zip(forecast).map(|(e, r)| kronor_string(e + r)),
+                    }
+                }),
                 balance_requirement: s.balance.as_ref().map(|items| {
                     let excluded: i64 = items.iter().map(|(_, a)| a).sum();
                     let forecast = f
@@ -365,6 +381,17 @@ struct KpiJson {
     derived: bool,
     value: Option<f64>,
     previous_year: Option<f64>,
+}
+
+/// The approved full-year result against the forecast one, and the equity.
+#[derive(Serialize)]
+struct ApprovedJson {
+    year: i32,
+    result: String,
+    forecast_result: Option<String>,
+    difference: Option<String>,
+    opening_equity: Option<String>,
+    closing_equity: Option<String>,
 }
 
 /// The balance requirement: the accumulated result, each excluded item's accumulated outcome,

@@ -229,6 +229,8 @@ pub(crate) struct IndexView {
     /// Whether the data holds last year's outcome.
     pub prev_year_given: bool,
     pub entries: Vec<IndexEntry>,
+    /// The committees (the level below the root) that have an approved result this year.
+    pub approved: Vec<section_views::ApprovedView>,
 }
 
 /// The prose form of a name: first letter lower case unless it is an abbreviation.
@@ -518,6 +520,13 @@ impl Presenter<'_> {
                         light: self.deviation_light(n),
                     }
                 })
+                .collect(),
+            approved: self
+                .tree
+                .order
+                .iter()
+                .filter(|&&n| self.tree.nodes[n].depth == 1)
+                .filter_map(|&n| self.approved_view(n))
                 .collect(),
         }
     }

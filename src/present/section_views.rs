@@ -138,6 +138,24 @@ pub(crate) struct BalanceView {
     pub balance_forecast: Option<Num>,
 }
 
+/// The result the council approved against the forecast full-year result, and the equity.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ApprovedView {
+    pub unit: UnitRef,
+    pub year: i32,
+    pub approved: Num,
+    /// The forecast full-year result (full-year budget + forecast deviation); `None` without a
+    /// budget or a forecast.
+    pub forecast: Option<Num>,
+    /// Forecast less approved: negative when the forecast is worse than approved.
+    pub difference: Option<Num>,
+    /// Worse than approved (a finding).
+    pub worse: bool,
+    pub opening_equity: Option<Num>,
+    /// Opening equity + the forecast full-year result.
+    pub closing_equity: Option<Num>,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct SectionsView {
     pub personnel: Option<PersonnelView>,
@@ -147,9 +165,31 @@ pub(crate) struct SectionsView {
     pub activity: Option<Vec<KpiView>>,
     pub frame: Option<FrameView>,
     pub balance: Option<BalanceView>,
+    pub approved: Option<ApprovedView>,
 }
 
 impl Presenter<'_> {
+    /// A unit's approved result against its forecast full-year result, when the `approved`
+    /// table has a row for it this year.
+    pub(super) fn approved_view(&self, node: usize) -> Option<ApprovedView> {
+        let a = self.sections[node].approved?;
+        let (f, fmt) = (&self.figures.units[node], &self.fmt);
+        let forecast = f
+            .forecast
+            .filter(|_| self.figures.budget_given)
+            .map(|fc| f.budget_year + fc.deviation);
+        Some(ApprovedView {
+            unit: self.unit_ref(node),
+            year: a.year,
+            approved: fmt.num(a.result),
+            forecast: forecast.map(|r| fmt.num(r)),
+            difference: forecast.map(|r| fmt.num(r - a.result)),
+            worse: forecast.is_some_and(|r| r < a.result),
+            opening_equity: a.equity.map(|e| fmt.num(e)),
+            closing_equity: a.equity.zip(forecast).map(|(e, r)| fmt.num(e + r)),
+        })
+    }
+
     pub(super) fn sections_view(&self, node: usize) -> SectionsView {
         let s = &self.sections[node];
         let fmt = &self.fmt;
@@ -372,6 +412,7 @@ impl Presenter<'_> {
                 balance_forecast: forecast.map(|r| fmt.num(r - excluded)),
             }
         });
+        let approved = self.approved_view(node);
         SectionsView {
             personnel,
             agency,
@@ -380,6 +421,7 @@ impl Presenter<'_> {
             activity,
             frame,
             balance,
+            approved,
         }
     }
 }

@@ -563,3 +563,48 @@ fn measures_with_deadlines() {
         stderr(&o)
     );
 }
+
+/// Each committee's approved result against its forecast full-year result, and its equity.
+#[test]
+fn approved_result_and_equity() {
+    let data = copy_fixture("mini");
+    std::fs::write(
+        data.path().join("approved.csv"),
+        "year;unit;result;equity\n2020;A;-4000,00;1000,00\n2020;B;0;0\n2019;A;-1,00;5,00\n",
+    )
+    .unwrap();
+    let config = data.path().join("c.yaml");
+    std::fs::write(&config, "money: { unit: kr, decimals: 2 }\n").unwrap();
+    let g = generate_into(data.path().to_str().unwrap(), Some(&config), "2020-02");
+    assert_eq!(g.output.status.code(), Some(0), "{}", stderr(&g.output));
+    let f: serde_json::Value = serde_json::from_str(&g.read("2020-02", "figures.json")).unwrap();
+    // A: full-year budget -3\u{a0}750,00 and forecast deviation -400,00 give -4\u{a0}150,00.
+    assert_eq!(
+        f["units"]["A"]["approved"],
+        serde_json::json!({"year": 2020, "result": "-4000.00", "forecast_result": "-4150.00",
+            "difference": "-150.00", "opening_equity": "1000.00", "closing_equity": "-3150.00"})
+    );
+    assert_eq!(
+        f["units"]["B"]["approved"]["forecast_result"],
+        serde_json::Value::Null
+    );
+    assert!(f["units"]["A1"].get("approved").is_none());
+    let html = g.read("2020-02", "A.html");
+    has(
+        &html,
+        "<p class=\"finding\"><strong>Negativ avvikelse större än vad fullmäktige har godkänt:</strong> prognos resultat helår -4\u{a0}150,00 kr, resultat som fullmäktige godkänt -4\u{a0}000,00 kr (-150,00 kr).</p>",
+    );
+    let index = g.read("2020-02", "index.html");
+    has(
+        &index,
+        "<h2 id=\"godkant\">Godkänt resultat och eget kapital 2020</h2>",
+    );
+    has(
+        &index,
+        "<td><a href=\"A.html\">Nämnd A</a> <strong>(negativ avvikelse större än vad fullmäktige har godkänt)</strong></td><td>-4\u{a0}000,00</td><td>-4\u{a0}150,00</td><td class=\"neg\">-150,00</td><td>-3\u{a0}150,00</td>",
+    );
+    has(
+        &index,
+        "<td><a href=\"B.html\">Nämnd B</a></td><td>0,00</td><td>–</td><td>–</td><td>–</td>",
+    );
+}

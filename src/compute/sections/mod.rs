@@ -4,6 +4,7 @@
 
 mod activity;
 mod agency;
+mod approved;
 mod balance;
 mod frames;
 mod items;
@@ -196,6 +197,15 @@ pub(crate) struct UnitSections {
     /// The balance requirement's exclusions (name, accumulated outcome); for the root whenever
     /// the config names them, and for every unit with outcome on their accounts.
     pub balance: Option<Vec<(String, i64)>>,
+    /// The result the council approved for the year, and the opening equity when given.
+    pub approved: Option<Approved>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Approved {
+    pub year: i32,
+    pub result: i64,
+    pub equity: Option<i64>,
 }
 
 /// For each unit code, the nodes it adds to: itself and every ancestor.
@@ -273,5 +283,6 @@ pub(crate) fn compute(
     activity::activity(&cx, &mut out);
     frames::frames(&cx, &mut out, findings);
     balance::balance(&cx, &mut out);
+    approved::approved(&cx, &mut out);
     out
 }
