@@ -32,6 +32,13 @@ pub enum LogFormat {
     Json,
 }
 
+/// How `uppfolj diff` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compute the figures and write the reports: HTML, PDF and Excel per unit, board packs,
@@ -128,6 +135,20 @@ pub enum Command {
         /// Write this many raw transaction rows (with a budget table) instead of the monthly ledger.
         #[arg(long, default_value_t = 0)]
         transactions: u64,
+    },
+    /// Compare two runs: every figure of every unit that differs (old, new, difference) and
+    /// the input files whose SHA-256 differs. Exit 0 when they are equal, 1 when they differ.
+    #[command(
+        after_help = "Example:\n  uppfolj diff out/2020-09.versions/v1-2020-10-14T081200Z out/2020-09\n  uppfolj diff old/figures.json new/figures.json --format json\n\nExit codes: 0 equal, 1 they differ, 2 wrong usage (a missing or unreadable file)."
+    )]
+    Diff {
+        /// The earlier run: an output folder (OUT/<period>/ or a kept version) or its figures.json.
+        old: PathBuf,
+        /// The later run, the same way.
+        new: PathBuf,
+        /// text: lines grouped by unit, for a terminal; json: one document for tools.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
     },
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  uppfolj completions bash > /etc/bash_completion.d/uppfolj")]

@@ -67,6 +67,9 @@ pub struct GenerateOptions {
     pub wait: Duration,
     /// A progress bar to advance per report (shown by the caller on a terminal only).
     pub progress: Option<indicatif::ProgressBar>,
+    /// Keep the output a run replaces as an earlier version (`OUT/<period>.versions/`), with
+    /// a change page; false replaces it (the preview of `watch`).
+    pub keep_versions: bool,
 }
 
 /// `uppfolj generate`: the whole pipeline, written atomically.
@@ -140,6 +143,16 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
             ),
         },
     );
+    let period_name = period.to_string();
+    let (out, keep) = (&opts.out, opts.keep_versions);
+    let update = write::versions::next(
+        out,
+        &period_name,
+        &presented.figures,
+        &mut manifest,
+        epoch,
+        keep,
+    );
     // The packs carry the manifest of the run (its inputs) for the archive.
     let manifest_json = render::json::to_json(&manifest);
     let config = &loaded.config;
@@ -160,16 +173,18 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         manifest: &manifest_json,
         money_unit: config.money_unit,
         decimals: config.decimals,
+        update: update.as_ref(),
     };
     let rendered = render::run(&job, &presented, &templates)?;
     laps.lap("render");
 
     let (out_dir, carried) = write::publish(
-        &opts.out,
-        &period.to_string(),
+        out,
+        &period_name,
         &rendered,
         &mut manifest,
         opts.formats,
+        keep,
     )?;
     if let Some(said) = carried {
         findings.note(&out_dir.display().to_string(), said);

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use uppfolj::cli::{Cli, Command, LogFormat};
+use uppfolj::cli::{Cli, Command, DiffFormat, LogFormat};
 use uppfolj::diag::{Findings, Severity};
 use uppfolj::{Failure, GenerateOptions};
 
@@ -122,6 +122,7 @@ fn main() -> ExitCode {
                 if_changed,
                 wait: std::time::Duration::from_secs(wait),
                 progress: progress.clone(),
+                keep_versions: true,
             };
             let result = uppfolj::generate(&opts, &mut findings);
             if let Some(pb) = progress {
@@ -245,6 +246,19 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => log.fail(&Failure::Write(e.into()), &findings, false),
+            }
+        }
+        Command::Diff { old, new, format } => {
+            let shape = match format {
+                DiffFormat::Text => uppfolj::cmd::diff::Shape::Text,
+                DiffFormat::Json => uppfolj::cmd::diff::Shape::Json,
+            };
+            match uppfolj::cmd::diff::run(&old, &new, shape) {
+                Ok((text, differ)) => {
+                    print!("{text}");
+                    ExitCode::from(u8::from(differ))
+                }
+                Err(f) => log.fail(&f, &findings, false),
             }
         }
         Command::Completions { shell } => {

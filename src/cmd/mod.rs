@@ -1,7 +1,8 @@
 //! The commands beside `generate` and `check`: `watch` (the live preview), `init` (a new
-//! project), `man` and `synth` (synthetic regions for benchmarks).
+//! project), `diff` (two runs compared), `man` and `synth` (synthetic regions for benchmarks).
 
 pub mod check;
+pub mod diff;
 pub mod init;
 pub mod man;
 pub mod synth;

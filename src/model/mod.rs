@@ -1,6 +1,7 @@
 //! The types every stage shares, and queries on them: money and its grammars, months,
-//! the organisation tree, hashes.
+//! the organisation tree, hashes, and the comparison of two runs.
 
+pub(crate) mod diff;
 pub(crate) mod hash;
 pub(crate) mod money;
 pub(crate) mod period;

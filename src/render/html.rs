@@ -1,12 +1,18 @@
-//! HTML: the report pages, HTML's own escaping, and commentary Markdown turned into safe
-//! HTML (raw HTML and scripts never reach the page).
+//! HTML: the report pages, HTML's own escaping, commentary Markdown turned into safe HTML
+//! (raw HTML and scripts never reach the page), and the change page of a new version.
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
 
 use super::templates::Templates;
 use super::{Downloads, Markup, Page};
 use crate::error::RenderError;
-use crate::present::ReportView;
+use crate::model::diff::{Change, Update};
+use crate::present::{Presented, ReportView};
 
 /// HTML escaping of `& < > " '` (Tera's default also escapes `/`, which is safe but turns
 /// case numbers like `HSN/798/2024` into entities in the page source).
@@ -72,10 +78,169 @@ pub(crate) fn report(
     templates: &Templates,
     view: &ReportView,
     downloads: Downloads,
+    update: Option<Notice>,
 ) -> Result<String, RenderError> {
     let mut page = Page::new(templates, view, Markup::Html)?;
     page.downloads = downloads;
+    page.update = update;
     templates.render("report.html", &page)
+}
+
+/// The change page of a new version, beside the reports.
+pub(crate) const CHANGES: &str = "changes.html";
+
+/// The notice of a new version on the reports and the index: its sentence and the link to
+/// the change page.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Notice {
+    text: String,
+    href: &'static str,
+}
+
+/// `Rapporten har uppdaterats 2020-10-14: 3 enheter har ändrade siffror`.
+pub(crate) fn notice(templates: &Templates, update: &Update) -> Notice {
+    let label = |k: &str| {
+        templates
+            .labels
+            .get(k)
+            .map(String::as_str)
+            .unwrap_or(k)
+            .to_string()
+    };
+    let n = update.units_changed;
+    let changed = match n {
+        0 => label("no_figures_changed"),
+        1 => format!("1 {}", label("units_changed_one")),
+        _ => format!("{n} {}", label("units_changed_many")),
+    };
+    Notice {
+        text: format!("{} {}: {changed}", label("updated_on"), update.date),
+        href: CHANGES,
+    }
+}
+
+/// A changed value as the change page shows it.
+#[derive(Serialize)]
+struct Row {
+    path: String,
+    old: String,
+    new: String,
+    difference: String,
+}
+
+/// The changed values of one unit (or of the file outside the units).
+#[derive(Serialize)]
+struct Group {
+    code: String,
+    name: String,
+    href: Option<String>,
+    changes: Vec<Row>,
+}
+
+#[derive(Serialize)]
+struct InputRow {
+    file: String,
+    old: String,
+    new: String,
+}
+
+#[derive(Serialize)]
+struct ChangesPage<'a> {
+    #[serde(flatten)]
+    index: &'a crate::present::IndexView,
+    update: &'a Update,
+    notice: String,
+    units: Vec<Group>,
+    inputs: Vec<InputRow>,
+}
+
+/// The change page: every changed figure of every unit (old, new, difference, numbers in the
+/// language's format with every decimal kept), and the input files with another SHA-256.
+pub(crate) fn changes(
+    templates: &Templates,
+    presented: &Presented,
+    update: &Update,
+) -> Result<String, RenderError> {
+    let style = templates.lang.style();
+    let label = |k: &str| {
+        templates
+            .labels
+            .get(k)
+            .map(String::as_str)
+            .unwrap_or(k)
+            .to_string()
+    };
+    let number = |s: &str, signed: bool| match Decimal::from_str(s) {
+        Ok(d) => {
+            let text = style.decimal(d, d.scale());
+            match signed && d > Decimal::ZERO {
+                true => format!("+{text}"),
+                false => text,
+            }
+        }
+        Err(_) => s.to_string(),
+    };
+    let shown = |v: &Option<String>, signed: bool| {
+        v.as_deref()
+            .map(|s| number(s, signed))
+            .unwrap_or_else(|| "–".to_string())
+    };
+    let rows = |changes: &[Change]| {
+        changes
+            .iter()
+            .map(|c| Row {
+                path: c.path.clone(),
+                old: shown(&c.old, false),
+                new: shown(&c.new, false),
+                difference: c
+                    .difference
+                    .as_ref()
+                    .map(|d| number(d, true))
+                    .unwrap_or_default(),
+            })
+            .collect()
+    };
+    let mut units: Vec<Group> = Vec::new();
+    if !update.diff.other.is_empty() {
+        units.push(Group {
+            code: String::new(),
+            name: label("other_values"),
+            href: None,
+            changes: rows(&update.diff.other),
+        });
+    }
+    for u in &update.diff.units {
+        let href = presented
+            .views
+            .iter()
+            .find(|v| v.unit.code == u.code)
+            .map(|v| v.unit.href.clone());
+        units.push(Group {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            href,
+            changes: rows(&u.changes),
+        });
+    }
+    let missing = label("file_missing");
+    let inputs = update
+        .diff
+        .inputs
+        .iter()
+        .map(|i| InputRow {
+            file: i.file.clone(),
+            old: i.old.clone().unwrap_or_else(|| missing.to_string()),
+            new: i.new.clone().unwrap_or_else(|| missing.to_string()),
+        })
+        .collect();
+    let page = ChangesPage {
+        index: &presented.index,
+        update,
+        notice: notice(templates, update).text,
+        units,
+        inputs,
+    };
+    templates.render(CHANGES, &page)
 }
 
 #[cfg(test)]

@@ -84,6 +84,8 @@ pub(crate) struct Page<'a> {
     comments: BTreeMap<String, String>,
     /// The report's other files written by this run (HTML only).
     downloads: Downloads,
+    /// The notice of a new version, linking its change page (HTML only).
+    update: Option<html::Notice>,
 }
 
 /// A unit's PDF and workbook, when written.
@@ -123,6 +125,8 @@ struct IndexPage<'a> {
     #[serde(flatten)]
     view: &'a crate::present::IndexView,
     packs: Vec<PackLink>,
+    /// The notice of a new version, linking its change page.
+    update: Option<html::Notice>,
 }
 
 impl<'a> Page<'a> {
@@ -169,6 +173,7 @@ impl<'a> Page<'a> {
             texts,
             comments,
             downloads: Downloads::default(),
+            update: None,
         })
     }
 }
@@ -206,9 +211,12 @@ pub(crate) struct Job<'a> {
     pub money_unit: crate::model::money::MoneyUnit,
     /// Decimals shown for money.
     pub decimals: u32,
+    /// What changed against the version this run replaces, if it replaces one.
+    pub update: Option<&'a crate::model::diff::Update>,
 }
 
-/// The render stage: every report, workbook, PDF, pack, the index and `figures.json`.
+/// The render stage: every report, workbook, PDF, pack, the index, `figures.json`, and the
+/// change page of a new version.
 pub(crate) fn run(
     job: &Job,
     presented: &Presented,
@@ -229,6 +237,7 @@ pub(crate) fn run(
         decimals: job.decimals,
     };
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let notice = job.update.map(|u| html::notice(templates, u));
     let rendered = crate::par::par_map(job.order, |&node| {
         let view = &presented.views[node];
         let stem = view.unit.href.trim_end_matches(".html");
@@ -236,8 +245,13 @@ pub(crate) fn run(
         if formats.html {
             out.push((
                 format!("{stem}.html"),
-                html::report(templates, view, Downloads::of(&view.unit.href, formats))?
-                    .into_bytes(),
+                html::report(
+                    templates,
+                    view,
+                    Downloads::of(&view.unit.href, formats),
+                    notice.clone(),
+                )?
+                .into_bytes(),
             ));
         }
         if formats.xlsx {
@@ -308,9 +322,14 @@ pub(crate) fn run(
         let page = IndexPage {
             view: &presented.index,
             packs: pack_links,
+            update: notice.clone(),
         };
         let index = templates.render("index.html", &page)?;
         files.push(("index.html".into(), index.into_bytes()));
+    }
+    if let Some(update) = job.update {
+        let page = html::changes(templates, presented, update)?;
+        files.push((html::CHANGES.into(), page.into_bytes()));
     }
     files.push(("figures.json".into(), json::to_json(&presented.figures)));
     Ok(Rendered { files })

@@ -15,6 +15,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("macros.html", include_str!("../../templates/macros.html")),
     ("report.html", include_str!("../../templates/report.html")),
     ("index.html", include_str!("../../templates/index.html")),
+    ("changes.html", include_str!("../../templates/changes.html")),
     (
         "pdf/style.typ",
         include_str!("../../templates/pdf/style.typ"),
@@ -138,6 +139,15 @@ pub(crate) fn load(
         })?;
     let lang = Lang::parse(lang_text, &lang_name).map_err(RenderError::Language)?;
     let mut labels = lang.labels.clone();
+    // Words a language file of the user's lacks (one written before they were added) come
+    // from the built-in file of the language, so that its templates still render.
+    if let Some((_, builtin)) = BUILTIN.iter().find(|(n, _)| *n == lang_name)
+        && let Ok(builtin) = Lang::parse(builtin, &lang_name)
+    {
+        for (k, v) in builtin.labels {
+            labels.entry(k).or_insert(v);
+        }
+    }
     labels.insert("pct".into(), lang.percent.clone());
     let mut tera = Tera::default();
     tera.set_escape_fn(super::html::escape_html);

@@ -71,12 +71,16 @@ pub(crate) fn fingerprint(inputs: &Inputs) -> String {
     hex(&h.finalize())
 }
 
-/// The output folder of an earlier good run with this fingerprint, if any.
+/// The output folder of an earlier good run with this fingerprint, if any: the latest output
+/// of each period (`OUT/<period>/`), never an earlier version kept beside it.
 pub(crate) fn unchanged_since(out: &Path, print: &str) -> Option<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(out)
         .ok()?
         .filter_map(Result::ok)
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            !name.starts_with('.') && !super::versions::is_versions(&name)
+        })
         .map(|e| e.path())
         .filter(|p| p.is_dir())
         .collect();

@@ -18,6 +18,13 @@ pub(crate) struct Manifest {
     /// The same over the report month and the inputs only (not the formats asked for): a run
     /// for some formats keeps the others of an earlier output with the same value.
     pub inputs_fingerprint: String,
+    /// The output's version number within its period: 1 for the first run, one more for
+    /// every run that replaced the output (see `versions.rs`).
+    pub version: u32,
+    /// The earlier version this one replaced, relative to this folder
+    /// (`../2020-09.versions/v1-2020-10-14T081200Z`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
     pub config: Option<InputFile>,
     pub reports: Vec<ManifestReport>,
     pub packs: Vec<ManifestPack>,
@@ -111,6 +118,8 @@ pub(crate) fn build(
         generator: format!("uppfolj {}", env!("CARGO_PKG_VERSION")),
         fingerprint,
         inputs_fingerprint,
+        version: 1,
+        previous: None,
         config: config_input,
         reports,
         packs,

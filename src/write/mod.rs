@@ -1,9 +1,11 @@
 //! Output: every file is written into a temporary folder beside the target and renamed into
-//! place only when all of it succeeded, so a failed run leaves the earlier output untouched.
+//! place only when all of it succeeded, so a failed run leaves the earlier output untouched;
+//! the output it replaces is kept as an earlier version (`versions.rs`).
 
 pub(crate) mod fingerprint;
 mod lock;
 pub(crate) mod manifest;
+pub(crate) mod versions;
 
 pub(crate) use lock::Lock;
 
@@ -47,8 +49,9 @@ impl Staging {
         Ok(())
     }
 
-    /// Moves the finished folder into place, replacing the earlier output.
-    pub(crate) fn publish(mut self) -> Result<PathBuf, WriteError> {
+    /// Moves the finished folder into place. The earlier output it replaces is kept as an
+    /// earlier version (`keep`), or removed (the preview of `watch`).
+    pub(crate) fn publish(mut self, keep: bool) -> Result<PathBuf, WriteError> {
         let old = self.target.with_file_name(format!(
             ".{}.old-{}",
             file_name(&self.target),
@@ -71,7 +74,14 @@ impl Staging {
         }
         self.published = true;
         if had_old {
-            let _ = std::fs::remove_dir_all(&old);
+            let period = file_name(&self.target);
+            let out = self.target.parent().unwrap_or(Path::new("."));
+            if keep {
+                // Should this fail, the folder stays aside and the next run keeps it.
+                let _ = versions::keep(out, &period, &old);
+            } else {
+                let _ = std::fs::remove_dir_all(&old);
+            }
         }
         Ok(self.target.clone())
     }
@@ -94,7 +104,8 @@ impl Drop for Staging {
 /// Cleans up after runs that were killed, called by the holder of the lock (so no other run
 /// is writing): a staging folder `.<name>.tmp-<pid>` of another process is removed, never
 /// published; an earlier output moved aside (`.<name>.old-<pid>`) goes back into place when
-/// the run was killed before its new output took that place, and is removed otherwise.
+/// the run was killed before its new output took that place, and is kept as an earlier
+/// version otherwise (never removed: it was published).
 pub(crate) fn recover(out: &Path) {
     let own = std::process::id().to_string();
     let Ok(entries) = std::fs::read_dir(out) else {
@@ -127,6 +138,9 @@ pub(crate) fn recover(out: &Path) {
         let target = out.join(target);
         if kind == ".old-" && !target.exists() {
             let _ = std::fs::rename(&path, &target);
+        } else if kind == ".old-" {
+            let period = file_name(&target);
+            let _ = versions::keep(out, &period, &path);
         } else {
             let _ = std::fs::remove_dir_all(&path);
         }
@@ -137,12 +151,14 @@ pub(crate) fn recover(out: &Path) {
 /// `OUT/<period>`, then published by rename. Formats of the current output that this run
 /// does not write are carried over when they come from the same inputs (see [`carry_over`]).
 /// Returns the published folder and what happened to the other formats, if anything.
+/// `keep`: keep the output it replaces as an earlier version (see [`versions`]).
 pub(crate) fn publish(
     out: &Path,
     period: &str,
     rendered: &crate::render::Rendered,
     manifest: &mut manifest::Manifest,
     formats: Formats,
+    keep: bool,
 ) -> Result<(PathBuf, Option<String>), WriteError> {
     let staging = Staging::new(out, period)?;
     for (name, bytes) in &rendered.files {
@@ -153,7 +169,7 @@ pub(crate) fn publish(
         staging.write(name, bytes)?;
     }
     staging.write("manifest.json", &crate::render::json::to_json(manifest))?;
-    Ok((staging.publish()?, said))
+    Ok((staging.publish(keep)?, said))
 }
 
 /// The formats this run does not write, taken from the current output `dir` when its

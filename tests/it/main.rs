@@ -16,6 +16,7 @@ mod schedule;
 mod sections;
 mod sie;
 mod sources;
+mod versions;
 mod xlsx;
 
 use std::path::{Path, PathBuf};

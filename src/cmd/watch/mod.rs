@@ -72,6 +72,8 @@ pub fn watch_command(
             if_changed: false,
             wait: std::time::Duration::from_secs(30),
             progress: None,
+            // The preview replaces its output: no versions of a preview.
+            keep_versions: false,
         };
         match generate(&opts, &mut findings) {
             Ok(done) => Ok(done.out_dir),

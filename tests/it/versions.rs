@@ -1,0 +1,257 @@
+//! Versions of a published period: a rerun keeps the output it replaces in
+//! `OUT/<period>.versions/`, the new version gets a change page and a notice on every report,
+//! `--if-changed` writes no version for unchanged inputs, and `uppfolj diff` compares two runs.
+
+use super::*;
+
+/// `generate` of the mini fixture copied to `data` into `out`, HTML only.
+fn run(data: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "generate",
+        "--data",
+        data.to_str().unwrap(),
+        "--period",
+        "latest",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "html",
+    ];
+    args.extend(extra);
+    let o = uppfolj(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    o
+}
+
+/// One ledger row of unit A1 changed: staff cost of February 2020, -610,10 → -612,35.
+fn change_one_row(data: &Path) {
+    let ledger = data.join("ledger.csv");
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    let changed = text.replace("2020-02;A1;5010;-610,10", "2020-02;A1;5010;-612,35");
+    assert_ne!(text, changed);
+    std::fs::write(&ledger, changed).unwrap();
+}
+
+/// The names in a folder, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut n: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    n.sort();
+    n
+}
+
+fn manifest(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+const V1: &str = "2020-02.versions/v1-2020-09-13T122640Z";
+
+#[test]
+fn a_changed_row_makes_a_new_version_with_a_change_page() {
+    let data = copy_fixture("mini");
+    let out = tempfile::tempdir().unwrap();
+    let latest = out.path().join("2020-02");
+    run(data.path(), out.path(), &[]);
+    assert_eq!(manifest(&latest)["version"], 1);
+    assert!(manifest(&latest).get("previous").is_none());
+    assert!(!latest.join("changes.html").exists());
+    assert!(
+        !std::fs::read_to_string(latest.join("A1.html"))
+            .unwrap()
+            .contains("class=\"update\"")
+    );
+    let first = snapshot_dir(&latest);
+
+    change_one_row(data.path());
+    run(data.path(), out.path(), &[]);
+    // The first version is kept as it was, beside the latest.
+    assert_eq!(names(out.path()), ["2020-02", "2020-02.versions"]);
+    assert_eq!(
+        names(&out.path().join("2020-02.versions")),
+        ["v1-2020-09-13T122640Z"]
+    );
+    assert_eq!(snapshot_dir(&out.path().join(V1)), first);
+    let m = manifest(&latest);
+    assert_eq!(m["version"], 2);
+    assert_eq!(m["previous"], "../2020-02.versions/v1-2020-09-13T122640Z");
+
+    // Every report and the index say so, with a link to the change page.
+    let notice = "<p class=\"update\" role=\"note\"><a href=\"changes.html\">Rapporten har uppdaterats 2020-09-13: 3 enheter har ändrade siffror</a></p>";
+    for page in ["A1.html", "B.html", "index.html"] {
+        let html = std::fs::read_to_string(latest.join(page)).unwrap();
+        assert!(html.contains(notice), "{page}");
+    }
+
+    // The change page names exactly the unit chain of A1 (A1, A, R) and the category.
+    let page = std::fs::read_to_string(latest.join("changes.html")).unwrap();
+    let headings: Vec<&str> = page.lines().filter(|l| l.starts_with("<h2")).collect();
+    assert_eq!(
+        headings,
+        [
+            "<h2 id=\"enhet-1\"><a href=\"A.html\">Nämnd A</a> <span class=\"unit-note\">A</span></h2>",
+            "<h2 id=\"enhet-2\"><a href=\"A1.html\">Enhet A1</a> <span class=\"unit-note\">A1</span></h2>",
+            "<h2 id=\"enhet-3\"><a href=\"R.html\">Region Test</a> <span class=\"unit-note\">R</span></h2>",
+            "<h2 id=\"indata\">Indatafiler med ändrad SHA-256</h2>",
+        ]
+    );
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"sv\">"));
+    assert!(page.contains("<p>Rapporten har uppdaterats 2020-09-13: 3 enheter har ändrade siffror. Jämfört med <a href=\"../2020-02.versions/v1-2020-09-13T122640Z/index.html\">version 1</a>.</p>"));
+    let rows: Vec<&str> = page
+        .lines()
+        .filter(|l| l.contains("Personalkostnader].actual"))
+        .collect();
+    assert_eq!(
+        rows,
+        ["<tr><th scope=\"row\"><code>categories[Personalkostnader].actual</code></th><td>-1\u{a0}210,10</td><td>-1\u{a0}212,35</td><td>-2,25</td></tr>";
+            3]
+    );
+    // A1's own rows: every figure the row moves, and nothing else.
+    let a1 = &page[page.find("id=\"enhet-2\"").unwrap()..page.find("id=\"enhet-3\"").unwrap()];
+    let paths: Vec<&str> = a1
+        .lines()
+        .filter_map(|l| l.split("<code>").nth(1)?.split("</code>").next())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "actual",
+            "categories[Personalkostnader].actual",
+            "categories[Personalkostnader].change_previous_year",
+            "categories[Personalkostnader].deviation",
+            "categories[Verksamhetens nettokostnad].actual",
+            "categories[Verksamhetens nettokostnad].change_previous_year",
+            "categories[Verksamhetens nettokostnad].deviation",
+            "categories[Resultat].actual",
+            "categories[Resultat].change_previous_year",
+            "categories[Resultat].deviation",
+            "deviation",
+            "deviation_change",
+            "months[2020-02].actual",
+            "months[2020-02].deviation",
+        ]
+    );
+    assert!(page.contains("<tr><th scope=\"row\">ledger.csv</th><td><code>b68a16fefc7d5409bfbb30bf28aabe78eb98c7345d82d79584bbf46c9be5b34e</code></td>"));
+
+    // An unchanged rerun with --if-changed writes no version.
+    let before = snapshot_dir(out.path());
+    let o = run(data.path(), out.path(), &["--if-changed"]);
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "uppfolj: inputs unchanged since the run that wrote {}; nothing to do\n",
+            latest.display()
+        )
+    );
+    assert_eq!(snapshot_dir(out.path()), before);
+
+    // A rerun without it is a version of its own, in which no figure changed.
+    run(data.path(), out.path(), &[]);
+    assert_eq!(
+        names(&out.path().join("2020-02.versions")),
+        ["v1-2020-09-13T122640Z", "v2-2020-09-13T122640Z"]
+    );
+    assert_eq!(manifest(&latest)["version"], 3);
+    assert!(
+        std::fs::read_to_string(latest.join("A1.html"))
+            .unwrap()
+            .contains(">Rapporten har uppdaterats 2020-09-13: inga siffror har ändrats</a>")
+    );
+}
+
+#[test]
+fn an_earlier_output_left_aside_by_a_killed_run_is_kept() {
+    let data = copy_fixture("mini");
+    let out = tempfile::tempdir().unwrap();
+    run(data.path(), out.path(), &[]);
+    // A run killed after its new output took the place, before it kept the earlier one.
+    let aside = out.path().join(".2020-02.old-999999999");
+    std::fs::create_dir(&aside).unwrap();
+    for (name, bytes) in snapshot_dir(&out.path().join("2020-02")) {
+        std::fs::write(aside.join(name), bytes).unwrap();
+    }
+    run(data.path(), out.path(), &[]);
+    assert_eq!(names(out.path()), ["2020-02", "2020-02.versions"]);
+    assert_eq!(
+        names(&out.path().join("2020-02.versions")),
+        ["v1-2020-09-13T122640Z", "v1-2020-09-13T122640Z-2"]
+    );
+}
+
+#[test]
+fn diff_compares_two_runs() {
+    let data = copy_fixture("mini");
+    let out = tempfile::tempdir().unwrap();
+    run(data.path(), out.path(), &[]);
+    change_one_row(data.path());
+    run(data.path(), out.path(), &[]);
+    let (v1, v2) = (out.path().join(V1), out.path().join("2020-02"));
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+
+    // Equal: exit 0.
+    let o = uppfolj(&["diff", &s(&v1), &s(&v1)]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "no differences\n");
+
+    // Two folders: figures by unit, then the input files; exit 1.
+    let o = uppfolj(&["diff", &s(&v1), &s(&v2)]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "A Nämnd A");
+    assert_eq!(lines[1], "  actual: -3139.85 → -3142.10 (-2.25)");
+    assert_eq!(lines.iter().filter(|l| !l.starts_with("  ")).count(), 5);
+    assert!(text.ends_with("input files (SHA-256)\n  ledger.csv: b68a16fefc7d5409bfbb30bf28aabe78eb98c7345d82d79584bbf46c9be5b34e → 461670f39f057b6d0eb57a5b54e94fb1878df8fcda43ff09926123a4f41e6962\n3 units and 1 input file differ\n"), "{text}");
+
+    // Two figures.json files with one figure changed: the exact text.
+    let mut figures: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(v2.join("figures.json")).unwrap()).unwrap();
+    figures["units"]["B"]["budget_full_year"] = serde_json::json!("4900.50");
+    let edited = out.path().join("edited.json");
+    std::fs::write(&edited, serde_json::to_string(&figures).unwrap()).unwrap();
+    let o = uppfolj(&["diff", &s(&v2.join("figures.json")), &s(&edited)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "B Nämnd B\n  budget_full_year: 4800.00 → 4900.50 (+100.50)\n1 unit differs\n"
+    );
+
+    // JSON for tools.
+    let o = uppfolj(&[
+        "diff",
+        &s(&v2.join("figures.json")),
+        &s(&edited),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        doc,
+        serde_json::json!({
+            "differ": true,
+            "summary": "1 unit differs",
+            "units": [{"code": "B", "name": "Nämnd B", "changes": [
+                {"path": "budget_full_year", "old": "4800.00", "new": "4900.50", "difference": "+100.50"}
+            ]}],
+            "other": [],
+            "inputs": []
+        })
+    );
+
+    // A missing file is wrong usage: exit 2, nothing on stdout.
+    let missing = out.path().join("nothing");
+    let o = uppfolj(&["diff", &s(&missing), &s(&v2)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {}: cannot be read (No such file or directory (os error 2)); expected an output folder or a figures.json file\nuppfolj: stopped\n",
+            missing.display()
+        )
+    );
+    let o = uppfolj(&["diff", &s(&v2)]);
+    assert_eq!(o.status.code(), Some(2));
+}
