@@ -115,6 +115,8 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     };
     let epoch = clock::generated_epoch();
     let lang = templates.lang.clone();
+    // What the previous month's report published, for corrections of earlier months.
+    let published = write::versions::published(&opts.out, &period.prev().to_string());
     let presented = present::run(
         &loaded,
         &computed,
@@ -122,6 +124,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         &commentary,
         lang,
         epoch,
+        published.as_ref(),
         &progress,
     );
     laps.lap("present");

@@ -119,11 +119,22 @@ struct UnitJson {
     balance_requirement: Option<BalanceJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     approved: Option<ApprovedJson>,
+    /// Earlier months whose outcome changed since the previous month's report published them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    restated: Vec<RestatedJson>,
+}
+
+#[derive(Serialize)]
+struct RestatedJson {
+    period: String,
+    actual_published: String,
+    actual_now: String,
 }
 
 pub(crate) fn figures_json(
     figures: &Figures,
     sections: &[UnitSections],
+    restated: &[Vec<super::restated::Restated>],
     tree: &tree::Tree,
 ) -> FiguresFile {
     let fc = |f: Option<compute::Forecast>| {
@@ -245,6 +256,14 @@ pub(crate) fn figures_json(
                     revised: kronor_string(fr.revised),
                     net_budget: fr.net_budget.map(kronor_string),
                 }),
+                restated: restated[i]
+                    .iter()
+                    .map(|r| RestatedJson {
+                        period: r.month.to_string(),
+                        actual_published: kronor_string(r.published),
+                        actual_now: kronor_string(r.now),
+                    })
+                    .collect(),
                 approved: s.approved.map(|a| {
                     let forecast = f
                         .forecast

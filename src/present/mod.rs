@@ -9,6 +9,7 @@ mod format;
 pub(crate) mod lang;
 mod lights;
 pub(crate) mod names;
+pub(crate) mod restated;
 mod section_views;
 
 use std::collections::BTreeMap;
@@ -148,6 +149,8 @@ pub(crate) struct ReportView {
     /// its own format).
     #[serde(skip)]
     pub commentary: BTreeMap<String, String>,
+    /// Earlier months whose outcome differs from what the previous month's report published.
+    pub restated: Vec<restated::RestatedView>,
 }
 
 /// What the present stage produces: a view per unit, the index page and the figures file.
@@ -171,15 +174,20 @@ pub(crate) fn run(
     commentary: &[Option<String>],
     lang: Lang,
     epoch: i64,
+    published: Option<&serde_json::Value>,
     progress: &(dyn Fn() + Sync),
 ) -> Presented {
     let config = &loaded.config;
     let tree = &loaded.tree;
+    let restated = published
+        .map(|p| restated::restated(p, &computed.figures, tree))
+        .unwrap_or_else(|| vec![Vec::new(); tree.nodes.len()]);
     let presenter = Presenter {
         config,
         tree,
         figures: &computed.figures,
         sections: &computed.sections,
+        restated: &restated,
         files,
         generated: crate::clock::format_epoch(epoch),
         fmt: Format {
@@ -196,7 +204,7 @@ pub(crate) fn run(
     Presented {
         views,
         index: presenter.index(),
-        figures: figures::figures_json(&computed.figures, &computed.sections, tree),
+        figures: figures::figures_json(&computed.figures, &computed.sections, &restated, tree),
         unit_label: presenter.fmt.unit_label(),
     }
 }
@@ -250,6 +258,8 @@ pub(crate) struct Presenter<'a> {
     pub tree: &'a Tree,
     pub figures: &'a Figures,
     pub sections: &'a [UnitSections],
+    /// Per node, the earlier months whose outcome changed since they were published.
+    pub restated: &'a [Vec<restated::Restated>],
     pub files: &'a [String],
     pub generated: String,
     pub fmt: Format,
@@ -453,6 +463,15 @@ impl Presenter<'_> {
             lights,
             deviation_light,
             commentary: commentary.map(comments::split).unwrap_or_default(),
+            restated: self.restated[node]
+                .iter()
+                .map(|r| restated::RestatedView {
+                    month: format!("{} {}", fmt.lang.month(r.month.month()), r.month.year()),
+                    published: fmt.num(r.published),
+                    now: fmt.num(r.now),
+                    difference: fmt.num(r.now - r.published),
+                })
+                .collect(),
         }
     }
 

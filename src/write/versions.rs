@@ -26,6 +26,17 @@ pub(crate) fn is_versions(name: &str) -> bool {
     name.ends_with(SUFFIX)
 }
 
+/// The `figures.json` a period's latest published output holds, if any.
+pub(crate) fn published(out: &Path, period: &str) -> Option<Value> {
+    let path = out.join(period).join("figures.json");
+    // Our own output, but read as any file: regular, and not beyond what a report can be.
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > 1 << 30 {
+        return None;
+    }
+    read_json(&path)
+}
+
 pub(crate) fn read_json(path: &Path) -> Option<Value> {
     std::fs::read_to_string(path)
         .ok()

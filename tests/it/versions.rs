@@ -255,3 +255,59 @@ fn diff_compares_two_runs() {
     let o = uppfolj(&["diff", &s(&v2)]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// A correction of January booked before February's report: February's report lists the
+/// month with what January's report published and what it is now, for the unit and every
+/// unit above it, and figures.json carries it.
+#[test]
+fn a_correction_of_an_earlier_month_is_shown_in_the_next_report() {
+    let data = copy_fixture("mini");
+    let out = tempfile::tempdir().unwrap();
+    let generate = |period: &str| {
+        let o = uppfolj(&[
+            "generate",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--config",
+            "tests/fixtures/mini-kr.yaml",
+            "--period",
+            period,
+            "--out",
+            out.path().to_str().unwrap(),
+            "--format",
+            "html",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    generate("2020-01");
+    let ledger = data.path().join("ledger.csv");
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    let corrected = text.replace("2020-01;A1;5010;-600,00", "2020-01;A1;5010;-625,00");
+    assert_ne!(text, corrected);
+    std::fs::write(&ledger, corrected).unwrap();
+    generate("2020-02");
+    let figures: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("2020-02/figures.json")).unwrap(),
+    )
+    .unwrap();
+    let published = |code: &str| figures["units"][code]["restated"].clone();
+    assert_eq!(
+        published("A1"),
+        serde_json::json!([{"period": "2020-01", "actual_published": "-479.75", "actual_now": "-504.75"}])
+    );
+    assert_eq!(published("A")[0]["period"], "2020-01");
+    assert_eq!(published("R")[0]["period"], "2020-01");
+    assert!(figures["units"]["A2"].get("restated").is_none());
+    assert!(figures["units"]["B"].get("restated").is_none());
+    let html = std::fs::read_to_string(out.path().join("2020-02/A1.html")).unwrap();
+    assert!(
+        html.contains("<h2 id=\"andrade-rubrik\">Ändrade uppgifter för tidigare månader</h2>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<tr><th scope=\"row\">januari 2020</th><td>-479,75</td><td>-504,75</td><td class=\"neg\">-25,00</td></tr>"),
+        "{html}"
+    );
+    let b = std::fs::read_to_string(out.path().join("2020-02/B.html")).unwrap();
+    assert!(!b.contains("andrade-rubrik"));
+}
