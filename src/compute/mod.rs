@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use polars::prelude::*;
 
+pub(crate) mod accounts;
 pub(crate) mod commentary;
 pub(crate) mod packs;
 pub(crate) mod periods;
@@ -420,6 +421,8 @@ pub(crate) struct Computed {
     pub figures: Figures,
     /// The optional tables' sections per unit (staffing, agency, measures…).
     pub sections: Vec<sections::UnitSections>,
+    /// Per unit, the accounts behind its report rows.
+    pub accounts: Vec<Vec<accounts::AccountFigures>>,
 }
 
 /// The compute stage: categories, figures and sections for the report month.
@@ -445,7 +448,12 @@ pub(crate) fn run(
     let figures = compute(&loaded.data, &loaded.tree, &cats, ledger, period, start)
         .map_err(crate::Failure::Compute)?;
     let sections = sections::compute(&loaded.data, &loaded.tree, &loaded.config, period, findings);
-    Ok(Computed { figures, sections })
+    let accounts = accounts::accounts(ledger, &loaded.tree, &cats, period, start);
+    Ok(Computed {
+        figures,
+        sections,
+        accounts,
+    })
 }
 
 /// Per category: accumulated this year, same months last year, to the previous month, full-year budget.

@@ -62,6 +62,22 @@ pub(crate) struct RowView {
     pub actual_prev_year: Num,
     pub change_prev_year: Num,
     pub budget_year: Num,
+    /// The accounts behind a category row, in account order (none for a subtotal).
+    pub accounts: Vec<AccountView>,
+}
+
+/// One account behind a report row, with the row's figures.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AccountView {
+    pub code: String,
+    /// From the `accounts` table, or from "CODE Name" cells; empty when neither names it.
+    pub name: String,
+    pub actual: Num,
+    pub budget: Num,
+    pub deviation: Num,
+    pub actual_prev_year: Num,
+    pub change_prev_year: Num,
+    pub budget_year: Num,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -188,6 +204,8 @@ pub(crate) fn run(
         figures: &computed.figures,
         sections: &computed.sections,
         restated: &restated,
+        accounts: &computed.accounts,
+        account_names: account_names(&loaded.data),
         files,
         generated: crate::clock::format_epoch(epoch),
         fmt: Format {
@@ -253,6 +271,20 @@ pub(crate) fn prose_name(name: &str) -> String {
 }
 
 /// Shared context for every unit's view.
+/// Account names by code: the `accounts` table's names where it gives one, else the names of
+/// "CODE Name" cells.
+fn account_names(data: &crate::load::Dataset) -> BTreeMap<String, String> {
+    let mut names = data.account_names.clone();
+    if let Some(t) = data.get("accounts") {
+        for (code, name) in t.text("account").iter().zip(t.text("name")) {
+            if !name.is_empty() {
+                names.insert(code.clone(), name.clone());
+            }
+        }
+    }
+    names
+}
+
 pub(crate) struct Presenter<'a> {
     pub config: &'a Config,
     pub tree: &'a Tree,
@@ -260,6 +292,10 @@ pub(crate) struct Presenter<'a> {
     pub sections: &'a [UnitSections],
     /// Per node, the earlier months whose outcome changed since they were published.
     pub restated: &'a [Vec<restated::Restated>],
+    /// Per node, the accounts behind its report rows.
+    pub accounts: &'a [Vec<crate::compute::accounts::AccountFigures>],
+    /// Account names by code: the `accounts` table's, else those of "CODE Name" cells.
+    pub account_names: BTreeMap<String, String>,
     pub files: &'a [String],
     pub generated: String,
     pub fmt: Format,
@@ -331,6 +367,28 @@ impl Presenter<'_> {
                 actual_prev_year: fmt.num(r.prev_year.actual),
                 change_prev_year: fmt.num(r.acc.actual - r.prev_year.actual),
                 budget_year: fmt.num(r.budget_year),
+                accounts: if r.kind == RowKind::Category {
+                    self.accounts[node]
+                        .iter()
+                        .filter(|a| a.category == r.name)
+                        .map(|a| AccountView {
+                            code: a.account.clone(),
+                            name: self
+                                .account_names
+                                .get(&a.account)
+                                .cloned()
+                                .unwrap_or_default(),
+                            actual: fmt.num(a.acc.actual),
+                            budget: fmt.num(a.acc.budget),
+                            deviation: fmt.num(a.acc.deviation()),
+                            actual_prev_year: fmt.num(a.prev_year.actual),
+                            change_prev_year: fmt.num(a.acc.actual - a.prev_year.actual),
+                            budget_year: fmt.num(a.budget_year),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             })
             .collect();
         let mut cats: Vec<(&str, i64)> = f

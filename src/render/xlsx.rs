@@ -181,6 +181,23 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
             ],
         ),
     );
+    let mut accounts = Sheet::new(
+        &t("accounts_title"),
+        with(
+            unit_cols(),
+            &[
+                "row",
+                "account_col",
+                "account_name",
+                "acc_actual",
+                "+acc_budget",
+                "+deviation_vs_budget",
+                "last_year",
+                "change",
+                "+budget_year",
+            ],
+        ),
+    );
     let mut children = Sheet::new(
         &t("sheet_children"),
         with(
@@ -302,6 +319,21 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                 V::Money(&r.change_prev_year),
                 V::Money(&r.budget_year),
             ]);
+            for a in &r.accounts {
+                accounts.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&r.name),
+                    V::Text(&a.code),
+                    V::Text(&a.name),
+                    V::Money(&a.actual),
+                    V::Money(&a.budget),
+                    V::Money(&a.deviation),
+                    V::Money(&a.actual_prev_year),
+                    V::Money(&a.change_prev_year),
+                    V::Money(&a.budget_year),
+                ]);
+            }
         }
         for c in &v.children {
             children.push(vec![
@@ -496,6 +528,7 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
     for sheet in [
         key,
         rows,
+        accounts,
         children,
         personnel,
         agency,

@@ -102,3 +102,70 @@ fn workbooks_are_byte_identical_across_runs() {
     );
     assert!(x == y);
 }
+
+/// The accounts behind each category row add up to the row, in every unit's workbook of the
+/// sample region, for outcome, budget, last year and full-year budget.
+#[test]
+fn accounts_add_up_to_their_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = uppfolj(&[
+        "generate",
+        "--data",
+        "data/sample",
+        "--config",
+        "data/sample/uppfolj.yaml",
+        "--period",
+        "2020-09",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "xlsx",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ore = |d: &Data| match d {
+        Data::Float(f) => (f * 100.0).round() as i64,
+        Data::Int(i) => i * 100,
+        _ => 0,
+    };
+    let mut units = 0;
+    let mut checked = 0;
+    for e in std::fs::read_dir(out.join("2020-09")).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_none_or(|x| x != "xlsx") {
+            continue;
+        }
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        let rows = wb.worksheet_range("Resultaträkning").unwrap();
+        let accounts = wb.worksheet_range("Konton per rad").unwrap();
+        // Columns after unit code and name: row, (subtotal | account, account name), then
+        // outcome, budget, deviation, last year, change, full-year budget.
+        // Keyed by unit and row: a pack's workbook stacks its units.
+        let mut sums: std::collections::BTreeMap<(String, String), [i64; 4]> = Default::default();
+        for r in accounts.rows().skip(1) {
+            let s = sums
+                .entry((r[0].to_string(), r[2].to_string()))
+                .or_default();
+            for (k, col) in [5, 6, 8, 10].into_iter().enumerate() {
+                s[k] += ore(&r[col]);
+            }
+        }
+        units += 1;
+        for r in rows.rows().skip(1) {
+            if !r[3].to_string().is_empty() {
+                continue; // a subtotal
+            }
+            let want = [ore(&r[4]), ore(&r[5]), ore(&r[7]), ore(&r[9])];
+            let got = sums
+                .get(&(r[0].to_string(), r[2].to_string()))
+                .copied()
+                .unwrap_or_default();
+            assert_eq!(got, want, "{}: row {}", path.display(), r[2]);
+            checked += 1;
+        }
+    }
+    assert!(
+        units >= 40 && checked > 300,
+        "{units} units, {checked} rows"
+    );
+}
