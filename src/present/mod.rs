@@ -183,6 +183,8 @@ pub(crate) struct Presented {
 
 /// The present stage: every view, formatted in the report's language. `commentary` and
 /// `files` are by node index; `progress` is called once per finished view.
+// The stage's inputs as they come from the pipeline; bundling them would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
     loaded: &crate::load::Loaded,
     computed: &crate::compute::Computed,

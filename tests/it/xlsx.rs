@@ -44,6 +44,7 @@ fn unit_workbook_holds_numbers() {
         [
             "Nyckeltal",
             "Resultaträkning",
+            "Konton per rad",
             "Enheter",
             "Personal",
             "Inhyrd personal",
