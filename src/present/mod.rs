@@ -188,7 +188,12 @@ pub(crate) fn run(
     Presented {
         views,
         index: presenter.index(),
-        figures: figures::figures_json(&computed.figures, &computed.sections, tree),
+        figures: figures::figures_json(
+            &computed.figures,
+            &computed.sections,
+            &computed.explained,
+            tree,
+        ),
         unit_label: presenter.fmt.unit_label(),
     }
 }
