@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::Format;
+use crate::compute::explain::Bridge;
 use crate::compute::sections::{AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
 use crate::model::period::Month;
@@ -223,6 +224,78 @@ fn deviations(
     );
     let head = vec![l(first).to_string(), format!("{}, {unit}", l(value))];
     let rows = pairs.into_iter().map(|(n, d)| vec![n, d]).collect();
+    (alt, DataTable { head, rows })
+}
+
+/// The bars of the bridge between the two deviations: the `keep` categories that changed the
+/// most (by size; ties in report order) in report order, and the rest as one bar named
+/// `other`, last. Categories without a change that shows are left out.
+pub(crate) fn bridge_bars(
+    b: &Bridge,
+    fmt: &Format,
+    keep: usize,
+    other: &str,
+) -> Vec<(String, i64)> {
+    let parts: Vec<(usize, &(String, i64))> = b
+        .by_category
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, d))| fmt.num(*d).sign != 0)
+        .collect();
+    if parts.len() <= keep {
+        return parts.into_iter().map(|(_, p)| p.clone()).collect();
+    }
+    let mut by_size: Vec<(usize, i64)> = parts.iter().map(|(i, (_, d))| (*i, *d)).collect();
+    by_size.sort_by_key(|(i, d)| (std::cmp::Reverse(d.unsigned_abs()), *i));
+    let kept: Vec<usize> = by_size[..keep].iter().map(|(i, _)| *i).collect();
+    let mut bars = Vec::with_capacity(keep + 1);
+    let mut rest = 0i64;
+    for (i, (name, d)) in parts {
+        if kept.contains(&i) {
+            bars.push((name.clone(), *d));
+        } else {
+            rest += d;
+        }
+    }
+    bars.push((other.to_string(), rest));
+    bars
+}
+
+/// The bridge: the deviation at the previous month, each bar's change, the deviation now.
+pub(crate) fn bridge(
+    b: &Bridge,
+    bars: &[(String, i64)],
+    period: Month,
+    fmt: &Format,
+) -> (String, DataTable) {
+    let l = |k| fmt.lang.label(k);
+    let unit = fmt.unit_label();
+    let from = format!("{} {}", l("bridge_at"), fmt.month(period.prev()));
+    let to = format!("{} {}", l("bridge_at"), fmt.month(period));
+    let mut rows = vec![vec![from.clone(), fmt.num(b.from).text]];
+    rows.extend(
+        bars.iter()
+            .map(|(n, d)| vec![n.clone(), fmt.num(*d).signed]),
+    );
+    rows.push(vec![to.clone(), fmt.num(b.to).text]);
+    let steps: Vec<String> = bars
+        .iter()
+        .map(|(n, d)| format!("{n} {}", fmt.num(*d).signed))
+        .collect();
+    let alt = format!(
+        "{} {} {}, {unit}: {from} {}; {}{to} {}.",
+        l("chart_bridge"),
+        l("since"),
+        fmt.month(period.prev()),
+        fmt.num(b.from).text,
+        if steps.is_empty() {
+            String::new()
+        } else {
+            steps.join("; ") + "; "
+        },
+        fmt.num(b.to).text,
+    );
+    let head = vec![l("item").to_string(), format!("{}, {unit}", l("deviation"))];
     (alt, DataTable { head, rows })
 }
 

@@ -7,6 +7,7 @@ use plotters::prelude::*;
 
 use super::chart_words::{self, Chart};
 use super::{Charts, Format};
+use crate::compute::explain::Bridge;
 use crate::compute::sections::{AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
 use crate::model::period::Month;
@@ -335,6 +336,95 @@ fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format, budget: bool) 
             (4, 4, 0, 0),
         )
     }))?;
+    Ok(())
+}
+
+/// The bridge (waterfall) from the previous month's accumulated deviation to this month's:
+/// the two deviations as bars from zero, and between them one floating bar per category
+/// (at most `keep`, the rest as one bar), red for a change for the worse, green for the better.
+pub(crate) fn bridge(b: &Bridge, period: Month, fmt: &Format, keep: usize) -> Chart {
+    let bars = chart_words::bridge_bars(b, fmt, keep, fmt.lang.label("bridge_other"));
+    let n = bars.len() as u32 + 2;
+    chart(
+        svg(W, 70 + 26 * n, |a| bridge_chart(a, b, &bars, period, fmt)),
+        chart_words::bridge(b, &bars, period, fmt),
+    )
+}
+
+fn bridge_chart(
+    area: &Area<'_>,
+    b: &Bridge,
+    bars: &[(String, i64)],
+    period: Month,
+    fmt: &Format,
+) -> DrawResult {
+    let at = |m: Month| format!("{} {}", fmt.lang.label("bridge_at"), fmt.month(m));
+    // (label, start, end, colour) in öre.
+    let mut steps: Vec<(String, i64, i64, RGBColor)> = vec![(at(period.prev()), 0, b.from, BLUE)];
+    let mut running = b.from;
+    for (name, d) in bars {
+        let color = if *d < 0 { RED } else { GREEN };
+        steps.push((name.clone(), running, running + d, color));
+        running += d;
+    }
+    steps.push((at(period), 0, b.to, BLUE));
+    let n = steps.len() as i32;
+    let (lo, hi) = range_with_zero(steps.iter().flat_map(|s| [fmt.coord(s.1), fmt.coord(s.2)]));
+    let dec = axis_decimals(lo, hi);
+    let longest = steps
+        .iter()
+        .map(|s| s.0.chars().count())
+        .max()
+        .unwrap_or(10) as u32;
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            format!(
+                "{} {} {}, {}",
+                fmt.lang.label("chart_bridge"),
+                fmt.lang.label("since"),
+                fmt.month(period.prev()),
+                fmt.unit_label()
+            ),
+            (FONT, 15).into_font().color(&BLACK),
+        )
+        .margin(12)
+        .x_label_area_size(28)
+        .y_label_area_size((longest * 7 + 16).min(300))
+        .build_cartesian_2d(lo..hi, (0i32..n - 1).into_segmented())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(steps.len() + 1)
+        .y_label_formatter(&|y| match y {
+            SegmentValue::CenterOf(v) | SegmentValue::Exact(v) => steps
+                .get((n - 1 - *v) as usize)
+                .map(|s| s.0.clone())
+                .unwrap_or_default(),
+            SegmentValue::Last => String::new(),
+        })
+        .x_labels(8)
+        .x_label_formatter(&|x| fmt.style.float(*x, dec))
+        .light_line_style(NONE)
+        .bold_line_style(GRID)
+        .label_style((FONT, 13))
+        .draw()?;
+    chart.draw_series(steps.iter().enumerate().map(|(i, (_, a, z, color))| {
+        let y = n - 1 - i as i32;
+        let mut r = Rectangle::new(
+            [
+                (fmt.coord(*a), SegmentValue::Exact(y)),
+                (fmt.coord(*z), SegmentValue::Exact(y + 1)),
+            ],
+            color.filled(),
+        );
+        r.set_margin(4, 4, 0, 0);
+        r
+    }))?;
+    // A thin line at zero.
+    chart.draw_series(LineSeries::new(
+        [(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)],
+        BLACK.stroke_width(1),
+    ))?;
     Ok(())
 }
 

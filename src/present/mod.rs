@@ -4,6 +4,7 @@
 pub(crate) mod chart_words;
 pub(crate) mod charts;
 pub(crate) mod comments;
+mod explain_views;
 pub(crate) mod figures;
 mod format;
 pub(crate) mod lang;
@@ -21,6 +22,7 @@ use crate::config::Config;
 use crate::model::period::Month;
 use crate::model::tree::Tree;
 pub(crate) use chart_words::Chart;
+pub(crate) use explain_views::ExplainView;
 pub(crate) use format::{Format, Num};
 pub(crate) use lang::Lang;
 pub(crate) use lights::{Light, light};
@@ -137,6 +139,9 @@ pub(crate) struct ReportView {
     /// The accumulated series behind the charts, January to December.
     pub months: Vec<MonthRow>,
     pub sections: SectionsView,
+    /// What explains the month: the bridge since last month, the forecast check, the net
+    /// cost development.
+    pub explain: ExplainView,
     pub lights: Vec<Light>,
     pub deviation_light: Option<&'static str>,
     /// The controller's commentary by section key, as Markdown (each renderer turns it into
@@ -175,6 +180,7 @@ pub(crate) fn run(
         tree,
         figures: &computed.figures,
         sections: &computed.sections,
+        explained: &computed.explained,
         files,
         generated: crate::clock::format_epoch(epoch),
         fmt: Format::new(config, lang),
@@ -243,6 +249,7 @@ pub(crate) struct Presenter<'a> {
     pub tree: &'a Tree,
     pub figures: &'a Figures,
     pub sections: &'a [UnitSections],
+    pub explained: &'a [crate::compute::explain::Explained],
     pub files: &'a [String],
     pub generated: String,
     pub fmt: Format,
@@ -439,6 +446,7 @@ impl Presenter<'_> {
             charts: charts::draw_all(f, period, fmt, self.figures.budget_given),
             months: self.months(node),
             sections,
+            explain: self.explain_view(node),
             lights,
             deviation_light,
             commentary: commentary.map(comments::split).unwrap_or_default(),
