@@ -69,8 +69,16 @@ fn budget_figures(unit: &Value) -> Vec<(String, Value)> {
         "deviation",
         "budget_full_year",
         "deviation_change",
+        "bridge",
+        "forecast_check",
     ] {
         take(k.into(), &unit[k]);
+    }
+    for k in ["budget", "budget_growth", "budget_growth_pct"] {
+        take(
+            format!("net_cost_development.{k}"),
+            &unit["net_cost_development"][k],
+        );
     }
     for k in ["budget", "deviation"] {
         take(format!("previous_year.{k}"), &unit["previous_year"][k]);
