@@ -24,7 +24,8 @@ pub(crate) struct BridgeView {
     pub from: Num,
     pub to: Num,
     pub change: Num,
-    /// Every category whose change shows, in report order.
+    /// Every category that changed, in report order (with the children, the parts add up to
+    /// the change exactly).
     pub categories: Vec<BridgePart>,
     /// Every child in tree order and the unit's own entries, for a unit with children.
     pub children: Vec<BridgePart>,
@@ -88,12 +89,11 @@ impl Presenter<'_> {
 
     fn bridge_view(&self, node: usize, b: &Bridge) -> BridgeView {
         let fmt = &self.fmt;
-        let shown = |d: i64| fmt.num(d).sign != 0;
         let change = b.change();
         let categories: Vec<BridgePart> = b
             .by_category
             .iter()
-            .filter(|(_, d)| shown(*d))
+            .filter(|(_, d)| *d != 0)
             .map(|(n, d)| BridgePart {
                 name: n.clone(),
                 prose: prose_name(n),
@@ -140,7 +140,7 @@ impl Presenter<'_> {
         let cat_values: Vec<(i64, &BridgePart)> = b
             .by_category
             .iter()
-            .filter(|(_, d)| shown(*d))
+            .filter(|(_, d)| *d != 0)
             .map(|(_, d)| *d)
             .zip(&categories)
             .collect();
