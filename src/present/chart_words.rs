@@ -81,6 +81,13 @@ pub(crate) fn result(
             money(f.budget_year + fc.deviation)
         ));
     }
+    let m = period.months_into_year(fmt.year_start) as usize;
+    if let (Some(_), Some(end)) = (
+        f.forecast.filter(|_| budget),
+        super::charts::run_rate_end(f, m),
+    ) {
+        alt.push_str(&format!("; {} {}", l("alt_run_rate_result"), money(end)));
+    }
     alt.push('.');
     let mut rows = Vec::new();
     let (mut b, mut a, mut p) = (0i64, 0i64, 0i64);

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::chart_words::{self, Chart};
 use super::{Charts, Format};
-use crate::compute::explain::Bridge;
+use crate::compute::explain::{Bridge, div_half_even};
 use crate::compute::sections::{AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
 use crate::model::period::Month;
@@ -21,6 +21,7 @@ const LIGHT: RGBColor = RGBColor(128, 128, 128);
 const ORANGE: RGBColor = RGBColor(217, 119, 6);
 const RED: RGBColor = RGBColor(185, 28, 28);
 const GREEN: RGBColor = RGBColor(21, 128, 61);
+const PURPLE: RGBColor = RGBColor(88, 28, 135);
 const GRID: RGBColor = RGBColor(225, 225, 225);
 const NONE: RGBAColor = RGBAColor(255, 255, 255, 0.0);
 
@@ -148,12 +149,15 @@ fn result_chart(
         .forecast
         .filter(|_| with_budget)
         .map(|fc| fmt.coord(f.budget_year + fc.deviation));
+    // Beside it, the year-end result if the deviation grows at the pace so far.
+    let run_rate_end = forecast_end.and(run_rate_end(f, m).map(|e| fmt.coord(e)));
     let all = budget
         .iter()
         .chain(&last)
         .chain(&this)
         .map(|p| p.1)
-        .chain(forecast_end);
+        .chain(forecast_end)
+        .chain(run_rate_end);
     let (lo, hi) = range_with_zero(all);
     let dec = axis_decimals(lo, hi);
     let mut chart = ChartBuilder::on(area)
@@ -194,8 +198,29 @@ fn result_chart(
             ORANGE.stroke_width(2),
         ))?;
         chart.draw_series([Circle::new((12, end), 4, ORANGE.filled())])?;
+        if let Some(run) = run_rate_end {
+            chart.draw_series(DashedLineSeries::new(
+                [start, (12, run)],
+                2,
+                3,
+                PURPLE.stroke_width(2),
+            ))?;
+            chart.draw_series([TriangleMarker::new((12, run), 5, PURPLE.filled())])?;
+        }
     }
     Ok(())
+}
+
+/// The year-end result in öre if the accumulated deviation goes on at the pace of the months
+/// so far (`m` of them): the full-year budget plus the deviation × 12 / m, to the öre (half to
+/// even); the accumulated deviation plus the forecast check's run rate. `None` in the year's
+/// last month.
+pub(crate) fn run_rate_end(f: &UnitFigures, m: usize) -> Option<i64> {
+    (1..12).contains(&m).then(|| {
+        let dev = div_half_even(f.acc.deviation() as i128 * 12, m as i128);
+        f.budget_year
+            .saturating_add(dev.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
+    })
 }
 
 /// The monthly deviation from budget, or without a budget (`budget` false) the change against
@@ -440,7 +465,7 @@ fn deviation_bar<C>(corners: [C; 2], deviation: f64, margin: (u32, u32, u32, u32
 const PALETTE: [RGBColor; 6] = [
     BLUE,
     ORANGE,
-    RGBColor(88, 28, 135),
+    PURPLE,
     RGBColor(13, 148, 136),
     RGBColor(190, 24, 93),
     GREY,

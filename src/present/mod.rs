@@ -387,6 +387,22 @@ impl Presenter<'_> {
                 status,
             });
         }
+        let explain = self.explain_view(node);
+        // The forecast check among the signals when the deviation has thresholds: yellow when
+        // the forecast leans beyond both projections, else green.
+        if self.config.thresholds.deviation.is_some()
+            && let Some(c) = explain
+                .forecast_check
+                .as_ref()
+                .filter(|c| c.months_left > 0)
+        {
+            lights.push(Light {
+                label: "light_forecast".into(),
+                detail: None,
+                value: fmt.lang.label(c.flag.unwrap_or("in_line")).to_string(),
+                status: if c.flag.is_some() { "yellow" } else { "green" },
+            });
+        }
         if let Some(p) = &sections.personnel
             && let (Some(status), Some(v)) = (p.light, &p.sick_pct)
         {
@@ -446,7 +462,7 @@ impl Presenter<'_> {
             charts: charts::draw_all(f, period, fmt, self.figures.budget_given),
             months: self.months(node),
             sections,
-            explain: self.explain_view(node),
+            explain,
             lights,
             deviation_light,
             commentary: commentary.map(comments::split).unwrap_or_default(),

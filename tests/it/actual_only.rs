@@ -314,7 +314,11 @@ fn workbook_and_pdf_without_a_budget() {
             "Förändring mot fg år, Mkr",
             "Prognos avvikelse helår, Mkr",
             "Föregående prognos, Mkr",
-            "Förändring av prognosen, Mkr"
+            "Förändring av prognosen, Mkr",
+            "Nettokostnad ack, Mkr",
+            "Nettokostnad ack fg år, Mkr",
+            "Nettokostnadsutveckling, Mkr",
+            "Nettokostnadsutveckling, %"
         ]
     );
     assert_eq!(
