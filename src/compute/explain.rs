@@ -317,13 +317,13 @@ mod tests {
         let n = NetCost {
             name: NET_COST.into(),
             less: Vec::new(),
-            actual: -105_00,
-            actual_prev_year: -100_00,
-            budget: Some(-103_00),
+            actual: -10_500,
+            actual_prev_year: -10_000,
+            budget: Some(-10_300),
         };
-        assert_eq!(n.growth(), 5_00);
+        assert_eq!(n.growth(), 500);
         assert_eq!(n.growth_pct(), Some(5.0));
-        assert_eq!(n.budget_growth(), Some(3_00));
+        assert_eq!(n.budget_growth(), Some(300));
         assert_eq!(n.budget_growth_pct(), Some(3.0));
     }
 }
