@@ -394,7 +394,23 @@ fn bridge_chart(
     }
     steps.push((at(period), 0, b.to, BLUE));
     let n = steps.len() as i32;
-    let (lo, hi) = range_with_zero(steps.iter().flat_map(|s| [fmt.coord(s.1), fmt.coord(s.2)]));
+    // The axis spans the steps; zero only when it is near them, so that a small change beside
+    // a large deviation still shows. The two deviations' bars start at zero or at the axis end
+    // nearest to it.
+    let values: Vec<f64> = steps
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            let ends = [fmt.coord(s.1), fmt.coord(s.2)];
+            if i == 0 || i + 1 == steps.len() {
+                vec![ends[1]]
+            } else {
+                ends.to_vec()
+            }
+        })
+        .collect();
+    let (lo, hi) = zoomed_range(&values);
+    let base = 0f64.clamp(lo, hi);
     let dec = axis_decimals(lo, hi);
     let longest = steps
         .iter()
@@ -433,11 +449,17 @@ fn bridge_chart(
         .bold_line_style(GRID)
         .label_style((FONT, 13))
         .draw()?;
+    let last = steps.len() - 1;
     chart.draw_series(steps.iter().enumerate().map(|(i, (_, a, z, color))| {
         let y = n - 1 - i as i32;
+        let start = if i == 0 || i == last {
+            base
+        } else {
+            fmt.coord(*a)
+        };
         let mut r = Rectangle::new(
             [
-                (fmt.coord(*a), SegmentValue::Exact(y)),
+                (start, SegmentValue::Exact(y)),
                 (fmt.coord(*z), SegmentValue::Exact(y + 1)),
             ],
             color.filled(),
@@ -445,12 +467,34 @@ fn bridge_chart(
         r.set_margin(4, 4, 0, 0);
         r
     }))?;
-    // A thin line at zero.
-    chart.draw_series(LineSeries::new(
-        [(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)],
-        BLACK.stroke_width(1),
-    ))?;
+    if base == 0.0 {
+        chart.draw_series(LineSeries::new(
+            [(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)],
+            BLACK.stroke_width(1),
+        ))?;
+    }
     Ok(())
+}
+
+/// The axis of the bridge: its values with zero when zero lies within one span of them, else
+/// the values alone with a margin.
+fn zoomed_range(values: &[f64]) -> (f64, f64) {
+    let finite = || values.iter().copied().filter(|v| v.is_finite());
+    let lo = finite().fold(f64::INFINITY, f64::min);
+    let hi = finite().fold(f64::NEG_INFINITY, f64::max);
+    if !(lo.is_finite() && hi.is_finite()) {
+        return range_with_zero(std::iter::empty());
+    }
+    let span = (hi - lo).max(1e-9);
+    if lo - span <= 0.0 && 0.0 <= hi + span {
+        return range_with_zero(finite());
+    }
+    let (lo, hi) = (
+        lo.clamp(-MAX_COORD, MAX_COORD),
+        hi.clamp(-MAX_COORD, MAX_COORD),
+    );
+    let pad = (hi - lo).max(1e-9) * 0.15;
+    (lo - pad, hi + pad)
 }
 
 /// One deviation bar between two corners: red when the deviation is negative, else green;
