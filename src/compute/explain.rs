@@ -3,8 +3,9 @@
 //! two projections, and the net cost development against the same months last year. Integer
 //! öre throughout; divisions round half to even, in `i128`.
 
-use super::{Figures, RowKind, UnitFigures};
+use super::{Figures, Forecast, RowKind, UnitFigures};
 use crate::config::{AccountRange, Config, Row};
+use crate::load::Table;
 use crate::model::tree::Tree;
 
 /// The name of the subtotal whose development is the net cost development.
@@ -119,6 +120,27 @@ pub(crate) struct Explained {
     pub forecast_check: Option<ForecastCheck>,
     /// `None` when the report rows have no subtotal named [`NET_COST`].
     pub net_cost: Option<NetCost>,
+    /// `None` without last year's forecasts, its full outcome or a budget.
+    pub accuracy: Option<Accuracy>,
+}
+
+/// How good last year's forecasts were: each forecast made last year against the year's
+/// final deviation.
+#[derive(Debug, Clone)]
+pub(crate) struct Accuracy {
+    /// The first month of last (fiscal) year.
+    pub start: crate::model::period::Month,
+    /// Last year's final accumulated deviation (twelve months).
+    pub outcome: i64,
+    /// Each forecast in the month it was made, with its error (forecast − outcome: positive
+    /// when the forecast was better than the outcome, too optimistic).
+    pub forecasts: Vec<(Forecast, i64)>,
+    /// The mean of the errors' sizes, to the öre (half to even).
+    pub mean_absolute_error: i64,
+    /// The mean error, to the öre (half to even).
+    pub mean_error: i64,
+    /// Every forecast too optimistic, or every one too pessimistic.
+    pub bias: Option<Flag>,
 }
 
 /// `num / den` rounded to the nearest integer, halves to the even one; `den` > 0.
@@ -138,13 +160,22 @@ fn to_i64(v: i128) -> i64 {
 }
 
 /// Every unit's explanations, by node index.
-pub(crate) fn compute(figures: &Figures, tree: &Tree, config: &Config) -> Vec<Explained> {
+pub(crate) fn compute(
+    figures: &Figures,
+    tree: &Tree,
+    config: &Config,
+    forecast: Option<&Table>,
+) -> Vec<Explained> {
     let m = figures.period.months_into_year(config.year_start());
     let funding = funding_categories(config);
+    let last_year = forecasts_last_year(figures, tree, config, forecast);
     (0..tree.nodes.len())
         .map(|node| {
             let f = &figures.units[node];
             Explained {
+                accuracy: last_year
+                    .as_ref()
+                    .and_then(|(start, made)| accuracy(f, *start, &made[node])),
                 bridge: figures
                     .budget_given
                     .then(|| bridge(figures, tree, node))
@@ -185,6 +216,78 @@ fn bridge(figures: &Figures, tree: &Tree, node: usize) -> Option<Bridge> {
         to: f.acc.deviation(),
         by_category,
         by_child,
+    })
+}
+
+/// Every unit's forecasts made last year, in the month each was made (the same rule as this
+/// year's: the unit's own newest forecast, else its children's sum), with the year's first
+/// month. `None` without a budget or a forecast table, or when last year's outcome is not
+/// complete (a month of it without any outcome in the ledger).
+fn forecasts_last_year(
+    figures: &Figures,
+    tree: &Tree,
+    config: &Config,
+    forecast: Option<&Table>,
+) -> Option<(crate::model::period::Month, Vec<Vec<Forecast>>)> {
+    let table = forecast?;
+    let root = &figures.units[tree.root];
+    if !figures.budget_given
+        || root.months.len() != 12
+        || root
+            .months
+            .iter()
+            .any(|mf| mf.actual_prev_year == 0 && mf.cost_prev_year == 0)
+    {
+        return None;
+    }
+    let start = figures.period.year_start(config.year_start()).plus(-12);
+    let mut made: Vec<Vec<Forecast>> = vec![Vec::new(); tree.nodes.len()];
+    for i in 0..12 {
+        let month = start.plus(i);
+        for (node, f) in super::forecasts(Some(table), tree, month, start)
+            .into_iter()
+            .enumerate()
+        {
+            if let Some(f) = f.filter(|f| f.made == month) {
+                made[node].push(f);
+            }
+        }
+    }
+    Some((start, made))
+}
+
+fn accuracy(
+    f: &UnitFigures,
+    start: crate::model::period::Month,
+    made: &[Forecast],
+) -> Option<Accuracy> {
+    if made.is_empty() {
+        return None;
+    }
+    let outcome: i64 = f
+        .months
+        .iter()
+        .map(|mf| mf.actual_prev_year - mf.budget_prev_year)
+        .sum();
+    let forecasts: Vec<(Forecast, i64)> =
+        made.iter().map(|x| (*x, x.deviation - outcome)).collect();
+    let n = forecasts.len() as i128;
+    let abs: i128 = forecasts.iter().map(|(_, e)| (*e as i128).abs()).sum();
+    let sum: i128 = forecasts.iter().map(|(_, e)| *e as i128).sum();
+    let bias = if forecasts.iter().all(|(_, e)| *e > 0) {
+        Some(Flag::Optimistic)
+    } else if forecasts.iter().all(|(_, e)| *e < 0) {
+        Some(Flag::Pessimistic)
+    } else {
+        None
+    };
+    Some(Accuracy {
+        start,
+        outcome,
+        mean_absolute_error: to_i64(div_half_even(abs, n)),
+        mean_error: to_i64(div_half_even(sum, n)),
+        forecasts,
+        bias,
     })
 }
 

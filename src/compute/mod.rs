@@ -75,6 +75,8 @@ pub(crate) struct MonthFigures {
     pub actual_prev_year: i64,
     /// Last year's costs in the month: the categories' negative outcomes (0 or less).
     pub cost_prev_year: i64,
+    /// Last year's budget in the month.
+    pub budget_prev_year: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -450,7 +452,12 @@ pub(crate) fn run(
     let figures = compute(&loaded.data, &loaded.tree, &cats, ledger, period, start)
         .map_err(crate::Failure::Compute)?;
     let sections = sections::compute(&loaded.data, &loaded.tree, &loaded.config, period, findings);
-    let explained = explain::compute(&figures, &loaded.tree, &loaded.config);
+    let explained = explain::compute(
+        &figures,
+        &loaded.tree,
+        &loaded.config,
+        loaded.data.get("forecast"),
+    );
     Ok(Computed {
         figures,
         sections,
@@ -558,6 +565,7 @@ pub(crate) fn compute(
                 budget: this.budget,
                 actual_prev_year: last.actual,
                 cost_prev_year: cost_last,
+                budget_prev_year: last.budget,
             });
         }
         units.push(UnitFigures {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::Format;
-use crate::compute::explain::Bridge;
+use crate::compute::explain::{Accuracy, Bridge};
 use crate::compute::sections::{AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
 use crate::model::period::Month;
@@ -303,6 +303,49 @@ pub(crate) fn bridge(
         fmt.num(b.to).text,
     );
     let head = vec![l("item").to_string(), format!("{}, {unit}", l("deviation"))];
+    (alt, DataTable { head, rows })
+}
+
+/// Last year's forecasts by the month they were made, against the year's outcome.
+pub(crate) fn accuracy(a: &Accuracy, fmt: &Format) -> (String, DataTable) {
+    let l = |k| fmt.lang.label(k);
+    let unit = fmt.unit_label();
+    let list: Vec<String> = a
+        .forecasts
+        .iter()
+        .map(|(f, _)| {
+            format!(
+                "{} {}",
+                fmt.lang.month_short(f.made.month()),
+                fmt.num(f.deviation).text
+            )
+        })
+        .collect();
+    let alt = format!(
+        "{} {}, {unit}: {} {}; {} {}.",
+        l("chart_accuracy"),
+        fmt.year_label(a.start),
+        l("alt_outcome_year"),
+        fmt.num(a.outcome).text,
+        l("alt_forecasts"),
+        list.join(", "),
+    );
+    let head = vec![
+        l("forecast_made").to_string(),
+        format!("{}, {unit}", l("forecast_short")),
+        format!("{}, {unit}", l("forecast_error")),
+    ];
+    let rows = a
+        .forecasts
+        .iter()
+        .map(|(f, e)| {
+            vec![
+                fmt.month(f.made),
+                fmt.num(f.deviation).text,
+                fmt.num(*e).signed,
+            ]
+        })
+        .collect();
     (alt, DataTable { head, rows })
 }
 

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::chart_words::{self, Chart};
 use super::{Charts, Format};
-use crate::compute::explain::{Bridge, div_half_even};
+use crate::compute::explain::{Accuracy, Bridge, div_half_even};
 use crate::compute::sections::{AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
 use crate::model::period::Month;
@@ -495,6 +495,71 @@ fn zoomed_range(values: &[f64]) -> (f64, f64) {
     );
     let pad = (hi - lo).max(1e-9) * 0.15;
     (lo - pad, hi + pad)
+}
+
+/// Last year's forecasts (orange points, by the month each was made) against the year's final
+/// deviation (a blue line).
+pub(crate) fn accuracy(a: &Accuracy, fmt: &Format) -> Chart {
+    chart(
+        svg(W, 240, |area| accuracy_chart(area, a, fmt)),
+        chart_words::accuracy(a, fmt),
+    )
+}
+
+fn accuracy_chart(area: &Area<'_>, a: &Accuracy, fmt: &Format) -> DrawResult {
+    let points: Vec<(i32, f64)> = a
+        .forecasts
+        .iter()
+        .map(|(f, _)| {
+            (
+                f.made.months_into_year(fmt.year_start) as i32,
+                fmt.coord(f.deviation),
+            )
+        })
+        .collect();
+    let outcome = fmt.coord(a.outcome);
+    let (lo, hi) = range_with_zero(points.iter().map(|p| p.1).chain([outcome]));
+    let dec = axis_decimals(lo, hi);
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            format!(
+                "{} {}, {}",
+                fmt.lang.label("chart_accuracy"),
+                fmt.year_label(a.start),
+                fmt.unit_label()
+            ),
+            (FONT, 15).into_font().color(&BLACK),
+        )
+        .margin(12)
+        .x_label_area_size(28)
+        .y_label_area_size(64)
+        .build_cartesian_2d(1i32..12i32, lo..hi)?;
+    chart
+        .configure_mesh()
+        .x_labels(12)
+        .x_label_formatter(&|x| month_label(fmt, x))
+        .y_labels(6)
+        .y_label_formatter(&|y| fmt.style.float(*y, dec))
+        .light_line_style(NONE)
+        .bold_line_style(GRID)
+        .label_style((FONT, 13))
+        .draw()?;
+    chart.draw_series(LineSeries::new(
+        [(1, 0.0), (12, 0.0)],
+        BLACK.stroke_width(1),
+    ))?;
+    chart.draw_series(LineSeries::new(
+        [(1, outcome), (12, outcome)],
+        BLUE.stroke_width(3),
+    ))?;
+    chart.draw_series(DashedLineSeries::new(
+        points.clone(),
+        6,
+        4,
+        ORANGE.stroke_width(2),
+    ))?;
+    chart.draw_series(points.iter().map(|p| Circle::new(*p, 4, ORANGE.filled())))?;
+    Ok(())
 }
 
 /// One deviation bar between two corners: red when the deviation is negative, else green;

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::chart_words::Chart;
 use super::{Num, Presenter, prose_name};
-use crate::compute::explain::{Bridge, ForecastCheck, NetCost};
+use crate::compute::explain::{Accuracy, Bridge, ForecastCheck, NetCost};
 
 /// One part of the bridge: a category, a child unit, or the unit's own entries.
 #[derive(Debug, Clone, Serialize)]
@@ -66,12 +66,39 @@ pub(crate) struct NetCostView {
     pub budget_growth_pct: Option<Num>,
 }
 
+/// One forecast made last year.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct MadeView {
+    /// The month it was made, "februari".
+    pub month: String,
+    pub period: String,
+    pub deviation: Num,
+    /// Forecast − outcome: positive when too optimistic.
+    pub error: Num,
+}
+
+/// How good last year's forecasts were (prognossäkerhet).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AccuracyView {
+    /// Last year as reports name it.
+    pub year: String,
+    pub outcome: Num,
+    pub forecasts: Vec<MadeView>,
+    pub mean_absolute_error: Num,
+    pub mean_error: Num,
+    /// `optimistic` when every forecast was too optimistic, `pessimistic` when every one was
+    /// too cautious.
+    pub bias: Option<&'static str>,
+    pub chart: Chart,
+}
+
 /// What explains the month, as the templates see it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct ExplainView {
     pub bridge: Option<BridgeView>,
     pub forecast_check: Option<ForecastCheckView>,
     pub net_cost: Option<NetCostView>,
+    pub accuracy: Option<AccuracyView>,
 }
 
 /// How many categories the sentence names as drivers.
@@ -84,6 +111,29 @@ impl Presenter<'_> {
             bridge: x.bridge.as_ref().map(|b| self.bridge_view(node, b)),
             forecast_check: x.forecast_check.map(|c| self.forecast_check_view(c)),
             net_cost: x.net_cost.as_ref().map(|n| self.net_cost_view(n)),
+            accuracy: x.accuracy.as_ref().map(|a| self.accuracy_view(a)),
+        }
+    }
+
+    pub(crate) fn accuracy_view(&self, a: &Accuracy) -> AccuracyView {
+        let fmt = &self.fmt;
+        AccuracyView {
+            year: fmt.year_label(a.start),
+            outcome: fmt.num(a.outcome),
+            forecasts: a
+                .forecasts
+                .iter()
+                .map(|(f, e)| MadeView {
+                    month: fmt.month(f.made),
+                    period: f.made.to_string(),
+                    deviation: fmt.num(f.deviation),
+                    error: fmt.num(*e),
+                })
+                .collect(),
+            mean_absolute_error: fmt.num(a.mean_absolute_error),
+            mean_error: fmt.num(a.mean_error),
+            bias: a.bias.map(|b| b.as_str()),
+            chart: super::charts::accuracy(a, fmt),
         }
     }
 

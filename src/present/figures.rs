@@ -110,6 +110,8 @@ struct UnitJson {
     forecast_check: Option<ForecastCheckJson>,
     /// `null` when the report rows have no net cost subtotal.
     net_cost_development: Option<NetCostJson>,
+    /// `null` without last year's forecasts and full outcome.
+    forecast_accuracy: Option<AccuracyJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     personnel: Option<PersonnelJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -232,6 +234,22 @@ pub(crate) fn figures_json(
                     budget: n.budget.map(kronor_string),
                     budget_growth: n.budget_growth().map(kronor_string),
                     budget_growth_pct: n.budget_growth_pct().and_then(finite),
+                }),
+                forecast_accuracy: x.accuracy.as_ref().map(|a| AccuracyJson {
+                    year: a.start.year(),
+                    outcome: kronor_string(a.outcome),
+                    forecasts: a
+                        .forecasts
+                        .iter()
+                        .map(|(f, e)| MadeJson {
+                            made: f.made.to_string(),
+                            deviation: kronor_string(f.deviation),
+                            error: kronor_string(*e),
+                        })
+                        .collect(),
+                    mean_absolute_error: kronor_string(a.mean_absolute_error),
+                    mean_error: kronor_string(a.mean_error),
+                    bias: a.bias.map(|b| b.as_str()),
                 }),
                 personnel: s.personnel.as_ref().map(personnel_json),
                 agency: s
@@ -418,4 +436,21 @@ struct NetCostJson {
     budget: Option<String>,
     budget_growth: Option<String>,
     budget_growth_pct: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct AccuracyJson {
+    year: i32,
+    outcome: String,
+    forecasts: Vec<MadeJson>,
+    mean_absolute_error: String,
+    mean_error: String,
+    bias: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct MadeJson {
+    made: String,
+    deviation: String,
+    error: String,
 }

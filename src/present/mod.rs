@@ -230,6 +230,21 @@ pub(crate) struct IndexView {
     /// year instead of the deviation).
     pub budget_given: bool,
     pub entries: Vec<IndexEntry>,
+    /// Last year's forecast accuracy of the committees (the level below the root) that have it.
+    pub accuracy: Vec<IndexAccuracy>,
+    /// The year of that accuracy, as reports name it.
+    pub accuracy_year: Option<String>,
+}
+
+/// A committee's forecast accuracy on the index page.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct IndexAccuracy {
+    pub unit: UnitRef,
+    pub outcome: Num,
+    pub forecasts: usize,
+    pub mean_absolute_error: Num,
+    pub mean_error: Num,
+    pub bias: Option<&'static str>,
 }
 
 /// The prose form of a name: first letter lower case unless it is an abbreviation.
@@ -506,6 +521,22 @@ impl Presenter<'_> {
 
     pub(crate) fn index(&self) -> IndexView {
         let period = self.figures.period;
+        let accuracy: Vec<IndexAccuracy> = self.tree.nodes[self.tree.root]
+            .children
+            .iter()
+            .filter_map(|&c| {
+                let a = self.explained[c].accuracy.as_ref()?;
+                Some(IndexAccuracy {
+                    unit: self.unit_ref(c),
+                    outcome: self.fmt.num(a.outcome),
+                    forecasts: a.forecasts.len(),
+                    mean_absolute_error: self.fmt.num(a.mean_absolute_error),
+                    mean_error: self.fmt.num(a.mean_error),
+                    bias: a.bias.map(|b| b.as_str()),
+                })
+            })
+            .collect();
+        let accuracy_year = (!accuracy.is_empty()).then(|| self.fmt.year_label(period.plus(-12)));
         IndexView {
             lang: self.config.language.clone(),
             organisation: self.tree.nodes[self.tree.root].name.clone(),
@@ -533,6 +564,8 @@ impl Presenter<'_> {
                     }
                 })
                 .collect(),
+            accuracy,
+            accuracy_year,
         }
     }
 }

@@ -138,6 +138,7 @@ impl<'a> Page<'a> {
             ("summary", true),
             ("forecast", true),
             ("bridge", view.explain.bridge.is_some()),
+            ("accuracy", view.explain.accuracy.is_some()),
             (
                 "forecast_check",
                 view.explain

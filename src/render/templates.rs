@@ -32,6 +32,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/text/sv/summary.html"),
     ),
     (
+        "text/sv/accuracy.html",
+        include_str!("../../templates/text/sv/accuracy.html"),
+    ),
+    (
         "text/sv/bridge.html",
         include_str!("../../templates/text/sv/bridge.html"),
     ),
@@ -70,6 +74,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     (
         "text/en/summary.html",
         include_str!("../../templates/text/en/summary.html"),
+    ),
+    (
+        "text/en/accuracy.html",
+        include_str!("../../templates/text/en/accuracy.html"),
     ),
     (
         "text/en/bridge.html",

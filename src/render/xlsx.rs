@@ -179,6 +179,18 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
         &t("sheet_bridge"),
         with(unit_cols(), &["bridge_part", "item", "change"]),
     );
+    let mut accuracy = Sheet::new(
+        &t("accuracy"),
+        with(
+            unit_cols(),
+            &[
+                "forecast_made",
+                "forecast_short",
+                "outcome_year",
+                "forecast_error",
+            ],
+        ),
+    );
     let mut rows = Sheet::new(
         &t("sheet_rows"),
         with(
@@ -318,6 +330,18 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
             nc.map(|n| money(&n.budget_growth)).unwrap_or(V::Empty),
             nc.map(|n| fig(&n.budget_growth_pct)).unwrap_or(V::Empty),
         ]);
+        if let Some(a) = &v.explain.accuracy {
+            for f in &a.forecasts {
+                accuracy.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&f.period),
+                    V::Money(&f.deviation),
+                    V::Money(&a.outcome),
+                    V::Money(&f.error),
+                ]);
+            }
+        }
         if let Some(b) = &v.explain.bridge {
             let from = format!(
                 "{} {}",
@@ -574,6 +598,7 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
         adjustments,
         activity,
         frames,
+        accuracy,
         series,
     ] {
         if sheet.rows.is_empty() {
