@@ -9,6 +9,8 @@ Recomputes, from the raw CSV files with decimal.Decimal, every unit's
   to the öre, half to even), seasonal_rest_of_year and the flag;
 - bridge: from, to, the change of every category and of every child (and of the unit's own
   entries), and that both kinds of part add up to the change;
+- forecast_accuracy: last year's forecasts by the month made, the year's final deviation,
+  each error, the mean absolute error (half to even) and the bias;
 and compares them to figures.json.  Exit 0: all equal; 1: mismatches; 2: unreadable input.
 Reads the CSV files with verify.py's readers; the rules are written from the README.
 Calendar years only (fiscal_year_start 1), like verify.py.
@@ -64,6 +66,16 @@ def main(argv):
         kids = [f for f in (forecast(c) for c in children[u]) if f is not None]
         return sum(kids, ZERO) if kids else None
 
+    def effective(u, y, M):
+        """(deviation, (year, month) made) of the unit's forecast at month M of year y."""
+        mine = [k for k in own.get(u, {}) if k[0] == y and k[1] <= M]
+        if mine:
+            return own[u][max(mine)], max(mine)
+        kids = [e for e in (effective(c, y, M) for c in children[u]) if e]
+        if kids:
+            return sum((e[0] for e in kids), ZERO), max(e[1] for e in kids)
+        return None
+
     problems, checked = [], 0
 
     def check(u, what, want, got):
@@ -114,6 +126,28 @@ def main(argv):
             check(u, "forecast_check.run_rate_rest_of_year", run, c.get("run_rate_rest_of_year"))
             check(u, "forecast_check.seasonal_rest_of_year", seasonal, c.get("seasonal_rest_of_year"))
             check(u, "forecast_check.flag", flag, c.get("flag"))
+        # Last year's forecasts against the year's outcome.
+        made = [e for M, e in zip(range(1, 13), (effective(u, Y - 1, M) for M in range(1, 13)))
+                if e and e[1] == (Y - 1, M)]
+        a = f.get("forecast_accuracy")
+        if not made:
+            check(u, "forecast_accuracy", None, a)
+        else:
+            a = a or {}
+            outcome = dev(u, Y - 1, 1, 12)
+            check(u, "forecast_accuracy.outcome", outcome, a.get("outcome"))
+            got = a.get("forecasts") or []
+            check(u, "forecast_accuracy.made", [f"{y:04d}-{m:02d}" for _, (y, m) in made],
+                  [x.get("made") for x in got])
+            for (d, _), x in zip(made, got):
+                check(u, f"forecast_accuracy[{x.get('made')}].deviation", d, x.get("deviation"))
+                check(u, f"forecast_accuracy[{x.get('made')}].error", d - outcome, x.get("error"))
+            errors = [d - outcome for d, _ in made]
+            mae = (sum((abs(e) for e in errors), ZERO) / len(errors)).quantize(CENT, rounding=ROUND_HALF_EVEN)
+            check(u, "forecast_accuracy.mean_absolute_error", mae, a.get("mean_absolute_error"))
+            bias = ("optimistic" if all(e > 0 for e in errors)
+                    else "pessimistic" if all(e < 0 for e in errors) else None)
+            check(u, "forecast_accuracy.bias", bias, a.get("bias"))
         # The bridge.
         b = f.get("bridge")
         if P == 1:

@@ -218,3 +218,47 @@ fn the_bridge_chart_groups_the_smallest_categories() {
     );
     assert!(!section.contains("<th scope=\"row\">Läkemedel</th>"));
 }
+
+#[test]
+fn last_years_forecasts_against_the_years_outcome() {
+    let g = sample("2020-09", None);
+    let f = figures(&g, "2020-09");
+    for (code, u) in f["units"].as_object().unwrap() {
+        let a = &u["forecast_accuracy"];
+        let forecasts = a["forecasts"].as_array().unwrap();
+        assert_eq!(a["year"], 2019, "{code}");
+        assert!(!forecasts.is_empty(), "{code}");
+        let out = ore(&a["outcome"]);
+        let mut abs = 0i128;
+        for x in forecasts {
+            assert!(x["made"].as_str().unwrap().starts_with("2019-"), "{code}");
+            assert_eq!(ore(&x["error"]), ore(&x["deviation"]) - out, "{code}");
+            abs += (ore(&x["error"]) as i128).abs();
+        }
+        let n = forecasts.len() as i128;
+        let mae = ore(&a["mean_absolute_error"]) as i128;
+        assert!((mae * n - abs).abs() * 2 <= n, "{code}: {mae} × {n} against {abs}");
+    }
+    let hsn = &f["units"]["HSN"]["forecast_accuracy"];
+    assert_eq!(hsn["outcome"], "-40724005.81");
+    assert_eq!(hsn["forecasts"][0]["made"], "2019-02");
+    assert_eq!(hsn["forecasts"][0]["deviation"], "-17480000.00");
+    assert_eq!(hsn["forecasts"][0]["error"], "23244005.81");
+    assert_eq!(hsn["forecasts"].as_array().unwrap().len(), 10);
+    assert_eq!(hsn["mean_absolute_error"], "15620005.81");
+    assert_eq!(hsn["bias"], "optimistic");
+    assert_eq!(f["units"]["RS"]["forecast_accuracy"]["bias"], Value::Null);
+    let report = g.read("2020-09", "HSN.html");
+    assert!(report.contains(
+        "Avvikelsen för 2019 blev -40,7 Mkr för helåret. De 10 prognoser som lades under året avvek i genomsnitt med 15,6 Mkr från utfallet; samtliga var för optimistiska."
+    ));
+    let index = g.read("2020-09", "index.html");
+    assert!(index.contains(
+        "<tr><td><a href=\"HSN.html\">Hälso- och sjukvårdsnämnden</a></td><td>-40,7</td><td>15,6</td><td>optimistisk</td></tr>"
+    ), "{index}");
+    let cfg = english();
+    let g = sample("2020-09", Some(&cfg.path().join("uppfolj.yaml")));
+    assert!(g.read("2020-09", "HSN.html").contains(
+        "The full-year deviation for 2019 was -40.7 SEK m. The 10 forecasts made during the year were on average 15.6 SEK m off the outcome; every one was too optimistic."
+    ));
+}
