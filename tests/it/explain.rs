@@ -237,7 +237,10 @@ fn last_years_forecasts_against_the_years_outcome() {
         }
         let n = forecasts.len() as i128;
         let mae = ore(&a["mean_absolute_error"]) as i128;
-        assert!((mae * n - abs).abs() * 2 <= n, "{code}: {mae} × {n} against {abs}");
+        assert!(
+            (mae * n - abs).abs() * 2 <= n,
+            "{code}: {mae} × {n} against {abs}"
+        );
     }
     let hsn = &f["units"]["HSN"]["forecast_accuracy"];
     assert_eq!(hsn["outcome"], "-40724005.81");
