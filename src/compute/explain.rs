@@ -415,6 +415,89 @@ mod tests {
         assert_eq!(div_half_even(-11, 3), -4);
     }
 
+    use crate::compute::{Amounts, MonthFigures, RowFigures};
+    use crate::model::period::Month;
+
+    /// A unit with a cost budget of 1 000 000 kr for the year, `acc` accumulated deviation
+    /// after `m` months, a forecast and last year's costs per month.
+    fn unit(acc: i64, forecast: i64, costs: [i64; 12]) -> UnitFigures {
+        let start = Month::new(2020, 1).unwrap();
+        UnitFigures {
+            acc: Amounts {
+                actual: acc,
+                budget: 0,
+            },
+            prev_year: Amounts::default(),
+            prev_month: None,
+            budget_year: -100_000_000,
+            rows: vec![RowFigures {
+                name: "Personalkostnader".into(),
+                kind: RowKind::Category,
+                acc: Amounts::default(),
+                prev_year: Amounts::default(),
+                prev_month: Amounts::default(),
+                budget_year: -100_000_000,
+            }],
+            months: (0..12)
+                .map(|i| MonthFigures {
+                    month: start.plus(i),
+                    actual: None,
+                    budget: 0,
+                    actual_prev_year: costs[i as usize],
+                    cost_prev_year: costs[i as usize],
+                    budget_prev_year: 0,
+                })
+                .collect(),
+            forecast: Some(Forecast {
+                deviation: forecast,
+                made: start.plus(8),
+            }),
+            forecast_prev: None,
+        }
+    }
+
+    #[test]
+    fn forecast_check_flags_a_forecast_beyond_both_projections() {
+        let flat = [-1_000_000; 12];
+        // -9 000 kr after nine months: the run rate adds -3 000 kr, the flat seasonal profile too.
+        let check = |forecast| forecast_check(&unit(-900_000, forecast, flat), 9, 500).unwrap();
+        let c = check(-1_200_000);
+        assert_eq!(
+            (c.months_left, c.implied, c.run_rate),
+            (3, -300_000, -300_000)
+        );
+        assert_eq!((c.seasonal, c.flag), (Some(-300_000), None));
+        // The tolerance is 0,5 % of 1 000 000 kr: 5 000 kr.
+        assert_eq!(check(-900_000 + 300_000).flag, Some(Flag::Optimistic));
+        assert_eq!(
+            check(-900_000 - 300_000 + 500_000).flag,
+            None,
+            "exactly at the tolerance"
+        );
+        assert_eq!(
+            check(-900_000 - 300_000 + 500_001).flag,
+            Some(Flag::Optimistic)
+        );
+        assert_eq!(check(-900_000 - 900_000).flag, Some(Flag::Pessimistic));
+        // A heavy December: the seasonal projection sees more to come than the run rate.
+        let mut december = flat;
+        december[11] = -7_000_000;
+        let c = forecast_check(&unit(-900_000, -900_000 - 1_000_000, december), 9, 500).unwrap();
+        assert_eq!(c.seasonal, Some(-900_000));
+        assert_eq!(
+            c.flag, None,
+            "within the tolerance of the seasonal projection"
+        );
+        // Without a complete last year there is no seasonal projection; the run rate decides.
+        let mut gap = flat;
+        gap[3] = 0;
+        let c = forecast_check(&unit(-900_000, -900_000 + 300_000, gap), 9, 500).unwrap();
+        assert_eq!((c.seasonal, c.flag), (None, Some(Flag::Optimistic)));
+        // In the year's last month nothing is flagged.
+        let c = forecast_check(&unit(-900_000, 0, flat), 12, 500).unwrap();
+        assert_eq!((c.months_left, c.run_rate, c.flag), (0, 0, None));
+    }
+
     #[test]
     fn net_cost_growth_in_percent() {
         let n = NetCost {
