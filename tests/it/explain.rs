@@ -265,3 +265,34 @@ fn last_years_forecasts_against_the_years_outcome() {
         "The full-year deviation for 2019 was -40.7 SEK m. The 10 forecasts made during the year were on average 15.6 SEK m off the outcome; every one was too optimistic."
     ));
 }
+
+#[test]
+fn an_optimistic_forecast_gets_its_sentence() {
+    let data = copy_fixture("mini");
+    std::fs::write(
+        data.path().join("forecast.csv"),
+        "period;unit;deviation\n2020-01;A1;-100,00\n2020-02;A1;-150,00\n2020-02;A;1 000,00\n2020-01;A2;50,00\n",
+    )
+    .unwrap();
+    let config = root().join("tests/fixtures/mini-kr.yaml");
+    let g = generate_into(data.path().to_str().unwrap(), Some(&config), "2020-02");
+    assert_eq!(g.output.status.code(), Some(0), "{}", stderr(&g.output));
+    let f: Value = serde_json::from_str(&g.read("2020-02", "figures.json")).unwrap();
+    let c = &f["units"]["A"]["forecast_check"];
+    assert_eq!(c["implied_rest_of_year"], "939.85");
+    assert_eq!(c["run_rate_rest_of_year"], "300.75");
+    assert_eq!(c["flag"], "optimistic");
+    let a = g.read("2020-02", "A.html");
+    let expected = format!(
+        "Prognosen förutsätter att avvikelsen förbättras med 939,85 kr under årets sista tio månader, medan utvecklingen hittills motsvarar en förbättring med 300,75 kr{}.",
+        match &c["seasonal_rest_of_year"] {
+            Value::Null => String::new(),
+            s => format!(
+                " och fjolårets säsongsmönster en förbättring med {} kr",
+                s.as_str().unwrap().replace('.', ",")
+            ),
+        }
+    );
+    assert!(a.contains(&expected), "{expected}\n{a}");
+    assert!(a.contains("Prognosen mot utvecklingen hittills: <strong>optimistisk</strong>"));
+}
