@@ -235,36 +235,36 @@ fn deviations(
 }
 
 /// The bars of the bridge between the two deviations: the `keep` categories that changed the
-/// most (by size; ties in report order) in report order, and the rest as one bar named
-/// `other`, last. Categories without a change that shows are left out.
+/// most (by size; ties in report order; only changes that show in the report's unit), in
+/// report order, and the rest, small changes included, as one bar named `other`, last, when
+/// their sum shows. So the bars add up to the change as far as the report's unit shows.
 pub(crate) fn bridge_bars(
     b: &Bridge,
     fmt: &Format,
     keep: usize,
     other: &str,
 ) -> Vec<(String, i64)> {
-    let parts: Vec<(usize, &(String, i64))> = b
+    let mut by_size: Vec<(usize, i64)> = b
         .by_category
         .iter()
         .enumerate()
         .filter(|(_, (_, d))| fmt.num(*d).sign != 0)
+        .map(|(i, (_, d))| (i, *d))
         .collect();
-    if parts.len() <= keep {
-        return parts.into_iter().map(|(_, p)| p.clone()).collect();
-    }
-    let mut by_size: Vec<(usize, i64)> = parts.iter().map(|(i, (_, d))| (*i, *d)).collect();
     by_size.sort_by_key(|(i, d)| (std::cmp::Reverse(d.unsigned_abs()), *i));
-    let kept: Vec<usize> = by_size[..keep].iter().map(|(i, _)| *i).collect();
+    let kept: Vec<usize> = by_size.iter().take(keep).map(|(i, _)| *i).collect();
     let mut bars = Vec::with_capacity(keep + 1);
     let mut rest = 0i64;
-    for (i, (name, d)) in parts {
+    for (i, (name, d)) in b.by_category.iter().enumerate() {
         if kept.contains(&i) {
             bars.push((name.clone(), *d));
         } else {
             rest += d;
         }
     }
-    bars.push((other.to_string(), rest));
+    if fmt.num(rest).sign != 0 {
+        bars.push((other.to_string(), rest));
+    }
     bars
 }
 

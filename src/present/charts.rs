@@ -693,6 +693,41 @@ mod tests {
         assert!((hi - lo).is_finite());
     }
 
+    /// The bridge keeps the largest changes in report order and sums the rest, small ones
+    /// included, as one bar when the sum shows.
+    #[test]
+    fn bridge_bars_group_the_rest() {
+        let b = Bridge {
+            from: 0,
+            to: -603_000_000,
+            by_category: vec![
+                ("A".into(), -700_000_000),
+                ("B".into(), 300_000_000),
+                ("C".into(), -200_000_000),
+                ("D".into(), -1_000_000),
+                ("E".into(), -2_000_000),
+            ],
+            by_child: vec![],
+        };
+        let names = |keep| {
+            chart_words::bridge_bars(&b, &fmt(), keep, "Övrigt")
+                .into_iter()
+                .map(|(n, d)| format!("{n} {d}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(2),
+            ["A -700000000", "B 300000000", "Övrigt -203000000"]
+        );
+        assert_eq!(names(3), ["A -700000000", "B 300000000", "C -200000000"]);
+        let chart = bridge(&b, Month::new(2020, 9).unwrap(), &fmt(), 2);
+        assert!(chart.svg.starts_with("<svg"));
+        assert_eq!(
+            chart.alt,
+            "Avvikelsens förändring sedan augusti, Mkr: Avvikelse ack augusti 0,0; A -7,0; B +3,0; Övrigt -2,0; Avvikelse ack september -6,0."
+        );
+    }
+
     /// An infinite or absurd ratio never reaches the axis: the chart is drawn, and quickly.
     #[test]
     fn percent_charts_with_infinite_and_absurd_values() {
