@@ -8,6 +8,7 @@ use polars::prelude::*;
 
 pub(crate) mod accounts;
 pub(crate) mod commentary;
+pub(crate) mod explain;
 pub(crate) mod packs;
 pub(crate) mod periods;
 pub(crate) mod sections;
@@ -51,6 +52,8 @@ pub(crate) struct RowFigures {
     pub acc: Amounts,
     /// The same months last year.
     pub prev_year: Amounts,
+    /// Accumulated to the previous month of the same year (zero in the year's first month).
+    pub prev_month: Amounts,
     /// Full-year budget this year.
     pub budget_year: i64,
 }
@@ -71,6 +74,10 @@ pub(crate) struct MonthFigures {
     pub actual: Option<i64>,
     pub budget: i64,
     pub actual_prev_year: i64,
+    /// Last year's costs in the month: the categories' negative outcomes (0 or less).
+    pub cost_prev_year: i64,
+    /// Last year's budget in the month.
+    pub budget_prev_year: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -423,6 +430,9 @@ pub(crate) struct Computed {
     pub sections: Vec<sections::UnitSections>,
     /// Per unit, the accounts behind its report rows.
     pub accounts: Vec<Vec<accounts::AccountFigures>>,
+    /// What explains each unit's month: the bridge, the forecast check, the net cost
+    /// development, by node index.
+    pub explained: Vec<explain::Explained>,
 }
 
 /// The compute stage: categories, figures and sections for the report month.
@@ -449,10 +459,17 @@ pub(crate) fn run(
         .map_err(crate::Failure::Compute)?;
     let sections = sections::compute(&loaded.data, &loaded.tree, &loaded.config, period, findings);
     let accounts = accounts::accounts(ledger, &loaded.tree, &cats, period, start);
+    let explained = explain::compute(
+        &figures,
+        &loaded.tree,
+        &loaded.config,
+        loaded.data.get("forecast"),
+    );
     Ok(Computed {
         figures,
         sections,
         accounts,
+        explained,
     })
 }
 
@@ -495,19 +512,26 @@ pub(crate) fn compute(
             ));
         }
         let mut rows = Vec::with_capacity(cats.rows.len());
-        let mut running = (Amounts::default(), Amounts::default(), 0i64);
+        let mut running = (
+            Amounts::default(),
+            Amounts::default(),
+            Amounts::default(),
+            0i64,
+        );
         for r in &cats.rows {
             match r {
                 Ok(c) => {
-                    let (acc, prev_year, _, budget_year) = cat_rows[*c];
+                    let (acc, prev_year, prev_month, budget_year) = cat_rows[*c];
                     running.0.add(acc);
                     running.1.add(prev_year);
-                    running.2 += budget_year;
+                    running.2.add(prev_month);
+                    running.3 += budget_year;
                     rows.push(RowFigures {
                         name: cats.names[*c].clone(),
                         kind: RowKind::Category,
                         acc,
                         prev_year,
+                        prev_month,
                         budget_year,
                     });
                 }
@@ -516,7 +540,8 @@ pub(crate) fn compute(
                     kind: RowKind::Subtotal,
                     acc: running.0,
                     prev_year: running.1,
-                    budget_year: running.2,
+                    prev_month: running.2,
+                    budget_year: running.3,
                 }),
             }
         }
@@ -535,15 +560,20 @@ pub(crate) fn compute(
         for mo in 0..12 {
             let mut this = Amounts::default();
             let mut last = Amounts::default();
+            let mut cost_last = 0i64;
             for c in 0..g.ncat {
                 this.add(g.at(node, 1, mo, c));
-                last.add(g.at(node, 0, mo, c));
+                let l = g.at(node, 0, mo, c);
+                last.add(l);
+                cost_last += l.actual.min(0);
             }
             months.push(MonthFigures {
                 month: start.plus(mo as i32),
                 actual: (mo < m).then_some(this.actual),
                 budget: this.budget,
                 actual_prev_year: last.actual,
+                cost_prev_year: cost_last,
+                budget_prev_year: last.budget,
             });
         }
         units.push(UnitFigures {

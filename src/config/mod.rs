@@ -115,6 +115,11 @@ pub(crate) struct Config {
     pub comments: Option<PathBuf>,
     pub kpi_ratios: Vec<KpiRatio>,
     pub thresholds: RawThresholds,
+    /// Categories with a bar of their own in the bridge chart (the rest are one bar).
+    pub bridge_categories: usize,
+    /// The forecast check's tolerance in thousandths of a percent of the full-year cost
+    /// budget (0.5 % is 500).
+    pub forecast_tolerance_milli: i64,
     pub packs: Vec<Pack>,
     pub author: Option<String>,
     pub sie_dimension: String,

@@ -35,6 +35,10 @@ pub(crate) struct RawConfig {
     pub kpi_ratios: Option<Vec<RawRatio>>,
     /// Traffic-light thresholds.
     pub thresholds: RawThresholds,
+    /// The bridge from last month's deviation to this month's.
+    pub bridge: RawBridge,
+    /// The check of what the forecast assumes about the rest of the year.
+    pub forecast_check: RawForecastCheck,
     /// Board packs: PDF (and Excel) documents that bind several units' reports together.
     pub packs: Option<Vec<RawPack>>,
     /// Who the documents name as author (PDF and Excel metadata). Default: the organisation.
@@ -150,6 +154,24 @@ pub(crate) struct RawThresholds {
     pub agency: Option<Limits>,
     /// Share of expected measures realised, in percent; lower is worse (e.g. yellow 90, red 70).
     pub measures: Option<Limits>,
+}
+
+/// The bridge chart and sentence.
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawBridge {
+    /// How many categories get a bar of their own; the smaller ones are one bar "Övrigt".
+    /// Default 6.
+    pub categories: Option<usize>,
+}
+
+/// The forecast check.
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawForecastCheck {
+    /// How far, in percent of the full-year cost budget, the forecast's rest of the year may
+    /// lie from both projections before it is flagged. Default 0.5.
+    pub tolerance: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

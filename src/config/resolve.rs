@@ -150,6 +150,18 @@ impl Config {
                 }
             }
         }
+        let bridge_categories = raw.bridge.categories.unwrap_or(6);
+        if !(1..=100).contains(&bridge_categories) {
+            problems.push(format!(
+                "{at}bridge.categories: {bridge_categories} is not a number of bars (expected 1 to 100)"
+            ));
+        }
+        let tolerance = raw.forecast_check.tolerance.unwrap_or(0.5);
+        if !(tolerance.is_finite() && (0.0..=100.0).contains(&tolerance)) {
+            problems.push(format!(
+                "{at}forecast_check.tolerance: {tolerance:?} is not a percentage (expected 0 to 100)"
+            ));
+        }
         let mut frame_funding = Vec::new();
         for t in raw.frame_funding_accounts.unwrap_or_default() {
             match AccountRange::parse(&t) {
@@ -255,6 +267,8 @@ impl Config {
             comments: raw.comments.map(|c| base.join(c)),
             kpi_ratios,
             thresholds: raw.thresholds,
+            bridge_categories,
+            forecast_tolerance_milli: (tolerance * 1000.0).round() as i64,
             packs,
             author: raw.author,
             sie_dimension: raw.sie_dimension.unwrap_or_else(|| "1".into()),

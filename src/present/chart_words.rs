@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::Format;
+use crate::compute::explain::{Accuracy, Bridge};
 use crate::compute::sections::{AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
 use crate::model::period::Month;
@@ -84,6 +85,13 @@ pub(crate) fn result(
             l("alt_forecast_result"),
             money(f.budget_year + fc.deviation)
         ));
+    }
+    let m = period.months_into_year(fmt.year_start) as usize;
+    if let (Some(_), Some(end)) = (
+        f.forecast.filter(|_| budget),
+        super::charts::run_rate_end(f, m),
+    ) {
+        alt.push_str(&format!("; {} {}", l("alt_run_rate_result"), money(end)));
     }
     alt.push('.');
     let mut rows = Vec::new();
@@ -248,6 +256,121 @@ fn deviations(
     );
     let head = vec![l(first).to_string(), format!("{}, {unit}", l(value))];
     let rows = pairs.into_iter().map(|(n, d)| vec![n, d]).collect();
+    (alt, DataTable { head, rows })
+}
+
+/// The bars of the bridge between the two deviations: the `keep` categories that changed the
+/// most (by size; ties in report order; only changes that show in the report's unit), in
+/// report order, and the rest, small changes included, as one bar named `other`, last, when
+/// their sum shows. So the bars add up to the change as far as the report's unit shows.
+pub(crate) fn bridge_bars(
+    b: &Bridge,
+    fmt: &Format,
+    keep: usize,
+    other: &str,
+) -> Vec<(String, i64)> {
+    let mut by_size: Vec<(usize, i64)> = b
+        .by_category
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, d))| fmt.num(*d).sign != 0)
+        .map(|(i, (_, d))| (i, *d))
+        .collect();
+    by_size.sort_by_key(|(i, d)| (std::cmp::Reverse(d.unsigned_abs()), *i));
+    let kept: Vec<usize> = by_size.iter().take(keep).map(|(i, _)| *i).collect();
+    let mut bars = Vec::with_capacity(keep + 1);
+    let mut rest = 0i64;
+    for (i, (name, d)) in b.by_category.iter().enumerate() {
+        if kept.contains(&i) {
+            bars.push((name.clone(), *d));
+        } else {
+            rest += d;
+        }
+    }
+    if fmt.num(rest).sign != 0 {
+        bars.push((other.to_string(), rest));
+    }
+    bars
+}
+
+/// The bridge: the deviation at the previous month, each bar's change, the deviation now.
+pub(crate) fn bridge(
+    b: &Bridge,
+    bars: &[(String, i64)],
+    period: Month,
+    fmt: &Format,
+) -> (String, DataTable) {
+    let l = |k| fmt.lang.label(k);
+    let unit = fmt.unit_label();
+    let from = format!("{} {}", l("bridge_at"), fmt.month(period.prev()));
+    let to = format!("{} {}", l("bridge_at"), fmt.month(period));
+    let mut rows = vec![vec![from.clone(), fmt.num(b.from).text]];
+    rows.extend(
+        bars.iter()
+            .map(|(n, d)| vec![n.clone(), fmt.num(*d).signed]),
+    );
+    rows.push(vec![to.clone(), fmt.num(b.to).text]);
+    let steps: Vec<String> = bars
+        .iter()
+        .map(|(n, d)| format!("{n} {}", fmt.num(*d).signed))
+        .collect();
+    let alt = format!(
+        "{} {} {}, {unit}: {from} {}; {}{to} {}.",
+        l("chart_bridge"),
+        l("since"),
+        fmt.month(period.prev()),
+        fmt.num(b.from).text,
+        if steps.is_empty() {
+            String::new()
+        } else {
+            steps.join("; ") + "; "
+        },
+        fmt.num(b.to).text,
+    );
+    let head = vec![l("item").to_string(), format!("{}, {unit}", l("deviation"))];
+    (alt, DataTable { head, rows })
+}
+
+/// Last year's forecasts by the month they were made, against the year's outcome.
+pub(crate) fn accuracy(a: &Accuracy, fmt: &Format) -> (String, DataTable) {
+    let l = |k| fmt.lang.label(k);
+    let unit = fmt.unit_label();
+    let list: Vec<String> = a
+        .forecasts
+        .iter()
+        .map(|(f, _)| {
+            format!(
+                "{} {}",
+                fmt.lang.month_short(f.made.month()),
+                fmt.num(f.deviation).text
+            )
+        })
+        .collect();
+    let alt = format!(
+        "{} {}, {unit}: {} {}; {} {}.",
+        l("chart_accuracy"),
+        fmt.year_label(a.start),
+        l("alt_outcome_year"),
+        fmt.num(a.outcome).text,
+        l("alt_forecasts"),
+        list.join(", "),
+    );
+    let head = vec![
+        l("forecast_made").to_string(),
+        format!("{}, {unit}", l("forecast_short")),
+        format!("{}, {unit}", l("forecast_error")),
+    ];
+    let rows = a
+        .forecasts
+        .iter()
+        .map(|(f, e)| {
+            vec![
+                fmt.month(f.made),
+                fmt.num(f.deviation).text,
+                fmt.num(*e).signed,
+            ]
+        })
+        .collect();
     (alt, DataTable { head, rows })
 }
 

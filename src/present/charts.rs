@@ -7,6 +7,7 @@ use plotters::prelude::*;
 
 use super::chart_words::{self, Chart};
 use super::{Charts, Format};
+use crate::compute::explain::{Accuracy, Bridge, div_half_even};
 use crate::compute::sections::{AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
 use crate::model::period::Month;
@@ -20,6 +21,7 @@ const LIGHT: RGBColor = RGBColor(128, 128, 128);
 const ORANGE: RGBColor = RGBColor(217, 119, 6);
 const RED: RGBColor = RGBColor(185, 28, 28);
 const GREEN: RGBColor = RGBColor(21, 128, 61);
+const PURPLE: RGBColor = RGBColor(88, 28, 135);
 const GRID: RGBColor = RGBColor(225, 225, 225);
 const NONE: RGBAColor = RGBAColor(255, 255, 255, 0.0);
 
@@ -149,12 +151,15 @@ fn result_chart(
         .forecast
         .filter(|_| with_budget)
         .map(|fc| fmt.coord(f.budget_year + fc.deviation));
+    // Beside it, the year-end result if the deviation grows at the pace so far.
+    let run_rate_end = forecast_end.and(run_rate_end(f, m).map(|e| fmt.coord(e)));
     let all = budget
         .iter()
         .chain(&last)
         .chain(&this)
         .map(|p| p.1)
-        .chain(forecast_end);
+        .chain(forecast_end)
+        .chain(run_rate_end);
     let (lo, hi) = range_with_zero(all);
     let dec = axis_decimals(lo, hi);
     let mut chart = ChartBuilder::on(area)
@@ -197,8 +202,29 @@ fn result_chart(
             ORANGE.stroke_width(2),
         ))?;
         chart.draw_series([Circle::new((12, end), 4, ORANGE.filled())])?;
+        if let Some(run) = run_rate_end {
+            chart.draw_series(DashedLineSeries::new(
+                [start, (12, run)],
+                2,
+                3,
+                PURPLE.stroke_width(2),
+            ))?;
+            chart.draw_series([TriangleMarker::new((12, run), 5, PURPLE.filled())])?;
+        }
     }
     Ok(())
+}
+
+/// The year-end result in öre if the accumulated deviation goes on at the pace of the months
+/// so far (`m` of them): the full-year budget plus the deviation × 12 / m, to the öre (half to
+/// even); the accumulated deviation plus the forecast check's run rate. `None` in the year's
+/// last month.
+pub(crate) fn run_rate_end(f: &UnitFigures, m: usize) -> Option<i64> {
+    (1..12).contains(&m).then(|| {
+        let dev = div_half_even(f.acc.deviation() as i128 * 12, m as i128);
+        f.budget_year
+            .saturating_add(dev.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
+    })
 }
 
 /// The monthly deviation from budget, or without a budget (`budget` false) the change against
@@ -348,6 +374,204 @@ fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format, budget: bool) 
     Ok(())
 }
 
+/// The bridge (waterfall) from the previous month's accumulated deviation to this month's:
+/// the two deviations as bars from zero, and between them one floating bar per category
+/// (at most `keep`, the rest as one bar), red for a change for the worse, green for the better.
+pub(crate) fn bridge(b: &Bridge, period: Month, fmt: &Format, keep: usize) -> Chart {
+    let bars = chart_words::bridge_bars(b, fmt, keep, fmt.lang.label("bridge_other"));
+    let n = bars.len() as u32 + 2;
+    chart(
+        svg(W, 70 + 26 * n, |a| bridge_chart(a, b, &bars, period, fmt)),
+        chart_words::bridge(b, &bars, period, fmt),
+    )
+}
+
+fn bridge_chart(
+    area: &Area<'_>,
+    b: &Bridge,
+    bars: &[(String, i64)],
+    period: Month,
+    fmt: &Format,
+) -> DrawResult {
+    let at = |m: Month| format!("{} {}", fmt.lang.label("bridge_at"), fmt.month(m));
+    // (label, start, end, colour) in öre.
+    let mut steps: Vec<(String, i64, i64, RGBColor)> = vec![(at(period.prev()), 0, b.from, BLUE)];
+    let mut running = b.from;
+    for (name, d) in bars {
+        let color = if *d < 0 { RED } else { GREEN };
+        steps.push((name.clone(), running, running + d, color));
+        running += d;
+    }
+    steps.push((at(period), 0, b.to, BLUE));
+    let n = steps.len() as i32;
+    // The axis spans the steps; zero only when it is near them, so that a small change beside
+    // a large deviation still shows. The two deviations' bars start at zero or at the axis end
+    // nearest to it.
+    let values: Vec<f64> = steps
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            let ends = [fmt.coord(s.1), fmt.coord(s.2)];
+            if i == 0 || i + 1 == steps.len() {
+                vec![ends[1]]
+            } else {
+                ends.to_vec()
+            }
+        })
+        .collect();
+    let (lo, hi) = zoomed_range(&values);
+    let base = 0f64.clamp(lo, hi);
+    let dec = axis_decimals(lo, hi);
+    let longest = steps
+        .iter()
+        .map(|s| s.0.chars().count())
+        .max()
+        .unwrap_or(10) as u32;
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            format!(
+                "{} {} {}, {}",
+                fmt.lang.label("chart_bridge"),
+                fmt.lang.label("since"),
+                fmt.month(period.prev()),
+                fmt.unit_label()
+            ),
+            (FONT, 15).into_font().color(&BLACK),
+        )
+        .margin(12)
+        .x_label_area_size(28)
+        .y_label_area_size((longest * 7 + 16).min(300))
+        .build_cartesian_2d(lo..hi, (0i32..n - 1).into_segmented())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(steps.len() + 1)
+        .y_label_formatter(&|y| match y {
+            SegmentValue::CenterOf(v) | SegmentValue::Exact(v) => steps
+                .get((n - 1 - *v) as usize)
+                .map(|s| s.0.clone())
+                .unwrap_or_default(),
+            SegmentValue::Last => String::new(),
+        })
+        .x_labels(8)
+        .x_label_formatter(&|x| fmt.style.float(*x, dec))
+        .light_line_style(NONE)
+        .bold_line_style(GRID)
+        .label_style((FONT, 13))
+        .draw()?;
+    let last = steps.len() - 1;
+    chart.draw_series(steps.iter().enumerate().map(|(i, (_, a, z, color))| {
+        let y = n - 1 - i as i32;
+        let start = if i == 0 || i == last {
+            base
+        } else {
+            fmt.coord(*a)
+        };
+        let mut r = Rectangle::new(
+            [
+                (start, SegmentValue::Exact(y)),
+                (fmt.coord(*z), SegmentValue::Exact(y + 1)),
+            ],
+            color.filled(),
+        );
+        r.set_margin(4, 4, 0, 0);
+        r
+    }))?;
+    if base == 0.0 {
+        chart.draw_series(LineSeries::new(
+            [(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)],
+            BLACK.stroke_width(1),
+        ))?;
+    }
+    Ok(())
+}
+
+/// The axis of the bridge: its values with zero when zero lies within one span of them, else
+/// the values alone with a margin.
+fn zoomed_range(values: &[f64]) -> (f64, f64) {
+    let finite = || values.iter().copied().filter(|v| v.is_finite());
+    let lo = finite().fold(f64::INFINITY, f64::min);
+    let hi = finite().fold(f64::NEG_INFINITY, f64::max);
+    if !(lo.is_finite() && hi.is_finite()) {
+        return range_with_zero(std::iter::empty());
+    }
+    let span = (hi - lo).max(1e-9);
+    if lo - span <= 0.0 && 0.0 <= hi + span {
+        return range_with_zero(finite());
+    }
+    let (lo, hi) = (
+        lo.clamp(-MAX_COORD, MAX_COORD),
+        hi.clamp(-MAX_COORD, MAX_COORD),
+    );
+    let pad = (hi - lo).max(1e-9) * 0.15;
+    (lo - pad, hi + pad)
+}
+
+/// Last year's forecasts (orange points, by the month each was made) against the year's final
+/// deviation (a blue line).
+pub(crate) fn accuracy(a: &Accuracy, fmt: &Format) -> Chart {
+    chart(
+        svg(W, 240, |area| accuracy_chart(area, a, fmt)),
+        chart_words::accuracy(a, fmt),
+    )
+}
+
+fn accuracy_chart(area: &Area<'_>, a: &Accuracy, fmt: &Format) -> DrawResult {
+    let points: Vec<(i32, f64)> = a
+        .forecasts
+        .iter()
+        .map(|(f, _)| {
+            (
+                f.made.months_into_year(fmt.year_start) as i32,
+                fmt.coord(f.deviation),
+            )
+        })
+        .collect();
+    let outcome = fmt.coord(a.outcome);
+    let (lo, hi) = range_with_zero(points.iter().map(|p| p.1).chain([outcome]));
+    let dec = axis_decimals(lo, hi);
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            format!(
+                "{} {}, {}",
+                fmt.lang.label("chart_accuracy"),
+                fmt.year_label(a.start),
+                fmt.unit_label()
+            ),
+            (FONT, 15).into_font().color(&BLACK),
+        )
+        .margin(12)
+        .x_label_area_size(28)
+        .y_label_area_size(64)
+        .build_cartesian_2d(1i32..12i32, lo..hi)?;
+    chart
+        .configure_mesh()
+        .x_labels(12)
+        .x_label_formatter(&|x| month_label(fmt, x))
+        .y_labels(6)
+        .y_label_formatter(&|y| fmt.style.float(*y, dec))
+        .light_line_style(NONE)
+        .bold_line_style(GRID)
+        .label_style((FONT, 13))
+        .draw()?;
+    chart.draw_series(LineSeries::new(
+        [(1, 0.0), (12, 0.0)],
+        BLACK.stroke_width(1),
+    ))?;
+    chart.draw_series(LineSeries::new(
+        [(1, outcome), (12, outcome)],
+        BLUE.stroke_width(3),
+    ))?;
+    chart.draw_series(DashedLineSeries::new(
+        points.clone(),
+        6,
+        4,
+        ORANGE.stroke_width(2),
+    ))?;
+    chart.draw_series(points.iter().map(|p| Circle::new(*p, 4, ORANGE.filled())))?;
+    Ok(())
+}
+
 /// One deviation bar between two corners: red when the deviation is negative, else green;
 /// blue when the bar is a plain outcome (`neutral`: no budget and no last year to compare
 /// with). `margin` is top, bottom, left, right in pixels.
@@ -370,7 +594,7 @@ fn deviation_bar<C>(
 const PALETTE: [RGBColor; 6] = [
     BLUE,
     ORANGE,
-    RGBColor(88, 28, 135),
+    PURPLE,
     RGBColor(13, 148, 136),
     RGBColor(190, 24, 93),
     GREY,
@@ -487,6 +711,41 @@ mod tests {
         assert!(lo.is_finite() && hi.is_finite() && lo < -2.0 && hi > 1.0);
         let (lo, hi) = range_with_zero([f64::MAX, -f64::MAX].into_iter());
         assert!((hi - lo).is_finite());
+    }
+
+    /// The bridge keeps the largest changes in report order and sums the rest, small ones
+    /// included, as one bar when the sum shows.
+    #[test]
+    fn bridge_bars_group_the_rest() {
+        let b = Bridge {
+            from: 0,
+            to: -603_000_000,
+            by_category: vec![
+                ("A".into(), -700_000_000),
+                ("B".into(), 300_000_000),
+                ("C".into(), -200_000_000),
+                ("D".into(), -1_000_000),
+                ("E".into(), -2_000_000),
+            ],
+            by_child: vec![],
+        };
+        let names = |keep| {
+            chart_words::bridge_bars(&b, &fmt(), keep, "Övrigt")
+                .into_iter()
+                .map(|(n, d)| format!("{n} {d}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(2),
+            ["A -700000000", "B 300000000", "Övrigt -203000000"]
+        );
+        assert_eq!(names(3), ["A -700000000", "B 300000000", "C -200000000"]);
+        let chart = bridge(&b, Month::new(2020, 9).unwrap(), &fmt(), 2);
+        assert!(chart.svg.starts_with("<svg"));
+        assert_eq!(
+            chart.alt,
+            "Avvikelsens förändring sedan augusti, Mkr: Avvikelse ack augusti 0,0; A -7,0; B +3,0; Övrigt -2,0; Avvikelse ack september -6,0."
+        );
     }
 
     /// An infinite or absurd ratio never reaches the axis: the chart is drawn, and quickly.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::compute::explain::Explained;
 use crate::compute::sections::{self, UnitSections};
 use crate::compute::{self, Figures, RowKind};
 use crate::model::money::kronor_string;
@@ -103,6 +104,14 @@ struct UnitJson {
     forecast_change: Option<String>,
     categories: Vec<CategoryJson>,
     months: Vec<MonthJson>,
+    /// `null` in the year's first month and without a budget.
+    bridge: Option<BridgeJson>,
+    /// `null` without a forecast or a budget.
+    forecast_check: Option<ForecastCheckJson>,
+    /// `null` when the report rows have no net cost subtotal.
+    net_cost_development: Option<NetCostJson>,
+    /// `null` without last year's forecasts and full outcome.
+    forecast_accuracy: Option<AccuracyJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     personnel: Option<PersonnelJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -135,6 +144,7 @@ pub(crate) fn figures_json(
     figures: &Figures,
     sections: &[UnitSections],
     restated: &[Vec<super::restated::Restated>],
+    explained: &[Explained],
     tree: &tree::Tree,
 ) -> FiguresFile {
     let fc = |f: Option<compute::Forecast>| {
@@ -155,6 +165,7 @@ pub(crate) fn figures_json(
         .map(|(i, n)| {
             let f = &figures.units[i];
             let s = &sections[i];
+            let x = &explained[i];
             let u = UnitJson {
                 name: n.name.clone(),
                 parent: n.parent.map(|p| tree.nodes[p].code.clone()),
@@ -205,6 +216,60 @@ pub(crate) fn figures_json(
                         actual_previous_year: last_year(m.actual_prev_year),
                     })
                     .collect(),
+                bridge: x.bridge.as_ref().map(|b| BridgeJson {
+                    from: kronor_string(b.from),
+                    to: kronor_string(b.to),
+                    by_category: b
+                        .by_category
+                        .iter()
+                        .map(|(c, d)| BridgeCategoryJson {
+                            category: c.clone(),
+                            change: kronor_string(*d),
+                        })
+                        .collect(),
+                    by_child: b
+                        .by_child
+                        .iter()
+                        .map(|(c, d)| BridgeChildJson {
+                            unit: tree.nodes[*c].code.clone(),
+                            change: kronor_string(*d),
+                        })
+                        .collect(),
+                }),
+                forecast_check: x.forecast_check.map(|c| ForecastCheckJson {
+                    months_left: c.months_left,
+                    implied_rest_of_year: kronor_string(c.implied),
+                    run_rate_rest_of_year: kronor_string(c.run_rate),
+                    seasonal_rest_of_year: c.seasonal.map(kronor_string),
+                    flag: c.flag.map(|f| f.as_str()),
+                }),
+                net_cost_development: x.net_cost.as_ref().map(|n| NetCostJson {
+                    subtotal: n.name.clone(),
+                    less: n.less.clone(),
+                    actual: kronor_string(n.actual),
+                    actual_previous_year: kronor_string(n.actual_prev_year),
+                    growth: kronor_string(n.growth()),
+                    growth_pct: n.growth_pct().and_then(finite),
+                    budget: n.budget.map(kronor_string),
+                    budget_growth: n.budget_growth().map(kronor_string),
+                    budget_growth_pct: n.budget_growth_pct().and_then(finite),
+                }),
+                forecast_accuracy: x.accuracy.as_ref().map(|a| AccuracyJson {
+                    year: a.start.year(),
+                    outcome: kronor_string(a.outcome),
+                    forecasts: a
+                        .forecasts
+                        .iter()
+                        .map(|(f, e)| MadeJson {
+                            made: f.made.to_string(),
+                            deviation: kronor_string(f.deviation),
+                            error: kronor_string(*e),
+                        })
+                        .collect(),
+                    mean_absolute_error: kronor_string(a.mean_absolute_error),
+                    mean_error: kronor_string(a.mean_error),
+                    bias: a.bias.map(|b| b.as_str()),
+                }),
                 personnel: s.personnel.as_ref().map(personnel_json),
                 agency: s
                     .agency
@@ -437,4 +502,63 @@ struct FrameJson {
     reallocated: String,
     revised: String,
     net_budget: Option<String>,
+}
+
+#[derive(Serialize)]
+struct BridgeJson {
+    from: String,
+    to: String,
+    by_category: Vec<BridgeCategoryJson>,
+    by_child: Vec<BridgeChildJson>,
+}
+
+#[derive(Serialize)]
+struct BridgeCategoryJson {
+    category: String,
+    change: String,
+}
+
+#[derive(Serialize)]
+struct BridgeChildJson {
+    unit: String,
+    change: String,
+}
+
+#[derive(Serialize)]
+struct ForecastCheckJson {
+    months_left: u32,
+    implied_rest_of_year: String,
+    run_rate_rest_of_year: String,
+    seasonal_rest_of_year: Option<String>,
+    flag: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct NetCostJson {
+    subtotal: String,
+    less: Vec<String>,
+    actual: String,
+    actual_previous_year: String,
+    growth: String,
+    growth_pct: Option<f64>,
+    budget: Option<String>,
+    budget_growth: Option<String>,
+    budget_growth_pct: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct AccuracyJson {
+    year: i32,
+    outcome: String,
+    forecasts: Vec<MadeJson>,
+    mean_absolute_error: String,
+    mean_error: String,
+    bias: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct MadeJson {
+    made: String,
+    deviation: String,
+    error: String,
 }

@@ -4,6 +4,7 @@
 pub(crate) mod chart_words;
 pub(crate) mod charts;
 pub(crate) mod comments;
+mod explain_views;
 pub(crate) mod figures;
 mod format;
 pub(crate) mod lang;
@@ -22,6 +23,7 @@ use crate::config::Config;
 use crate::model::period::Month;
 use crate::model::tree::Tree;
 pub(crate) use chart_words::Chart;
+pub(crate) use explain_views::ExplainView;
 pub(crate) use format::{Format, Num};
 pub(crate) use lang::Lang;
 pub(crate) use lights::{Light, light};
@@ -159,6 +161,9 @@ pub(crate) struct ReportView {
     /// The accumulated series behind the charts, January to December.
     pub months: Vec<MonthRow>,
     pub sections: SectionsView,
+    /// What explains the month: the bridge since last month, the forecast check, the net
+    /// cost development.
+    pub explain: ExplainView,
     pub lights: Vec<Light>,
     pub deviation_light: Option<&'static str>,
     /// The controller's commentary by section key, as Markdown (each renderer turns it into
@@ -208,6 +213,7 @@ pub(crate) fn run(
         restated: &restated,
         accounts: &computed.accounts,
         account_names: account_names(&loaded.data),
+        explained: &computed.explained,
         files,
         generated: crate::clock::format_epoch(epoch),
         fmt: Format {
@@ -224,7 +230,13 @@ pub(crate) fn run(
     Presented {
         views,
         index: presenter.index(),
-        figures: figures::figures_json(&computed.figures, &computed.sections, &restated, tree),
+        figures: figures::figures_json(
+            &computed.figures,
+            &computed.sections,
+            &restated,
+            &computed.explained,
+            tree,
+        ),
         unit_label: presenter.fmt.unit_label(),
     }
 }
@@ -259,6 +271,21 @@ pub(crate) struct IndexView {
     pub entries: Vec<IndexEntry>,
     /// The committees (the level below the root) that have an approved result this year.
     pub approved: Vec<section_views::ApprovedView>,
+    /// Last year's forecast accuracy of the committees (the level below the root) that have it.
+    pub accuracy: Vec<IndexAccuracy>,
+    /// The year of that accuracy, as reports name it.
+    pub accuracy_year: Option<String>,
+}
+
+/// A committee's forecast accuracy on the index page.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct IndexAccuracy {
+    pub unit: UnitRef,
+    pub outcome: Num,
+    pub forecasts: usize,
+    pub mean_absolute_error: Num,
+    pub mean_error: Num,
+    pub bias: Option<&'static str>,
 }
 
 /// The prose form of a name: first letter lower case unless it is an abbreviation.
@@ -298,6 +325,7 @@ pub(crate) struct Presenter<'a> {
     pub accounts: &'a [Vec<crate::compute::accounts::AccountFigures>],
     /// Account names by code: the `accounts` table's, else those of "CODE Name" cells.
     pub account_names: BTreeMap<String, String>,
+    pub explained: &'a [crate::compute::explain::Explained],
     pub files: &'a [String],
     pub generated: String,
     pub fmt: Format,
@@ -459,6 +487,22 @@ impl Presenter<'_> {
                 status,
             });
         }
+        let explain = self.explain_view(node);
+        // The forecast check among the signals when the deviation has thresholds: yellow when
+        // the forecast leans beyond both projections, else green.
+        if self.config.thresholds.deviation.is_some()
+            && let Some(c) = explain
+                .forecast_check
+                .as_ref()
+                .filter(|c| c.months_left > 0)
+        {
+            lights.push(Light {
+                label: "light_forecast".into(),
+                detail: None,
+                value: fmt.lang.label(c.flag.unwrap_or("in_line")).to_string(),
+                status: if c.flag.is_some() { "yellow" } else { "green" },
+            });
+        }
         if let Some(p) = &sections.personnel
             && let (Some(status), Some(v)) = (p.light, &p.sick_pct)
         {
@@ -520,6 +564,7 @@ impl Presenter<'_> {
             charts: charts::draw_all(f, period, fmt, self.figures.budget_given),
             months: self.months(node),
             sections,
+            explain,
             lights,
             deviation_light,
             commentary: commentary.map(comments::split).unwrap_or_default(),
@@ -572,6 +617,22 @@ impl Presenter<'_> {
 
     pub(crate) fn index(&self) -> IndexView {
         let period = self.figures.period;
+        let accuracy: Vec<IndexAccuracy> = self.tree.nodes[self.tree.root]
+            .children
+            .iter()
+            .filter_map(|&c| {
+                let a = self.explained[c].accuracy.as_ref()?;
+                Some(IndexAccuracy {
+                    unit: self.unit_ref(c),
+                    outcome: self.fmt.num(a.outcome),
+                    forecasts: a.forecasts.len(),
+                    mean_absolute_error: self.fmt.num(a.mean_absolute_error),
+                    mean_error: self.fmt.num(a.mean_error),
+                    bias: a.bias.map(|b| b.as_str()),
+                })
+            })
+            .collect();
+        let accuracy_year = (!accuracy.is_empty()).then(|| self.fmt.year_label(period.plus(-12)));
         IndexView {
             lang: self.config.language.clone(),
             organisation: self.tree.nodes[self.tree.root].name.clone(),
@@ -607,6 +668,8 @@ impl Presenter<'_> {
                 .filter(|&&n| self.tree.nodes[n].depth == 1)
                 .filter_map(|&n| self.approved_view(n))
                 .collect(),
+            accuracy,
+            accuracy_year,
         }
     }
 }

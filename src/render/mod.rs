@@ -141,6 +141,15 @@ impl<'a> Page<'a> {
         for (key, shown) in [
             ("summary", true),
             ("forecast", true),
+            ("bridge", view.explain.bridge.is_some()),
+            ("accuracy", view.explain.accuracy.is_some()),
+            (
+                "forecast_check",
+                view.explain
+                    .forecast_check
+                    .as_ref()
+                    .is_some_and(|c| c.flag.is_some()),
+            ),
             ("personnel", s.personnel.is_some()),
             ("agency", s.agency.is_some()),
             ("measures", s.measures.is_some()),

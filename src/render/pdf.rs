@@ -56,6 +56,12 @@ fn chart_files(v: &ReportView, prefix: &str) -> Vec<(String, Vec<u8>)> {
             fixed_size(&v.charts.categories.svg),
         ),
     ];
+    if let Some(b) = &v.explain.bridge {
+        files.push((format!("{prefix}bridge.svg"), fixed_size(&b.chart.svg)));
+    }
+    if let Some(a) = &v.explain.accuracy {
+        files.push((format!("{prefix}accuracy.svg"), fixed_size(&a.chart.svg)));
+    }
     if let Some(p) = &v.sections.personnel {
         files.push((format!("{prefix}sick.svg"), fixed_size(&p.chart.svg)));
     }

@@ -33,6 +33,18 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/text/sv/summary.html"),
     ),
     (
+        "text/sv/accuracy.html",
+        include_str!("../../templates/text/sv/accuracy.html"),
+    ),
+    (
+        "text/sv/bridge.html",
+        include_str!("../../templates/text/sv/bridge.html"),
+    ),
+    (
+        "text/sv/forecast_check.html",
+        include_str!("../../templates/text/sv/forecast_check.html"),
+    ),
+    (
         "text/sv/forecast.html",
         include_str!("../../templates/text/sv/forecast.html"),
     ),
@@ -67,6 +79,18 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     (
         "text/en/summary.html",
         include_str!("../../templates/text/en/summary.html"),
+    ),
+    (
+        "text/en/accuracy.html",
+        include_str!("../../templates/text/en/accuracy.html"),
+    ),
+    (
+        "text/en/bridge.html",
+        include_str!("../../templates/text/en/bridge.html"),
+    ),
+    (
+        "text/en/forecast_check.html",
+        include_str!("../../templates/text/en/forecast_check.html"),
     ),
     (
         "text/en/forecast.html",

@@ -162,6 +162,32 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                 "previous_forecast",
                 "forecast_change",
                 "+adjusted_deviation",
+                "+fc_implied",
+                "+fc_run_rate",
+                "+fc_seasonal",
+                "+fc_flag",
+                "net_cost",
+                "net_cost_prev",
+                "net_cost_growth",
+                "net_cost_growth_pct",
+                "+net_cost_growth_budget",
+                "+net_cost_growth_budget_pct",
+            ],
+        ),
+    );
+    let mut bridge = Sheet::new(
+        &t("sheet_bridge"),
+        with(unit_cols(), &["bridge_part", "item", "change"]),
+    );
+    let mut accuracy = Sheet::new(
+        &t("accuracy"),
+        with(
+            unit_cols(),
+            &[
+                "forecast_made",
+                "forecast_short",
+                "outcome_year",
+                "forecast_error",
             ],
         ),
     );
@@ -287,6 +313,8 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
     for v in views {
         let (code, name) = (v.unit.code.as_str(), v.unit.name.as_str());
         let k = &v.key;
+        let fc = v.explain.forecast_check.as_ref();
+        let nc = v.explain.net_cost.as_ref();
         key.push(vec![
             V::Text(code),
             V::Text(name),
@@ -305,7 +333,73 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                 .as_ref()
                 .map(|a| money(&a.adjusted))
                 .unwrap_or(V::Empty),
+            fc.map(|c| V::Money(&c.implied)).unwrap_or(V::Empty),
+            fc.map(|c| V::Money(&c.run_rate)).unwrap_or(V::Empty),
+            fc.map(|c| money(&c.seasonal)).unwrap_or(V::Empty),
+            fc.and_then(|c| c.flag)
+                .map(|f| V::Text(lang.label(f)))
+                .unwrap_or(V::Empty),
+            nc.map(|n| V::Money(&n.actual)).unwrap_or(V::Empty),
+            nc.map(|n| V::Money(&n.actual_prev_year))
+                .unwrap_or(V::Empty),
+            nc.map(|n| V::Money(&n.growth)).unwrap_or(V::Empty),
+            nc.map(|n| fig(&n.growth_pct)).unwrap_or(V::Empty),
+            nc.map(|n| money(&n.budget_growth)).unwrap_or(V::Empty),
+            nc.map(|n| fig(&n.budget_growth_pct)).unwrap_or(V::Empty),
         ]);
+        if let Some(a) = &v.explain.accuracy {
+            for f in &a.forecasts {
+                accuracy.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&f.period),
+                    V::Money(&f.deviation),
+                    V::Money(&a.outcome),
+                    V::Money(&f.error),
+                ]);
+            }
+        }
+        if let Some(b) = &v.explain.bridge {
+            let from = format!(
+                "{} {}",
+                t("bridge_at"),
+                v.prev_month_name.as_deref().unwrap_or_default()
+            );
+            let to = format!("{} {}", t("bridge_at"), v.month_name);
+            let (cat, unit) = (t("category"), t("unit"));
+            bridge.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Empty,
+                V::Text(&from),
+                V::Money(&b.from),
+            ]);
+            for p in &b.categories {
+                bridge.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&cat),
+                    V::Text(&p.name),
+                    V::Money(&p.value),
+                ]);
+            }
+            bridge.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Empty,
+                V::Text(&to),
+                V::Money(&b.to),
+            ]);
+            for p in &b.children {
+                bridge.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(&unit),
+                    V::Text(&p.name),
+                    V::Money(&p.value),
+                ]);
+            }
+        }
         for r in &v.rows {
             rows.push(vec![
                 V::Text(code),
@@ -527,6 +621,7 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
     let money_fmt = Format::new().set_num_format(money_format(meta.unit, meta.decimals));
     for sheet in [
         key,
+        bridge,
         rows,
         accounts,
         children,
@@ -536,6 +631,7 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
         adjustments,
         activity,
         frames,
+        accuracy,
         series,
     ] {
         if sheet.rows.is_empty() {

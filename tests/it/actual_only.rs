@@ -69,8 +69,16 @@ fn budget_figures(unit: &Value) -> Vec<(String, Value)> {
         "deviation",
         "budget_full_year",
         "deviation_change",
+        "bridge",
+        "forecast_check",
     ] {
         take(k.into(), &unit[k]);
+    }
+    for k in ["budget", "budget_growth", "budget_growth_pct"] {
+        take(
+            format!("net_cost_development.{k}"),
+            &unit["net_cost_development"][k],
+        );
     }
     for k in ["budget", "deviation"] {
         take(format!("previous_year.{k}"), &unit["previous_year"][k]);
@@ -306,7 +314,11 @@ fn workbook_and_pdf_without_a_budget() {
             "Förändring mot fg år, Mkr",
             "Prognos avvikelse helår, Mkr",
             "Föregående prognos, Mkr",
-            "Förändring av prognosen, Mkr"
+            "Förändring av prognosen, Mkr",
+            "Nettokostnad ack, Mkr",
+            "Nettokostnad ack fg år, Mkr",
+            "Nettokostnadsutveckling, Mkr",
+            "Nettokostnadsutveckling, %"
         ]
     );
     assert_eq!(

@@ -7,6 +7,7 @@
 mod actual_only;
 mod architecture;
 mod cli;
+mod explain;
 mod formats;
 mod hostile;
 mod invalid;

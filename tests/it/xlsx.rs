@@ -43,6 +43,7 @@ fn unit_workbook_holds_numbers() {
         wb.sheet_names(),
         [
             "Nyckeltal",
+            "Förändring",
             "Resultaträkning",
             "Konton per rad",
             "Enheter",
@@ -68,6 +69,38 @@ fn unit_workbook_holds_numbers() {
     assert_eq!(agency.get((1, 5)), Some(&Data::Float(15.23)));
     let series = wb.worksheet_range("Diagramdata").unwrap();
     assert_eq!(series.height(), 13, "a header and twelve months");
+    // The bridge: from the previous month's deviation through every category to this
+    // month's, then the children; both kinds of part add up to the change.
+    let bridge = wb.worksheet_range("Förändring").unwrap();
+    assert_eq!(
+        bridge.get((0, 4)),
+        Some(&Data::String("Förändring, Mkr".into()))
+    );
+    assert_eq!(
+        bridge.get((1, 3)),
+        Some(&Data::String("Avvikelse ack augusti".into()))
+    );
+    let ore = |r: usize| match bridge.get((r, 4)) {
+        Some(Data::Float(v)) => (v * 100.0).round() as i64,
+        other => panic!("row {r}: {other:?}"),
+    };
+    let kind = |r: usize| {
+        bridge
+            .get((r, 2))
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    let rows = 1..bridge.height();
+    let from = ore(1);
+    let to_row = rows
+        .clone()
+        .find(|r| kind(*r).is_empty() && *r > 1)
+        .unwrap();
+    let change = ore(to_row) - from;
+    let sum = |k: &str| -> i64 { rows.clone().filter(|r| kind(*r) == k).map(ore).sum() };
+    assert_eq!(sum("Kategori"), change);
+    assert_eq!(sum("Enhet"), change);
+    assert!(rows.clone().any(|r| kind(r) == "Enhet"));
 }
 
 #[test]
