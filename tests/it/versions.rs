@@ -117,6 +117,8 @@ fn a_changed_row_makes_a_new_version_with_a_change_page() {
         paths,
         [
             "actual",
+            "bridge.by_category[Personalkostnader].change",
+            "bridge.to",
             "categories[Personalkostnader].actual",
             "categories[Personalkostnader].change_previous_year",
             "categories[Personalkostnader].deviation",
@@ -128,8 +130,13 @@ fn a_changed_row_makes_a_new_version_with_a_change_page() {
             "categories[Resultat].deviation",
             "deviation",
             "deviation_change",
+            "forecast_check.implied_rest_of_year",
+            "forecast_check.run_rate_rest_of_year",
             "months[2020-02].actual",
             "months[2020-02].deviation",
+            "net_cost_development.actual",
+            "net_cost_development.growth",
+            "net_cost_development.growth_pct",
         ]
     );
     assert!(page.contains("<tr><th scope=\"row\">ledger.csv</th><td><code>b68a16fefc7d5409bfbb30bf28aabe78eb98c7345d82d79584bbf46c9be5b34e</code></td>"));
