@@ -97,6 +97,13 @@ pub(crate) struct Notice {
     href: &'static str,
 }
 
+impl Notice {
+    /// The notice's words, for documents that cannot link the page (the PDF).
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+}
+
 /// `Rapporten har uppdaterats 2020-10-14: 3 enheter har ändrade siffror`.
 pub(crate) fn notice(templates: &Templates, update: &Update) -> Notice {
     let label = |k: &str| {

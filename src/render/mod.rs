@@ -273,7 +273,12 @@ pub(crate) fn run(
         if formats.pdf {
             out.push((
                 format!("pdf/{stem}.pdf"),
-                pdf::unit(templates, view, &doc_info)?,
+                pdf::unit(
+                    templates,
+                    view,
+                    &doc_info,
+                    notice.as_ref().map(html::Notice::text),
+                )?,
             ));
         }
         Ok::<_, RenderError>(out)

@@ -89,10 +89,13 @@ pub(crate) fn unit(
     templates: &Templates,
     view: &ReportView,
     info: &DocInfo,
+    update: Option<&str>,
 ) -> Result<Vec<u8>, RenderError> {
     let page = Page::new(templates, view, Markup::Typst)?;
     let mut ctx = context("pdf/report.typ", &page)?;
     ctx.insert("v", &page);
+    // A new version of a published report says so on its first page.
+    ctx.insert("update", &update);
     let v = view;
     let source = templates.render_typst("pdf/report.typ", ctx)?;
     let meta = super::typst::PdfMeta {

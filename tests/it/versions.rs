@@ -318,3 +318,44 @@ fn a_correction_of_an_earlier_month_is_shown_in_the_next_report() {
     let b = std::fs::read_to_string(out.path().join("2020-02/B.html")).unwrap();
     assert!(!b.contains("andrade-rubrik"));
 }
+
+/// A new version's unit PDFs say on their first page that the report was updated.
+#[test]
+fn a_new_versions_pdf_says_it_was_updated() {
+    let data = copy_fixture("mini");
+    let out = tempfile::tempdir().unwrap();
+    let generate = || {
+        let o = uppfolj(&[
+            "generate",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--period",
+            "latest",
+            "--out",
+            out.path().to_str().unwrap(),
+            "--format",
+            "pdf",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    generate();
+    change_one_row(data.path());
+    generate();
+    let text = |file: &str| {
+        let o = std::process::Command::new("pdftotext")
+            .args([
+                out.path().join("2020-02/pdf").join(file).to_str().unwrap(),
+                "-",
+            ])
+            .output()
+            .expect("pdftotext runs");
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    assert!(
+        text("A1.pdf").starts_with(
+            "Rapporten har uppdaterats 2020-09-13: 3 enheter har ändrade siffror (changes.html)."
+        ),
+        "{}",
+        text("A1.pdf")
+    );
+}
