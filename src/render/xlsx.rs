@@ -294,6 +294,23 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
         &t("frames"),
         with(unit_cols(), &["item", "reference", "description", "amount"]),
     );
+    let mut balance = Sheet::new(
+        &t("balance_requirement"),
+        with(unit_cols(), &["item", "acc", "balance_forecast"]),
+    );
+    let mut approved = Sheet::new(
+        &t("sheet_approved"),
+        with(
+            unit_cols(),
+            &[
+                "approved_result",
+                "forecast_result",
+                "against_approved",
+                "opening_equity",
+                "closing_equity",
+            ],
+        ),
+    );
     let mut series = Sheet::new(
         &t("sheet_series"),
         with(
@@ -592,6 +609,53 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                 ]);
             }
         }
+        if let Some(b) = &v.sections.balance {
+            let (result, total) = (t("result"), t("balance_result"));
+            let less = t("balance_less");
+            balance.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Text(&result),
+                V::Money(&b.result),
+                money(&b.forecast_result),
+            ]);
+            let labels: Vec<String> = b
+                .rows
+                .iter()
+                .map(|r| format!("{less} {}", r.name.to_lowercase()))
+                .collect();
+            for (r, label) in b.rows.iter().zip(&labels) {
+                balance.push(vec![
+                    V::Text(code),
+                    V::Text(name),
+                    V::Text(label),
+                    V::Money(&r.amount),
+                    if b.forecast_result.is_some() {
+                        V::Money(&r.amount)
+                    } else {
+                        V::Empty
+                    },
+                ]);
+            }
+            balance.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Text(&total),
+                V::Money(&b.balance_result),
+                money(&b.balance_forecast),
+            ]);
+        }
+        if let Some(a) = &v.sections.approved {
+            approved.push(vec![
+                V::Text(code),
+                V::Text(name),
+                V::Money(&a.approved),
+                money(&a.forecast),
+                money(&a.difference),
+                money(&a.opening_equity),
+                money(&a.closing_equity),
+            ]);
+        }
         for m in &v.months {
             series.push(vec![
                 V::Text(code),
@@ -631,6 +695,8 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
         adjustments,
         activity,
         frames,
+        balance,
+        approved,
         accuracy,
         series,
     ] {

@@ -607,4 +607,20 @@ fn approved_result_and_equity() {
         &index,
         "<td><a href=\"B.html\">Nämnd B</a></td><td>0,00</td><td>–</td><td>–</td><td>–</td>",
     );
+    // The workbook carries the same figures as numbers.
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(g.out.path().join("2020-02/A.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Godkänt resultat").unwrap();
+    let row: Vec<String> = sheet
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        row,
+        ["A", "Nämnd A", "-4000", "-4150", "-150", "1000", "-3150"]
+    );
 }
