@@ -101,6 +101,12 @@ fn civil(days: i64) -> Option<(i64, u32, u32)> {
 }
 
 /// The date of a day count since 1970-01-01 (any `i32` day count has one).
+/// Days since 1970-01-01 as `YYYY-MM-DD`.
+pub(crate) fn date_text(days: i32) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 pub(crate) fn civil_from_days(days: i32) -> (i32, u32, u32) {
     let (y, m, d) = civil(i64::from(days)).unwrap_or((1970, 1, 1));
     (y as i32, m, d)

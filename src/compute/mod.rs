@@ -107,6 +107,14 @@ impl UnitFigures {
             .map(|p| self.acc.deviation() - p.deviation())
     }
 
+    /// The full-year result the forecast gives (full-year budget + forecast deviation); `None`
+    /// without a forecast, or when the data has no budget (`budget_given` false).
+    pub(crate) fn forecast_result(&self, budget_given: bool) -> Option<i64> {
+        self.forecast
+            .filter(|_| budget_given)
+            .map(|fc| self.budget_year + fc.deviation)
+    }
+
     pub(crate) fn forecast_change(&self) -> Option<i64> {
         match (self.forecast, self.forecast_prev) {
             (Some(a), Some(b)) => Some(a.deviation - b.deviation),

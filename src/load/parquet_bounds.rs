@@ -1294,15 +1294,21 @@ mod tests {
         );
     }
 
+    /// A file of nothing but a footer: magic, the metadata, its length, magic.
+    fn footer_only(metadata: &[u8]) -> Vec<u8> {
+        let mut file = b"PAR1".to_vec();
+        file.extend(metadata);
+        file.extend((metadata.len() as u32).to_le_bytes());
+        file.extend(b"PAR1");
+        file
+    }
+
     #[test]
     fn lists_and_nesting_are_bounded() {
         let mut w = W::default();
         w.item();
         w.list(4, STRUCT, 1 << 40);
-        let mut file = b"PAR1".to_vec();
-        file.extend(&w.out);
-        file.extend((w.out.len() as u32).to_le_bytes());
-        file.extend(b"PAR1");
+        let file = footer_only(&w.out);
         assert_eq!(
             checked(&file).unwrap_err(),
             "its metadata claims a list of 1 099 511 627 776 items in 0 bytes (expected at most an item a byte)"
@@ -1312,10 +1318,7 @@ mod tests {
         for _ in 0..40 {
             w.begin(20);
         }
-        let mut file = b"PAR1".to_vec();
-        file.extend(&w.out);
-        file.extend((w.out.len() as u32).to_le_bytes());
-        file.extend(b"PAR1");
+        let file = footer_only(&w.out);
         assert_eq!(
             checked(&file).unwrap_err(),
             "its metadata nests deeper than 32 levels (expected the few levels of the format)"
@@ -1333,10 +1336,7 @@ mod tests {
         w.field(3, BOOL_TRUE);
         w.varint(1 << 41);
         w.end();
-        let mut file = b"PAR1".to_vec();
-        file.extend(&w.out);
-        file.extend((w.out.len() as u32).to_le_bytes());
-        file.extend(b"PAR1");
+        let file = footer_only(&w.out);
         assert_eq!(
             checked(&file).unwrap_err(),
             "the file claims 1 099 511 627 776 rows (expected 0 to 50 000 000 rows in a table)"
@@ -1353,10 +1353,7 @@ mod tests {
         w.int(3, 1 << 40);
         w.end();
         w.end();
-        let mut file = b"PAR1".to_vec();
-        file.extend(&w.out);
-        file.extend((w.out.len() as u32).to_le_bytes());
-        file.extend(b"PAR1");
+        let file = footer_only(&w.out);
         assert_eq!(
             checked(&file).unwrap_err(),
             "row group 1 claims 1 099 511 627 776 rows (expected 0 to 50 000 000 rows in a table)"
@@ -1368,10 +1365,7 @@ mod tests {
         w.out.push(0xfc);
         w.varint(1 << 31);
         w.end();
-        let mut file = b"PAR1".to_vec();
-        file.extend(&w.out);
-        file.extend((w.out.len() as u32).to_le_bytes());
-        file.extend(b"PAR1");
+        let file = footer_only(&w.out);
         assert_eq!(
             checked(&file).unwrap_err(),
             "its metadata claims a list of 2 147 483 648 items in 1 bytes (expected at most an item a byte)"

@@ -282,10 +282,7 @@ pub(crate) fn figures_json(
                             expected: kronor_string(m.expected),
                             realized: kronor_string(m.realized),
                             expected_full_year: kronor_string(m.expected_year),
-                            decided: m.decided.map(|d| {
-                                let (y, mo, da) = crate::clock::civil_from_days(d);
-                                format!("{y:04}-{mo:02}-{da:02}")
-                            }),
+                            decided: m.decided.map(crate::clock::date_text),
                             due: m.due.map(|d| d.to_string()),
                             status: m.status.clone(),
                             in_forecast: m.in_forecast,
@@ -330,10 +327,7 @@ pub(crate) fn figures_json(
                     })
                     .collect(),
                 approved: s.approved.map(|a| {
-                    let forecast = f
-                        .forecast
-                        .filter(|_| b)
-                        .map(|fc| f.budget_year + fc.deviation);
+                    let forecast = f.forecast_result(b);
                     ApprovedJson {
                         year: a.year,
                         result: kronor_string(a.result),
@@ -345,10 +339,7 @@ pub(crate) fn figures_json(
                 }),
                 balance_requirement: s.balance.as_ref().map(|items| {
                     let excluded: i64 = items.iter().map(|(_, a)| a).sum();
-                    let forecast = f
-                        .forecast
-                        .filter(|_| b)
-                        .map(|fc| f.budget_year + fc.deviation);
+                    let forecast = f.forecast_result(b);
                     BalanceJson {
                         result: kronor_string(f.acc.actual),
                         exclusions: items

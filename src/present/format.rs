@@ -40,6 +40,11 @@ impl Format {
         ((self.year_start as usize - 1 + i) % 12) as u32 + 1
     }
 
+    /// A month with its year, as a sentence or table names it: "augusti 2020".
+    pub(crate) fn month_year(&self, m: Month) -> String {
+        format!("{} {}", self.lang.month(m.month()), m.year())
+    }
+
     /// The (fiscal) year of a month as reports name it: `2020`, or `2009/10` for a year
     /// July 2009–June 2010.
     pub(crate) fn year_label(&self, m: Month) -> String {

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::compute::sections::UnitSections;
-use crate::compute::{Figures, RowKind};
+use crate::compute::{Amounts, Figures, RowKind};
 use crate::config::Config;
 use crate::model::period::Month;
 use crate::model::tree::Tree;
@@ -58,14 +58,35 @@ pub(crate) struct KeyFigures {
 pub(crate) struct RowView {
     pub name: String,
     pub subtotal: bool,
+    #[serde(flatten)]
+    pub amounts: RowAmounts,
+    /// The accounts behind a category row, in account order (none for a subtotal).
+    pub accounts: Vec<AccountView>,
+}
+
+/// The figures of a report row, or of one account behind it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RowAmounts {
     pub actual: Num,
     pub budget: Num,
     pub deviation: Num,
     pub actual_prev_year: Num,
     pub change_prev_year: Num,
     pub budget_year: Num,
-    /// The accounts behind a category row, in account order (none for a subtotal).
-    pub accounts: Vec<AccountView>,
+}
+
+impl RowAmounts {
+    /// Accumulated this year, the same months last year, and the full-year budget, formatted.
+    fn of(fmt: &Format, acc: Amounts, prev_year: Amounts, budget_year: i64) -> RowAmounts {
+        RowAmounts {
+            actual: fmt.num(acc.actual),
+            budget: fmt.num(acc.budget),
+            deviation: fmt.num(acc.deviation()),
+            actual_prev_year: fmt.num(prev_year.actual),
+            change_prev_year: fmt.num(acc.actual - prev_year.actual),
+            budget_year: fmt.num(budget_year),
+        }
+    }
 }
 
 /// One account behind a report row, with the row's figures.
@@ -74,12 +95,8 @@ pub(crate) struct AccountView {
     pub code: String,
     /// From the `accounts` table, or from "CODE Name" cells; empty when neither names it.
     pub name: String,
-    pub actual: Num,
-    pub budget: Num,
-    pub deviation: Num,
-    pub actual_prev_year: Num,
-    pub change_prev_year: Num,
-    pub budget_year: Num,
+    #[serde(flatten)]
+    pub amounts: RowAmounts,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -391,12 +408,7 @@ impl Presenter<'_> {
             .map(|r| RowView {
                 name: r.name.clone(),
                 subtotal: r.kind == RowKind::Subtotal,
-                actual: fmt.num(r.acc.actual),
-                budget: fmt.num(r.acc.budget),
-                deviation: fmt.num(r.acc.deviation()),
-                actual_prev_year: fmt.num(r.prev_year.actual),
-                change_prev_year: fmt.num(r.acc.actual - r.prev_year.actual),
-                budget_year: fmt.num(r.budget_year),
+                amounts: RowAmounts::of(fmt, r.acc, r.prev_year, r.budget_year),
                 accounts: if r.kind == RowKind::Category {
                     self.accounts[node]
                         .iter()
@@ -408,12 +420,7 @@ impl Presenter<'_> {
                                 .get(&a.account)
                                 .cloned()
                                 .unwrap_or_default(),
-                            actual: fmt.num(a.acc.actual),
-                            budget: fmt.num(a.acc.budget),
-                            deviation: fmt.num(a.acc.deviation()),
-                            actual_prev_year: fmt.num(a.prev_year.actual),
-                            change_prev_year: fmt.num(a.acc.actual - a.prev_year.actual),
-                            budget_year: fmt.num(a.budget_year),
+                            amounts: RowAmounts::of(fmt, a.acc, a.prev_year, a.budget_year),
                         })
                         .collect()
                 } else {
@@ -571,7 +578,7 @@ impl Presenter<'_> {
             restated: self.restated[node]
                 .iter()
                 .map(|r| restated::RestatedView {
-                    month: format!("{} {}", fmt.lang.month(r.month.month()), r.month.year()),
+                    month: fmt.month_year(r.month),
                     published: fmt.num(r.published),
                     now: fmt.num(r.now),
                     difference: fmt.num(r.now - r.published),

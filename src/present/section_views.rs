@@ -174,10 +174,7 @@ impl Presenter<'_> {
     pub(super) fn approved_view(&self, node: usize) -> Option<ApprovedView> {
         let a = self.sections[node].approved?;
         let (f, fmt) = (&self.figures.units[node], &self.fmt);
-        let forecast = f
-            .forecast
-            .filter(|_| self.figures.budget_given)
-            .map(|fc| f.budget_year + fc.deviation);
+        let forecast = f.forecast_result(self.figures.budget_given);
         Some(ApprovedView {
             unit: self.unit_ref(node),
             year: a.year,
@@ -286,9 +283,6 @@ impl Presenter<'_> {
                 }
             };
             let period = self.figures.period;
-            let month_year = |m: crate::model::period::Month| {
-                format!("{} {}", fmt.lang.month(m.month()), m.year())
-            };
             let not_in_forecast: i64 = rows
                 .iter()
                 .filter(|m| m.in_forecast == Some(false))
@@ -299,11 +293,8 @@ impl Presenter<'_> {
                 rows: rows
                     .iter()
                     .map(|m| MeasureView {
-                        decided: m.decided.map(|d| {
-                            let (y, mo, da) = crate::clock::civil_from_days(d);
-                            format!("{y:04}-{mo:02}-{da:02}")
-                        }),
-                        due: m.due.map(month_year),
+                        decided: m.decided.map(crate::clock::date_text),
+                        due: m.due.map(|d| fmt.month_year(d)),
                         status: m.status.clone(),
                         in_forecast: m.in_forecast,
                         overdue: m.overdue(period),
@@ -321,7 +312,7 @@ impl Presenter<'_> {
                     .iter()
                     .filter(|m| m.overdue(period))
                     .map(|m| match m.due {
-                        Some(d) => format!("{} ({})", m.name, month_year(d)),
+                        Some(d) => format!("{} ({})", m.name, fmt.month_year(d)),
                         None => m.name.clone(),
                     })
                     .collect(),
@@ -392,10 +383,7 @@ impl Presenter<'_> {
         });
         let balance = s.balance.as_ref().map(|items| {
             let excluded: i64 = items.iter().map(|(_, a)| a).sum();
-            let forecast = f
-                .forecast
-                .filter(|_| budget)
-                .map(|fc| f.budget_year + fc.deviation);
+            let forecast = f.forecast_result(budget);
             BalanceView {
                 result: fmt.num(f.acc.actual),
                 rows: items

@@ -423,12 +423,12 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                 V::Text(name),
                 V::Text(&r.name),
                 if r.subtotal { V::Text(&yes) } else { V::Empty },
-                V::Money(&r.actual),
-                V::Money(&r.budget),
-                V::Money(&r.deviation),
-                V::Money(&r.actual_prev_year),
-                V::Money(&r.change_prev_year),
-                V::Money(&r.budget_year),
+                V::Money(&r.amounts.actual),
+                V::Money(&r.amounts.budget),
+                V::Money(&r.amounts.deviation),
+                V::Money(&r.amounts.actual_prev_year),
+                V::Money(&r.amounts.change_prev_year),
+                V::Money(&r.amounts.budget_year),
             ]);
             for a in &r.accounts {
                 accounts.push(vec![
@@ -437,12 +437,12 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                     V::Text(&r.name),
                     V::Text(&a.code),
                     V::Text(&a.name),
-                    V::Money(&a.actual),
-                    V::Money(&a.budget),
-                    V::Money(&a.deviation),
-                    V::Money(&a.actual_prev_year),
-                    V::Money(&a.change_prev_year),
-                    V::Money(&a.budget_year),
+                    V::Money(&a.amounts.actual),
+                    V::Money(&a.amounts.budget),
+                    V::Money(&a.amounts.deviation),
+                    V::Money(&a.amounts.actual_prev_year),
+                    V::Money(&a.amounts.change_prev_year),
+                    V::Money(&a.amounts.budget_year),
                 ]);
             }
         }
