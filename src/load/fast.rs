@@ -293,6 +293,7 @@ pub(crate) fn table(
         columns,
         sha256: String::new(),
         parts: Vec::new(),
+        blanks: Vec::new(),
     };
     if !super::table::duplicate_keys(&table).is_empty() {
         return None;

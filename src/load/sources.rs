@@ -378,6 +378,14 @@ pub(crate) fn merge(shown: String, tables: Vec<Table>, findings: &mut Findings) 
         }
         merged.rows.extend(t.rows);
         let n = merged.rows.len();
+        for (name, flags) in t.blanks {
+            let have = super::table::blank_flags(&mut merged.blanks, name);
+            have.resize(offset, false);
+            have.extend(flags);
+        }
+        for (_, flags) in &mut merged.blanks {
+            flags.resize(n, false);
+        }
         for (_, c) in &mut merged.columns {
             pad(c, n);
         }

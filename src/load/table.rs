@@ -70,6 +70,9 @@ pub(crate) struct Table {
     /// For a table read from several files: the index of each file's first row and the file
     /// as shown, in order. Empty when all rows come from `file`.
     pub parts: Vec<(usize, String)>,
+    /// Optional money columns with empty cells: per such column, a flag per record (true
+    /// where the cell was empty, which the column's zero does not tell apart from `0`).
+    pub blanks: Vec<(&'static str, Vec<bool>)>,
 }
 
 impl Table {
@@ -96,6 +99,7 @@ impl Table {
             ],
             sha256: String::new(),
             parts: Vec::new(),
+            blanks: Vec::new(),
         }
     }
 
@@ -151,6 +155,13 @@ impl Table {
         }
     }
 
+    /// Whether the optional money cell of `name` at record `i` was left empty.
+    pub(crate) fn is_blank(&self, name: &str, i: usize) -> bool {
+        self.blanks
+            .iter()
+            .any(|(n, flags)| *n == name && flags.get(i).copied().unwrap_or(false))
+    }
+
     pub(crate) fn money_mut(&mut self, name: &str) -> Option<&mut Vec<i64>> {
         self.columns.iter_mut().find_map(|(n, c)| match c {
             ColumnData::Money(v) if *n == name => Some(v),
@@ -164,6 +175,21 @@ impl Table {
             _ => &[],
         }
     }
+}
+
+/// The empty-cell flags of column `name` in a table's [`Table::blanks`], added when missing.
+pub(crate) fn blank_flags<'a>(
+    blanks: &'a mut Vec<(&'static str, Vec<bool>)>,
+    name: &'static str,
+) -> &'a mut Vec<bool> {
+    let at = match blanks.iter().position(|(n, _)| *n == name) {
+        Some(at) => at,
+        None => {
+            blanks.push((name, Vec::new()));
+            blanks.len() - 1
+        }
+    };
+    &mut blanks[at].1
 }
 
 /// The largest plain number (hours, counts, production figures) accepted, either way: far
@@ -194,6 +220,8 @@ pub(crate) struct TableBuilder {
     /// The value of a column the config gives for every row, by its index among the spec
     /// columns.
     constant: Option<(usize, String)>,
+    /// Empty cells of optional money columns, as [`Table::blanks`].
+    blanks: Vec<(&'static str, Vec<bool>)>,
 }
 
 /// A header cell as columns are matched: spaces, BOM and quotes trimmed, lowercased.
@@ -376,6 +404,7 @@ impl TableBuilder {
             other_days: HashMap::new(),
             width: header.len(),
             constant,
+            blanks: Vec::new(),
         })
     }
 
@@ -641,6 +670,12 @@ impl TableBuilder {
                 }
             }
             Kind::Money => {
+                if is_empty && !required {
+                    let record = self.rows.len();
+                    let flags = blank_flags(&mut self.blanks, name);
+                    flags.resize(record, false);
+                    flags.push(true);
+                }
                 let v = match &cell {
                     _ if is_empty => Ok((0, false)),
                     Cell::Text(t) => money::parse_ore(t, mark),
@@ -776,6 +811,10 @@ impl TableBuilder {
             .filter(|((_, _), idx)| idx.is_some())
             .map(|((c, data), _)| (c.name, data))
             .collect();
+        let mut blanks = self.blanks;
+        for (_, flags) in &mut blanks {
+            flags.resize(self.rows.len(), false);
+        }
         let table = Table {
             spec: self.spec,
             file: self.file,
@@ -783,6 +822,7 @@ impl TableBuilder {
             columns,
             sha256,
             parts: Vec::new(),
+            blanks,
         };
         if !self.findings.has_errors() {
             check_keys(&table, false, &mut self.findings);

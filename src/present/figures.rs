@@ -279,6 +279,7 @@ pub(crate) fn figures_json(
                     rows.iter()
                         .map(|m| MeasureJson {
                             measure: m.name.clone(),
+                            unit: m.unit.clone(),
                             expected: kronor_string(m.expected),
                             realized: kronor_string(m.realized),
                             expected_full_year: kronor_string(m.expected_year),
@@ -429,6 +430,10 @@ fn agency_json(r: &sections::AgencyRow) -> AgencyJson {
 #[derive(Serialize)]
 struct MeasureJson {
     measure: String,
+    /// At a unit above, the unit below whose measure this is (measures with due months and
+    /// statuses are kept apart per unit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<String>,
     expected: String,
     realized: String,
     expected_full_year: String,

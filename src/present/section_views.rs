@@ -283,6 +283,14 @@ impl Presenter<'_> {
                 }
             };
             let period = self.figures.period;
+            // A measure of a unit below is named with its unit: "Minskad övertid, Kardiologi".
+            let shown = |m: &sections::MeasureRow| match &m.unit {
+                Some(code) => {
+                    let unit = self.tree.get(code).map(|i| &self.tree.nodes[i].name);
+                    format!("{}, {}", m.name, unit.unwrap_or(code))
+                }
+                None => m.name.clone(),
+            };
             let not_in_forecast: i64 = rows
                 .iter()
                 .filter(|m| m.in_forecast == Some(false))
@@ -298,7 +306,7 @@ impl Presenter<'_> {
                         status: m.status.clone(),
                         in_forecast: m.in_forecast,
                         overdue: m.overdue(period),
-                        ..view(m.name.clone(), m.expected, m.realized)
+                        ..view(shown(m), m.expected, m.realized)
                     })
                     .collect(),
                 total: view(fmt.lang.label("total").to_string(), e, r),
@@ -312,8 +320,8 @@ impl Presenter<'_> {
                     .iter()
                     .filter(|m| m.overdue(period))
                     .map(|m| match m.due {
-                        Some(d) => format!("{} ({})", m.name, fmt.month_year(d)),
-                        None => m.name.clone(),
+                        Some(d) => format!("{} ({})", shown(m), fmt.month_year(d)),
+                        None => shown(m),
                     })
                     .collect(),
                 not_in_forecast: rows

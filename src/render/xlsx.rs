@@ -21,6 +21,10 @@ fn money<'a>(n: &'a Option<Num>) -> V<'a> {
     n.as_ref().map(V::Money).unwrap_or(V::Empty)
 }
 
+fn text(s: &Option<String>) -> V<'_> {
+    s.as_deref().map(V::Text).unwrap_or(V::Empty)
+}
+
 fn fig<'a>(n: &'a Option<Num>) -> V<'a> {
     n.as_ref().map(V::Fig).unwrap_or(V::Empty)
 }
@@ -279,7 +283,16 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
         &t("measures"),
         with(
             unit_cols(),
-            &["measure", "expected", "realized", "achieved"],
+            &[
+                "measure",
+                "expected",
+                "realized",
+                "achieved",
+                "decided",
+                "due",
+                "status",
+                "in_forecast",
+            ],
         ),
     );
     let mut adjustments = Sheet::new(&t("adjustments"), with(unit_cols(), &["item", "amount"]));
@@ -327,6 +340,7 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
         ),
     );
     let yes = t("subtotal");
+    let (word_yes, word_no) = (t("word_yes"), t("word_no"));
     for v in views {
         let (code, name) = (v.unit.code.as_str(), v.unit.name.as_str());
         let k = &v.key;
@@ -502,6 +516,14 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                     V::Money(&r.expected),
                     V::Money(&r.realized),
                     fig(&r.share),
+                    text(&r.decided),
+                    text(&r.due),
+                    text(&r.status),
+                    match r.in_forecast {
+                        Some(true) => V::Text(&word_yes),
+                        Some(false) => V::Text(&word_no),
+                        None => V::Empty,
+                    },
                 ]);
             }
         }

@@ -294,6 +294,162 @@ def expected_figures(period, model):
     return out
 
 
+# ---------------------------------------------------------------- issue-13 sections
+CLOSED = {"genomförd", "genomförda", "klar", "avslutad", "avbruten", "done", "completed",
+          "cancelled", "canceled"}
+
+
+def read_exclusions(path):
+    """balance_requirement.exclude from the config: [(name, [ranges])]."""
+    items, inside = [], False
+    for line in map(strip_comment, path.read_text(encoding="utf-8-sig").splitlines()):
+        if not line.strip():
+            continue
+        if not line[0].isspace():
+            inside = line.split(":")[0].strip() == "balance_requirement"
+            continue
+        body = line.strip()
+        if not inside or body.startswith("exclude"):
+            continue
+        m = re.match(r"-\s*name\s*:\s*(.*)$", body)
+        if m:
+            items.append((unquote(m.group(1)), []))
+        elif body.startswith("accounts:") and items:
+            val = body[len("accounts:"):].strip().strip("[]")
+            items[-1][1].extend(unquote(x) for x in val.split(",") if x.strip())
+    return items
+
+
+def section_figures(data_dir, config_path, period, model, expected):
+    """{unit: {path: value}} for the balance requirement, the approved result and the measures."""
+    cats, names, parent, children, order, agg, own, ancestors = model
+    Y, P = period
+    flip = Decimal(-1) if read_config(config_path)[1] == "debit-positive" else Decimal(1)
+    root = next(u for u in order if parent[u] is None)
+    out = {u: {} for u in order}
+
+    def forecast_result(u):
+        d = expected[u]["forecast.deviation"]
+        return None if d is None else expected[u]["budget_full_year"] + d
+
+    # Balance requirement: each account counts for the first item whose ranges hold it.
+    items = read_exclusions(config_path)
+    if items:
+        sums = {u: [ZERO] * len(items) for u in order}
+        booked = set()
+        rows, delim = read_table(data_dir / "ledger.csv")
+        for i, r in enumerate(rows, start=2):
+            y, m = month(r["period"], f"ledger.csv:{i}")
+            if y != Y or m > P:
+                continue
+            hit = next((k for k, (_, rngs) in enumerate(items)
+                        if any(range_match(x, r["account"]) for x in rngs)), None)
+            if hit is None:
+                continue
+            for u in ancestors(r["unit"]):
+                sums[u][hit] += flip * money(r["actual"], delim, f"ledger.csv:{i}")
+                booked.add(u)
+        for u in order:
+            if u != root and u not in booked:
+                out[u]["balance_requirement"] = None
+                continue
+            excluded = sum(sums[u], ZERO)
+            fr = forecast_result(u)
+            f = out[u]
+            f["balance_requirement.result"] = expected[u]["actual"]
+            for k, (name, _) in enumerate(items):
+                f[f"balance_requirement.exclusions[{k}].name"] = name
+                f[f"balance_requirement.exclusions[{k}].actual"] = sums[u][k]
+            f["balance_requirement.balance_result"] = expected[u]["actual"] - excluded
+            f["balance_requirement.forecast_result"] = fr
+            f["balance_requirement.forecast_balance_result"] = None if fr is None else fr - excluded
+
+    # Approved result and equity: the unit's own row for the year (not rolled up).
+    path = data_dir / "approved.csv"
+    if path.exists():
+        rows, delim = read_table(path)
+        for i, r in enumerate(rows, start=2):
+            if int(r["year"]) != Y:
+                continue
+            u, where = r["unit"], f"approved.csv:{i}"
+            result, fr = money(r["result"], delim, where), forecast_result(u)
+            equity = money(r["equity"], delim, where) if r.get("equity") else None
+            out[u].update({
+                "approved.year": Y, "approved.result": result, "approved.forecast_result": fr,
+                "approved.difference": None if fr is None else fr - result,
+                "approved.opening_equity": equity,
+                "approved.closing_equity": None if equity is None or fr is None else equity + fr,
+            })
+
+    # Measures: accumulated, the full-year expected effect, and the latest row's details; above
+    # a unit, the measures of the units below stay apart when the table has the detail columns.
+    path = data_dir / "measures.csv"
+    if path.exists():
+        rows, delim = read_table(path)
+        detail_cols = ("decided", "due", "status", "in_forecast")
+        by_unit = bool(rows) and any(c in rows[0] for c in detail_cols)
+        acc = {u: {} for u in order}
+        for i, r in enumerate(rows, start=2):
+            where = f"measures.csv:{i}"
+            y, m = month(r["period"], where)
+            if y != Y:
+                continue
+            for u in ancestors(r["unit"]):
+                key = (r["measure"], r["unit"] if by_unit and u != r["unit"] else None)
+                e = acc[u].setdefault(key, {"expected": ZERO, "realized": ZERO, "year": ZERO,
+                                            "latest": None})
+                e["year"] += money(r["expected"], delim, where)
+                if m > P:
+                    continue
+                e["expected"] += money(r["expected"], delim, where)
+                e["realized"] += money(r["realized"], delim, where)
+                if e["latest"] is None or m >= e["latest"]:
+                    e["latest"], e["row"] = m, r
+        for u in order:
+            for k, (key, e) in enumerate(sorted(acc[u].items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))):
+                f, r = out[u], e.get("row", {})
+                p = f"measures[{k}]."
+                f[p + "measure"], f[p + "unit"] = key
+                f[p + "expected"], f[p + "realized"] = e["expected"], e["realized"]
+                f[p + "expected_full_year"] = e["year"]
+                due = r.get("due") or None
+                f[p + "decided"] = r.get("decided") or None
+                f[p + "due"] = due
+                f[p + "status"] = r.get("status") or None
+                f[p + "in_forecast"] = {"ja": True, "nej": False}.get((r.get("in_forecast") or "").lower())
+                f[p + "overdue"] = bool(due) and month(due, "due") < (Y, P) \
+                    and (r.get("status") or "").lower() not in CLOSED
+            if acc[u]:
+                out[u]["measures.count"] = len(acc[u])
+    return out
+
+
+def flatten_sections(unit):
+    """figures.json unit object -> the paths of section_figures."""
+    flat = {}
+    b = unit.get("balance_requirement")
+    if b is None:
+        flat["balance_requirement"] = None
+    else:
+        for k, v in b.items():
+            if k == "exclusions":
+                for i, x in enumerate(v):
+                    for kk, vv in x.items():
+                        flat[f"balance_requirement.exclusions[{i}].{kk}"] = vv
+            else:
+                flat[f"balance_requirement.{k}"] = v
+    for k, v in (unit.get("approved") or {}).items():
+        flat[f"approved.{k}"] = v
+    ms = unit.get("measures") or []
+    if ms:
+        flat["measures.count"] = len(ms)
+    for i, x in enumerate(ms):
+        for k in ("measure", "unit", "expected", "realized", "expected_full_year", "decided", "due",
+                  "status", "in_forecast", "overdue"):
+            flat[f"measures[{i}].{k}"] = x.get(k)
+    return flat
+
+
 # ---------------------------------------------------------------- compare
 def flatten(unit):
     """figures.json unit object -> {path: value} with the same paths as expected_figures."""
@@ -363,6 +519,21 @@ def main(argv):
             if not same(want, got):
                 problems.append((u, path, str(want) if want is not None else "null",
                                  got if got is not None else "null"))
+    sections = section_figures(data_dir, config, period, model, expected)
+    compared_sections = 0
+    for u, exp in sections.items():
+        if u not in found_units:
+            continue
+        flat = flatten_sections(found_units[u])
+        for path, want in exp.items():
+            compared_sections += 1
+            got = flat.get(path, "<missing>")
+            if not same(want, got):
+                problems.append((u, path, str(want) if want is not None else "null",
+                                 got if got is not None else "null"))
+        for path in sorted(set(flat) - set(exp)):
+            if flat[path] is not None:
+                problems.append((u, path, "<absent>", flat[path]))
     if problems:
         for u, path, want, got in problems[:MAX_SHOWN]:
             print(f"MISMATCH unit={u} figure={path} expected={want} found={got}")
@@ -370,7 +541,8 @@ def main(argv):
         print(f"{len(problems)} mismatches" + (f" ({more} not shown)" if more > 0 else ""))
         return 1
     per_unit = compared // max(len(expected), 1)
-    print(f"verified {len(expected)} units × {per_unit} figures, all equal to the öre")
+    print(f"verified {len(expected)} units × {per_unit} figures, all equal to the öre; "
+          f"{compared_sections} figures of the balance requirement, approved results and measures")
     return 0
 
 

@@ -531,6 +531,31 @@ fn measures_with_deadlines() {
     );
     // Done on time is not a finding, even past its month.
     assert_eq!(f["units"]["A2"]["measures"][0]["overdue"], false);
+    // Above, each unit's measures stay apart, named with their unit.
+    let above: Vec<(&str, &str, bool)> = f["units"]["A"]["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["measure"].as_str().unwrap(),
+                m["unit"].as_str().unwrap(),
+                m["overdue"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        above,
+        [
+            ("Färre hyrläkare", "A1", true),
+            ("Lokalöversyn", "A2", false),
+            ("Ny schemaläggning", "A1", false)
+        ]
+    );
+    has(
+        &g.read("2020-02", "A.html"),
+        "<strong>Åtgärder efter sitt slutdatum som inte är genomförda:</strong> Färre hyrläkare, Enhet A1 (januari 2020).</p>",
+    );
     let html = g.read("2020-02", "A1.html");
     has(
         &html,
@@ -570,7 +595,7 @@ fn approved_result_and_equity() {
     let data = copy_fixture("mini");
     std::fs::write(
         data.path().join("approved.csv"),
-        "year;unit;result;equity\n2020;A;-4000,00;1000,00\n2020;B;0;0\n2019;A;-1,00;5,00\n",
+        "year;unit;result;equity\n2020;A;-4000,00;1000,00\n2020;B;0;\n2019;A;-1,00;5,00\n",
     )
     .unwrap();
     let config = data.path().join("c.yaml");
@@ -586,6 +611,11 @@ fn approved_result_and_equity() {
     );
     assert_eq!(
         f["units"]["B"]["approved"]["forecast_result"],
+        serde_json::Value::Null
+    );
+    // An empty equity cell is no equity, not zero.
+    assert_eq!(
+        f["units"]["B"]["approved"]["opening_equity"],
         serde_json::Value::Null
     );
     assert!(f["units"]["A1"].get("approved").is_none());

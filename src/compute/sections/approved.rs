@@ -24,7 +24,7 @@ pub(super) fn approved(cx: &Ctx<'_>, out: &mut [UnitSections]) {
             out[node].approved = Some(Approved {
                 year,
                 result: results[i],
-                equity: has_equity.then(|| equity[i]),
+                equity: (has_equity && !t.is_blank("equity", i)).then(|| equity[i]),
             });
         }
     }

@@ -2,45 +2,63 @@
 
 use super::*;
 
+/// A measure's or item's row key: its name, and at a unit above, the unit below it is booked
+/// on when such rows are kept apart per unit.
+type Key = (String, Option<String>);
+
 /// Fills in each unit's section from its table, when the table is given.
 pub(super) fn measures_and_adjustments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
     let (data, n, m) = (cx.data, cx.n, cx.m);
     let nodes_of = |u: &str| cx.nodes_of(u);
-    let acc_by_name =
-        |table: &str, name_col: &str, cols: &[&str]| -> Vec<BTreeMap<String, Vec<i64>>> {
-            let mut acc: Vec<BTreeMap<String, Vec<i64>>> = vec![BTreeMap::new(); n];
-            if let Some(t) = data.get(table) {
-                let (p, u, names) = (t.months("period"), t.text("unit"), t.text(name_col));
-                let values: Vec<&[i64]> = cols.iter().map(|c| t.money(c)).collect();
-                for i in 0..t.len() {
-                    if !matches!(slot(p[i], cx.start), Some((1, mo)) if mo < m) {
-                        continue;
-                    }
-                    for &node in nodes_of(&u[i]) {
-                        let e = acc[node]
-                            .entry(names[i].clone())
-                            .or_insert_with(|| vec![0; cols.len()]);
-                        for (k, v) in values.iter().enumerate() {
-                            e[k] += v[i];
-                        }
+    // A row's key: its name, and at a unit above, the unit the row is booked on when rows
+    // are kept apart per unit (`by_unit`).
+    let key = |node: usize, unit: &str, name: &str, by_unit: bool| -> Key {
+        let own = cx.tree.get(unit) == Some(node);
+        (
+            name.to_string(),
+            (by_unit && !own).then(|| unit.to_string()),
+        )
+    };
+    let acc_by_name = |table: &str, name_col: &str, cols: &[&str], by_unit: bool| {
+        let mut acc: Vec<BTreeMap<Key, Vec<i64>>> = vec![BTreeMap::new(); n];
+        if let Some(t) = data.get(table) {
+            let (p, u, names) = (t.months("period"), t.text("unit"), t.text(name_col));
+            let values: Vec<&[i64]> = cols.iter().map(|c| t.money(c)).collect();
+            for i in 0..t.len() {
+                if !matches!(slot(p[i], cx.start), Some((1, mo)) if mo < m) {
+                    continue;
+                }
+                for &node in nodes_of(&u[i]) {
+                    let e = acc[node]
+                        .entry(key(node, &u[i], &names[i], by_unit))
+                        .or_insert_with(|| vec![0; cols.len()]);
+                    for (k, v) in values.iter().enumerate() {
+                        e[k] += v[i];
                     }
                 }
             }
-            acc
-        };
+        }
+        acc
+    };
     if let Some(t) = data.get("measures") {
-        let details = measure_details(cx, t);
-        for (node, rows) in acc_by_name("measures", "measure", &["expected", "realized"])
+        // With a decision, due month, status or forecast flag, a measure is one unit's: at a
+        // unit above, measures of the same name on different units stay apart.
+        let by_unit = ["decided", "due", "status", "in_forecast"]
+            .iter()
+            .any(|c| t.column(c).is_some());
+        let details = measure_details(cx, t, &key, by_unit);
+        for (node, rows) in acc_by_name("measures", "measure", &["expected", "realized"], by_unit)
             .into_iter()
             .enumerate()
         {
             if !rows.is_empty() {
                 out[node].measures = Some(
                     rows.into_iter()
-                        .map(|(name, v)| {
-                            let d = details[node].get(&name).cloned().unwrap_or_default();
+                        .map(|(k, v)| {
+                            let d = details[node].get(&k).cloned().unwrap_or_default();
                             MeasureRow {
-                                name,
+                                name: k.0,
+                                unit: k.1,
                                 expected: v[0],
                                 realized: v[1],
                                 expected_year: d.expected_year,
@@ -56,14 +74,14 @@ pub(super) fn measures_and_adjustments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
         }
     }
     if data.get("adjustments").is_some() {
-        for (node, rows) in acc_by_name("adjustments", "item", &["amount"])
+        for (node, rows) in acc_by_name("adjustments", "item", &["amount"], false)
             .into_iter()
             .enumerate()
         {
             if !rows.is_empty() {
                 out[node].adjustments = Some(
                     rows.into_iter()
-                        .map(|(name, v)| ItemRow { name, amount: v[0] })
+                        .map(|((name, _), v)| ItemRow { name, amount: v[0] })
                         .collect(),
                 );
             }
@@ -85,9 +103,14 @@ struct Details {
 
 /// Per node and measure: the expected effect over the whole year, and the decision, due month,
 /// status and forecast flag of its latest row up to the report month (a later row wins; at a
-/// unit above, the latest row of any unit below with that measure).
-fn measure_details(cx: &Ctx<'_>, t: &crate::load::Table) -> Vec<BTreeMap<String, Details>> {
-    let mut out: Vec<BTreeMap<String, Details>> = vec![BTreeMap::new(); cx.n];
+/// unit above, the latest row of any unit below with that measure), keyed as the rows are.
+fn measure_details(
+    cx: &Ctx<'_>,
+    t: &crate::load::Table,
+    key: &dyn Fn(usize, &str, &str, bool) -> Key,
+    by_unit: bool,
+) -> Vec<BTreeMap<Key, Details>> {
+    let mut out: Vec<BTreeMap<Key, Details>> = vec![BTreeMap::new(); cx.n];
     let (p, u, names, expected) = (
         t.months("period"),
         t.text("unit"),
@@ -105,7 +128,9 @@ fn measure_details(cx: &Ctx<'_>, t: &crate::load::Table) -> Vec<BTreeMap<String,
             continue;
         };
         for &node in cx.nodes_of(&u[i]) {
-            let d = out[node].entry(names[i].clone()).or_default();
+            let d = out[node]
+                .entry(key(node, &u[i], &names[i], by_unit))
+                .or_default();
             d.expected_year += expected[i];
             if p[i] > cx.period.index() || d.latest.is_some_and(|l| l > p[i]) {
                 continue;

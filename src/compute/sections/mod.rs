@@ -111,6 +111,9 @@ pub(crate) fn ratio_pct(part: i64, whole: i64) -> Option<f64> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct MeasureRow {
     pub name: String,
+    /// At a unit above, the unit below whose measure this is, where measures are kept apart
+    /// per unit (the table gives decisions, due months, statuses or forecast flags).
+    pub unit: Option<String>,
     pub expected: i64,
     pub realized: i64,
     /// The expected effect over the whole (fiscal) year: every month's `expected`.
