@@ -567,7 +567,7 @@ fn measures_with_deadlines() {
     );
     has(
         &html,
-        "<td>2019-12-10</td><td><strong>januari 2020</strong></td><td>pågår</td><td>ja</td>",
+        "<td class=\"text\">2019-12-10</td><td class=\"text\"><strong>januari 2020</strong></td><td class=\"text\">pågår</td><td class=\"text\">ja</td>",
     );
     // A flag that is neither yes nor no is refused at its row and column.
     let measures = data.path().join("measures.csv");
