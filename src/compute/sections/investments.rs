@@ -206,11 +206,10 @@ pub(super) fn investments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
             }
         }
     }
-    // The lapse month's place in the fiscal year, from 1.
-    let lapsed = cx.config.lapse_month.is_some_and(|l| {
-        let place = (l + 12 - cx.config.year_start()) % 12 + 1;
-        cx.m as u32 >= place
-    });
+    let lapsed = cx
+        .config
+        .lapse_month
+        .is_some_and(|l| lapsed(l, cx.config.year_start(), cx.m));
     for (node, rows) in units.into_iter().enumerate() {
         if rows.is_empty() && node != cx.tree.root {
             continue;
@@ -221,5 +220,33 @@ pub(super) fn investments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
             forecast_given: forecast_given[node],
             lapsed,
         });
+    }
+}
+
+/// Whether the report month, the `m`-th of a fiscal year that starts in month `year_start`,
+/// is at or after the lapse month `lapse` (both 1–12) in that year.
+fn lapsed(lapse: u32, year_start: u32, m: usize) -> bool {
+    // The lapse month's place in the fiscal year, from 1.
+    let place = (lapse + 12 - year_start) % 12 + 1;
+    m as u32 >= place
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lapsed;
+
+    #[test]
+    fn the_lapse_month_counts_in_the_fiscal_year() {
+        // The calendar year: September is the ninth month.
+        assert!(!lapsed(9, 1, 8));
+        assert!(lapsed(9, 1, 9));
+        assert!(lapsed(9, 1, 12));
+        // A year July–June: September is the third month, March the ninth.
+        assert!(!lapsed(9, 7, 2));
+        assert!(lapsed(9, 7, 3));
+        assert!(!lapsed(3, 7, 8));
+        assert!(lapsed(3, 7, 9));
+        // January in a year that starts in January: from the first month on.
+        assert!(lapsed(1, 1, 1));
     }
 }
