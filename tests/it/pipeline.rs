@@ -257,7 +257,10 @@ fn sample_region_has_a_report_for_every_unit() {
             "adjustments",
             "activity",
             "frames",
-            "reallocations"
+            "reallocations",
+            "investments",
+            "projects",
+            "investment_forecast"
         ]
     );
     let hsn = std::fs::read_to_string(dir.join("HSN.html")).unwrap();

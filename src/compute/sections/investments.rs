@@ -117,30 +117,37 @@ pub(super) fn investments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
                 .collect()
         })
         .unwrap_or_default();
-    let entry = |rows: &mut BTreeMap<String, ProjectRow>, code: &str| -> ProjectRow {
-        rows.remove(code).unwrap_or_else(|| {
-            let mut p = ProjectRow {
-                code: code.to_string(),
-                name: code.to_string(),
-                ..ProjectRow::default()
-            };
-            if let (Some(t), Some(&i)) = (projects, info.get(code)) {
-                p.name = t.text("name")[i].clone();
-                p.category = t.column("category").map(|_| t.text("category")[i].clone());
-                p.category = p.category.filter(|c| !c.trim().is_empty());
-                p.start = t
-                    .column("start")
-                    .and_then(|_| t.months("start").get(i).copied())
-                    .filter(|&x| x != 0)
-                    .map(Month);
-            }
-            p
-        })
+    // A project as first met: its name, category and planned start from the projects table.
+    let new_row = |code: &str| -> ProjectRow {
+        let mut p = ProjectRow {
+            code: code.to_string(),
+            name: code.to_string(),
+            ..ProjectRow::default()
+        };
+        if let (Some(t), Some(&i)) = (projects, info.get(code)) {
+            p.name = t.text("name")[i].clone();
+            p.category = t
+                .column("category")
+                .map(|_| t.text("category")[i].clone())
+                .filter(|c| !c.trim().is_empty());
+            p.start = t
+                .column("start")
+                .and_then(|_| t.months("start").get(i).copied())
+                .filter(|&x| x != 0)
+                .map(Month);
+        }
+        p
     };
     let mut with = |node: usize, code: &str, f: &mut dyn FnMut(&mut ProjectRow)| {
-        let mut p = entry(&mut units[node], code);
-        f(&mut p);
-        units[node].insert(code.to_string(), p);
+        let rows = &mut units[node];
+        match rows.get_mut(code) {
+            Some(p) => f(p),
+            None => {
+                let mut p = new_row(code);
+                f(&mut p);
+                rows.insert(code.to_string(), p);
+            }
+        }
     };
     if let Some(t) = projects {
         let (codes, owners, budgets) = (t.text("project"), t.text("unit"), t.money("budget"));
