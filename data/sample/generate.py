@@ -871,6 +871,57 @@ def build_frames(annual_budget):
     return rows
 
 
+
+# ---------------------------------------------------------------------------
+# Investments: projects, monthly outcome and full-year forecasts
+# ---------------------------------------------------------------------------
+
+# (project, name, unit, full-year budget in Mkr, planned start, category,
+#  share of the budget spent by September in per mille, first month with outcome,
+#  forecast in April and in August in Mkr)
+PROJECTS = [
+    ("F101", "Ombyggnad akutmottagningen", "1110", "62.0", "2019-09", "Fastigheter", 620, 1, "62.0", "60.0"),
+    ("F102", "Ny vårdbyggnad hus 7, etapp 1", "1110", "48.0", "2020-02", "Fastigheter", 280, 2, "48.0", "35.0"),
+    ("F103", "Energieffektivisering hälsocentraler", "1110", "12.5", "", "Fastigheter", 350, 1, "12.5", "12.5"),
+    ("F104", "Tak och fasad Hälsocentralen Norrvik", "1110", "6.0", "2020-04", "Fastigheter", 180, 4, "6.0", "6.0"),
+    ("F105", "Reservkraft länssjukhuset", "1110", "9.0", "2020-09", "Fastigheter", 50, 9, "9.0", "2.0"),
+    ("M201", "Datortomograf akutmottagningen", "3110", "14.0", "2020-01", "Medicinteknisk utrustning", 850, 2, "14.0", "14.0"),
+    ("M202", "Angiografiutrustning kardiologi", "3220", "11.5", "2020-03", "Medicinteknisk utrustning", 400, 3, "11.5", "11.5"),
+    ("M203", "Operationsbord och takstativ", "3330", "7.2", "", "Medicinteknisk utrustning", 550, 1, "7.2", "7.2"),
+    ("M204", "Magnetkamera (MR) 1,5 T", "3210", "18.0", "2020-03", "Medicinteknisk utrustning", 0, 0, "18.0", "0.0"),
+    ("M205", "Ventilatorer och övervakning IVA", "3130", "4.8", "2020-01", "Medicinteknisk utrustning", 1270, 3, "5.5", "6.4"),
+    ("M206", "Ambulanser", "3120", "8.4", "", "Medicinteknisk utrustning", 500, 5, "8.4", "8.4"),
+    ("I301", "Nytt vårdinformationsstöd", "1030", "22.0", "", "IT", 300, 1, "22.0", "15.0"),
+    ("I302", "Nätverk och trådlöst nät på sjukhuset", "1030", "5.5", "", "IT", 450, 1, "5.5", "5.5"),
+    ("I303", "Digitala vårdmöten", "1030", "3.0", "", "IT", 600, 2, "3.0", "3.0"),
+]
+
+# Outcome of F101 in the autumn of 2019, before this year's budget.
+F101_2019 = [("2019-09", "1840000.00"), ("2019-10", "2310500.00"), ("2019-11", "2965250.00"), ("2019-12", "4120000.00")]
+
+
+def build_investments(rng: random.Random):
+    """The investment programme: the projects table, monthly outcome January–September 2020
+    (and F101's start in 2019) and the forecasts made in April and August."""
+    mkr = Decimal(1_000_000)
+    projects, outcome, forecasts = [], [], []
+    for code, name, unit, budget, start, cat, spent_pm, first, fc_apr, fc_aug in PROJECTS:
+        b = Decimal(budget) * mkr
+        projects.append((code, name, unit, b, start, cat))
+        if spent_pm:
+            months = list(range(first, LAST_ACTUAL[1] + 1))
+            # Lumpy: deliveries and invoices, July quiet.
+            weights = [(rng.randint(4, 16) if m != 7 else rng.randint(1, 3)) for m in months]
+            for m, x in zip(months, allocate(q(b * pm(spent_pm)), weights)):
+                outcome.append((period(2020, m), unit, code, x))
+        forecasts.append(("2020-04", unit, code, Decimal(fc_apr) * mkr))
+        forecasts.append(("2020-08", unit, code, Decimal(fc_aug) * mkr))
+    outcome += [(p, "1110", "F101", Decimal(x)) for p, x in F101_2019]
+    outcome.sort(key=lambda r: (r[0], r[1], r[2]))
+    forecasts.sort(key=lambda r: (r[0], r[1], r[2]))
+    return projects, outcome, forecasts
+
+
 # ---------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------
@@ -949,6 +1000,14 @@ def generate() -> None:
           [[str(y), u, money(f)] for y, u, f in build_frames(annual_budget)])
     write("reallocations.csv", ["year", "from_unit", "to_unit", "amount", "reference", "description"],
           [[str(y), f, t, money(a), r, d] for y, f, t, a, r, d in REALLOCATIONS])
+
+    projects, outcome, inv_forecasts = build_investments(random.Random(13))
+    write("projects.csv", ["project", "name", "unit", "budget", "start", "category"],
+          [[c, n, u, money(b), st, cat] for c, n, u, b, st, cat in projects])
+    write("investments.csv", ["period", "unit", "project", "actual"],
+          [[p, u, c, money(a)] for p, u, c, a in outcome])
+    write("investment_forecast.csv", ["period", "unit", "project", "forecast"],
+          [[p, u, c, money(f)] for p, u, c, f in inv_forecasts])
 
 
 # ---------------------------------------------------------------------------

@@ -52,6 +52,18 @@ const SAMPLE: &[(&str, &[u8])] = &[
         include_bytes!("../../data/sample/reallocations.csv"),
     ),
     (
+        "data/projects.csv",
+        include_bytes!("../../data/sample/projects.csv"),
+    ),
+    (
+        "data/investments.csv",
+        include_bytes!("../../data/sample/investments.csv"),
+    ),
+    (
+        "data/investment_forecast.csv",
+        include_bytes!("../../data/sample/investment_forecast.csv"),
+    ),
+    (
         "data/comments/2020-09/HSN.md",
         include_bytes!("../../data/sample/comments/2020-09/HSN.md"),
     ),
@@ -163,5 +175,12 @@ mod tests {
             );
         }
         assert!(all.iter().any(|k| k == "sie_dimension") && all.iter().any(|k| k == "comments"));
+        // A section with a single key.
+        for key in keys("investments: { zz: 1 }\n") {
+            assert!(
+                config.contains(&format!("{key}:")),
+                "the init config lacks `{key}`"
+            );
+        }
     }
 }

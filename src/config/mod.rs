@@ -129,6 +129,8 @@ pub(crate) struct Config {
     pub fiscal_year_start: Option<u32>,
     /// Items left out of the result for the balance requirement: name and accounts.
     pub balance_exclusions: Vec<(String, Vec<AccountRange>)>,
+    /// The month (1–12) by which an investment project with no outcome is a finding.
+    pub lapse_month: Option<u32>,
 }
 
 impl Config {

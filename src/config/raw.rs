@@ -48,6 +48,8 @@ pub(crate) struct RawConfig {
     /// The balance requirement: the items left out of the result (realised gains on sales of
     /// fixed assets, unrealised gains and losses on securities…). Default none.
     pub balance_requirement: Option<RawBalanceRequirement>,
+    /// Investment follow-up: the month by which a project must have started.
+    pub investments: RawInvestments,
     /// The first month of the fiscal year, 1–12. Default: from the SIE files' `#RAR` when they
     /// agree, else 1 (the calendar year).
     pub fiscal_year_start: Option<u32>,
@@ -61,6 +63,15 @@ pub(crate) struct RawConfig {
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct RawBalanceRequirement {
     pub exclude: Vec<RawExclusion>,
+}
+
+/// Investment follow-up settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawInvestments {
+    /// The month (1–12) by which a project with no outcome is a finding (the rule that an
+    /// investment not started by September lapses). Default none.
+    pub lapse_month: Option<u32>,
 }
 
 /// One item left out of the result for the balance requirement, by its accounts.

@@ -68,6 +68,14 @@ impl Config {
             }
             balance_exclusions.push((e.name, ranges));
         }
+        let lapse_month = raw.investments.lapse_month;
+        if let Some(m) = lapse_month
+            && !(1..=12).contains(&m)
+        {
+            problems.push(format!(
+                "{at}investments.lapse_month: {m} is not a month (expected 1 to 12, e.g. 9 for September)"
+            ));
+        }
         if let Some(m) = raw.fiscal_year_start
             && !(1..=12).contains(&m)
         {
@@ -275,6 +283,7 @@ impl Config {
             sources,
             fiscal_year_start: raw.fiscal_year_start,
             balance_exclusions,
+            lapse_month,
         })
     }
 }

@@ -9,6 +9,7 @@ mod hash;
 mod ledger;
 pub(crate) mod parquet;
 mod parquet_bounds;
+mod projects;
 pub(crate) mod sie;
 pub(crate) mod sources;
 pub(crate) mod spec;
@@ -91,6 +92,7 @@ pub(crate) fn run(
         config.fiscal_year_start = data.sie_year_start;
     }
     let tree = tree::build(&data, &config, findings);
+    projects::check(&data, findings);
     if findings.has_errors() {
         return Err(crate::Failure::Data);
     }

@@ -239,6 +239,57 @@ pub(crate) const APPROVED: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
+/// Each investment project's expenditure per month (positive), and its monthly budget.
+pub(crate) const INVESTMENTS: TableSpec = TableSpec {
+    name: "investments",
+    columns: &[
+        col("period", Month),
+        col("unit", Text),
+        col("project", Text),
+        positive(
+            "actual",
+            "investment expenditure is given as a positive amount",
+        ),
+        opt("budget", Money),
+    ],
+    key: &["period", "unit", "project"],
+    unit_columns: &["unit"],
+};
+
+/// The investment projects: name, unit, full-year budget, planned start and category.
+pub(crate) const PROJECTS: TableSpec = TableSpec {
+    name: "projects",
+    columns: &[
+        col("project", Text),
+        col("name", Text),
+        col("unit", Text),
+        positive(
+            "budget",
+            "an investment budget is given as a positive amount",
+        ),
+        opt("start", Month),
+        opt("category", Text),
+    ],
+    key: &["project"],
+    unit_columns: &["unit"],
+};
+
+/// The full-year expenditure of each investment project as forecast in a month.
+pub(crate) const INVESTMENT_FORECAST: TableSpec = TableSpec {
+    name: "investment_forecast",
+    columns: &[
+        col("period", Month),
+        col("unit", Text),
+        col("project", Text),
+        positive(
+            "forecast",
+            "investment expenditure is given as a positive amount",
+        ),
+    ],
+    key: &["period", "unit", "project"],
+    unit_columns: &["unit"],
+};
+
 pub(crate) const REALLOCATIONS: TableSpec = TableSpec {
     name: "reallocations",
     columns: &[
@@ -272,4 +323,7 @@ pub(crate) const ALL: &[TableSpec] = &[
     FRAMES,
     REALLOCATIONS,
     APPROVED,
+    INVESTMENTS,
+    PROJECTS,
+    INVESTMENT_FORECAST,
 ];

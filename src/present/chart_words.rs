@@ -136,6 +136,51 @@ pub(crate) fn result(
     (alt, DataTable { head, rows })
 }
 
+/// The investments' accumulated outcome month by month against an even spread of the
+/// full-year budget.
+pub(crate) fn investments(
+    monthly: &[i64],
+    budget: i64,
+    period: Month,
+    fmt: &Format,
+) -> (String, DataTable) {
+    let l = |k| fmt.lang.label(k);
+    let unit = fmt.unit_label();
+    let acc: i64 = monthly.iter().sum();
+    let spread = |k: usize| super::charts::budget_spread(budget, k);
+    let alt = format!(
+        "{} {}: {} {} {unit} {} {} {unit}; {} {} {unit}.",
+        l("chart_investments"),
+        span(fmt, period),
+        l("alt_actual"),
+        fmt.num(acc).text,
+        l("alt_against_even_budget"),
+        fmt.num(spread(monthly.len())).text,
+        l("investment_budget"),
+        fmt.num(budget).text,
+    );
+    let mut a = 0i64;
+    let rows = (0..12)
+        .map(|i| {
+            let actual = monthly.get(i).map(|x| {
+                a += x;
+                fmt.num(a).text
+            });
+            vec![
+                fmt.lang.month(fmt.nth_month(i)).to_string(),
+                actual.unwrap_or_else(|| "–".into()),
+                fmt.num(spread(i + 1)).text,
+            ]
+        })
+        .collect();
+    let head = vec![
+        l("month").to_string(),
+        format!("{}, {unit}", l("legend_investments_actual")),
+        format!("{}, {unit}", l("legend_even_budget")),
+    ];
+    (alt, DataTable { head, rows })
+}
+
 /// The deviation against budget month by month (not accumulated); without a budget (`budget`
 /// false), the change against the same month last year.
 pub(crate) fn monthly(

@@ -699,6 +699,64 @@ pub(crate) fn agency(
     )
 }
 
+/// The share of a full-year budget spread evenly over the months that `k` months of the year
+/// carry, to the öre (half to even).
+pub(crate) fn budget_spread(budget: i64, k: usize) -> i64 {
+    div_half_even(i128::from(budget) * k as i128, 12) as i64
+}
+
+/// The investments' accumulated outcome (solid) against an even spread of the full-year
+/// budget (grey).
+pub(crate) fn investments(monthly: &[i64], budget: i64, period: Month, fmt: &Format) -> Chart {
+    let mut acc = 0i64;
+    let actual: Vec<(i32, f64)> = monthly
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            acc += a;
+            (i as i32 + 1, fmt.coord(acc))
+        })
+        .collect();
+    let spread: Vec<(i32, f64)> = (0..=12i32)
+        .map(|k| (k, fmt.coord(budget_spread(budget, k as usize))))
+        .collect();
+    chart(
+        svg(W, 260, |area| {
+            let values = actual.iter().chain(&spread).map(|p| p.1);
+            let (lo, hi) = range_with_zero(values);
+            let dec = axis_decimals(lo, hi);
+            let mut c = ChartBuilder::on(area)
+                .caption(
+                    format!(
+                        "{}, {}",
+                        fmt.lang.label("chart_investments"),
+                        fmt.unit_label()
+                    ),
+                    (FONT, 15).into_font().color(&BLACK),
+                )
+                .margin(12)
+                .x_label_area_size(28)
+                .y_label_area_size(64)
+                .build_cartesian_2d(0i32..12i32, lo..hi)?;
+            c.configure_mesh()
+                .x_labels(13)
+                .x_label_formatter(&|x| month_label(fmt, x))
+                .y_labels(8)
+                .y_label_formatter(&|y| fmt.style.float(*y, dec))
+                .light_line_style(NONE)
+                .bold_line_style(GRID)
+                .label_style((FONT, 13))
+                .draw()?;
+            c.draw_series(LineSeries::new(spread.clone(), GREY.stroke_width(2)))?;
+            let line = std::iter::once((0, 0.0)).chain(actual.iter().copied());
+            c.draw_series(LineSeries::new(line, BLUE.stroke_width(3)))?;
+            c.draw_series(actual.iter().map(|p| Circle::new(*p, 3, BLUE.filled())))?;
+            Ok(())
+        }),
+        chart_words::investments(monthly, budget, period, fmt),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

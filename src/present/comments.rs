@@ -47,6 +47,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
         &["produktion", "verksamhet", "production", "activity"],
     ),
     ("frames", &["budgetram", "ramar", "budget frame", "frames"]),
+    ("investments", &["investeringar", "investments"]),
 ];
 
 fn section_of(heading: &str) -> Option<&'static str> {

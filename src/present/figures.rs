@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::compute::explain::Explained;
-use crate::compute::sections::{self, UnitSections};
+use crate::compute::sections::{self, InvestmentSums, Investments, ProjectRow, UnitSections};
 use crate::compute::{self, Figures, RowKind};
 use crate::model::money::kronor_string;
+use crate::model::period::Month;
 use crate::model::tree;
 
 #[derive(Serialize)]
@@ -128,6 +129,8 @@ struct UnitJson {
     balance_requirement: Option<BalanceJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     approved: Option<ApprovedJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    investments: Option<InvestmentsJson>,
     /// Earlier months whose outcome changed since the previous month's report published them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     restated: Vec<RestatedJson>,
@@ -327,6 +330,10 @@ pub(crate) fn figures_json(
                         actual_now: kronor_string(r.now),
                     })
                     .collect(),
+                investments: s
+                    .investments
+                    .as_ref()
+                    .map(|inv| investments_json(inv, figures.period)),
                 approved: s.approved.map(|a| {
                     let forecast = f.forecast_result(b);
                     ApprovedJson {
@@ -461,6 +468,108 @@ struct KpiJson {
     derived: bool,
     value: Option<f64>,
     previous_year: Option<f64>,
+}
+
+/// A group of investment projects: the full-year budget, the outcome to date, its share of
+/// the budget (percent, one decimal), the full-year forecast (the budget for a project without
+/// one; `null` when no project of the unit has a forecast) and budget less forecast.
+#[derive(Serialize)]
+struct InvestmentSumsJson {
+    budget: String,
+    actual: String,
+    share: Option<f64>,
+    forecast: Option<String>,
+    budget_less_forecast: Option<String>,
+}
+
+impl InvestmentSumsJson {
+    /// `forecast` false: no forecast is made this year for the group's unit.
+    fn of(s: InvestmentSums, forecast: bool) -> InvestmentSumsJson {
+        InvestmentSumsJson {
+            budget: kronor_string(s.budget),
+            actual: kronor_string(s.actual),
+            share: sections::ratio_pct(s.actual, s.budget).map(|v| (v * 10.0).round() / 10.0),
+            forecast: forecast.then(|| kronor_string(s.forecast)),
+            budget_less_forecast: forecast.then(|| kronor_string(s.budget - s.forecast)),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct InvestmentCategoryJson {
+    category: Option<String>,
+    #[serde(flatten)]
+    sums: InvestmentSumsJson,
+}
+
+#[derive(Serialize)]
+struct ProjectJson {
+    project: String,
+    name: String,
+    category: Option<String>,
+    start: Option<String>,
+    budget: String,
+    actual: String,
+    /// `null` when no forecast is made for the project this year.
+    forecast: Option<String>,
+    budget_less_forecast: Option<String>,
+    not_started: bool,
+    over_budget: bool,
+}
+
+/// The investments of a unit and its descendants.
+#[derive(Serialize)]
+struct InvestmentsJson {
+    #[serde(flatten)]
+    total: InvestmentSumsJson,
+    /// Whether the report month is at or after the configured lapse month.
+    lapsed: bool,
+    /// Projects with no outcome to date (planned to have started), and projects whose outcome
+    /// to date is above their full-year budget, by code.
+    not_started: Vec<String>,
+    over_budget: Vec<String>,
+    categories: Vec<InvestmentCategoryJson>,
+    projects: Vec<ProjectJson>,
+}
+
+fn investments_json(inv: &Investments, period: Month) -> InvestmentsJson {
+    let codes = |keep: &dyn Fn(&ProjectRow) -> bool| {
+        inv.projects
+            .iter()
+            .filter(|p| keep(p))
+            .map(|p| p.code.clone())
+            .collect()
+    };
+    InvestmentsJson {
+        total: InvestmentSumsJson::of(inv.total(), inv.forecast_given),
+        lapsed: inv.lapsed,
+        not_started: codes(&|p| p.not_started(period)),
+        over_budget: codes(&|p| p.over_budget()),
+        categories: inv
+            .categories()
+            .into_iter()
+            .map(|(c, sums)| InvestmentCategoryJson {
+                category: c.map(str::to_string),
+                sums: InvestmentSumsJson::of(sums, inv.forecast_given),
+            })
+            .collect(),
+        projects: inv
+            .projects
+            .iter()
+            .map(|p| ProjectJson {
+                project: p.code.clone(),
+                name: p.name.clone(),
+                category: p.category.clone(),
+                start: p.start.map(|m| m.to_string()),
+                budget: kronor_string(p.budget),
+                actual: kronor_string(p.actual),
+                forecast: p.forecast.map(kronor_string),
+                budget_less_forecast: p.forecast.map(|f| kronor_string(p.budget - f)),
+                not_started: p.not_started(period),
+                over_budget: p.over_budget(),
+            })
+            .collect(),
+    }
 }
 
 /// The approved full-year result against the forecast one, and the equity.

@@ -156,6 +156,47 @@ pub(crate) struct ApprovedView {
     pub closing_equity: Option<Num>,
 }
 
+/// One investment project, one category or the total: full-year budget, outcome to date and
+/// its share of the budget, the forecast and budget less forecast.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct InvestmentRowView {
+    pub name: String,
+    pub code: Option<String>,
+    pub budget: Num,
+    pub actual: Num,
+    pub share: Option<Num>,
+    /// `None` for a project without a forecast this year.
+    pub forecast: Option<Num>,
+    pub difference: Option<Num>,
+    pub not_started: bool,
+    pub over_budget: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct InvestmentCategoryView {
+    pub row: InvestmentRowView,
+    pub projects: Vec<InvestmentRowView>,
+}
+
+/// The investments of a unit and its descendants.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct InvestmentsView {
+    pub categories: Vec<InvestmentCategoryView>,
+    pub total: InvestmentRowView,
+    /// Whether any project has a forecast this year.
+    pub forecast_given: bool,
+    /// Projects with no outcome to date: how many, and (from the lapse month on) each as
+    /// "name (code)".
+    pub not_started_count: usize,
+    pub lapsed: Vec<String>,
+    /// The lapse month's name, when configured.
+    pub lapse_month: Option<String>,
+    /// Projects whose outcome to date is above their full-year budget: "name (code): outcome
+    /// against budget".
+    pub over_budget: Vec<String>,
+    pub chart: Chart,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct SectionsView {
     pub personnel: Option<PersonnelView>,
@@ -166,9 +207,100 @@ pub(crate) struct SectionsView {
     pub frame: Option<FrameView>,
     pub balance: Option<BalanceView>,
     pub approved: Option<ApprovedView>,
+    pub investments: Option<InvestmentsView>,
 }
 
 impl Presenter<'_> {
+    /// A unit's investments, when an investment table is given and the unit has projects.
+    fn investments_view(&self, node: usize) -> Option<InvestmentsView> {
+        let inv = self.sections[node].investments.as_ref()?;
+        let (fmt, period) = (&self.fmt, self.figures.period);
+        let row = |name: String, code: Option<String>, s: sections::InvestmentSums, fc: bool| {
+            InvestmentRowView {
+                name,
+                code,
+                budget: fmt.num(s.budget),
+                actual: fmt.num(s.actual),
+                share: sections::ratio_pct(s.actual, s.budget).map(|v| fmt.fig(v, 0)),
+                forecast: fc.then(|| fmt.num(s.forecast)),
+                difference: fc.then(|| fmt.num(s.budget - s.forecast)),
+                not_started: false,
+                over_budget: s.actual > s.budget,
+            }
+        };
+        let project = |p: &sections::ProjectRow| InvestmentRowView {
+            not_started: p.not_started(period),
+            ..row(
+                p.name.clone(),
+                Some(p.code.clone()),
+                sections::InvestmentSums::of([p]),
+                p.forecast.is_some(),
+            )
+        };
+        let uncategorised = fmt.lang.label("investments_other");
+        let categories = inv
+            .categories()
+            .into_iter()
+            .map(|(c, sums)| InvestmentCategoryView {
+                row: row(
+                    c.unwrap_or(uncategorised).to_string(),
+                    None,
+                    sums,
+                    inv.forecast_given,
+                ),
+                projects: inv
+                    .projects
+                    .iter()
+                    .filter(|p| p.category.as_deref() == c)
+                    .map(project)
+                    .collect(),
+            })
+            .collect();
+        let named = |p: &sections::ProjectRow| format!("{} ({})", p.name, p.code);
+        let total = inv.total();
+        Some(InvestmentsView {
+            categories,
+            total: row(
+                fmt.lang.label("total").to_string(),
+                None,
+                total,
+                inv.forecast_given,
+            ),
+            forecast_given: inv.forecast_given,
+            not_started_count: inv
+                .projects
+                .iter()
+                .filter(|p| p.not_started(period))
+                .count(),
+            lapsed: inv
+                .projects
+                .iter()
+                .filter(|p| inv.lapsed && p.not_started(period))
+                .map(named)
+                .collect(),
+            lapse_month: self
+                .config
+                .lapse_month
+                .map(|m| fmt.lang.month(m).to_string()),
+            over_budget: inv
+                .projects
+                .iter()
+                .filter(|p| p.over_budget())
+                .map(|p| {
+                    let unit = fmt.unit_label();
+                    format!(
+                        "{}: {} {unit} {} {} {unit}",
+                        named(p),
+                        fmt.num(p.actual).text,
+                        fmt.lang.label("against"),
+                        fmt.num(p.budget).text,
+                    )
+                })
+                .collect(),
+            chart: charts::investments(&inv.monthly, total.budget, period, fmt),
+        })
+    }
+
     /// A unit's approved result against its forecast full-year result, when the `approved`
     /// table has a row for it this year.
     pub(super) fn approved_view(&self, node: usize) -> Option<ApprovedView> {
@@ -409,6 +541,7 @@ impl Presenter<'_> {
             }
         });
         let approved = self.approved_view(node);
+        let investments = self.investments_view(node);
         SectionsView {
             personnel,
             agency,
@@ -418,6 +551,7 @@ impl Presenter<'_> {
             frame,
             balance,
             approved,
+            investments,
         }
     }
 }

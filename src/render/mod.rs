@@ -157,6 +157,7 @@ impl<'a> Page<'a> {
             ("activity", s.activity.is_some()),
             ("frames", s.frame.is_some()),
             ("balance", s.balance.is_some()),
+            ("investments", s.investments.is_some()),
         ] {
             if shown {
                 let text = match markup {

@@ -68,6 +68,9 @@ fn chart_files(v: &ReportView, prefix: &str) -> Vec<(String, Vec<u8>)> {
     if let Some(a) = &v.sections.agency {
         files.push((format!("{prefix}agency.svg"), fixed_size(&a.chart.svg)));
     }
+    if let Some(i) = &v.sections.investments {
+        files.push((format!("{prefix}investments.svg"), fixed_size(&i.chart.svg)));
+    }
     files
         .into_iter()
         .map(|(n, s)| (n, s.into_bytes()))

@@ -77,6 +77,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/text/sv/balance.html"),
     ),
     (
+        "text/sv/investments.html",
+        include_str!("../../templates/text/sv/investments.html"),
+    ),
+    (
         "text/en/summary.html",
         include_str!("../../templates/text/en/summary.html"),
     ),
@@ -123,6 +127,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     (
         "text/en/balance.html",
         include_str!("../../templates/text/en/balance.html"),
+    ),
+    (
+        "text/en/investments.html",
+        include_str!("../../templates/text/en/investments.html"),
     ),
 ];
 

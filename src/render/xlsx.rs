@@ -7,7 +7,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 
 use crate::error::RenderError;
 use crate::model::money::MoneyUnit;
-use crate::present::{Lang, Num, ReportView};
+use crate::present::{InvestmentRowView, Lang, Num, ReportView};
 
 /// A value for a cell.
 enum V<'a> {
@@ -15,6 +15,27 @@ enum V<'a> {
     Money(&'a Num),
     Fig(&'a Num),
     Empty,
+}
+
+/// One row of the investments sheet: the unit, the project (code and name) or group, its
+/// category and its figures.
+fn investment_row<'a>(
+    [code, name]: [&'a str; 2],
+    r: &'a InvestmentRowView,
+    category: &'a str,
+) -> Vec<V<'a>> {
+    vec![
+        V::Text(code),
+        V::Text(name),
+        V::Text(r.code.as_deref().unwrap_or("")),
+        V::Text(&r.name),
+        V::Text(category),
+        V::Money(&r.budget),
+        V::Money(&r.actual),
+        fig(&r.share),
+        money(&r.forecast),
+        money(&r.difference),
+    ]
 }
 
 fn money<'a>(n: &'a Option<Num>) -> V<'a> {
@@ -321,6 +342,22 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                 "against_approved",
                 "opening_equity",
                 "closing_equity",
+            ],
+        ),
+    );
+    let mut investments = Sheet::new(
+        &t("investments"),
+        with(
+            unit_cols(),
+            &[
+                "project",
+                "item",
+                "category",
+                "budget_year",
+                "actual_acc",
+                "share_of_budget",
+                "forecast_short",
+                "budget_less_forecast",
             ],
         ),
     );
@@ -678,6 +715,16 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
                 money(&a.closing_equity),
             ]);
         }
+        if let Some(iv) = &v.sections.investments {
+            let row = |r, category| investment_row([code, name], r, category);
+            for c in &iv.categories {
+                for r in &c.projects {
+                    investments.push(row(r, &c.row.name));
+                }
+                investments.push(row(&c.row, &c.row.name));
+            }
+            investments.push(row(&iv.total, ""));
+        }
         for m in &v.months {
             series.push(vec![
                 V::Text(code),
@@ -719,6 +766,7 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
         frames,
         balance,
         approved,
+        investments,
         accuracy,
         series,
     ] {

@@ -294,7 +294,7 @@ def expected_figures(period, model):
     return out
 
 
-# ---------------------------------------------------------------- issue-13 sections
+# ---------------------------------------------------------------- balance requirement, approved results, measures
 CLOSED = {"genomförd", "genomförda", "klar", "avslutad", "avbruten", "done", "completed",
           "cancelled", "canceled"}
 
@@ -449,6 +449,165 @@ def flatten_sections(unit):
             flat[f"measures[{i}].{k}"] = x.get(k)
     return flat
 
+# ---------------------------------------------------------------- investments
+def read_investment_config(path):
+    """Return (lapse month or None, first month of the fiscal year) from the config."""
+    lapse, start = None, 1
+    for line in map(strip_comment, path.read_text(encoding="utf-8-sig").splitlines()):
+        m = re.search(r"lapse_month\s*:\s*(\d+)", line)
+        if m:
+            lapse = int(m.group(1))
+        m = re.match(r"fiscal_year_start\s*:\s*(\d+)", line)
+        if m:
+            start = int(m.group(1))
+    return lapse, start
+
+
+def expected_investments(data_dir, config_path, period):
+    """Per unit: the investment figures recomputed from projects.csv, investments.csv and
+    investment_forecast.csv (each optional), or {} when neither of the first two is given."""
+    d = Path(data_dir)
+    tables = {}
+    for name in ("projects", "investments", "investment_forecast"):
+        path = d / f"{name}.csv"
+        if path.exists():
+            tables[name] = read_table(path) + (path,)
+    if "projects" not in tables and "investments" not in tables:
+        return {}
+    lapse, ys = read_investment_config(config_path)
+    rows, _ = read_table(d / "units.csv")
+    parent = {r["unit"]: (r.get("parent") or None) for r in rows}
+
+    def chain(u):
+        while u:
+            yield u
+            u = parent.get(u)
+
+    root = next(u for u, p in parent.items() if not p)
+    py, pm_ = period
+    first = (py if pm_ >= ys else py - 1, ys)
+    idx = lambda ym: ym[0] * 12 + ym[1] - 1
+    lo, hi = idx(first), idx(period)
+    units = {}  # unit -> project -> dict
+
+    def proj(u, code):
+        return units.setdefault(u, {}).setdefault(
+            code, {"budget": ZERO, "actual": ZERO, "forecast": None})
+
+    info = {}
+    if "projects" in tables:
+        prow, delim, path = tables["projects"]
+        for i, r in enumerate(prow):
+            start = (r.get("start") or "").strip()
+            info[r["project"]] = (r.get("category") or None,
+                                  month(start, f"{path} row {i + 2}") if start else None)
+            for u in chain(r["unit"]):
+                proj(u, r["project"])["budget"] += money(r["budget"], delim, f"{path} row {i + 2}")
+    if "investments" in tables:
+        irow, delim, path = tables["investments"]
+        use_budget = "projects" not in tables
+        for i, r in enumerate(irow):
+            k = idx(month(r["period"], f"{path} row {i + 2}"))
+            if not lo <= k < lo + 12:
+                continue
+            a = money(r["actual"], delim, path) if k <= hi else ZERO
+            b = money(r.get("budget"), delim, path) if use_budget else ZERO
+            for u in chain(r["unit"]):
+                x = proj(u, r["project"])
+                x["actual"] += a
+                x["budget"] += b
+    forecast_units = set()
+    if "investment_forecast" in tables:
+        frow, delim, path = tables["investment_forecast"]
+        latest = {}
+        for i, r in enumerate(frow):
+            k = idx(month(r["period"], f"{path} row {i + 2}"))
+            if lo <= k <= hi and k >= latest.get((r["unit"], r["project"]), (-1, None))[0]:
+                latest[(r["unit"], r["project"])] = (k, money(r["forecast"], delim, path))
+        for (unit, code), (_, amount) in latest.items():
+            for u in chain(unit):
+                x = proj(u, code)
+                x["forecast"] = (x["forecast"] or ZERO) + amount
+                forecast_units.add(u)
+    units.setdefault(root, {})
+    lapsed = lapse is not None and (pm_ - ys) % 12 >= (lapse - ys) % 12
+    out = {}
+    for u, projects in units.items():
+        fc = u in forecast_units
+
+        def sums(group):
+            b = sum((p["budget"] for p in group), ZERO)
+            a = sum((p["actual"] for p in group), ZERO)
+            f = sum((p["forecast"] if p["forecast"] is not None else p["budget"] for p in group), ZERO)
+            return {"budget": b, "actual": a, "forecast": f if fc else None,
+                    "budget_less_forecast": b - f if fc else None,
+                    "share": (a * 100 / b).quantize(Decimal("0.1")) if b else None}
+
+        cats = {}
+        for code, p in projects.items():
+            cats.setdefault(info.get(code, (None, None))[0], []).append(p)
+        e = sums(projects.values())
+        e["lapsed"] = lapsed
+        e["not_started"] = sorted(
+            c for c, p in projects.items()
+            if p["actual"] == 0 and (info.get(c, (None, None))[1] or (0, 0)) <= period)
+        e["over_budget"] = sorted(c for c, p in projects.items() if p["actual"] > p["budget"])
+        e["categories"] = {c: sums(g) for c, g in cats.items()}
+        e["projects"] = {c: {"budget": p["budget"], "actual": p["actual"], "forecast": p["forecast"],
+                             "budget_less_forecast": None if p["forecast"] is None
+                             else p["budget"] - p["forecast"]}
+                         for c, p in projects.items()}
+        out[u] = e
+    return out
+
+
+def check_investments(data_dir, config_path, period, found_units):
+    """Compare every unit's `investments` in figures.json with the recomputation; return
+    (problems, figures compared)."""
+    expected = expected_investments(data_dir, config_path, period)
+    problems, compared = [], 0
+
+    def cmp(u, path, want, got):
+        nonlocal compared
+        compared += 1
+        if path.endswith("share"):
+            ok = (want is None and got is None) or (
+                want is not None and isinstance(got, (int, float)) and abs(Decimal(str(got)) - want) <= Decimal("0.05"))
+        else:
+            ok = same(want, got)
+        if not ok:
+            problems.append((u, path, str(want) if want is not None else "null",
+                             got if got is not None else "null"))
+
+    for u in sorted(set(found_units) | set(expected)):
+        got = (found_units.get(u) or {}).get("investments")
+        want = expected.get(u)
+        if (got is None) != (want is None):
+            problems.append((u, "investments", "present" if want else "absent",
+                             "present" if got else "absent"))
+            continue
+        if want is None:
+            continue
+        for k in ("budget", "actual", "forecast", "budget_less_forecast", "share",
+                  "lapsed", "not_started", "over_budget"):
+            g = got.get(k)
+            cmp(u, f"investments.{k}", want[k], sorted(g) if isinstance(g, list) else g)
+        got_cats = {c.get("category"): c for c in got.get("categories", [])}
+        if set(got_cats) != set(want["categories"]):
+            problems.append((u, "investments.categories", sorted(map(str, want["categories"])),
+                             sorted(map(str, got_cats))))
+        for c, w in want["categories"].items():
+            for k, v in w.items():
+                cmp(u, f"investments.categories[{c}].{k}", v, got_cats.get(c, {}).get(k))
+        got_projects = {p.get("project"): p for p in got.get("projects", [])}
+        if set(got_projects) != set(want["projects"]):
+            problems.append((u, "investments.projects", sorted(want["projects"]),
+                             sorted(got_projects)))
+        for c, w in want["projects"].items():
+            for k, v in w.items():
+                cmp(u, f"investments.projects[{c}].{k}", v, got_projects.get(c, {}).get(k))
+    return problems, compared
+
 
 # ---------------------------------------------------------------- compare
 def flatten(unit):
@@ -534,6 +693,12 @@ def main(argv):
         for path in sorted(set(flat) - set(exp)):
             if flat[path] is not None:
                 problems.append((u, path, "<absent>", flat[path]))
+    try:
+        inv_problems, inv_compared = check_investments(data_dir, config, period, found_units)
+    except (InputError, OSError, ValueError) as e:
+        print(f"verify: cannot check the investments: {e}", file=sys.stderr)
+        return 2
+    problems += inv_problems
     if problems:
         for u, path, want, got in problems[:MAX_SHOWN]:
             print(f"MISMATCH unit={u} figure={path} expected={want} found={got}")
@@ -543,6 +708,8 @@ def main(argv):
     per_unit = compared // max(len(expected), 1)
     print(f"verified {len(expected)} units × {per_unit} figures, all equal to the öre; "
           f"{compared_sections} figures of the balance requirement, approved results and measures")
+    if inv_compared:
+        print(f"verified {inv_compared} investment figures, all equal to the öre")
     return 0
 
 

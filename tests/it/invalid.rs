@@ -105,3 +105,13 @@ fn every_invalid_fixture_is_tested() {
         );
     }
 }
+
+#[test]
+fn bad_investments() {
+    case("bad-investments");
+}
+
+#[test]
+fn duplicate_project() {
+    case("duplicate-project");
+}

@@ -258,7 +258,10 @@ fn sample_region_has_a_report_for_every_unit() {
             "activity",
             "frames",
             "reallocations",
-            "approved"
+            "approved",
+            "investments",
+            "projects",
+            "investment_forecast"
         ]
     );
     let hsn = std::fs::read_to_string(dir.join("HSN.html")).unwrap();

@@ -654,3 +654,210 @@ fn approved_result_and_equity() {
         ["A", "Nämnd A", "-4000", "-4150", "-150", "1000", "-3150"]
     );
 }
+
+/// The mini fixture with an investment programme: projects under A1, A2 and B, outcome and
+/// forecasts around the report month February 2020, lapse month February.
+fn investments_fixture() -> Generated {
+    let data = copy_fixture("mini");
+    let write = |name: &str, text: &str| std::fs::write(data.path().join(name), text).unwrap();
+    write(
+        "projects.csv",
+        "project;name;unit;budget;start;category\n\
+         P1;Ombyggnad;A1;1200,00;;Fastigheter\n\
+         P2;Röntgen;A2;600,00;2020-01;Medicinteknisk utrustning\n\
+         P3;Server;B;100,00;;IT\n\
+         P4;Senare;A1;300,00;2020-06;Fastigheter\n",
+    );
+    // Last year's and March's outcome are outside the span.
+    write(
+        "investments.csv",
+        "period;unit;project;actual\n2019-12;A1;P1;999,00\n2020-01;A1;P1;100,00\n\
+         2020-02;A1;P1;150,00\n2020-03;A1;P1;500,00\n2020-01;B;P3;80,00\n2020-02;B;P3;40,00\n",
+    );
+    // The latest forecast up to February counts; March's is not made yet.
+    write(
+        "investment_forecast.csv",
+        "period;unit;project;forecast\n2020-01;A1;P1;1000,00\n2020-02;A1;P1;1100,00\n\
+         2020-03;A1;P1;5,00\n2020-02;B;P3;150,00\n",
+    );
+    let config = data.path().join("c.yaml");
+    std::fs::write(
+        &config,
+        "money: { unit: kr, decimals: 2 }\ninvestments: { lapse_month: 2 }\n",
+    )
+    .unwrap();
+    let g = generate_into(data.path().to_str().unwrap(), Some(&config), "2020-02");
+    assert_eq!(g.output.status.code(), Some(0), "{}", stderr(&g.output));
+    g
+}
+
+/// Investments per project and category, rolled up the tree, with the lapse and
+/// above-budget findings, in figures.json, the HTML, the workbook and the English report.
+#[test]
+fn investments_per_project_and_category() {
+    let g = investments_fixture();
+    let f: serde_json::Value = serde_json::from_str(&g.read("2020-02", "figures.json")).unwrap();
+    let inv = |u: &str| f["units"][u]["investments"].clone();
+    // The root: every project; P2 and P4 have no forecast and count at their budget.
+    let r = inv("R");
+    assert_eq!(
+        [
+            &r["budget"],
+            &r["actual"],
+            &r["forecast"],
+            &r["budget_less_forecast"]
+        ],
+        ["2200.00", "370.00", "2150.00", "50.00"]
+    );
+    assert_eq!(r["share"], 16.8);
+    assert_eq!(r["lapsed"], true);
+    assert_eq!(r["not_started"], serde_json::json!(["P2"]));
+    assert_eq!(r["over_budget"], serde_json::json!(["P3"]));
+    assert_eq!(
+        r["categories"][0],
+        serde_json::json!({"category": "Fastigheter", "budget": "1500.00", "actual": "250.00",
+            "share": 16.7, "forecast": "1400.00", "budget_less_forecast": "100.00"})
+    );
+    assert_eq!(
+        r["projects"][1],
+        serde_json::json!({"project": "P2", "name": "Röntgen",
+            "category": "Medicinteknisk utrustning", "start": "2020-01", "budget": "600.00",
+            "actual": "0.00", "forecast": null, "budget_less_forecast": null,
+            "not_started": true, "over_budget": false})
+    );
+    // Rolled up: committee A has A1's and A2's projects, B only its own.
+    assert_eq!(
+        [
+            &inv("A")["budget"],
+            &inv("A")["actual"],
+            &inv("A")["forecast"]
+        ],
+        ["2100.00", "250.00", "2000.00"]
+    );
+    assert_eq!(
+        [&inv("B")["actual"], &inv("B")["budget_less_forecast"]],
+        ["120.00", "-50.00"]
+    );
+    // A2 has no forecast at all: no forecast figure.
+    assert_eq!(inv("A2")["forecast"], serde_json::Value::Null);
+    assert_eq!(inv("A2")["not_started"], serde_json::json!(["P2"]));
+    let html = g.read("2020-02", "R.html");
+    has(
+        &html,
+        "Investeringarna uppgår ack februari till 370,00 kr, 17\u{a0}% av årsbudgeten 2\u{a0}200,00 kr. Prognosen för helåret är 2\u{a0}150,00 kr, 50,00 kr under årsbudgeten. Ett projekt har inte påbörjats. Ett projekt har högre utfall än årsbudgeten.",
+    );
+    has(
+        &html,
+        "<p class=\"finding\"><strong>Ej påbörjade projekt:</strong> Röntgen (P2). Investeringar som inte har påbörjats senast i februari kan förfalla.</p>",
+    );
+    has(
+        &html,
+        "<p class=\"finding\"><strong>Projekt med utfall över årsbudgeten:</strong> Server (P3): 120,00 kr mot 100,00 kr.</p>",
+    );
+    has(
+        &html,
+        "<tr class=\"subtotal\"><td>Totalt</td><td>2\u{a0}200,00</td><td>370,00</td><td>17</td><td>2\u{a0}150,00</td><td class=\"pos\">50,00</td></tr>",
+    );
+    // The chart's figures: the accumulated outcome against an even spread of the budget.
+    has(
+        &html,
+        "<tr><th scope=\"row\">februari</th><td>370,00</td><td>366,67</td></tr>",
+    );
+    // B's report has no lapse finding, only the project above budget.
+    let b = g.read("2020-02", "B.html");
+    assert!(!b.contains("Ej påbörjade projekt"));
+    has(&b, "Ett projekt har högre utfall än årsbudgeten.");
+    // The workbook: one row per project, category and total.
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(g.out.path().join("2020-02/R.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Investeringar").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        rows.last().unwrap(),
+        &[
+            "R",
+            "Region Test",
+            "",
+            "Totalt",
+            "",
+            "2200",
+            "370",
+            "17",
+            "2150",
+            "50"
+        ]
+    );
+    assert!(rows.contains(&vec![
+        "R".to_string(),
+        "Region Test".into(),
+        "P3".into(),
+        "Server".into(),
+        "IT".into(),
+        "100".into(),
+        "120".into(),
+        "120".into(),
+        "150".into(),
+        "-50".into(),
+    ]));
+}
+
+/// Before the lapse month no project is a finding; without the projects table the budget is
+/// the year's monthly budgets, and the project is named by its code.
+#[test]
+fn investments_before_the_lapse_month_and_from_monthly_budgets() {
+    let data = copy_fixture("mini");
+    std::fs::write(
+        data.path().join("investments.csv"),
+        "period;unit;project;actual;budget\n2020-01;A1;P1;0;100,00\n2020-02;A1;P1;0;100,00\n\
+         2020-12;A1;P1;0;400,00\n2021-01;A1;P1;0;999,00\n",
+    )
+    .unwrap();
+    let config = data.path().join("c.yaml");
+    std::fs::write(
+        &config,
+        "money: { unit: kr, decimals: 2 }\ninvestments: { lapse_month: 9 }\nlanguage: en\n",
+    )
+    .unwrap();
+    let g = generate_into(data.path().to_str().unwrap(), Some(&config), "2020-02");
+    assert_eq!(g.output.status.code(), Some(0), "{}", stderr(&g.output));
+    let f: serde_json::Value = serde_json::from_str(&g.read("2020-02", "figures.json")).unwrap();
+    let r = &f["units"]["R"]["investments"];
+    assert_eq!([&r["budget"], &r["actual"]], ["600.00", "0.00"]);
+    assert_eq!(r["lapsed"], false);
+    assert_eq!(r["projects"][0]["name"], "P1");
+    assert_eq!(r["categories"][0]["category"], serde_json::Value::Null);
+    let html = g.read("2020-02", "R.html");
+    has(
+        &html,
+        "Investments from January to February amount to 0.00 SEK, 0% of the full-year budget of 600.00 SEK. One project has not started.",
+    );
+    assert!(!html.contains("Projects not started:"));
+    assert!(f["units"]["B"].get("investments").is_none());
+}
+
+/// The lapse month must be a month.
+#[test]
+fn lapse_month_outside_the_year_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("c.yaml");
+    std::fs::write(&config, "investments: { lapse_month: 13 }\n").unwrap();
+    let o = uppfolj(&[
+        "check",
+        "--data",
+        "tests/fixtures/mini",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "investments.lapse_month: 13 is not a month (expected 1 to 12, e.g. 9 for September)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}

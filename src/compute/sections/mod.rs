@@ -7,6 +7,7 @@ mod agency;
 mod approved;
 mod balance;
 mod frames;
+mod investments;
 mod items;
 mod personnel;
 
@@ -17,6 +18,7 @@ use crate::diag::Findings;
 use crate::load::Dataset;
 use crate::model::period::Month;
 use crate::model::tree::Tree;
+pub(crate) use investments::{InvestmentSums, Investments, ProjectRow};
 
 /// Sums of one unit's personnel for a span of months.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -202,6 +204,8 @@ pub(crate) struct UnitSections {
     pub balance: Option<Vec<(String, i64)>>,
     /// The result the council approved for the year, and the opening equity when given.
     pub approved: Option<Approved>,
+    /// The investment projects of the unit and its descendants.
+    pub investments: Option<Investments>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -287,5 +291,6 @@ pub(crate) fn compute(
     frames::frames(&cx, &mut out, findings);
     balance::balance(&cx, &mut out);
     approved::approved(&cx, &mut out);
+    investments::investments(&cx, &mut out);
     out
 }
