@@ -117,6 +117,9 @@ pub(crate) struct Config {
     pub thresholds: RawThresholds,
     /// Categories with a bar of their own in the bridge chart (the rest are one bar).
     pub bridge_categories: usize,
+    /// How many of its largest transactions each account of a leaf unit lists, for the month
+    /// and for the year to date (0: none).
+    pub largest_transactions: usize,
     /// The forecast check's tolerance in thousandths of a percent of the full-year cost
     /// budget (0.5 % is 500).
     pub forecast_tolerance_milli: i64,
