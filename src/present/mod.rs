@@ -206,6 +206,10 @@ pub(crate) struct Presented {
     pub figures: figures::FiguresFile,
     /// The money unit as the report's language writes it (`Mkr`).
     pub unit_label: String,
+    /// Per node, a leaf unit's transactions of the year to date, for its workbook.
+    pub postings: Option<std::sync::Arc<Vec<Vec<crate::load::postings::Posting>>>>,
+    /// Account names by code.
+    pub account_names: BTreeMap<String, String>,
 }
 
 /// The present stage: every view, formatted in the report's language. `commentary` and
@@ -261,6 +265,8 @@ pub(crate) fn run(
             tree,
         ),
         unit_label: presenter.fmt.unit_label(),
+        postings: computed.postings.clone(),
+        account_names: presenter.account_names.clone(),
     }
 }
 

@@ -80,6 +80,23 @@ pub fn generate_into(data: &str, config: Option<&Path>, period: &str) -> Generat
     Generated { out, output }
 }
 
+/// Writes `uppfolj synth` transaction data (with a budget table) into `dir`.
+pub fn synth_transactions(dir: &Path, leaves: u32, accounts: u32, rows: u32) {
+    let (leaves, accounts, rows) = (leaves.to_string(), accounts.to_string(), rows.to_string());
+    let o = uppfolj(&[
+        "synth",
+        "--leaves",
+        &leaves,
+        "--accounts",
+        &accounts,
+        "--transactions",
+        &rows,
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
