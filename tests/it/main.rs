@@ -17,6 +17,7 @@ mod schedule;
 mod sections;
 mod sie;
 mod sources;
+mod trace;
 mod versions;
 mod xlsx;
 
@@ -95,6 +96,19 @@ pub fn synth_transactions(dir: &Path, leaves: u32, accounts: u32, rows: u32) {
         dir.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Writes `vouchers.se` into `dir`: the SIE fixture with transactions and period balances,
+/// without its period balances, so that its ledger is summed from its vouchers.
+pub fn sie_vouchers_only(dir: &Path) -> PathBuf {
+    let bytes = std::fs::read(root().join("tests/fixtures/sie/transaktioner_ovnbolag.se")).unwrap();
+    let vouchers: Vec<&[u8]> = bytes
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|l| !l.starts_with(b"#PSALDO"))
+        .collect();
+    let path = dir.join("vouchers.se");
+    std::fs::write(&path, vouchers.concat()).unwrap();
+    path
 }
 
 pub fn stderr(o: &Output) -> String {

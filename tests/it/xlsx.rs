@@ -281,13 +281,7 @@ fn the_transaction_sheet_adds_up_to_the_accounts() {
 
     let sie = tmp.path().join("sie");
     std::fs::create_dir(&sie).unwrap();
-    // Without its period balances the file's ledger is summed from its vouchers.
-    let bytes = std::fs::read(root().join("tests/fixtures/sie/transaktioner_ovnbolag.se")).unwrap();
-    let vouchers: Vec<&[u8]> = bytes
-        .split_inclusive(|&b| b == b'\n')
-        .filter(|l| !l.starts_with(b"#PSALDO"))
-        .collect();
-    std::fs::write(sie.join("vouchers.se"), vouchers.concat()).unwrap();
+    sie_vouchers_only(&sie);
     let (n, _) = generate(&sie, "2011-03");
     assert_eq!(n, 2, "the two objects Nord and Syd");
 }
