@@ -441,7 +441,7 @@ pub(crate) struct Computed {
     pub accounts: Vec<Vec<accounts::AccountFigures>>,
     /// Per node, a leaf unit's transactions of the year to date; `None` when the ledger is
     /// not summed from transactions.
-    pub postings: Option<std::sync::Arc<Vec<Vec<crate::load::postings::Posting>>>>,
+    pub postings: Option<std::sync::Arc<Vec<Vec<crate::model::posting::Posting>>>>,
     /// What explains each unit's month: the bridge, the forecast check, the net cost
     /// development, by node index.
     pub explained: Vec<explain::Explained>,

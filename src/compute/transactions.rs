@@ -5,8 +5,8 @@
 use std::cmp::Reverse;
 
 use crate::load::Dataset;
-use crate::load::postings::Posting;
 use crate::model::period::Month;
+use crate::model::posting::Posting;
 use crate::model::tree::Tree;
 
 /// Per node, the transactions of a leaf unit from the first day of the (fiscal) year `start`
@@ -18,16 +18,8 @@ pub(crate) fn of_leaves(
     period: Month,
     start: Month,
 ) -> Option<Vec<Vec<Posting>>> {
-    let (from, to) = (first_day(start), last_day(period));
-    let mut out = vec![Vec::new(); tree.nodes.len()];
-    for p in data.postings(from, to)? {
-        if let Some(n) = tree.get(&p.unit)
-            && tree.is_leaf(n)
-        {
-            out[n].push(p);
-        }
-    }
-    Some(out)
+    let leaf = |unit: &str| tree.get(unit).filter(|&n| tree.is_leaf(n));
+    data.postings(first_day(start), last_day(period), tree.nodes.len(), leaf)
 }
 
 /// The first day of a month, in days since 1970.
@@ -64,10 +56,9 @@ mod tests {
     fn p(date: i32, amount: i64, order: u64) -> Posting {
         Posting {
             date,
-            unit: "A".into(),
             account: "4010".into(),
             amount,
-            text: String::new(),
+            text: "".into(),
             order,
         }
     }

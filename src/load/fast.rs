@@ -7,6 +7,9 @@
 //!   the same typed [`Table`] the row-by-row reader builds ([`table`]).
 //! * The monthly ledger is built from the transaction sums and the budget by one Polars join
 //!   ([`ledger`]).
+//! * Once the report month is known, the transactions of its year to date are read again by
+//!   the same streaming scan, filtered on the date, for the account view and the workbooks
+//!   ([`postings`]): only those rows are held in memory, never the whole file.
 //!
 //! These paths only take the common clean case. They return `None` — and the caller falls back
 //! to the row-by-row reader in `text.rs`/`table.rs`, which reports every problem with its row
@@ -197,14 +200,16 @@ pub(crate) fn transactions(path: &Path) -> Option<Transactions> {
 
 /// Reads the transactions of `transactions.csv` dated `from` to `to` (`YYYY-MM-DD`, both
 /// included) again, for the account view and the workbooks: only those rows are kept in
-/// memory. Amounts are multiplied by `flip` (−1 for debit-positive data). `None` when the
-/// file can no longer be read as it was when it was summed.
+/// memory, each given to `each` with its unit. Amounts are multiplied by `flip` (−1 for
+/// debit-positive data). `None` when the file can no longer be read as it was when it was
+/// summed.
 pub(crate) fn postings(
     path: &Path,
     from: &str,
     to: &str,
     flip: i64,
-) -> Option<Vec<super::postings::Posting>> {
+    mut each: impl FnMut(&str, super::postings::Posting),
+) -> Option<()> {
     let csv = Csv::open(path, super::spec::TRANSACTIONS)?;
     let [date, unit, account, amount] = csv.columns(["date", "unit", "account", "amount"])?;
     let comma = csv.decimal_comma;
@@ -244,7 +249,7 @@ pub(crate) fn postings(
         df.column(ORE).ok()?.i64().ok()?,
         df.column(BAD).ok()?.str().ok()?,
     );
-    let mut out = Vec::with_capacity(df.height());
+    let mut shared = super::postings::Shared::default();
     for i in 0..df.height() {
         let d = dates.get(i)?.as_bytes();
         let day = crate::clock::days_from_civil(
@@ -252,17 +257,19 @@ pub(crate) fn postings(
             digits(&d[5..7])? as u32,
             digits(&d[8..10])? as u32,
         );
-        out.push(super::postings::Posting {
-            date: day,
-            unit: units.get(i)?.to_string(),
-            account: accounts.get(i)?.to_string(),
-            amount: amounts.get(i)? * flip,
-            text: texts.get(i).unwrap_or("").to_string(),
-            // The line of the file: the header is line 1.
-            order: rows.get(i)? + 2,
-        });
+        each(
+            units.get(i)?,
+            super::postings::Posting {
+                date: day,
+                account: shared.get(accounts.get(i)?),
+                amount: amounts.get(i)? * flip,
+                text: shared.get(texts.get(i).unwrap_or("")),
+                // The line of the file: the header is line 1.
+                order: rows.get(i)? + 2,
+            },
+        );
     }
-    Some(out)
+    Some(())
 }
 
 /// Whether an `i64` sum of öre wrapped around: Polars sums integers modulo 2^64, so a true sum

@@ -914,19 +914,20 @@ fn ledger_from_sie(
             if best.get(&m).copied() != Some(priority(p, m)) || t.account.starts_with(['1', '2']) {
                 continue;
             }
-            trans.push(postings::Posting {
+            let unit = if t.unit.is_empty() {
+                &config.root_code
+            } else {
+                &t.unit
+            };
+            let posting = postings::Posting {
                 date: crate::clock::days_from_civil(t.date.0, t.date.1, t.date.2),
-                unit: if t.unit.is_empty() {
-                    config.root_code.clone()
-                } else {
-                    t.unit.clone()
-                },
-                account: t.account.clone(),
+                account: t.account.as_str().into(),
                 amount: t.amount,
-                text: t.text.clone(),
+                text: t.text.as_str().into(),
                 // Files in the order given, lines in file order.
                 order: ((source as u64) << 40) | t.line,
-            });
+            };
+            trans.push((unit.clone(), posting));
         }
     }
     if !trans.is_empty() {

@@ -207,7 +207,7 @@ pub(crate) struct Presented {
     /// The money unit as the report's language writes it (`Mkr`).
     pub unit_label: String,
     /// Per node, a leaf unit's transactions of the year to date, for its workbook.
-    pub postings: Option<std::sync::Arc<Vec<Vec<crate::load::postings::Posting>>>>,
+    pub postings: Option<std::sync::Arc<Vec<Vec<crate::model::posting::Posting>>>>,
     /// Account names by code.
     pub account_names: BTreeMap<String, String>,
 }
@@ -353,7 +353,7 @@ pub(crate) struct Presenter<'a> {
     /// Per node, the accounts behind its report rows.
     pub accounts: &'a [Vec<crate::compute::accounts::AccountFigures>],
     /// Per node, a leaf unit's transactions of the year to date, when the data has them.
-    pub postings: Option<&'a [Vec<crate::load::postings::Posting>]>,
+    pub postings: Option<&'a [Vec<crate::model::posting::Posting>]>,
     /// Account names by code: the `accounts` table's, else those of "CODE Name" cells.
     pub account_names: BTreeMap<String, String>,
     pub explained: &'a [crate::compute::explain::Explained],

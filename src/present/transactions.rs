@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::Num;
 use super::format::Format;
 use crate::compute::transactions::{first_day, largest};
-use crate::load::postings::Posting;
 use crate::model::period::Month;
+use crate::model::posting::Posting;
 
 /// One transaction as the account view shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -33,7 +33,7 @@ impl<'a> ByAccount<'a> {
     pub(crate) fn new(postings: &'a [Posting], period: Month, n: usize) -> ByAccount<'a> {
         let mut accounts: HashMap<&str, Vec<&Posting>> = HashMap::new();
         for p in postings {
-            accounts.entry(p.account.as_str()).or_default().push(p);
+            accounts.entry(&*p.account).or_default().push(p);
         }
         ByAccount {
             accounts,
@@ -53,7 +53,7 @@ impl<'a> ByAccount<'a> {
             .into_iter()
             .map(|p| TransactionView {
                 date: crate::clock::date_text(p.date),
-                text: p.text.clone(),
+                text: p.text.to_string(),
                 amount: fmt.kronor(p.amount),
             })
             .collect()

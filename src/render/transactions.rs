@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
-use crate::load::postings::Posting;
 use crate::model::period::Month;
+use crate::model::posting::Posting;
 use crate::present::Lang;
 
 /// The rows a worksheet holds below its header.
@@ -79,8 +79,8 @@ pub(crate) fn add_sheet(
             ExcelDateTime::from_ymd(y as u16, m as u8, d as u8)?,
             &date,
         )?;
-        ws.write_string(r, 1, &p.account)?;
-        let name = ledger.names.get(&p.account).map_or("", String::as_str);
+        ws.write_string(r, 1, &*p.account)?;
+        let name = ledger.names.get(&*p.account).map_or("", String::as_str);
         ws.write_string(r, 2, name)?;
         ws.write_string(r, 3, super::xlsx::fit_cell(&p.text).as_ref())?;
         // Öre below 2^53 are exact in a double; the cell shows kronor with two decimals.
@@ -124,7 +124,7 @@ fn csv(ledger: &Ledger, lang: &Lang) -> Vec<u8> {
         let row = [
             crate::clock::date_text(p.date),
             field(&p.account),
-            field(ledger.names.get(&p.account).map_or("", String::as_str)),
+            field(ledger.names.get(&*p.account).map_or("", String::as_str)),
             field(&p.text),
             amount,
             Month::of(y, m).to_string(),
@@ -142,7 +142,6 @@ mod tests {
     fn posting(day: i32, account: &str, amount: i64, text: &str, order: u64) -> Posting {
         Posting {
             date: crate::clock::days_from_civil(2020, 9, day as u32),
-            unit: "A".into(),
             account: account.into(),
             amount,
             text: text.into(),
