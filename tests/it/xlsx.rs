@@ -263,6 +263,20 @@ fn the_transaction_sheet_adds_up_to_the_accounts() {
         let g = generate_into(data.to_str().unwrap(), None, period);
         assert_eq!(g.output.status.code(), Some(0), "{}", stderr(&g.output));
         let n = transactions_add_up_to_the_accounts(&g.out.path().join(period), period);
+        // Each leaf unit's report lists the largest transactions under its accounts: a
+        // collapsible view per account holding a table with a caption and column headers.
+        let leaves = std::fs::read_dir(g.out.path().join(period))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .filter(|html| html.contains("<details class=\"transactions\"><summary>Största transaktioner: "))
+            .inspect(|html| {
+                assert!(html.contains("<table class=\"transactions\"><caption>Största transaktioner, "));
+                assert!(html.contains("<th scope=\"col\">Datum</th><th scope=\"col\">Text</th><th scope=\"col\">Belopp, kr</th>"));
+            })
+            .count();
+        assert_eq!(leaves, n, "the leaf units' reports list transactions");
         (n, stderr(&g.output))
     };
     assert_eq!(
