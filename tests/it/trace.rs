@@ -499,6 +499,21 @@ fn figures_of_transactions_are_sums_of_the_transactions_and_the_budget() {
 }
 
 #[test]
+fn figures_of_a_fiscal_year_from_july_are_sums_of_its_months() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    synth_transactions(&data, 4, 40, 8_000);
+    let config = tmp.path().join("uppfolj.yaml");
+    std::fs::write(&config, "fiscal_year_start: 7\n").unwrap();
+    let json = generated_figures(&data, Some(&config), "2020-09");
+    let input = Input {
+        year_start: 7,
+        ..transactions_input(&data)
+    };
+    check(&input, &json, 200, 0x7_2020);
+}
+
+#[test]
 fn figures_of_an_sie_file_are_sums_of_its_vouchers() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
