@@ -42,7 +42,10 @@ mkdir "$tmp/changed"
 cp -r data/sample/. "$tmp/changed/"
 # The first row gets another outcome (last year's figures of the report change).
 sed -i '2 s/^\([^;]*;[^;]*;[^;]*\);[^;]*;/\1;1000,00;/' "$tmp/changed/ledger.csv"
-! cmp -s data/sample/ledger.csv "$tmp/changed/ledger.csv"
+if cmp -s data/sample/ledger.csv "$tmp/changed/ledger.csv"; then
+  echo "the ledger row was not changed" >&2
+  exit 1
+fi
 "$bin" generate --data "$tmp/changed" --config data/sample/uppfolj.yaml --period latest \
   --out "$tmp/versions" --format html
 ls "$tmp"/versions/*/changes.html
