@@ -12,6 +12,7 @@ pub(crate) mod explain;
 pub(crate) mod packs;
 pub(crate) mod periods;
 pub(crate) mod sections;
+pub(crate) mod transactions;
 
 use crate::config::{Config, Row};
 use crate::diag::Findings;
@@ -438,6 +439,9 @@ pub(crate) struct Computed {
     pub sections: Vec<sections::UnitSections>,
     /// Per unit, the accounts behind its report rows.
     pub accounts: Vec<Vec<accounts::AccountFigures>>,
+    /// Per node, a leaf unit's transactions of the year to date; `None` when the ledger is
+    /// not summed from transactions.
+    pub postings: Option<std::sync::Arc<Vec<Vec<crate::model::posting::Posting>>>>,
     /// What explains each unit's month: the bridge, the forecast check, the net cost
     /// development, by node index.
     pub explained: Vec<explain::Explained>,
@@ -467,6 +471,8 @@ pub(crate) fn run(
         .map_err(crate::Failure::Compute)?;
     let sections = sections::compute(&loaded.data, &loaded.tree, &loaded.config, period, findings);
     let accounts = accounts::accounts(ledger, &loaded.tree, &cats, period, start);
+    let postings =
+        transactions::of_leaves(&loaded.data, &loaded.tree, period, start).map(std::sync::Arc::new);
     let explained = explain::compute(
         &figures,
         &loaded.tree,
@@ -477,6 +483,7 @@ pub(crate) fn run(
         figures,
         sections,
         accounts,
+        postings,
         explained,
     })
 }

@@ -117,6 +117,9 @@ pub(crate) struct Config {
     pub thresholds: RawThresholds,
     /// Categories with a bar of their own in the bridge chart (the rest are one bar).
     pub bridge_categories: usize,
+    /// How many of its largest transactions each account of a leaf unit lists, for the month
+    /// and for the year to date (0: none).
+    pub largest_transactions: usize,
     /// The forecast check's tolerance in thousandths of a percent of the full-year cost
     /// budget (0.5 % is 500).
     pub forecast_tolerance_milli: i64,
@@ -312,7 +315,7 @@ mod tests {
     #[test]
     fn bad_values_are_all_reported() {
         let err = Config::parse(
-            "money:\n  unit: Gkr\nsign: credit\ncategories:\n  - category: A\n    accounts: [\"x\"]\n",
+            "money:\n  unit: Gkr\nsign: credit\ncategories:\n  - category: A\n    accounts: [\"x\"]\ntransactions: { largest: 101 }\n",
             Path::new("c.yaml"),
         )
         .unwrap_err().to_string();
@@ -320,7 +323,8 @@ mod tests {
             err,
             "c.yaml: money.unit: \"Gkr\" is not a money unit (expected Mkr, tkr or kr)\n\
              c.yaml: sign: \"credit\" is not a sign convention (expected result or debit-positive)\n\
-             c.yaml: categories, row 1 (A): \"x\" is not an account range (expected digits like \"5\" or \"40-44\")"
+             c.yaml: categories, row 1 (A): \"x\" is not an account range (expected digits like \"5\" or \"40-44\")\n\
+             c.yaml: transactions.largest: 101 is not a number of transactions to list (expected 0 to 100)"
         );
     }
 
@@ -347,6 +351,7 @@ mod tests {
             ": :\n",
             "\t- x\n",
             "sie_dimension: 0\n",
+            "transactions: { largest: 18446744073709551615 }\n",
         ];
         let mut seed: u64 = 11;
         for _ in 0..2000 {

@@ -56,6 +56,17 @@ pub(crate) struct RawConfig {
     /// Where each table of the contract comes from and how its columns are named, by table.
     /// Default: files named after the table, headers named as the contract (or in Swedish).
     pub sources: Option<std::collections::BTreeMap<String, RawSource>>,
+    /// What the account view shows of the transactions behind an account.
+    pub transactions: RawTransactions,
+}
+
+/// The transactions shown under each account of a leaf unit.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawTransactions {
+    /// How many of the largest transactions (by absolute amount) each account lists for the
+    /// month and for the year to date. Default 5; 0 lists none.
+    pub largest: Option<usize>,
 }
 
 /// The balance requirement's exclusions.

@@ -164,6 +164,12 @@ impl Config {
                 "{at}bridge.categories: {bridge_categories} is not a number of bars (expected 1 to 100)"
             ));
         }
+        let largest_transactions = raw.transactions.largest.unwrap_or(5);
+        if largest_transactions > 100 {
+            problems.push(format!(
+                "{at}transactions.largest: {largest_transactions} is not a number of transactions to list (expected 0 to 100)"
+            ));
+        }
         let tolerance = raw.forecast_check.tolerance.unwrap_or(0.5);
         if !(tolerance.is_finite() && (0.0..=100.0).contains(&tolerance)) {
             problems.push(format!(
@@ -276,6 +282,7 @@ impl Config {
             kpi_ratios,
             thresholds: raw.thresholds,
             bridge_categories,
+            largest_transactions,
             forecast_tolerance_milli: (tolerance * 1000.0).round() as i64,
             packs,
             author: raw.author,

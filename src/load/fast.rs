@@ -7,6 +7,9 @@
 //!   the same typed [`Table`] the row-by-row reader builds ([`table`]).
 //! * The monthly ledger is built from the transaction sums and the budget by one Polars join
 //!   ([`ledger`]).
+//! * Once the report month is known, the transactions of its year to date are read again by
+//!   the same streaming scan, filtered on the date, for the account view and the workbooks
+//!   ([`postings`]): only those rows are held in memory, never the whole file.
 //!
 //! These paths only take the common clean case. They return `None` — and the caller falls back
 //! to the row-by-row reader in `text.rs`/`table.rs`, which reports every problem with its row
@@ -101,6 +104,15 @@ impl<'a> Csv<'a> {
         self.header.iter().position(|h| h == name)
     }
 
+    /// The places of the named columns; `None` when one is missing.
+    fn columns<const N: usize>(&self, names: [&str; N]) -> Option<[usize; N]> {
+        let mut out = [0; N];
+        for (o, name) in out.iter_mut().zip(names) {
+            *o = self.index(name)?;
+        }
+        Some(out)
+    }
+
     /// Every column as text, named `c0`, `c1`, …; only the columns used are parsed.
     fn scan(&self) -> PolarsResult<LazyFrame> {
         let schema: Schema = (0..self.header.len())
@@ -123,12 +135,7 @@ fn column_name(i: usize) -> PlSmallStr {
 /// lazily and in a streaming fashion. `None` when the file is not in the clean form.
 pub(crate) fn transactions(path: &Path) -> Option<Transactions> {
     let csv = Csv::open(path, super::spec::TRANSACTIONS)?;
-    let (date, unit, account, amount) = (
-        csv.index("date")?,
-        csv.index("unit")?,
-        csv.index("account")?,
-        csv.index("amount")?,
-    );
+    let [date, unit, account, amount] = csv.columns(["date", "unit", "account", "amount"])?;
     let comma = csv.decimal_comma;
     let df = csv
         .scan()
@@ -189,6 +196,80 @@ pub(crate) fn transactions(path: &Path) -> Option<Transactions> {
         df.lazy().select(keep).collect().ok()?
     };
     Some(Transactions { sums, rows })
+}
+
+/// Reads the transactions of `transactions.csv` dated `from` to `to` (`YYYY-MM-DD`, both
+/// included) again, for the account view and the workbooks: only those rows are kept in
+/// memory, each given to `each` with its unit. Amounts are multiplied by `flip` (−1 for
+/// debit-positive data). `None` when the file can no longer be read as it was when it was
+/// summed.
+pub(crate) fn postings(
+    path: &Path,
+    from: &str,
+    to: &str,
+    flip: i64,
+    mut each: impl FnMut(&str, super::postings::Posting),
+) -> Option<()> {
+    let csv = Csv::open(path, super::spec::TRANSACTIONS)?;
+    let [date, unit, account, amount] = csv.columns(["date", "unit", "account", "amount"])?;
+    let comma = csv.decimal_comma;
+    let text = match csv.index("text") {
+        Some(i) => col(column_name(i)).str().strip_chars(lit(NULL)),
+        None => lit(""),
+    };
+    let strip = |i: usize| col(column_name(i)).str().strip_chars(lit(NULL));
+    let df = csv
+        .scan()
+        .ok()?
+        .with_row_index(ROWS, None)
+        .filter(
+            col(column_name(date))
+                .gt_eq(lit(from))
+                .and(col(column_name(date)).lt_eq(lit(to))),
+        )
+        .select([
+            col(ROWS),
+            col(column_name(date)).alias(MONTH),
+            strip(unit).alias(UNIT),
+            strip(account).alias(ACCOUNT),
+            col(column_name(amount))
+                .map(move |c| ore_column(c, comma), int_field(DataType::Int64))
+                .alias(ORE),
+            text.alias(BAD),
+        ])
+        .collect_with_engine(Engine::Streaming)
+        .ok()?
+        .unwrap_single();
+    let rows = df.column(ROWS).ok()?.cast(&DataType::UInt64).ok()?;
+    let (rows, dates, units, accounts, amounts, texts) = (
+        rows.u64().ok()?,
+        df.column(MONTH).ok()?.str().ok()?,
+        df.column(UNIT).ok()?.str().ok()?,
+        df.column(ACCOUNT).ok()?.str().ok()?,
+        df.column(ORE).ok()?.i64().ok()?,
+        df.column(BAD).ok()?.str().ok()?,
+    );
+    let mut shared = super::postings::Shared::default();
+    for i in 0..df.height() {
+        let d = dates.get(i)?.as_bytes();
+        let day = crate::clock::days_from_civil(
+            digits(&d[0..4])?,
+            digits(&d[5..7])? as u32,
+            digits(&d[8..10])? as u32,
+        );
+        each(
+            units.get(i)?,
+            super::postings::Posting {
+                date: day,
+                account: shared.get(accounts.get(i)?),
+                amount: amounts.get(i)? * flip,
+                text: shared.get(texts.get(i).unwrap_or("")),
+                // The line of the file: the header is line 1.
+                order: rows.get(i)? + 2,
+            },
+        );
+    }
+    Some(())
 }
 
 /// Whether an `i64` sum of öre wrapped around: Polars sums integers modulo 2^64, so a true sum

@@ -9,6 +9,7 @@ mod hash;
 mod ledger;
 pub(crate) mod parquet;
 mod parquet_bounds;
+pub(crate) mod postings;
 mod projects;
 pub(crate) mod sie;
 pub(crate) mod sources;
@@ -56,6 +57,9 @@ pub(crate) struct Dataset {
     /// The first month of the fiscal year that every SIE file declares (`#RAR 0`), if they
     /// agree.
     pub sie_year_start: Option<u32>,
+    /// Where the transactions summed into the ledger are found again; `None` when the
+    /// ledger is not summed from transactions.
+    pub postings: Option<postings::Source>,
 }
 
 impl Dataset {
@@ -258,8 +262,10 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
         account_names: BTreeMap::new(),
         budget_given: true,
         sie_year_start: None,
+        postings: None,
     };
     let mut fast: Option<(String, fast::Transactions)> = None;
+    let mut fast_path: Option<PathBuf> = None;
     let mut prefetched: HashMap<&'static str, (Option<Table>, Findings)> = HashMap::new();
     let mut names: BTreeMap<&'static str, BTreeMap<String, (String, String, u64)>> =
         BTreeMap::new();
@@ -335,6 +341,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
                     sha256: sha,
                 });
                 fast = Some((shown, sums));
+                fast_path = Some(path.clone());
                 continue;
             }
             findings.note(
@@ -409,6 +416,9 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
                         dataset
                             .tables
                             .insert("ledger", without_budget(ledger, budget.is_some()));
+                        dataset.postings = fast_path
+                            .take()
+                            .map(|path| postings::Source::Csv { path, flip });
                     }
                     Err(e) => findings.error(
                         file,
@@ -423,6 +433,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             {
                 let ledger = without_budget(ledger, budget.is_some());
                 dataset.tables.insert("ledger", ledger);
+                dataset.postings = Some(postings::Source::Table);
             }
         } else {
             let missing = if has("budget") {
@@ -893,6 +904,36 @@ fn ledger_from_sie(
             };
             fold.add(source as u32, m, unit, account, actual, budget, line);
         }
+    }
+    // The #TRANS rows summed above, for the account view and the workbooks.
+    let mut trans = Vec::new();
+    for (source, p) in parsed.iter().enumerate() {
+        if p.file.balances.iter().any(|b| b.actual != 0) {
+            continue;
+        }
+        for t in &p.file.transactions {
+            let m = Month::of(t.date.0, t.date.1).index();
+            if best.get(&m).copied() != Some(priority(p, m)) || t.account.starts_with(['1', '2']) {
+                continue;
+            }
+            let unit = if t.unit.is_empty() {
+                &config.root_code
+            } else {
+                &t.unit
+            };
+            let posting = postings::Posting {
+                date: crate::clock::days_from_civil(t.date.0, t.date.1, t.date.2),
+                account: t.account.as_str().into(),
+                amount: t.amount,
+                text: t.text.as_str().into(),
+                // Files in the order given, lines in file order.
+                order: ((source as u64) << 40) | t.line,
+            };
+            trans.push((unit.clone(), posting));
+        }
+    }
+    if !trans.is_empty() {
+        dataset.postings = Some(postings::Source::Rows(trans));
     }
     let names: Vec<&str> = parsed.iter().map(|p| p.name.as_str()).collect();
     if balance_sheet > 0 {

@@ -5,4 +5,5 @@ pub(crate) mod diff;
 pub(crate) mod hash;
 pub(crate) mod money;
 pub(crate) mod period;
+pub(crate) mod posting;
 pub(crate) mod tree;

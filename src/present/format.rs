@@ -115,6 +115,16 @@ impl Format {
         )
     }
 
+    /// An amount in öre in kronor with two decimals, whatever the report's money unit (a
+    /// single transaction).
+    pub(crate) fn kronor(&self, ore: i64) -> Num {
+        self.make(
+            money::kronor_string(ore),
+            self.style.money(ore, MoneyUnit::Kr, 2),
+            self.style.money(ore.abs(), MoneyUnit::Kr, 2),
+        )
+    }
+
     /// A ratio, count or hours (never a summed amount of money).
     pub(crate) fn fig(&self, value: f64, decimals: u32) -> Num {
         self.make(

@@ -12,6 +12,7 @@ mod lights;
 pub(crate) mod names;
 pub(crate) mod restated;
 mod section_views;
+pub(crate) mod transactions;
 
 use std::collections::BTreeMap;
 
@@ -97,6 +98,10 @@ pub(crate) struct AccountView {
     pub name: String,
     #[serde(flatten)]
     pub amounts: RowAmounts,
+    /// A leaf unit's largest transactions of the account in the report month, and in the
+    /// year to date (empty without transactions in the data).
+    pub largest_month: Vec<transactions::TransactionView>,
+    pub largest_year: Vec<transactions::TransactionView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -201,6 +206,10 @@ pub(crate) struct Presented {
     pub figures: figures::FiguresFile,
     /// The money unit as the report's language writes it (`Mkr`).
     pub unit_label: String,
+    /// Per node, a leaf unit's transactions of the year to date, for its workbook.
+    pub postings: Option<std::sync::Arc<Vec<Vec<crate::model::posting::Posting>>>>,
+    /// Account names by code.
+    pub account_names: BTreeMap<String, String>,
 }
 
 /// The present stage: every view, formatted in the report's language. `commentary` and
@@ -229,6 +238,7 @@ pub(crate) fn run(
         sections: &computed.sections,
         restated: &restated,
         accounts: &computed.accounts,
+        postings: computed.postings.as_deref().map(Vec::as_slice),
         account_names: account_names(&loaded.data),
         explained: &computed.explained,
         files,
@@ -255,6 +265,8 @@ pub(crate) fn run(
             tree,
         ),
         unit_label: presenter.fmt.unit_label(),
+        postings: computed.postings.clone(),
+        account_names: presenter.account_names.clone(),
     }
 }
 
@@ -340,6 +352,8 @@ pub(crate) struct Presenter<'a> {
     pub restated: &'a [Vec<restated::Restated>],
     /// Per node, the accounts behind its report rows.
     pub accounts: &'a [Vec<crate::compute::accounts::AccountFigures>],
+    /// Per node, a leaf unit's transactions of the year to date, when the data has them.
+    pub postings: Option<&'a [Vec<crate::model::posting::Posting>]>,
     /// Account names by code: the `accounts` table's, else those of "CODE Name" cells.
     pub account_names: BTreeMap<String, String>,
     pub explained: &'a [crate::compute::explain::Explained],
@@ -401,6 +415,15 @@ impl Presenter<'_> {
             forecast_prev_made: f.forecast_prev.map(|x| month(x.made)),
             forecast_change: f.forecast_change().map(|c| fmt.num(c)),
         };
+        let postings = self.postings.map(|p| {
+            transactions::ByAccount::new(&p[node], period, self.config.largest_transactions)
+        });
+        let largest = |account: &str, month: bool| {
+            postings
+                .as_ref()
+                .map(|p| p.largest(fmt, account, month))
+                .unwrap_or_default()
+        };
         let rows: Vec<RowView> = f
             .rows
             .iter()
@@ -421,6 +444,8 @@ impl Presenter<'_> {
                                 .cloned()
                                 .unwrap_or_default(),
                             amounts: RowAmounts::of(fmt, a.acc, a.prev_year, a.budget_year),
+                            largest_month: largest(&a.account, true),
+                            largest_year: largest(&a.account, false),
                         })
                         .collect()
                 } else {

@@ -6,6 +6,7 @@ pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod pdf;
 pub(crate) mod templates;
+pub(crate) mod transactions;
 pub(crate) mod typst;
 pub(crate) mod xlsx;
 
@@ -266,10 +267,17 @@ pub(crate) fn run(
         }
         if formats.xlsx {
             let title = format!("{} – {}", view.unit.name, view.period);
-            out.push((
-                format!("{stem}.xlsx"),
-                xlsx::workbook(&[view], &templates.lang, &xlsx_meta(title))?,
-            ));
+            let ledger = presented.postings.as_ref().map(|p| transactions::Ledger {
+                postings: &p[node],
+                names: &presented.account_names,
+                csv_name: format!("{stem}-{}.csv", templates.lang.label("transactions_file")),
+            });
+            let (workbook, csv) =
+                xlsx::unit_workbook(view, ledger.as_ref(), &templates.lang, &xlsx_meta(title))?;
+            out.push((format!("{stem}.xlsx"), workbook));
+            if let (Some(csv), Some(l)) = (csv, ledger) {
+                out.push((l.csv_name, csv));
+            }
         }
         if formats.pdf {
             out.push((

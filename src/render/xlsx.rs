@@ -149,10 +149,28 @@ pub(crate) fn workbook(
     lang: &Lang,
     meta: &Meta,
 ) -> Result<Vec<u8>, RenderError> {
-    build(views, lang, meta).map_err(|e| RenderError::Workbook(e.to_string()))
+    build(views, lang, meta, None)
+        .map(|(wb, _)| wb)
+        .map_err(|e| RenderError::Workbook(e.to_string()))
 }
 
-fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, XlsxError> {
+/// Writes a unit's workbook, with its transactions of the year to date when it has them; the
+/// second part is the CSV file written beside the workbook when a sheet cannot hold them.
+pub(crate) fn unit_workbook(
+    view: &ReportView,
+    ledger: Option<&super::transactions::Ledger>,
+    lang: &Lang,
+    meta: &Meta,
+) -> Result<(Vec<u8>, Option<Vec<u8>>), RenderError> {
+    build(&[view], lang, meta, ledger).map_err(|e| RenderError::Workbook(e.to_string()))
+}
+
+fn build(
+    views: &[&ReportView],
+    lang: &Lang,
+    meta: &Meta,
+    ledger: Option<&super::transactions::Ledger>,
+) -> Result<(Vec<u8>, Option<Vec<u8>>), XlsxError> {
     let t = |k: &str| lang.label(k).to_string();
     // Without a budget the sheets leave out budget and deviation and show the change against
     // last year instead. A column key starting with `+` is shown only with a budget, with `-`
@@ -781,7 +799,17 @@ fn build(views: &[&ReportView], lang: &Lang, meta: &Meta) -> Result<Vec<u8>, Xls
             &meta.unit_label,
         )?;
     }
-    wb.save_to_buffer()
+    let csv = match ledger {
+        Some(l) => super::transactions::add_sheet(
+            &mut wb,
+            l,
+            lang,
+            &header,
+            super::transactions::SHEET_ROWS,
+        )?,
+        None => None,
+    };
+    Ok((wb.save_to_buffer()?, csv))
 }
 
 fn write_sheet(
@@ -854,7 +882,7 @@ fn write_sheet(
 const MAX_CELL: usize = 32_767;
 
 /// A text as a cell can hold it: beyond Excel's limit, its beginning and a note of the cut.
-fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(MAX_CELL) {
         None => text.into(),
         Some(_) => {

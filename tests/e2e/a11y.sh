@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Accessibility checks over the sample region: every HTML page, in Swedish and in English
-# (and the sample without its budget column),
+# (and the sample without its budget column, the change page of a second version, and a
+# synthetic region from transactions, with their largest per account),
 # through axe-core (WCAG 2.0/2.1 A and AA) and the 320 px reflow check in headless Chromium;
 # every PDF (unit reports and board packs) through tests/pdf_check.py (pikepdf).
 #
@@ -34,9 +35,27 @@ cut -d';' -f1-4 data/sample/ledger.csv > "$tmp/nobudget/ledger.csv"
 "$bin" generate --data "$tmp/nobudget" --config data/sample/uppfolj.yaml --period latest \
   --out "$tmp/nobudget-out" --format html,pdf
 
+echo "== a second version of the sample with one ledger row changed: HTML with the change page"
+"$bin" generate --data data/sample --config data/sample/uppfolj.yaml --period latest \
+  --out "$tmp/versions" --format html
+mkdir "$tmp/changed"
+cp -r data/sample/. "$tmp/changed/"
+# The first row gets another outcome (last year's figures of the report change).
+sed -i '2 s/^\([^;]*;[^;]*;[^;]*\);[^;]*;/\1;1000,00;/' "$tmp/changed/ledger.csv"
+if cmp -s data/sample/ledger.csv "$tmp/changed/ledger.csv"; then
+  echo "the ledger row was not changed" >&2
+  exit 1
+fi
+"$bin" generate --data "$tmp/changed" --config data/sample/uppfolj.yaml --period latest \
+  --out "$tmp/versions" --format html
+ls "$tmp"/versions/*/changes.html
+echo "== transactions, each account with its largest: HTML"
+"$bin" synth --leaves 3 --accounts 20 --transactions 3000 --out "$tmp/trans"
+"$bin" generate --data "$tmp/trans" --period latest --out "$tmp/trans-out" --format html
+
 echo "== axe-core and reflow"
 python3 tests/e2e/axe.py "$axe" "$tmp"/sv/*/*.html "$tmp"/en/*/*.html "$tmp"/mini/*/*.html \
-  "$tmp"/nobudget-out/*/*.html
+  "$tmp"/nobudget-out/*/*.html "$tmp"/versions/*/changes.html "$tmp"/trans-out/*/*.html
 
 echo "== PDF/UA and PDF/A check"
 "$py" tests/pdf_check.py "$tmp"/sv/*/*.pdf "$tmp"/sv/*/pdf/*.pdf \

@@ -17,6 +17,7 @@ mod schedule;
 mod sections;
 mod sie;
 mod sources;
+mod trace;
 mod versions;
 mod xlsx;
 
@@ -78,6 +79,36 @@ pub fn generate_into(data: &str, config: Option<&Path>, period: &str) -> Generat
     }
     let output = uppfolj(&args);
     Generated { out, output }
+}
+
+/// Writes `uppfolj synth` transaction data (with a budget table) into `dir`.
+pub fn synth_transactions(dir: &Path, leaves: u32, accounts: u32, rows: u32) {
+    let (leaves, accounts, rows) = (leaves.to_string(), accounts.to_string(), rows.to_string());
+    let o = uppfolj(&[
+        "synth",
+        "--leaves",
+        &leaves,
+        "--accounts",
+        &accounts,
+        "--transactions",
+        &rows,
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Writes `vouchers.se` into `dir`: the SIE fixture with transactions and period balances,
+/// without its period balances, so that its ledger is summed from its vouchers.
+pub fn sie_vouchers_only(dir: &Path) -> PathBuf {
+    let bytes = std::fs::read(root().join("tests/fixtures/sie/transaktioner_ovnbolag.se")).unwrap();
+    let vouchers: Vec<&[u8]> = bytes
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|l| !l.starts_with(b"#PSALDO"))
+        .collect();
+    let path = dir.join("vouchers.se");
+    std::fs::write(&path, vouchers.concat()).unwrap();
+    path
 }
 
 pub fn stderr(o: &Output) -> String {

@@ -203,3 +203,99 @@ fn accounts_add_up_to_their_rows() {
         "{units} units, {checked} rows"
     );
 }
+
+/// Öre of a money cell (its value is the exact amount in kronor).
+fn cell_ore(d: &Data) -> i64 {
+    match d {
+        Data::Float(f) => (f * 100.0).round() as i64,
+        Data::Int(i) => i * 100,
+        _ => 0,
+    }
+}
+
+/// In every workbook of `dir` with a transaction sheet, the transactions summed per account
+/// equal the accounts' accumulated outcome on "Konton per rad"; the number of such workbooks.
+fn transactions_add_up_to_the_accounts(dir: &Path, period: &str) -> usize {
+    let mut workbooks = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_none_or(|x| x != "xlsx") {
+            continue;
+        }
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        let Ok(trans) = wb.worksheet_range("Transaktioner") else {
+            continue;
+        };
+        let accounts = wb.worksheet_range("Konton per rad").unwrap();
+        let mut from_trans: std::collections::BTreeMap<String, i64> = Default::default();
+        for r in trans.rows().skip(1) {
+            let month = r[5].to_string();
+            assert!(
+                month.as_str() <= period && month.as_str() > "2000",
+                "{}: month {month}",
+                path.display()
+            );
+            *from_trans.entry(r[1].to_string()).or_default() += cell_ore(&r[4]);
+        }
+        // Unit code, unit, row, account, account name, outcome, …
+        let mut from_accounts: std::collections::BTreeMap<String, i64> = Default::default();
+        for r in accounts.rows().skip(1) {
+            *from_accounts.entry(r[3].to_string()).or_default() += cell_ore(&r[5]);
+        }
+        from_trans.retain(|_, v| *v != 0);
+        from_accounts.retain(|_, v| *v != 0);
+        assert_eq!(from_trans, from_accounts, "{}", path.display());
+        assert!(!from_trans.is_empty(), "{}", path.display());
+        workbooks += 1;
+    }
+    workbooks
+}
+
+/// The transaction sheet of each leaf unit's workbook adds up, per account, to the account
+/// figures of "Konton per rad" for the period: for a transactions file read by the streaming
+/// reader, the same file read row by row, and an SIE file with vouchers.
+#[test]
+fn the_transaction_sheet_adds_up_to_the_accounts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    synth_transactions(&data, 6, 30, 6000);
+    let generate = |data: &Path, period: &str| {
+        let g = generate_into(data.to_str().unwrap(), None, period);
+        assert_eq!(g.output.status.code(), Some(0), "{}", stderr(&g.output));
+        let n = transactions_add_up_to_the_accounts(&g.out.path().join(period), period);
+        // Each leaf unit's report lists the largest transactions under its accounts: a
+        // collapsible view per account holding a table with a caption and column headers.
+        let leaves = std::fs::read_dir(g.out.path().join(period))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .filter(|html| html.contains("<details class=\"transactions\"><summary>Största transaktioner: "))
+            .inspect(|html| {
+                assert!(html.contains("<table class=\"transactions\"><caption>Största transaktioner, "));
+                assert!(html.contains("<th scope=\"col\">Datum</th><th scope=\"col\">Text</th><th scope=\"col\">Belopp, kr</th>"));
+            })
+            .count();
+        assert_eq!(leaves, n, "the leaf units' reports list transactions");
+        (n, stderr(&g.output))
+    };
+    assert_eq!(
+        generate(&data, "2020-09").0,
+        6,
+        "one transaction sheet per leaf unit"
+    );
+
+    // An amount with three decimals sends the file through the row-by-row reader.
+    let path = data.join("transactions.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}2020-09-30;10000;3000;0,000;Noll\n")).unwrap();
+    let (n, err) = generate(&data, "2020-09");
+    assert!(err.contains("read row by row"), "{err}");
+    assert_eq!(n, 6);
+
+    let sie = tmp.path().join("sie");
+    std::fs::create_dir(&sie).unwrap();
+    sie_vouchers_only(&sie);
+    let (n, _) = generate(&sie, "2011-03");
+    assert_eq!(n, 2, "the two objects Nord and Syd");
+}

@@ -1,0 +1,19 @@
+//! One transaction behind the ledger, as the account view and the workbooks show it.
+
+use std::sync::Arc;
+
+/// One transaction of a unit, in result sign. Accounts and texts are shared between the
+/// transactions that have the same one: a year of a large region's transactions stays small.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Posting {
+    /// Days since 1970-01-01.
+    pub date: i32,
+    pub account: Arc<str>,
+    /// Öre, result sign.
+    pub amount: i64,
+    /// The transaction's text; empty when the data gives none.
+    pub text: Arc<str>,
+    /// The row's place in the input (a line or row number, rising through the input): the
+    /// order of transactions with the same date.
+    pub order: u64,
+}
