@@ -74,6 +74,15 @@ pub struct GenerateOptions {
 
 /// `uppfolj generate`: the whole pipeline, written atomically.
 pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done, Failure> {
+    generate_kept(opts, findings).map(|(done, _)| done)
+}
+
+/// [`generate`], handing back what the run worked from (none when `--if-changed` found
+/// nothing new), for the preview to re-render single pages from.
+pub(crate) fn generate_kept(
+    opts: &GenerateOptions,
+    findings: &mut Findings,
+) -> Result<(Done, Option<cmd::watch::Kept>), Failure> {
     let mut laps = clock::Laps::start();
     let config = config::Config::read(opts.config.as_deref())?;
     let _lock = write::Lock::acquire(&opts.out, opts.wait)?;
@@ -85,7 +94,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
     if let Some(print) = &early
         && let Some(out_dir) = write::fingerprint::unchanged_since(&opts.out, print)
     {
-        return Ok(Done::unchanged(out_dir, laps.timings));
+        return Ok((Done::unchanged(out_dir, laps.timings), None));
     }
 
     let prepared = prepare(&opts.data, config, &opts.period, false, findings, &mut laps)?;
@@ -193,7 +202,7 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
         findings.note(&out_dir.display().to_string(), said);
     }
     laps.lap("write");
-    Ok(Done {
+    let done = Done {
         out_dir,
         period: Some(period.to_string()),
         reports: if opts.formats.html { files.len() } else { 0 },
@@ -205,7 +214,20 @@ pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done,
             0
         },
         timings: laps.timings,
-    })
+    };
+    let kept = cmd::watch::Kept {
+        data: opts.data.clone(),
+        out_dir: done.out_dir.clone(),
+        period,
+        files,
+        commentary,
+        loaded,
+        computed,
+        templates,
+        epoch,
+        published,
+    };
+    Ok((done, Some(kept)))
 }
 
 /// Everything `generate` checks and computes before it presents anything: the data and its
@@ -258,7 +280,8 @@ pub(crate) fn prepare(
     if every_month {
         commentary = load::comments::check_all(data, &loaded.config, &files, period, findings);
     }
-    let keys = commentary_keys(data, &loaded.config, period, &files, &commentary);
+    let dir = load::comments::folder(data, &loaded.config).join(period.to_string());
+    let keys = present::comments::keys(&dir, &files, &commentary);
     compute::commentary::check_dropped(&loaded.tree, &computed.sections, &keys, findings);
     laps.lap("compute");
     if findings.has_errors() {
@@ -290,25 +313,4 @@ impl Done {
             timings,
         }
     }
-}
-
-/// Each unit's commentary file (as shown in messages) and the sections it has text for.
-fn commentary_keys(
-    data: &std::path::Path,
-    config: &config::Config,
-    period: Month,
-    files: &[String],
-    commentary: &[Option<String>],
-) -> Vec<Option<(String, Vec<String>)>> {
-    let dir = load::comments::folder(data, config).join(period.to_string());
-    files
-        .iter()
-        .zip(commentary)
-        .map(|(f, c)| {
-            c.as_deref().map(|md| {
-                let file = dir.join(format!("{f}.md")).display().to_string();
-                (file, present::comments::sections_of(md))
-            })
-        })
-        .collect()
 }

@@ -3,6 +3,26 @@
 //! own format (`render::html`, `render::typst`).
 
 use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Each unit's commentary file (as shown in messages) and the sections it has text for; `dir`
+/// is the report month's commentary folder, `files` the units' file names.
+pub(crate) fn keys(
+    dir: &Path,
+    files: &[String],
+    commentary: &[Option<String>],
+) -> Vec<Option<(String, Vec<String>)>> {
+    files
+        .iter()
+        .zip(commentary)
+        .map(|(f, c)| {
+            c.as_deref().map(|md| {
+                let file = dir.join(format!("{f}.md")).display().to_string();
+                (file, sections_of(md))
+            })
+        })
+        .collect()
+}
 
 /// Section keys and the headings (any case) that start them.
 const SECTIONS: &[(&str, &[&str])] = &[

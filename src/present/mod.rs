@@ -226,28 +226,9 @@ pub(crate) fn run(
     published: Option<&serde_json::Value>,
     progress: &(dyn Fn() + Sync),
 ) -> Presented {
-    let config = &loaded.config;
     let tree = &loaded.tree;
-    let restated = published
-        .map(|p| restated::restated(p, &computed.figures, tree))
-        .unwrap_or_else(|| vec![Vec::new(); tree.nodes.len()]);
-    let presenter = Presenter {
-        config,
-        tree,
-        figures: &computed.figures,
-        sections: &computed.sections,
-        restated: &restated,
-        accounts: &computed.accounts,
-        postings: computed.postings.as_deref().map(Vec::as_slice),
-        account_names: account_names(&loaded.data),
-        explained: &computed.explained,
-        files,
-        generated: crate::clock::format_epoch(epoch),
-        fmt: Format {
-            last_year: computed.figures.prev_year_given,
-            ..Format::new(config, lang)
-        },
-    };
+    let restated = restated_of(published, computed, tree);
+    let presenter = presenter(loaded, computed, files, &restated, lang, epoch);
     let nodes: Vec<usize> = (0..tree.nodes.len()).collect();
     let views = crate::par::par_map(&nodes, |&node| {
         let view = presenter.report(node, commentary[node].as_deref());
@@ -267,6 +248,66 @@ pub(crate) fn run(
         unit_label: presenter.fmt.unit_label(),
         postings: computed.postings.clone(),
         account_names: presenter.account_names.clone(),
+    }
+}
+
+/// The reports of `nodes` alone, as [`run`] presents them: the preview's pages after an edit
+/// of their commentary.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn reports(
+    loaded: &crate::load::Loaded,
+    computed: &crate::compute::Computed,
+    files: &[String],
+    commentary: &[Option<String>],
+    lang: Lang,
+    epoch: i64,
+    published: Option<&serde_json::Value>,
+    nodes: &[usize],
+) -> Vec<ReportView> {
+    let restated = restated_of(published, computed, &loaded.tree);
+    let presenter = presenter(loaded, computed, files, &restated, lang, epoch);
+    crate::par::par_map(nodes, |&node| {
+        presenter.report(node, commentary[node].as_deref())
+    })
+}
+
+/// Per node, the earlier months whose outcome changed since the previous month's report
+/// (`published`) was made.
+fn restated_of(
+    published: Option<&serde_json::Value>,
+    computed: &crate::compute::Computed,
+    tree: &Tree,
+) -> Vec<Vec<restated::Restated>> {
+    published
+        .map(|p| restated::restated(p, &computed.figures, tree))
+        .unwrap_or_else(|| vec![Vec::new(); tree.nodes.len()])
+}
+
+fn presenter<'a>(
+    loaded: &'a crate::load::Loaded,
+    computed: &'a crate::compute::Computed,
+    files: &'a [String],
+    restated: &'a [Vec<restated::Restated>],
+    lang: Lang,
+    epoch: i64,
+) -> Presenter<'a> {
+    let config = &loaded.config;
+    Presenter {
+        config,
+        tree: &loaded.tree,
+        figures: &computed.figures,
+        sections: &computed.sections,
+        restated,
+        accounts: &computed.accounts,
+        postings: computed.postings.as_deref().map(Vec::as_slice),
+        account_names: account_names(&loaded.data),
+        explained: &computed.explained,
+        files,
+        generated: crate::clock::format_epoch(epoch),
+        fmt: Format {
+            last_year: computed.figures.prev_year_given,
+            ..Format::new(config, lang)
+        },
     }
 }
 

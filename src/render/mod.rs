@@ -226,6 +226,27 @@ pub(crate) struct Job<'a> {
     pub update: Option<&'a crate::model::diff::Update>,
 }
 
+/// The HTML pages of `views` alone, each as [`run`] writes it when HTML is the only format
+/// and no earlier version is kept (the preview).
+pub(crate) fn html_pages(
+    templates: &Templates,
+    views: &[ReportView],
+) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+    let formats = Formats {
+        html: true,
+        pdf: false,
+        xlsx: false,
+    };
+    views
+        .iter()
+        .map(|view| {
+            let href = &view.unit.href;
+            let page = html::report(templates, view, Downloads::of(href, formats), None)?;
+            Ok((href.clone(), page.into_bytes()))
+        })
+        .collect()
+}
+
 /// The render stage: every report, workbook, PDF, pack, the index, `figures.json`, and the
 /// change page of a new version.
 pub(crate) fn run(

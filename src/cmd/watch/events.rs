@@ -13,17 +13,30 @@ use super::{Shared, WatchOptions};
 /// Upper bound on how long a continuous stream of events can postpone a rebuild.
 const MAX_DEBOUNCE_FACTOR: u32 = 10;
 
-pub(super) fn builder_loop(
-    state: &Shared,
-    build: &(dyn Fn() -> Result<PathBuf, String> + Send + Sync),
-    triggers: &Receiver<()>,
-) {
-    while triggers.recv().is_ok() {
+/// What a rebuild is asked for: the paths that changed, or `None` for everything (the first
+/// build, or when the watcher may have missed events).
+pub(super) type Changed = Option<Vec<PathBuf>>;
+
+/// A build: given the changed paths (`None`: everything), the output folder or the error text.
+pub(super) type Build = dyn Fn(Option<&[PathBuf]>) -> Result<PathBuf, String> + Send + Sync;
+
+pub(super) fn builder_loop(state: &Shared, build: &Build, triggers: &Receiver<Changed>) {
+    while let Ok(first) = triggers.recv() {
         // Everything that queued up while we waited or built is covered by this build.
-        while triggers.try_recv().is_ok() {}
+        let mut changed = first;
+        while let Ok(more) = triggers.try_recv() {
+            changed = match (changed, more) {
+                (Some(mut a), Some(b)) => {
+                    a.extend(b);
+                    Some(a)
+                }
+                _ => None,
+            };
+        }
         let start = Instant::now();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(build))
-            .unwrap_or_else(|p| Err(format!("build panicked: {}", panic_text(p.as_ref()))));
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(changed.as_deref())))
+                .unwrap_or_else(|p| Err(format!("build panicked: {}", panic_text(p.as_ref()))));
         let ms = start.elapsed().as_millis();
         match &result {
             Ok(_) => eprintln!("rebuilt in {ms} ms"),
@@ -120,7 +133,7 @@ fn normalize(path: &Path) -> PathBuf {
 
 pub(super) fn start_watcher(
     opts: &WatchOptions,
-    trigger: Sender<()>,
+    trigger: Sender<Changed>,
 ) -> Result<notify::RecommendedWatcher, String> {
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher =
@@ -180,17 +193,33 @@ fn event_is_relevant(event: &notify::Result<notify::Event>, filter: &WatchFilter
     event.paths.iter().any(|p| filter.is_relevant(p))
 }
 
+/// Adds the relevant paths of `event` to `changed` (an error: everything may have changed).
+fn collect(changed: &mut Changed, event: &notify::Result<notify::Event>, filter: &WatchFilter) {
+    match (changed.as_mut(), event) {
+        (Some(paths), Ok(ev)) => paths.extend(
+            ev.paths
+                .iter()
+                .filter(|p| filter.is_relevant(p))
+                .map(|p| normalize(p)),
+        ),
+        (_, Err(_)) => *changed = None,
+        (None, Ok(_)) => {}
+    }
+}
+
 fn event_loop(
     rx: &Receiver<notify::Result<notify::Event>>,
     filter: &WatchFilter,
     debounce: Duration,
-    trigger: &Sender<()>,
+    trigger: &Sender<Changed>,
 ) {
     let max_wait = debounce * MAX_DEBOUNCE_FACTOR;
     while let Ok(event) = rx.recv() {
         if !event_is_relevant(&event, filter) {
             continue;
         }
+        let mut changed = Some(Vec::new());
+        collect(&mut changed, &event, filter);
         // Debounce: wait until the burst has been quiet for `debounce` (bounded).
         let burst_start = Instant::now();
         let mut last = Instant::now();
@@ -203,6 +232,7 @@ fn event_loop(
             match rx.recv_timeout(quiet_until - now) {
                 Ok(ev) => {
                     if event_is_relevant(&ev, filter) {
+                        collect(&mut changed, &ev, filter);
                         last = Instant::now();
                     }
                 }
@@ -210,7 +240,11 @@ fn event_loop(
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
-        if trigger.send(()).is_err() {
+        if let Some(paths) = &mut changed {
+            paths.sort();
+            paths.dedup();
+        }
+        if trigger.send(changed).is_err() {
             return;
         }
     }

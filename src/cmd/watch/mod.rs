@@ -20,6 +20,7 @@ use std::time::Duration;
 
 mod events;
 mod http;
+mod incremental;
 mod pages;
 #[cfg(test)]
 #[allow(clippy::disallowed_methods)] // tests write their files and take a unique stamp
@@ -27,9 +28,10 @@ mod tests;
 
 use crate::config::Config;
 use crate::diag::Findings;
-use crate::{Failure, Formats, GenerateOptions, generate};
+use crate::{Failure, Formats, GenerateOptions, generate_kept};
 use events::{builder_loop, start_watcher};
 use http::serve;
+pub(crate) use incremental::Kept;
 
 /// Watches the data, config, templates and commentary; serves the preview on `port`.
 pub fn watch_command(
@@ -57,8 +59,22 @@ pub fn watch_command(
         ignore: vec![out.clone()],
         debounce: std::time::Duration::from_millis(200),
     };
-    let build = move || {
+    // What the last good build worked from: an edit of commentary alone re-renders only the
+    // pages whose commentary changed.
+    let kept: Mutex<Option<Kept>> = Mutex::new(None);
+    let build = move |changed: Option<&[PathBuf]>| {
         let mut findings = Findings::default();
+        let mut last = kept.lock().unwrap_or_else(|e| e.into_inner());
+        if let (Some(k), Some(paths)) = (last.as_mut(), changed)
+            && k.only_commentary(paths)
+        {
+            let result = incremental::commentary_only(k, &mut findings);
+            return match result {
+                Ok(_) => Ok(k.out_dir.clone()),
+                Err(failure) => Err(failure_text(&findings, &failure)),
+            };
+        }
+        *last = None;
         let opts = GenerateOptions {
             data: data.clone(),
             period: period.clone(),
@@ -75,15 +91,12 @@ pub fn watch_command(
             // The preview replaces its output: no versions of a preview.
             keep_versions: false,
         };
-        match generate(&opts, &mut findings) {
-            Ok(done) => Ok(done.out_dir),
-            Err(failure) => {
-                let mut lines: Vec<String> = findings.errors().map(|f| f.to_string()).collect();
-                if !matches!(failure, Failure::Data) {
-                    lines.push(failure.chain());
-                }
-                Err(lines.join("\n"))
+        match generate_kept(&opts, &mut findings) {
+            Ok((done, k)) => {
+                *last = k;
+                Ok(done.out_dir)
             }
+            Err(failure) => Err(failure_text(&findings, &failure)),
         }
     };
     run(opts, build, |addr| {
@@ -91,6 +104,16 @@ pub fn watch_command(
         println!("uppfolj: watching for changes; stop with Ctrl-C");
     })
     .map_err(Failure::Preview)
+}
+
+/// A failed build as the preview page shows it: every error found, and the failure itself
+/// unless it is the data's errors already listed.
+fn failure_text(findings: &Findings, failure: &Failure) -> String {
+    let mut lines: Vec<String> = findings.errors().map(|f| f.to_string()).collect();
+    if !matches!(failure, Failure::Data) {
+        lines.push(failure.chain());
+    }
+    lines.join("\n")
 }
 
 /// On SIGINT (Ctrl-C) or SIGTERM, removes the preview's own output folder and ends the
@@ -142,7 +165,7 @@ pub(crate) const VERSION_PATH: &str = "/__uppfolj/version";
 /// Returns `Err` only for start-up failures (binding the address, creating the watcher).
 pub(crate) fn run(
     opts: WatchOptions,
-    build: impl Fn() -> Result<PathBuf, String> + Send + Sync + 'static,
+    build: impl Fn(Option<&[PathBuf]>) -> Result<PathBuf, String> + Send + Sync + 'static,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), String> {
     let listener =
@@ -154,7 +177,7 @@ pub(crate) fn run(
     let state = Arc::new(Shared::new());
 
     // Builder thread: one build at a time, coalescing requests that queue up meanwhile.
-    let (trigger_tx, trigger_rx) = mpsc::channel::<()>();
+    let (trigger_tx, trigger_rx) = mpsc::channel::<events::Changed>();
     {
         let state = Arc::clone(&state);
         thread::Builder::new()
@@ -163,7 +186,7 @@ pub(crate) fn run(
             .map_err(|e| format!("cannot start the build thread: {e}"))?;
     }
     // Initial build.
-    let _ = trigger_tx.send(());
+    let _ = trigger_tx.send(None);
 
     // Watcher: keep `_watcher` alive for as long as we serve.
     let _watcher = start_watcher(&opts, trigger_tx)?;

@@ -4,6 +4,7 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -67,7 +68,7 @@ fn end_to_end_rebuild_error_and_recovery() {
 
     let builds = Arc::new(AtomicUsize::new(0));
     let (c, o, b) = (comment.clone(), out.clone(), Arc::clone(&builds));
-    let build = move || -> Result<PathBuf, String> {
+    let build = move |_: Option<&[PathBuf]>| -> Result<PathBuf, String> {
         b.fetch_add(1, Ordering::SeqCst);
         let text = fs::read_to_string(&c).map_err(|e| e.to_string())?;
         if text.contains("BROKEN") {
@@ -200,5 +201,67 @@ fn end_to_end_rebuild_error_and_recovery() {
     drop(TcpStream::connect(addr).unwrap()); // connect and close at once
     assert_eq!(get(addr, "/").0, 200);
 
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// An edit of one unit's commentary rewrites that unit's page alone, as a full build would
+/// write it; a changed data file is not commentary.
+#[test]
+fn commentary_edit_rewrites_only_its_page() {
+    let dir = temp_dir("kept");
+    let data = dir.join("data");
+    fs::create_dir_all(data.join("comments/2020-02")).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+    for f in ["ledger.csv", "units.csv", "forecast.csv"] {
+        fs::copy(fixture.join(f), data.join(f)).unwrap();
+    }
+    let note = data.join("comments/2020-02/A1.md");
+    fs::write(&note, "Första texten.\n").unwrap();
+    let opts = |out: &str| crate::GenerateOptions {
+        data: data.clone(),
+        period: "2020-02".into(),
+        out: dir.join(out),
+        config: None,
+        formats: crate::Formats {
+            html: true,
+            pdf: false,
+            xlsx: false,
+        },
+        if_changed: false,
+        wait: Duration::from_secs(5),
+        progress: None,
+        keep_versions: false,
+    };
+    let mut findings = Findings::default();
+    let (done, kept) = crate::generate_kept(&opts("out"), &mut findings)
+        .unwrap_or_else(|e| panic!("{e:?}: {:?}", findings.errors().collect::<Vec<_>>()));
+    let mut kept = kept.unwrap();
+    let page = |name: &str| fs::read_to_string(done.out_dir.join(name)).unwrap();
+    let (a2_before, a_before) = (page("A2.html"), page("A.html"));
+
+    fs::write(&note, "Andra texten, efter redigering.\n").unwrap();
+    let month = data.join("comments/2020-02").canonicalize().unwrap();
+    assert!(kept.only_commentary(&[month.join("A1.md")]));
+    assert!(!kept.only_commentary(&[month.join("A1.md"), data.join("ledger.csv")]));
+    assert!(!kept.only_commentary(&[]));
+    assert_eq!(
+        super::incremental::commentary_only(&mut kept, &mut findings).unwrap(),
+        1
+    );
+    assert!(page("A1.html").contains("Andra texten, efter redigering."));
+    assert_eq!((page("A2.html"), page("A.html")), (a2_before, a_before));
+
+    // The same page as a full build writes it, but for the time it says it was made.
+    let (full, _) = crate::generate_kept(&opts("full"), &mut findings).unwrap();
+    let without_time = |t: String| {
+        t.lines()
+            .filter(|l| !l.contains("skapad"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        without_time(page("A1.html")),
+        without_time(fs::read_to_string(full.out_dir.join("A1.html")).unwrap())
+    );
     let _ = fs::remove_dir_all(&dir);
 }
