@@ -57,7 +57,9 @@ pub fn watch_command(
         addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
         watch,
         ignore: vec![out.clone()],
-        debounce: std::time::Duration::from_millis(200),
+        // Editors write a save within a few milliseconds; a short quiet time keeps a preview
+        // of commentary within a few hundred milliseconds of the save.
+        debounce: std::time::Duration::from_millis(50),
     };
     // What the last good build worked from: an edit of commentary alone re-renders only the
     // pages whose commentary changed.

@@ -163,9 +163,9 @@ fn reload_script(version: &str) -> String {
         "<script>/* uppfolj watch: live reload */(function(){{var v=\"{v}\";\
 function p(){{fetch(\"{VERSION_PATH}\",{{cache:\"no-store\"}})\
 .then(function(r){{return r.text()}})\
-.then(function(t){{if(t&&t!==v){{location.reload()}}else{{setTimeout(p,500)}}}})\
+.then(function(t){{if(t&&t!==v){{location.reload()}}else{{setTimeout(p,100)}}}})\
 .catch(function(){{setTimeout(p,1000)}})}}\
-setTimeout(p,500)}})();</script>"
+setTimeout(p,100)}})();</script>"
     )
 }
 
