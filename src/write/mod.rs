@@ -301,8 +301,9 @@ fn carry_over(
     )
 }
 
-/// Writes files that are not a report (a new project, manual pages) into `dir`, each by way
-/// of a temporary file renamed into place, so that no file is left half-written.
+/// Writes files outside a published run (a new project, manual pages, the preview's pages after
+/// an edit of commentary) into `dir`, each by way of a temporary file renamed into place, so
+/// that no file is left half-written.
 pub(crate) fn plain_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), WriteError> {
     for (name, bytes) in files {
         let path = dir.join(name);
