@@ -70,7 +70,7 @@ def sniff(path: str) -> tuple[str, str, list[str]]:
     first = head.decode(encoding.replace("-sig", ""), errors="replace").lstrip("\ufeff")
     first = first.splitlines()[0] if first else ""
     sep = max([";", "\t", ","], key=first.count)
-    return encoding, sep, [c.strip() for c in first.split(sep)]
+    return encoding, sep, [c.strip().strip('"').strip() for c in first.split(sep)]
 
 
 def read_table(path: str, text_cols: list[str], money_cols: list[str] = ()) -> pd.DataFrame:

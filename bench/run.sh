@@ -2,7 +2,8 @@
 # Benchmarks of uppfolj on synthetic regions (see docs/performance.md for results):
 #   1. 400 leaf units, 300 accounts, two years (~0.9 M ledger rows): the HTML report for every
 #      unit of the tree, against bench/pandas_report.py (pandas + Jinja2 + matplotlib) on the
-#      same files in the same run;
+#      same files in the same run, once as `uppfolj synth` writes them and once as Swedish
+#      Excel saves them (bench/excel_style.py);
 #   2. a board pack of the 40 first units (PDF) and every unit's PDF;
 #   3. 10 M transaction rows: aggregation and reports, against Polars alone reading and
 #      aggregating the same file, with the same Polars crate (examples/polars_aggregate.rs)
@@ -24,14 +25,23 @@ echo "== data"
 [[ -f "$W/region/ledger.csv" ]] || "$BIN" synth --leaves 400 --accounts 300 --out "$W/region"
 wc -l "$W/region/ledger.csv"
 
-echo "== 1. uppfolj: HTML for every unit"
-for i in 1 2 3; do t "$BIN" generate --data "$W/region" --period latest --out "$W/out-html" --format html; done
-if python3 -c "import pandas, jinja2, matplotlib" 2>/dev/null; then
-  echo "== 1. pandas + Jinja2 + matplotlib: HTML for every unit"
-  t python3 bench/pandas_report.py --data "$W/region" --out "$W/out-pandas"
-else
-  echo "(pandas, jinja2 or matplotlib missing: pip install -r bench/requirements.txt)"
-fi
+# The same region as Swedish Excel saves CSV: Windows-1252, quoted cells, CRLF, no-break
+# spaces between thousands.
+[[ -f "$W/excel/ledger.csv" ]] || python3 bench/excel_style.py "$W/region" "$W/excel"
+
+# 1. HTML for every unit of both folders; each pandas run between uppfolj runs on the same data.
+for data in region excel; do
+  echo "== 1. $data: uppfolj, HTML for every unit"
+  t "$BIN" generate --data "$W/$data" --period latest --out "$W/out-html-$data" --format html
+  if python3 -c "import pandas, jinja2, matplotlib" 2>/dev/null; then
+    echo "== 1. $data: pandas + Jinja2 + matplotlib, HTML for every unit (three charts each)"
+    t python3 bench/pandas_report.py --data "$W/$data" --out "$W/out-pandas-$data"
+  else
+    echo "(pandas, jinja2 or matplotlib missing: pip install -r bench/requirements.txt)"
+  fi
+  echo "== 1. $data: uppfolj again"
+  for i in 1 2; do t "$BIN" generate --data "$W/$data" --period latest --out "$W/out-html-$data" --format html; done
+done
 
 echo "== 2. uppfolj: PDF for every unit and a pack of 40 units"
 cat >"$W/pack.yaml" <<YAML

@@ -467,10 +467,19 @@ pub(crate) fn run(
         findings,
     );
     let start = period.year_start(loaded.config.year_start());
-    let figures = compute(&loaded.data, &loaded.tree, &cats, ledger, period, start)
-        .map_err(crate::Failure::Compute)?;
-    let sections = sections::compute(&loaded.data, &loaded.tree, &loaded.config, period, findings);
-    let accounts = accounts::accounts(ledger, &loaded.tree, &cats, period, start);
+    // The accounts behind the rows are summed on a second core while the figures and the
+    // sections are computed.
+    let (figures, sections, accounts) = std::thread::scope(|s| {
+        let accounts = s.spawn(|| accounts::accounts(ledger, &loaded.tree, &cats, period, start));
+        let figures = compute(&loaded.data, &loaded.tree, &cats, ledger, period, start);
+        let sections =
+            sections::compute(&loaded.data, &loaded.tree, &loaded.config, period, findings);
+        let accounts = accounts
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (figures, sections, accounts)
+    });
+    let figures = figures.map_err(crate::Failure::Compute)?;
     let postings =
         transactions::of_leaves(&loaded.data, &loaded.tree, period, start).map(std::sync::Arc::new);
     let explained = explain::compute(

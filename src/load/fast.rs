@@ -31,8 +31,12 @@
 //! * for tables (not transactions): every record is exactly one line (the number of line ends
 //!   matches the number of rows, so row numbers in messages are the file's line numbers) and
 //!   no key occurs twice;
-//! * when a unit or account holds a non-ASCII character, the whole file is valid UTF-8 (the
-//!   slow path reads other files as Windows-1252; with ASCII codes both readings agree).
+//! * transactions: when a unit or account holds a non-ASCII character, the whole file is
+//!   valid UTF-8 (the slow path reads other files as Windows-1252; with ASCII codes both
+//!   readings agree). A table (`ledger.csv`, `budget.csv`) that is not valid UTF-8 is decoded
+//!   whole from Windows-1252, as the slow path reads it, and Polars reads the decoded text
+//!   from memory: the form Swedish Excel saves (Windows-1252, quoted cells, no-break spaces
+//!   between thousands) takes this path too.
 //!
 //! Money is exact: amounts are parsed from their text straight into whole öre (`i64`) by
 //! [`parse_ore_clean`], inside the query (a Polars map over each batch of rows), and summed as
@@ -44,6 +48,7 @@ use std::io::Read;
 use std::path::Path;
 
 use polars::prelude::*;
+use polars_buffer::Buffer;
 
 use super::ledger::Fold;
 use super::spec::{Kind, TableSpec};
@@ -72,6 +77,9 @@ const APPROX: &str = "approx";
 /// A CSV file whose header was read: separator, decimal mark and normalised column names.
 struct Csv<'a> {
     path: &'a Path,
+    /// The whole file decoded from Windows-1252 to UTF-8, when it is not UTF-8 (as Swedish
+    /// Excel saves CSV); `None`: Polars reads the file itself.
+    decoded: Option<Buffer<u8>>,
     separator: u8,
     decimal_comma: bool,
     header: Vec<String>,
@@ -79,9 +87,30 @@ struct Csv<'a> {
 
 impl<'a> Csv<'a> {
     fn open(path: &'a Path, spec: TableSpec) -> Option<Csv<'a>> {
-        let line = first_line(path)?;
-        let separator = super::text::detect_separator(&line);
-        let header = split_header(&line, separator)?;
+        Self::with_header(path, None, &first_line(path)?, spec)
+    }
+
+    /// A file that is not valid UTF-8, decoded whole from Windows-1252 as the row-by-row
+    /// reader reads it (`text::decode`), for Polars to read from memory.
+    fn open_decoded(path: &'a Path, spec: TableSpec) -> Option<Csv<'a>> {
+        let bytes = std::fs::read(path).ok()?;
+        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+        let text = text.into_owned().into_bytes();
+        drop(bytes);
+        let end = text.iter().position(|&c| c == b'\n')?;
+        let line = std::str::from_utf8(&text[..end]).ok()?;
+        let line = line.strip_suffix('\r').unwrap_or(line).to_string();
+        Self::with_header(path, Some(Buffer::from(text)), &line, spec)
+    }
+
+    fn with_header(
+        path: &'a Path,
+        decoded: Option<Buffer<u8>>,
+        line: &str,
+        spec: TableSpec,
+    ) -> Option<Csv<'a>> {
+        let separator = super::text::detect_separator(line);
+        let header = split_header(line, separator)?;
         let header = super::table::column_names(spec, &header);
         // A column named twice is an error for the slow path: let it say so.
         let mut seen = HashSet::new();
@@ -94,6 +123,7 @@ impl<'a> Csv<'a> {
         }
         Some(Csv {
             path,
+            decoded,
             separator,
             decimal_comma: separator != b',',
             header,
@@ -118,7 +148,13 @@ impl<'a> Csv<'a> {
         let schema: Schema = (0..self.header.len())
             .map(|i| Field::new(column_name(i), DataType::String))
             .collect();
-        LazyCsvReader::new(PlRefPath::try_from_path(self.path)?)
+        let reader = match &self.decoded {
+            Some(text) => {
+                LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::new([text.clone()])))
+            }
+            None => LazyCsvReader::new(PlRefPath::try_from_path(self.path)?),
+        };
+        reader
             .with_has_header(false)
             .with_skip_lines(1)
             .with_schema(Some(Arc::new(schema)))
@@ -218,7 +254,11 @@ pub(crate) fn postings(
         None => lit(""),
     };
     let strip = |i: usize| col(column_name(i)).str().strip_chars(lit(NULL));
-    let df = csv
+    // The rows of the span come batch by batch, in any order (each list is sorted by date and
+    // row afterwards), and become postings as they come: the filtered rows are never held as
+    // one frame.
+    let (send, batches) = std::sync::mpsc::sync_channel::<DataFrame>(2);
+    let query = csv
         .scan()
         .ok()?
         .with_row_index(ROWS, None)
@@ -237,9 +277,36 @@ pub(crate) fn postings(
                 .alias(ORE),
             text.alias(BAD),
         ])
-        .collect_with_engine(Engine::Streaming)
-        .ok()?
-        .unwrap_single();
+        // The callback's answer is whether to stop: when the receiver is gone.
+        .sink_batches(
+            PlanCallback::new(move |df| Ok(send.send(df).is_err())),
+            false,
+            None,
+        )
+        .ok()?;
+    let mut shared = super::postings::Shared::default();
+    std::thread::scope(|scope| {
+        let run = scope.spawn(move || query.collect_with_engine(Engine::Streaming).is_ok());
+        let mut read = Some(());
+        for df in &batches {
+            read = postings_of(&df, flip, &mut shared, &mut each);
+            if read.is_none() {
+                break;
+            }
+        }
+        drop(batches);
+        let ran = run.join().unwrap_or(false);
+        read.filter(|_| ran)
+    })
+}
+
+/// The postings of one batch of [`postings`]' query, given to `each` with their units.
+fn postings_of(
+    df: &DataFrame,
+    flip: i64,
+    shared: &mut super::postings::Shared,
+    each: &mut impl FnMut(&str, super::postings::Posting),
+) -> Option<()> {
     let rows = df.column(ROWS).ok()?.cast(&DataType::UInt64).ok()?;
     let (rows, dates, units, accounts, amounts, texts) = (
         rows.u64().ok()?,
@@ -249,7 +316,6 @@ pub(crate) fn postings(
         df.column(ORE).ok()?.i64().ok()?,
         df.column(BAD).ok()?.str().ok()?,
     );
-    let mut shared = super::postings::Shared::default();
     for i in 0..df.height() {
         let d = dates.get(i)?.as_bytes();
         let day = crate::clock::days_from_civil(
@@ -300,7 +366,12 @@ pub(crate) fn table(
     if !spec.columns.iter().all(|c| simple(c.kind)) {
         return None;
     }
-    let csv = Csv::open(path, spec)?;
+    let utf8 = is_utf8_file(path);
+    let csv = if utf8 {
+        Csv::open(path, spec)?
+    } else {
+        Csv::open_decoded(path, spec)?
+    };
     let mut used = Vec::new();
     for c in spec.columns {
         match csv.index(c.name) {
@@ -337,7 +408,6 @@ pub(crate) fn table(
         return None;
     }
     let mut columns = Vec::with_capacity(used.len());
-    let mut ascii = true;
     for (c, _) in &used {
         let column = df.column(c.name).ok()?;
         if column.null_count() > 0 && c.kind != Kind::Text {
@@ -355,16 +425,12 @@ pub(crate) fn table(
                     if v.is_empty() && !may_be_empty {
                         return None;
                     }
-                    ascii &= v.is_ascii();
                     out.push(v.to_string());
                 }
                 ColumnData::Text(out)
             }
         };
         columns.push((c.name, data));
-    }
-    if !ascii && !is_utf8_file(path) {
-        return None;
     }
     let table = Table {
         spec,
@@ -378,6 +444,9 @@ pub(crate) fn table(
     };
     if !super::table::duplicate_keys(&table).is_empty() {
         return None;
+    }
+    if !utf8 {
+        findings.note(file, "not valid UTF-8; read as Windows-1252");
     }
     super::table::note_extra_columns(spec, &csv.header, file, findings);
     Some(table)
@@ -830,6 +899,33 @@ mod tests {
         assert_eq!(t.money("budget"), &[-123_450, 0]);
         let notes: Vec<String> = findings.items.iter().map(|f| f.message.clone()).collect();
         assert_eq!(notes, vec!["extra columns ignored: note".to_string()]);
+    }
+
+    #[test]
+    fn budget_table_saved_by_swedish_excel() {
+        // Windows-1252, every cell quoted, CRLF, a no-break space (0xA0) between thousands and
+        // a unit code with "å" (0xE5).
+        let content = b"\"M\xe5nad\";\"Enhet\";\"Konto\";\"Budget\"\r\n\
+            \"2020-01\";\"V\xe5rd\";\"4010\";\"-1\xa0234,50\"\r\n\
+            \"2020-02\";\"V\xe5rd\";\"4010\";\"12\xa0345\xa0678\"\r\n";
+        let mut findings = Findings::default();
+        let path = file("excel-budget.csv", content);
+        let t = table(
+            super::super::spec::BUDGET,
+            &path,
+            "budget.csv",
+            &mut findings,
+        )
+        .unwrap();
+        assert_eq!(t.rows, vec![2, 3]);
+        assert_eq!(t.months("period"), &[m(2020, 1), m(2020, 2)]);
+        assert_eq!(t.text("unit"), &["Vård".to_string(), "Vård".to_string()]);
+        assert_eq!(t.money("budget"), &[-123_450, 1_234_567_800]);
+        let notes: Vec<String> = findings.items.iter().map(|f| f.message.clone()).collect();
+        assert_eq!(
+            notes,
+            vec!["not valid UTF-8; read as Windows-1252".to_string()]
+        );
     }
 
     #[test]

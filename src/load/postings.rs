@@ -3,7 +3,7 @@
 //! loading; the rows themselves are read (or kept) only for the span a report needs, so that
 //! a large transactions file is not held in memory.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -96,13 +96,15 @@ impl Dataset {
 
 /// One shared copy of each distinct text.
 #[derive(Default)]
-pub(crate) struct Shared<'a>(HashMap<&'a str, Arc<str>>);
+pub(crate) struct Shared(HashSet<Arc<str>>);
 
-impl<'a> Shared<'a> {
-    pub(crate) fn get(&mut self, text: &'a str) -> Arc<str> {
-        self.0
-            .entry(text)
-            .or_insert_with(|| Arc::from(text))
-            .clone()
+impl Shared {
+    pub(crate) fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(t) = self.0.get(text) {
+            return t.clone();
+        }
+        let t: Arc<str> = Arc::from(text);
+        self.0.insert(t.clone());
+        t
     }
 }

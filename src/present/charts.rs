@@ -3,6 +3,7 @@
 //! money unit (drawing only; every printed figure comes from exact öre).
 
 use plotters::coord::Shift;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 
 use super::chart_words::{self, Chart};
@@ -59,6 +60,83 @@ pub(crate) fn draw_all(f: &UnitFigures, period: Month, fmt: &Format, budget: boo
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
+type MonthChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordi32, RangedCoordf64>>;
+
+/// The words of a caption by what the chart compares with: the budget, else last year, else
+/// nothing (the outcome alone).
+fn compared<'a>(
+    fmt: &'a Format,
+    budget: bool,
+    [with_budget, last_year, alone]: [&'a str; 3],
+) -> &'a str {
+    fmt.lang.label(match () {
+        _ if budget => with_budget,
+        _ if fmt.last_year => last_year,
+        _ => alone,
+    })
+}
+
+/// A chart's frame: its caption, margins and label areas (`y_area` pixels wide for the
+/// vertical axis' labels).
+fn frame<'a, 'b>(
+    area: &'a Area<'b>,
+    caption: &str,
+    y_area: u32,
+) -> ChartBuilder<'a, 'a, SVGBackend<'b>> {
+    let mut b = ChartBuilder::on(area);
+    b.caption(caption, (FONT, 15).into_font().color(&BLACK))
+        .margin(12)
+        .x_label_area_size(28)
+        .y_label_area_size(y_area);
+    b
+}
+
+/// The vertical axis of a chart over the months: its span, how many labels and their
+/// decimals, and the width of its label area.
+struct YAxis {
+    lo: f64,
+    hi: f64,
+    labels: usize,
+    dec: u32,
+    width: u32,
+}
+
+impl YAxis {
+    /// An axis of amounts over `(lo, hi)`, decimals as the span needs.
+    fn money((lo, hi): (f64, f64), labels: usize) -> YAxis {
+        YAxis {
+            lo,
+            hi,
+            labels,
+            dec: axis_decimals(lo, hi),
+            width: 64,
+        }
+    }
+}
+
+/// A chart over the months of the year, from month `first` (0: the start of the year) to 12,
+/// each month named on the axis; its caption and grid drawn.
+fn month_axes<'a, 'b>(
+    area: &'a Area<'b>,
+    caption: &str,
+    first: i32,
+    y: YAxis,
+    fmt: &Format,
+) -> Result<MonthChart<'a, 'b>, Box<dyn std::error::Error>> {
+    let mut chart = frame(area, caption, y.width).build_cartesian_2d(first..12i32, y.lo..y.hi)?;
+    chart
+        .configure_mesh()
+        .x_labels((13 - first) as usize)
+        .x_label_formatter(&|x| month_label(fmt, x))
+        .y_labels(y.labels)
+        .y_label_formatter(&|v| fmt.style.float(*v, y.dec))
+        .light_line_style(NONE)
+        .bold_line_style(GRID)
+        .label_style((FONT, 13))
+        .draw()?;
+    Ok(chart)
+}
 
 fn svg(w: u32, h: u32, draw: impl FnOnce(&Area<'_>) -> DrawResult) -> String {
     let mut buf = String::new();
@@ -160,27 +238,14 @@ fn result_chart(
         .map(|p| p.1)
         .chain(forecast_end)
         .chain(run_rate_end);
-    let (lo, hi) = range_with_zero(all);
-    let dec = axis_decimals(lo, hi);
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            format!("{}, {}", fmt.lang.label("chart_result"), fmt.unit_label()),
-            (FONT, 15).into_font().color(&BLACK),
-        )
-        .margin(12)
-        .x_label_area_size(28)
-        .y_label_area_size(64)
-        .build_cartesian_2d(1i32..12i32, lo..hi)?;
-    chart
-        .configure_mesh()
-        .x_labels(12)
-        .x_label_formatter(&|x| month_label(fmt, x))
-        .y_labels(8)
-        .y_label_formatter(&|y| fmt.style.float(*y, dec))
-        .light_line_style(NONE)
-        .bold_line_style(GRID)
-        .label_style((FONT, 13))
-        .draw()?;
+    let caption = format!("{}, {}", fmt.lang.label("chart_result"), fmt.unit_label());
+    let mut chart = month_axes(
+        area,
+        &caption,
+        1,
+        YAxis::money(range_with_zero(all), 8),
+        fmt,
+    )?;
     chart.draw_series(LineSeries::new(
         [(1, 0.0), (12, 0.0)],
         BLACK.stroke_width(1),
@@ -251,26 +316,22 @@ fn monthly_chart(
         .collect();
     let (lo, hi) = range_with_zero(devs.iter().map(|d| d.1));
     let dec = axis_decimals(lo, hi);
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            format!(
-                "{} {}, {}",
-                fmt.lang.label(if budget {
-                    "chart_monthly"
-                } else if fmt.last_year {
-                    "chart_monthly_change"
-                } else {
-                    "chart_monthly_actual"
-                }),
-                fmt.year_label(period),
-                fmt.unit_label()
-            ),
-            (FONT, 15).into_font().color(&BLACK),
-        )
-        .margin(12)
-        .x_label_area_size(28)
-        .y_label_area_size(64)
-        .build_cartesian_2d((1i32..12i32).into_segmented(), lo..hi)?;
+    let caption = format!(
+        "{} {}, {}",
+        compared(
+            fmt,
+            budget,
+            [
+                "chart_monthly",
+                "chart_monthly_change",
+                "chart_monthly_actual"
+            ]
+        ),
+        fmt.year_label(period),
+        fmt.unit_label()
+    );
+    let mut chart =
+        frame(area, &caption, 64).build_cartesian_2d((1i32..12i32).into_segmented(), lo..hi)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -323,24 +384,20 @@ fn category_chart(area: &Area<'_>, f: &UnitFigures, fmt: &Format, budget: bool) 
     let (lo, hi) = range_with_zero(cats.iter().map(|c| c.1));
     let dec = axis_decimals(lo, hi);
     let longest = cats.iter().map(|c| c.0.chars().count()).max().unwrap_or(10) as u32;
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            format!(
-                "{}, {}",
-                fmt.lang.label(if budget {
-                    "chart_categories"
-                } else if fmt.last_year {
-                    "chart_categories_change"
-                } else {
-                    "chart_categories_actual"
-                }),
-                fmt.unit_label()
-            ),
-            (FONT, 15).into_font().color(&BLACK),
-        )
-        .margin(12)
-        .x_label_area_size(28)
-        .y_label_area_size((longest * 7 + 16).min(300))
+    let caption = format!(
+        "{}, {}",
+        compared(
+            fmt,
+            budget,
+            [
+                "chart_categories",
+                "chart_categories_change",
+                "chart_categories_actual"
+            ]
+        ),
+        fmt.unit_label()
+    );
+    let mut chart = frame(area, &caption, (longest * 7 + 16).min(300))
         .build_cartesian_2d(lo..hi, (0i32..n - 1).into_segmented())?;
     chart
         .configure_mesh()
@@ -427,20 +484,14 @@ fn bridge_chart(
         .map(|s| s.0.chars().count())
         .max()
         .unwrap_or(10) as u32;
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            format!(
-                "{} {} {}, {}",
-                fmt.lang.label("chart_bridge"),
-                fmt.lang.label("since"),
-                fmt.month(period.prev()),
-                fmt.unit_label()
-            ),
-            (FONT, 15).into_font().color(&BLACK),
-        )
-        .margin(12)
-        .x_label_area_size(28)
-        .y_label_area_size((longest * 7 + 16).min(300))
+    let caption = format!(
+        "{} {} {}, {}",
+        fmt.lang.label("chart_bridge"),
+        fmt.lang.label("since"),
+        fmt.month(period.prev()),
+        fmt.unit_label()
+    );
+    let mut chart = frame(area, &caption, (longest * 7 + 16).min(300))
         .build_cartesian_2d(lo..hi, (0i32..n - 1).into_segmented())?;
     chart
         .configure_mesh()
@@ -528,32 +579,14 @@ fn accuracy_chart(area: &Area<'_>, a: &Accuracy, fmt: &Format) -> DrawResult {
         })
         .collect();
     let outcome = fmt.coord(a.outcome);
-    let (lo, hi) = range_with_zero(points.iter().map(|p| p.1).chain([outcome]));
-    let dec = axis_decimals(lo, hi);
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            format!(
-                "{} {}, {}",
-                fmt.lang.label("chart_accuracy"),
-                fmt.year_label(a.start),
-                fmt.unit_label()
-            ),
-            (FONT, 15).into_font().color(&BLACK),
-        )
-        .margin(12)
-        .x_label_area_size(28)
-        .y_label_area_size(64)
-        .build_cartesian_2d(1i32..12i32, lo..hi)?;
-    chart
-        .configure_mesh()
-        .x_labels(12)
-        .x_label_formatter(&|x| month_label(fmt, x))
-        .y_labels(6)
-        .y_label_formatter(&|y| fmt.style.float(*y, dec))
-        .light_line_style(NONE)
-        .bold_line_style(GRID)
-        .label_style((FONT, 13))
-        .draw()?;
+    let caption = format!(
+        "{} {}, {}",
+        fmt.lang.label("chart_accuracy"),
+        fmt.year_label(a.start),
+        fmt.unit_label()
+    );
+    let span = range_with_zero(points.iter().map(|p| p.1).chain([outcome]));
+    let mut chart = month_axes(area, &caption, 1, YAxis::money(span, 6), fmt)?;
     chart.draw_series(LineSeries::new(
         [(1, 0.0), (12, 0.0)],
         BLACK.stroke_width(1),
@@ -619,22 +652,14 @@ fn percent_chart(
         .flat_map(|s| s.0.iter().map(|p| p.1))
         .chain(target);
     let (_, hi) = range_with_zero(values);
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, (FONT, 15).into_font().color(&BLACK))
-        .margin(12)
-        .x_label_area_size(28)
-        .y_label_area_size(56)
-        .build_cartesian_2d(1i32..12i32, 0.0..hi)?;
-    chart
-        .configure_mesh()
-        .x_labels(12)
-        .x_label_formatter(&|x| month_label(fmt, x))
-        .y_labels(8)
-        .y_label_formatter(&|y| fmt.style.float(*y, if hi >= 10.0 { 0 } else { 1 }))
-        .light_line_style(NONE)
-        .bold_line_style(GRID)
-        .label_style((FONT, 13))
-        .draw()?;
+    let y = YAxis {
+        lo: 0.0,
+        hi,
+        labels: 8,
+        dec: if hi >= 10.0 { 0 } else { 1 },
+        width: 56,
+    };
+    let mut chart = month_axes(area, caption, 1, y, fmt)?;
     if let Some(t) = target {
         chart.draw_series(DashedLineSeries::new(
             [(1, t), (12, t)],
@@ -723,30 +748,13 @@ pub(crate) fn investments(monthly: &[i64], budget: i64, period: Month, fmt: &For
     chart(
         svg(W, 260, |area| {
             let values = actual.iter().chain(&spread).map(|p| p.1);
-            let (lo, hi) = range_with_zero(values);
-            let dec = axis_decimals(lo, hi);
-            let mut c = ChartBuilder::on(area)
-                .caption(
-                    format!(
-                        "{}, {}",
-                        fmt.lang.label("chart_investments"),
-                        fmt.unit_label()
-                    ),
-                    (FONT, 15).into_font().color(&BLACK),
-                )
-                .margin(12)
-                .x_label_area_size(28)
-                .y_label_area_size(64)
-                .build_cartesian_2d(0i32..12i32, lo..hi)?;
-            c.configure_mesh()
-                .x_labels(13)
-                .x_label_formatter(&|x| month_label(fmt, x))
-                .y_labels(8)
-                .y_label_formatter(&|y| fmt.style.float(*y, dec))
-                .light_line_style(NONE)
-                .bold_line_style(GRID)
-                .label_style((FONT, 13))
-                .draw()?;
+            let caption = format!(
+                "{}, {}",
+                fmt.lang.label("chart_investments"),
+                fmt.unit_label()
+            );
+            let y = YAxis::money(range_with_zero(values), 8);
+            let mut c = month_axes(area, &caption, 0, y, fmt)?;
             c.draw_series(LineSeries::new(spread.clone(), GREY.stroke_width(2)))?;
             let line = std::iter::once((0, 0.0)).chain(actual.iter().copied());
             c.draw_series(LineSeries::new(line, BLUE.stroke_width(3)))?;

@@ -83,7 +83,7 @@ pub(crate) fn report(
     let mut page = Page::new(templates, view, Markup::Html)?;
     page.downloads = downloads;
     page.update = update;
-    templates.render("report.html", &page)
+    templates.render_context("report.html", page.into_context())
 }
 
 /// The change page of a new version, beside the reports.

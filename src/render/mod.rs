@@ -87,6 +87,10 @@ pub(crate) struct Page<'a> {
     downloads: Downloads,
     /// The notice of a new version, linking its change page (HTML only).
     update: Option<html::Notice>,
+    /// The view as the prose templates see it (with the words as `t`): made once per page,
+    /// for every section's prose and then the page itself.
+    #[serde(skip)]
+    base: tera::Context,
 }
 
 /// A unit's PDF and workbook, when written.
@@ -138,6 +142,8 @@ impl<'a> Page<'a> {
         markup: Markup,
     ) -> Result<Page<'a>, RenderError> {
         let s = &view.sections;
+        let mut base = templates::context("report.html", view)?;
+        base.insert("t", &templates.labels);
         let mut texts = BTreeMap::new();
         for (key, shown) in [
             ("summary", true),
@@ -161,10 +167,7 @@ impl<'a> Page<'a> {
             ("investments", s.investments.is_some()),
         ] {
             if shown {
-                let text = match markup {
-                    Markup::Html => templates.text(key, view)?,
-                    Markup::Typst => templates.text_typst(key, view)?,
-                };
+                let text = templates.text(key, &base, markup)?;
                 texts.insert(key.to_string(), text);
             }
         }
@@ -185,7 +188,19 @@ impl<'a> Page<'a> {
             comments,
             downloads: Downloads::default(),
             update: None,
+            base,
         })
+    }
+
+    /// The context of the page's own template: the view and the words as the prose had
+    /// them, with the prose, the commentary, the downloads and the notice.
+    pub(crate) fn into_context(self) -> tera::Context {
+        let mut ctx = self.base;
+        ctx.insert("texts", &self.texts);
+        ctx.insert("comments", &self.comments);
+        ctx.insert("downloads", &self.downloads);
+        ctx.insert("update", &self.update);
+        ctx
     }
 }
 

@@ -242,13 +242,16 @@ impl Templates {
         self.render_context(name, ctx)
     }
 
-    /// Renders an HTML template with a prepared context, plus the words as `t`.
+    /// Renders an HTML template with a prepared context, plus the words as `t` unless the
+    /// context has them already.
     pub(crate) fn render_context(
         &self,
         name: &str,
         mut ctx: Context,
     ) -> Result<String, RenderError> {
-        ctx.insert("t", &self.labels);
+        if !ctx.contains_key("t") {
+            ctx.insert("t", &self.labels);
+        }
         self.tera
             .render(name, &ctx)
             .map_err(|source| RenderError::Template {
@@ -268,35 +271,21 @@ impl Templates {
             })
     }
 
-    /// The generated prose of one section, in the report's language; whitespace folded.
-    pub(crate) fn text<T: serde::Serialize>(
+    /// The generated prose of one section, in the report's language and the page's markup,
+    /// from the view's context (which holds the words as `t`); whitespace folded.
+    pub(crate) fn text(
         &self,
         section: &str,
-        view: &T,
+        ctx: &Context,
+        markup: super::Markup,
     ) -> Result<String, RenderError> {
-        self.text_in(&self.tera, section, view)
-    }
-
-    /// The same prose as Typst markup, for the PDF.
-    pub(crate) fn text_typst<T: serde::Serialize>(
-        &self,
-        section: &str,
-        view: &T,
-    ) -> Result<String, RenderError> {
-        self.text_in(&self.typst, section, view)
-    }
-
-    fn text_in<T: serde::Serialize>(
-        &self,
-        tera: &Tera,
-        section: &str,
-        view: &T,
-    ) -> Result<String, RenderError> {
+        let tera = match markup {
+            super::Markup::Html => &self.tera,
+            super::Markup::Typst => &self.typst,
+        };
         let name = format!("text/{}/{section}.html", self.language);
-        let mut ctx = context(&name, view)?;
-        ctx.insert("t", &self.labels);
         let s = tera
-            .render(&name, &ctx)
+            .render(&name, ctx)
             .map_err(|source| RenderError::Template { name, source })?;
         Ok(s.split(|c: char| c.is_ascii_whitespace())
             .filter(|w| !w.is_empty())

@@ -44,19 +44,8 @@ fn figures(g: &Generated, period: &str) -> Value {
 /// Runs `generate` on a data folder given by its path, with a config and formats.
 fn generate_at(data: &Path, config: &Path, period: &str, formats: &str) -> Generated {
     let out = tempfile::tempdir().unwrap();
-    let output = uppfolj(&[
-        "generate",
-        "--data",
-        data.to_str().unwrap(),
-        "--config",
-        config.to_str().unwrap(),
-        "--period",
-        period,
-        "--out",
-        out.path().to_str().unwrap(),
-        "--format",
-        formats,
-    ]);
+    let extra = ["--config", config.to_str().unwrap(), "--format", formats];
+    let output = generate_to(data.to_str().unwrap(), out.path(), period, &extra);
     Generated { out, output }
 }
 
@@ -377,17 +366,12 @@ fn sie_without_pbudget_has_no_budget() {
         )
         .unwrap();
         let out = data.path().join("out");
-        let o = uppfolj(&[
-            "generate",
-            "--data",
+        let o = generate_to(
             data.path().to_str().unwrap(),
-            "--period",
+            &out,
             "latest",
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "html",
-        ]);
+            &["--format", "html"],
+        );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let period = std::fs::read_dir(&out)
             .unwrap()

@@ -14,15 +14,7 @@ fn unknown_flag_is_usage_error() {
 #[test]
 fn malformed_period_is_usage_error() {
     let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
-        "tests/fixtures/mini",
-        "--period",
-        "sept",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = generate_to("tests/fixtures/mini", out.path(), "sept", &[]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),

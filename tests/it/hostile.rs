@@ -38,15 +38,7 @@ fn multibyte_period() {
 fn multibyte_period_argument() {
     let out = tempfile::tempdir().unwrap();
     for period in ["202é0", "20€0", "2€20-01"] {
-        let o = uppfolj(&[
-            "generate",
-            "--data",
-            "tests/fixtures/mini",
-            "--period",
-            period,
-            "--out",
-            out.path().to_str().unwrap(),
-        ]);
+        let o = generate_to("tests/fixtures/mini", out.path(), period, &[]);
         assert_eq!(
             stderr(&o),
             format!(
@@ -248,15 +240,7 @@ fn transactions_overflow_in_the_streaming_reader() {
 #[test]
 fn month_without_outcome() {
     let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
-        "tests/fixtures/mini",
-        "--period",
-        "2020-03",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = generate_to("tests/fixtures/mini", out.path(), "2020-03", &[]);
     assert_eq!(
         stderr(&o),
         "error: tests/fixtures/mini/ledger.csv, column \"actual\": --period 2020-03: the ledger has no outcome booked in 2020-03 (every actual of the month is zero or missing; the last month with an outcome is 2020-02); a report would show the month as zero\n\
@@ -408,15 +392,7 @@ fn commentary_only_from_regular_files_inside_its_folder() {
     mkfifo(&comments.join("A1.md"));
     let dir = data.path().display().to_string();
     let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
-        &dir,
-        "--period",
-        "2020-02",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = generate_to(&dir, out.path(), "2020-02", &[]);
     let root = std::fs::canonicalize(data.path().join("comments")).unwrap();
     assert_eq!(
         stderr(&o),
@@ -617,19 +593,7 @@ fn leftovers_of_a_killed_run_are_cleaned_up() {
     std::fs::create_dir_all(o.join(format!(".2020-01.old-{dead}"))).unwrap();
     std::fs::write(o.join(format!(".2020-01.old-{dead}/index.html")), "good").unwrap();
     std::fs::write(o.join(".uppfolj.lock"), format!("{dead}\n")).unwrap();
-    let run = || {
-        uppfolj(&[
-            "generate",
-            "--data",
-            "tests/fixtures/mini",
-            "--period",
-            "2020-02",
-            "--out",
-            o.to_str().unwrap(),
-            "--wait",
-            "0",
-        ])
-    };
+    let run = || generate_to("tests/fixtures/mini", o, "2020-02", &["--wait", "0"]);
     let r = run();
     assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
     let mut names: Vec<String> = std::fs::read_dir(o)

@@ -61,23 +61,22 @@ impl Generated {
     }
 }
 
+/// Runs `generate --data DATA --period PERIOD --out OUT` with any further arguments (HTML and
+/// Excel unless they name formats).
+pub fn generate_to(data: &str, out: &Path, period: &str, extra: &[&str]) -> Output {
+    let out = out.to_str().unwrap();
+    let mut args = vec!["generate", "--data", data, "--period", period, "--out", out];
+    args.extend(extra);
+    uppfolj(&args)
+}
+
 /// Runs `generate` on a data folder (relative to the crate root) with an optional config
 /// into a new temporary output folder; HTML and Excel unless the test asks for more.
 pub fn generate_into(data: &str, config: Option<&Path>, period: &str) -> Generated {
     let out = tempfile::tempdir().unwrap();
-    let mut args = vec![
-        "generate",
-        "--data",
-        data,
-        "--period",
-        period,
-        "--out",
-        out.path().to_str().unwrap(),
-    ];
-    if let Some(c) = config {
-        args.extend(["--config", c.to_str().unwrap()]);
-    }
-    let output = uppfolj(&args);
+    let config = config.map(|c| c.to_str().unwrap());
+    let extra = config.map_or(vec![], |c| vec!["--config", c]);
+    let output = generate_to(data, out.path(), period, &extra);
     Generated { out, output }
 }
 

@@ -36,19 +36,12 @@ fn generate_seeds(data: &Path, out: &Path) -> Output {
         format!("{base}author: Ekonomistaben\npacks:\n  - name: namnden\n    title: Månadsrapport\n    meeting: {{ body: Hälso- och sjukvårdsnämnden, date: 2020-10-20 }}\n    root: HSN\n    levels: 1\n"),
     )
     .unwrap();
-    uppfolj(&[
-        "generate",
-        "--data",
+    generate_to(
         data.to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-        "--period",
+        out,
         "2020-09",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-    ])
+        &["--config", cfg.to_str().unwrap(), "--format", "pdf"],
+    )
 }
 
 #[test]

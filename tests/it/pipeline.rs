@@ -7,15 +7,7 @@ use super::*;
 
 /// `generate` into a given folder (for tests that run twice into the same one).
 fn generate(data: &str, out: &Path, period: &str) -> Output {
-    uppfolj(&[
-        "generate",
-        "--data",
-        data,
-        "--period",
-        period,
-        "--out",
-        out.to_str().unwrap(),
-    ])
+    generate_to(data, out, period, &[])
 }
 
 fn figures(out: &Path, period: &str) -> Value {
@@ -116,17 +108,12 @@ fn mini_region_figures_by_hand() {
 #[test]
 fn mini_region_report_snapshot() {
     let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
+    let o = generate_to(
         "tests/fixtures/mini",
-        "--config",
-        "tests/fixtures/mini-kr.yaml",
-        "--period",
+        out.path(),
         "2020-02",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+        &["--config", "tests/fixtures/mini-kr.yaml"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let dir = out.path().join("2020-02");
     let html = std::fs::read_to_string(dir.join("A.html")).unwrap();
@@ -147,17 +134,12 @@ fn summary_sentence_reads_like_the_reports() {
     )
     .unwrap();
     let cfg = data.path().join("uppfolj.yaml");
-    let o = uppfolj(&[
-        "generate",
-        "--data",
+    let o = generate_to(
         data.path().to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-        "--period",
+        out.path(),
         "2020-02",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+        &["--config", cfg.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let html = std::fs::read_to_string(out.path().join("2020-02/A1.html")).unwrap();
     assert!(
@@ -181,17 +163,12 @@ fn summary_sentence_reads_like_the_reports() {
 fn two_runs_are_byte_identical() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     for out in [&a, &b] {
-        let o = uppfolj(&[
-            "generate",
-            "--data",
+        let o = generate_to(
             "data/sample",
-            "--config",
-            "data/sample/uppfolj.yaml",
-            "--period",
+            out.path(),
             "latest",
-            "--out",
-            out.path().to_str().unwrap(),
-        ]);
+            &["--config", "data/sample/uppfolj.yaml"],
+        );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
     let (sa, sb) = (snapshot_dir(a.path()), snapshot_dir(b.path()));
@@ -206,17 +183,12 @@ fn two_runs_are_byte_identical() {
 #[test]
 fn sample_region_has_a_report_for_every_unit() {
     let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
+    let o = generate_to(
         "data/sample",
-        "--config",
-        "data/sample/uppfolj.yaml",
-        "--period",
+        out.path(),
         "latest",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+        &["--config", "data/sample/uppfolj.yaml"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let dir = out.path().join("2020-09");
     let manifest: Value =
@@ -305,17 +277,12 @@ fn a_failed_run_leaves_earlier_output_untouched() {
     .unwrap();
     let cfg = data.path().join("c.yaml");
     std::fs::write(&cfg, format!("templates: {}\n", tpl.path().display())).unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
+    let o = generate_to(
         d,
-        "--config",
-        cfg.to_str().unwrap(),
-        "--period",
+        out.path(),
         "2020-02",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+        &["--config", cfg.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("template report.html"),
@@ -333,17 +300,12 @@ fn user_templates_override_the_builtin_ones() {
     std::fs::write(tpl.path().join("index.html"), "Index {{ organisation }}: {% for e in entries %}{{ e.unit.code }}={{ e.deviation.text }} {% endfor %}").unwrap();
     let cfg = data.path().join("c.yaml");
     std::fs::write(&cfg, format!("templates: {}\n", tpl.path().display())).unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
+    let o = generate_to(
         data.path().to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-        "--period",
+        out.path(),
         "2020-02",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+        &["--config", cfg.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let index = std::fs::read_to_string(out.path().join("2020-02/index.html")).unwrap();
     assert_eq!(index, "Index Region Test: R=0,0 A=0,0 A1=0,0 A2=0,0 B=0,0 ");
@@ -372,19 +334,12 @@ fn reports_and_index_link_every_written_format() {
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
+    let o = generate_to(
         "tests/fixtures/seeds",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--period",
+        out.path(),
         "2020-09",
-        "--out",
-        out.path().to_str().unwrap(),
-        "--format",
-        "html,pdf",
-    ]);
+        &["--config", cfg.to_str().unwrap(), "--format", "html,pdf"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let dir = out.path().join("2020-09");
     let hsn = std::fs::read_to_string(dir.join("HSN.html")).unwrap();

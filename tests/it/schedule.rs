@@ -4,19 +4,8 @@
 use super::*;
 
 fn run_mini(out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "generate",
-        "--data",
-        "tests/fixtures/mini",
-        "--period",
-        "latest",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-    ];
-    args.extend(extra);
-    uppfolj(&args)
+    let extra = [&["--format", "html"], extra].concat();
+    generate_to("tests/fixtures/mini", out, "latest", &extra)
 }
 
 #[test]
@@ -113,18 +102,12 @@ fn if_changed_does_nothing_for_unchanged_inputs() {
     let out = tempfile::tempdir().unwrap();
     let data = copy_fixture("mini");
     let run = || {
-        uppfolj(&[
-            "generate",
-            "--data",
+        generate_to(
             data.path().to_str().unwrap(),
-            "--period",
+            out.path(),
             "latest",
-            "--out",
-            out.path().to_str().unwrap(),
-            "--format",
-            "html",
-            "--if-changed",
-        ])
+            &["--format", "html", "--if-changed"],
+        )
     };
     let first = run();
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
@@ -270,17 +253,12 @@ fn partial_runs_keep_or_explain_the_other_formats() {
     let out = tempfile::tempdir().unwrap();
     let data = copy_fixture("mini");
     let run = |format: &str| {
-        uppfolj(&[
-            "generate",
-            "--data",
+        generate_to(
             data.path().to_str().unwrap(),
-            "--period",
+            out.path(),
             "latest",
-            "--out",
-            out.path().to_str().unwrap(),
-            "--format",
-            format,
-        ])
+            &["--format", format],
+        )
     };
     let dir = out.path().join("2020-02");
     let full = run("html,xlsx");

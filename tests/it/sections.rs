@@ -174,15 +174,7 @@ fn english_chart_captions_come_from_the_language_file() {
 #[test]
 fn sections_without_tables_are_left_out() {
     let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
-        "tests/fixtures/mini",
-        "--period",
-        "2020-02",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = generate_to("tests/fixtures/mini", out.path(), "2020-02", &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let h = std::fs::read_to_string(out.path().join("2020-02/A.html")).unwrap();
     for id in [
@@ -210,15 +202,7 @@ fn frame_differing_from_net_budget_is_a_finding() {
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
-        data.path().to_str().unwrap(),
-        "--period",
-        "2020-09",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = generate_to(data.path().to_str().unwrap(), out.path(), "2020-09", &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("frames.csv, row 2, column \"frame\": unit \"HSN\": the net budget for 2020 is 1 320 000 000,00 kr but the revised frame is 1 318 000 000,00 kr (difference 2 000 000,00 kr)"),
@@ -235,17 +219,12 @@ fn frame_differing_from_net_budget_is_a_finding() {
 #[test]
 fn section_figures_are_in_figures_json() {
     let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
+    let o = generate_to(
         "tests/fixtures/seeds",
-        "--config",
-        "tests/fixtures/seeds/uppfolj.yaml",
-        "--period",
+        out.path(),
         "2020-09",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+        &["--config", "tests/fixtures/seeds/uppfolj.yaml"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let f: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.path().join("2020-09/figures.json")).unwrap(),
@@ -330,19 +309,12 @@ fn no_swedish_words_in_an_english_report() {
     let base = std::fs::read_to_string(root().join("tests/fixtures/seeds/uppfolj.yaml")).unwrap();
     std::fs::write(&cfg, format!("{base}language: en\n")).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
+    let o = generate_to(
         "tests/fixtures/seeds",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--period",
+        out.path(),
         "2020-09",
-        "--out",
-        out.path().to_str().unwrap(),
-        "--format",
-        "html,pdf",
-    ]);
+        &["--config", cfg.to_str().unwrap(), "--format", "html,pdf"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let read = |f: &str| std::fs::read_to_string(out.path().join("2020-09").join(f)).unwrap();
     // The data and commentary are Swedish: their words may appear; the report's own may not.

@@ -50,17 +50,12 @@ fn run(files: &[&str], period: &str) -> (Output, tempfile::TempDir) {
         .unwrap();
     }
     let out = data.path().join("out");
-    let o = uppfolj(&[
-        "generate",
-        "--data",
+    let o = generate_to(
         data.path().to_str().unwrap(),
-        "--period",
+        &out,
         period,
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-    ]);
+        &["--format", "html"],
+    );
     (o, data)
 }
 
@@ -217,19 +212,12 @@ fn a_broken_fiscal_year_is_accumulated_from_its_first_month() {
     let config = data.path().join("c.yaml");
     std::fs::write(&config, "fiscal_year_start: 1\n").unwrap();
     let out = data.path().join("out-calendar");
-    let o = uppfolj(&[
-        "generate",
-        "--data",
+    let o = generate_to(
         data.path().to_str().unwrap(),
-        "--config",
-        config.to_str().unwrap(),
-        "--period",
+        &out,
         "2010-03",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-    ]);
+        &["--config", config.to_str().unwrap(), "--format", "html"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains(&format!(
         "warning: {}: the SIE files declare a fiscal year starting in month 7 (#RAR 0) and the config sets fiscal_year_start: 1; the config is used\n",

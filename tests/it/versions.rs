@@ -6,19 +6,8 @@ use super::*;
 
 /// `generate` of the mini fixture copied to `data` into `out`, HTML only.
 fn run(data: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "generate",
-        "--data",
-        data.to_str().unwrap(),
-        "--period",
-        "latest",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-    ];
-    args.extend(extra);
-    let o = uppfolj(&args);
+    let extra = [&["--format", "html"], extra].concat();
+    let o = generate_to(data.to_str().unwrap(), out, "latest", &extra);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     o
 }
@@ -271,19 +260,17 @@ fn a_correction_of_an_earlier_month_is_shown_in_the_next_report() {
     let data = copy_fixture("mini");
     let out = tempfile::tempdir().unwrap();
     let generate = |period: &str| {
-        let o = uppfolj(&[
-            "generate",
-            "--data",
+        let o = generate_to(
             data.path().to_str().unwrap(),
-            "--config",
-            "tests/fixtures/mini-kr.yaml",
-            "--period",
+            out.path(),
             period,
-            "--out",
-            out.path().to_str().unwrap(),
-            "--format",
-            "html",
-        ]);
+            &[
+                "--config",
+                "tests/fixtures/mini-kr.yaml",
+                "--format",
+                "html",
+            ],
+        );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     };
     generate("2020-01");
@@ -325,17 +312,12 @@ fn a_new_versions_pdf_says_it_was_updated() {
     let data = copy_fixture("mini");
     let out = tempfile::tempdir().unwrap();
     let generate = || {
-        let o = uppfolj(&[
-            "generate",
-            "--data",
+        let o = generate_to(
             data.path().to_str().unwrap(),
-            "--period",
+            out.path(),
             "latest",
-            "--out",
-            out.path().to_str().unwrap(),
-            "--format",
-            "pdf",
-        ]);
+            &["--format", "pdf"],
+        );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     };
     generate();

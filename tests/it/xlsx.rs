@@ -13,19 +13,12 @@ fn generate_seeds(out: &Path) {
         format!("{base}packs:\n  - name: namnden\n    title: Månadsrapport\n    meeting: {{ body: Nämnden, date: 2020-10-20 }}\n    root: HSN\n    levels: 1\n"),
     )
     .unwrap();
-    let o = uppfolj(&[
-        "generate",
-        "--data",
+    let o = generate_to(
         "tests/fixtures/seeds",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--period",
+        &out.join("out"),
         "2020-09",
-        "--out",
-        out.join("out").to_str().unwrap(),
-        "--format",
-        "xlsx",
-    ]);
+        &["--config", cfg.to_str().unwrap(), "--format", "xlsx"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
@@ -143,19 +136,12 @@ fn workbooks_are_byte_identical_across_runs() {
 fn accounts_add_up_to_their_rows() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let o = uppfolj(&[
-        "generate",
-        "--data",
+    let o = generate_to(
         "data/sample",
-        "--config",
-        "data/sample/uppfolj.yaml",
-        "--period",
+        &out,
         "2020-09",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "xlsx",
-    ]);
+        &["--config", "data/sample/uppfolj.yaml", "--format", "xlsx"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let ore = |d: &Data| match d {
         Data::Float(f) => (f * 100.0).round() as i64,
