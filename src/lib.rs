@@ -97,7 +97,8 @@ pub(crate) fn generate_kept(
         return Ok((Done::unchanged(out_dir, laps.timings), None));
     }
 
-    let prepared = prepare(&opts.data, config, &opts.period, false, findings, &mut laps)?;
+    let fmts = Some(opts.formats);
+    let prepared = prepare(&opts.data, config, &opts.period, fmts, findings, &mut laps)?;
     let Prepared {
         loaded,
         period,
@@ -123,7 +124,6 @@ pub(crate) fn generate_kept(
         }
     };
     let epoch = clock::generated_epoch();
-    let lang = templates.lang.clone();
     // What the previous month's report published, for corrections of earlier months.
     let published = write::versions::published(&opts.out, &period.prev().to_string());
     let presented = present::run(
@@ -131,7 +131,7 @@ pub(crate) fn generate_kept(
         &computed,
         &files,
         &commentary,
-        lang,
+        templates.lang.clone(),
         epoch,
         published.as_ref(),
         &progress,
@@ -248,13 +248,13 @@ pub(crate) struct Prepared {
 
 /// config → load → compute, and the templates parsed: all that can refuse a run before
 /// anything is rendered.
-/// `every_month`: read the commentary of every month, as `check` does, not only the report
-/// month's.
+/// `formats`: what the run writes; `None` for `check`, which writes nothing and reads the
+/// commentary of every month, not only the report month's.
 pub(crate) fn prepare(
     data: &std::path::Path,
     config: config::Config,
     period: &str,
-    every_month: bool,
+    formats: Option<Formats>,
     findings: &mut Findings,
     laps: &mut clock::Laps,
 ) -> Result<Prepared, Failure> {
@@ -269,15 +269,15 @@ pub(crate) fn prepare(
     // Commentary: the report month's files, refused before anything is computed; `check`
     // reads every month's after the figures, as it reports their findings in that order.
     let mut commentary = Vec::new();
-    if !every_month {
+    if formats.is_some() {
         commentary = load::comments::read_all(data, &loaded.config, period, &files, findings);
         if findings.has_errors() {
             return Err(Failure::Data);
         }
     }
     laps.lap("load");
-    let computed = compute::run(&loaded, period, findings)?;
-    if every_month {
+    let computed = compute::run(&loaded, period, formats, findings)?;
+    if formats.is_none() {
         commentary = load::comments::check_all(data, &loaded.config, &files, period, findings);
     }
     let dir = load::comments::folder(data, &loaded.config).join(period.to_string());

@@ -16,7 +16,7 @@ pub fn check(
         data,
         config,
         period,
-        true,
+        None,
         findings,
         &mut crate::clock::Laps::start(),
     )?;

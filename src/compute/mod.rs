@@ -451,6 +451,7 @@ pub(crate) struct Computed {
 pub(crate) fn run(
     loaded: &crate::load::Loaded,
     period: Month,
+    formats: Option<crate::Formats>,
     findings: &mut Findings,
 ) -> Result<Computed, crate::Failure> {
     let ledger = loaded.data.ledger().ok_or(crate::Failure::Data)?;
@@ -480,8 +481,10 @@ pub(crate) fn run(
         (figures, sections, accounts)
     });
     let figures = figures.map_err(crate::Failure::Compute)?;
-    let postings =
-        transactions::of_leaves(&loaded.data, &loaded.tree, period, start).map(std::sync::Arc::new);
+    let keep = transactions::Keep::of(formats, loaded.config.largest_transactions);
+    let postings = keep
+        .and_then(|keep| transactions::of_leaves(&loaded.data, &loaded.tree, period, start, keep))
+        .map(std::sync::Arc::new);
     let explained = explain::compute(
         &figures,
         &loaded.tree,

@@ -9,17 +9,46 @@ use crate::model::period::Month;
 use crate::model::posting::Posting;
 use crate::model::tree::Tree;
 
+/// Which transactions a run keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// Every transaction of the year to date: the workbooks list them all.
+    All,
+    /// Per account, only the `n` largest of the year to date and the `n` largest of the report
+    /// month: all that the account view shows.
+    Largest(usize),
+}
+
+impl Keep {
+    /// What a run that writes `formats` needs; `None` (no transactions read) when it writes
+    /// nothing (`check`) or neither workbooks nor lists of transactions.
+    pub(crate) fn of(formats: Option<crate::Formats>, largest: usize) -> Option<Keep> {
+        match formats? {
+            f if f.xlsx => Some(Keep::All),
+            _ if largest == 0 => None,
+            _ => Some(Keep::Largest(largest)),
+        }
+    }
+}
+
 /// Per node, the transactions of a leaf unit from the first day of the (fiscal) year `start`
 /// to the last day of the report month `period`, by date and input order (empty for the
-/// other nodes); `None` when the ledger is not summed from transactions.
+/// other nodes), all of them or only the largest (`keep`); `None` when the ledger is not
+/// summed from transactions.
 pub(crate) fn of_leaves(
     data: &Dataset,
     tree: &Tree,
     period: Month,
     start: Month,
+    keep: Keep,
 ) -> Option<Vec<Vec<Posting>>> {
     let leaf = |unit: &str| tree.get(unit).filter(|&n| tree.is_leaf(n));
-    data.postings(first_day(start), last_day(period), tree.nodes.len(), leaf)
+    let (from, to) = (first_day(start), last_day(period));
+    let keep = match keep {
+        Keep::All => None,
+        Keep::Largest(n) => Some((n, first_day(period))),
+    };
+    data.postings(from, to, tree.nodes.len(), leaf, keep)
 }
 
 /// The first day of a month, in days since 1970.
@@ -33,6 +62,12 @@ pub(crate) fn last_day(m: Month) -> i32 {
     crate::clock::days_from_civil(m.year(), m.month(), days)
 }
 
+/// The order of [`largest`]: the larger absolute amount, then the earlier date, then the
+/// earlier row first.
+pub(crate) fn largest_first(p: &Posting) -> (Reverse<u64>, i32, u64) {
+    (Reverse(p.amount.unsigned_abs()), p.date, p.order)
+}
+
 /// The `n` largest transactions by absolute amount; on equal amounts the earlier date, then
 /// the earlier row of the input, comes first.
 pub(crate) fn largest<'a>(
@@ -40,7 +75,7 @@ pub(crate) fn largest<'a>(
     n: usize,
 ) -> Vec<&'a Posting> {
     let mut all: Vec<&Posting> = postings.collect();
-    let key = |p: &&Posting| (Reverse(p.amount.unsigned_abs()), p.date, p.order);
+    let key = |p: &&Posting| largest_first(p);
     if all.len() > n {
         all.select_nth_unstable_by_key(n, key);
         all.truncate(n);
