@@ -42,7 +42,7 @@ def fonts_of(pdf):
         todo = [resources]
         while todo:
             res = todo.pop()
-            for font in (res.get("/Font") or {}).values():
+            for _, font in (res.get("/Font") or {}).items():
                 base = str(font.get("/BaseFont", "?"))
                 descendants = font.get("/DescendantFonts")
                 targets = list(descendants) if descendants is not None else [font]
@@ -53,7 +53,7 @@ def fonts_of(pdf):
                     desc = f.get("/FontDescriptor")
                     ok = desc is not None and any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
                     seen[base] = seen.get(base, True) and ok
-            for xobj in (res.get("/XObject") or {}).values():
+            for _, xobj in (res.get("/XObject") or {}).items():
                 if "/Resources" in xobj:
                     todo.append(xobj["/Resources"])
     return seen
