@@ -2,8 +2,6 @@
 //! for the workbook's transaction sheet, and the largest of the month and of the year for the
 //! account view.
 
-use std::cmp::Reverse;
-
 use crate::load::Dataset;
 use crate::model::period::Month;
 use crate::model::posting::Posting;
@@ -62,12 +60,6 @@ pub(crate) fn last_day(m: Month) -> i32 {
     crate::clock::days_from_civil(m.year(), m.month(), days)
 }
 
-/// The order of [`largest`]: the larger absolute amount, then the earlier date, then the
-/// earlier row first.
-pub(crate) fn largest_first(p: &Posting) -> (Reverse<u64>, i32, u64) {
-    (Reverse(p.amount.unsigned_abs()), p.date, p.order)
-}
-
 /// The `n` largest transactions by absolute amount; on equal amounts the earlier date, then
 /// the earlier row of the input, comes first.
 pub(crate) fn largest<'a>(
@@ -75,7 +67,7 @@ pub(crate) fn largest<'a>(
     n: usize,
 ) -> Vec<&'a Posting> {
     let mut all: Vec<&Posting> = postings.collect();
-    let key = |p: &&Posting| largest_first(p);
+    let key = |p: &&Posting| p.largest_first();
     if all.len() > n {
         all.select_nth_unstable_by_key(n, key);
         all.truncate(n);

@@ -208,7 +208,7 @@ pub(crate) fn transactions(path: &Path) -> Option<Transactions> {
     }
     let rows = sum_u64(&df, ROWS)?;
     let (trimmed, ascii) = check_text(&df, &[UNIT, ACCOUNT])?;
-    if !ascii && !is_utf8_file(path) {
+    if !ascii && !facts(path).is_some_and(|f| f.utf8) {
         return None;
     }
     let keep = [col(MONTH), col(UNIT), col(ACCOUNT), col(ORE)];
@@ -366,7 +366,9 @@ pub(crate) fn table(
     if !spec.columns.iter().all(|c| simple(c.kind)) {
         return None;
     }
-    let utf8 = is_utf8_file(path);
+    // One pass over the file for its encoding and its line ends (checked below).
+    let facts = facts(path)?;
+    let utf8 = facts.utf8;
     let csv = if utf8 {
         Csv::open(path, spec)?
     } else {
@@ -404,7 +406,7 @@ pub(crate) fn table(
         .ok()?
         .unwrap_single();
     let n = df.height();
-    if n == 0 || line_ends(path)? != n as u64 {
+    if n == 0 || facts.records? != n as u64 {
         return None;
     }
     let mut columns = Vec::with_capacity(used.len());
@@ -621,53 +623,55 @@ fn split_header(line: &str, separator: u8) -> Option<Vec<String>> {
     Some(names.iter().map(|h| super::table::header_name(h)).collect())
 }
 
-/// The number of records after the header if every record is one line: the line ends after
-/// the first line, plus one when the file does not end with a line end.
-fn line_ends(path: &Path) -> Option<u64> {
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut buf = vec![0u8; 1 << 20];
-    let (mut count, mut last) = (0u64, b'\n');
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return None,
-        };
-        count += buf[..n].iter().filter(|&&c| c == b'\n').count() as u64;
-        last = buf[n - 1];
-    }
-    Some(count.checked_sub(1)? + u64::from(last != b'\n'))
+/// What one pass over a file in blocks (constant memory) tells.
+struct Facts {
+    /// The whole file is valid UTF-8.
+    utf8: bool,
+    /// The number of records after the header if every record is one line: the line ends
+    /// after the first line, plus one when the file does not end with a line end; `None` for
+    /// a file without a line end.
+    records: Option<u64>,
 }
 
-/// Whether the whole file is valid UTF-8, read in blocks (constant memory).
-fn is_utf8_file(path: &Path) -> bool {
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
+/// Reads the file once for its [`Facts`]; `None` when it cannot be read.
+fn facts(path: &Path) -> Option<Facts> {
+    let mut file = std::fs::File::open(path).ok()?;
     let mut buf = vec![0u8; 4 << 20];
     // Bytes of an incomplete character carried over from the previous block.
-    let mut carry = 0usize;
+    let (mut carry, mut utf8) = (0usize, true);
+    let (mut count, mut last) = (0u64, b'\n');
     loop {
         let n = match file.read(&mut buf[carry..]) {
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return false,
+            Err(_) => return None,
         };
-        let len = carry + n;
         if n == 0 {
-            return carry == 0;
+            break;
         }
-        match std::str::from_utf8(&buf[..len]) {
-            Ok(_) => carry = 0,
+        let len = carry + n;
+        count += buf[carry..len].iter().filter(|&&c| c == b'\n').count() as u64;
+        last = buf[len - 1];
+        if !utf8 {
+            continue;
+        }
+        carry = match std::str::from_utf8(&buf[..len]) {
+            Ok(_) => 0,
             Err(e) if e.error_len().is_none() => {
                 let valid = e.valid_up_to();
                 buf.copy_within(valid..len, 0);
-                carry = len - valid;
+                len - valid
             }
-            Err(_) => return false,
-        }
+            Err(_) => {
+                utf8 = false;
+                0
+            }
+        };
     }
+    Some(Facts {
+        utf8: utf8 && carry == 0,
+        records: count.checked_sub(1).map(|c| c + u64::from(last != b'\n')),
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::Dataset;
-use crate::compute::transactions::largest_first;
 pub(crate) use crate::model::posting::Posting;
 
 /// Where the transactions summed into the ledger can be found again.
@@ -109,12 +108,12 @@ enum Lists {
 /// The `n` largest transactions seen, the smallest of them on top.
 type Top = BinaryHeap<Largest>;
 
-/// A transaction ordered by [`largest_first`]: the greatest is the one to drop first.
+/// A transaction ordered by [`Posting::largest_first`]: the greatest is the one to drop first.
 struct Largest(Posting);
 
 impl Largest {
     fn key(&self) -> (std::cmp::Reverse<u64>, i32, u64) {
-        largest_first(&self.0)
+        self.0.largest_first()
     }
 }
 

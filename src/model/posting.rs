@@ -17,3 +17,15 @@ pub(crate) struct Posting {
     /// order of transactions with the same date.
     pub order: u64,
 }
+
+impl Posting {
+    /// The order in which the largest transactions are listed: the larger absolute amount,
+    /// then the earlier date, then the earlier row first.
+    pub(crate) fn largest_first(&self) -> (std::cmp::Reverse<u64>, i32, u64) {
+        (
+            std::cmp::Reverse(self.amount.unsigned_abs()),
+            self.date,
+            self.order,
+        )
+    }
+}
