@@ -56,6 +56,19 @@ impl Failure {
         }
     }
 
+    /// A problem with input that a config key names (the templates folder, a template): a
+    /// config error, `file: key: message: cause`.
+    pub(crate) fn config_key(
+        config: Option<&std::path::Path>,
+        key: &str,
+        e: &dyn std::error::Error,
+    ) -> Failure {
+        let at = config
+            .map(|p| format!("{}: ", p.display()))
+            .unwrap_or_default();
+        Failure::Config(ConfigError::one(format!("{at}{key}: {}", chain(e))))
+    }
+
     /// The message with every cause, one `: ` apart (empty for [`Failure::Data`], whose
     /// findings say it all).
     pub fn chain(&self) -> String {

@@ -287,9 +287,13 @@ pub(crate) fn prepare(
     if findings.has_errors() {
         return Err(Failure::Data);
     }
+    // The templates are the user's input: a folder that cannot be read, or a template that
+    // does not parse, is a config mistake (exit 1), not an output failure.
+    let source = loaded.config.source.as_deref();
     let overrides = load::templates::read(loaded.config.templates.as_deref())
-        .map_err(|e| Failure::Render(e.into()))?;
-    let templates = render::templates::load(overrides, &loaded.config.language)?;
+        .map_err(|e| Failure::config_key(source, "templates", &e))?;
+    let templates = render::templates::load(overrides, &loaded.config.language)
+        .map_err(|e| Failure::config_key(source, "templates", &e))?;
     Ok(Prepared {
         loaded,
         period,
@@ -299,18 +303,4 @@ pub(crate) fn prepare(
         computed,
         templates,
     })
-}
-
-impl Done {
-    fn unchanged(out_dir: PathBuf, timings: Vec<(&'static str, f64)>) -> Done {
-        Done {
-            out_dir,
-            period: None,
-            reports: 0,
-            workbooks: 0,
-            pdfs: 0,
-            packs: 0,
-            timings,
-        }
-    }
 }

@@ -7,3 +7,21 @@ pub mod init;
 pub mod man;
 pub mod synth;
 pub mod watch;
+
+impl crate::Done {
+    /// A run that `--if-changed` skipped: the earlier output stands.
+    pub(crate) fn unchanged(
+        out_dir: std::path::PathBuf,
+        timings: Vec<(&'static str, f64)>,
+    ) -> crate::Done {
+        crate::Done {
+            out_dir,
+            period: None,
+            reports: 0,
+            workbooks: 0,
+            pdfs: 0,
+            packs: 0,
+            timings,
+        }
+    }
+}

@@ -12,6 +12,7 @@ pub(crate) mod explain;
 pub(crate) mod packs;
 pub(crate) mod periods;
 pub(crate) mod sections;
+mod sign;
 pub(crate) mod transactions;
 
 use crate::config::{Config, Row};
@@ -467,7 +468,11 @@ pub(crate) fn run(
         &loaded.config,
         findings,
     );
+    sign::check(&loaded.data, &cats, &loaded.config, findings);
     let start = period.year_start(loaded.config.year_start());
+    if loaded.data.budget_given {
+        periods::budget_coverage(ledger, start, findings);
+    }
     // The accounts behind the rows are summed on a second core while the figures and the
     // sections are computed.
     let (figures, sections, accounts) = std::thread::scope(|s| {

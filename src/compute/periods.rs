@@ -82,6 +82,7 @@ pub(crate) fn resolve(
         );
         return None;
     }
+    coverage(ledger, Month(jan), period, findings);
     let missing: Vec<&str> = earlier.difference(&booked).copied().collect();
     if !missing.is_empty() {
         const SHOWN: usize = 10;
@@ -112,6 +113,153 @@ pub(crate) fn resolve(
         );
     }
     Some(period)
+}
+
+/// Months as a list for messages: `2026-02`, `2026-02 and 2026-04`, `2026-04 to 2026-12`.
+fn months_text(months: &[Month]) -> String {
+    let mut runs: Vec<(Month, Month)> = Vec::new();
+    for &m in months {
+        match runs.last_mut() {
+            Some((_, to)) if to.plus(1) == m => *to = m,
+            _ => runs.push((m, m)),
+        }
+    }
+    let parts: Vec<String> = runs
+        .iter()
+        .map(|(a, b)| match b.0 - a.0 {
+            0 => a.to_string(),
+            1 => format!("{a} and {b}"),
+            _ => format!("{a} to {b}"),
+        })
+        .collect();
+    match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => parts.join(""),
+    }
+}
+
+/// Which months of the report period the ledger covers. A month with no outcome at all
+/// between months with outcome is an error (the accumulated figures would leave it out
+/// without a word); months without outcome at the start of the year get a note saying which
+/// months the data covers; a unit with outcome before and after a month in which it has none
+/// gets a warning naming the unit and the month.
+fn coverage(ledger: &Table, jan: Month, period: Month, findings: &mut Findings) {
+    let span = jan.index()..=period.index();
+    let (months, units, actual) = (
+        ledger.months("period"),
+        ledger.text("unit"),
+        ledger.money("actual"),
+    );
+    let mut any = std::collections::BTreeSet::new();
+    let mut of_unit: std::collections::BTreeMap<&str, std::collections::BTreeSet<i32>> =
+        std::collections::BTreeMap::new();
+    for i in 0..ledger.len() {
+        if actual[i] != 0 && span.contains(&months[i]) {
+            any.insert(months[i]);
+            of_unit
+                .entry(units[i].as_str())
+                .or_default()
+                .insert(months[i]);
+        }
+    }
+    let Some(&first) = any.first() else {
+        return;
+    };
+    let gaps: Vec<Month> = (first..=period.index())
+        .filter(|m| !any.contains(m))
+        .map(Month)
+        .collect();
+    if !gaps.is_empty() {
+        findings.error(
+            &ledger.file,
+            None,
+            Some("period"),
+            format!(
+                "the ledger has no outcome in {} but has in the months around (the data covers {} to {period} with a gap); the accumulated figures would leave {} out (expected the rows of every month from {} to {period})",
+                months_text(&gaps),
+                Month(first),
+                if gaps.len() == 1 { "that month" } else { "those months" },
+                Month(first),
+            ),
+        );
+        return;
+    }
+    if first > jan.index() {
+        let before: Vec<Month> = (jan.index()..first).map(Month).collect();
+        findings.note(
+            &ledger.file,
+            format!(
+                "the data covers {} to {period} of the year that starts {jan}; {} {} no outcome, and the accumulated figures are those of the months the data covers",
+                Month(first),
+                months_text(&before),
+                if before.len() == 1 { "has" } else { "have" },
+            ),
+        );
+    }
+    let mut holes: Vec<String> = Vec::new();
+    for (unit, booked) in &of_unit {
+        let (Some(&from), Some(&to)) = (booked.first(), booked.last()) else {
+            continue;
+        };
+        let missing: Vec<Month> = (from..=to)
+            .filter(|m| !booked.contains(m))
+            .map(Month)
+            .collect();
+        if !missing.is_empty() {
+            holes.push(format!("{unit} in {}", months_text(&missing)));
+        }
+    }
+    if !holes.is_empty() {
+        const SHOWN: usize = 10;
+        let more = holes.len().saturating_sub(SHOWN);
+        let mut list = holes[..holes.len().min(SHOWN)].join("; ");
+        if more > 0 {
+            list.push_str(&format!("; and {more} more units"));
+        }
+        findings.warning(
+            &ledger.file,
+            None,
+            Some("actual"),
+            if holes.len() == 1 {
+                format!(
+                    "unit {list}: no outcome in a month between months with outcome; the accumulated figures count the month as zero"
+                )
+            } else {
+                format!(
+                    "units with no outcome in a month between months with outcome: {list}; the accumulated figures count those months as zero"
+                )
+            },
+        );
+    }
+}
+
+/// A full-year budget that lacks months: the months of the report year in which the ledger
+/// has no budget at all, when it has budget in others, are a warning naming them.
+pub(crate) fn budget_coverage(ledger: &Table, start: Month, findings: &mut Findings) {
+    let year = start.index()..=start.plus(11).index();
+    let mut budgeted = std::collections::BTreeSet::new();
+    for (p, b) in ledger.months("period").iter().zip(ledger.money("budget")) {
+        if *b != 0 && year.contains(p) {
+            budgeted.insert(*p);
+        }
+    }
+    if budgeted.is_empty() {
+        return;
+    }
+    let missing: Vec<Month> = year.filter(|m| !budgeted.contains(m)).map(Month).collect();
+    if missing.is_empty() {
+        return;
+    }
+    findings.warning(
+        &ledger.file,
+        None,
+        Some("budget"),
+        format!(
+            "the budget for the year that starts {start} has no amounts in {} ({} of 12 months); the full-year budget (budget helår) and the forecast result hold only the months given (expected a budget row for every month of the year)",
+            months_text(&missing),
+            missing.len()
+        ),
+    );
 }
 
 /// The month `--period` names, or `None` for `latest`.

@@ -200,9 +200,9 @@ pub(crate) struct RawForecastCheck {
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct RawOrganisation {
     /// Code of the root unit. Default `TOTAL`.
-    pub code: Option<String>,
+    pub code: Option<serde_saphyr::Spanned<String>>,
     /// Name of the root unit and of the organisation. Default `Totalt`.
-    pub name: Option<String>,
+    pub name: Option<serde_saphyr::Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

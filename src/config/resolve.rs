@@ -36,6 +36,7 @@ impl Config {
                 "{at}money.decimals: {decimals} is too many (expected 0 to 4)"
             ));
         }
+        let (root_code, root_name) = organisation(raw.organisation, origin, &mut problems);
         let sign_stated = raw.sign.is_some();
         let sign = raw.sign.as_deref().map_or(Sign::Result, |s| {
             parse_sign(s, &format!("{at}sign"), &mut problems)
@@ -266,8 +267,8 @@ impl Config {
         }
         Ok(Config {
             source: origin.map(Path::to_path_buf),
-            root_code: raw.organisation.code.unwrap_or_else(|| "TOTAL".into()),
-            root_name: raw.organisation.name.unwrap_or_else(|| "Totalt".into()),
+            root_code,
+            root_name,
             language,
             money_unit,
             decimals,
@@ -293,4 +294,44 @@ impl Config {
             lapse_month,
         })
     }
+}
+
+/// The organisation's code and name (defaults `TOTAL` and `Totalt`); an empty one is a
+/// problem at its line: the root unit and every document's title would have no name.
+fn organisation(
+    raw: super::raw::RawOrganisation,
+    origin: Option<&Path>,
+    problems: &mut Vec<String>,
+) -> (String, String) {
+    let file = origin.map(|p| p.display().to_string()).unwrap_or_default();
+    let mut take = |value: Option<serde_saphyr::Spanned<String>>,
+                    key: &str,
+                    default: &str,
+                    expected: &str| {
+        let Some(v) = value else {
+            return default.to_string();
+        };
+        if v.value.trim().is_empty() {
+            let at = v.referenced;
+            problems.push(format!(
+                "{file}:{}:{}: organisation.{key}: the {key} is empty (expected {expected}, or no `{key}:` line for \"{default}\")",
+                at.line(),
+                at.column()
+            ));
+        }
+        v.value.trim().to_string()
+    };
+    let code = take(
+        raw.code,
+        "code",
+        "TOTAL",
+        "the code of the root unit, e.g. RM",
+    );
+    let name = take(
+        raw.name,
+        "name",
+        "Totalt",
+        "the organisation's name, e.g. Region Mittland",
+    );
+    (code, name)
 }

@@ -460,56 +460,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
     }
     dataset.budget_given = ledger::fill_missing_budget(&mut dataset.tables);
     check_totals(&dataset, findings);
-    check_sign(&dataset, config, findings);
     Some(dataset)
-}
-
-/// Refuses a ledger whose amounts look debit-positive when the config does not name the sign:
-/// read as result sign, it would give an inverted report. The evidence is the outcome of the
-/// cost accounts (classes 4–7 of Kommun-Bas/Region-Bas) added up positive while that of the
-/// revenue accounts (class 3) is negative or absent; in result sign costs are negative and
-/// revenue positive. SIE files carry their sign by the standard and are not checked.
-fn check_sign(dataset: &Dataset, config: &Config, findings: &mut Findings) {
-    let stated_by_source = ["ledger", "transactions", "budget"]
-        .iter()
-        .any(|t| config.source_of(t).is_some_and(|s| s.sign.is_some()));
-    if config.sign_stated || stated_by_source {
-        return;
-    }
-    let Some(ledger) = dataset.ledger() else {
-        return;
-    };
-    let (accounts, actual) = (ledger.text("account"), ledger.money("actual"));
-    let (mut revenue, mut costs) = (0i128, 0i128);
-    for (account, &amount) in accounts.iter().zip(actual) {
-        match account.trim_start().as_bytes().first() {
-            Some(b'3') => revenue += i128::from(amount),
-            Some(b'4'..=b'7') => costs += i128::from(amount),
-            _ => {}
-        }
-    }
-    if costs <= 0 || revenue > 0 {
-        return;
-    }
-    let kr = |ore: i128| {
-        crate::model::money::kronor_text(
-            ore.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
-        )
-    };
-    let revenue_text = if revenue == 0 {
-        "no outcome on revenue accounts (class 3)".to_string()
-    } else {
-        format!("revenue accounts (class 3) add up to {} kr", kr(revenue))
-    };
-    findings.error(
-        &ledger.file,
-        None,
-        Some("actual"),
-        format!(
-            "the amounts look debit-positive: the outcome of cost accounts (classes 4–7) adds up to {} kr and {revenue_text}, where result sign has costs negative and revenue positive (expected `sign: debit-positive` in the config for a debit-positive ledger, or `sign: result` to keep the amounts as they are)",
-            kr(costs)
-        ),
-    );
 }
 
 /// Every table's amounts must add up (without signs) to a total that the report's sums hold

@@ -222,6 +222,25 @@ pub(crate) struct TableBuilder {
     constant: Option<(usize, String)>,
     /// Empty cells of optional money columns, as [`Table::blanks`].
     blanks: Vec<(&'static str, Vec<bool>)>,
+    /// Whether an amount of the file has a decimal comma (the file's decimal mark is then the
+    /// comma).
+    comma_decimals: bool,
+    /// The first amount whose point is a decimal point (not followed by groups of three
+    /// digits): its row and text.
+    point_decimal: Option<(u64, String)>,
+    /// Amounts whose points may group thousands (`-1.500`), read as thousands for now and
+    /// settled when the whole file has been read ([`TableBuilder::settle_dotted`]).
+    dotted: Vec<Dotted>,
+}
+
+/// An amount whose points may group thousands, as [`money::dotted_thousands`] shapes it.
+struct Dotted {
+    /// Its record and the index of its column among the spec columns.
+    record: usize,
+    ci: usize,
+    row: u64,
+    name: &'static str,
+    text: String,
 }
 
 /// A header cell as columns are matched: spaces, BOM and quotes trimmed, lowercased.
@@ -405,6 +424,9 @@ impl TableBuilder {
             width: header.len(),
             constant,
             blanks: Vec::new(),
+            comma_decimals: false,
+            point_decimal: None,
+            dotted: Vec::new(),
         })
     }
 
@@ -678,7 +700,7 @@ impl TableBuilder {
                 }
                 let v = match &cell {
                     _ if is_empty => Ok((0, false)),
-                    Cell::Text(t) => money::parse_ore(t, mark),
+                    Cell::Text(t) => self.money_text(row, ci, name, t),
                     Cell::Int(i) if i.unsigned_abs() < 1_000_000_000_000_000 => {
                         Ok((i * 100, false))
                     }
@@ -697,8 +719,7 @@ impl TableBuilder {
                 let v = match v {
                     Ok((ore, rounded)) => {
                         if rounded {
-                            let e = self.rounded.entry(name).or_insert((row, 0));
-                            e.1 += 1;
+                            self.count_rounded(name, row);
                         }
                         ore
                     }
@@ -764,8 +785,116 @@ impl TableBuilder {
         }
     }
 
+    /// An amount written as text. With the comma as decimal mark, a point followed by groups
+    /// of three digits is read as a thousands separator until the whole file is read.
+    fn money_text(
+        &mut self,
+        row: u64,
+        ci: usize,
+        name: &'static str,
+        text: &str,
+    ) -> Result<(i64, bool), NumberError> {
+        if self.mark == DecimalMark::Comma {
+            if let Some(plain) = money::dotted_thousands(text) {
+                let parsed = money::parse_ore(&plain, DecimalMark::Comma);
+                if let Ok((ore, _)) = parsed {
+                    self.comma_decimals |= plain.contains(',');
+                    self.dotted.push(Dotted {
+                        record: self.rows.len(),
+                        ci,
+                        row,
+                        name,
+                        text: text.trim().to_string(),
+                    });
+                    return Ok((ore, false));
+                }
+                return parsed;
+            }
+            if text.contains(',') {
+                self.comma_decimals = true;
+            } else if text.contains('.') && self.point_decimal.is_none() {
+                self.point_decimal = Some((row, text.trim().to_string()));
+            }
+        }
+        money::parse_ore(text, self.mark)
+    }
+
+    fn count_rounded(&mut self, name: &'static str, row: u64) {
+        let e = self.rounded.entry(name).or_insert((row, 0));
+        e.0 = e.0.min(row);
+        e.1 += 1;
+    }
+
+    /// Settles the amounts whose points may group thousands, now that the file is read. In a
+    /// file whose decimal mark is the comma they are thousands when no other amount uses the
+    /// point as a decimal mark (a note says so), else each is refused: a point between
+    /// thousands or a mistake. In a file without a decimal comma the point is the decimal mark.
+    fn settle_dotted(&mut self) {
+        let dotted = std::mem::take(&mut self.dotted);
+        let Some(first) = dotted.first() else {
+            return;
+        };
+        let file = self.file.clone();
+        if self.comma_decimals && self.point_decimal.is_none() {
+            let shown = money::dotted_thousands(&first.text)
+                .and_then(|t| money::parse_ore(&t, DecimalMark::Comma).ok())
+                .map_or_else(String::new, |(ore, _)| money::kronor_text(ore));
+            let (n, text, row) = (dotted.len(), &first.text, first.row);
+            self.findings.note(
+                &file,
+                if n == 1 {
+                    format!("the amount \"{text}\" on row {row} has a point between thousands and was read as {shown} kr: the file's decimal mark is the comma")
+                } else {
+                    format!("{n} amounts have a point between thousands (the first \"{text}\" on row {row}, read as {shown} kr): the file's decimal mark is the comma and no amount uses the point as a decimal mark, so the points were read as thousands separators")
+                },
+            );
+            for d in &dotted {
+                if let Some(Ok((_, true))) = money::dotted_thousands(&d.text)
+                    .map(|t| money::parse_ore(&t, DecimalMark::Comma))
+                {
+                    self.count_rounded(d.name, d.row);
+                }
+            }
+            return;
+        }
+        for d in dotted {
+            if self.comma_decimals {
+                if d.text.contains(',') {
+                    continue;
+                }
+                let (prow, ptext) = self.point_decimal.clone().unwrap_or_default();
+                self.problem(
+                    d.row,
+                    d.name,
+                    format!("\"{}\" has a point before three digits in a file whose decimal mark is the comma, while \"{ptext}\" on row {prow} has a decimal point: a point between thousands or a mistake (expected an amount in kronor with a decimal comma, e.g. -1 234,50)", d.text),
+                );
+                continue;
+            }
+            match money::parse_ore(&d.text, DecimalMark::Comma) {
+                Ok((ore, rounded)) => {
+                    if let ColumnData::Money(col) = &mut self.columns[d.ci] {
+                        col[d.record] = ore;
+                    }
+                    if rounded {
+                        self.count_rounded(d.name, d.row);
+                    }
+                }
+                Err(_) => self.problem(
+                    d.row,
+                    d.name,
+                    format!(
+                        "\"{}\" is not a number (expected {})",
+                        d.text,
+                        Kind::Money.expected()
+                    ),
+                ),
+            }
+        }
+    }
+
     /// Finishes the table: checks keys, reports rounding, and hands back the findings.
     pub(crate) fn finish(mut self, sha256: String, findings: &mut Findings) -> Table {
+        self.settle_dotted();
         if self.unlisted > 0 {
             let (n, file) = (self.unlisted, self.file.clone());
             self.findings.more_errors(&file, n, "problems in this file");
@@ -799,7 +928,12 @@ impl TableBuilder {
                 &self.file,
                 Some(*first),
                 Some(name),
-                format!("{count} amounts had more than two decimals and were rounded to whole öre (first at this row)"),
+                if *count == 1 {
+                    "1 amount had more than two decimals and was rounded to whole öre (at this row)"
+                        .to_string()
+                } else {
+                    format!("{count} amounts had more than two decimals and were rounded to whole öre (first at this row)")
+                },
             );
         }
         let columns: Vec<(&'static str, ColumnData)> = self

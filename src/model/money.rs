@@ -125,6 +125,32 @@ pub(crate) fn parse_ore(text: &str, mark: DecimalMark) -> Result<(i64, bool), Nu
     Ok((if p.negative { -ore } else { ore }, rounded))
 }
 
+/// A number whose points group thousands (`-1.500`, `382.449`, `1.234.567,50`): one to three
+/// digits, then groups of a point and exactly three digits, then an optional decimal comma.
+/// The text without its points, for [`parse_ore`] with the comma as decimal mark; `None` for
+/// any other shape.
+pub(crate) fn dotted_thousands(text: &str) -> Option<String> {
+    let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let body = t.trim_start_matches(['-', '+', '\u{2212}', '\u{2013}']);
+    if t.len() - body.len() > '\u{2212}'.len_utf8() {
+        return None;
+    }
+    let (int, frac) = match body.split_once(',') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let mut groups = int.split('.');
+    let first = groups.next()?;
+    let rest: Vec<&str> = groups.collect();
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    let shaped = (1..=3).contains(&first.len())
+        && digits(first)
+        && !rest.is_empty()
+        && rest.iter().all(|g| g.len() == 3 && digits(g))
+        && frac.is_none_or(|f| !f.is_empty() && digits(f));
+    shaped.then(|| t.replace('.', ""))
+}
+
 /// A plain number (hours, counts) as f64.
 pub(crate) fn parse_f64(text: &str, mark: DecimalMark) -> Result<f64, NumberError> {
     let p = parse_number_text(text, mark)?;

@@ -83,7 +83,7 @@ fn check_prints_every_finding_and_a_summary() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "uppfolj: 3 tables, 5 units checked for 2020-02: 0 errors, 1 warning\n"
+        "uppfolj: 3 tables, 5 units checked for 2020-02: 0 errors, 2 warnings\n"
     );
 }
 

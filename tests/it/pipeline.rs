@@ -22,7 +22,8 @@ fn mini_region_figures_by_hand() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),
-        "warning: tests/fixtures/mini/ledger.csv, column \"account\": 1 accounts match no report category and are shown as \"Övriga konton\": 9999\n"
+        "warning: tests/fixtures/mini/ledger.csv, column \"account\": 1 accounts match no report category and are shown as \"Övriga konton\": 9999\n\
+         warning: tests/fixtures/mini/ledger.csv, column \"budget\": the budget for the year that starts 2020-01 has no amounts in 2020-04 to 2020-12 (9 of 12 months); the full-year budget (budget helår) and the forecast result hold only the months given (expected a budget row for every month of the year)\n"
     );
     assert!(
         stdout(&o).starts_with(&format!(

@@ -327,6 +327,7 @@ fn one_code_with_two_names_is_a_warning_naming_both_rows() {
         errors(&text),
         [
             "warning: DATA/ledger.csv, row 3, column \"unit\": unit \"A\" is named \"Nämnd Alfa\" here and \"Nämnd A\" on row 2; the first is used",
+            "warning: DATA/ledger.csv, column \"budget\": the budget for the year that starts 2020-01 has no amounts in 2020-02 to 2020-12 (11 of 12 months); the full-year budget (budget helår) and the forecast result hold only the months given (expected a budget row for every month of the year)",
         ],
         "{text}"
     );
