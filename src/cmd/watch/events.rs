@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use super::{Shared, WatchOptions};
+use super::{Built, Failed, Shared, WatchOptions};
 
 /// Upper bound on how long a continuous stream of events can postpone a rebuild.
 const MAX_DEBOUNCE_FACTOR: u32 = 10;
@@ -17,8 +17,9 @@ const MAX_DEBOUNCE_FACTOR: u32 = 10;
 /// build, or when the watcher may have missed events).
 pub(super) type Changed = Option<Vec<PathBuf>>;
 
-/// A build: given the changed paths (`None`: everything), the output folder or the error text.
-pub(super) type Build = dyn Fn(Option<&[PathBuf]>) -> Result<PathBuf, String> + Send + Sync;
+/// A build: given the changed paths (`None`: everything), the output folder and the build's
+/// findings, or the error text.
+pub(super) type Build = dyn Fn(Option<&[PathBuf]>) -> Result<Built, Failed> + Send + Sync;
 
 pub(super) fn builder_loop(state: &Shared, build: &Build, triggers: &Receiver<Changed>) {
     while let Ok(first) = triggers.recv() {
@@ -36,11 +37,22 @@ pub(super) fn builder_loop(state: &Shared, build: &Build, triggers: &Receiver<Ch
         let start = Instant::now();
         let result =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(changed.as_deref())))
-                .unwrap_or_else(|p| Err(format!("build panicked: {}", panic_text(p.as_ref()))));
+                .unwrap_or_else(|p| {
+                    Err(Failed {
+                        text: format!("build panicked: {}", panic_text(p.as_ref())),
+                        words: state.snapshot().words,
+                    })
+                });
         let ms = start.elapsed().as_millis();
         match &result {
-            Ok(_) => eprintln!("rebuilt in {ms} ms"),
-            Err(e) => eprintln!("build failed: {e}"),
+            Ok(built) => {
+                // The findings as `generate` prints them, then the outcome.
+                for f in &built.printed {
+                    eprintln!("{f}");
+                }
+                eprintln!("rebuilt in {ms} ms");
+            }
+            Err(e) => eprintln!("build failed: {}", e.text),
         }
         state.publish(result);
     }

@@ -1,9 +1,11 @@
 //! The preview after an edit of commentary alone: the data, figures and templates of the last
 //! build are kept, the commentary is read again, and only the pages whose commentary changed
 //! are presented, rendered and written again, in place. Anything else (data, config,
-//! templates) rebuilds everything.
+//! templates) rebuilds everything. The commentary is checked again as a full build checks it,
+//! so its warnings (text under a heading the unit has no section for, a file for no unit) are
+//! those of a full build.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diag::Findings;
 use crate::model::period::Month;
@@ -30,14 +32,45 @@ impl Kept {
     /// Whether every changed path is a commentary file of the report month, so that only
     /// commentary has to be read again.
     pub(crate) fn only_commentary(&self, changed: &[PathBuf]) -> bool {
-        let month =
-            load::comments::folder(&self.data, &self.loaded.config).join(self.period.to_string());
+        let month = self.month_folder();
         let month = month.canonicalize().unwrap_or(month);
         !changed.is_empty()
             && changed.iter().all(|p| {
                 p.parent() == Some(month.as_path())
                     && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
             })
+    }
+
+    /// The report month's folder of commentary, as findings name its files.
+    fn month_folder(&self) -> PathBuf {
+        load::comments::folder(&self.data, &self.loaded.config).join(self.period.to_string())
+    }
+
+    /// The findings of the run `run` once the commentary is read again: those about the
+    /// month's commentary files are replaced by `commentary` (what [`commentary_only`] found),
+    /// which follow the rest.
+    pub(crate) fn with_commentary_findings(
+        &self,
+        run: &Findings,
+        commentary: &Findings,
+    ) -> Findings {
+        let month = self.month_folder();
+        let about_commentary = |file: &Option<String>| {
+            file.as_deref()
+                .is_some_and(|f| Path::new(f).parent() == Some(month.as_path()))
+        };
+        let mut out = Findings::default();
+        for f in run.items.iter().filter(|f| !about_commentary(&f.file)) {
+            out.push(
+                f.severity,
+                f.file.as_deref(),
+                f.row,
+                f.column.as_deref(),
+                f.message.clone(),
+            );
+        }
+        out.extend(commentary.clone());
+        out
     }
 }
 

@@ -10,6 +10,10 @@
 //!   per connection, `Connection: close`) that serves the current output folder and
 //!   injects a polling script into every HTML page. The script reloads the page when
 //!   `/__uppfolj/version` differs from the version the page was served with.
+//! * Each build's findings are printed as `generate` prints them, and its warnings are shown
+//!   at the top of every page; the preview's own words (the warnings' heading, the error and
+//!   building pages) are those of the report's language file (`preview_*` in
+//!   `lang/<language>.yaml`).
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -18,6 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+mod build;
 mod events;
 mod http;
 mod incremental;
@@ -26,12 +31,13 @@ mod pages;
 #[allow(clippy::disallowed_methods)] // tests write their files and take a unique stamp
 mod tests;
 
+use crate::Failure;
 use crate::config::Config;
-use crate::diag::Findings;
-use crate::{Failure, Formats, GenerateOptions, generate_kept};
+use build::{Built, Failed, Preview};
 use events::{builder_loop, start_watcher};
 use http::serve;
 pub(crate) use incremental::Kept;
+use pages::Words;
 
 /// Watches the data, config, templates and commentary; serves the preview on `port`.
 pub fn watch_command(
@@ -53,6 +59,7 @@ pub fn watch_command(
     watch.extend(config.clone());
     watch.extend(initial.templates.clone());
     watch.extend(initial.comments.clone());
+    let words = Words::builtin(&initial.language);
     let opts = WatchOptions {
         addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
         watch,
@@ -60,62 +67,18 @@ pub fn watch_command(
         // Editors write a save within a few milliseconds; a short quiet time keeps a preview
         // of commentary within a few hundred milliseconds of the save.
         debounce: std::time::Duration::from_millis(50),
+        words: words.clone(),
     };
-    // What the last good build worked from: an edit of commentary alone re-renders only the
-    // pages whose commentary changed.
-    let kept: Mutex<Option<Kept>> = Mutex::new(None);
-    let build = move |changed: Option<&[PathBuf]>| {
-        let mut findings = Findings::default();
-        let mut last = kept.lock().unwrap_or_else(|e| e.into_inner());
-        if let (Some(k), Some(paths)) = (last.as_mut(), changed)
-            && k.only_commentary(paths)
-        {
-            let result = incremental::commentary_only(k, &mut findings);
-            return match result {
-                Ok(_) => Ok(k.out_dir.clone()),
-                Err(failure) => Err(failure_text(&findings, &failure)),
-            };
-        }
-        *last = None;
-        let opts = GenerateOptions {
-            data: data.clone(),
-            period: period.clone(),
-            out: out.clone(),
-            config: config.clone(),
-            formats: Formats {
-                html: true,
-                pdf: false,
-                xlsx: false,
-            },
-            if_changed: false,
-            wait: std::time::Duration::from_secs(30),
-            progress: None,
-            // The preview replaces its output: no versions of a preview.
-            keep_versions: false,
-        };
-        match generate_kept(&opts, &mut findings) {
-            Ok((done, k)) => {
-                *last = k;
-                Ok(done.out_dir)
-            }
-            Err(failure) => Err(failure_text(&findings, &failure)),
-        }
-    };
-    run(opts, build, |addr| {
-        println!("serving http://{addr}/");
-        println!("uppfolj: watching for changes; stop with Ctrl-C");
-    })
+    let preview = Preview::new(data, period, config, out, words);
+    run(
+        opts,
+        move |changed| preview.build(changed),
+        |addr| {
+            println!("serving http://{addr}/");
+            println!("uppfolj: watching for changes; stop with Ctrl-C");
+        },
+    )
     .map_err(Failure::Preview)
-}
-
-/// A failed build as the preview page shows it: every error found, and the failure itself
-/// unless it is the data's errors already listed.
-fn failure_text(findings: &Findings, failure: &Failure) -> String {
-    let mut lines: Vec<String> = findings.errors().map(|f| f.to_string()).collect();
-    if !matches!(failure, Failure::Data) {
-        lines.push(failure.chain());
-    }
-    lines.join("\n")
 }
 
 /// On SIGINT (Ctrl-C) or SIGTERM, removes the preview's own output folder and ends the
@@ -154,20 +117,23 @@ pub(crate) struct WatchOptions {
     pub ignore: Vec<PathBuf>,
     /// Quiet time that ends a burst of events, e.g. 200 ms.
     pub debounce: Duration,
+    /// The words of the pages shown before the first build has finished.
+    pub words: Words,
 }
 
 /// URL path of the build-version endpoint polled by the reload script.
 pub(crate) const VERSION_PATH: &str = "/__uppfolj/version";
 
 /// Runs forever (until the process is killed): an initial build, then a rebuild after
-/// each debounced change. `build` returns the folder to serve (e.g. `OUT/2020-09`) or an
-/// error text. `on_ready` is called once with the bound address, before the initial
-/// build has finished (until then pages show "building…" and reload by themselves).
+/// each debounced change. `build` returns the folder to serve (e.g. `OUT/2020-09`) and the
+/// build's findings, or the error text. `on_ready` is called once with the bound address,
+/// before the initial build has finished (until then pages show "building…" and reload by
+/// themselves).
 ///
 /// Returns `Err` only for start-up failures (binding the address, creating the watcher).
 pub(crate) fn run(
     opts: WatchOptions,
-    build: impl Fn(Option<&[PathBuf]>) -> Result<PathBuf, String> + Send + Sync + 'static,
+    build: impl Fn(Option<&[PathBuf]>) -> Result<Built, Failed> + Send + Sync + 'static,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), String> {
     let listener =
@@ -176,7 +142,7 @@ pub(crate) fn run(
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
 
-    let state = Arc::new(Shared::new());
+    let state = Arc::new(Shared::new(opts.words.clone()));
 
     // Builder thread: one build at a time, coalescing requests that queue up meanwhile.
     let (trigger_tx, trigger_rx) = mpsc::channel::<events::Changed>();
@@ -217,6 +183,11 @@ struct Snapshot {
     result: BuildResult,
     /// Folder of the last good build, used for assets while the last build failed.
     last_good: Option<PathBuf>,
+    /// The words of the preview's own pages, in the language of the last build.
+    words: Arc<Words>,
+    /// The notice of the last good build's warnings that every page shows (HTML; empty when
+    /// there are none).
+    notice: Arc<String>,
 }
 
 struct Shared {
@@ -225,12 +196,14 @@ struct Shared {
 }
 
 impl Shared {
-    fn new() -> Self {
+    fn new(words: Words) -> Self {
         let nonce = crate::clock::millis_now();
         let snap = Snapshot {
             version: format!("{nonce}-0"),
             result: BuildResult::Pending,
             last_good: None,
+            words: Arc::new(words),
+            notice: Arc::new(String::new()),
         };
         Shared {
             nonce,
@@ -243,18 +216,24 @@ impl Shared {
         guard.1.clone()
     }
 
-    fn publish(&self, result: Result<PathBuf, String>) {
+    fn publish(&self, result: Result<Built, Failed>) {
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         guard.0 += 1;
         let n = guard.0;
         let snap = &mut guard.1;
         snap.version = format!("{}-{n}", self.nonce);
         match result {
-            Ok(dir) => {
-                snap.last_good = Some(dir.clone());
-                snap.result = BuildResult::Ok(dir);
+            Ok(built) => {
+                let notice = pages::warnings_notice(&built.warnings, &built.words);
+                snap.notice = Arc::new(notice);
+                snap.words = built.words;
+                snap.last_good = Some(built.dir.clone());
+                snap.result = BuildResult::Ok(built.dir);
             }
-            Err(e) => snap.result = BuildResult::Failed(e),
+            Err(failed) => {
+                snap.words = failed.words;
+                snap.result = BuildResult::Failed(failed.text);
+            }
         }
     }
 }

@@ -1,11 +1,61 @@
 //! What is served: files of the current build, the version endpoint, the injected
-//! live-reload script, and the error and building pages.
+//! live-reload script and notice of the build's warnings, and the error and building pages,
+//! in the report's language.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use super::http::{Body, Response};
 use super::{BuildResult, Shared, VERSION_PATH};
+use crate::render::html::escape_html;
+
+/// The words of the preview's own pages and notices, in the report's language: the
+/// `preview_*` labels (and `html_lang`) of `lang/<language>.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Words {
+    /// The report language, as the config names it (`sv`, `en`).
+    pub language: String,
+    html_lang: String,
+    failed: String,
+    reloads: String,
+    building: String,
+    warnings: String,
+    warnings_note: String,
+}
+
+impl Words {
+    /// From the words of a run's templates (the user's language file, with the built-in
+    /// file's words for any it lacks).
+    pub(crate) fn from_labels(language: &str, labels: &BTreeMap<String, String>) -> Words {
+        let word = |key: &str| labels.get(key).cloned().unwrap_or_else(|| key.to_string());
+        Words {
+            language: language.to_string(),
+            html_lang: word("html_lang"),
+            failed: word("preview_failed"),
+            reloads: word("preview_reloads"),
+            building: word("preview_building"),
+            warnings: word("preview_warnings"),
+            warnings_note: word("preview_warnings_note"),
+        }
+    }
+
+    /// The built-in words of a language (Swedish, the default, for a language without a
+    /// built-in file).
+    pub(crate) fn builtin(language: &str) -> Words {
+        let file = |language: &str| {
+            let name = format!("lang/{language}.yaml");
+            crate::render::templates::BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .and_then(|(_, text)| crate::present::Lang::parse(text, &name).ok())
+        };
+        match file(language) {
+            Some(lang) => Words::from_labels(language, &lang.labels),
+            None => Words::from_labels("sv", &file("sv").map(|l| l.labels).unwrap_or_default()),
+        }
+    }
+}
 
 pub(super) fn respond(target: &str, state: &Shared) -> Response {
     // Strip query and fragment; only origin-form targets are served.
@@ -19,16 +69,17 @@ pub(super) fn respond(target: &str, state: &Shared) -> Response {
     let snap = state.snapshot();
     let wants_html = is_html_request(&rel);
     match &snap.result {
-        BuildResult::Ok(dir) => serve_file(dir, &rel, &snap.version),
-        BuildResult::Failed(err) if wants_html => {
-            Response::html(500, error_page(err, &snap.version).into_bytes())
-        }
+        BuildResult::Ok(dir) => serve_file(dir, &rel, &snap.version, &snap.notice),
+        BuildResult::Failed(err) if wants_html => Response::html(
+            500,
+            error_page(err, &snap.version, &snap.words).into_bytes(),
+        ),
         BuildResult::Failed(_) => match &snap.last_good {
-            Some(dir) => serve_file(dir, &rel, &snap.version),
+            Some(dir) => serve_file(dir, &rel, &snap.version, ""),
             None => Response::text(404, "not found (last build failed)\n"),
         },
         BuildResult::Pending if wants_html => {
-            Response::html(503, building_page(&snap.version).into_bytes())
+            Response::html(503, building_page(&snap.version, &snap.words).into_bytes())
         }
         BuildResult::Pending => Response::text(503, "building\n"),
     }
@@ -47,7 +98,8 @@ fn is_html_request(rel: &Path) -> bool {
         || rel.extension().is_none()
 }
 
-fn serve_file(root: &Path, rel: &Path, version: &str) -> Response {
+/// A file of the build; a page gets the reload script and `notice` (HTML, may be empty).
+fn serve_file(root: &Path, rel: &Path, version: &str, notice: &str) -> Response {
     let mut path = root.join(rel);
     if path.is_dir() {
         path.push("index.html");
@@ -62,7 +114,10 @@ fn serve_file(root: &Path, rel: &Path, version: &str) -> Response {
     let content_type = content_type(&canon);
     if content_type.starts_with("text/html") {
         match fs::read(&canon) {
-            Ok(bytes) => Response::html(200, inject_reload_script(&bytes, version)),
+            Ok(bytes) => Response::html(
+                200,
+                inject_reload_script(&inject_notice(&bytes, notice), version),
+            ),
             Err(_) => Response::text(404, "not found\n"),
         }
     } else {
@@ -185,22 +240,77 @@ fn inject_reload_script(html: &[u8], version: &str) -> Vec<u8> {
     out
 }
 
-fn error_page(err: &str, version: &str) -> String {
+/// The notice of a build's warnings at the top of every page: each finding as the terminal
+/// shows it, under a heading in the report's language. Empty when there are none.
+pub(super) fn warnings_notice(warnings: &[String], words: &Words) -> String {
+    if warnings.is_empty() {
+        return String::new();
+    }
+    let items: String = warnings
+        .iter()
+        .map(|w| format!("<li>{}</li>", escape_html(w)))
+        .collect();
     format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>uppfolj: build failed</title>\
+        "<div id=\"uppfolj-warnings\" role=\"status\" lang=\"{}\" style=\"margin:0 0 1em;\
+padding:.5em 1em;border:2px solid #8a5a00;background:#fff8e1;color:#2b2000\">\
+<p style=\"margin:0\"><strong>{}</strong> ({})</p>\
+<ul style=\"margin:.25em 0;padding-left:1.25em;overflow-wrap:anywhere\">{items}</ul></div>",
+        escape_html(&words.html_lang),
+        escape_html(&words.warnings),
+        escape_html(&words.warnings_note),
+    )
+}
+
+/// Inserts `notice` just after the opening tag of the page's first `<main>` (inside its
+/// landmark), else of its `<body>`, else at the start. Works on a copy, as the reload script.
+fn inject_notice(html: &[u8], notice: &str) -> Vec<u8> {
+    if notice.is_empty() {
+        return html.to_vec();
+    }
+    let pos = after_open_tag(html, b"<main")
+        .or_else(|| after_open_tag(html, b"<body"))
+        .unwrap_or(0);
+    let mut out = Vec::with_capacity(html.len() + notice.len());
+    out.extend_from_slice(&html[..pos]);
+    out.extend_from_slice(notice.as_bytes());
+    out.extend_from_slice(&html[pos..]);
+    out
+}
+
+/// Where the first opening tag `open` (e.g. `<main`, any case) ends, just past its `>`.
+fn after_open_tag(html: &[u8], open: &[u8]) -> Option<usize> {
+    let start = html.windows(open.len()).enumerate().find_map(|(i, w)| {
+        let next = html.get(i + open.len()).copied();
+        (w.eq_ignore_ascii_case(open) && next.is_some_and(|b| b == b'>' || b.is_ascii_whitespace()))
+            .then_some(i)
+    })?;
+    let end = html[start..].iter().position(|&b| b == b'>')?;
+    Some(start + end + 1)
+}
+
+fn error_page(err: &str, version: &str, words: &Words) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>uppfolj: {}</title>\
 <style>body{{font-family:sans-serif;margin:2em}}h1{{color:#b00020}}\
 pre{{background:#fff0f0;border:1px solid #b00020;padding:1em;white-space:pre-wrap}}</style>\
-</head><body><h1>Build failed</h1><pre id=\"uppfolj-error\">{}</pre>\
-<p>This page reloads by itself after the next successful build.</p>{}</body></html>\n",
-        crate::render::html::escape_html(err),
+</head><body><main><h1>{}</h1><pre id=\"uppfolj-error\">{}</pre>\
+<p>{}</p></main>{}</body></html>\n",
+        escape_html(&words.html_lang),
+        escape_html(&words.failed),
+        escape_html(&words.failed),
+        escape_html(err),
+        escape_html(&words.reloads),
         reload_script(version)
     )
 }
 
-fn building_page(version: &str) -> String {
+fn building_page(version: &str, words: &Words) -> String {
     format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>uppfolj: building…</title>\
-</head><body><p>Building the reports…</p>{}</body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>uppfolj: {}</title>\
+</head><body><main><p>{}</p></main>{}</body></html>\n",
+        escape_html(&words.html_lang),
+        escape_html(&words.building),
+        escape_html(&words.building),
         reload_script(version)
     )
 }
@@ -299,7 +409,7 @@ mod tests {
         let file = dir.join("index.html");
         let original = "<html><body>hi</body></html>";
         fs::write(&file, original).unwrap();
-        let resp = serve_file(&dir, Path::new(""), "3-4");
+        let resp = serve_file(&dir, Path::new(""), "3-4", "");
         assert_eq!(resp.status, 200);
         let Body::Bytes(body) = resp.body else {
             panic!("expected bytes")
@@ -318,7 +428,11 @@ mod tests {
 
     #[test]
     fn error_page_escapes() {
-        let page = error_page("bad <script>alert('x')</script> & \"q\"", "5-6");
+        let page = error_page(
+            "bad <script>alert('x')</script> & \"q\"",
+            "5-6",
+            &Words::builtin("en"),
+        );
         assert!(page.contains(
             "<pre id=\"uppfolj-error\">bad &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; \
              &amp; &quot;q&quot;</pre>"
@@ -329,5 +443,51 @@ mod tests {
             "error page must carry the reload script"
         );
         assert_eq!(page.matches("</body>").count(), 1);
+    }
+
+    /// The error and building pages speak the report's language, from its language file.
+    #[test]
+    fn error_page_speaks_the_report_language() {
+        let sv = error_page("fel", "1", &Words::builtin("sv"));
+        assert!(
+            sv.starts_with("<!DOCTYPE html>\n<html lang=\"sv\">"),
+            "{sv}"
+        );
+        assert!(sv.contains("<title>uppfolj: Rapporterna kunde inte skapas</title>"));
+        assert!(sv.contains("<h1>Rapporterna kunde inte skapas</h1>"));
+        assert!(sv.contains("<p>Sidan laddas om av sig själv efter nästa lyckade körning.</p>"));
+        let en = error_page("bad", "1", &Words::builtin("en"));
+        assert!(
+            en.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+            "{en}"
+        );
+        assert!(en.contains("<h1>Build failed</h1>"));
+        assert!(en.contains("<p>This page reloads by itself after the next successful build.</p>"));
+        assert!(building_page("1", &Words::builtin("sv")).contains("<p>Rapporterna skapas…</p>"));
+        assert!(building_page("1", &Words::builtin("en")).contains("<p>Building the reports…</p>"));
+        // A language without a built-in file falls back to Swedish.
+        assert_eq!(Words::builtin("fi"), Words::builtin("sv"));
+    }
+
+    #[test]
+    fn notice_goes_first_inside_main() {
+        let words = Words::builtin("en");
+        let notice = warnings_notice(&["warning: a.md: <b> & more".to_string()], &words);
+        assert!(notice.contains("role=\"status\""));
+        assert!(notice.contains("<strong>Warnings</strong>"));
+        assert!(notice.contains("<li>warning: a.md: &lt;b&gt; &amp; more</li>"));
+        let html = b"<html><body class=x><a>skip</a><MAIN id=\"m\"><h1>T</h1></MAIN></body></html>";
+        let out = String::from_utf8(inject_notice(html, &notice)).unwrap();
+        assert_eq!(
+            out,
+            format!(
+                "<html><body class=x><a>skip</a><MAIN id=\"m\">{notice}<h1>T</h1></MAIN></body></html>"
+            )
+        );
+        let out = String::from_utf8(inject_notice(b"<body><mainly></body>", "N")).unwrap();
+        assert_eq!(out, "<body>N<mainly></body>");
+        assert_eq!(inject_notice(b"<p>x</p>", "N"), b"N<p>x</p>");
+        assert_eq!(inject_notice(b"<p>x</p>", ""), b"<p>x</p>");
+        assert_eq!(warnings_notice(&[], &words), "");
     }
 }

@@ -8,7 +8,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use super::http::Body;
 use super::*;
+use crate::diag::Findings;
 
 pub(super) fn temp_dir(tag: &str) -> PathBuf {
     let nanos = SystemTime::now()
@@ -68,7 +70,7 @@ fn end_to_end_rebuild_error_and_recovery() {
 
     let builds = Arc::new(AtomicUsize::new(0));
     let (c, o, b) = (comment.clone(), out.clone(), Arc::clone(&builds));
-    let build = move |_: Option<&[PathBuf]>| -> Result<PathBuf, String> {
+    let make = move |_: Option<&[PathBuf]>| -> Result<PathBuf, String> {
         b.fetch_add(1, Ordering::SeqCst);
         let text = fs::read_to_string(&c).map_err(|e| e.to_string())?;
         if text.contains("BROKEN") {
@@ -87,11 +89,26 @@ fn end_to_end_rebuild_error_and_recovery() {
         fs::write(page.join("style.css"), "p{}").map_err(|e| e.to_string())?;
         Ok(page)
     };
+    let words = Words::builtin("en");
+    let w = Arc::new(words.clone());
+    let build = move |changed: Option<&[PathBuf]>| match make(changed) {
+        Ok(dir) => Ok(Built {
+            dir,
+            printed: Vec::new(),
+            warnings: Vec::new(),
+            words: w.clone(),
+        }),
+        Err(text) => Err(Failed {
+            text,
+            words: w.clone(),
+        }),
+    };
     let opts = WatchOptions {
         addr: "127.0.0.1:0".parse().unwrap(),
         watch: vec![dir.clone(), dir.join("does-not-exist")],
         ignore: vec![out.clone()],
         debounce: Duration::from_millis(100),
+        words,
     };
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
@@ -263,5 +280,166 @@ fn commentary_edit_rewrites_only_its_page() {
         without_time(page("A1.html")),
         without_time(fs::read_to_string(full.out_dir.join("A1.html")).unwrap())
     );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// A copy of the fixture `mini` in a fresh folder, with `A1.md` as the commentary of unit A1
+/// for 2020-02: (the folder, the data folder, the commentary file).
+fn mini(tag: &str, a1: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let dir = temp_dir(tag);
+    let data = dir.join("data");
+    fs::create_dir_all(data.join("comments/2020-02")).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+    for f in ["ledger.csv", "units.csv", "forecast.csv"] {
+        fs::copy(fixture.join(f), data.join(f)).unwrap();
+    }
+    let note = data.join("comments/2020-02/A1.md");
+    fs::write(&note, a1).unwrap();
+    (dir, data, note)
+}
+
+/// A page as the preview serves it now: (status, HTML).
+fn served(state: &Shared, name: &str) -> (u16, String) {
+    let response = pages::respond(&format!("/{name}"), state);
+    let Body::Bytes(body) = response.body else {
+        panic!("{name}: a page is served from memory");
+    };
+    (response.status, String::from_utf8(body).unwrap())
+}
+
+/// The warning of `check` and `generate` for text under a heading the unit has no section for.
+const DROPPED: &str = "the text under the heading for Personnel is not published: the report of unit A1 has no such section (no staffing table, or no rows in it for the unit); move the text under another heading or above the first";
+
+/// Commentary under `## Personal` for a unit without a staffing table is a warning of the
+/// preview as of `generate`: in the terminal and on every page, after a full build and after
+/// an edit of the commentary alone, and gone once the heading is.
+#[test]
+fn dropped_commentary_warns_in_the_terminal_and_on_the_page() {
+    let dropped = "Bra månad.\n\n## Personal\nSjukfrånvaron minskar.\n";
+    let (dir, data, note) = mini("dropped", dropped);
+    let expected = format!("warning: {}: {DROPPED}", note.display());
+    let on_page = format!("<li>{}</li>", crate::render::html::escape_html(&expected));
+    let preview = Preview::new(
+        data.clone(),
+        "2020-02".into(),
+        None,
+        dir.join("out"),
+        Words::builtin("sv"),
+    );
+    let state = Shared::new(Words::builtin("sv"));
+    let lines = |f: &[crate::diag::Finding]| f.iter().map(|f| f.to_string()).collect::<Vec<_>>();
+
+    // A full build: every finding of `generate` for the terminal, the warnings on each page.
+    let built = preview.build(None).unwrap();
+    let printed = lines(&built.printed);
+    assert!(printed.contains(&expected), "{printed:#?}");
+    assert!(built.warnings.contains(&expected), "{:#?}", built.warnings);
+    let mut generated = Findings::default();
+    let opts = crate::GenerateOptions {
+        data: data.clone(),
+        period: "2020-02".into(),
+        out: dir.join("generated"),
+        config: None,
+        formats: crate::Formats {
+            html: true,
+            pdf: false,
+            xlsx: false,
+        },
+        if_changed: false,
+        wait: Duration::from_secs(5),
+        progress: None,
+        keep_versions: false,
+    };
+    crate::generate(&opts, &mut generated).unwrap();
+    assert_eq!(
+        printed,
+        lines(&generated.items),
+        "the findings of `generate`"
+    );
+    let other = built.warnings.len() - 1; // the ledger's account without a category
+    state.publish(Ok(built));
+    for page in ["A1.html", "index.html", "A.html"] {
+        let (status, html) = served(&state, page);
+        assert_eq!(status, 200);
+        assert!(html.contains(&on_page), "{page}: {html}");
+        assert!(html.contains("<div id=\"uppfolj-warnings\" role=\"status\" lang=\"sv\""));
+        assert!(html.contains("<strong>Varningar</strong>"), "{page}");
+    }
+
+    // The heading taken away in the commentary alone: only it is read again, and the
+    // warning is gone; the data's warnings stay on the page.
+    let month = data.join("comments/2020-02").canonicalize().unwrap();
+    let saved = [month.join("A1.md")];
+    fs::write(&note, "Bra månad.\n\nSjukfrånvaron minskar.\n").unwrap();
+    let built = preview.build(Some(&saved)).unwrap();
+    assert!(built.printed.is_empty(), "{:#?}", built.printed);
+    assert_eq!(built.warnings.len(), other, "{:#?}", built.warnings);
+    state.publish(Ok(built));
+    let (_, html) = served(&state, "A1.html");
+    assert!(!html.contains(DROPPED), "{html}");
+    assert!(html.contains("Sjukfrånvaron minskar."));
+
+    // And put back: the warning is back, in the terminal and on the page.
+    fs::write(&note, dropped).unwrap();
+    let built = preview.build(Some(&saved)).unwrap();
+    assert_eq!(lines(&built.printed), std::slice::from_ref(&expected));
+    assert_eq!(built.warnings.len(), other + 1);
+    assert_eq!(built.warnings.last(), Some(&expected));
+    state.publish(Ok(built));
+    let (status, html) = served(&state, "A1.html");
+    assert_eq!(status, 200);
+    assert!(html.contains(&on_page), "{html}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// The page of a failed build speaks the report's language: the config's as it now reads,
+/// and the last one's when the config cannot be read.
+#[test]
+fn error_page_speaks_the_config_language() {
+    let dir = temp_dir("lang");
+    let data = dir.join("data"); // no ledger: every build fails
+    fs::create_dir_all(&data).unwrap();
+    let config = dir.join("uppfolj.yaml");
+    let preview = Preview::new(
+        data,
+        "2020-02".into(),
+        Some(config.clone()),
+        dir.join("out"),
+        Words::builtin("sv"),
+    );
+    let state = Shared::new(Words::builtin("sv"));
+    let page = |language: &str| {
+        fs::write(&config, language).unwrap();
+        let failed = preview.build(None).unwrap_err();
+        assert!(!failed.text.is_empty());
+        state.publish(Err(failed));
+        let (status, html) = served(&state, "index.html");
+        assert_eq!(status, 500);
+        html
+    };
+    let en = page("language: en\n");
+    assert!(
+        en.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+        "{en}"
+    );
+    assert!(en.contains("<h1>Build failed</h1>"), "{en}");
+    assert!(en.contains("<p>This page reloads by itself after the next successful build.</p>"));
+    let sv = page("language: sv\n");
+    assert!(
+        sv.starts_with("<!DOCTYPE html>\n<html lang=\"sv\">"),
+        "{sv}"
+    );
+    assert!(
+        sv.contains("<h1>Rapporterna kunde inte skapas</h1>"),
+        "{sv}"
+    );
+    assert!(sv.contains("<p>Sidan laddas om av sig själv efter nästa lyckade körning.</p>"));
+    assert!(!sv.contains("Build failed"));
+    // The default language is Swedish.
+    assert!(page("").contains("<h1>Rapporterna kunde inte skapas</h1>"));
+    // A config that cannot be read: the language of the last build stays.
+    let _ = page("language: en\n");
+    let broken = page("language: [en\n");
+    assert!(broken.contains("<h1>Build failed</h1>"), "{broken}");
     let _ = fs::remove_dir_all(&dir);
 }
