@@ -71,7 +71,8 @@ pub(crate) struct ForecastCheck {
 
 /// The net cost (the subtotal [`NET_COST`], less the categories above it that are internal
 /// frame funding) accumulated this year against the same months last year, and the budget's
-/// own development against the same outcome.
+/// own development against the same outcome. Without an outcome for last year there is no
+/// development: only this year's net cost and budget.
 #[derive(Debug, Clone)]
 pub(crate) struct NetCost {
     pub name: String,
@@ -79,31 +80,34 @@ pub(crate) struct NetCost {
     pub less: Vec<String>,
     /// Accumulated this year, result sign (a cost is negative).
     pub actual: i64,
-    /// The same months last year.
-    pub actual_prev_year: i64,
+    /// The same months last year; `None` when the ledger has no outcome for last year.
+    pub actual_prev_year: Option<i64>,
     /// The accumulated budget this year; `None` when the data has no budget.
     pub budget: Option<i64>,
 }
 
 impl NetCost {
     /// How much the net cost grew: positive when it is larger than last year.
-    pub(crate) fn growth(&self) -> i64 {
-        self.actual_prev_year - self.actual
+    pub(crate) fn growth(&self) -> Option<i64> {
+        self.actual_prev_year.map(|p| p - self.actual)
     }
 
     /// How much the budget lets the net cost grow against last year's outcome.
     pub(crate) fn budget_growth(&self) -> Option<i64> {
-        self.budget.map(|b| self.actual_prev_year - b)
+        self.actual_prev_year.zip(self.budget).map(|(p, b)| p - b)
     }
 
     /// The growth in percent of last year's net cost; `None` unless last year had a net cost.
     pub(crate) fn growth_pct(&self) -> Option<f64> {
-        pct(self.growth(), self.actual_prev_year)
+        self.growth()
+            .zip(self.actual_prev_year)
+            .and_then(|(g, p)| pct(g, p))
     }
 
     pub(crate) fn budget_growth_pct(&self) -> Option<f64> {
         self.budget_growth()
-            .and_then(|g| pct(g, self.actual_prev_year))
+            .zip(self.actual_prev_year)
+            .and_then(|(g, p)| pct(g, p))
     }
 }
 
@@ -184,7 +188,7 @@ pub(crate) fn compute(
                     .budget_given
                     .then(|| forecast_check(f, m, config.forecast_tolerance_milli))
                     .flatten(),
-                net_cost: net_cost(f, figures.budget_given, &funding),
+                net_cost: net_cost(f, figures, &funding),
             }
         })
         .collect()
@@ -373,7 +377,7 @@ fn funding_categories(config: &Config) -> Vec<String> {
         .collect()
 }
 
-fn net_cost(f: &UnitFigures, budget_given: bool, funding: &[String]) -> Option<NetCost> {
+fn net_cost(f: &UnitFigures, figures: &Figures, funding: &[String]) -> Option<NetCost> {
     let at = f
         .rows
         .iter()
@@ -382,8 +386,8 @@ fn net_cost(f: &UnitFigures, budget_given: bool, funding: &[String]) -> Option<N
         name: f.rows[at].name.clone(),
         less: Vec::new(),
         actual: 0,
-        actual_prev_year: 0,
-        budget: budget_given.then_some(0),
+        actual_prev_year: figures.prev_year_given.then_some(0),
+        budget: figures.budget_given.then_some(0),
     };
     for r in f.rows[..at].iter().filter(|r| r.kind == RowKind::Category) {
         if funding.contains(&r.name) {
@@ -391,7 +395,9 @@ fn net_cost(f: &UnitFigures, budget_given: bool, funding: &[String]) -> Option<N
             continue;
         }
         net.actual += r.acc.actual;
-        net.actual_prev_year += r.prev_year.actual;
+        if let Some(p) = net.actual_prev_year.as_mut() {
+            *p += r.prev_year.actual;
+        }
         if let Some(b) = net.budget.as_mut() {
             *b += r.acc.budget;
         }
@@ -504,12 +510,21 @@ mod tests {
             name: NET_COST.into(),
             less: Vec::new(),
             actual: -10_500,
-            actual_prev_year: -10_000,
+            actual_prev_year: Some(-10_000),
             budget: Some(-10_300),
         };
-        assert_eq!(n.growth(), 500);
+        assert_eq!(n.growth(), Some(500));
         assert_eq!(n.growth_pct(), Some(5.0));
         assert_eq!(n.budget_growth(), Some(300));
         assert_eq!(n.budget_growth_pct(), Some(3.0));
+        // Without last year's outcome there is nothing to grow from.
+        let first = NetCost {
+            actual_prev_year: None,
+            ..n
+        };
+        assert_eq!(first.growth(), None);
+        assert_eq!(first.growth_pct(), None);
+        assert_eq!(first.budget_growth(), None);
+        assert_eq!(first.budget_growth_pct(), None);
     }
 }

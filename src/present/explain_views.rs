@@ -57,9 +57,11 @@ pub(crate) struct NetCostView {
     /// Categories left out as internal frame funding, in prose form.
     pub less: Vec<String>,
     pub actual: Num,
-    pub actual_prev_year: Num,
-    /// Growth of the net cost against the same months last year (positive: it grew).
-    pub growth: Num,
+    /// The same months last year; none when the data has no outcome for last year.
+    pub actual_prev_year: Option<Num>,
+    /// Growth of the net cost against the same months last year (positive: it grew); none
+    /// without last year.
+    pub growth: Option<Num>,
     pub growth_pct: Option<Num>,
     /// What the budget allows against last year's outcome; none without a budget.
     pub budget_growth: Option<Num>,
@@ -249,8 +251,8 @@ impl Presenter<'_> {
             name: n.name.clone(),
             less: n.less.iter().map(|l| prose_name(l)).collect(),
             actual: fmt.num(n.actual),
-            actual_prev_year: fmt.num(n.actual_prev_year),
-            growth: fmt.num(n.growth()),
+            actual_prev_year: n.actual_prev_year.map(|p| fmt.num(p)),
+            growth: n.growth().map(|g| fmt.num(g)),
             growth_pct: n
                 .growth_pct()
                 .filter(|p| p.is_finite())

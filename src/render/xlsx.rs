@@ -174,17 +174,21 @@ fn build(
     let t = |k: &str| lang.label(k).to_string();
     // Without a budget the sheets leave out budget and deviation and show the change against
     // last year instead. A column key starting with `+` is shown only with a budget, with `-`
-    // only without one.
+    // only without one. Without last year's outcome, the columns of last year and the change
+    // against it are left out: a key starting with `~` (before `+` or `-`) is shown only with
+    // last year's outcome.
     let budget = views.first().is_none_or(|v| v.budget_given);
+    let last_year = views.first().is_none_or(|v| v.prev_year_given);
     let unit_cols = || vec![(t("code"), true), (t("unit"), true)];
     let with = |mut a: Vec<(String, bool)>, b: &[&str]| {
         a.extend(b.iter().map(|k| {
+            let (k, ly) = k.strip_prefix('~').map_or((*k, true), |k| (k, last_year));
             if let Some(k) = k.strip_prefix('+') {
-                (t(k), budget)
+                (t(k), budget && ly)
             } else if let Some(k) = k.strip_prefix('-') {
-                (t(k), !budget)
+                (t(k), !budget && ly)
             } else {
-                (t(k), true)
+                (t(k), ly)
             }
         }));
         a
@@ -195,8 +199,8 @@ fn build(
             unit_cols(),
             &[
                 "actual_acc",
-                "-actual_prev_acc",
-                "-change_prev_year",
+                "~-actual_prev_acc",
+                "~-change_prev_year",
                 "+budget_acc",
                 "+deviation_acc",
                 "+change_since_previous_month",
@@ -207,14 +211,14 @@ fn build(
                 "+adjusted_deviation",
                 "+fc_implied",
                 "+fc_run_rate",
-                "+fc_seasonal",
+                "~+fc_seasonal",
                 "+fc_flag",
                 "net_cost",
-                "net_cost_prev",
-                "net_cost_growth",
-                "net_cost_growth_pct",
-                "+net_cost_growth_budget",
-                "+net_cost_growth_budget_pct",
+                "~net_cost_prev",
+                "~net_cost_growth",
+                "~net_cost_growth_pct",
+                "~+net_cost_growth_budget",
+                "~+net_cost_growth_budget_pct",
             ],
         ),
     );
@@ -244,8 +248,8 @@ fn build(
                 "acc_actual",
                 "+acc_budget",
                 "+deviation_vs_budget",
-                "last_year",
-                "change",
+                "~last_year",
+                "~change",
                 "+budget_year",
             ],
         ),
@@ -261,8 +265,8 @@ fn build(
                 "acc_actual",
                 "+acc_budget",
                 "+deviation_vs_budget",
-                "last_year",
-                "change",
+                "~last_year",
+                "~change",
                 "+budget_year",
             ],
         ),
@@ -275,8 +279,8 @@ fn build(
                 "child_code",
                 "child",
                 "acc_actual",
-                "-last_year",
-                "-change_prev_year",
+                "~-last_year",
+                "~-change_prev_year",
                 "+acc_budget",
                 "+deviation",
                 "+change",
@@ -379,21 +383,25 @@ fn build(
             ],
         ),
     );
-    let mut series = Sheet::new(
-        &t("sheet_series"),
-        with(
-            unit_cols(),
-            &[
-                "month",
-                "+budget_acc_series",
-                "actual_acc_series",
-                "actual_prev_acc_series",
-                "+deviation_month",
-                "sick_pct_series",
-                "sick_pct_prev_series",
-            ],
-        ),
+    // Last year's sick leave comes from the staffing table: without it and without last
+    // year's outcome, the workbook has nothing of last year to show.
+    let staffing = views.iter().any(|v| v.sections.personnel.is_some());
+    let mut series_columns = with(
+        unit_cols(),
+        &[
+            "month",
+            "+budget_acc_series",
+            "actual_acc_series",
+            "~actual_prev_acc_series",
+            "+deviation_month",
+            "sick_pct_series",
+            "sick_pct_prev_series",
+        ],
     );
+    if let Some(sick_prev) = series_columns.last_mut() {
+        sick_prev.1 = staffing || last_year;
+    }
+    let mut series = Sheet::new(&t("sheet_series"), series_columns);
     let yes = t("subtotal");
     let (word_yes, word_no) = (t("word_yes"), t("word_no"));
     for v in views {
@@ -426,9 +434,8 @@ fn build(
                 .map(|f| V::Text(lang.label(f)))
                 .unwrap_or(V::Empty),
             nc.map(|n| V::Money(&n.actual)).unwrap_or(V::Empty),
-            nc.map(|n| V::Money(&n.actual_prev_year))
-                .unwrap_or(V::Empty),
-            nc.map(|n| V::Money(&n.growth)).unwrap_or(V::Empty),
+            nc.map(|n| money(&n.actual_prev_year)).unwrap_or(V::Empty),
+            nc.map(|n| money(&n.growth)).unwrap_or(V::Empty),
             nc.map(|n| fig(&n.growth_pct)).unwrap_or(V::Empty),
             nc.map(|n| money(&n.budget_growth)).unwrap_or(V::Empty),
             nc.map(|n| fig(&n.budget_growth_pct)).unwrap_or(V::Empty),
