@@ -857,13 +857,12 @@ Räksmörgås: åäö ÅÄÖ. Resultatet blev -119,3 tkr mot budget 1{nbsp}234,5
         // At the start of a line, too.
         let pdf2 = compile(&escape_markup("- 1. = #x"), &[], &meta()).unwrap();
         assert!(pdf2.starts_with(b"%PDF"));
-        if let Some(text) = pdftotext(&pdf) {
-            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            assert!(
-                flat.contains("#panic(\"x\") *bold* $x$ _i_ [a] <l> @r \\ `c` ~ // /* -- ... - 1. = h https://x.se"),
-                "{flat}"
-            );
-        }
+        let text = pdftotext(&pdf);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("#panic(\"x\") *bold* $x$ _i_ [a] <l> @r \\ `c` ~ // /* -- ... - 1. = h https://x.se"),
+            "{flat}"
+        );
     }
 
     #[test]
@@ -890,9 +889,8 @@ Räksmörgås: åäö ÅÄÖ. Resultatet blev -119,3 tkr mot budget 1{nbsp}234,5
         );
         let src = "#datetime.today().display(\"[year]-[month]-[day]\")";
         let pdf = compile(src, &[], &meta()).unwrap();
-        if let Some(text) = pdftotext(&pdf) {
-            assert!(text.contains("2026-03-31"), "{text}");
-        }
+        let text = pdftotext(&pdf);
+        assert!(text.contains("2026-03-31"), "{text}");
         let no_date = PdfMeta {
             date_epoch: None,
             ..meta()
@@ -905,10 +903,7 @@ Räksmörgås: åäö ÅÄÖ. Resultatet blev -119,3 tkr mot budget 1{nbsp}234,5
     fn text_is_extractable() {
         let src = report_source("Vård & omsorg", 60, true);
         let pdf = compile(&src, &files(), &meta()).unwrap();
-        let Some(text) = pdftotext(&pdf) else {
-            eprintln!("pdftotext not found; skipping text extraction check");
-            return;
-        };
+        let text = pdftotext(&pdf);
         // pdftotext extracts U+00A0 as a plain space (same glyph).
         let text = text.replace('\u{a0}', " ");
         for needle in [
@@ -938,7 +933,7 @@ Räksmörgås: åäö ÅÄÖ. Resultatet blev -119,3 tkr mot budget 1{nbsp}234,5
         // Typst's default (`breakable: auto`) does split such rows, so the
         // check above can fail.
         let src = report_source("Vård & omsorg", 60, false);
-        let text = pdftotext(&compile(&src, &files(), &meta()).unwrap()).unwrap();
+        let text = pdftotext(&compile(&src, &files(), &meta()).unwrap());
         let pages: Vec<&str> = text.split('\u{c}').collect();
         assert!(!split_rows(&pages, 60).is_empty());
     }
@@ -960,8 +955,9 @@ Räksmörgås: åäö ÅÄÖ. Resultatet blev -119,3 tkr mot budget 1{nbsp}234,5
             .collect()
     }
 
-    /// Text of `pdf` via poppler's `pdftotext`, if installed.
-    fn pdftotext(pdf: &[u8]) -> Option<String> {
+    /// Text of `pdf` via poppler's `pdftotext` (installed by `.ci/run`; a missing one fails
+    /// the test rather than skipping the check).
+    fn pdftotext(pdf: &[u8]) -> String {
         use std::io::Write;
         use std::process::{Command, Stdio};
         let mut child = Command::new("pdftotext")
@@ -969,11 +965,15 @@ Räksmörgås: åäö ÅÄÖ. Resultatet blev -119,3 tkr mot budget 1{nbsp}234,5
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .ok()?;
-        child.stdin.take()?.write_all(pdf).ok()?;
-        let out = child.wait_with_output().ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+            .expect("pdftotext (poppler-utils) runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(pdf)
+            .expect("pdftotext reads the PDF");
+        let out = child.wait_with_output().expect("pdftotext ends");
+        assert!(out.status.success(), "pdftotext reads the PDF");
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 }
