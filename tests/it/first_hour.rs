@@ -22,7 +22,7 @@ fn kr(ore: i64, dotted: bool) -> String {
     let whole = (ore.abs() / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(if dotted { '.' } else { ' ' });
         }
         grouped.push(c);
