@@ -1,13 +1,21 @@
 //! The output folder's lock: one run at a time writes to a folder.
+//!
+//! The lock is the operating system's lock on `OUT/.uppfolj.lock` (`File::try_lock`: `flock`
+//! on Unix, `LockFileEx` on Windows), held for as long as the run holds the open file. The
+//! system releases it when the process ends in any way, so a crashed or killed run never
+//! leaves a lock behind, on any platform and without asking whether a process id still runs.
+//! The file stays in place (removing it would let a waiting run lock a file no one else
+//! sees); it holds the process id of the run that writes, for the message of another run.
 
-use std::path::{Path, PathBuf};
+use std::fs::{File, TryLockError};
+use std::io::{Read, Seek, Write};
+use std::path::Path;
 
 use crate::error::{IoError, WriteError};
 
-/// An exclusive lock on an output folder: `OUT/.uppfolj.lock` holds the owner's process id.
-/// A lock left by a process that no longer runs is taken over.
+/// An exclusive lock on an output folder, released when dropped.
 pub(crate) struct Lock {
-    path: PathBuf,
+    file: File,
 }
 
 impl Lock {
@@ -16,66 +24,72 @@ impl Lock {
         std::fs::create_dir_all(out)
             .map_err(IoError::at(out, "the output folder cannot be created"))?;
         let path = out.join(".uppfolj.lock");
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(IoError::at(&path, "the lock cannot be created"))?;
         let deadline = std::time::Instant::now() + wait;
         loop {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
-                    use std::io::Write;
-                    let _ = writeln!(f, "{}", std::process::id());
+            match file.try_lock() {
+                Ok(()) => {
+                    // The process id is for the message of a run that finds the folder locked.
+                    let _ = file.set_len(0);
+                    let _ = file.rewind();
+                    let _ = writeln!(file, "{}", std::process::id());
+                    let _ = file.flush();
                     super::recover(out);
-                    return Ok(Lock { path });
+                    return Ok(Lock { file });
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let owner = std::fs::read_to_string(&path).unwrap_or_default();
-                    let pid = owner.trim().parse::<u32>().ok();
-                    // A lock of a process that has ended, or one left without its process id
-                    // (killed between creating and writing it) a while ago, is taken over.
-                    let abandoned = match pid {
-                        Some(pid) => !process_alive(pid),
-                        None => std::fs::metadata(&path)
-                            .and_then(|m| m.modified())
-                            .ok()
-                            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                            .is_some_and(|t| {
-                                crate::clock::millis_now().saturating_sub(t.as_millis() as u64)
-                                    > 10_000
-                            }),
-                    };
-                    if abandoned {
-                        let _ = std::fs::remove_file(&path);
-                        continue;
-                    }
+                Err(TryLockError::WouldBlock) => {
                     if std::time::Instant::now() >= deadline {
                         return Err(WriteError::Locked {
                             out: out.to_path_buf(),
-                            pid,
+                            pid: owner(&mut file),
                         });
                     }
                     std::thread::sleep(std::time::Duration::from_millis(200));
                 }
-                Err(e) => {
-                    return Err(IoError::at(&path, "the lock cannot be created")(e).into());
+                Err(TryLockError::Error(e)) => {
+                    return Err(IoError::at(&path, "the lock cannot be taken")(e).into());
                 }
             }
         }
     }
 }
 
+/// The process id the lock's holder wrote, when it did.
+fn owner(file: &mut File) -> Option<u32> {
+    let mut text = String::new();
+    file.rewind().ok()?;
+    file.take(32).read_to_string(&mut text).ok()?;
+    text.trim().parse().ok()
+}
+
 impl Drop for Lock {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        // The file stays; its process id goes with the lock.
+        let _ = self.file.set_len(0);
+        let _ = self.file.unlock();
     }
 }
 
-/// Whether a process runs (Linux: `/proc/<pid>`; elsewhere assumed to run).
-fn process_alive(pid: u32) -> bool {
-    let proc = Path::new("/proc");
-    if !proc.is_dir() {
-        return true;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_lock_is_refused_and_released_on_drop() {
+        let out = tempfile::tempdir().unwrap();
+        let held = Lock::acquire(out.path(), std::time::Duration::ZERO).unwrap();
+        match Lock::acquire(out.path(), std::time::Duration::ZERO) {
+            Err(WriteError::Locked { pid, .. }) => assert_eq!(pid, Some(std::process::id())),
+            other => panic!("expected Locked, got {:?}", other.err()),
+        }
+        drop(held);
+        let again = Lock::acquire(out.path(), std::time::Duration::ZERO);
+        assert!(again.is_ok(), "released on drop");
     }
-    proc.join(pid.to_string()).exists()
 }

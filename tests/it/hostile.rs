@@ -629,7 +629,8 @@ fn leftovers_of_a_killed_run_are_cleaned_up() {
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     names.sort();
-    assert_eq!(names, ["2020-01", "2020-02"]);
+    // The lock file stays, not held (the system's lock went with the run).
+    assert_eq!(names, [".uppfolj.lock", "2020-01", "2020-02"]);
     assert_eq!(
         std::fs::read_to_string(o.join("2020-01/index.html")).unwrap(),
         "good"
@@ -638,16 +639,12 @@ fn leftovers_of_a_killed_run_are_cleaned_up() {
         std::fs::read_to_string(o.join("2020-02/A.html")).unwrap(),
         "half"
     );
-    // A lock left empty (killed before it held its process id) a while ago is taken over.
-    let lock = std::fs::File::create(o.join(".uppfolj.lock")).unwrap();
-    lock.set_modified(
-        std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000),
-    )
-    .unwrap();
-    drop(lock);
+    // A lock file left empty (killed before it held its process id) is no lock.
+    std::fs::File::create(o.join(".uppfolj.lock")).unwrap();
     let r = run();
     assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
-    assert!(!o.join(".uppfolj.lock").exists());
+    let lock = std::fs::File::open(o.join(".uppfolj.lock")).unwrap();
+    assert!(lock.try_lock().is_ok(), "the lock is released");
 }
 
 /// `uppfolj watch` removes its own output folder on SIGTERM and on Ctrl-C (SIGINT).

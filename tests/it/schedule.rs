@@ -8,41 +8,65 @@ fn run_mini(out: &Path, extra: &[&str]) -> Output {
     generate_to("tests/fixtures/mini", out, "latest", &extra)
 }
 
+/// Another process holding the output folder's lock (`flock`, the system's file lock, as the
+/// tool takes it): its pid as it wrote it, once it holds the lock.
+fn hold_lock(out: &Path) -> (std::process::Child, String) {
+    let lock = out.join(".uppfolj.lock");
+    let child = std::process::Command::new("flock")
+        .args(["--exclusive", "--close"])
+        .arg(&lock)
+        .args(["sh", "-c", "echo $$ > \"$0\"; exec sleep 60"])
+        .arg(&lock)
+        .spawn()
+        .expect("flock (util-linux) runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let pid = std::fs::read_to_string(&lock).unwrap_or_default();
+        if !pid.trim().is_empty() {
+            return (child, pid.trim().to_string());
+        }
+        assert!(std::time::Instant::now() < deadline, "flock took the lock");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// A lock held by another live process refuses the run (also after `--wait`); once that
+/// process is killed, the system has released its lock and the next run proceeds: no process
+/// ids are looked up (no `/proc`), so this holds on every system.
 #[test]
 fn a_second_run_on_a_locked_folder_is_refused() {
     let out = tempfile::tempdir().unwrap();
-    // A live process (this test) holds the lock.
-    std::fs::write(
-        out.path().join(".uppfolj.lock"),
-        format!("{}\n", std::process::id()),
-    )
-    .unwrap();
+    let (mut holder, pid) = hold_lock(out.path());
     let o = run_mini(out.path(), &[]);
     assert_eq!(o.status.code(), Some(3));
     assert_eq!(
         stderr(&o),
         format!(
-            "error: {}: another uppfolj run (process {}) is writing to this folder; try again when it has finished, or pass --wait SECONDS\nuppfolj: stopped; nothing was written\n",
+            "error: {}: another uppfolj run (process {pid}) is writing to this folder; try again when it has finished, or pass --wait SECONDS\nuppfolj: stopped; nothing was written\n",
             out.path().display(),
-            std::process::id()
         )
     );
     assert!(!out.path().join("2020-02").exists());
     // --wait gives up after the time given, with the same message.
     let o = run_mini(out.path(), &["--wait", "1"]);
     assert_eq!(o.status.code(), Some(3));
+    // The holder dies without releasing anything itself.
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    let o = run_mini(out.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// A lock file left with a process id but no lock held (a run killed long ago) is no lock.
 #[test]
 fn a_stale_lock_is_taken_over_and_released() {
     let out = tempfile::tempdir().unwrap();
     std::fs::write(out.path().join(".uppfolj.lock"), "999999999\n").unwrap();
     let o = run_mini(out.path(), &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        !out.path().join(".uppfolj.lock").exists(),
-        "the lock is released"
-    );
+    // Released: another process takes the lock at once.
+    let lock = std::fs::File::open(out.path().join(".uppfolj.lock")).unwrap();
+    assert!(lock.try_lock().is_ok(), "the lock is released");
 }
 
 #[test]
