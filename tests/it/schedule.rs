@@ -12,7 +12,7 @@ fn run_mini(out: &Path, extra: &[&str]) -> Output {
 /// tool takes it): its pid as it wrote it, once it holds the lock.
 fn hold_lock(out: &Path) -> (std::process::Child, String) {
     let lock = out.join(".uppfolj.lock");
-    let child = std::process::Command::new("flock")
+    let mut child = std::process::Command::new("flock")
         .args(["--exclusive", "--close"])
         .arg(&lock)
         .args(["sh", "-c", "echo $$ > \"$0\"; exec sleep 60"])
@@ -25,7 +25,11 @@ fn hold_lock(out: &Path) -> (std::process::Child, String) {
         if !pid.trim().is_empty() {
             return (child, pid.trim().to_string());
         }
-        assert!(std::time::Instant::now() < deadline, "flock took the lock");
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("flock did not take the lock");
+        }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
