@@ -10,6 +10,10 @@ fn run_mini(out: &Path, extra: &[&str]) -> Output {
 
 /// Another process holding the output folder's lock (`flock`, the system's file lock, as the
 /// tool takes it): its pid as it wrote it, once it holds the lock.
+#[allow(
+    clippy::zombie_processes,
+    reason = "the holder is handed to the caller, which kills and waits for it"
+)]
 fn hold_lock(out: &Path) -> (std::process::Child, String) {
     let lock = out.join(".uppfolj.lock");
     let mut child = std::process::Command::new("flock")
