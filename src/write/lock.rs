@@ -4,8 +4,9 @@
 //! on Unix, `LockFileEx` on Windows), held for as long as the run holds the open file. The
 //! system releases it when the process ends in any way, so a crashed or killed run never
 //! leaves a lock behind, on any platform and without asking whether a process id still runs.
-//! The file stays in place (removing it would let a waiting run lock a file no one else
-//! sees); it holds the process id of the run that writes, for the message of another run.
+//! The file holds the process id of the run that writes, for the message of another run, and
+//! is removed when the run ends; a run that locked the file just as its holder removed it
+//! sees that the path no longer names the file it locked, and starts again.
 
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, Write};
@@ -16,6 +17,7 @@ use crate::error::{IoError, WriteError};
 /// An exclusive lock on an output folder, released when dropped.
 pub(crate) struct Lock {
     file: File,
+    path: std::path::PathBuf,
 }
 
 impl Lock {
@@ -24,16 +26,17 @@ impl Lock {
         std::fs::create_dir_all(out)
             .map_err(IoError::at(out, "the output folder cannot be created"))?;
         let path = out.join(".uppfolj.lock");
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(IoError::at(&path, "the lock cannot be created"))?;
         let deadline = std::time::Instant::now() + wait;
         loop {
+            let mut file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(IoError::at(&path, "the lock cannot be created"))?;
             match file.try_lock() {
+                Ok(()) if !same_file(&file, &path) => continue,
                 Ok(()) => {
                     // The process id is for the message of a run that finds the folder locked.
                     let _ = file.set_len(0);
@@ -41,7 +44,7 @@ impl Lock {
                     let _ = writeln!(file, "{}", std::process::id());
                     let _ = file.flush();
                     super::recover(out);
-                    return Ok(Lock { file });
+                    return Ok(Lock { file, path });
                 }
                 Err(TryLockError::WouldBlock) => {
                     if std::time::Instant::now() >= deadline {
@@ -68,10 +71,28 @@ fn owner(file: &mut File) -> Option<u32> {
     text.trim().parse().ok()
 }
 
+/// Whether `path` still names the open `file` (Unix: device and inode). Elsewhere an open
+/// file cannot be removed, so it always does.
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
 impl Drop for Lock {
     fn drop(&mut self) {
-        // The file stays; its process id goes with the lock.
-        let _ = self.file.set_len(0);
+        // Removed while still locked, then released.
+        let _ = std::fs::remove_file(&self.path);
         let _ = self.file.unlock();
     }
 }
