@@ -136,3 +136,280 @@ fn lib_is_wiring_only() {
         assert!(!text.contains(word), "src/lib.rs uses {word}");
     }
 }
+
+// The module graph, read from the sources with `syn`: every `use` and every path that names
+// a module of the crate (`crate::…`, `super::…`, `self::…`), in the whole file except items
+// under `#[cfg(test)]` or `#[test]` (so nothing after a test module is missed, and text in
+// comments or strings is never taken for an import).
+
+/// The crate's stages in the order they run; each may name itself, the stage right below it
+/// and the foundation, nothing above it and nothing further down.
+const STAGES: &[&str] = &["load", "compute", "present", "render", "write"];
+
+/// What every stage may use: settings, the shared model, findings, errors, the clock.
+const FOUNDATION: &[&str] = &["config", "model", "diag", "error", "clock", "par"];
+
+/// Known exceptions, each with the reason it is one. `write` names `load` for the manifest's
+/// input files and the fingerprint's hashing of the data folder, until inputs come through
+/// the input-source seam.
+const ALLOWED: &[(&str, &str)] = &[
+    ("write", "load"),
+    ("present", "load"),
+    ("compute", "render"),
+];
+
+/// The crate-absolute module paths one file names, from its module path (`src/load/mod.rs` →
+/// `["load"]`, `src/load/table.rs` → `["load", "table"]`).
+struct Names {
+    module: Vec<String>,
+    found: Vec<Vec<String>>,
+}
+
+impl Names {
+    fn resolve(&self, segments: &[String]) -> Option<Vec<String>> {
+        let mut base = self.module.clone();
+        let mut rest = segments;
+        match rest.first().map(String::as_str) {
+            Some("crate") => {
+                base.clear();
+                rest = &rest[1..];
+            }
+            Some("super") | Some("self") => {
+                while let Some(s) = rest.first() {
+                    match s.as_str() {
+                        "super" => {
+                            base.pop()?;
+                        }
+                        "self" => {}
+                        _ => break,
+                    }
+                    rest = &rest[1..];
+                }
+            }
+            _ => return None,
+        }
+        base.extend(rest.iter().cloned());
+        Some(base)
+    }
+
+    fn add(&mut self, segments: Vec<String>) {
+        if let Some(p) = self.resolve(&segments) {
+            self.found.push(p);
+        }
+    }
+
+    fn use_tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(prefix, &p.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                let mut full = prefix.clone();
+                full.push(n.ident.to_string());
+                self.add(full);
+            }
+            syn::UseTree::Rename(r) => {
+                let mut full = prefix.clone();
+                full.push(r.ident.to_string());
+                self.add(full);
+            }
+            syn::UseTree::Glob(_) => self.add(prefix.clone()),
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.use_tree(prefix, t);
+                }
+            }
+        }
+    }
+}
+
+/// Whether attributes put an item under test only (`#[cfg(test)]`, `#[test]`).
+fn test_only(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("test")
+            || (a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test"))
+    })
+}
+
+impl<'ast> syn::visit::Visit<'ast> for Names {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        let attrs = match item {
+            syn::Item::Mod(m) => &m.attrs,
+            syn::Item::Fn(f) => &f.attrs,
+            syn::Item::Use(u) => &u.attrs,
+            syn::Item::Impl(i) => &i.attrs,
+            syn::Item::Const(c) => &c.attrs,
+            syn::Item::Static(s) => &s.attrs,
+            syn::Item::Struct(s) => &s.attrs,
+            syn::Item::Enum(e) => &e.attrs,
+            _ => return syn::visit::visit_item(self, item),
+        };
+        if test_only(attrs) {
+            return;
+        }
+        match item {
+            syn::Item::Mod(m) if m.content.is_some() => {
+                self.module.push(m.ident.to_string());
+                syn::visit::visit_item_mod(self, m);
+                self.module.pop();
+            }
+            syn::Item::Use(u) => self.use_tree(&mut Vec::new(), &u.tree),
+            _ => syn::visit::visit_item(self, item),
+        }
+    }
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        self.add(segments);
+        syn::visit::visit_path(self, path);
+    }
+}
+
+/// Every file of `src/` with its module path and the crate paths it names.
+fn module_graph() -> Vec<(String, Vec<String>, Vec<Vec<String>>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root().join("src")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let rel = path.strip_prefix(root().join("src")).unwrap();
+            let mut module: Vec<String> = rel
+                .with_extension("")
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .collect();
+            if matches!(
+                module.last().map(String::as_str),
+                Some("mod" | "lib" | "main")
+            ) {
+                module.pop();
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let mut names = Names {
+                module: module.clone(),
+                found: Vec::new(),
+            };
+            syn::visit::Visit::visit_file(&mut names, &file);
+            out.push((format!("src/{}", rel.display()), module, names.found));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What a module at `from` (its top-level module) may not name at `to`, or `None`.
+fn forbidden(from: &str, to: &str) -> Option<&'static str> {
+    if from == to || ALLOWED.contains(&(from, to)) {
+        return None;
+    }
+    let stage = |m: &str| STAGES.iter().position(|s| *s == m);
+    if FOUNDATION.contains(&from) {
+        return (stage(to).is_some() || to == "cmd").then_some("the foundation names a stage");
+    }
+    let Some(i) = stage(from) else {
+        return None; // cmd, cli, lib and main wire everything
+    };
+    if to == "cmd" {
+        return Some("a stage names a command");
+    }
+    match stage(to) {
+        Some(j) if j > i => Some("a stage names a stage above it"),
+        Some(j) if j + 1 < i => Some("a stage names a stage more than one step below it"),
+        _ => None,
+    }
+}
+
+/// What the crate root re-exports (`pub use render::Formats;` in lib.rs): name → the path it
+/// stands for, so that `crate::Formats` counts as `render`.
+fn root_exports() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(root().join("src/lib.rs")).unwrap();
+    let file = syn::parse_file(&text).unwrap();
+    let mut names = Names {
+        module: Vec::new(),
+        found: Vec::new(),
+    };
+    for item in &file.items {
+        if let syn::Item::Use(u) = item
+            && matches!(u.vis, syn::Visibility::Public(_))
+        {
+            names.use_tree(&mut vec!["crate".to_string()], &u.tree);
+        }
+    }
+    names
+        .found
+        .iter()
+        .filter(|p| p.len() > 1)
+        .map(|p| (p[p.len() - 1].clone(), p[0].clone()))
+        .collect()
+}
+
+#[test]
+fn stages_name_only_the_stage_below_them() {
+    let graph = module_graph();
+    let exports = root_exports();
+    assert!(
+        exports.contains(&("Formats".to_string(), "render".to_string())),
+        "{exports:?}"
+    );
+    let mut offences = Vec::new();
+    for (file, module, found) in graph {
+        let Some(from) = module.first() else {
+            continue;
+        };
+        for path in found {
+            let Some(first) = path.first() else { continue };
+            let to = exports
+                .iter()
+                .find(|(name, _)| name == first)
+                .map_or(first.as_str(), |(_, module)| module.as_str());
+            if let Some(why) = forbidden(from, to) {
+                offences.push(format!("{file}: {why}: crate::{}", path.join("::")));
+            }
+        }
+    }
+    offences.sort();
+    offences.dedup();
+    assert!(offences.is_empty(), "{}", offences.join("\n"));
+}
+
+/// The graph sees what the old text match missed: a path written in full in code (not a
+/// `use`), a `super::` path, and everything after a test module.
+#[test]
+fn the_module_graph_sees_full_paths_and_code_after_tests() {
+    let text = "use super::table::Table;\n#[cfg(test)]\nmod tests { use crate::render::x; }\nfn f() -> crate::Formats { crate::render::Formats::default() }\n";
+    let file = syn::parse_file(text).unwrap();
+    let mut names = Names {
+        module: vec!["present".into(), "views".into()],
+        found: Vec::new(),
+    };
+    syn::visit::Visit::visit_file(&mut names, &file);
+    let found: Vec<String> = names.found.iter().map(|p| p.join("::")).collect();
+    assert_eq!(
+        found,
+        [
+            "present::table::Table",
+            "Formats",
+            "render::Formats::default"
+        ]
+    );
+    assert_eq!(
+        forbidden("present", "render"),
+        Some("a stage names a stage above it")
+    );
+    assert_eq!(
+        forbidden("present", "load"),
+        Some("a stage names a stage more than one step below it")
+    );
+    assert_eq!(forbidden("compute", "cmd"), Some("a stage names a command"));
+    assert_eq!(forbidden("compute", "load"), None);
+}
