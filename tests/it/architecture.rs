@@ -407,7 +407,7 @@ fn the_module_graph_sees_full_paths_and_code_after_tests() {
         Some("a stage names a stage above it")
     );
     assert_eq!(
-        forbidden("present", "load"),
+        forbidden("render", "compute"),
         Some("a stage names a stage more than one step below it")
     );
     assert_eq!(forbidden("compute", "cmd"), Some("a stage names a command"));
