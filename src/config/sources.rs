@@ -43,12 +43,17 @@ pub(crate) fn resolve(
     let mut sources = Vec::new();
     for (table, r) in raw.unwrap_or_default() {
         let key = format!("{at}sources.{table}");
-        if let Some(f) = &r.file
-            && let Some(why) = outside(f)
-        {
-            problems.push(format!(
-                "{key}.file: \"{f}\" {why} (expected a path or glob relative to the data folder, e.g. \"exports/huvudbok-*.xlsx\")"
-            ));
+        if let Some(f) = &r.file {
+            let why = outside(f).map(str::to_string).or_else(|| {
+                glob(f)
+                    .err()
+                    .map(|e| format!("is not a glob: {}", e.kind()))
+            });
+            if let Some(why) = why {
+                problems.push(format!(
+                    "{key}.file: \"{f}\" {why} (expected a path or glob relative to the data folder, e.g. \"exports/huvudbok-*.xlsx\")"
+                ));
+            }
         }
         let period = r.period.as_deref().and_then(|p| {
             let m = Month::parse(p);
@@ -120,67 +125,19 @@ fn outside(pattern: &str) -> Option<&'static str> {
     None
 }
 
-/// Whether `path` (relative, `/` between folders) matches the glob `pattern`: `*` any
-/// characters but `/`, `?` one such character, `**` any folders (also none). Case is
-/// ignored, as on the file systems exports are saved to.
+/// Whether `path` (relative, `/` between folders) matches the glob `pattern` (`globset`):
+/// `*` any characters but `/`, `?` one such character, `**` any folders (also none), `[ab]`
+/// and `{a,b}` as in shells. Case is ignored, as on the file systems exports are saved to.
 pub(crate) fn glob_matches(pattern: &str, path: &str) -> bool {
-    let p: Vec<char> = pattern
-        .trim()
-        .replace('\\', "/")
-        .to_lowercase()
-        .chars()
-        .collect();
-    let s: Vec<char> = path.to_lowercase().chars().collect();
-    matches_at(&p, &s)
+    glob(pattern).is_ok_and(|g| g.compile_matcher().is_match(path))
 }
 
-fn matches_at(p: &[char], s: &[char]) -> bool {
-    // Greedy with backtracking to the last star, and to the last `**` when a single star
-    // would have to cross a `/`: linear in practice and never recursive.
-    let (mut pi, mut si) = (0, 0);
-    let mut star: Option<(usize, usize, bool)> = None;
-    let mut double_star: Option<(usize, usize)> = None;
-    while si < s.len() {
-        if pi < p.len() {
-            if p[pi] == '*' {
-                let double = p.get(pi + 1) == Some(&'*');
-                let mut next = pi + if double { 2 } else { 1 };
-                // `**/` also matches no folder at all.
-                if double && p.get(next) == Some(&'/') {
-                    next += 1;
-                }
-                star = Some((next, si, double));
-                if double {
-                    double_star = Some((next, si));
-                }
-                pi = next;
-                continue;
-            }
-            if p[pi] == s[si] || (p[pi] == '?' && s[si] != '/') {
-                pi += 1;
-                si += 1;
-                continue;
-            }
-        }
-        match (star, double_star) {
-            (Some((next, start, double)), _) if double || s[start] != '/' => {
-                star = Some((next, start + 1, double));
-                pi = next;
-                si = start + 1;
-            }
-            (_, Some((next, start))) => {
-                star = Some((next, start + 1, true));
-                double_star = Some((next, start + 1));
-                pi = next;
-                si = start + 1;
-            }
-            _ => return false,
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
+/// The glob a `file:` pattern stands for (a `\` between folders read as `/`).
+fn glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
+    globset::GlobBuilder::new(&pattern.trim().replace('\\', "/"))
+        .literal_separator(true)
+        .case_insensitive(true)
+        .build()
 }
 
 /// The month in a file name: the last `YYYY-MM`, `YYYY_MM` or `YYYYMM` in it (digits not part
@@ -245,6 +202,8 @@ mod tests {
         assert!(glob_matches("**/x/*.csv", "a/x/b/x/c.csv"));
         assert!(!glob_matches("**/x/*.csv", "a/x/b/y/c.csv"));
         assert!(!glob_matches("a*b*c*d*e*f*g", &"ab".repeat(2000)));
+        assert!(glob_matches("hb-{2020,2021}-*.csv", "hb-2021-01.csv"));
+        assert!(glob("hb-[.csv").is_err());
     }
 
     #[test]
