@@ -114,8 +114,8 @@ pub fn write(dir: &Path) -> Result<(), Failure> {
     ];
     files.extend(SAMPLE.iter().map(|(n, b)| (n.to_string(), b.to_vec())));
     files.extend(
-        crate::render::templates::BUILTIN
-            .iter()
+        crate::render::templates::builtin()
+            .into_iter()
             .map(|(n, t)| (format!("templates/{n}"), t.as_bytes().to_vec())),
     );
     crate::write::plain_files(dir, &files)?;

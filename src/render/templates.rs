@@ -9,130 +9,31 @@ use tera::{Context, Tera};
 use crate::error::RenderError;
 use crate::present::Lang;
 
-/// The built-in templates and language files, by relative path.
-pub(crate) const BUILTIN: &[(&str, &str)] = &[
-    ("style.css", include_str!("../../templates/style.css")),
-    ("macros.html", include_str!("../../templates/macros.html")),
-    ("report.html", include_str!("../../templates/report.html")),
-    ("index.html", include_str!("../../templates/index.html")),
-    ("changes.html", include_str!("../../templates/changes.html")),
-    (
-        "pdf/style.typ",
-        include_str!("../../templates/pdf/style.typ"),
-    ),
-    ("pdf/unit.typ", include_str!("../../templates/pdf/unit.typ")),
-    (
-        "pdf/report.typ",
-        include_str!("../../templates/pdf/report.typ"),
-    ),
-    ("pdf/pack.typ", include_str!("../../templates/pdf/pack.typ")),
-    ("lang/sv.yaml", include_str!("../../templates/lang/sv.yaml")),
-    ("lang/en.yaml", include_str!("../../templates/lang/en.yaml")),
-    (
-        "text/sv/summary.html",
-        include_str!("../../templates/text/sv/summary.html"),
-    ),
-    (
-        "text/sv/accuracy.html",
-        include_str!("../../templates/text/sv/accuracy.html"),
-    ),
-    (
-        "text/sv/bridge.html",
-        include_str!("../../templates/text/sv/bridge.html"),
-    ),
-    (
-        "text/sv/forecast_check.html",
-        include_str!("../../templates/text/sv/forecast_check.html"),
-    ),
-    (
-        "text/sv/forecast.html",
-        include_str!("../../templates/text/sv/forecast.html"),
-    ),
-    (
-        "text/sv/personnel.html",
-        include_str!("../../templates/text/sv/personnel.html"),
-    ),
-    (
-        "text/sv/agency.html",
-        include_str!("../../templates/text/sv/agency.html"),
-    ),
-    (
-        "text/sv/measures.html",
-        include_str!("../../templates/text/sv/measures.html"),
-    ),
-    (
-        "text/sv/adjustments.html",
-        include_str!("../../templates/text/sv/adjustments.html"),
-    ),
-    (
-        "text/sv/activity.html",
-        include_str!("../../templates/text/sv/activity.html"),
-    ),
-    (
-        "text/sv/frames.html",
-        include_str!("../../templates/text/sv/frames.html"),
-    ),
-    (
-        "text/sv/balance.html",
-        include_str!("../../templates/text/sv/balance.html"),
-    ),
-    (
-        "text/sv/investments.html",
-        include_str!("../../templates/text/sv/investments.html"),
-    ),
-    (
-        "text/en/summary.html",
-        include_str!("../../templates/text/en/summary.html"),
-    ),
-    (
-        "text/en/accuracy.html",
-        include_str!("../../templates/text/en/accuracy.html"),
-    ),
-    (
-        "text/en/bridge.html",
-        include_str!("../../templates/text/en/bridge.html"),
-    ),
-    (
-        "text/en/forecast_check.html",
-        include_str!("../../templates/text/en/forecast_check.html"),
-    ),
-    (
-        "text/en/forecast.html",
-        include_str!("../../templates/text/en/forecast.html"),
-    ),
-    (
-        "text/en/personnel.html",
-        include_str!("../../templates/text/en/personnel.html"),
-    ),
-    (
-        "text/en/agency.html",
-        include_str!("../../templates/text/en/agency.html"),
-    ),
-    (
-        "text/en/measures.html",
-        include_str!("../../templates/text/en/measures.html"),
-    ),
-    (
-        "text/en/adjustments.html",
-        include_str!("../../templates/text/en/adjustments.html"),
-    ),
-    (
-        "text/en/activity.html",
-        include_str!("../../templates/text/en/activity.html"),
-    ),
-    (
-        "text/en/frames.html",
-        include_str!("../../templates/text/en/frames.html"),
-    ),
-    (
-        "text/en/balance.html",
-        include_str!("../../templates/text/en/balance.html"),
-    ),
-    (
-        "text/en/investments.html",
-        include_str!("../../templates/text/en/investments.html"),
-    ),
-];
+/// The built-in templates and language files: the whole `templates/` folder, embedded (a
+/// file added there is built in without a line here; `build.rs` rebuilds on any change).
+static BUILTIN_DIR: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// The built-in templates and language files by relative path (`/` between folders), sorted.
+pub(crate) fn builtin() -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    let mut stack = vec![&BUILTIN_DIR];
+    while let Some(dir) = stack.pop() {
+        for entry in dir.entries() {
+            match entry {
+                include_dir::DirEntry::Dir(d) => stack.push(d),
+                include_dir::DirEntry::File(f) => {
+                    if let Some(text) = f.contents_utf8() {
+                        let name = f.path().to_string_lossy().replace('\\', "/");
+                        out.push((name, text));
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
 
 /// The loaded templates and the language's words.
 pub(crate) struct Templates {
@@ -151,9 +52,10 @@ pub(crate) fn load(
     overrides: Vec<(String, String)>,
     language: &str,
 ) -> Result<Templates, RenderError> {
-    let mut files: Vec<(String, String)> = BUILTIN
+    let builtin = builtin();
+    let mut files: Vec<(String, String)> = builtin
         .iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .map(|(n, t)| (n.clone(), t.to_string()))
         .collect();
     for (name, text) in overrides {
         match files.iter_mut().find(|(n, _)| *n == name) {
@@ -173,7 +75,7 @@ pub(crate) fn load(
     let mut labels = lang.labels.clone();
     // Words a language file of the user's lacks (one written before they were added) come
     // from the built-in file of the language, so that its templates still render.
-    if let Some((_, builtin)) = BUILTIN.iter().find(|(n, _)| *n == lang_name)
+    if let Some((_, builtin)) = builtin.iter().find(|(n, _)| *n == lang_name)
         && let Ok(builtin) = Lang::parse(builtin, &lang_name)
     {
         for (k, v) in builtin.labels {

@@ -45,8 +45,8 @@ impl Words {
     pub(crate) fn builtin(language: &str) -> Words {
         let file = |language: &str| {
             let name = format!("lang/{language}.yaml");
-            crate::render::templates::BUILTIN
-                .iter()
+            crate::render::templates::builtin()
+                .into_iter()
                 .find(|(n, _)| *n == name)
                 .and_then(|(_, text)| crate::present::Lang::parse(text, &name).ok())
         };
