@@ -127,13 +127,11 @@ pub(crate) fn generate_kept(
     // What the previous month's report published, for corrections of earlier months.
     let published = write::versions::published(&opts.out, &period.prev().to_string());
     let presented = present::run(
-        &loaded,
-        &computed,
+        &compute::basis(&loaded, &computed, published.as_ref()),
         &files,
         &commentary,
         templates.lang.clone(),
         epoch,
-        published.as_ref(),
         &progress,
     );
     laps.lap("present");
@@ -281,7 +279,7 @@ pub(crate) fn prepare(
         commentary = load::comments::check_all(data, &loaded.config, &files, period, findings);
     }
     let dir = load::comments::folder(data, &loaded.config).join(period.to_string());
-    let keys = present::comments::keys(&dir, &files, &commentary);
+    let keys = compute::commentary::keys(&dir, &files, &commentary);
     compute::commentary::check_dropped(&loaded.tree, &computed.sections, &keys, findings);
     laps.lap("compute");
     if findings.has_errors() {

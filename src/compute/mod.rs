@@ -11,6 +11,7 @@ pub(crate) mod commentary;
 pub(crate) mod explain;
 pub(crate) mod packs;
 pub(crate) mod periods;
+pub(crate) mod restated;
 pub(crate) mod sections;
 mod sign;
 pub(crate) mod transactions;
@@ -115,6 +116,18 @@ impl UnitFigures {
         self.forecast
             .filter(|_| budget_given)
             .map(|fc| self.budget_year + fc.deviation)
+    }
+
+    /// The year-end result in öre if the accumulated deviation goes on at the pace of the
+    /// months so far (`m` of them): the full-year budget plus the deviation × 12 / m, to the
+    /// öre (half to even); the accumulated deviation plus the forecast check's run rate.
+    /// `None` in the year's last month.
+    pub(crate) fn run_rate_end(&self, m: usize) -> Option<i64> {
+        (1..12).contains(&m).then(|| {
+            let dev = explain::div_half_even(self.acc.deviation() as i128 * 12, m as i128);
+            self.budget_year
+                .saturating_add(dev.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
+        })
     }
 
     pub(crate) fn forecast_change(&self) -> Option<i64> {
@@ -503,6 +516,54 @@ pub(crate) fn run(
         postings,
         explained,
     })
+}
+
+/// What the present stage works from: the computed figures, with the config, the tree and the
+/// account names of the data they were computed from, and the earlier months whose outcome
+/// changed since they were published.
+pub(crate) struct Basis<'a> {
+    pub config: &'a Config,
+    pub tree: &'a Tree,
+    pub computed: &'a Computed,
+    /// Account names by code: the `accounts` table's names where it gives one, else the names
+    /// of "CODE Name" cells.
+    pub account_names: BTreeMap<String, String>,
+    /// Per node, the earlier months whose outcome changed since they were published.
+    pub restated: Vec<Vec<restated::Restated>>,
+}
+
+/// The [`Basis`] of the reports of `computed`; `published` is the previous month's published
+/// `figures.json`, if there is one.
+pub(crate) fn basis<'a>(
+    loaded: &'a crate::load::Loaded,
+    computed: &'a Computed,
+    published: Option<&serde_json::Value>,
+) -> Basis<'a> {
+    let tree = &loaded.tree;
+    let restated = published
+        .map(|p| restated::restated(p, &computed.figures, tree))
+        .unwrap_or_else(|| vec![Vec::new(); tree.nodes.len()]);
+    Basis {
+        config: &loaded.config,
+        tree,
+        computed,
+        account_names: account_names(&loaded.data),
+        restated,
+    }
+}
+
+/// Account names by code: the `accounts` table's names where it gives one, else the names of
+/// "CODE Name" cells.
+fn account_names(data: &Dataset) -> BTreeMap<String, String> {
+    let mut names = data.account_names.clone();
+    if let Some(t) = data.get("accounts") {
+        for (code, name) in t.text("account").iter().zip(t.text("name")) {
+            if !name.is_empty() {
+                names.insert(code.clone(), name.clone());
+            }
+        }
+    }
+    names
 }
 
 /// Per category: accumulated this year, same months last year, to the previous month, full-year budget.

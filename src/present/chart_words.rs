@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::Format;
 use crate::compute::explain::{Accuracy, Bridge};
-use crate::compute::sections::{AgencyRow, Personnel};
+use crate::compute::sections::{self, AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
 use crate::model::period::Month;
 
@@ -87,10 +87,7 @@ pub(crate) fn result(
         ));
     }
     let m = period.months_into_year(fmt.year_start) as usize;
-    if let (Some(_), Some(end)) = (
-        f.forecast.filter(|_| budget),
-        super::charts::run_rate_end(f, m),
-    ) {
+    if let (Some(_), Some(end)) = (f.forecast.filter(|_| budget), f.run_rate_end(m)) {
         alt.push_str(&format!("; {} {}", l("alt_run_rate_result"), money(end)));
     }
     alt.push('.');
@@ -147,7 +144,7 @@ pub(crate) fn investments(
     let l = |k| fmt.lang.label(k);
     let unit = fmt.unit_label();
     let acc: i64 = monthly.iter().sum();
-    let spread = |k: usize| super::charts::budget_spread(budget, k);
+    let spread = |k: usize| sections::budget_spread(budget, k);
     let alt = format!(
         "{} {}: {} {} {unit} {} {} {unit}; {} {} {unit}.",
         l("chart_investments"),

@@ -8,8 +8,8 @@ use plotters::prelude::*;
 
 use super::chart_words::{self, Chart};
 use super::{Charts, Format};
-use crate::compute::explain::{Accuracy, Bridge, div_half_even};
-use crate::compute::sections::{AgencyRow, Personnel};
+use crate::compute::explain::{Accuracy, Bridge};
+use crate::compute::sections::{self, AgencyRow, Personnel};
 use crate::compute::{RowKind, UnitFigures};
 use crate::model::period::Month;
 
@@ -230,7 +230,7 @@ fn result_chart(
         .filter(|_| with_budget)
         .map(|fc| fmt.coord(f.budget_year + fc.deviation));
     // Beside it, the year-end result if the deviation grows at the pace so far.
-    let run_rate_end = forecast_end.and(run_rate_end(f, m).map(|e| fmt.coord(e)));
+    let run_rate_end = forecast_end.and(f.run_rate_end(m).map(|e| fmt.coord(e)));
     let all = budget
         .iter()
         .chain(&last)
@@ -278,18 +278,6 @@ fn result_chart(
         }
     }
     Ok(())
-}
-
-/// The year-end result in öre if the accumulated deviation goes on at the pace of the months
-/// so far (`m` of them): the full-year budget plus the deviation × 12 / m, to the öre (half to
-/// even); the accumulated deviation plus the forecast check's run rate. `None` in the year's
-/// last month.
-pub(crate) fn run_rate_end(f: &UnitFigures, m: usize) -> Option<i64> {
-    (1..12).contains(&m).then(|| {
-        let dev = div_half_even(f.acc.deviation() as i128 * 12, m as i128);
-        f.budget_year
-            .saturating_add(dev.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
-    })
 }
 
 /// The monthly deviation from budget, or without a budget (`budget` false) the change against
@@ -724,12 +712,6 @@ pub(crate) fn agency(
     )
 }
 
-/// The share of a full-year budget spread evenly over the months that `k` months of the year
-/// carry, to the öre (half to even).
-pub(crate) fn budget_spread(budget: i64, k: usize) -> i64 {
-    div_half_even(i128::from(budget) * k as i128, 12) as i64
-}
-
 /// The investments' accumulated outcome (solid) against an even spread of the full-year
 /// budget (grey).
 pub(crate) fn investments(monthly: &[i64], budget: i64, period: Month, fmt: &Format) -> Chart {
@@ -743,7 +725,7 @@ pub(crate) fn investments(monthly: &[i64], budget: i64, period: Month, fmt: &For
         })
         .collect();
     let spread: Vec<(i32, f64)> = (0..=12i32)
-        .map(|k| (k, fmt.coord(budget_spread(budget, k as usize))))
+        .map(|k| (k, fmt.coord(sections::budget_spread(budget, k as usize))))
         .collect();
     chart(
         svg(W, 260, |area| {

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::compute::explain::Explained;
+use crate::compute::explain::{Accuracy, Bridge, Explained, ForecastCheck, NetCost};
+use crate::compute::restated::Restated;
 use crate::compute::sections::{self, InvestmentSums, Investments, ProjectRow, UnitSections};
 use crate::compute::{self, Figures, RowKind};
 use crate::model::money::kronor_string;
@@ -146,21 +147,14 @@ struct RestatedJson {
 pub(crate) fn figures_json(
     figures: &Figures,
     sections: &[UnitSections],
-    restated: &[Vec<super::restated::Restated>],
+    restated: &[Vec<Restated>],
     explained: &[Explained],
     tree: &tree::Tree,
 ) -> FiguresFile {
-    let fc = |f: Option<compute::Forecast>| {
-        f.map(|f| ForecastJson {
-            deviation: kronor_string(f.deviation),
-            made: f.made.to_string(),
-        })
+    let given = Given {
+        budget: figures.budget_given,
+        last_year: figures.prev_year_given,
     };
-    let b = figures.budget_given;
-    // A figure of the budget, or derived from it: `null` when the data has no budget.
-    let budgeted = |ore: i64| b.then(|| kronor_string(ore));
-    // A figure of last year: `null` when the data holds no outcome for last year.
-    let last_year = |ore: i64| figures.prev_year_given.then(|| kronor_string(ore));
     let units = tree
         .nodes
         .iter()
@@ -169,6 +163,7 @@ pub(crate) fn figures_json(
             let f = &figures.units[i];
             let s = &sections[i];
             let x = &explained[i];
+            let b = given.budget;
             let u = UnitJson {
                 name: n.name.clone(),
                 parent: n.parent.map(|p| tree.nodes[p].code.clone()),
@@ -179,100 +174,21 @@ pub(crate) fn figures_json(
                     .map(|&c| tree.nodes[c].code.clone())
                     .collect(),
                 actual: kronor_string(f.acc.actual),
-                budget: budgeted(f.acc.budget),
-                deviation: budgeted(f.acc.deviation()),
-                budget_full_year: budgeted(f.budget_year),
-                previous_year: figures
-                    .prev_year_given
-                    .then(|| AmountsJson::new(f.prev_year, b)),
+                budget: given.budgeted(f.acc.budget),
+                deviation: given.budgeted(f.acc.deviation()),
+                budget_full_year: given.budgeted(f.budget_year),
+                previous_year: given.last_year.then(|| AmountsJson::new(f.prev_year, b)),
                 previous_month: f.prev_month.map(|p| AmountsJson::new(p, b)),
-                deviation_change: f.deviation_change().and_then(budgeted),
-                forecast: fc(f.forecast),
-                forecast_previous: fc(f.forecast_prev),
+                deviation_change: f.deviation_change().and_then(|d| given.budgeted(d)),
+                forecast: forecast_json(f.forecast),
+                forecast_previous: forecast_json(f.forecast_prev),
                 forecast_change: f.forecast_change().map(kronor_string),
-                categories: f
-                    .rows
-                    .iter()
-                    .map(|r| CategoryJson {
-                        category: r.name.clone(),
-                        kind: if r.kind == RowKind::Subtotal {
-                            "subtotal"
-                        } else {
-                            "category"
-                        },
-                        actual: kronor_string(r.acc.actual),
-                        budget: budgeted(r.acc.budget),
-                        deviation: budgeted(r.acc.deviation()),
-                        budget_full_year: budgeted(r.budget_year),
-                        actual_previous_year: last_year(r.prev_year.actual),
-                        change_previous_year: last_year(r.acc.actual - r.prev_year.actual),
-                    })
-                    .collect(),
-                months: f
-                    .months
-                    .iter()
-                    .map(|m| MonthJson {
-                        period: m.month.to_string(),
-                        actual: m.actual.map(kronor_string),
-                        budget: budgeted(m.budget),
-                        deviation: m.actual.and_then(|a| budgeted(a - m.budget)),
-                        actual_previous_year: last_year(m.actual_prev_year),
-                    })
-                    .collect(),
-                bridge: x.bridge.as_ref().map(|b| BridgeJson {
-                    from: kronor_string(b.from),
-                    to: kronor_string(b.to),
-                    by_category: b
-                        .by_category
-                        .iter()
-                        .map(|(c, d)| BridgeCategoryJson {
-                            category: c.clone(),
-                            change: kronor_string(*d),
-                        })
-                        .collect(),
-                    by_child: b
-                        .by_child
-                        .iter()
-                        .map(|(c, d)| BridgeChildJson {
-                            unit: tree.nodes[*c].code.clone(),
-                            change: kronor_string(*d),
-                        })
-                        .collect(),
-                }),
-                forecast_check: x.forecast_check.map(|c| ForecastCheckJson {
-                    months_left: c.months_left,
-                    implied_rest_of_year: kronor_string(c.implied),
-                    run_rate_rest_of_year: kronor_string(c.run_rate),
-                    seasonal_rest_of_year: c.seasonal.map(kronor_string),
-                    flag: c.flag.map(|f| f.as_str()),
-                }),
-                net_cost_development: x.net_cost.as_ref().map(|n| NetCostJson {
-                    subtotal: n.name.clone(),
-                    less: n.less.clone(),
-                    actual: kronor_string(n.actual),
-                    actual_previous_year: n.actual_prev_year.map(kronor_string),
-                    growth: n.growth().map(kronor_string),
-                    growth_pct: n.growth_pct().and_then(finite),
-                    budget: n.budget.map(kronor_string),
-                    budget_growth: n.budget_growth().map(kronor_string),
-                    budget_growth_pct: n.budget_growth_pct().and_then(finite),
-                }),
-                forecast_accuracy: x.accuracy.as_ref().map(|a| AccuracyJson {
-                    year: a.start.year(),
-                    outcome: kronor_string(a.outcome),
-                    forecasts: a
-                        .forecasts
-                        .iter()
-                        .map(|(f, e)| MadeJson {
-                            made: f.made.to_string(),
-                            deviation: kronor_string(f.deviation),
-                            error: kronor_string(*e),
-                        })
-                        .collect(),
-                    mean_absolute_error: kronor_string(a.mean_absolute_error),
-                    mean_error: kronor_string(a.mean_error),
-                    bias: a.bias.map(|b| b.as_str()),
-                }),
+                categories: f.rows.iter().map(|r| category_json(r, given)).collect(),
+                months: f.months.iter().map(|m| month_json(m, given)).collect(),
+                bridge: x.bridge.as_ref().map(|b| bridge_json(b, tree)),
+                forecast_check: x.forecast_check.map(forecast_check_json),
+                net_cost_development: x.net_cost.as_ref().map(net_cost_json),
+                forecast_accuracy: x.accuracy.as_ref().map(accuracy_json),
                 personnel: s.personnel.as_ref().map(personnel_json),
                 agency: s
                     .agency
@@ -280,88 +196,25 @@ pub(crate) fn figures_json(
                     .map(|rows| rows.iter().map(agency_json).collect()),
                 measures: s.measures.as_ref().map(|rows| {
                     rows.iter()
-                        .map(|m| MeasureJson {
-                            measure: m.name.clone(),
-                            unit: m.unit.clone(),
-                            expected: kronor_string(m.expected),
-                            realized: kronor_string(m.realized),
-                            expected_full_year: kronor_string(m.expected_year),
-                            decided: m.decided.map(crate::clock::date_text),
-                            due: m.due.map(|d| d.to_string()),
-                            status: m.status.clone(),
-                            in_forecast: m.in_forecast,
-                            overdue: m.overdue(figures.period),
-                        })
+                        .map(|m| measure_json(m, figures.period))
                         .collect()
                 }),
-                adjustments: s.adjustments.as_ref().map(|rows| {
-                    let total: i64 = rows.iter().map(|r| r.amount).sum();
-                    AdjustmentsJson {
-                        items: rows
-                            .iter()
-                            .map(|r| (r.name.clone(), kronor_string(r.amount)))
-                            .collect(),
-                        total: kronor_string(total),
-                        adjusted_deviation: budgeted(f.acc.deviation() + total),
-                    }
-                }),
-                activity: s.activity.as_ref().map(|rows| {
-                    rows.iter()
-                        .map(|k| KpiJson {
-                            kpi: k.name.clone(),
-                            derived: k.derived,
-                            value: finite(k.value),
-                            previous_year: finite(k.prev_year),
-                        })
-                        .collect()
-                }),
-                frame: s.frame.as_ref().map(|fr| FrameJson {
-                    year: fr.year,
-                    frame: kronor_string(fr.frame),
-                    reallocated: kronor_string(fr.reallocations.iter().map(|r| r.amount).sum()),
-                    revised: kronor_string(fr.revised),
-                    net_budget: fr.net_budget.map(kronor_string),
-                }),
-                restated: restated[i]
-                    .iter()
-                    .map(|r| RestatedJson {
-                        period: r.month.to_string(),
-                        actual_published: kronor_string(r.published),
-                        actual_now: kronor_string(r.now),
-                    })
-                    .collect(),
+                adjustments: s
+                    .adjustments
+                    .as_ref()
+                    .map(|rows| adjustments_json(rows, f, given)),
+                activity: s
+                    .activity
+                    .as_ref()
+                    .map(|rows| rows.iter().map(kpi_json).collect()),
+                frame: s.frame.as_ref().map(frame_json),
+                restated: restated[i].iter().map(restated_json).collect(),
                 investments: s
                     .investments
                     .as_ref()
                     .map(|inv| investments_json(inv, figures.period)),
-                approved: s.approved.map(|a| {
-                    let forecast = f.forecast_result(b);
-                    ApprovedJson {
-                        year: a.year,
-                        result: kronor_string(a.result),
-                        forecast_result: forecast.map(kronor_string),
-                        difference: forecast.map(|r| kronor_string(r - a.result)),
-                        opening_equity: a.equity.map(kronor_string),
-                        closing_equity: a.equity.zip(forecast).map(|(e, r)| kronor_string(e + r)),
-                    }
-                }),
-                balance_requirement: s.balance.as_ref().map(|items| {
-                    let excluded: i64 = items.iter().map(|(_, a)| a).sum();
-                    let forecast = f.forecast_result(b);
-                    BalanceJson {
-                        result: kronor_string(f.acc.actual),
-                        exclusions: items
-                            .iter()
-                            .map(|(name, amount)| ExclusionJson {
-                                name: name.clone(),
-                                actual: kronor_string(*amount),
-                            })
-                            .collect(),
-                        balance_result: kronor_string(f.acc.actual - excluded),
-                        forecast_result: forecast.map(kronor_string),
-                        forecast_balance_result: forecast.map(|r| kronor_string(r - excluded)),
-                    }
-                }),
+                approved: s.approved.map(|a| approved_json(a, f, b)),
+                balance_requirement: s.balance.as_ref().map(|items| balance_json(items, f, b)),
             };
             (n.code.clone(), u)
         })
@@ -370,6 +223,212 @@ pub(crate) fn figures_json(
         period: figures.period.to_string(),
         currency: "SEK",
         units,
+    }
+}
+
+/// Which figures the data gives: a figure of the budget, or derived from it, is `null` when
+/// the data has no budget; a figure of last year, when it holds no outcome for last year.
+#[derive(Clone, Copy)]
+struct Given {
+    budget: bool,
+    last_year: bool,
+}
+
+impl Given {
+    fn budgeted(self, ore: i64) -> Option<String> {
+        self.budget.then(|| kronor_string(ore))
+    }
+
+    fn last_year(self, ore: i64) -> Option<String> {
+        self.last_year.then(|| kronor_string(ore))
+    }
+}
+
+fn forecast_json(f: Option<compute::Forecast>) -> Option<ForecastJson> {
+    f.map(|f| ForecastJson {
+        deviation: kronor_string(f.deviation),
+        made: f.made.to_string(),
+    })
+}
+
+fn category_json(r: &compute::RowFigures, given: Given) -> CategoryJson {
+    CategoryJson {
+        category: r.name.clone(),
+        kind: if r.kind == RowKind::Subtotal {
+            "subtotal"
+        } else {
+            "category"
+        },
+        actual: kronor_string(r.acc.actual),
+        budget: given.budgeted(r.acc.budget),
+        deviation: given.budgeted(r.acc.deviation()),
+        budget_full_year: given.budgeted(r.budget_year),
+        actual_previous_year: given.last_year(r.prev_year.actual),
+        change_previous_year: given.last_year(r.acc.actual - r.prev_year.actual),
+    }
+}
+
+fn month_json(m: &compute::MonthFigures, given: Given) -> MonthJson {
+    MonthJson {
+        period: m.month.to_string(),
+        actual: m.actual.map(kronor_string),
+        budget: given.budgeted(m.budget),
+        deviation: m.actual.and_then(|a| given.budgeted(a - m.budget)),
+        actual_previous_year: given.last_year(m.actual_prev_year),
+    }
+}
+
+fn bridge_json(b: &Bridge, tree: &tree::Tree) -> BridgeJson {
+    BridgeJson {
+        from: kronor_string(b.from),
+        to: kronor_string(b.to),
+        by_category: b
+            .by_category
+            .iter()
+            .map(|(c, d)| BridgeCategoryJson {
+                category: c.clone(),
+                change: kronor_string(*d),
+            })
+            .collect(),
+        by_child: b
+            .by_child
+            .iter()
+            .map(|(c, d)| BridgeChildJson {
+                unit: tree.nodes[*c].code.clone(),
+                change: kronor_string(*d),
+            })
+            .collect(),
+    }
+}
+
+fn forecast_check_json(c: ForecastCheck) -> ForecastCheckJson {
+    ForecastCheckJson {
+        months_left: c.months_left,
+        implied_rest_of_year: kronor_string(c.implied),
+        run_rate_rest_of_year: kronor_string(c.run_rate),
+        seasonal_rest_of_year: c.seasonal.map(kronor_string),
+        flag: c.flag.map(|f| f.as_str()),
+    }
+}
+
+fn net_cost_json(n: &NetCost) -> NetCostJson {
+    NetCostJson {
+        subtotal: n.name.clone(),
+        less: n.less.clone(),
+        actual: kronor_string(n.actual),
+        actual_previous_year: n.actual_prev_year.map(kronor_string),
+        growth: n.growth().map(kronor_string),
+        growth_pct: n.growth_pct().and_then(finite),
+        budget: n.budget.map(kronor_string),
+        budget_growth: n.budget_growth().map(kronor_string),
+        budget_growth_pct: n.budget_growth_pct().and_then(finite),
+    }
+}
+
+fn accuracy_json(a: &Accuracy) -> AccuracyJson {
+    AccuracyJson {
+        year: a.start.year(),
+        outcome: kronor_string(a.outcome),
+        forecasts: a
+            .forecasts
+            .iter()
+            .map(|(f, e)| MadeJson {
+                made: f.made.to_string(),
+                deviation: kronor_string(f.deviation),
+                error: kronor_string(*e),
+            })
+            .collect(),
+        mean_absolute_error: kronor_string(a.mean_absolute_error),
+        mean_error: kronor_string(a.mean_error),
+        bias: a.bias.map(|b| b.as_str()),
+    }
+}
+
+fn measure_json(m: &sections::MeasureRow, period: Month) -> MeasureJson {
+    MeasureJson {
+        measure: m.name.clone(),
+        unit: m.unit.clone(),
+        expected: kronor_string(m.expected),
+        realized: kronor_string(m.realized),
+        expected_full_year: kronor_string(m.expected_year),
+        decided: m.decided.map(crate::clock::date_text),
+        due: m.due.map(|d| d.to_string()),
+        status: m.status.clone(),
+        in_forecast: m.in_forecast,
+        overdue: m.overdue(period),
+    }
+}
+
+fn adjustments_json(
+    rows: &[sections::ItemRow],
+    f: &compute::UnitFigures,
+    given: Given,
+) -> AdjustmentsJson {
+    let total: i64 = rows.iter().map(|r| r.amount).sum();
+    AdjustmentsJson {
+        items: rows
+            .iter()
+            .map(|r| (r.name.clone(), kronor_string(r.amount)))
+            .collect(),
+        total: kronor_string(total),
+        adjusted_deviation: given.budgeted(f.acc.deviation() + total),
+    }
+}
+
+fn kpi_json(k: &sections::KpiRow) -> KpiJson {
+    KpiJson {
+        kpi: k.name.clone(),
+        derived: k.derived,
+        value: finite(k.value),
+        previous_year: finite(k.prev_year),
+    }
+}
+
+fn frame_json(fr: &sections::Frame) -> FrameJson {
+    FrameJson {
+        year: fr.year,
+        frame: kronor_string(fr.frame),
+        reallocated: kronor_string(fr.reallocations.iter().map(|r| r.amount).sum()),
+        revised: kronor_string(fr.revised),
+        net_budget: fr.net_budget.map(kronor_string),
+    }
+}
+
+fn restated_json(r: &Restated) -> RestatedJson {
+    RestatedJson {
+        period: r.month.to_string(),
+        actual_published: kronor_string(r.published),
+        actual_now: kronor_string(r.now),
+    }
+}
+
+fn approved_json(a: sections::Approved, f: &compute::UnitFigures, budget: bool) -> ApprovedJson {
+    let forecast = f.forecast_result(budget);
+    ApprovedJson {
+        year: a.year,
+        result: kronor_string(a.result),
+        forecast_result: forecast.map(kronor_string),
+        difference: forecast.map(|r| kronor_string(r - a.result)),
+        opening_equity: a.equity.map(kronor_string),
+        closing_equity: a.equity.zip(forecast).map(|(e, r)| kronor_string(e + r)),
+    }
+}
+
+fn balance_json(items: &[(String, i64)], f: &compute::UnitFigures, budget: bool) -> BalanceJson {
+    let excluded: i64 = items.iter().map(|(_, a)| a).sum();
+    let forecast = f.forecast_result(budget);
+    BalanceJson {
+        result: kronor_string(f.acc.actual),
+        exclusions: items
+            .iter()
+            .map(|(name, amount)| ExclusionJson {
+                name: name.clone(),
+                actual: kronor_string(*amount),
+            })
+            .collect(),
+        balance_result: kronor_string(f.acc.actual - excluded),
+        forecast_result: forecast.map(kronor_string),
+        forecast_balance_result: forecast.map(|r| kronor_string(r - excluded)),
     }
 }
 

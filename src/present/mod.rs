@@ -3,7 +3,6 @@
 
 pub(crate) mod chart_words;
 pub(crate) mod charts;
-pub(crate) mod comments;
 mod explain_views;
 pub(crate) mod figures;
 mod format;
@@ -18,8 +17,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::compute::restated::Restated;
 use crate::compute::sections::UnitSections;
-use crate::compute::{Amounts, Figures, RowKind};
+use crate::compute::{Amounts, Basis, Figures, RowKind};
 use crate::config::Config;
 use crate::model::period::Month;
 use crate::model::tree::Tree;
@@ -214,22 +214,17 @@ pub(crate) struct Presented {
 
 /// The present stage: every view, formatted in the report's language. `commentary` and
 /// `files` are by node index; `progress` is called once per finished view.
-// The stage's inputs as they come from the pipeline; bundling them would only rename them.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
-    loaded: &crate::load::Loaded,
-    computed: &crate::compute::Computed,
+    basis: &Basis<'_>,
     files: &[String],
     commentary: &[Option<String>],
     lang: Lang,
     epoch: i64,
-    published: Option<&serde_json::Value>,
     progress: &(dyn Fn() + Sync),
 ) -> Presented {
-    let tree = &loaded.tree;
-    let restated = restated_of(published, computed, tree);
-    let presenter = presenter(loaded, computed, files, &restated, lang, epoch);
-    let nodes: Vec<usize> = (0..tree.nodes.len()).collect();
+    let computed = basis.computed;
+    let presenter = presenter(basis, files, lang, epoch);
+    let nodes: Vec<usize> = (0..basis.tree.nodes.len()).collect();
     let views = crate::par::par_map(&nodes, |&node| {
         let view = presenter.report(node, commentary[node].as_deref());
         progress();
@@ -241,66 +236,48 @@ pub(crate) fn run(
         figures: figures::figures_json(
             &computed.figures,
             &computed.sections,
-            &restated,
+            &basis.restated,
             &computed.explained,
-            tree,
+            basis.tree,
         ),
         unit_label: presenter.fmt.unit_label(),
         postings: computed.postings.clone(),
-        account_names: presenter.account_names.clone(),
+        account_names: basis.account_names.clone(),
     }
 }
 
 /// The reports of `nodes` alone, as [`run`] presents them: the preview's pages after an edit
 /// of their commentary.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn reports(
-    loaded: &crate::load::Loaded,
-    computed: &crate::compute::Computed,
+    basis: &Basis<'_>,
     files: &[String],
     commentary: &[Option<String>],
     lang: Lang,
     epoch: i64,
-    published: Option<&serde_json::Value>,
     nodes: &[usize],
 ) -> Vec<ReportView> {
-    let restated = restated_of(published, computed, &loaded.tree);
-    let presenter = presenter(loaded, computed, files, &restated, lang, epoch);
+    let presenter = presenter(basis, files, lang, epoch);
     crate::par::par_map(nodes, |&node| {
         presenter.report(node, commentary[node].as_deref())
     })
 }
 
-/// Per node, the earlier months whose outcome changed since the previous month's report
-/// (`published`) was made.
-fn restated_of(
-    published: Option<&serde_json::Value>,
-    computed: &crate::compute::Computed,
-    tree: &Tree,
-) -> Vec<Vec<restated::Restated>> {
-    published
-        .map(|p| restated::restated(p, &computed.figures, tree))
-        .unwrap_or_else(|| vec![Vec::new(); tree.nodes.len()])
-}
-
 fn presenter<'a>(
-    loaded: &'a crate::load::Loaded,
-    computed: &'a crate::compute::Computed,
+    basis: &'a Basis<'a>,
     files: &'a [String],
-    restated: &'a [Vec<restated::Restated>],
     lang: Lang,
     epoch: i64,
 ) -> Presenter<'a> {
-    let config = &loaded.config;
+    let (config, computed) = (basis.config, basis.computed);
     Presenter {
         config,
-        tree: &loaded.tree,
+        tree: basis.tree,
         figures: &computed.figures,
         sections: &computed.sections,
-        restated,
+        restated: &basis.restated,
         accounts: &computed.accounts,
         postings: computed.postings.as_deref().map(Vec::as_slice),
-        account_names: account_names(&loaded.data),
+        account_names: &basis.account_names,
         explained: &computed.explained,
         files,
         generated: crate::clock::format_epoch(epoch),
@@ -370,33 +347,19 @@ pub(crate) fn prose_name(name: &str) -> String {
 }
 
 /// Shared context for every unit's view.
-/// Account names by code: the `accounts` table's names where it gives one, else the names of
-/// "CODE Name" cells.
-fn account_names(data: &crate::load::Dataset) -> BTreeMap<String, String> {
-    let mut names = data.account_names.clone();
-    if let Some(t) = data.get("accounts") {
-        for (code, name) in t.text("account").iter().zip(t.text("name")) {
-            if !name.is_empty() {
-                names.insert(code.clone(), name.clone());
-            }
-        }
-    }
-    names
-}
-
 pub(crate) struct Presenter<'a> {
     pub config: &'a Config,
     pub tree: &'a Tree,
     pub figures: &'a Figures,
     pub sections: &'a [UnitSections],
     /// Per node, the earlier months whose outcome changed since they were published.
-    pub restated: &'a [Vec<restated::Restated>],
+    pub restated: &'a [Vec<Restated>],
     /// Per node, the accounts behind its report rows.
     pub accounts: &'a [Vec<crate::compute::accounts::AccountFigures>],
     /// Per node, a leaf unit's transactions of the year to date, when the data has them.
     pub postings: Option<&'a [Vec<crate::model::posting::Posting>]>,
     /// Account names by code: the `accounts` table's, else those of "CODE Name" cells.
-    pub account_names: BTreeMap<String, String>,
+    pub account_names: &'a BTreeMap<String, String>,
     pub explained: &'a [crate::compute::explain::Explained],
     pub files: &'a [String],
     pub generated: String,
@@ -441,7 +404,64 @@ impl Presenter<'_> {
         let fmt = &self.fmt;
         let period = self.figures.period;
         let month = |m: Month| fmt.month(m);
-        let key = KeyFigures {
+        let key = self.key_figures(node);
+        let rows = self.rows(node);
+        let (largest, positive) = self.ranked(node);
+        let children = self.children(node);
+        let path: Vec<UnitRef> = self
+            .tree
+            .path(node)
+            .into_iter()
+            .map(|n| self.unit_ref(n))
+            .collect();
+        let sections = self.sections_view(node);
+        let deviation_light = self.deviation_light(node);
+        let explain = self.explain_view(node);
+        let lights = self.lights(&key, deviation_light, &explain, &sections);
+        ReportView {
+            lang: self.config.language.clone(),
+            organisation: self.tree.nodes[self.tree.root].name.clone(),
+            period: period.to_string(),
+            year: fmt.year_label(period),
+            prev_year: fmt.year_label(period.plus(-12)),
+            fiscal_year: fmt.fiscal_year(period),
+            month_name: month(period),
+            first_month_name: fmt.lang.month(fmt.year_start).to_string(),
+            prev_month_name: (period.months_into_year(fmt.year_start) > 1)
+                .then(|| month(period.prev())),
+            money_unit: fmt.unit_label(),
+            percent: fmt.lang.percent.clone(),
+            decimals: fmt.decimals,
+            generated: self.generated.clone(),
+            unit: self.unit_ref(node),
+            level: self.tree.nodes[node].depth,
+            parent: self.tree.nodes[node].parent.map(|p| self.unit_ref(p)),
+            path,
+            budget_given: self.figures.budget_given,
+            prev_year_given: self.figures.prev_year_given,
+            key,
+            rows,
+            largest,
+            positive,
+            children,
+            charts: charts::draw_all(f, period, fmt, self.figures.budget_given),
+            months: self.months(node),
+            sections,
+            explain,
+            lights,
+            deviation_light,
+            commentary: commentary
+                .map(crate::compute::commentary::split)
+                .unwrap_or_default(),
+            restated: self.restated_views(node),
+        }
+    }
+
+    fn key_figures(&self, node: usize) -> KeyFigures {
+        let f = &self.figures.units[node];
+        let fmt = &self.fmt;
+        let month = |m: Month| fmt.month(m);
+        KeyFigures {
             actual: fmt.num(f.acc.actual),
             budget: fmt.num(f.acc.budget),
             deviation: fmt.num(f.acc.deviation()),
@@ -455,9 +475,19 @@ impl Presenter<'_> {
             forecast_prev: f.forecast_prev.map(|x| fmt.num(x.deviation)),
             forecast_prev_made: f.forecast_prev.map(|x| month(x.made)),
             forecast_change: f.forecast_change().map(|c| fmt.num(c)),
-        };
+        }
+    }
+
+    /// The unit's report rows, each category with the accounts behind it.
+    fn rows(&self, node: usize) -> Vec<RowView> {
+        let f = &self.figures.units[node];
+        let fmt = &self.fmt;
         let postings = self.postings.map(|p| {
-            transactions::ByAccount::new(&p[node], period, self.config.largest_transactions)
+            transactions::ByAccount::new(
+                &p[node],
+                self.figures.period,
+                self.config.largest_transactions,
+            )
         });
         let largest = |account: &str, month: bool| {
             postings
@@ -465,8 +495,7 @@ impl Presenter<'_> {
                 .map(|p| p.largest(fmt, account, month))
                 .unwrap_or_default()
         };
-        let rows: Vec<RowView> = f
-            .rows
+        f.rows
             .iter()
             .filter(|r| r.kind == RowKind::Subtotal || !r.is_empty())
             .map(|r| RowView {
@@ -493,7 +522,15 @@ impl Presenter<'_> {
                     Vec::new()
                 },
             })
-            .collect();
+            .collect()
+    }
+
+    /// The categories with the largest negative deviations, worst first, and those with a
+    /// positive deviation, best first (prose form); without a budget, the changes against
+    /// last year.
+    fn ranked(&self, node: usize) -> (Vec<String>, Vec<String>) {
+        let f = &self.figures.units[node];
+        let fmt = &self.fmt;
         let mut cats: Vec<(&str, i64)> = f
             .rows
             .iter()
@@ -524,7 +561,12 @@ impl Presenter<'_> {
             .take(self.config.largest_deviations)
             .map(|(n, _)| prose_name(n))
             .collect();
-        let children = self.tree.nodes[node]
+        (largest, positive)
+    }
+
+    fn children(&self, node: usize) -> Vec<ChildView> {
+        let fmt = &self.fmt;
+        self.tree.nodes[node]
             .children
             .iter()
             .map(|&c| {
@@ -542,15 +584,19 @@ impl Presenter<'_> {
                     light: self.deviation_light(c),
                 }
             })
-            .collect();
-        let path: Vec<UnitRef> = self
-            .tree
-            .path(node)
-            .into_iter()
-            .map(|n| self.unit_ref(n))
-            .collect();
-        let sections = self.sections_view(node);
-        let deviation_light = self.deviation_light(node);
+            .collect()
+    }
+
+    /// The report's signals: the deviation, the forecast check, sick leave, hired staff and
+    /// measures, each where it has thresholds.
+    fn lights(
+        &self,
+        key: &KeyFigures,
+        deviation_light: Option<&'static str>,
+        explain: &ExplainView,
+        sections: &SectionsView,
+    ) -> Vec<Light> {
+        let fmt = &self.fmt;
         let mut lights = Vec::new();
         if let Some(status) = deviation_light {
             lights.push(Light {
@@ -560,7 +606,6 @@ impl Presenter<'_> {
                 status,
             });
         }
-        let explain = self.explain_view(node);
         // The forecast check among the signals when the deviation has thresholds: yellow when
         // the forecast leans beyond both projections, else green.
         if self.config.thresholds.deviation.is_some()
@@ -608,49 +653,21 @@ impl Presenter<'_> {
                 status,
             });
         }
-        ReportView {
-            lang: self.config.language.clone(),
-            organisation: self.tree.nodes[self.tree.root].name.clone(),
-            period: period.to_string(),
-            year: fmt.year_label(period),
-            prev_year: fmt.year_label(period.plus(-12)),
-            fiscal_year: fmt.fiscal_year(period),
-            month_name: month(period),
-            first_month_name: fmt.lang.month(fmt.year_start).to_string(),
-            prev_month_name: (period.months_into_year(fmt.year_start) > 1)
-                .then(|| month(period.prev())),
-            money_unit: fmt.unit_label(),
-            percent: fmt.lang.percent.clone(),
-            decimals: fmt.decimals,
-            generated: self.generated.clone(),
-            unit: self.unit_ref(node),
-            level: self.tree.nodes[node].depth,
-            parent: self.tree.nodes[node].parent.map(|p| self.unit_ref(p)),
-            path,
-            budget_given: self.figures.budget_given,
-            prev_year_given: self.figures.prev_year_given,
-            key,
-            rows,
-            largest,
-            positive,
-            children,
-            charts: charts::draw_all(f, period, fmt, self.figures.budget_given),
-            months: self.months(node),
-            sections,
-            explain,
-            lights,
-            deviation_light,
-            commentary: commentary.map(comments::split).unwrap_or_default(),
-            restated: self.restated[node]
-                .iter()
-                .map(|r| restated::RestatedView {
-                    month: fmt.month_year(r.month),
-                    published: fmt.num(r.published),
-                    now: fmt.num(r.now),
-                    difference: fmt.num(r.now - r.published),
-                })
-                .collect(),
-        }
+        lights
+    }
+
+    /// The earlier months whose outcome changed since the previous month's report.
+    fn restated_views(&self, node: usize) -> Vec<restated::RestatedView> {
+        let fmt = &self.fmt;
+        self.restated[node]
+            .iter()
+            .map(|r| restated::RestatedView {
+                month: fmt.month_year(r.month),
+                published: fmt.num(r.published),
+                now: fmt.num(r.now),
+                difference: fmt.num(r.now - r.published),
+            })
+            .collect()
     }
 
     fn months(&self, node: usize) -> Vec<MonthRow> {

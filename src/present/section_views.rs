@@ -321,237 +321,257 @@ impl Presenter<'_> {
 
     pub(super) fn sections_view(&self, node: usize) -> SectionsView {
         let s = &self.sections[node];
+        SectionsView {
+            personnel: s.personnel.as_ref().map(|p| self.personnel_view(p)),
+            agency: s.agency.as_ref().map(|rows| self.agency_view(rows)),
+            measures: s.measures.as_ref().map(|rows| self.measures_view(rows)),
+            adjustments: s
+                .adjustments
+                .as_ref()
+                .map(|rows| self.adjustments_view(node, rows)),
+            activity: s.activity.as_ref().map(|rows| self.activity_view(rows)),
+            frame: s.frame.as_ref().map(|fr| self.frame_view(fr)),
+            balance: s
+                .balance
+                .as_ref()
+                .map(|items| self.balance_view(node, items)),
+            approved: self.approved_view(node),
+            investments: self.investments_view(node),
+        }
+    }
+
+    fn personnel_view(&self, p: &sections::Personnel) -> PersonnelView {
         let fmt = &self.fmt;
         let th = &self.config.thresholds;
-        let f = &self.figures.units[node];
-        let budget = self.figures.budget_given;
-        let pct_change = |now: f64, prev: f64| {
-            (prev != 0.0).then(|| fmt.fig(100.0 * (now - prev) / prev.abs(), 1))
-        };
-        let personnel = s.personnel.as_ref().map(|p| {
-            let (now, prev) = (p.acc.sick_pct(), p.acc_prev_year.sick_pct());
-            PersonnelView {
-                sick_pct: now.map(|v| fmt.fig(v, 1)),
-                sick_pct_prev: prev.map(|v| fmt.fig(v, 1)),
-                sick_pct_change: match (now, prev) {
-                    // The difference of the rounded figures, as a reader would compute it.
-                    (Some(a), Some(b)) => Some(fmt.fig(round1(a) - round1(b), 1)),
+        let (now, prev) = (p.acc.sick_pct(), p.acc_prev_year.sick_pct());
+        PersonnelView {
+            sick_pct: now.map(|v| fmt.fig(v, 1)),
+            sick_pct_prev: prev.map(|v| fmt.fig(v, 1)),
+            sick_pct_change: match (now, prev) {
+                // The difference of the rounded figures, as a reader would compute it.
+                (Some(a), Some(b)) => Some(fmt.fig(round1(a) - round1(b), 1)),
+                _ => None,
+            },
+            sick_hours: fmt.fig(p.acc.sick, 0),
+            sick_hours_prev: fmt.fig(p.acc_prev_year.sick, 0),
+            sick_hours_change: fmt.fig(p.acc.sick - p.acc_prev_year.sick, 0),
+            fte: fmt.fig(p.fte, 0),
+            fte_prev: fmt.fig(p.fte_prev_year, 0),
+            fte_change: fmt.fig(p.fte - p.fte_prev_year, 0),
+            employees: p.employees.map(|e| fmt.fig(e, 0)),
+            employees_prev: p.employees_prev_year.map(|e| fmt.fig(e, 0)),
+            employees_change: match (p.employees, p.employees_prev_year) {
+                (Some(a), Some(b)) => Some(fmt.fig(a - b, 0)),
+                _ => None,
+            },
+            light: match (now, th.sick_leave.as_ref()) {
+                (Some(v), Some(l)) => Some(light(v, l)),
+                _ => None,
+            },
+            chart: charts::sick_leave(p, self.figures.period, fmt),
+        }
+    }
+
+    fn agency_view(&self, rows: &[sections::AgencyRow]) -> AgencyView {
+        let fmt = &self.fmt;
+        let th = &self.config.thresholds;
+        let row = |r: &sections::AgencyRow| {
+            let (now, prev) = (r.pct(), r.pct_prev_year());
+            AgencyRowView {
+                profession: r.profession.clone(),
+                color: String::new(),
+                own: fmt.num(r.own),
+                agency: fmt.num(r.agency),
+                pct: now.map(|v| fmt.fig(v, 2)),
+                pct_prev: prev.map(|v| fmt.fig(v, 2)),
+                pct_change: match (now, prev) {
+                    (Some(a), Some(b)) => Some(fmt.fig(a - b, 2)),
                     _ => None,
                 },
-                sick_hours: fmt.fig(p.acc.sick, 0),
-                sick_hours_prev: fmt.fig(p.acc_prev_year.sick, 0),
-                sick_hours_change: fmt.fig(p.acc.sick - p.acc_prev_year.sick, 0),
-                fte: fmt.fig(p.fte, 0),
-                fte_prev: fmt.fig(p.fte_prev_year, 0),
-                fte_change: fmt.fig(p.fte - p.fte_prev_year, 0),
-                employees: p.employees.map(|e| fmt.fig(e, 0)),
-                employees_prev: p.employees_prev_year.map(|e| fmt.fig(e, 0)),
-                employees_change: match (p.employees, p.employees_prev_year) {
-                    (Some(a), Some(b)) => Some(fmt.fig(a - b, 0)),
-                    _ => None,
-                },
-                light: match (now, th.sick_leave.as_ref()) {
+                light: match (now, th.agency.as_ref()) {
                     (Some(v), Some(l)) => Some(light(v, l)),
                     _ => None,
                 },
-                chart: charts::sick_leave(p, self.figures.period, fmt),
             }
-        });
-        let agency = s.agency.as_ref().map(|rows| {
-            let row = |r: &sections::AgencyRow| {
-                let (now, prev) = (r.pct(), r.pct_prev_year());
-                AgencyRowView {
-                    profession: r.profession.clone(),
-                    color: String::new(),
-                    own: fmt.num(r.own),
-                    agency: fmt.num(r.agency),
-                    pct: now.map(|v| fmt.fig(v, 2)),
-                    pct_prev: prev.map(|v| fmt.fig(v, 2)),
-                    pct_change: match (now, prev) {
-                        (Some(a), Some(b)) => Some(fmt.fig(a - b, 2)),
-                        _ => None,
-                    },
-                    light: match (now, th.agency.as_ref()) {
-                        (Some(v), Some(l)) => Some(light(v, l)),
-                        _ => None,
-                    },
-                }
-            };
-            let total = sections::AgencyRow {
-                profession: fmt.lang.label("total").to_string(),
-                ..sections::agency_total(rows)
-            };
-            AgencyView {
-                rows: rows
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| AgencyRowView {
-                        color: charts::series_color(i),
-                        ..row(r)
-                    })
-                    .collect(),
-                total: row(&total),
-                target: th.agency.map(|l| fmt.fig(l.yellow, 2)),
-                chart: charts::agency(rows, th.agency.map(|l| l.yellow), self.figures.period, fmt),
-            }
-        });
-        let measures = s.measures.as_ref().map(|rows| {
-            let view = |name: String, e: i64, r: i64| {
-                let share = sections::ratio_pct(r, e);
-                MeasureView {
-                    name,
-                    expected: fmt.num(e),
-                    realized: fmt.num(r),
-                    share: share.map(|v| fmt.fig(v, 0)),
-                    light: match (share, th.measures.as_ref()) {
-                        (Some(v), Some(l)) => Some(light(v, l)),
-                        _ => None,
-                    },
-                    decided: None,
-                    due: None,
-                    status: None,
-                    in_forecast: None,
-                    overdue: false,
-                }
-            };
-            let period = self.figures.period;
-            // A measure of a unit below is named with its unit: "Minskad övertid, Kardiologi".
-            let shown = |m: &sections::MeasureRow| match &m.unit {
-                Some(code) => {
-                    let unit = self.tree.get(code).map(|i| &self.tree.nodes[i].name);
-                    format!("{}, {}", m.name, unit.unwrap_or(code))
-                }
-                None => m.name.clone(),
-            };
-            let not_in_forecast: i64 = rows
+        };
+        let total = sections::AgencyRow {
+            profession: fmt.lang.label("total").to_string(),
+            ..sections::agency_total(rows)
+        };
+        AgencyView {
+            rows: rows
                 .iter()
-                .filter(|m| m.in_forecast == Some(false))
-                .map(|m| m.expected_year)
-                .sum();
-            let (e, r) = sections::measures_total(rows);
-            MeasuresView {
-                rows: rows
-                    .iter()
-                    .map(|m| MeasureView {
-                        decided: m.decided.map(crate::clock::date_text),
-                        due: m.due.map(|d| fmt.month_year(d)),
-                        status: m.status.clone(),
-                        in_forecast: m.in_forecast,
-                        overdue: m.overdue(period),
-                        ..view(shown(m), m.expected, m.realized)
-                    })
-                    .collect(),
-                total: view(fmt.lang.label("total").to_string(), e, r),
-                details: rows.iter().any(|m| {
-                    m.decided.is_some()
-                        || m.due.is_some()
-                        || m.status.is_some()
-                        || m.in_forecast.is_some()
-                }),
-                overdue: rows
-                    .iter()
-                    .filter(|m| m.overdue(period))
-                    .map(|m| match m.due {
-                        Some(d) => format!("{} ({})", shown(m), fmt.month_year(d)),
-                        None => shown(m),
-                    })
-                    .collect(),
-                not_in_forecast: rows
-                    .iter()
-                    .any(|m| m.in_forecast == Some(false))
-                    .then(|| fmt.num(not_in_forecast)),
-            }
-        });
-        let adjustments = s.adjustments.as_ref().map(|rows| {
-            let total = sections::items_total(rows);
-            AdjustmentsView {
-                rows: rows
-                    .iter()
-                    .map(|r| ItemView {
-                        name: r.name.clone(),
-                        amount: fmt.num(r.amount),
-                    })
-                    .collect(),
-                names: rows.iter().map(|r| prose_name(&r.name)).collect(),
-                total: fmt.num(total),
-                deviation: budget.then(|| fmt.num(f.acc.deviation())),
-                adjusted: budget.then(|| fmt.num(f.acc.deviation() + total)),
-            }
-        });
-        let activity = s.activity.as_ref().map(|rows| {
-            rows.iter()
-                .map(|k| KpiView {
-                    name: k.name.clone(),
-                    derived: k.derived,
-                    value: fmt.fig(k.value, k.decimals),
-                    prev: fmt.fig(k.prev_year, k.decimals),
-                    change: fmt.fig(k.value - k.prev_year, k.decimals),
-                    change_pct: pct_change(k.value, k.prev_year),
+                .enumerate()
+                .map(|(i, r)| AgencyRowView {
+                    color: charts::series_color(i),
+                    ..row(r)
                 })
-                .collect()
-        });
-        let frame = s.frame.as_ref().map(|fr| {
-            let reallocated = fr.reallocated();
-            FrameView {
-                year: fr.year,
-                frame: fmt.num(fr.frame),
-                reallocations: fr
-                    .reallocations
-                    .iter()
-                    .map(|r| ReallocationView {
-                        counterpart: match self.tree.get(&r.counterpart) {
-                            Some(n) => self.unit_ref(n),
-                            None => UnitRef {
-                                code: r.counterpart.clone(),
-                                name: r.counterpart.clone(),
-                                href: String::new(),
-                            },
+                .collect(),
+            total: row(&total),
+            target: th.agency.map(|l| fmt.fig(l.yellow, 2)),
+            chart: charts::agency(rows, th.agency.map(|l| l.yellow), self.figures.period, fmt),
+        }
+    }
+
+    fn measures_view(&self, rows: &[sections::MeasureRow]) -> MeasuresView {
+        let fmt = &self.fmt;
+        let th = &self.config.thresholds;
+        let view = |name: String, e: i64, r: i64| {
+            let share = sections::ratio_pct(r, e);
+            MeasureView {
+                name,
+                expected: fmt.num(e),
+                realized: fmt.num(r),
+                share: share.map(|v| fmt.fig(v, 0)),
+                light: match (share, th.measures.as_ref()) {
+                    (Some(v), Some(l)) => Some(light(v, l)),
+                    _ => None,
+                },
+                decided: None,
+                due: None,
+                status: None,
+                in_forecast: None,
+                overdue: false,
+            }
+        };
+        let period = self.figures.period;
+        // A measure of a unit below is named with its unit: "Minskad övertid, Kardiologi".
+        let shown = |m: &sections::MeasureRow| match &m.unit {
+            Some(code) => {
+                let unit = self.tree.get(code).map(|i| &self.tree.nodes[i].name);
+                format!("{}, {}", m.name, unit.unwrap_or(code))
+            }
+            None => m.name.clone(),
+        };
+        let not_in_forecast: i64 = rows
+            .iter()
+            .filter(|m| m.in_forecast == Some(false))
+            .map(|m| m.expected_year)
+            .sum();
+        let (e, r) = sections::measures_total(rows);
+        MeasuresView {
+            rows: rows
+                .iter()
+                .map(|m| MeasureView {
+                    decided: m.decided.map(crate::clock::date_text),
+                    due: m.due.map(|d| fmt.month_year(d)),
+                    status: m.status.clone(),
+                    in_forecast: m.in_forecast,
+                    overdue: m.overdue(period),
+                    ..view(shown(m), m.expected, m.realized)
+                })
+                .collect(),
+            total: view(fmt.lang.label("total").to_string(), e, r),
+            details: rows.iter().any(|m| {
+                m.decided.is_some()
+                    || m.due.is_some()
+                    || m.status.is_some()
+                    || m.in_forecast.is_some()
+            }),
+            overdue: rows
+                .iter()
+                .filter(|m| m.overdue(period))
+                .map(|m| match m.due {
+                    Some(d) => format!("{} ({})", shown(m), fmt.month_year(d)),
+                    None => shown(m),
+                })
+                .collect(),
+            not_in_forecast: rows
+                .iter()
+                .any(|m| m.in_forecast == Some(false))
+                .then(|| fmt.num(not_in_forecast)),
+        }
+    }
+
+    fn adjustments_view(&self, node: usize, rows: &[sections::ItemRow]) -> AdjustmentsView {
+        let fmt = &self.fmt;
+        let f = &self.figures.units[node];
+        let budget = self.figures.budget_given;
+        let total = sections::items_total(rows);
+        AdjustmentsView {
+            rows: rows
+                .iter()
+                .map(|r| ItemView {
+                    name: r.name.clone(),
+                    amount: fmt.num(r.amount),
+                })
+                .collect(),
+            names: rows.iter().map(|r| prose_name(&r.name)).collect(),
+            total: fmt.num(total),
+            deviation: budget.then(|| fmt.num(f.acc.deviation())),
+            adjusted: budget.then(|| fmt.num(f.acc.deviation() + total)),
+        }
+    }
+
+    fn activity_view(&self, rows: &[sections::KpiRow]) -> Vec<KpiView> {
+        let fmt = &self.fmt;
+        let pct_change = |now: f64, prev: f64| {
+            (prev != 0.0).then(|| fmt.fig(100.0 * (now - prev) / prev.abs(), 1))
+        };
+        rows.iter()
+            .map(|k| KpiView {
+                name: k.name.clone(),
+                derived: k.derived,
+                value: fmt.fig(k.value, k.decimals),
+                prev: fmt.fig(k.prev_year, k.decimals),
+                change: fmt.fig(k.value - k.prev_year, k.decimals),
+                change_pct: pct_change(k.value, k.prev_year),
+            })
+            .collect()
+    }
+
+    fn frame_view(&self, fr: &sections::Frame) -> FrameView {
+        let fmt = &self.fmt;
+        let reallocated = fr.reallocated();
+        FrameView {
+            year: fr.year,
+            frame: fmt.num(fr.frame),
+            reallocations: fr
+                .reallocations
+                .iter()
+                .map(|r| ReallocationView {
+                    counterpart: match self.tree.get(&r.counterpart) {
+                        Some(n) => self.unit_ref(n),
+                        None => UnitRef {
+                            code: r.counterpart.clone(),
+                            name: r.counterpart.clone(),
+                            href: String::new(),
                         },
-                        amount: fmt.num(r.amount),
-                        reference: r.reference.clone(),
-                        description: r.description.clone(),
-                    })
-                    .collect(),
-                reallocated: fmt.num(reallocated),
-                revised: fmt.num(fr.revised),
-                net_budget: fr.net_budget.map(|n| fmt.num(n)),
-                difference: fr
-                    .net_budget
-                    .filter(|n| *n != fr.revised)
-                    .map(|n| fmt.num(n - fr.revised)),
-            }
-        });
-        let balance = s.balance.as_ref().map(|items| {
-            let excluded: i64 = items.iter().map(|(_, a)| a).sum();
-            let forecast = f.forecast_result(budget);
-            BalanceView {
-                result: fmt.num(f.acc.actual),
-                rows: items
-                    .iter()
-                    .map(|(name, amount)| ItemView {
-                        name: name.clone(),
-                        amount: fmt.num(-amount),
-                    })
-                    .collect(),
-                names: items.iter().map(|(n, _)| prose_name(n)).collect(),
-                adjustment: fmt.num(-excluded),
-                balance_result: fmt.num(f.acc.actual - excluded),
-                forecast_result: forecast.map(|r| fmt.num(r)),
-                balance_forecast: forecast.map(|r| fmt.num(r - excluded)),
-            }
-        });
-        let approved = self.approved_view(node);
-        let investments = self.investments_view(node);
-        SectionsView {
-            personnel,
-            agency,
-            measures,
-            adjustments,
-            activity,
-            frame,
-            balance,
-            approved,
-            investments,
+                    },
+                    amount: fmt.num(r.amount),
+                    reference: r.reference.clone(),
+                    description: r.description.clone(),
+                })
+                .collect(),
+            reallocated: fmt.num(reallocated),
+            revised: fmt.num(fr.revised),
+            net_budget: fr.net_budget.map(|n| fmt.num(n)),
+            difference: fr
+                .net_budget
+                .filter(|n| *n != fr.revised)
+                .map(|n| fmt.num(n - fr.revised)),
+        }
+    }
+
+    fn balance_view(&self, node: usize, items: &[(String, i64)]) -> BalanceView {
+        let fmt = &self.fmt;
+        let f = &self.figures.units[node];
+        let excluded: i64 = items.iter().map(|(_, a)| a).sum();
+        let forecast = f.forecast_result(self.figures.budget_given);
+        BalanceView {
+            result: fmt.num(f.acc.actual),
+            rows: items
+                .iter()
+                .map(|(name, amount)| ItemView {
+                    name: name.clone(),
+                    amount: fmt.num(-amount),
+                })
+                .collect(),
+            names: items.iter().map(|(n, _)| prose_name(n)).collect(),
+            adjustment: fmt.num(-excluded),
+            balance_result: fmt.num(f.acc.actual - excluded),
+            forecast_result: forecast.map(|r| fmt.num(r)),
+            balance_forecast: forecast.map(|r| fmt.num(r - excluded)),
         }
     }
 }

@@ -82,7 +82,7 @@ pub(crate) fn commentary_only(kept: &mut Kept, findings: &mut Findings) -> Resul
     let commentary =
         load::comments::read_all(&kept.data, config, kept.period, &kept.files, findings);
     let dir = load::comments::folder(&kept.data, config).join(kept.period.to_string());
-    let keys = present::comments::keys(&dir, &kept.files, &commentary);
+    let keys = compute::commentary::keys(&dir, &kept.files, &commentary);
     compute::commentary::check_dropped(&kept.loaded.tree, &kept.computed.sections, &keys, findings);
     if findings.has_errors() {
         return Err(Failure::Data);
@@ -91,13 +91,11 @@ pub(crate) fn commentary_only(kept: &mut Kept, findings: &mut Findings) -> Resul
         .filter(|&i| commentary[i] != kept.commentary[i])
         .collect();
     let views = present::reports(
-        &kept.loaded,
-        &kept.computed,
+        &compute::basis(&kept.loaded, &kept.computed, kept.published.as_ref()),
         &kept.files,
         &commentary,
         kept.templates.lang.clone(),
         kept.epoch,
-        kept.published.as_ref(),
         &changed,
     );
     let pages = render::html_pages(&kept.templates, &views)?;

@@ -38,6 +38,12 @@ impl ProjectRow {
     }
 }
 
+/// The share of a full-year budget spread evenly over the months that `k` months of the year
+/// carry, to the öre (half to even).
+pub(crate) fn budget_spread(budget: i64, k: usize) -> i64 {
+    crate::compute::explain::div_half_even(i128::from(budget) * k as i128, 12) as i64
+}
+
 /// A unit's investments.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Investments {

@@ -18,7 +18,7 @@ use crate::diag::Findings;
 use crate::load::Dataset;
 use crate::model::period::Month;
 use crate::model::tree::Tree;
-pub(crate) use investments::{InvestmentSums, Investments, ProjectRow};
+pub(crate) use investments::{InvestmentSums, Investments, ProjectRow, budget_spread};
 
 /// Sums of one unit's personnel for a span of months.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
