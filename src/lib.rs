@@ -274,7 +274,8 @@ pub(crate) fn prepare(
         }
     }
     laps.lap("load");
-    let computed = compute::run(&loaded, period, formats, findings)?;
+    let keep = formats.and_then(|f| f.keep(loaded.config.largest_transactions));
+    let computed = compute::run(&loaded, period, keep, findings)?;
     if formats.is_none() {
         commentary = load::comments::check_all(data, &loaded.config, &files, period, findings);
     }

@@ -461,11 +461,12 @@ pub(crate) struct Computed {
     pub explained: Vec<explain::Explained>,
 }
 
-/// The compute stage: categories, figures and sections for the report month.
+/// The compute stage: categories, figures and sections for the report month; `keep`: the
+/// transactions the run's formats need (`None`: none are read).
 pub(crate) fn run(
     loaded: &crate::load::Loaded,
     period: Month,
-    formats: Option<crate::Formats>,
+    keep: Option<transactions::Keep>,
     findings: &mut Findings,
 ) -> Result<Computed, crate::Failure> {
     let ledger = loaded.data.ledger().ok_or(crate::Failure::Data)?;
@@ -499,7 +500,6 @@ pub(crate) fn run(
         (figures, sections, accounts)
     });
     let figures = figures.map_err(crate::Failure::Compute)?;
-    let keep = transactions::Keep::of(formats, loaded.config.largest_transactions);
     let postings = keep
         .and_then(|keep| transactions::of_leaves(&loaded.data, &loaded.tree, period, start, keep))
         .map(std::sync::Arc::new);

@@ -7,27 +7,7 @@ use crate::model::period::Month;
 use crate::model::posting::Posting;
 use crate::model::tree::Tree;
 
-/// Which transactions a run keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Keep {
-    /// Every transaction of the year to date: the workbooks list them all.
-    All,
-    /// Per account, only the `n` largest of the year to date and the `n` largest of the report
-    /// month: all that the account view shows.
-    Largest(usize),
-}
-
-impl Keep {
-    /// What a run that writes `formats` needs; `None` (no transactions read) when it writes
-    /// nothing (`check`) or neither workbooks nor lists of transactions.
-    pub(crate) fn of(formats: Option<crate::Formats>, largest: usize) -> Option<Keep> {
-        match formats? {
-            f if f.xlsx => Some(Keep::All),
-            _ if largest == 0 => None,
-            _ => Some(Keep::Largest(largest)),
-        }
-    }
-}
+pub(crate) use crate::model::posting::Keep;
 
 /// Per node, the transactions of a leaf unit from the first day of the (fiscal) year `start`
 /// to the last day of the report month `period`, by date and input order (empty for the

@@ -29,3 +29,14 @@ impl Posting {
         )
     }
 }
+
+/// Which transactions a run keeps, as the formats it writes need them (the output formats
+/// say, `render::Formats::keep`; the compute stage is told).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// Every transaction of the year to date: the workbooks list them all.
+    All,
+    /// Per account, only the `n` largest of the year to date and the `n` largest of the report
+    /// month: all that the account view shows.
+    Largest(usize),
+}

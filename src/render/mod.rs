@@ -40,6 +40,17 @@ impl Default for Formats {
 }
 
 impl Formats {
+    /// The transactions these formats need: every one of the year to date for the workbooks,
+    /// else the `largest` per account for the account view; `None` when nothing lists them.
+    pub(crate) fn keep(self, largest: usize) -> Option<crate::model::posting::Keep> {
+        use crate::model::posting::Keep;
+        match self {
+            f if f.xlsx => Some(Keep::All),
+            _ if largest == 0 => None,
+            _ => Some(Keep::Largest(largest)),
+        }
+    }
+
     /// Parses `html,pdf,xlsx` (any subset, any order).
     pub fn parse(text: &str) -> Result<Formats, String> {
         let mut f = Formats {

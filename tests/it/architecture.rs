@@ -152,11 +152,7 @@ const FOUNDATION: &[&str] = &["config", "model", "diag", "error", "clock", "par"
 /// Known exceptions, each with the reason it is one. `write` names `load` for the manifest's
 /// input files and the fingerprint's hashing of the data folder, until inputs come through
 /// the input-source seam.
-const ALLOWED: &[(&str, &str)] = &[
-    ("write", "load"),
-    ("present", "load"),
-    ("compute", "render"),
-];
+const ALLOWED: &[(&str, &str)] = &[("write", "load")];
 
 /// The crate-absolute module paths one file names, from its module path (`src/load/mod.rs` →
 /// `["load"]`, `src/load/table.rs` → `["load", "table"]`).
