@@ -1,6 +1,7 @@
 //! How numbers and words are shown: the report's language, money unit and decimals, and
 //! every number as the templates see it.
 
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use crate::config::Config;
@@ -84,7 +85,7 @@ impl Format {
             .unwrap_or_else(|| key.to_string())
     }
 
-    fn make(&self, value: String, text: String, abs: String) -> Num {
+    fn make(&self, value: String, text: String, abs: String, exact: Exact) -> Num {
         let zero = !text.chars().any(|c| c.is_ascii_digit() && c != '0');
         let sign = if zero {
             0
@@ -103,6 +104,7 @@ impl Format {
             text,
             abs,
             sign,
+            exact,
         }
     }
 
@@ -112,6 +114,7 @@ impl Format {
             money::kronor_string(ore),
             self.style.money(ore, self.unit, self.decimals),
             self.style.money(ore.abs(), self.unit, self.decimals),
+            Exact::Ore(ore),
         )
     }
 
@@ -122,6 +125,7 @@ impl Format {
             money::kronor_string(ore),
             self.style.money(ore, MoneyUnit::Kr, 2),
             self.style.money(ore.abs(), MoneyUnit::Kr, 2),
+            Exact::Ore(ore),
         )
     }
 
@@ -131,6 +135,7 @@ impl Format {
             format!("{value:.*}", decimals as usize),
             self.style.float(value, decimals),
             self.style.float(value.abs(), decimals),
+            Exact::figure(value, decimals),
         )
     }
 
@@ -157,4 +162,167 @@ pub(crate) struct Num {
     pub abs: String,
     /// -1, 0 or 1, of the value as shown (a value that rounds to zero has sign 0).
     pub sign: i8,
+    /// The value itself, for a workbook cell.
+    #[serde(skip)]
+    pub exact: Exact,
+}
+
+/// The value behind a shown number, kept as a number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Exact {
+    /// An amount of money in öre.
+    Ore(i64),
+    /// A ratio, count or hours rounded to the decimals it is shown with, as `{:.N}` rounds
+    /// an `f64` (its exact binary value, ties to even, the sign kept on a zero).
+    Figure { value: Decimal, decimals: u32 },
+    /// A ratio, count or hours that no `Decimal` holds (not finite, or too large): the value
+    /// itself, with the decimals `{:.N}` prints it with (none when not finite).
+    Float { value: f64, decimals: u32 },
+}
+
+impl Exact {
+    pub(crate) fn figure(value: f64, decimals: u32) -> Exact {
+        match Decimal::from_f64_retain(value) {
+            Some(d) => {
+                let mut rounded =
+                    d.round_dp_with_strategy(decimals, RoundingStrategy::MidpointNearestEven);
+                rounded.set_sign_negative(value.is_sign_negative());
+                Exact::Figure {
+                    value: rounded,
+                    decimals,
+                }
+            }
+            None => Exact::Float {
+                value,
+                decimals: if value.is_finite() { decimals } else { 0 },
+            },
+        }
+    }
+
+    /// The nearest `f64`, as a workbook cell holds it.
+    pub(crate) fn to_f64(self) -> f64 {
+        /// Integers up to this convert to `f64` exactly.
+        const EXACT_INT: u128 = 1 << 53;
+        match self {
+            // Both operands are exact and the division rounds once.
+            Exact::Ore(ore) if ore.unsigned_abs() <= EXACT_INT as u64 => ore as f64 / 100.0,
+            Exact::Ore(ore) => nearest_f64(Decimal::new(ore, 2)),
+            Exact::Figure { value, .. } => {
+                let (m, scale) = (value.mantissa().unsigned_abs(), value.scale());
+                let abs = if m <= EXACT_INT && scale <= 22 {
+                    m as f64 / 10u128.pow(scale) as f64
+                } else {
+                    nearest_f64(value.abs())
+                };
+                if value.is_sign_negative() { -abs } else { abs }
+            }
+            Exact::Float { value, .. } => value,
+        }
+    }
+
+    /// The decimals the value is shown with, `None` for money (its format follows the
+    /// report's money unit).
+    pub(crate) fn decimals(self) -> Option<u32> {
+        match self {
+            Exact::Ore(_) => None,
+            Exact::Figure { decimals, .. } | Exact::Float { decimals, .. } => Some(decimals),
+        }
+    }
+}
+
+/// The `f64` nearest a decimal too long to divide exactly: the standard library's reader of
+/// decimal numbers rounds once.
+fn nearest_f64(d: Decimal) -> f64 {
+    d.to_string().parse().unwrap_or(f64::NAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `{:.N}` prints, read back: the number a figure's cell holds.
+    fn printed(value: f64, decimals: u32) -> f64 {
+        format!("{value:.*}", decimals as usize).parse().unwrap()
+    }
+
+    #[test]
+    fn a_figure_holds_the_number_it_prints() {
+        let mut samples = vec![
+            0.0,
+            -0.0,
+            0.04,
+            -0.04,
+            0.05,
+            -0.05,
+            0.25,
+            -0.25,
+            0.35,
+            2.5,
+            3.5,
+            4.25,
+            4.35,
+            0.125,
+            1.005,
+            15.2345,
+            -51076.0,
+            1e-300,
+            -1e-300,
+            5e-324,
+            1e15,
+            9.5e15,
+            1e17,
+            123_456_789.987_654_33,
+            1e27,
+            7.9e28,
+            1e30,
+            -1e30,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let scale = 10f64.powi((x % 17) as i32 - 6);
+            samples.push((x >> 11) as f64 / (1u64 << 53) as f64 * scale * 2.0 - scale);
+            samples.push(((x >> 20) % 100_000) as f64 / 8.0 - 5000.0);
+        }
+        for v in samples {
+            for d in 0..=4 {
+                let e = Exact::figure(v, d);
+                let (want, got) = (printed(v, d), e.to_f64());
+                assert_eq!(
+                    want.to_bits(),
+                    got.to_bits(),
+                    "{v} with {d} decimals: {e:?}"
+                );
+                assert_eq!(e.decimals(), Some(d));
+            }
+        }
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let e = Exact::figure(v, 1);
+            assert_eq!(e.decimals(), Some(0));
+            let got = e.to_f64();
+            assert!(got.is_nan() && v.is_nan() || got == v);
+        }
+    }
+
+    #[test]
+    fn money_holds_its_kronor() {
+        for ore in [
+            0,
+            1,
+            -1,
+            5,
+            -119_300_022_517,
+            1 << 53,
+            (1 << 53) + 1,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let want: f64 = money::kronor_string(ore).parse().unwrap();
+            assert_eq!(want.to_bits(), Exact::Ore(ore).to_f64().to_bits(), "{ore}");
+        }
+    }
 }

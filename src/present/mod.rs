@@ -25,7 +25,7 @@ use crate::model::period::Month;
 use crate::model::tree::Tree;
 pub(crate) use chart_words::Chart;
 pub(crate) use explain_views::ExplainView;
-pub(crate) use format::{Format, Num};
+pub(crate) use format::{Exact, Format, Num};
 pub(crate) use lang::Lang;
 pub(crate) use lights::{Light, light};
 pub(crate) use section_views::*;
