@@ -1,9 +1,12 @@
 //! The commands beside `generate` and `check`: `watch` (the live preview), `init` (a new
-//! project), `diff` (two runs compared), `man` and `synth` (synthetic regions for benchmarks).
+//! project), `diff` (two runs compared), `man` and `synth` (synthetic regions for benchmarks);
+//! and what each command tells the user (`log`, each command's `report`).
 
 pub mod check;
 pub mod diff;
+pub mod generate;
 pub mod init;
+pub mod log;
 pub mod man;
 pub mod synth;
 pub mod watch;

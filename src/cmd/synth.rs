@@ -3,6 +3,9 @@
 //! written as Swedish CSV (`;`, decimal comma). Optionally K raw transaction rows with a
 //! budget table instead of the monthly ledger.
 
+use super::log::Log;
+use crate::Failure;
+use crate::diag::Findings;
 use crate::error::IoError;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -125,211 +128,341 @@ fn season(month: u32) -> f64 {
 /// Writes a synthetic region into `dir` (created if missing).
 pub fn write(dir: &Path, opts: &Options) -> Result<(), IoError> {
     std::fs::create_dir_all(dir).map_err(IoError::at(dir, "cannot create"))?;
+    let files = Files { dir };
     let mut rng = Rng(opts.seed);
-    let io = |e: std::io::Error| IoError::at(dir, "cannot write")(e);
-    let file = |name: &str| -> Result<BufWriter<std::fs::File>, IoError> {
-        let f = std::fs::File::create(dir.join(name))
-            .map_err(IoError::at(dir.join(name), "cannot create"))?;
-        Ok(BufWriter::with_capacity(1 << 20, f))
-    };
+    let tree = Tree::new(opts.leaves);
+    write_units(&files, &tree.units)?;
+    let accts = accounts(opts.accounts, &mut rng);
+    write_accounts(&files, &accts)?;
+    let book = Book::new(opts, &tree.leaves, accts, &mut rng);
+    if opts.transactions == 0 {
+        write_ledger(&files, &book, &mut rng)?;
+    } else {
+        write_transactions(&files, &book, &mut rng)?;
+    }
+    // Optional tables, for every leaf and month.
+    write_forecast(&files, &book, &mut rng)?;
+    write_staffing(&files, &book, &mut rng)?;
+    write_measures(&files, &book, &mut rng)?;
+    write_frames(&files, opts, tree.committees, &mut rng)?;
+    write_reallocations(&files, opts)
+}
 
-    // The tree: root → 5 committees → divisions → areas → leaves (about 8 leaves an area).
-    let mut units: Vec<(String, String, String)> =
-        vec![("R".into(), "Syntetiska regionen".into(), String::new())];
-    let committees = 5.min(opts.leaves.max(1));
-    let areas_total = opts.leaves.div_ceil(8).max(committees);
-    let divisions_per = (areas_total / committees / 3).max(1);
-    let mut areas = Vec::new();
-    for c in 0..committees {
-        let cc = format!("N{}", c + 1);
-        units.push((cc.clone(), format!("Nämnd {}", c + 1), "R".into()));
-        for d in 0..divisions_per {
-            let dc = format!("{cc}-F{}", d + 1);
-            units.push((
-                dc.clone(),
-                format!("Förvaltning {}.{}", c + 1, d + 1),
-                cc.clone(),
-            ));
-            areas.push(dc);
+/// Logs what was written (or why it stopped); the exit code.
+pub fn report(
+    log: &Log,
+    result: Result<(), IoError>,
+    out: &Path,
+    opts: &Options,
+    findings: &Findings,
+) -> std::process::ExitCode {
+    match result {
+        Ok(()) => {
+            println!(
+                "uppfolj: synthetic region with {} leaf units written to {}",
+                opts.leaves,
+                out.display()
+            );
+            std::process::ExitCode::SUCCESS
         }
+        Err(e) => log.fail(&Failure::Write(e.into()), findings, false),
     }
-    let divisions = areas.clone();
-    areas.clear();
-    let per_div = areas_total.div_ceil(divisions.len());
-    for (i, d) in divisions.iter().enumerate() {
-        for a in 0..per_div {
-            if areas.len() >= areas_total {
-                break;
+}
+
+/// The folder the files go to.
+struct Files<'a> {
+    dir: &'a Path,
+}
+
+impl Files<'_> {
+    /// A new file `name`, buffered.
+    fn create(&self, name: &str) -> Result<BufWriter<std::fs::File>, IoError> {
+        let f = std::fs::File::create(self.dir.join(name))
+            .map_err(IoError::at(self.dir.join(name), "cannot create"))?;
+        Ok(BufWriter::with_capacity(1 << 20, f))
+    }
+
+    /// A failed write, at the folder.
+    fn io(&self, e: std::io::Error) -> IoError {
+        IoError::at(self.dir, "cannot write")(e)
+    }
+}
+
+/// The organisation: root → 5 committees → divisions → areas → leaves (about 8 leaves an
+/// area).
+struct Tree {
+    /// Code, name and parent of every unit.
+    units: Vec<(String, String, String)>,
+    /// The leaf units' codes.
+    leaves: Vec<String>,
+    /// Committees under the root (`N1`, `N2`, …).
+    committees: usize,
+}
+
+impl Tree {
+    fn new(leaf_count: usize) -> Tree {
+        let mut units: Vec<(String, String, String)> =
+            vec![("R".into(), "Syntetiska regionen".into(), String::new())];
+        let committees = 5.min(leaf_count.max(1));
+        let areas_total = leaf_count.div_ceil(8).max(committees);
+        let divisions_per = (areas_total / committees / 3).max(1);
+        let mut divisions = Vec::new();
+        for c in 0..committees {
+            let cc = format!("N{}", c + 1);
+            units.push((cc.clone(), format!("Nämnd {}", c + 1), "R".into()));
+            for d in 0..divisions_per {
+                let dc = format!("{cc}-F{}", d + 1);
+                units.push((
+                    dc.clone(),
+                    format!("Förvaltning {}.{}", c + 1, d + 1),
+                    cc.clone(),
+                ));
+                divisions.push(dc);
             }
-            let ac = format!("{d}-O{}", a + 1);
-            units.push((ac.clone(), format!("Område {}.{}", i + 1, a + 1), d.clone()));
-            areas.push(ac);
+        }
+        let mut areas = Vec::new();
+        let per_div = areas_total.div_ceil(divisions.len());
+        for (i, d) in divisions.iter().enumerate() {
+            for a in 0..per_div {
+                if areas.len() >= areas_total {
+                    break;
+                }
+                let ac = format!("{d}-O{}", a + 1);
+                units.push((ac.clone(), format!("Område {}.{}", i + 1, a + 1), d.clone()));
+                areas.push(ac);
+            }
+        }
+        let mut leaves = Vec::new();
+        for i in 0..leaf_count {
+            let code = format!("{}", 10000 + i);
+            units.push((
+                code.clone(),
+                format!("Enhet {}", i + 1),
+                areas[i % areas.len()].clone(),
+            ));
+            leaves.push(code);
+        }
+        Tree {
+            units,
+            leaves,
+            committees,
         }
     }
-    let mut leaves = Vec::new();
-    for i in 0..opts.leaves {
-        let code = format!("{}", 10000 + i);
-        units.push((
-            code.clone(),
-            format!("Enhet {}", i + 1),
-            areas[i % areas.len()].clone(),
-        ));
-        leaves.push(code);
+}
+
+/// The books of every leaf: which accounts it uses and how far it drifts off budget.
+struct Book<'a> {
+    opts: &'a Options,
+    leaves: &'a [String],
+    accts: Vec<Account>,
+    /// Per leaf, the accounts it books on.
+    uses: Vec<Vec<usize>>,
+    /// Per leaf, its yearly drift off budget on costs (0 for most).
+    drift: Vec<f64>,
+    /// The year before and the year of the last month.
+    years: [i32; 2],
+}
+
+impl<'a> Book<'a> {
+    /// Each leaf books on about 30 % of the accounts; some leaves run far off budget.
+    fn new(opts: &'a Options, leaves: &'a [String], accts: Vec<Account>, rng: &mut Rng) -> Self {
+        let uses: Vec<Vec<usize>> = leaves
+            .iter()
+            .map(|_| (0..accts.len()).filter(|_| rng.below(100) < 31).collect())
+            .collect();
+        let drift: Vec<f64> = leaves
+            .iter()
+            .map(|_| {
+                if rng.below(10) == 0 {
+                    0.08 + rng.below(10) as f64 / 100.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        Book {
+            opts,
+            leaves,
+            accts,
+            uses,
+            drift,
+            years: [opts.year - 1, opts.year],
+        }
     }
-    let mut w = file("units.csv")?;
+
+    /// Outcome and budget of leaf `leaf` on account `a` for a month, öre.
+    fn cell(&self, leaf: usize, a: &Account, year: i32, month: u32, rng: &mut Rng) -> (i64, i64) {
+        let budget = (a.base as f64 * season(month)) as i64;
+        let has_actual = year < self.opts.year || month <= self.opts.last_month;
+        let mut factor = 1.0 + 0.03 * rng.noise();
+        if a.base < 0 && year == self.opts.year {
+            factor += self.drift[leaf] * month as f64 / 12.0;
+        }
+        let actual = if has_actual {
+            (budget as f64 * factor) as i64
+        } else {
+            0
+        };
+        (actual, budget)
+    }
+
+    /// Months with outcome in `year`.
+    fn months(&self, year: i32) -> u32 {
+        if year == self.opts.year {
+            self.opts.last_month
+        } else {
+            12
+        }
+    }
+}
+
+fn write_units(files: &Files, units: &[(String, String, String)]) -> Result<(), IoError> {
+    let io = |e| files.io(e);
+    let mut w = files.create("units.csv")?;
     writeln!(w, "unit;name;parent").map_err(io)?;
-    for (u, n, p) in &units {
+    for (u, n, p) in units {
         writeln!(w, "{u};{n};{p}").map_err(io)?;
     }
-    w.flush().map_err(io)?;
+    w.flush().map_err(io)
+}
 
-    let accts = accounts(opts.accounts, &mut rng);
-    let mut w = file("accounts.csv")?;
+fn write_accounts(files: &Files, accts: &[Account]) -> Result<(), IoError> {
+    let io = |e| files.io(e);
+    let mut w = files.create("accounts.csv")?;
     writeln!(w, "account;name;category").map_err(io)?;
-    for a in &accts {
+    for a in accts {
         writeln!(w, "{};{};{}", a.code, a.name, a.category).map_err(io)?;
     }
-    w.flush().map_err(io)?;
+    w.flush().map_err(io)
+}
 
-    // Each leaf books on about 30 % of the accounts; some leaves run far off budget.
-    let years = [opts.year - 1, opts.year];
-    let uses: Vec<Vec<usize>> = leaves
-        .iter()
-        .map(|_| (0..accts.len()).filter(|_| rng.below(100) < 31).collect())
-        .collect();
-    let drift: Vec<f64> = leaves
-        .iter()
-        .map(|_| {
-            if rng.below(10) == 0 {
-                0.08 + rng.below(10) as f64 / 100.0
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let actual_of =
-        |leaf: usize, a: &Account, year: i32, month: u32, rng: &mut Rng| -> (i64, i64) {
-            let budget = (a.base as f64 * season(month)) as i64;
-            let has_actual = year < opts.year || month <= opts.last_month;
-            let mut factor = 1.0 + 0.03 * rng.noise();
-            if a.base < 0 && year == opts.year {
-                factor += drift[leaf] * month as f64 / 12.0;
-            }
-            let actual = if has_actual {
-                (budget as f64 * factor) as i64
-            } else {
-                0
-            };
-            (actual, budget)
-        };
-    if opts.transactions == 0 {
-        let mut w = file("ledger.csv")?;
-        writeln!(w, "period;unit;account;actual;budget").map_err(io)?;
-        for (li, leaf) in leaves.iter().enumerate() {
-            for &ai in &uses[li] {
-                let a = &accts[ai];
-                for &y in &years {
-                    for m in 1..=12 {
-                        let (actual, budget) = actual_of(li, a, y, m, &mut rng);
-                        writeln!(
-                            w,
-                            "{y}-{m:02};{leaf};{};{};{}",
-                            a.code,
-                            kr(actual),
-                            kr(budget)
-                        )
-                        .map_err(io)?;
-                    }
+/// The monthly ledger: outcome and budget per leaf, account and month.
+fn write_ledger(files: &Files, book: &Book, rng: &mut Rng) -> Result<(), IoError> {
+    let io = |e| files.io(e);
+    let mut w = files.create("ledger.csv")?;
+    writeln!(w, "period;unit;account;actual;budget").map_err(io)?;
+    for (li, leaf) in book.leaves.iter().enumerate() {
+        for &ai in &book.uses[li] {
+            let a = &book.accts[ai];
+            for &y in &book.years {
+                for m in 1..=12 {
+                    let (actual, budget) = book.cell(li, a, y, m, rng);
+                    writeln!(
+                        w,
+                        "{y}-{m:02};{leaf};{};{};{}",
+                        a.code,
+                        kr(actual),
+                        kr(budget)
+                    )
+                    .map_err(io)?;
                 }
             }
         }
-        w.flush().map_err(io)?;
-    } else {
-        let mut b = file("budget.csv")?;
-        writeln!(b, "period;unit;account;budget").map_err(io)?;
-        let mut cells = Vec::new();
-        for (li, leaf) in leaves.iter().enumerate() {
-            for &ai in &uses[li] {
-                for &y in &years {
-                    for m in 1..=12 {
-                        let (actual, budget) = actual_of(li, &accts[ai], y, m, &mut rng);
-                        writeln!(b, "{y}-{m:02};{leaf};{};{}", accts[ai].code, kr(budget))
-                            .map_err(io)?;
-                        if actual != 0 {
-                            cells.push((li, ai, y, m, actual));
-                        }
-                    }
-                }
-            }
-        }
-        b.flush().map_err(io)?;
-        // Spread each month's outcome over transactions: K rows in all.
-        let per_cell = (opts.transactions / cells.len().max(1) as u64).max(1);
-        let mut left = opts.transactions;
-        let mut w = file("transactions.csv")?;
-        writeln!(w, "date;unit;account;amount;text").map_err(io)?;
-        for (i, (li, ai, y, m, actual)) in cells.iter().enumerate() {
-            if left == 0 {
-                break;
-            }
-            let n = if i == cells.len() - 1 {
-                left
-            } else {
-                per_cell.min(left)
-            };
-            let part = actual / n as i64;
-            for k in 0..n {
-                let amount = if k == n - 1 {
-                    actual - part * (n as i64 - 1)
-                } else {
-                    part
-                };
-                let day = 1 + rng.below(28);
-                writeln!(
-                    w,
-                    "{y}-{m:02}-{day:02};{};{};{};Verifikation {}",
-                    leaves[*li],
-                    accts[*ai].code,
-                    kr_plain(amount),
-                    k + 1
-                )
-                .map_err(io)?;
-            }
-            left -= n;
-        }
-        w.flush().map_err(io)?;
     }
+    w.flush().map_err(io)
+}
 
-    // Optional tables, for every leaf and month.
-    let months = |y: i32| if y == opts.year { opts.last_month } else { 12 };
-    let mut w = file("forecast.csv")?;
+/// The budget table and the outcome as raw transactions: K rows in all.
+fn write_transactions(files: &Files, book: &Book, rng: &mut Rng) -> Result<(), IoError> {
+    let io = |e| files.io(e);
+    let mut b = files.create("budget.csv")?;
+    writeln!(b, "period;unit;account;budget").map_err(io)?;
+    let mut cells = Vec::new();
+    for (li, leaf) in book.leaves.iter().enumerate() {
+        for &ai in &book.uses[li] {
+            for &y in &book.years {
+                for m in 1..=12 {
+                    let (actual, budget) = book.cell(li, &book.accts[ai], y, m, rng);
+                    writeln!(
+                        b,
+                        "{y}-{m:02};{leaf};{};{}",
+                        book.accts[ai].code,
+                        kr(budget)
+                    )
+                    .map_err(io)?;
+                    if actual != 0 {
+                        cells.push((li, ai, y, m, actual));
+                    }
+                }
+            }
+        }
+    }
+    b.flush().map_err(io)?;
+    // Spread each month's outcome over transactions: K rows in all.
+    let total = book.opts.transactions;
+    let per_cell = (total / cells.len().max(1) as u64).max(1);
+    let mut left = total;
+    let mut w = files.create("transactions.csv")?;
+    writeln!(w, "date;unit;account;amount;text").map_err(io)?;
+    for (i, (li, ai, y, m, actual)) in cells.iter().enumerate() {
+        if left == 0 {
+            break;
+        }
+        let n = if i == cells.len() - 1 {
+            left
+        } else {
+            per_cell.min(left)
+        };
+        let part = actual / n as i64;
+        for k in 0..n {
+            let amount = if k == n - 1 {
+                actual - part * (n as i64 - 1)
+            } else {
+                part
+            };
+            let day = 1 + rng.below(28);
+            writeln!(
+                w,
+                "{y}-{m:02}-{day:02};{};{};{};Verifikation {}",
+                book.leaves[*li],
+                book.accts[*ai].code,
+                kr_plain(amount),
+                k + 1
+            )
+            .map_err(io)?;
+        }
+        left -= n;
+    }
+    w.flush().map_err(io)
+}
+
+/// The forecast deviation per leaf, from February to the last month.
+fn write_forecast(files: &Files, book: &Book, rng: &mut Rng) -> Result<(), IoError> {
+    let io = |e| files.io(e);
+    let opts = book.opts;
+    let mut w = files.create("forecast.csv")?;
     writeln!(w, "period;unit;deviation").map_err(io)?;
-    for (li, leaf) in leaves.iter().enumerate() {
-        let yearly: i64 = uses[li]
+    for (li, leaf) in book.leaves.iter().enumerate() {
+        let yearly: i64 = book.uses[li]
             .iter()
-            .map(|&a| accts[a].base)
+            .map(|&a| book.accts[a].base)
             .filter(|b| *b < 0)
             .sum();
         for m in 2..=opts.last_month {
-            let dev = (yearly as f64 * drift[li] * 0.8) as i64 + (rng.noise() * 1e6) as i64;
+            let dev = (yearly as f64 * book.drift[li] * 0.8) as i64 + (rng.noise() * 1e6) as i64;
             writeln!(w, "{}-{m:02};{leaf};{}", opts.year, kr(dev)).map_err(io)?;
         }
     }
-    w.flush().map_err(io)?;
-    let mut st = file("staffing.csv")?;
+    w.flush().map_err(io)
+}
+
+/// Staffing, agency staff and activity per leaf and month.
+fn write_staffing(files: &Files, book: &Book, rng: &mut Rng) -> Result<(), IoError> {
+    let io = |e| files.io(e);
+    let mut st = files.create("staffing.csv")?;
     writeln!(
         st,
         "period;unit;worked_hours;scheduled_hours;sick_hours;employees"
     )
     .map_err(io)?;
-    let mut ag = file("agency.csv")?;
+    let mut ag = files.create("agency.csv")?;
     writeln!(ag, "period;unit;profession;own_cost;agency_cost").map_err(io)?;
-    let mut ac = file("activity.csv")?;
+    let mut ac = files.create("activity.csv")?;
     writeln!(ac, "period;unit;kpi;value").map_err(io)?;
-    for leaf in &leaves {
+    for leaf in book.leaves {
         let staff = 20 + rng.below(200);
-        for &y in &years {
-            for m in 1..=months(y) {
+        for &y in &book.years {
+            for m in 1..=book.months(y) {
                 let scheduled = staff as f64 * 140.0 * (1.0 + 0.02 * rng.noise());
                 let sick = scheduled * (0.05 + 0.01 * rng.noise());
                 let worked = scheduled - sick;
@@ -357,11 +490,18 @@ pub fn write(dir: &Path, opts: &Options) -> Result<(), IoError> {
     for mut f in [st, ag, ac] {
         f.flush().map_err(io)?;
     }
-    let mut me = file("measures.csv")?;
+    Ok(())
+}
+
+/// Measures and adjustments for every third leaf, this year's months.
+fn write_measures(files: &Files, book: &Book, rng: &mut Rng) -> Result<(), IoError> {
+    let io = |e| files.io(e);
+    let opts = book.opts;
+    let mut me = files.create("measures.csv")?;
     writeln!(me, "period;unit;measure;expected;realized").map_err(io)?;
-    let mut ad = file("adjustments.csv")?;
+    let mut ad = files.create("adjustments.csv")?;
     writeln!(ad, "period;unit;item;amount").map_err(io)?;
-    for (li, leaf) in leaves.iter().enumerate() {
+    for (li, leaf) in book.leaves.iter().enumerate() {
         if li % 3 != 0 {
             continue;
         }
@@ -388,7 +528,18 @@ pub fn write(dir: &Path, opts: &Options) -> Result<(), IoError> {
     for mut f in [me, ad] {
         f.flush().map_err(io)?;
     }
-    let mut fr = file("frames.csv")?;
+    Ok(())
+}
+
+/// A frame per committee for this year.
+fn write_frames(
+    files: &Files,
+    opts: &Options,
+    committees: usize,
+    rng: &mut Rng,
+) -> Result<(), IoError> {
+    let io = |e| files.io(e);
+    let mut fr = files.create("frames.csv")?;
     writeln!(fr, "year;unit;frame").map_err(io)?;
     for c in 0..committees {
         writeln!(
@@ -400,8 +551,13 @@ pub fn write(dir: &Path, opts: &Options) -> Result<(), IoError> {
         )
         .map_err(io)?;
     }
-    fr.flush().map_err(io)?;
-    let mut re = file("reallocations.csv")?;
+    fr.flush().map_err(io)
+}
+
+/// One reallocation between the first two committees.
+fn write_reallocations(files: &Files, opts: &Options) -> Result<(), IoError> {
+    let io = |e| files.io(e);
+    let mut re = files.create("reallocations.csv")?;
     writeln!(re, "year;from_unit;to_unit;amount;reference;description").map_err(io)?;
     writeln!(
         re,
@@ -411,8 +567,7 @@ pub fn write(dir: &Path, opts: &Options) -> Result<(), IoError> {
         opts.year - 1
     )
     .map_err(io)?;
-    re.flush().map_err(io)?;
-    Ok(())
+    re.flush().map_err(io)
 }
 
 #[cfg(test)]

@@ -13,21 +13,53 @@
 //!   byte-identical PDF bytes. The creation date comes only from
 //!   [`PdfMeta::date_epoch`]; without it the PDF has no creation date.
 //! - [`compile`] may be called from several threads at once.
+//!
+//! The compilation environment is in `world`, the Markdown converter ([`to_typst`]) in
+//! `markdown`.
 
-use std::collections::HashMap;
-use std::fmt::Write as _;
-use std::sync::OnceLock;
+mod markdown;
+mod world;
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
-use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Duration, OneOrMultiple, Smart};
-use typst::model::DocumentElem;
-use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook, FontFamily, FontList, Lang, TextElem};
-use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, World, WorldExt};
+use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+pub(crate) use markdown::to_typst;
+use world::{PdfWorld, format_diagnostic};
+
+/// Why a document could not be typeset; its text is what the user sees.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum TypstError {
+    /// [`PdfMeta::language`] is not a language code.
+    #[error("invalid document language {language:?}: {reason}")]
+    Language {
+        /// The language given.
+        language: String,
+        /// Why Typst rejects it.
+        reason: &'static str,
+    },
+    /// A virtual file's name is not a valid path.
+    #[error("invalid virtual file path {path:?}: {reason}")]
+    Path {
+        /// The name given.
+        path: String,
+        /// Why Typst rejects it.
+        reason: typst::syntax::PathError,
+    },
+    /// A virtual file has the main source's name.
+    #[error("virtual file {0:?} clashes with the main source")]
+    ClashesWithMain(String),
+    /// Two virtual files have the same name.
+    #[error("virtual file {0:?} given twice")]
+    GivenTwice(String),
+    /// Typst cannot declare the standards of the [`Conformance`].
+    #[error("{0}")]
+    Standards(String),
+    /// The document has errors: Typst's diagnostics as text (message, `file:line:col`, the
+    /// source line, hints), followed by any warnings.
+    #[error("{0}")]
+    Diagnostics(String),
+}
 
 /// The standards a PDF declares and Typst enforces while writing it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -44,13 +76,13 @@ pub(crate) enum Conformance {
 }
 
 impl Conformance {
-    fn standards(self) -> Result<PdfStandards, String> {
+    fn standards(self) -> Result<PdfStandards, TypstError> {
         let list: &[PdfStandard] = match self {
             Conformance::Plain => &[],
             Conformance::Archive => &[PdfStandard::A_2a, PdfStandard::Ua_1],
             Conformance::ArchiveWithAttachments => &[PdfStandard::A_3a, PdfStandard::Ua_1],
         };
-        PdfStandards::new(list).map_err(|e| e.message().to_string())
+        PdfStandards::new(list).map_err(|e| TypstError::Standards(e.message().to_string()))
     }
 }
 
@@ -76,190 +108,6 @@ pub(crate) struct PdfMeta {
     pub conformance: Conformance,
 }
 
-/// The name of the main source inside the virtual project.
-const MAIN_PATH: &str = "/main.typ";
-
-/// The family name of the bundled sans font, as Typst knows it.
-pub(crate) const SANS_FAMILY: &str = "DejaVu Sans";
-
-/// Bundled font files (paths relative to the crate root, so this module can
-/// live anywhere under `src/`).
-const FONT_DATA: [&[u8]; 4] = [
-    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/DejaVuSans.ttf")),
-    include_bytes!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fonts/DejaVuSans-Bold.ttf"
-    )),
-    include_bytes!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fonts/DejaVuSans-Oblique.ttf"
-    )),
-    include_bytes!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fonts/DejaVuSans-BoldOblique.ttf"
-    )),
-];
-
-/// Fonts parsed once per process and shared by every compilation.
-struct Fonts {
-    book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
-}
-
-fn fonts() -> &'static Fonts {
-    static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let fonts: Vec<Font> = FONT_DATA
-            .iter()
-            .flat_map(|data| Font::iter(Bytes::new(*data)))
-            .collect();
-        let book = FontBook::from_fonts(&fonts);
-        Fonts {
-            book: LazyHash::new(book),
-            fonts,
-        }
-    })
-}
-
-/// The standard library with the bundled sans font as default text font.
-fn base_library() -> &'static Library {
-    static LIBRARY: OnceLock<Library> = OnceLock::new();
-    LIBRARY.get_or_init(|| {
-        let mut library = Library::default();
-        library
-            .styles
-            .set(TextElem::font, FontList(vec![FontFamily::new(SANS_FAMILY)]));
-        library
-    })
-}
-
-/// The standard library with the metadata of `meta` as default styles, i.e.
-/// as if the document started with `set document(..)` and `set text(lang:
-/// ..)`. The document's own set rules take precedence.
-fn library_for(meta: &PdfMeta) -> Result<Library, String> {
-    let mut library = base_library().clone();
-    let styles = &mut library.styles;
-    if !meta.title.is_empty() {
-        styles.set(
-            DocumentElem::title,
-            Some(TextElem::packed(meta.title.as_str())),
-        );
-    }
-    if !meta.author.is_empty() {
-        styles.set(
-            DocumentElem::author,
-            OneOrMultiple(vec![meta.author.as_str().into()]),
-        );
-    }
-    if !meta.subject.is_empty() {
-        styles.set(
-            DocumentElem::description,
-            Some(TextElem::packed(meta.subject.as_str())),
-        );
-    }
-    if !meta.language.is_empty() {
-        let lang: Lang = meta
-            .language
-            .parse()
-            .map_err(|err| format!("invalid document language {:?}: {err}", meta.language))?;
-        styles.set(TextElem::lang, lang);
-    }
-    Ok(library)
-}
-
-/// A compilation environment with only in-memory files.
-struct PdfWorld {
-    library: LazyHash<Library>,
-    main: Source,
-    files: HashMap<FileId, Bytes>,
-    date_epoch: Option<i64>,
-}
-
-fn file_id(path: &str) -> Result<FileId, String> {
-    let vpath = VirtualPath::new(path)
-        .map_err(|err| format!("invalid virtual file path {path:?}: {err}"))?;
-    Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
-}
-
-impl PdfWorld {
-    fn new(source: &str, files: &[(String, Vec<u8>)], meta: &PdfMeta) -> Result<Self, String> {
-        let main_id = file_id(MAIN_PATH)?;
-        let mut map = HashMap::with_capacity(files.len());
-        for (name, data) in files {
-            let id = file_id(name)?;
-            if id == main_id {
-                return Err(format!(
-                    "virtual file {name:?} clashes with the main source"
-                ));
-            }
-            if map.insert(id, Bytes::new(data.clone())).is_some() {
-                return Err(format!("virtual file {name:?} given twice"));
-            }
-        }
-        Ok(Self {
-            library: LazyHash::new(library_for(meta)?),
-            main: Source::new(main_id, source.to_owned()),
-            files: map,
-            date_epoch: meta.date_epoch,
-        })
-    }
-
-    fn not_found(id: FileId) -> FileError {
-        match id.root() {
-            VirtualRoot::Project => FileError::NotFound(id.vpath().get_with_slash().into()),
-            VirtualRoot::Package(_) => {
-                FileError::Other(Some("Typst packages are not available in uppfolj".into()))
-            }
-        }
-    }
-}
-
-impl World for PdfWorld {
-    fn library(&self) -> &LazyHash<Library> {
-        &self.library
-    }
-
-    fn book(&self) -> &LazyHash<FontBook> {
-        &fonts().book
-    }
-
-    fn main(&self) -> FileId {
-        self.main.id()
-    }
-
-    fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.main.id() {
-            return Ok(self.main.clone());
-        }
-        let bytes = self.files.get(&id).ok_or_else(|| Self::not_found(id))?;
-        let text = bytes.as_str().map_err(|_| FileError::InvalidUtf8)?;
-        Ok(Source::new(id, text.to_owned()))
-    }
-
-    fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.main.id() {
-            return Ok(Bytes::from_string(self.main.clone()));
-        }
-        self.files
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| Self::not_found(id))
-    }
-
-    fn font(&self, index: usize) -> Option<Font> {
-        fonts().fonts.get(index).cloned()
-    }
-
-    fn today(&self, offset: Option<Duration>) -> Option<Datetime> {
-        // Without an offset Typst asks for the "local" date; there is no local
-        // time zone in a reproducible build, so UTC is used.
-        let shift = offset.map_or(0, |d| d.seconds() as i64);
-        let (y, m, d, _, _, _) =
-            crate::clock::civil_from_epoch(self.date_epoch?.checked_add(shift)?)?;
-        Datetime::from_ymd(y, m, d)
-    }
-}
-
 /// Compiles Typst `source` (the main file, `/main.typ`) with extra virtual
 /// files (e.g. `"data.json"`, `"chart-1.svg"`, read with `json("data.json")`,
 /// `image("chart-1.svg")`) to PDF bytes.
@@ -280,7 +128,9 @@ pub(crate) fn compile_counted(
     files: &[(String, Vec<u8>)],
     meta: &PdfMeta,
 ) -> Result<(Vec<u8>, usize), String> {
-    typeset(source, files, meta).map(|(pdf, _, pages)| (pdf, pages))
+    typeset(source, files, meta)
+        .map(|(pdf, _, pages)| (pdf, pages))
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -290,7 +140,7 @@ pub(crate) fn compile_with_warnings(
     source: &str,
     files: &[(String, Vec<u8>)],
     meta: &PdfMeta,
-) -> Result<(Vec<u8>, Vec<String>), String> {
+) -> Result<(Vec<u8>, Vec<String>), TypstError> {
     typeset(source, files, meta).map(|(pdf, warnings, _)| (pdf, warnings))
 }
 
@@ -299,7 +149,7 @@ fn typeset(
     source: &str,
     files: &[(String, Vec<u8>)],
     meta: &PdfMeta,
-) -> Result<(Vec<u8>, Vec<String>, usize), String> {
+) -> Result<(Vec<u8>, Vec<String>, usize), TypstError> {
     let world = PdfWorld::new(source, files, meta)?;
     let warned = typst::compile::<PagedDocument>(&world);
     let warnings: Vec<String> = warned
@@ -333,7 +183,7 @@ fn typeset(
             for warning in &warnings {
                 text.push_str(warning);
             }
-            Err(text.trim_end().to_owned())
+            Err(TypstError::Diagnostics(text.trim_end().to_owned()))
         }
     }
 }
@@ -343,54 +193,6 @@ fn timestamp(epoch: i64) -> Option<Timestamp> {
     Some(Timestamp::new_utc(Datetime::from_ymd_hms(
         y, mo, d, h, mi, s,
     )?))
-}
-
-/// Formats one diagnostic as text:
-///
-/// ```text
-/// error: unknown variable: foo
-///   --> /main.typ:3:2
-///    | #foo
-///   = hint: ...
-/// ```
-fn format_diagnostic(world: &PdfWorld, diagnostic: &SourceDiagnostic) -> String {
-    let mut out = String::new();
-    let severity = match diagnostic.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let _ = writeln!(out, "{severity}: {}", diagnostic.message);
-    write_location(&mut out, world, diagnostic.span);
-    for hint in &diagnostic.hints {
-        let _ = writeln!(out, "  = hint: {}", hint.v);
-        write_location(&mut out, world, hint.span);
-    }
-    for point in &diagnostic.trace {
-        let _ = writeln!(out, "  = {}", point.v);
-        write_location(&mut out, world, point.span.into());
-    }
-    out
-}
-
-fn write_location(out: &mut String, world: &PdfWorld, span: typst::syntax::DiagSpan) {
-    let Some(id) = span.id() else { return };
-    let Some(range) = world.range(span) else {
-        return;
-    };
-    let Ok(bytes) = world.file(id) else { return };
-    let text = String::from_utf8_lossy(bytes.as_slice());
-    let start = range.start.min(text.len());
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line_no = text[..start].matches('\n').count() + 1;
-    let col = text[line_start..start].chars().count() + 1;
-    let path = id.vpath().get_with_slash();
-    let _ = writeln!(out, "  --> {path}:{line_no}:{col}");
-    let _ = writeln!(
-        out,
-        "   | {}",
-        text[line_start..line_end].trim_end_matches('\r')
-    );
 }
 
 /// Escapes `text` for safe inclusion in Typst *markup* (not inside a string
@@ -434,140 +236,11 @@ pub(crate) fn string_literal(text: &str) -> String {
     out
 }
 
-/// The deepest nesting of lists kept in the PDF; deeper items are shown at this depth.
-const MAX_LIST_DEPTH: usize = 8;
-/// The deepest nesting of emphasis, strong, strikethrough and links kept in the PDF; deeper
-/// ones are shown as plain text inside the outer eight.
-const MAX_INLINE_DEPTH: usize = 8;
-
-/// Markdown to Typst markup for the PDF: every text is escaped, raw HTML is shown as text,
-/// links keep only http(s) and mailto targets. The result is valid Typst for every input:
-/// every bracket it opens it closes, it never ends in a backslash, tables become `#table`,
-/// and nesting deeper than Typst can style (lists beyond [`MAX_LIST_DEPTH`], inline styles
-/// beyond [`MAX_INLINE_DEPTH`]) is flattened.
-pub(crate) fn to_typst(md: &str) -> String {
-    let esc = escape_markup;
-    let string = |s: &str| {
-        let mut out = String::with_capacity(s.len());
-        for c in s.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '"' => out.push_str("\\\""),
-                '\n' => out.push_str("\\n"),
-                c if c.is_control() => out.push(' '),
-                c => out.push(c),
-            }
-        }
-        out
-    };
-    let mut out = String::new();
-    let mut lists: Vec<Option<u64>> = Vec::new();
-    let mut in_item = 0usize;
-    let mut code = String::new();
-    let mut in_code = false;
-    // For each open inline style or link: whether it was written (false when too deep).
-    let mut inline: Vec<bool> = Vec::new();
-    fn open_inline(out: &mut String, inline: &mut Vec<bool>, markup: &str) {
-        let written = inline.iter().filter(|w| **w).count() < MAX_INLINE_DEPTH;
-        if written {
-            out.push_str(markup);
-        }
-        inline.push(written);
-    }
-    for e in Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
-        match e {
-            Event::Start(Tag::Paragraph) => {}
-            Event::End(TagEnd::Paragraph) => out.push_str(if in_item > 0 { " " } else { "\n\n" }),
-            Event::Start(Tag::Heading { .. }) => {
-                if !out.is_empty() && !out.ends_with('\n') {
-                    out.push('\n');
-                }
-                out.push_str("#strong[");
-            }
-            Event::End(TagEnd::Heading(_)) => out.push_str("]\n\n"),
-            Event::Start(Tag::Emphasis) => open_inline(&mut out, &mut inline, "#emph["),
-            Event::Start(Tag::Strong) => open_inline(&mut out, &mut inline, "#strong["),
-            Event::Start(Tag::Strikethrough) => open_inline(&mut out, &mut inline, "#strike["),
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                let ok = ["http://", "https://", "mailto:"]
-                    .iter()
-                    .any(|p| dest_url.starts_with(p));
-                let markup = if ok {
-                    format!("#link(\"{}\")[", string(&dest_url))
-                } else {
-                    "#[".to_string()
-                };
-                open_inline(&mut out, &mut inline, &markup);
-            }
-            // Every end pops its start; only a start that was written is closed.
-            Event::End(
-                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
-            ) if inline.pop() == Some(true) => out.push(']'),
-            Event::Start(Tag::List(start)) => {
-                if !out.is_empty() && !out.ends_with('\n') {
-                    out.push('\n');
-                }
-                lists.push(start);
-            }
-            Event::End(TagEnd::List(_)) => {
-                lists.pop();
-                if lists.is_empty() {
-                    out.push('\n');
-                }
-            }
-            Event::Start(Tag::Item) => {
-                in_item += 1;
-                if !out.is_empty() && !out.ends_with('\n') {
-                    out.push('\n');
-                }
-                let depth = lists.len().clamp(1, MAX_LIST_DEPTH);
-                out.push_str(&"  ".repeat(depth - 1));
-                out.push_str(if matches!(lists.last(), Some(Some(_))) {
-                    "+ "
-                } else {
-                    "- "
-                });
-            }
-            Event::End(TagEnd::Item) => {
-                in_item = in_item.saturating_sub(1);
-                out.push('\n');
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                in_code = true;
-                code.clear();
-                let _ = matches!(kind, CodeBlockKind::Fenced(_));
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                if !out.is_empty() && !out.ends_with('\n') {
-                    out.push('\n');
-                }
-                out.push_str(&format!("#raw(block: true, \"{}\")\n\n", string(&code)));
-            }
-            Event::Start(Tag::Table(columns)) => {
-                if !out.is_empty() && !out.ends_with('\n') {
-                    out.push('\n');
-                }
-                out.push_str(&format!("#table(columns: {}, ", columns.len().max(1)));
-            }
-            Event::End(TagEnd::Table) => out.push_str(")\n\n"),
-            Event::Start(Tag::TableCell) => out.push('['),
-            Event::End(TagEnd::TableCell) => out.push_str("], "),
-            Event::Text(t) if in_code => code.push_str(&t),
-            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&esc(&t)),
-            Event::Code(t) => out.push_str(&format!("#raw(\"{}\")", string(&t))),
-            Event::SoftBreak => out.push(' '),
-            Event::HardBreak => out.push_str("#linebreak() "),
-            Event::Rule => out.push_str("\n#line(length: 100%)\n\n"),
-            _ => {}
-        }
-    }
-    out.trim_end().to_string()
-}
-
 #[cfg(test)]
 #[allow(clippy::disallowed_methods)] // tests write their fixtures
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     #[test]

@@ -1,0 +1,85 @@
+//! What `uppfolj generate` tells the user: a spinner while it runs, then the findings and
+//! one summary line.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use super::log::{Log, count};
+use crate::cli::LogFormat;
+use crate::diag::Findings;
+use crate::{Done, Failure};
+
+/// A spinner counting reports, on a terminal with human logging only.
+pub fn progress(log: &Log) -> Option<indicatif::ProgressBar> {
+    (log.format == LogFormat::Human && std::io::stderr().is_terminal()).then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} reports {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        pb
+    })
+}
+
+/// Logs the findings and what the run wrote (or why it stopped); the exit code.
+pub fn report(log: &Log, result: Result<Done, Failure>, findings: &Findings) -> ExitCode {
+    log.findings(findings);
+    match result {
+        Ok(done) => {
+            match &done.period {
+                None => unchanged(log, &done),
+                Some(period) => written(log, &done, period),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(f) => log.fail(&f, findings, true),
+    }
+}
+
+/// `--if-changed` found nothing new.
+fn unchanged(log: &Log, done: &Done) {
+    let msg = format!(
+        "uppfolj: inputs unchanged since the run that wrote {}; nothing to do",
+        done.out_dir.display()
+    );
+    match log.format {
+        LogFormat::Human => println!("{msg}"),
+        LogFormat::Json => eprintln!(
+            "{}",
+            serde_json::json!({"level": "info", "event": "unchanged", "message": msg})
+        ),
+    }
+}
+
+/// The counts, the folder and the seconds per stage.
+fn written(log: &Log, done: &Done, period: &str) {
+    let total: f64 = done.timings.iter().map(|t| t.1).sum();
+    let stages: Vec<String> = done
+        .timings
+        .iter()
+        .map(|(s, t)| format!("{s} {t:.2} s"))
+        .collect();
+    let msg = format!(
+        "uppfolj: {}, {}, {}, {} for {period} written to {} in {total:.2} s ({})",
+        count(done.reports, "report", "reports"),
+        count(done.pdfs, "PDF", "PDFs"),
+        count(done.workbooks, "workbook", "workbooks"),
+        count(done.packs, "pack", "packs"),
+        done.out_dir.display(),
+        stages.join(", ")
+    );
+    match log.format {
+        LogFormat::Human => println!("{msg}"),
+        LogFormat::Json => {
+            let stages: serde_json::Map<String, serde_json::Value> = done
+                .timings
+                .iter()
+                .map(|(s, t)| (s.to_string(), serde_json::json!(t)))
+                .collect();
+            eprintln!(
+                "{}",
+                serde_json::json!({"level": "info", "event": "done", "period": period.to_string(), "out": done.out_dir.display().to_string(), "reports": done.reports, "pdfs": done.pdfs, "workbooks": done.workbooks, "packs": done.packs, "seconds": total, "stages": stages})
+            );
+        }
+    }
+}
