@@ -50,12 +50,14 @@ use std::path::Path;
 use polars::prelude::*;
 use polars_buffer::Buffer;
 
+use super::intern::Shared;
 use super::ledger::Fold;
 use super::spec::{Kind, TableSpec};
 use super::table::{ColumnData, Table};
 use crate::diag::Findings;
 use crate::model::money::parse_ore_clean;
 use crate::model::period::Month;
+use crate::model::posting::Posting;
 
 /// Transactions summed to months per unit and account (unsorted), and the number of input
 /// rows. Columns: [`MONTH`] (`i32`, `year * 12 + month - 1`), [`UNIT`], [`ACCOUNT`] (text),
@@ -111,7 +113,7 @@ impl<'a> Csv<'a> {
     ) -> Option<Csv<'a>> {
         let separator = super::text::detect_separator(line);
         let header = split_header(line, separator)?;
-        let header = super::table::column_names(spec, &header);
+        let header = super::header::column_names(spec, &header);
         // A column named twice is an error for the slow path: let it say so.
         let mut seen = HashSet::new();
         if !header
@@ -244,7 +246,7 @@ pub(crate) fn postings(
     from: &str,
     to: &str,
     flip: i64,
-    mut each: impl FnMut(&str, super::postings::Posting),
+    mut each: impl FnMut(&str, Posting),
 ) -> Option<()> {
     let csv = Csv::open(path, super::spec::TRANSACTIONS)?;
     let [date, unit, account, amount] = csv.columns(["date", "unit", "account", "amount"])?;
@@ -284,7 +286,7 @@ pub(crate) fn postings(
             None,
         )
         .ok()?;
-    let mut shared = super::postings::Shared::default();
+    let mut shared = Shared::default();
     std::thread::scope(|scope| {
         let run = scope.spawn(move || query.collect_with_engine(Engine::Streaming).is_ok());
         let mut read = Some(());
@@ -304,8 +306,8 @@ pub(crate) fn postings(
 fn postings_of(
     df: &DataFrame,
     flip: i64,
-    shared: &mut super::postings::Shared,
-    each: &mut impl FnMut(&str, super::postings::Posting),
+    shared: &mut Shared,
+    each: &mut impl FnMut(&str, Posting),
 ) -> Option<()> {
     let rows = df.column(ROWS).ok()?.cast(&DataType::UInt64).ok()?;
     let (rows, dates, units, accounts, amounts, texts) = (
@@ -325,7 +327,7 @@ fn postings_of(
         );
         each(
             units.get(i)?,
-            super::postings::Posting {
+            Posting {
                 date: day,
                 account: shared.get(accounts.get(i)?),
                 amount: amounts.get(i)? * flip,
@@ -450,7 +452,7 @@ pub(crate) fn table(
     if !utf8 {
         findings.note(file, "not valid UTF-8; read as Windows-1252");
     }
-    super::table::note_extra_columns(spec, &csv.header, file, findings);
+    super::header::note_extra_columns(spec, &csv.header, file, findings);
     Some(table)
 }
 
@@ -620,7 +622,12 @@ fn split_header(line: &str, separator: u8) -> Option<Vec<String>> {
         return None; // a quoted newline in the header: leave it to the slow path
     }
     names.push(field);
-    Some(names.iter().map(|h| super::table::header_name(h)).collect())
+    Some(
+        names
+            .iter()
+            .map(|h| super::header::header_name(h))
+            .collect(),
+    )
 }
 
 /// What one pass over a file in blocks (constant memory) tells.

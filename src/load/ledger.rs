@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::intern::Interner;
 use super::table::{ColumnData, Table};
 
 /// Gives a `ledger` table without a `budget` column (an outcome-only export) a budget of zeros,
@@ -220,44 +221,6 @@ fn sort_entries(entries: &mut Vec<Entry>) {
 
 /// A ledger row being built: (month, unit id, account id), actual, budget, row, source.
 type Entry = ((i32, u32, u32), i64, i64, u64, u32);
-
-/// Numbers distinct texts in the order they are first seen.
-#[derive(Default)]
-pub(crate) struct Interner<'a> {
-    ids: std::collections::HashMap<&'a str, u32>,
-    texts: Vec<&'a str>,
-    last: Option<(&'a str, u32)>,
-}
-
-impl<'a> Interner<'a> {
-    pub(crate) fn id(&mut self, text: &'a str) -> u32 {
-        // Rows come in runs of the same unit: skip the lookup for a repeat.
-        if let Some((t, id)) = self.last
-            && t == text
-        {
-            return id;
-        }
-        let next = self.texts.len() as u32;
-        let id = *self.ids.entry(text).or_insert(next);
-        if id == next {
-            self.texts.push(text);
-        }
-        self.last = Some((text, id));
-        id
-    }
-
-    /// For each id its rank in text order, and the texts in that order.
-    fn ranks(&self) -> (Vec<u32>, Vec<&'a str>) {
-        let mut order: Vec<u32> = (0..self.texts.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| self.texts[i as usize]);
-        let mut rank = vec![0u32; order.len()];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i as usize] = r as u32;
-        }
-        let texts = order.iter().map(|&i| self.texts[i as usize]).collect();
-        (rank, texts)
-    }
-}
 
 #[cfg(test)]
 mod tests {

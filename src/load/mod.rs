@@ -6,11 +6,14 @@ pub(crate) mod fast;
 pub(crate) mod files;
 mod guard;
 mod hash;
+mod header;
+mod intern;
 mod ledger;
 pub(crate) mod parquet;
 mod parquet_bounds;
 pub(crate) mod postings;
 mod projects;
+mod shape;
 pub(crate) mod sie;
 pub(crate) mod sources;
 pub(crate) mod spec;
@@ -122,14 +125,59 @@ fn unread_format(ext: &str) -> Option<&'static str> {
     })
 }
 
+/// The files of one table: name, path and lowercase extension.
+type TableFiles = Vec<(String, PathBuf, String)>;
+
+/// "CODE Name" cells split while reading, per column: code → name, file, row.
+type Names = BTreeMap<&'static str, BTreeMap<String, (String, String, u64)>>;
+
+/// Tables read ahead while the transactions are summed, by name, with what was found.
+type Prefetched = HashMap<&'static str, (Option<Table>, Findings)>;
+
+/// The data folder's files sorted out: each table's files, and the SIE files.
+struct Found {
+    by_table: HashMap<&'static str, TableFiles>,
+    sie_files: Vec<(String, PathBuf)>,
+}
+
+/// A clean `transactions.csv` summed by the streaming reader: the file as shown, its sums and
+/// its path.
+struct FastSums {
+    shown: String,
+    sums: fast::Transactions,
+    path: PathBuf,
+}
+
 /// Loads and validates every table in `dir`. Returns `None` only when nothing usable was read.
 pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Dataset> {
-    let shown_dir = dir.display().to_string();
+    let files = discover(dir, findings)?;
+    let found = resolve(dir, config, &files, findings);
+    let mut dataset = Dataset {
+        dir: dir.to_path_buf(),
+        tables: BTreeMap::new(),
+        inputs: Vec::new(),
+        unit_names: BTreeMap::new(),
+        account_names: BTreeMap::new(),
+        budget_given: true,
+        sie_year_start: None,
+        postings: None,
+    };
+    let fast = read_tables(&found.by_table, config, &mut dataset, findings);
+    derive(&found, fast, config, &mut dataset, findings);
+    check_totals(&dataset, findings);
+    Some(dataset)
+}
+
+/// The entries of the data folder that are read, by name and path, in name order. Only
+/// regular files are read; a link is followed within the data folder. Anything named like a
+/// table that cannot be read so is an error naming it; other entries are passed by. `None`
+/// when the folder cannot be read.
+fn discover(dir: &Path, findings: &mut Findings) -> Option<Vec<(String, PathBuf)>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
             findings.error(
-                &shown_dir,
+                &dir.display().to_string(),
                 None,
                 None,
                 format!("the data folder cannot be read: {e}"),
@@ -142,206 +190,198 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
         .map(|e| (e.file_name().to_string_lossy().to_string(), e.path()))
         .collect();
     files.sort();
-    // Only regular files are read; a link is followed within the data folder. Anything named
-    // like a table that cannot be read so is an error naming it; other entries are passed by.
     let root = files::real_root(dir);
-    files.retain(|(name, path)| {
-        let lower = name.to_lowercase();
-        let data_like = lower.rsplit_once('.').is_some_and(|(stem, ext)| {
-            ["se", "si", "sie"].contains(&ext)
-                || (EXTENSIONS.contains(&ext) && spec::ALL.iter().any(|s| s.name == stem))
-        });
-        let shown = path.display().to_string();
-        match files::classify(&root, "the data folder", path, files::MAX_DATA_FILE) {
-            Some(files::Entry::File { link }) => {
-                if let Some(real) = link.filter(|_| data_like) {
-                    findings.note(
-                        &shown,
-                        format!(
-                            "a link to {}, within the data folder; followed",
-                            real.display()
-                        ),
-                    );
-                }
-                true
+    files.retain(|(name, path)| is_readable(&root, name, path, findings));
+    Some(files)
+}
+
+/// Whether a file is named like data: an SIE file or a table of the contract.
+fn is_data_like(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.rsplit_once('.').is_some_and(|(stem, ext)| {
+        ["se", "si", "sie"].contains(&ext)
+            || (EXTENSIONS.contains(&ext) && spec::ALL.iter().any(|s| s.name == stem))
+    })
+}
+
+/// Whether an entry of the data folder is a file that can be read (see [`discover`]).
+fn is_readable(root: &Path, name: &str, path: &Path, findings: &mut Findings) -> bool {
+    let data_like = is_data_like(name);
+    let shown = path.display().to_string();
+    match files::classify(root, "the data folder", path, files::MAX_DATA_FILE) {
+        Some(files::Entry::File { link }) => {
+            if let Some(real) = link.filter(|_| data_like) {
+                findings.note(
+                    &shown,
+                    format!(
+                        "a link to {}, within the data folder; followed",
+                        real.display()
+                    ),
+                );
             }
-            Some(files::Entry::Refused(why)) if data_like => {
-                findings.error(&shown, None, None, why);
-                false
-            }
-            Some(files::Entry::Dir) if data_like => {
-                findings.error(&shown, None, None, "is a folder, not a file");
-                false
-            }
-            _ => false,
+            true
         }
-    });
-    // Files the config names for a table (`sources:`) are that table's, whatever their names.
+        Some(files::Entry::Refused(why)) if data_like => {
+            findings.error(&shown, None, None, why);
+            false
+        }
+        Some(files::Entry::Dir) if data_like => {
+            findings.error(&shown, None, None, "is a folder, not a file");
+            false
+        }
+        _ => false,
+    }
+}
+
+/// Sorts the files out by table. Files the config names for a table (`sources:`) are that
+/// table's, whatever their names; the others go by their names.
+fn resolve(
+    dir: &Path,
+    config: &Config,
+    files: &[(String, PathBuf)],
+    findings: &mut Findings,
+) -> Found {
     sources::check_config(config, findings);
     let configured = sources::find_files(dir, config, findings);
     let claimed: std::collections::HashSet<&PathBuf> =
         configured.values().flatten().map(|(_, p)| p).collect();
-    let mut by_table: HashMap<&'static str, Vec<(String, PathBuf, String)>> = HashMap::new();
-    let mut sie_files: Vec<(String, PathBuf)> = Vec::new();
-    for (name, path) in &files {
-        if claimed.contains(path) {
-            continue;
-        }
-        let lower = name.to_lowercase();
-        let Some((stem, ext)) = lower.rsplit_once('.') else {
-            continue;
-        };
-        if ["se", "si", "sie"].contains(&ext) {
-            sie_files.push((name.clone(), path.clone()));
-            continue;
-        }
-        match spec::ALL.iter().find(|s| s.name == stem) {
-            Some(s) if EXTENSIONS.contains(&ext) => {
-                by_table.entry(s.name).or_default().push((
-                    name.clone(),
-                    path.clone(),
-                    ext.to_string(),
-                ));
-            }
-            _ if name.starts_with('.') => {}
-            _ if EXTENSIONS.contains(&ext) => findings.note(
-                &path.display().to_string(),
-                "not a table of the data contract; ignored",
-            ),
-            table => {
-                // Text files are often notes; they get a word only when named like a table.
-                let text = ["txt", "dat"].contains(&ext);
-                if let Some(why) = unread_format(ext).filter(|_| table.is_some() || !text) {
-                    let what = match table {
-                        Some(s) => format!("the {} table is not read from this file", s.name),
-                        None => "not read".to_string(),
-                    };
-                    findings.note(&path.display().to_string(), format!("{what}: {why}"));
-                }
-            }
-        }
-    }
-    for (table, found) in configured {
-        let source = format!("sources.{table}.file");
-        for (name, path, _) in by_table.remove(table).unwrap_or_default() {
-            if !found.iter().any(|(_, p)| *p == path) {
-                findings.note(
-                    &path.display().to_string(),
-                    format!("not read: {source} names the files of the {table} table"),
-                );
-            }
-            let _ = name;
-        }
-        let mut files = Vec::new();
-        for (rel, path) in found {
-            let ext = rel
-                .rsplit_once('.')
-                .map(|(_, e)| e.to_lowercase())
-                .unwrap_or_default();
-            if EXTENSIONS.contains(&ext.as_str()) {
-                files.push((rel, path, ext));
-            } else {
-                let why = unread_format(&ext).unwrap_or("expected a .csv, .xlsx or .parquet file");
-                findings.error(
-                    &path.display().to_string(),
-                    None,
-                    None,
-                    format!("matched by {source} but not read: {why}"),
-                );
-            }
-        }
-        if !files.is_empty() {
-            by_table.insert(table, files);
-        }
-    }
-    let mut dataset = Dataset {
-        dir: dir.to_path_buf(),
-        tables: BTreeMap::new(),
-        inputs: Vec::new(),
-        unit_names: BTreeMap::new(),
-        account_names: BTreeMap::new(),
-        budget_given: true,
-        sie_year_start: None,
-        postings: None,
+    let mut found = Found {
+        by_table: HashMap::new(),
+        sie_files: Vec::new(),
     };
-    let mut fast: Option<(String, fast::Transactions)> = None;
-    let mut fast_path: Option<PathBuf> = None;
-    let mut prefetched: HashMap<&'static str, (Option<Table>, Findings)> = HashMap::new();
-    let mut names: BTreeMap<&'static str, BTreeMap<String, (String, String, u64)>> =
-        BTreeMap::new();
+    for (name, path) in files {
+        if !claimed.contains(path) {
+            sort_by_name(name, path, &mut found, findings);
+        }
+    }
+    for (table, files) in configured {
+        claim_configured(table, files, &mut found.by_table, findings);
+    }
+    found
+}
+
+/// Puts a file that no source of the config claims where its name says: an SIE file, a
+/// table's file, or a note on why it is not read.
+fn sort_by_name(name: &str, path: &Path, found: &mut Found, findings: &mut Findings) {
+    let lower = name.to_lowercase();
+    let Some((stem, ext)) = lower.rsplit_once('.') else {
+        return;
+    };
+    if ["se", "si", "sie"].contains(&ext) {
+        found.sie_files.push((name.to_string(), path.to_path_buf()));
+        return;
+    }
+    match spec::ALL.iter().find(|s| s.name == stem) {
+        Some(s) if EXTENSIONS.contains(&ext) => {
+            found.by_table.entry(s.name).or_default().push((
+                name.to_string(),
+                path.to_path_buf(),
+                ext.to_string(),
+            ));
+        }
+        _ if name.starts_with('.') => {}
+        _ if EXTENSIONS.contains(&ext) => findings.note(
+            &path.display().to_string(),
+            "not a table of the data contract; ignored",
+        ),
+        table => {
+            // Text files are often notes; they get a word only when named like a table.
+            let text = ["txt", "dat"].contains(&ext);
+            if let Some(why) = unread_format(ext).filter(|_| table.is_some() || !text) {
+                let what = match table {
+                    Some(s) => format!("the {} table is not read from this file", s.name),
+                    None => "not read".to_string(),
+                };
+                findings.note(&path.display().to_string(), format!("{what}: {why}"));
+            }
+        }
+    }
+}
+
+/// Makes the files a source of the config names (`sources.TABLE.file`) the table's files, in
+/// place of those named like the table (each of those not named is noted).
+fn claim_configured(
+    table: &'static str,
+    found: Vec<(String, PathBuf)>,
+    by_table: &mut HashMap<&'static str, TableFiles>,
+    findings: &mut Findings,
+) {
+    let source = format!("sources.{table}.file");
+    for (_, path, _) in by_table.remove(table).unwrap_or_default() {
+        if !found.iter().any(|(_, p)| *p == path) {
+            findings.note(
+                &path.display().to_string(),
+                format!("not read: {source} names the files of the {table} table"),
+            );
+        }
+    }
+    let mut files = Vec::new();
+    for (rel, path) in found {
+        let ext = rel
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_lowercase())
+            .unwrap_or_default();
+        if EXTENSIONS.contains(&ext.as_str()) {
+            files.push((rel, path, ext));
+        } else {
+            let why = unread_format(&ext).unwrap_or("expected a .csv, .xlsx or .parquet file");
+            findings.error(
+                &path.display().to_string(),
+                None,
+                None,
+                format!("matched by {source} but not read: {why}"),
+            );
+        }
+    }
+    if !files.is_empty() {
+        by_table.insert(table, files);
+    }
+}
+
+/// Reads every table's files into the dataset, in the order of the contract. A clean
+/// `transactions.csv` is summed by the streaming reader instead, and given back.
+fn read_tables(
+    by_table: &HashMap<&'static str, TableFiles>,
+    config: &Config,
+    dataset: &mut Dataset,
+    findings: &mut Findings,
+) -> Option<FastSums> {
+    let mut fast = None;
+    let mut prefetched = Prefetched::new();
+    let mut names: Names = BTreeMap::new();
     for spec in spec::ALL {
         let Some(found) = by_table.get(spec.name) else {
             continue;
         };
         let source = config.source_of(spec.name);
         if let Some(source) = source.filter(|s| s.file.is_some() || found.len() == 1) {
-            let table = read_source(
-                spec,
-                source,
-                found,
-                config,
-                &mut dataset,
-                &mut names,
-                findings,
-            );
+            let table = read_source(spec, source, found, config, dataset, &mut names, findings);
             if let Some(table) = table {
                 dataset.tables.insert(spec.name, table);
             }
             continue;
         }
         if found.len() > 1 {
-            let names: Vec<&str> = found.iter().map(|(n, _, _)| n.as_str()).collect();
-            findings.error(
-                &shown_dir,
-                None,
-                None,
-                format!(
-                    "table \"{}\" is given by several files ({}); keep one",
-                    spec.name,
-                    names.join(", ")
-                ),
-            );
+            several_files(spec, found, &dataset.dir, findings);
             continue;
         }
         let (name, path, ext) = &found[0];
         let shown = path.display().to_string();
         if spec.name == "transactions" && ext == "csv" {
-            // The other tables are read while Polars sums the transactions, and the file is
-            // hashed meanwhile: the streaming CSV reader leaves part of the machine idle.
-            let others: Vec<(TableSpec, &PathBuf, &str)> = spec::ALL
-                .iter()
-                .filter(|s| !["ledger", "transactions"].contains(&s.name))
-                .filter(|s| config.source_of(s.name).is_none())
-                .filter_map(|s| match by_table.get(s.name) {
-                    Some(f) if f.len() == 1 => Some((*s, &f[0].1, f[0].2.as_str())),
-                    _ => None,
-                })
-                .collect();
-            let (sums, sha, read) = std::thread::scope(|s| {
-                let sha = s.spawn(|| file_sha256(path));
-                let read = s.spawn(move || {
-                    let read = others.into_iter().map(|(spec, path, ext)| {
-                        (
-                            spec.name,
-                            read_table(spec, path, ext, &sources::Shape::PLAIN),
-                        )
-                    });
-                    read.collect::<HashMap<_, _>>()
-                });
-                // A reader panic here only means the file goes through the checked reader.
-                let sums = guard::catch_panic(|| fast::transactions(path)).unwrap_or(None);
-                (sums, sha.join().ok().flatten(), read.join().ok())
-            });
-            prefetched = read.unwrap_or_default();
-            if let (Some(sums), Some(sha)) = (sums, sha) {
+            let (sums, others) = sum_transactions(path, by_table, config);
+            prefetched = others;
+            if let Some((sums, sha)) = sums {
                 dataset.inputs.push(InputFile {
                     table: spec.name.to_string(),
                     file: name.clone(),
                     rows: sums.rows as usize,
                     sha256: sha,
                 });
-                fast = Some((shown, sums));
-                fast_path = Some(path.clone());
+                fast = Some(FastSums {
+                    shown,
+                    sums,
+                    path: path.clone(),
+                });
                 continue;
             }
             findings.note(
@@ -351,7 +391,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
         }
         let (table, notes) = prefetched
             .remove(spec.name)
-            .unwrap_or_else(|| read_table(*spec, path, ext, &sources::Shape::PLAIN));
+            .unwrap_or_else(|| read_table(*spec, path, ext, &shape::Shape::PLAIN));
         findings.extend(notes);
         if let Some(mut table) = table {
             flip_sign(&mut table, config.sign);
@@ -364,6 +404,66 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             dataset.tables.insert(spec.name, table);
         }
     }
+    keep_names(names, dataset);
+    fast
+}
+
+/// The error for a table given by several files that no source of the config joins.
+fn several_files(
+    spec: &TableSpec,
+    found: &[(String, PathBuf, String)],
+    dir: &Path,
+    findings: &mut Findings,
+) {
+    let names: Vec<&str> = found.iter().map(|(n, _, _)| n.as_str()).collect();
+    findings.error(
+        &dir.display().to_string(),
+        None,
+        None,
+        format!(
+            "table \"{}\" is given by several files ({}); keep one",
+            spec.name,
+            names.join(", ")
+        ),
+    );
+}
+
+/// Sums a `transactions.csv` through the streaming reader: the sums and the file's hash when
+/// it takes the file. The other tables are read while Polars sums the transactions, and the
+/// file is hashed meanwhile: the streaming CSV reader leaves part of the machine idle. Those
+/// tables are given back by name.
+fn sum_transactions(
+    path: &Path,
+    by_table: &HashMap<&'static str, TableFiles>,
+    config: &Config,
+) -> (Option<(fast::Transactions, String)>, Prefetched) {
+    let others: Vec<(TableSpec, &PathBuf, &str)> = spec::ALL
+        .iter()
+        .filter(|s| !["ledger", "transactions"].contains(&s.name))
+        .filter(|s| config.source_of(s.name).is_none())
+        .filter_map(|s| match by_table.get(s.name) {
+            Some(f) if f.len() == 1 => Some((*s, &f[0].1, f[0].2.as_str())),
+            _ => None,
+        })
+        .collect();
+    let (sums, sha, read) = std::thread::scope(|s| {
+        let sha = s.spawn(|| file_sha256(path));
+        let read = s.spawn(move || {
+            let read = others.into_iter().map(|(spec, path, ext)| {
+                (spec.name, read_table(spec, path, ext, &shape::Shape::PLAIN))
+            });
+            read.collect::<HashMap<_, _>>()
+        });
+        // A reader panic here only means the file goes through the checked reader.
+        let sums = guard::catch_panic(|| fast::transactions(path)).unwrap_or(None);
+        (sums, sha.join().ok().flatten(), read.join().ok())
+    });
+    (sums.zip(sha), read.unwrap_or_default())
+}
+
+/// Keeps the names split from "CODE Name" cells as the dataset's account and unit names; the
+/// first name of a code counts.
+fn keep_names(names: Names, dataset: &mut Dataset) {
     for (column, found) in names {
         let into = match column {
             "account" => &mut dataset.account_names,
@@ -373,8 +473,20 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             into.entry(code).or_insert(name);
         }
     }
-    let has = |n: &str| by_table.contains_key(n);
-    if !sie_files.is_empty() {
+}
+
+/// Derives the monthly ledger when the data gives it otherwise: from the SIE files, or from
+/// the transactions (and budget); without any, the missing ledger is an error.
+fn derive(
+    found: &Found,
+    fast: Option<FastSums>,
+    config: &Config,
+    dataset: &mut Dataset,
+    findings: &mut Findings,
+) {
+    let has = |n: &str| found.by_table.contains_key(n);
+    let shown_dir = dataset.dir.display().to_string();
+    if !found.sie_files.is_empty() {
         if has("ledger") || has("transactions") {
             findings.error(
                 &shown_dir,
@@ -382,7 +494,7 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
                 None,
                 "both SIE files and a ledger (or transactions) table are given; keep one source of the ledger",
             );
-        } else if let Some(ledger) = ledger_from_sie(&sie_files, config, &mut dataset, findings) {
+        } else if let Some(ledger) = ledger_from_sie(&found.sie_files, config, dataset, findings) {
             if has("budget") {
                 findings.warning(
                     &shown_dir,
@@ -393,74 +505,90 @@ pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Opti
             }
             dataset.tables.insert("ledger", ledger);
         }
-        check_totals(&dataset, findings);
-        return Some(dataset);
+        return;
     }
-    if !has("ledger") {
+    if has("ledger") {
         if has("transactions") {
-            let budget = dataset.tables.get("budget");
-            if let Some((file, sums)) = &fast
-                && (budget.is_some() || !has("budget"))
-            {
-                let flip = if config.sign == Sign::DebitPositive {
-                    -1
-                } else {
-                    1
-                };
-                let label = match budget {
-                    Some(b) => format!("{file} + {}", b.file),
-                    None => file.clone(),
-                };
-                match fast::ledger(sums, budget, flip, label) {
-                    Ok(ledger) => {
-                        dataset
-                            .tables
-                            .insert("ledger", without_budget(ledger, budget.is_some()));
-                        dataset.postings = fast_path
-                            .take()
-                            .map(|path| postings::Source::Csv { path, flip });
-                    }
-                    Err(e) => findings.error(
-                        file,
-                        None,
-                        None,
-                        format!("the transactions could not be joined with the budget: {e}"),
-                    ),
-                }
-            } else if let Some(t) = dataset.tables.get("transactions")
-                && (budget.is_some() || !has("budget"))
-                && let Some(ledger) = ledger_from_transactions(t, budget, findings)
-            {
-                let ledger = without_budget(ledger, budget.is_some());
-                dataset.tables.insert("ledger", ledger);
-                dataset.postings = Some(postings::Source::Table);
-            }
-        } else {
-            let missing = if has("budget") {
-                "transactions (a budget table is given without transactions)"
-            } else {
-                "ledger"
-            };
-            findings.error(
+            findings.warning(
                 &shown_dir,
                 None,
                 None,
-                format!(
-                    "no {missing}: expected ledger.csv, ledger.parquet or ledger.xlsx, or transactions (with a budget table for deviations)"
-                ),
+                "both ledger and transactions are given; the ledger is used and transactions are ignored",
             );
         }
     } else if has("transactions") {
-        findings.warning(
+        // A budget table that could not be read leaves the ledger unmade.
+        if dataset.tables.contains_key("budget") || !has("budget") {
+            match fast {
+                Some(fast) => ledger_from_fast(fast, config, dataset, findings),
+                None => ledger_from_table(dataset, findings),
+            }
+        }
+    } else {
+        let missing = if has("budget") {
+            "transactions (a budget table is given without transactions)"
+        } else {
+            "ledger"
+        };
+        findings.error(
             &shown_dir,
             None,
             None,
-            "both ledger and transactions are given; the ledger is used and transactions are ignored",
+            format!(
+                "no {missing}: expected ledger.csv, ledger.parquet or ledger.xlsx, or transactions (with a budget table for deviations)"
+            ),
         );
     }
     dataset.budget_given = ledger::fill_missing_budget(&mut dataset.tables);
-    check_totals(&dataset, findings);
-    Some(dataset)
+}
+
+/// The ledger from the transactions the streaming reader summed, joined with the budget.
+fn ledger_from_fast(
+    fast: FastSums,
+    config: &Config,
+    dataset: &mut Dataset,
+    findings: &mut Findings,
+) {
+    let budget = dataset.tables.get("budget");
+    let has_budget = budget.is_some();
+    let flip = if config.sign == Sign::DebitPositive {
+        -1
+    } else {
+        1
+    };
+    let label = match budget {
+        Some(b) => format!("{} + {}", fast.shown, b.file),
+        None => fast.shown.clone(),
+    };
+    match fast::ledger(&fast.sums, budget, flip, label) {
+        Ok(ledger) => {
+            dataset
+                .tables
+                .insert("ledger", without_budget(ledger, has_budget));
+            dataset.postings = Some(postings::Source::Csv {
+                path: fast.path,
+                flip,
+            });
+        }
+        Err(e) => findings.error(
+            &fast.shown,
+            None,
+            None,
+            format!("the transactions could not be joined with the budget: {e}"),
+        ),
+    }
+}
+
+/// The ledger from the transactions table read row by row, joined with the budget.
+fn ledger_from_table(dataset: &mut Dataset, findings: &mut Findings) {
+    let budget = dataset.tables.get("budget");
+    if let Some(t) = dataset.tables.get("transactions")
+        && let Some(ledger) = ledger_from_transactions(t, budget, findings)
+    {
+        let ledger = without_budget(ledger, budget.is_some());
+        dataset.tables.insert("ledger", ledger);
+        dataset.postings = Some(postings::Source::Table);
+    }
 }
 
 /// Every table's amounts must add up (without signs) to a total that the report's sums hold
@@ -553,7 +681,7 @@ fn read_source(
     found: &[(String, PathBuf, String)],
     config: &Config,
     dataset: &mut Dataset,
-    names: &mut BTreeMap<&'static str, BTreeMap<String, (String, String, u64)>>,
+    names: &mut Names,
     findings: &mut Findings,
 ) -> Option<Table> {
     let mut tables = Vec::new();
@@ -593,7 +721,7 @@ fn read_table(
     spec: TableSpec,
     path: &Path,
     ext: &str,
-    shape: &sources::Shape,
+    shape: &shape::Shape,
 ) -> (Option<Table>, Findings) {
     guard::catch_panic(|| read_file(spec, path, ext, shape)).unwrap_or_else(|panic| {
         let what = match ext {
@@ -615,7 +743,7 @@ fn read_file(
     spec: TableSpec,
     path: &Path,
     ext: &str,
-    shape: &sources::Shape,
+    shape: &shape::Shape,
 ) -> (Option<Table>, Findings) {
     let shown = path.display().to_string();
     let mut findings = Findings::default();
@@ -699,6 +827,30 @@ fn ledger_from_transactions(
 /// One monthly row from an SIE file: month, unit, account, actual, budget, line.
 type SieRow = (i32, String, String, i64, i64, u64);
 
+/// An SIE file as parsed: its name, the file, and the months of its current year (`#RAR 0`).
+struct ParsedSie {
+    name: String,
+    file: sie::SieFile,
+    year0: Option<(i32, i32)>,
+}
+
+impl ParsedSie {
+    /// 0 when month `m` is in the file's current year, else 1: a month is taken from the
+    /// files of the lowest.
+    fn priority(&self, m: i32) -> u8 {
+        match self.year0 {
+            Some((from, to)) if (from..=to).contains(&m) => 0,
+            _ => 1,
+        }
+    }
+
+    /// Whether the file's months are summed from its `#TRANS` rows (it has no `#PSALDO`
+    /// outcome).
+    fn sums_transactions(&self) -> bool {
+        !self.file.balances.iter().any(|b| b.actual != 0)
+    }
+}
+
 /// Reads every SIE file into one monthly ledger. Each month is taken from the file whose
 /// current year (`#RAR 0`) holds it, or else from a file whose earlier year holds it, so a
 /// year given by two files is never counted twice. `#PSALDO` gives the outcome when present,
@@ -710,65 +862,10 @@ fn ledger_from_sie(
     dataset: &mut Dataset,
     findings: &mut Findings,
 ) -> Option<Table> {
-    struct Parsed {
-        name: String,
-        file: sie::SieFile,
-        year0: Option<(i32, i32)>,
-    }
-    let mut parsed = Vec::new();
-    for (name, path) in files {
-        let shown = path.display().to_string();
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                findings.error(&shown, None, None, format!("the file cannot be read: {e}"));
-                continue;
-            }
-        };
-        let parsed_file = guard::catch_panic(|| {
-            let mut found = Findings::default();
-            let file = sie::parse(&bytes, &shown, &config.sie_dimension, &mut found);
-            (file, found)
-        });
-        let file = match parsed_file {
-            Ok((file, found)) => {
-                findings.extend(found);
-                file
-            }
-            Err(panic) => {
-                findings.error(&shown, None, None, guard::message("SIE", &panic));
-                None
-            }
-        };
-        let Some(file) = file else {
-            continue;
-        };
-        let month = |d: sie::Date| Month::of(d.0, d.1).index();
-        let year0 = file
-            .years
-            .iter()
-            .find(|y| y.0 == 0)
-            .map(|y| (month(y.1), month(y.2)));
-        dataset.inputs.push(InputFile {
-            table: "sie".into(),
-            file: name.clone(),
-            rows: file.balances.len() + file.transactions.len(),
-            sha256: sha256_hex(&bytes),
-        });
-        for (dim, code, object) in &file.objects {
-            if *dim == config.sie_dimension && !object.is_empty() {
-                dataset
-                    .unit_names
-                    .entry(code.clone())
-                    .or_insert_with(|| object.clone());
-            }
-        }
-        parsed.push(Parsed {
-            name: name.clone(),
-            file,
-            year0,
-        });
-    }
+    let parsed: Vec<ParsedSie> = files
+        .iter()
+        .filter_map(|(name, path)| parse_sie(name, path, config, dataset, findings))
+        .collect();
     if parsed.is_empty() {
         return None;
     }
@@ -781,6 +878,111 @@ fn ledger_from_sie(
         dataset,
         findings,
     );
+    check_sie_years(&parsed, dataset, findings);
+    let (best, rows_of) = sie_rows(&parsed);
+    dataset.budget_given = rows_of.iter().flatten().any(|r| r.4 != 0);
+    let mut fold = ledger::Fold::default();
+    let mut balance_sheet = 0usize;
+    for (source, (p, rows)) in parsed.iter().zip(&rows_of).enumerate() {
+        for &(m, ref unit, ref account, actual, budget, line) in rows {
+            if best.get(&m).copied() != Some(p.priority(m)) {
+                continue;
+            }
+            // Balance-sheet accounts (class 1 and 2) are not part of the result.
+            if account.starts_with(['1', '2']) {
+                balance_sheet += 1;
+                continue;
+            }
+            let unit = if unit.is_empty() {
+                config.root_code.as_str()
+            } else {
+                unit.as_str()
+            };
+            fold.add(source as u32, m, unit, account, actual, budget, line);
+        }
+    }
+    let trans = sie_postings(&parsed, &best, config);
+    if !trans.is_empty() {
+        dataset.postings = Some(postings::Source::Rows(trans));
+    }
+    let names: Vec<&str> = parsed.iter().map(|p| p.name.as_str()).collect();
+    if balance_sheet > 0 {
+        findings.note(
+            &dataset.dir.join(names.join(" + ")).display().to_string(),
+            format!("{balance_sheet} rows of balance-sheet accounts (class 1 and 2) are left out of the result"),
+        );
+    }
+    match fold.finish(dataset.dir.join(names.join(" + ")).display().to_string()) {
+        Ok(t) => Some(t),
+        Err(o) => {
+            let file = dataset.dir.join(&parsed[o.source as usize].name);
+            findings.error(&file.display().to_string(), Some(o.row), None, o.message());
+            None
+        }
+    }
+}
+
+/// Reads and parses one SIE file, listing it among the inputs and keeping the names of its
+/// objects of the unit dimension. `None` when it cannot be read or parsed.
+fn parse_sie(
+    name: &str,
+    path: &Path,
+    config: &Config,
+    dataset: &mut Dataset,
+    findings: &mut Findings,
+) -> Option<ParsedSie> {
+    let shown = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            findings.error(&shown, None, None, format!("the file cannot be read: {e}"));
+            return None;
+        }
+    };
+    let parsed_file = guard::catch_panic(|| {
+        let mut found = Findings::default();
+        let file = sie::parse(&bytes, &shown, &config.sie_dimension, &mut found);
+        (file, found)
+    });
+    let file = match parsed_file {
+        Ok((file, found)) => {
+            findings.extend(found);
+            file
+        }
+        Err(panic) => {
+            findings.error(&shown, None, None, guard::message("SIE", &panic));
+            None
+        }
+    }?;
+    let month = |d: sie::Date| Month::of(d.0, d.1).index();
+    let year0 = file
+        .years
+        .iter()
+        .find(|y| y.0 == 0)
+        .map(|y| (month(y.1), month(y.2)));
+    dataset.inputs.push(InputFile {
+        table: "sie".into(),
+        file: name.to_string(),
+        rows: file.balances.len() + file.transactions.len(),
+        sha256: sha256_hex(&bytes),
+    });
+    for (dim, code, object) in &file.objects {
+        if *dim == config.sie_dimension && !object.is_empty() {
+            dataset
+                .unit_names
+                .entry(code.clone())
+                .or_insert_with(|| object.clone());
+        }
+    }
+    Some(ParsedSie {
+        name: name.to_string(),
+        file,
+        year0,
+    })
+}
+
+/// Two SIE files whose current years overlap are an error.
+fn check_sie_years(parsed: &[ParsedSie], dataset: &Dataset, findings: &mut Findings) {
     for (i, a) in parsed.iter().enumerate() {
         for b in &parsed[i + 1..] {
             if let (Some(x), Some(y)) = (a.year0, b.year0)
@@ -801,16 +1003,16 @@ fn ledger_from_sie(
             }
         }
     }
-    let priority = |p: &Parsed, m: i32| match p.year0 {
-        Some((from, to)) if (from..=to).contains(&m) => 0,
-        _ => 1,
-    };
-    // (month, unit, account) → (actual, budget, line), from the best file for that month.
+}
+
+/// The monthly rows of each SIE file, and per month the best priority
+/// ([`ParsedSie::priority`]) of the files that have rows for it.
+fn sie_rows(parsed: &[ParsedSie]) -> (BTreeMap<i32, u8>, Vec<Vec<SieRow>>) {
     let mut best: BTreeMap<i32, u8> = BTreeMap::new();
     let mut rows_of: Vec<Vec<SieRow>> = Vec::new();
-    for p in &parsed {
+    for p in parsed {
         let mut rows = Vec::new();
-        let has_actual = p.file.balances.iter().any(|b| b.actual != 0);
+        let has_actual = !p.sums_transactions();
         for b in &p.file.balances {
             let actual = if has_actual { b.actual } else { 0 };
             rows.push((
@@ -829,42 +1031,30 @@ fn ledger_from_sie(
             }
         }
         for r in &rows {
-            let pr = priority(p, r.0);
+            let pr = p.priority(r.0);
             let e = best.entry(r.0).or_insert(pr);
             *e = (*e).min(pr);
         }
         rows_of.push(rows);
     }
-    dataset.budget_given = rows_of.iter().flatten().any(|r| r.4 != 0);
-    let mut fold = ledger::Fold::default();
-    let mut balance_sheet = 0usize;
-    for (source, (p, rows)) in parsed.iter().zip(&rows_of).enumerate() {
-        for &(m, ref unit, ref account, actual, budget, line) in rows {
-            if best.get(&m).copied() != Some(priority(p, m)) {
-                continue;
-            }
-            // Balance-sheet accounts (class 1 and 2) are not part of the result.
-            if account.starts_with(['1', '2']) {
-                balance_sheet += 1;
-                continue;
-            }
-            let unit = if unit.is_empty() {
-                config.root_code.as_str()
-            } else {
-                unit.as_str()
-            };
-            fold.add(source as u32, m, unit, account, actual, budget, line);
-        }
-    }
-    // The #TRANS rows summed above, for the account view and the workbooks.
+    (best, rows_of)
+}
+
+/// The `#TRANS` rows summed into the ledger, each with its unit, for the account view and the
+/// workbooks.
+fn sie_postings(
+    parsed: &[ParsedSie],
+    best: &BTreeMap<i32, u8>,
+    config: &Config,
+) -> Vec<(String, postings::Posting)> {
     let mut trans = Vec::new();
     for (source, p) in parsed.iter().enumerate() {
-        if p.file.balances.iter().any(|b| b.actual != 0) {
+        if !p.sums_transactions() {
             continue;
         }
         for t in &p.file.transactions {
             let m = Month::of(t.date.0, t.date.1).index();
-            if best.get(&m).copied() != Some(priority(p, m)) || t.account.starts_with(['1', '2']) {
+            if best.get(&m).copied() != Some(p.priority(m)) || t.account.starts_with(['1', '2']) {
                 continue;
             }
             let unit = if t.unit.is_empty() {
@@ -883,22 +1073,5 @@ fn ledger_from_sie(
             trans.push((unit.clone(), posting));
         }
     }
-    if !trans.is_empty() {
-        dataset.postings = Some(postings::Source::Rows(trans));
-    }
-    let names: Vec<&str> = parsed.iter().map(|p| p.name.as_str()).collect();
-    if balance_sheet > 0 {
-        findings.note(
-            &dataset.dir.join(names.join(" + ")).display().to_string(),
-            format!("{balance_sheet} rows of balance-sheet accounts (class 1 and 2) are left out of the result"),
-        );
-    }
-    match fold.finish(dataset.dir.join(names.join(" + ")).display().to_string()) {
-        Ok(t) => Some(t),
-        Err(o) => {
-            let file = dataset.dir.join(&parsed[o.source as usize].name);
-            findings.error(&file.display().to_string(), Some(o.row), None, o.message());
-            None
-        }
-    }
+    trans
 }

@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::sources::Shape;
+use super::shape::Shape;
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
 use crate::clock::civil_from_days;

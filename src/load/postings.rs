@@ -3,11 +3,12 @@
 //! loading; the rows themselves are read (or kept) only for the span a report needs, so that
 //! a large transactions file is not held in memory.
 
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::Dataset;
+use super::intern::Shared;
 pub(crate) use crate::model::posting::Posting;
 
 /// Where the transactions summed into the ledger can be found again.
@@ -196,21 +197,6 @@ impl Lists {
                 })
                 .collect(),
         }
-    }
-}
-
-/// One shared copy of each distinct text.
-#[derive(Default)]
-pub(crate) struct Shared(HashSet<Arc<str>>);
-
-impl Shared {
-    pub(crate) fn get(&mut self, text: &str) -> Arc<str> {
-        if let Some(t) = self.0.get(text) {
-            return t.clone();
-        }
-        let t: Arc<str> = Arc::from(text);
-        self.0.insert(t.clone());
-        t
     }
 }
 

@@ -5,75 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::shape::Shape;
 use super::spec::{self, TableSpec};
-use super::table::{ColumnData, Table, column_names, header_name};
+use super::table::{ColumnData, Table};
 use crate::config::{Config, Source, glob_matches, month_in_name};
 use crate::diag::{Findings, quoted};
-
-/// How one file's header and rows are read besides the contract's own names.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Shape {
-    /// The configured source's key in messages (`sources.transactions`), when there is one.
-    pub key: String,
-    /// Contract column and the header that holds it.
-    pub columns: Vec<(String, String)>,
-    /// A contract column the config gives for every row, and its value as text.
-    pub constant: Option<(&'static str, String)>,
-    /// Lines above the header.
-    pub skip_rows: u64,
-    /// The sheet of a workbook.
-    pub sheet: Option<String>,
-}
-
-impl Shape {
-    /// The contract's names and nothing else.
-    pub(crate) const PLAIN: Shape = Shape {
-        key: String::new(),
-        columns: Vec::new(),
-        constant: None,
-        skip_rows: 0,
-        sheet: None,
-    };
-
-    /// The header as the contract reads it: the configured headers first, then the contract's
-    /// own and the Swedish names ([`column_names`]). Every configured header the file lacks is
-    /// a problem that lists what the header has.
-    pub(crate) fn map_header(
-        &self,
-        spec: TableSpec,
-        header: &[String],
-    ) -> Result<Vec<String>, Vec<String>> {
-        let mut names = column_names(spec, header);
-        let mut problems = Vec::new();
-        for (column, wanted) in &self.columns {
-            let want = header_name(wanted);
-            let found: Vec<usize> = (0..header.len())
-                .filter(|&i| header_name(&header[i]) == want)
-                .collect();
-            if found.is_empty() {
-                let have: Vec<String> = header
-                    .iter()
-                    .filter(|h| !header_name(h).is_empty())
-                    .map(|h| quoted(h.trim()))
-                    .collect();
-                problems.push(format!(
-                    "the config names the header {} for column \"{column}\" ({}.columns.{column}), and the file has no such header (it has: {})",
-                    quoted(wanted.trim()),
-                    self.key,
-                    if have.is_empty() { "nothing".to_string() } else { have.join(", ") }
-                ));
-            }
-            for i in found {
-                names[i] = column.clone();
-            }
-        }
-        if problems.is_empty() {
-            Ok(names)
-        } else {
-            Err(problems)
-        }
-    }
-}
 
 /// Checks the `sources:` of the config against the contract; the problems are errors of the
 /// config file.

@@ -41,6 +41,35 @@ pub(crate) struct ColumnSpec {
     pub required: bool,
     /// For money the contract gives as 0 or more: why (a negative amount is an error).
     pub nonnegative: Option<&'static str>,
+    /// For text: the most characters a cell holds.
+    pub max_chars: usize,
+    /// For text: whether a cell may be left empty when the column is required (a name, or an
+    /// account's category, which the config's ranges place).
+    pub may_be_empty: bool,
+}
+
+/// The longest code or name, in characters.
+pub(crate) const MAX_TEXT: usize = 1000;
+/// The longest free text (`description`, `text`), in characters: what an Excel cell holds.
+pub(crate) const MAX_LONG_TEXT: usize = 32_767;
+
+impl ColumnSpec {
+    /// The column with cells that may be left empty.
+    const fn may_be_empty(self) -> ColumnSpec {
+        ColumnSpec {
+            may_be_empty: true,
+            ..self
+        }
+    }
+
+    /// The column as free text, which may be empty and as long as an Excel cell holds.
+    const fn free_text(self) -> ColumnSpec {
+        ColumnSpec {
+            max_chars: MAX_LONG_TEXT,
+            may_be_empty: true,
+            ..self
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +88,8 @@ const fn col(name: &'static str, kind: Kind) -> ColumnSpec {
         kind,
         required: true,
         nonnegative: None,
+        max_chars: MAX_TEXT,
+        may_be_empty: false,
     }
 }
 
@@ -68,6 +99,8 @@ const fn opt(name: &'static str, kind: Kind) -> ColumnSpec {
         kind,
         required: false,
         nonnegative: None,
+        max_chars: MAX_TEXT,
+        may_be_empty: false,
     }
 }
 
@@ -78,6 +111,8 @@ const fn positive(name: &'static str, why: &'static str) -> ColumnSpec {
         kind: Kind::Money,
         required: true,
         nonnegative: Some(why),
+        max_chars: MAX_TEXT,
+        may_be_empty: false,
     }
 }
 
@@ -103,7 +138,7 @@ pub(crate) const TRANSACTIONS: TableSpec = TableSpec {
         col("unit", Text),
         col("account", Text),
         col("amount", Money),
-        opt("text", Text),
+        opt("text", Text).free_text(),
     ],
     key: &[],
     unit_columns: &["unit"],
@@ -123,7 +158,11 @@ pub(crate) const BUDGET: TableSpec = TableSpec {
 
 pub(crate) const UNITS: TableSpec = TableSpec {
     name: "units",
-    columns: &[col("unit", Text), col("name", Text), opt("parent", Text)],
+    columns: &[
+        col("unit", Text),
+        col("name", Text).may_be_empty(),
+        opt("parent", Text).may_be_empty(),
+    ],
     key: &["unit"],
     unit_columns: &[],
 };
@@ -132,8 +171,8 @@ pub(crate) const ACCOUNTS: TableSpec = TableSpec {
     name: "accounts",
     columns: &[
         col("account", Text),
-        opt("name", Text),
-        col("category", Text),
+        opt("name", Text).may_be_empty(),
+        col("category", Text).may_be_empty(),
     ],
     key: &["account"],
     unit_columns: &[],
@@ -261,7 +300,7 @@ pub(crate) const PROJECTS: TableSpec = TableSpec {
     name: "projects",
     columns: &[
         col("project", Text),
-        col("name", Text),
+        col("name", Text).may_be_empty(),
         col("unit", Text),
         positive(
             "budget",
@@ -301,7 +340,7 @@ pub(crate) const REALLOCATIONS: TableSpec = TableSpec {
             "a reallocation moves a positive amount from from_unit to to_unit; swap the units for the other direction",
         ),
         col("reference", Text),
-        opt("description", Text),
+        opt("description", Text).free_text(),
     ],
     key: &[],
     unit_columns: &["from_unit", "to_unit"],

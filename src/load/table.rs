@@ -2,8 +2,10 @@
 
 use std::collections::HashMap;
 
-use super::sources::Shape;
-use super::spec::{Kind, TableSpec};
+use super::header::{header_name, note_extra_columns};
+use super::intern::Interner;
+use super::shape::Shape;
+use super::spec::{ColumnSpec, Kind, TableSpec};
 use crate::diag::{Findings, row_list};
 use crate::model::money::{self, DecimalMark, NumberError};
 use crate::model::period::{self, Month};
@@ -243,59 +245,125 @@ struct Dotted {
     text: String,
 }
 
-/// A header cell as columns are matched: spaces, BOM and quotes trimmed, lowercased.
-pub(crate) fn header_name(cell: &str) -> String {
-    cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '"')
-        .to_lowercase()
-}
+/// The file and row of a header, for its problems.
+type HeaderAt<'a> = (&'a str, u64);
 
-/// The Swedish headers exports use, by the contract column they name.
-const HEADER_ALIASES: &[(&str, &[&str])] = &[
-    ("unit", &["ansvar", "kostnadsställe", "enhet"]),
-    ("account", &["konto"]),
-    ("actual", &["utfall"]),
-    ("amount", &["belopp"]),
-    ("date", &["datum", "bokföringsdatum", "transaktionsdatum"]),
-    ("period", &["månad"]),
-];
-
-/// The header as the contract reads it: each cell as [`header_name`] gives it, and a Swedish
-/// header an export uses (`Ansvar`, `Konto`, `Utfall`, `Belopp`, `Bokföringsdatum`, `Månad`…)
-/// read as the contract column it names, when the table has that column and no header names
-/// it exactly.
-pub(crate) fn column_names(spec: TableSpec, header: &[String]) -> Vec<String> {
-    let names: Vec<String> = header.iter().map(|h| header_name(h)).collect();
-    names
+/// The column whose value the config gives for every row ([`Shape::constant`]), added to the
+/// header `names`: its index among the spec columns and its value. `false` (an error given)
+/// when the file has the column too.
+fn place_constant(
+    spec: TableSpec,
+    shape: &Shape,
+    header: &[String],
+    names: &mut Vec<String>,
+    (file, header_row): HeaderAt<'_>,
+    findings: &mut Findings,
+) -> (Option<(usize, String)>, bool) {
+    let Some((column, value)) = &shape.constant else {
+        return (None, true);
+    };
+    let mut ok = true;
+    if let Some(i) = names.iter().position(|n| n == column) {
+        findings.error(
+            file,
+            Some(header_row),
+            Some(column),
+            format!(
+                "the file has this column (\"{}\", column {}) and the config gives the month of every row (`period` or `period_from_file_name`); keep one",
+                header[i].trim(),
+                i + 1
+            ),
+        );
+        ok = false;
+    } else {
+        names.push(column.to_string());
+    }
+    let constant = spec
+        .columns
         .iter()
-        .map(|n| {
-            HEADER_ALIASES
-                .iter()
-                .find(|(column, aliases)| {
-                    aliases.contains(&n.as_str())
-                        && spec.columns.iter().any(|c| c.name == *column)
-                        && !names.iter().any(|m| m == column)
-                })
-                .map_or_else(|| n.clone(), |(column, _)| column.to_string())
-        })
-        .collect()
+        .position(|c| c.name == *column)
+        .map(|ci| (ci, value.clone()));
+    (constant, ok)
 }
 
-/// The note for header columns that are not in the table's contract (`names` as
-/// [`header_name`] gives them).
-pub(crate) fn note_extra_columns(
+/// A column named twice in the header is an error; `false` when there is one.
+fn check_repeats(
+    header: &[String],
+    names: &[String],
+    (file, header_row): HeaderAt<'_>,
+    findings: &mut Findings,
+) -> bool {
+    let mut ok = true;
+    let mut seen = HashMap::new();
+    for (i, n) in names.iter().enumerate() {
+        if n.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.insert(n.clone(), i) {
+            findings.error(
+                file,
+                Some(header_row),
+                Some(n),
+                if header_name(&header[first]) == header_name(&header[i]) {
+                    format!(
+                        "the column appears twice in the header (columns {} and {})",
+                        first + 1,
+                        i + 1
+                    )
+                } else {
+                    format!(
+                        "two headers name this column: \"{}\" (column {}) and \"{}\" (column {}); keep one",
+                        header[first].trim(),
+                        first + 1,
+                        header[i].trim(),
+                        i + 1
+                    )
+                },
+            );
+            ok = false;
+        }
+    }
+    ok
+}
+
+/// For each spec column, the index of the header column that holds it. A missing required
+/// column is an error; `false` when there is one.
+fn column_index(
     spec: TableSpec,
     names: &[String],
-    file: &str,
+    (file, header_row): HeaderAt<'_>,
     findings: &mut Findings,
-) {
-    let extra: Vec<&str> = names
-        .iter()
-        .filter(|n| !n.is_empty() && !spec.columns.iter().any(|c| c.name == n.as_str()))
-        .map(String::as_str)
-        .collect();
-    if !extra.is_empty() {
-        findings.note(file, format!("extra columns ignored: {}", extra.join(", ")));
+) -> (Vec<Option<usize>>, bool) {
+    let mut ok = true;
+    let mut index = Vec::new();
+    for c in spec.columns {
+        let found = names.iter().position(|n| n == c.name);
+        if found.is_none() && c.required {
+            let have: Vec<&str> = names
+                .iter()
+                .filter(|n| !n.is_empty())
+                .map(String::as_str)
+                .collect();
+            findings.error(
+                file,
+                Some(header_row),
+                None,
+                format!(
+                    "missing required column \"{}\" (expected {}; the header has: {})",
+                    c.name,
+                    c.kind.expected(),
+                    if have.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        have.join(", ")
+                    }
+                ),
+            );
+            ok = false;
+        }
+        index.push(found);
     }
+    (index, ok)
 }
 
 impl TableBuilder {
@@ -310,7 +378,6 @@ impl TableBuilder {
         shape: &Shape,
         findings: &mut Findings,
     ) -> Option<TableBuilder> {
-        let mut ok = true;
         let mut names = match shape.map_header(spec, header) {
             Ok(names) => names,
             Err(problems) => {
@@ -320,86 +387,11 @@ impl TableBuilder {
                 return None;
             }
         };
-        let mut constant = None;
-        if let Some((column, value)) = &shape.constant {
-            if let Some(i) = names.iter().position(|n| n == column) {
-                findings.error(
-                    file,
-                    Some(header_row),
-                    Some(column),
-                    format!(
-                        "the file has this column (\"{}\", column {}) and the config gives the month of every row (`period` or `period_from_file_name`); keep one",
-                        header[i].trim(),
-                        i + 1
-                    ),
-                );
-                ok = false;
-            } else {
-                names.push(column.to_string());
-            }
-            constant = spec
-                .columns
-                .iter()
-                .position(|c| c.name == *column)
-                .map(|ci| (ci, value.clone()));
-        }
-        let mut seen = HashMap::new();
-        for (i, n) in names.iter().enumerate() {
-            if n.is_empty() {
-                continue;
-            }
-            if let Some(first) = seen.insert(n.clone(), i) {
-                findings.error(
-                    file,
-                    Some(header_row),
-                    Some(n),
-                    if header_name(&header[first]) == header_name(&header[i]) {
-                        format!(
-                            "the column appears twice in the header (columns {} and {})",
-                            first + 1,
-                            i + 1
-                        )
-                    } else {
-                        format!(
-                            "two headers name this column: \"{}\" (column {}) and \"{}\" (column {}); keep one",
-                            header[first].trim(),
-                            first + 1,
-                            header[i].trim(),
-                            i + 1
-                        )
-                    },
-                );
-                ok = false;
-            }
-        }
-        let mut index = Vec::new();
-        for c in spec.columns {
-            let found = names.iter().position(|n| n == c.name);
-            if found.is_none() && c.required {
-                let have: Vec<&str> = names
-                    .iter()
-                    .filter(|n| !n.is_empty())
-                    .map(String::as_str)
-                    .collect();
-                findings.error(
-                    file,
-                    Some(header_row),
-                    None,
-                    format!(
-                        "missing required column \"{}\" (expected {}; the header has: {})",
-                        c.name,
-                        c.kind.expected(),
-                        if have.is_empty() {
-                            "nothing".to_string()
-                        } else {
-                            have.join(", ")
-                        }
-                    ),
-                );
-                ok = false;
-            }
-            index.push(found);
-        }
+        let at = (file, header_row);
+        let (constant, placed) = place_constant(spec, shape, header, &mut names, at, findings);
+        let unrepeated = check_repeats(header, &names, at, findings);
+        let (index, complete) = column_index(spec, &names, at, findings);
+        let ok = placed && unrepeated && complete;
         note_extra_columns(spec, &names, file, findings);
         if !ok {
             return None;
@@ -431,9 +423,14 @@ impl TableBuilder {
     }
 
     fn problem(&mut self, row: u64, column: &str, message: String) {
+        self.problem_in(row, Some(column), message);
+    }
+
+    /// A problem of the row, or of one of its cells; listed while fewer than [`MAX_LISTED`]
+    /// are, then counted.
+    fn problem_in(&mut self, row: u64, column: Option<&str>, message: String) {
         if self.listed < MAX_LISTED {
-            self.findings
-                .error(&self.file, Some(row), Some(column), message);
+            self.findings.error(&self.file, Some(row), column, message);
             self.listed += 1;
         } else {
             self.unlisted += 1;
@@ -442,85 +439,81 @@ impl TableBuilder {
 
     /// Adds one record. Records whose cells are all empty are skipped.
     pub(crate) fn push(&mut self, row: u64, cells: &[Cell<'_>]) {
-        if cells.iter().all(|c| match c {
-            Cell::Empty => true,
-            Cell::Text(t) => t.trim().is_empty(),
-            _ => false,
-        }) {
+        if cells.iter().all(is_empty_cell) {
             return;
         }
-        if cells.len() > self.width
-            && cells[self.width..]
-                .iter()
-                .any(|c| !matches!(c, Cell::Empty | Cell::Text("")))
-        {
-            let (n, w) = (cells.len(), self.width);
-            let file = self.file.clone();
-            if self.listed < MAX_LISTED {
-                self.findings.error(
-                    &file,
-                    Some(row),
-                    None,
-                    format!("the row has {n} fields but the header has {w} (is a separator inside a value?)"),
-                );
-                self.listed += 1;
-            } else {
-                self.unlisted += 1;
-            }
-        }
+        self.check_width(row, cells);
         let constant = self.constant.take();
         for ci in 0..self.spec.columns.len() {
-            let spec = self.spec.columns[ci];
+            let column = self.spec.columns[ci];
             let cell = match (self.index[ci], &constant) {
                 (_, Some((c, value))) if *c == ci => Cell::Text(value),
                 (Some(i), _) => cells.get(i).cloned().unwrap_or(Cell::Empty),
                 (None, _) => Cell::Empty,
             };
-            let present = self.index[ci].is_some();
-            let negative_cell = spec.nonnegative.map(|why| (why, cell.clone()));
-            self.push_cell(
-                row,
-                ci,
-                spec.name,
-                spec.kind,
-                spec.required && present,
-                cell,
-            );
-            if let (Some((why, cell)), ColumnData::Money(col)) = (negative_cell, &self.columns[ci])
-                && col.last().is_some_and(|v| *v < 0)
-            {
-                let msg = format!(
-                    "{} is negative (expected 0 or more: {why})",
-                    shown_cell(&cell)
-                );
-                self.problem(row, spec.name, msg);
+            let required = column.required && self.index[ci].is_some();
+            let negative_cell = column.nonnegative.map(|why| (why, cell.clone()));
+            self.push_cell(row, ci, column, required, cell);
+            if let Some((why, cell)) = negative_cell {
+                self.check_nonnegative(row, ci, column.name, why, &cell);
             }
         }
         self.constant = constant;
         self.rows.push(row);
     }
 
-    fn push_cell(
+    /// A row with more fields than the header is a problem when the extra fields hold
+    /// anything.
+    fn check_width(&mut self, row: u64, cells: &[Cell<'_>]) {
+        if cells.len() > self.width
+            && cells[self.width..]
+                .iter()
+                .any(|c| !matches!(c, Cell::Empty | Cell::Text("")))
+        {
+            let (n, w) = (cells.len(), self.width);
+            self.problem_in(
+                row,
+                None,
+                format!(
+                    "the row has {n} fields but the header has {w} (is a separator inside a value?)"
+                ),
+            );
+        }
+    }
+
+    /// The amount just pushed to column `ci` must not be negative (`why` says why).
+    fn check_nonnegative(
         &mut self,
         row: u64,
         ci: usize,
         name: &'static str,
-        kind: Kind,
+        why: &str,
+        cell: &Cell<'_>,
+    ) {
+        if let ColumnData::Money(col) = &self.columns[ci]
+            && col.last().is_some_and(|v| *v < 0)
+        {
+            let msg = format!(
+                "{} is negative (expected 0 or more: {why})",
+                shown_cell(cell)
+            );
+            self.problem(row, name, msg);
+        }
+    }
+
+    /// Reads one cell into column `ci` as its kind and the column's rules say.
+    fn push_cell(
+        &mut self,
+        row: u64,
+        ci: usize,
+        column: ColumnSpec,
         required: bool,
         cell: Cell<'_>,
     ) {
-        let mark = self.mark;
-        let shown = shown_cell;
-        let is_empty = match &cell {
-            Cell::Empty => true,
-            Cell::Text(t) => t.trim().is_empty(),
-            _ => false,
-        };
-        let bad = |b: &mut TableBuilder, what: String| {
-            b.problem(row, name, what);
-        };
+        let name = column.name;
+        let is_empty = is_empty_cell(&cell);
         // An optional month, year or date may be left empty: 0 stands for none.
-        if is_empty && !required && matches!(kind, Kind::Month | Kind::Year | Kind::Date) {
+        if is_empty && !required && matches!(column.kind, Kind::Month | Kind::Year | Kind::Date) {
             if let ColumnData::Month(c) | ColumnData::Year(c) | ColumnData::Date(c) =
                 &mut self.columns[ci]
             {
@@ -528,259 +521,302 @@ impl TableBuilder {
             }
             return;
         }
-        match kind {
+        match column.kind {
             Kind::Text => {
-                let v = match &cell {
-                    Cell::Text(t) => t.trim().to_string(),
-                    Cell::Int(i) => i.to_string(),
-                    Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                        format!("{}", *f as i64)
-                    }
-                    Cell::Float(f) => f.to_string(),
-                    Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
-                    Cell::Empty => String::new(),
-                };
-                let limit = if ["description", "text"].contains(&name) {
-                    MAX_LONG_TEXT
-                } else {
-                    MAX_TEXT
-                };
-                if v.len() > limit && v.chars().count() > limit {
-                    bad(
-                        self,
-                        format!(
-                            "{} is too long (expected at most {limit} characters)",
-                            shown(&cell)
-                        ),
-                    );
-                }
-                // An account's category may be left empty: the config's ranges place it.
-                let may_be_empty = ["parent", "description", "text", "name"].contains(&name)
-                    || (self.spec.name == "accounts" && name == "category");
-                if v.is_empty() && required && !may_be_empty {
-                    bad(self, format!("empty value (expected {})", kind.expected()));
-                }
+                let v = self.text_value(row, column, required, &cell);
                 if let ColumnData::Text(col) = &mut self.columns[ci] {
                     col.push(v);
                 }
             }
             Kind::YesNo => {
-                let text = match &cell {
-                    Cell::Text(t) => t.trim().to_lowercase(),
-                    Cell::Int(i) => i.to_string(),
-                    Cell::Float(f) => f.to_string(),
-                    _ => String::new(),
-                };
-                let v = match text.as_str() {
-                    "" => "",
-                    "ja" | "j" | "yes" | "y" | "true" | "sant" | "1" | "x" => "ja",
-                    "nej" | "n" | "no" | "false" | "falskt" | "0" => "nej",
-                    _ => {
-                        bad(
-                            self,
-                            format!(
-                                "{} is not yes or no (expected {})",
-                                shown(&cell),
-                                kind.expected()
-                            ),
-                        );
-                        ""
-                    }
-                };
+                let v = self.yes_no_value(row, name, &cell);
                 if let ColumnData::Text(col) = &mut self.columns[ci] {
                     col.push(v.to_string());
                 }
             }
             Kind::Month => {
-                let v = match &cell {
-                    Cell::Text(t) => Month::parse(t),
-                    Cell::Int(i) if (100_001..=999_912).contains(i) => {
-                        Month::new((*i / 100) as i32, (*i % 100) as u32)
-                    }
-                    Cell::Float(f) if f.fract() == 0.0 && (100_001.0..=999_912.0).contains(f) => {
-                        let i = *f as i64;
-                        Month::new((i / 100) as i32, (i % 100) as u32)
-                    }
-                    Cell::Date(y, m, _) => Month::new(*y, *m),
-                    _ => None,
-                };
-                // A date where a month is expected: the first day of a month is that month (a
-                // note for text, as Excel date cells are a usual way to write months);
-                // another day is refused once for the column.
-                let v = match &cell {
-                    Cell::Text(t) if v.is_none() => match period::parse_date(t) {
-                        Some((y, m, 1)) => {
-                            self.first_days.entry(name).or_insert((row, 0)).1 += 1;
-                            Month::new(y, m)
-                        }
-                        Some(_) => {
-                            let text = shown(&cell);
-                            self.other_days.entry(name).or_insert((row, text, 0)).2 += 1;
-                            Some(Month(0))
-                        }
-                        None => None,
-                    },
-                    Cell::Date(_, _, d) if *d != 1 => {
-                        let text = shown(&cell);
-                        self.other_days.entry(name).or_insert((row, text, 0)).2 += 1;
-                        Some(Month(0))
-                    }
-                    _ => v,
-                };
-                let v = match v {
-                    Some(m) => m.index(),
-                    None => {
-                        let msg = if is_empty {
-                            format!("empty value (expected {})", kind.expected())
-                        } else {
-                            format!(
-                                "{} is not a month (expected {})",
-                                shown(&cell),
-                                kind.expected()
-                            )
-                        };
-                        bad(self, msg);
-                        0
-                    }
-                };
+                let v = self.month_value(row, name, is_empty, &cell);
                 if let ColumnData::Month(col) = &mut self.columns[ci] {
                     col.push(v);
                 }
             }
             Kind::Year => {
-                let v = match &cell {
-                    Cell::Text(t) => period::parse_year(t),
-                    Cell::Int(i) if (1000..=9999).contains(i) => Some(*i as i32),
-                    Cell::Float(f) if f.fract() == 0.0 && (1000.0..=9999.0).contains(f) => {
-                        Some(*f as i32)
-                    }
-                    _ => None,
-                };
-                let v = v.unwrap_or_else(|| {
-                    let msg = format!(
-                        "{} is not a year (expected {})",
-                        shown(&cell),
-                        kind.expected()
-                    );
-                    bad(self, msg);
-                    0
-                });
+                let v = self.year_value(row, name, &cell);
                 if let ColumnData::Year(col) = &mut self.columns[ci] {
                     col.push(v);
                 }
             }
             Kind::Date => {
-                let v = match &cell {
-                    Cell::Text(t) => period::parse_date(t),
-                    Cell::Date(y, m, d) => Some((*y, *m, *d)),
-                    _ => None,
-                };
-                let v = match v {
-                    Some((y, m, d)) => crate::clock::days_from_civil(y, m, d),
-                    None => {
-                        let msg = format!(
-                            "{} is not a date (expected {})",
-                            shown(&cell),
-                            kind.expected()
-                        );
-                        bad(self, msg);
-                        0
-                    }
-                };
+                let v = self.date_value(row, name, &cell);
                 if let ColumnData::Date(col) = &mut self.columns[ci] {
                     col.push(v);
                 }
             }
             Kind::Money => {
-                if is_empty && !required {
-                    let record = self.rows.len();
-                    let flags = blank_flags(&mut self.blanks, name);
-                    flags.resize(record, false);
-                    flags.push(true);
-                }
-                let v = match &cell {
-                    _ if is_empty => Ok((0, false)),
-                    Cell::Text(t) => self.money_text(row, ci, name, t),
-                    Cell::Int(i) if i.unsigned_abs() < 1_000_000_000_000_000 => {
-                        Ok((i * 100, false))
-                    }
-                    Cell::Int(_) => Err(NumberError::TooLarge),
-                    // A binary number's tail (`9632.000000001`) is noise, rounded away silently;
-                    // a third decimal (`12.345`) is a rounding the reader is told of.
-                    Cell::Float(f) => money::ore_from_f64(*f).map(|v| {
-                        (
-                            v,
-                            (*f * 100.0 - v as f64).abs()
-                                > 1e-4 * (1.0 + v.unsigned_abs() as f64 * 1e-9),
-                        )
-                    }),
-                    _ => Err(NumberError::NotANumber),
-                };
-                let v = match v {
-                    Ok((ore, rounded)) => {
-                        if rounded {
-                            self.count_rounded(name, row);
-                        }
-                        ore
-                    }
-                    Err(NumberError::TooLarge) => {
-                        let bound = match cell {
-                            // Binary floating point holds whole öre exactly only this far.
-                            Cell::Float(_) => "90 000 000 000 000 kr either way in a binary number",
-                            _ => "1 000 000 000 000 000 kr either way",
-                        };
-                        let msg = format!(
-                            "{} is too large for an amount in kronor (expected less than {bound})",
-                            shown(&cell)
-                        );
-                        bad(self, msg);
-                        0
-                    }
-                    Err(NumberError::NotANumber) => {
-                        let msg = format!(
-                            "{} is not a number (expected {})",
-                            shown(&cell),
-                            kind.expected()
-                        );
-                        bad(self, msg);
-                        0
-                    }
-                };
+                let v = self.money_value(row, ci, name, required, is_empty, &cell);
                 if let ColumnData::Money(col) = &mut self.columns[ci] {
                     col.push(v);
                 }
             }
             Kind::Number => {
-                let v = match &cell {
-                    _ if is_empty => Ok(0.0),
-                    Cell::Text(t) => money::parse_f64(t, mark),
-                    Cell::Int(i) => Ok(*i as f64),
-                    Cell::Float(f) if !f.is_nan() => Ok(*f),
-                    _ => Err(NumberError::NotANumber),
-                };
-                let v = match v {
-                    Ok(v) if v.is_finite() && v.abs() <= MAX_NUMBER => v,
-                    Ok(_) => {
-                        let msg = format!(
-                            "{} is too large (expected a number from -1 000 000 000 000 to 1 000 000 000 000)",
-                            shown(&cell)
-                        );
-                        bad(self, msg);
-                        0.0
-                    }
-                    Err(_) => {
-                        let msg = format!(
-                            "{} is not a number (expected {})",
-                            shown(&cell),
-                            kind.expected()
-                        );
-                        bad(self, msg);
-                        0.0
-                    }
-                };
+                let v = self.number_value(row, name, is_empty, &cell);
                 if let ColumnData::Number(col) = &mut self.columns[ci] {
                     col.push(v);
                 }
+            }
+        }
+    }
+
+    /// A text cell, trimmed; too long, or empty where the column needs a value, is a problem.
+    fn text_value(
+        &mut self,
+        row: u64,
+        column: ColumnSpec,
+        required: bool,
+        cell: &Cell<'_>,
+    ) -> String {
+        let v = match cell {
+            Cell::Text(t) => t.trim().to_string(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                format!("{}", *f as i64)
+            }
+            Cell::Float(f) => f.to_string(),
+            Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
+            Cell::Empty => String::new(),
+        };
+        let limit = column.max_chars;
+        if v.len() > limit && v.chars().count() > limit {
+            self.problem(
+                row,
+                column.name,
+                format!(
+                    "{} is too long (expected at most {limit} characters)",
+                    shown_cell(cell)
+                ),
+            );
+        }
+        if v.is_empty() && required && !column.may_be_empty {
+            self.problem(
+                row,
+                column.name,
+                format!("empty value (expected {})", Kind::Text.expected()),
+            );
+        }
+        v
+    }
+
+    /// A yes-or-no cell as `ja`, `nej` or empty; anything else is a problem (and empty).
+    fn yes_no_value(&mut self, row: u64, name: &'static str, cell: &Cell<'_>) -> &'static str {
+        let text = match cell {
+            Cell::Text(t) => t.trim().to_lowercase(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Float(f) => f.to_string(),
+            _ => String::new(),
+        };
+        match text.as_str() {
+            "" => "",
+            "ja" | "j" | "yes" | "y" | "true" | "sant" | "1" | "x" => "ja",
+            "nej" | "n" | "no" | "false" | "falskt" | "0" => "nej",
+            _ => {
+                self.problem(
+                    row,
+                    name,
+                    format!(
+                        "{} is not yes or no (expected {})",
+                        shown_cell(cell),
+                        Kind::YesNo.expected()
+                    ),
+                );
+                ""
+            }
+        }
+    }
+
+    /// A month cell as its index; a cell that is no month is a problem (and 0).
+    fn month_value(
+        &mut self,
+        row: u64,
+        name: &'static str,
+        is_empty: bool,
+        cell: &Cell<'_>,
+    ) -> i32 {
+        let v = self.month_or_day(row, name, cell, month_of_cell(cell));
+        match v {
+            Some(m) => m.index(),
+            None => {
+                let msg = if is_empty {
+                    format!("empty value (expected {})", Kind::Month.expected())
+                } else {
+                    format!(
+                        "{} is not a month (expected {})",
+                        shown_cell(cell),
+                        Kind::Month.expected()
+                    )
+                };
+                self.problem(row, name, msg);
+                0
+            }
+        }
+    }
+
+    /// A date where a month is expected: the first day of a month is that month (a note for
+    /// text, as Excel date cells are a usual way to write months); another day is refused
+    /// once for the column. `month` is the cell read as a month.
+    fn month_or_day(
+        &mut self,
+        row: u64,
+        name: &'static str,
+        cell: &Cell<'_>,
+        month: Option<Month>,
+    ) -> Option<Month> {
+        match cell {
+            Cell::Text(t) if month.is_none() => match period::parse_date(t) {
+                Some((y, m, 1)) => {
+                    self.first_days.entry(name).or_insert((row, 0)).1 += 1;
+                    Month::new(y, m)
+                }
+                Some(_) => {
+                    self.other_day(row, name, cell);
+                    Some(Month(0))
+                }
+                None => None,
+            },
+            Cell::Date(_, _, d) if *d != 1 => {
+                self.other_day(row, name, cell);
+                Some(Month(0))
+            }
+            _ => month,
+        }
+    }
+
+    /// Counts a day other than the first where a month is expected.
+    fn other_day(&mut self, row: u64, name: &'static str, cell: &Cell<'_>) {
+        let text = shown_cell(cell);
+        self.other_days.entry(name).or_insert((row, text, 0)).2 += 1;
+    }
+
+    /// A year cell; a cell that is no year is a problem (and 0).
+    fn year_value(&mut self, row: u64, name: &'static str, cell: &Cell<'_>) -> i32 {
+        let v = match cell {
+            Cell::Text(t) => period::parse_year(t),
+            Cell::Int(i) if (1000..=9999).contains(i) => Some(*i as i32),
+            Cell::Float(f) if f.fract() == 0.0 && (1000.0..=9999.0).contains(f) => Some(*f as i32),
+            _ => None,
+        };
+        v.unwrap_or_else(|| {
+            let msg = format!(
+                "{} is not a year (expected {})",
+                shown_cell(cell),
+                Kind::Year.expected()
+            );
+            self.problem(row, name, msg);
+            0
+        })
+    }
+
+    /// A date cell as days since 1970-01-01; a cell that is no date is a problem (and 0).
+    fn date_value(&mut self, row: u64, name: &'static str, cell: &Cell<'_>) -> i32 {
+        let v = match cell {
+            Cell::Text(t) => period::parse_date(t),
+            Cell::Date(y, m, d) => Some((*y, *m, *d)),
+            _ => None,
+        };
+        match v {
+            Some((y, m, d)) => crate::clock::days_from_civil(y, m, d),
+            None => {
+                let msg = format!(
+                    "{} is not a date (expected {})",
+                    shown_cell(cell),
+                    Kind::Date.expected()
+                );
+                self.problem(row, name, msg);
+                0
+            }
+        }
+    }
+
+    /// An amount cell in öre. An empty cell of an optional column is flagged in
+    /// [`Table::blanks`]; a rounded amount is counted; a cell that is no amount is a problem
+    /// (and 0).
+    fn money_value(
+        &mut self,
+        row: u64,
+        ci: usize,
+        name: &'static str,
+        required: bool,
+        is_empty: bool,
+        cell: &Cell<'_>,
+    ) -> i64 {
+        if is_empty && !required {
+            let record = self.rows.len();
+            let flags = blank_flags(&mut self.blanks, name);
+            flags.resize(record, false);
+            flags.push(true);
+        }
+        let v = match cell {
+            _ if is_empty => Ok((0, false)),
+            Cell::Text(t) => self.money_text(row, ci, name, t),
+            Cell::Int(i) if i.unsigned_abs() < 1_000_000_000_000_000 => Ok((i * 100, false)),
+            Cell::Int(_) => Err(NumberError::TooLarge),
+            // A binary number's tail (`9632.000000001`) is noise, rounded away silently;
+            // a third decimal (`12.345`) is a rounding the reader is told of.
+            Cell::Float(f) => money::ore_from_f64(*f).map(|v| {
+                (
+                    v,
+                    (*f * 100.0 - v as f64).abs() > 1e-4 * (1.0 + v.unsigned_abs() as f64 * 1e-9),
+                )
+            }),
+            _ => Err(NumberError::NotANumber),
+        };
+        match v {
+            Ok((ore, rounded)) => {
+                if rounded {
+                    self.count_rounded(name, row);
+                }
+                ore
+            }
+            Err(e) => {
+                self.problem(row, name, money_problem(cell, e));
+                0
+            }
+        }
+    }
+
+    /// A plain number cell; a cell that is no number, or past [`MAX_NUMBER`], is a problem
+    /// (and 0).
+    fn number_value(
+        &mut self,
+        row: u64,
+        name: &'static str,
+        is_empty: bool,
+        cell: &Cell<'_>,
+    ) -> f64 {
+        let v = match cell {
+            _ if is_empty => Ok(0.0),
+            Cell::Text(t) => money::parse_f64(t, self.mark),
+            Cell::Int(i) => Ok(*i as f64),
+            Cell::Float(f) if !f.is_nan() => Ok(*f),
+            _ => Err(NumberError::NotANumber),
+        };
+        match v {
+            Ok(v) if v.is_finite() && v.abs() <= MAX_NUMBER => v,
+            Ok(_) => {
+                let msg = format!(
+                    "{} is too large (expected a number from -1 000 000 000 000 to 1 000 000 000 000)",
+                    shown_cell(cell)
+                );
+                self.problem(row, name, msg);
+                0.0
+            }
+            Err(_) => {
+                let msg = format!(
+                    "{} is not a number (expected {})",
+                    shown_cell(cell),
+                    Kind::Number.expected()
+                );
+                self.problem(row, name, msg);
+                0.0
             }
         }
     }
@@ -979,13 +1015,6 @@ impl TableBuilder {
 /// a table, and from a few tables' sums together, is exact.
 pub(crate) const MAX_TOTAL_ORE: i64 = i64::MAX / 4;
 
-/// Refuses a table whose amounts add up past [`MAX_TOTAL_ORE`] without their signs, naming the
-/// row and column where the total passes it. `false` when refused.
-/// The longest code or name, in characters.
-pub(crate) const MAX_TEXT: usize = 1000;
-/// The longest free text (`description`, `text`), in characters: what an Excel cell holds.
-pub(crate) const MAX_LONG_TEXT: usize = 32_767;
-
 /// A cell as a message repeats it: text quoted and cut to its beginning when long.
 fn shown_cell(c: &Cell<'_>) -> String {
     match c {
@@ -997,6 +1026,55 @@ fn shown_cell(c: &Cell<'_>) -> String {
     }
 }
 
+/// Whether a cell holds nothing (or only spaces).
+fn is_empty_cell(c: &Cell<'_>) -> bool {
+    match c {
+        Cell::Empty => true,
+        Cell::Text(t) => t.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// A cell read as a month, without the days a date gives ([`TableBuilder::month_or_day`]).
+fn month_of_cell(cell: &Cell<'_>) -> Option<Month> {
+    match cell {
+        Cell::Text(t) => Month::parse(t),
+        Cell::Int(i) if (100_001..=999_912).contains(i) => {
+            Month::new((*i / 100) as i32, (*i % 100) as u32)
+        }
+        Cell::Float(f) if f.fract() == 0.0 && (100_001.0..=999_912.0).contains(f) => {
+            let i = *f as i64;
+            Month::new((i / 100) as i32, (i % 100) as u32)
+        }
+        Cell::Date(y, m, _) => Month::new(*y, *m),
+        _ => None,
+    }
+}
+
+/// The problem with an amount cell that cannot be read.
+fn money_problem(cell: &Cell<'_>, error: NumberError) -> String {
+    match error {
+        NumberError::TooLarge => {
+            let bound = match cell {
+                // Binary floating point holds whole öre exactly only this far.
+                Cell::Float(_) => "90 000 000 000 000 kr either way in a binary number",
+                _ => "1 000 000 000 000 000 kr either way",
+            };
+            format!(
+                "{} is too large for an amount in kronor (expected less than {bound})",
+                shown_cell(cell)
+            )
+        }
+        NumberError::NotANumber => format!(
+            "{} is not a number (expected {})",
+            shown_cell(cell),
+            Kind::Money.expected()
+        ),
+    }
+}
+
+/// Refuses a table whose amounts add up past [`MAX_TOTAL_ORE`] without their signs, naming the
+/// row and column where the total passes it. `false` when refused.
 pub(crate) fn check_total(table: &Table, findings: &mut Findings) -> bool {
     let money: Vec<(&str, &[i64])> = table
         .columns
@@ -1051,7 +1129,7 @@ pub(crate) fn duplicate_keys(table: &Table) -> Vec<Vec<usize>> {
     for c in &cols {
         ids.push(match c {
             ColumnData::Text(v) => {
-                let mut interner = super::ledger::Interner::default();
+                let mut interner = Interner::default();
                 v.iter().map(|t| interner.id(t)).collect()
             }
             ColumnData::Month(v) | ColumnData::Year(v) | ColumnData::Date(v) => {
@@ -1059,7 +1137,7 @@ pub(crate) fn duplicate_keys(table: &Table) -> Vec<Vec<usize>> {
             }
             other => {
                 let texts: Vec<String> = (0..table.len()).map(|i| other.display(i)).collect();
-                let mut interner = super::ledger::Interner::default();
+                let mut interner = Interner::default();
                 texts.iter().map(|t| interner.id(t)).collect()
             }
         });

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::sources::Shape;
+use super::shape::Shape;
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
 use crate::diag::Findings;

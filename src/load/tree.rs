@@ -214,7 +214,7 @@ fn transaction_rows(data: &Dataset, codes: &[&str]) -> Option<(String, HashMap<S
         out.push(field);
         out
     };
-    let names = super::table::column_names(super::spec::TRANSACTIONS, &fields(&header));
+    let names = super::header::column_names(super::spec::TRANSACTIONS, &fields(&header));
     let unit = names.iter().position(|n| n == "unit")?;
     let mut rows: HashMap<String, Vec<u64>> = HashMap::new();
     for (i, line) in lines.enumerate() {
