@@ -4,8 +4,8 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use super::log::{Log, count};
 use crate::cli::LogFormat;
+use crate::cmd::log::{Log, count};
 use crate::diag::Findings;
 use crate::{Done, Failure};
 

@@ -1,0 +1,288 @@
+//! `uppfolj generate`: config → load → compute → present → render → write, the output
+//! written atomically (`write/`); and `prepare`, all of it up to rendering, which `check` and
+//! the preview run too. What the command prints is in `report.rs`.
+
+mod report;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use report::{progress, report};
+
+use crate::diag::Findings;
+use crate::model::period::Month;
+use crate::{Failure, Formats, clock, cmd, compute, config, load, present, render, write};
+
+/// What a finished run wrote.
+#[derive(Debug)]
+pub struct Done {
+    /// The published output folder (or, when nothing changed, the earlier one).
+    pub out_dir: PathBuf,
+    /// `None` when `--if-changed` found nothing new.
+    pub period: Option<String>,
+    /// HTML reports written.
+    pub reports: usize,
+    /// Excel workbooks written (units and packs).
+    pub workbooks: usize,
+    /// PDF files written (units and packs).
+    pub pdfs: usize,
+    /// Board packs written (none when only HTML is asked for).
+    pub packs: usize,
+    /// Seconds per stage: load, compute, present, render, write.
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// What `uppfolj generate` was asked to do.
+pub struct GenerateOptions {
+    /// The data folder.
+    pub data: PathBuf,
+    /// `YYYY-MM`, `YYYYMM` or `latest`.
+    pub period: String,
+    /// The output folder; each period is written to `OUT/<period>/`.
+    pub out: PathBuf,
+    /// The config file, if any.
+    pub config: Option<PathBuf>,
+    /// Which outputs to write.
+    pub formats: Formats,
+    /// Do nothing when inputs, config, templates and commentary are those of the last good run.
+    pub if_changed: bool,
+    /// How long to wait for another run that holds the output folder.
+    pub wait: Duration,
+    /// A progress bar to advance per report (shown by the caller on a terminal only).
+    pub progress: Option<indicatif::ProgressBar>,
+    /// Keep the output a run replaces as an earlier version (`OUT/<period>.versions/`), with
+    /// a change page; false replaces it (the preview of `watch`).
+    pub keep_versions: bool,
+}
+
+/// `uppfolj generate`: the whole pipeline, written atomically.
+pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done, Failure> {
+    generate_kept(opts, findings).map(|(done, _)| done)
+}
+
+/// [`generate`], handing back what the run worked from (none when `--if-changed` found
+/// nothing new), for the preview to re-render single pages from.
+pub(crate) fn generate_kept(
+    opts: &GenerateOptions,
+    findings: &mut Findings,
+) -> Result<(Done, Option<cmd::watch::Kept>), Failure> {
+    let mut laps = clock::Laps::start();
+    let config = config::Config::read(opts.config.as_deref())?;
+    let _lock = write::Lock::acquire(&opts.out, opts.wait)?;
+    // Files are hashed once per run: before loading when the run may be skipped, else after
+    // (the loader hashes the large files while Polars reads them).
+    let early = opts.if_changed.then(|| {
+        write::fingerprint::of(&opts.data, &opts.out, &opts.period, opts.formats, &config)
+    });
+    if let Some(print) = &early
+        && let Some(out_dir) = write::fingerprint::unchanged_since(&opts.out, print)
+    {
+        return Ok((Done::unchanged(out_dir, laps.timings), None));
+    }
+
+    let fmts = Some(opts.formats);
+    let prepared = prepare(&opts.data, config, &opts.period, fmts, findings, &mut laps)?;
+    let Prepared {
+        loaded,
+        period,
+        files,
+        packs,
+        commentary,
+        computed,
+        templates,
+    } = prepared;
+    let print = early.unwrap_or_else(|| {
+        write::fingerprint::of(
+            &opts.data,
+            &opts.out,
+            &opts.period,
+            opts.formats,
+            &loaded.config,
+        )
+    });
+
+    let progress = || {
+        if let Some(pb) = &opts.progress {
+            pb.inc(1);
+        }
+    };
+    let epoch = clock::generated_epoch();
+    // What the previous month's report published, for corrections of earlier months.
+    let published = write::versions::published(&opts.out, &period.prev().to_string());
+    let presented = present::run(
+        &compute::basis(&loaded, &computed, published.as_ref()),
+        &files,
+        &commentary,
+        templates.lang.clone(),
+        epoch,
+        &progress,
+    );
+    laps.lap("present");
+
+    let mut manifest = write::manifest::build(
+        &loaded,
+        &files,
+        &packs,
+        opts.formats,
+        write::manifest::Run {
+            period: period.to_string(),
+            generated: clock::format_epoch(epoch),
+            fingerprint: print,
+            inputs_fingerprint: write::fingerprint::of_inputs(
+                &opts.data,
+                &opts.out,
+                period,
+                &loaded.config,
+            ),
+        },
+    );
+    let period_name = period.to_string();
+    let (out, keep) = (&opts.out, opts.keep_versions);
+    let update = write::versions::next(
+        out,
+        &period_name,
+        &presented.figures,
+        &mut manifest,
+        epoch,
+        keep,
+    );
+    // The packs carry the manifest of the run (its inputs) for the archive.
+    let manifest_json = render::json::to_json(&manifest);
+    let config = &loaded.config;
+    let job = render::Job {
+        formats: opts.formats,
+        packs: config
+            .packs
+            .iter()
+            .zip(packs.iter().map(Vec::as_slice))
+            .collect(),
+        order: &loaded.tree.order,
+        author: config
+            .author
+            .clone()
+            .unwrap_or_else(|| loaded.tree.nodes[loaded.tree.root].name.clone()),
+        language: config.language.clone(),
+        epoch,
+        manifest: &manifest_json,
+        money_unit: config.money_unit,
+        decimals: config.decimals,
+        update: update.as_ref(),
+    };
+    let rendered = render::run(&job, &presented, &templates)?;
+    laps.lap("render");
+
+    let (out_dir, carried) = write::publish(
+        out,
+        &period_name,
+        &rendered,
+        &mut manifest,
+        opts.formats,
+        keep,
+    )?;
+    if let Some(said) = carried {
+        findings.note(&out_dir.display().to_string(), said);
+    }
+    laps.lap("write");
+    let done = Done {
+        out_dir,
+        period: Some(period.to_string()),
+        reports: if opts.formats.html { files.len() } else { 0 },
+        workbooks: rendered.count(".xlsx"),
+        pdfs: rendered.count(".pdf"),
+        packs: if opts.formats.pdf || opts.formats.xlsx {
+            packs.len()
+        } else {
+            0
+        },
+        timings: laps.timings,
+    };
+    let kept = cmd::watch::Kept {
+        data: opts.data.clone(),
+        out_dir: done.out_dir.clone(),
+        period,
+        files,
+        commentary,
+        loaded,
+        computed,
+        templates,
+        epoch,
+        published,
+    };
+    Ok((done, Some(kept)))
+}
+
+/// Everything `generate` checks and computes before it presents anything: the data and its
+/// tree, the report month, the packs, the commentary, the figures and the templates. `check`
+/// runs exactly this, so that it refuses everything `generate` would.
+pub(crate) struct Prepared {
+    pub(crate) loaded: load::Loaded,
+    pub(crate) period: Month,
+    /// Each unit's file name, by node index.
+    pub(crate) files: Vec<String>,
+    /// The units of each configured pack.
+    pub(crate) packs: Vec<Vec<usize>>,
+    /// Each unit's commentary for the month, by node index.
+    pub(crate) commentary: Vec<Option<String>>,
+    pub(crate) computed: compute::Computed,
+    pub(crate) templates: render::templates::Templates,
+}
+
+/// config → load → compute, and the templates parsed: all that can refuse a run before
+/// anything is rendered.
+/// `formats`: what the run writes; `None` for `check`, which writes nothing and reads the
+/// commentary of every month, not only the report month's.
+pub(crate) fn prepare(
+    data: &std::path::Path,
+    config: config::Config,
+    period: &str,
+    formats: Option<Formats>,
+    findings: &mut Findings,
+    laps: &mut clock::Laps,
+) -> Result<Prepared, Failure> {
+    let loaded = load::run(data, config, findings)?;
+    let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
+    let requested = compute::periods::requested(period)?;
+    let year_start = loaded.config.year_start();
+    let period =
+        compute::periods::resolve(requested, ledger, year_start, findings).ok_or(Failure::Data)?;
+    let files = present::names::stems(loaded.tree.nodes.iter().map(|n| n.code.as_str()));
+    let packs = compute::packs::resolve(&loaded.config, &loaded.tree, &files)?;
+    // Commentary: the report month's files, refused before anything is computed; `check`
+    // reads every month's after the figures, as it reports their findings in that order.
+    let mut commentary = Vec::new();
+    if formats.is_some() {
+        commentary = load::comments::read_all(data, &loaded.config, period, &files, findings);
+        if findings.has_errors() {
+            return Err(Failure::Data);
+        }
+    }
+    laps.lap("load");
+    let keep = formats.and_then(|f| f.keep(loaded.config.largest_transactions));
+    let computed = compute::run(&loaded, period, keep, findings)?;
+    if formats.is_none() {
+        commentary = load::comments::check_all(data, &loaded.config, &files, period, findings);
+    }
+    let dir = load::comments::folder(data, &loaded.config).join(period.to_string());
+    let keys = compute::commentary::keys(&dir, &files, &commentary);
+    compute::commentary::check_dropped(&loaded.tree, &computed.sections, &keys, findings);
+    laps.lap("compute");
+    if findings.has_errors() {
+        return Err(Failure::Data);
+    }
+    // The templates are the user's input: a folder that cannot be read, or a template that
+    // does not parse, is a config mistake (exit 1), not an output failure.
+    let source = loaded.config.source.as_deref();
+    let overrides = load::templates::read(loaded.config.templates.as_deref())
+        .map_err(|e| Failure::config_key(source, "templates", &e))?;
+    let templates = render::templates::load(overrides, &loaded.config.language)
+        .map_err(|e| Failure::config_key(source, "templates", &e))?;
+    Ok(Prepared {
+        loaded,
+        period,
+        files,
+        packs,
+        commentary,
+        computed,
+        templates,
+    })
+}
