@@ -537,7 +537,7 @@ pub(crate) struct Basis<'a> {
 pub(crate) fn basis<'a>(
     loaded: &'a crate::load::Loaded,
     computed: &'a Computed,
-    published: Option<&serde_json::Value>,
+    published: Option<&crate::model::published::Published>,
 ) -> Basis<'a> {
     let tree = &loaded.tree;
     let restated = published

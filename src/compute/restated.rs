@@ -20,16 +20,13 @@ pub(crate) struct Restated {
 /// previous month's report), in month order. Units and months the published file does not
 /// have are passed by; so is a file that is not a figures file.
 pub(crate) fn restated(
-    published: &serde_json::Value,
+    published: &crate::model::published::Published,
     figures: &Figures,
     tree: &Tree,
 ) -> Vec<Vec<Restated>> {
     let mut out = vec![Vec::new(); tree.nodes.len()];
-    let Some(units) = published["units"].as_object() else {
-        return out;
-    };
     for (node, n) in tree.nodes.iter().enumerate() {
-        let Some(months) = units.get(&n.code).and_then(|u| u["months"].as_array()) else {
+        let Some(months) = published.units.get(&n.code).map(|u| &u.months) else {
             continue;
         };
         // This run's outcome by month: this year's, and last year's months for a report in
@@ -43,10 +40,8 @@ pub(crate) fn restated(
             now.entry(m.month.plus(-12)).or_insert(m.actual_prev_year);
         }
         for m in months {
-            let (Some(period), Some(actual)) = (
-                m["period"].as_str().and_then(Month::parse),
-                m["actual"].as_str(),
-            ) else {
+            let (Some(period), Some(actual)) = (Month::parse(&m.period), m.actual.as_deref())
+            else {
                 continue;
             };
             let Ok((was, _)) = parse_ore(actual, DecimalMark::Point) else {

@@ -6,4 +6,5 @@ pub(crate) mod hash;
 pub(crate) mod money;
 pub(crate) mod period;
 pub(crate) mod posting;
+pub(crate) mod published;
 pub(crate) mod tree;

@@ -27,7 +27,7 @@ pub(crate) fn is_versions(name: &str) -> bool {
 }
 
 /// The `figures.json` a period's latest published output holds, if any.
-pub(crate) fn published(out: &Path, period: &str) -> Option<Value> {
+pub(crate) fn published(out: &Path, period: &str) -> Option<crate::model::published::Published> {
     let path = out.join(period).join("figures.json");
     // Our own output, but read as any file: regular, and not beyond what a report can be.
     let meta = std::fs::symlink_metadata(&path).ok()?;
@@ -37,7 +37,8 @@ pub(crate) fn published(out: &Path, period: &str) -> Option<Value> {
     read_json(&path)
 }
 
-pub(crate) fn read_json(path: &Path) -> Option<Value> {
+/// A JSON file of the tool's own output, read into `T` (`None` when it cannot be).
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
     std::fs::read_to_string(path)
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())

@@ -25,7 +25,7 @@ pub(crate) struct Kept {
     pub templates: render::templates::Templates,
     pub epoch: i64,
     /// The previous month's published figures, for corrections of earlier months.
-    pub published: Option<serde_json::Value>,
+    pub published: Option<crate::model::published::Published>,
 }
 
 impl Kept {
