@@ -12,7 +12,7 @@
 //! or with costs and revenue of the same sign, which no sign convention gives.
 //! SIE files carry their sign by the standard and are not checked.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use super::Categories;
 use crate::config::{Config, Row, Sign};
@@ -36,22 +36,22 @@ enum Kind {
 
 /// The outcome of one kind of account, in result sign (after the configured sign is applied).
 #[derive(Debug, Default)]
-struct Side {
+struct Side<'a> {
     positive: i128,
     negative: i128,
     /// Per account, its net outcome.
-    accounts: BTreeMap<String, i128>,
+    accounts: HashMap<&'a str, i128>,
 }
 
-impl Side {
-    fn add(&mut self, account: &str, amount: i64) {
+impl<'a> Side<'a> {
+    fn add(&mut self, account: &'a str, amount: i64) {
         let a = i128::from(amount);
         if a > 0 {
             self.positive += a;
         } else {
             self.negative -= a;
         }
-        *self.accounts.entry(account.to_string()).or_default() += a;
+        *self.accounts.entry(account).or_default() += a;
     }
 
     fn absolute(&self) -> i128 {
@@ -73,13 +73,9 @@ impl Side {
 
     /// "accounts 4010, 5010 and 2 more" / "account 3010": the largest by absolute outcome.
     fn named(&self) -> String {
-        let mut by_size: Vec<(&String, &i128)> = self.accounts.iter().collect();
+        let mut by_size: Vec<(&&str, &i128)> = self.accounts.iter().collect();
         by_size.sort_by(|a, b| b.1.abs().cmp(&a.1.abs()).then(a.0.cmp(b.0)));
-        let shown: Vec<&str> = by_size
-            .iter()
-            .take(NAMED)
-            .map(|(a, _)| a.as_str())
-            .collect();
+        let shown: Vec<&str> = by_size.iter().take(NAMED).map(|(a, _)| **a).collect();
         let more = by_size.len().saturating_sub(NAMED);
         let list = shown.join(", ");
         match (by_size.len(), more) {
@@ -166,7 +162,9 @@ pub(crate) fn check(data: &Dataset, cats: &Categories, config: &Config, findings
     let Some(ledger) = data.ledger() else {
         return;
     };
-    let kinds: BTreeMap<&str, Option<Kind>> = cats
+    // One hash look-up per ledger row and no copy of the account text: the ledger may have
+    // millions of rows.
+    let kinds: HashMap<&str, Option<Kind>> = cats
         .of_account
         .iter()
         .map(|(account, &c)| {
