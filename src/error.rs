@@ -23,8 +23,8 @@ pub enum Failure {
     #[error(transparent)]
     Render(#[from] RenderError),
     /// The preview server could not start.
-    #[error("{0}")]
-    Preview(String),
+    #[error(transparent)]
+    Preview(#[from] PreviewError),
     /// The output folder could not be written, or another run holds it.
     #[error(transparent)]
     Write(#[from] WriteError),
@@ -147,9 +147,9 @@ pub enum RenderError {
     /// A template or language file could not be read.
     #[error(transparent)]
     Io(#[from] IoError),
-    /// A language file is malformed.
-    #[error("{0}")]
-    Language(String),
+    /// A language file is missing or malformed.
+    #[error(transparent)]
+    Language(#[from] LangError),
     /// The templates do not parse.
     #[error("the {kind} cannot be parsed")]
     Parse {
@@ -178,12 +178,12 @@ pub enum RenderError {
         source: tera::Error,
     },
     /// Typst could not typeset a document.
-    #[error("{what} cannot be typeset: {diagnostics}")]
+    #[error("{what} cannot be typeset: {source}")]
     Typeset {
         /// "the PDF of 1100", "the pack namnd".
         what: String,
-        /// Typst's diagnostics, as text with source lines.
-        diagnostics: String,
+        /// Why: Typst's diagnostics as text with source lines, or what it refused to set up.
+        source: TypstError,
     },
     /// The Excel writer refused a workbook.
     #[error("the Excel workbook cannot be written: {0}")]
@@ -191,6 +191,100 @@ pub enum RenderError {
     /// A pack has no units.
     #[error("pack {0} has no units")]
     EmptyPack(String),
+}
+
+/// Why a document could not be typeset; its text is what the user sees.
+#[derive(Debug, thiserror::Error)]
+pub enum TypstError {
+    /// The PDF's language is not a language code.
+    #[error("invalid document language {language:?}: {reason}")]
+    Language {
+        /// The language given.
+        language: String,
+        /// Why Typst rejects it.
+        reason: &'static str,
+    },
+    /// A virtual file's name is not a valid path.
+    #[error("invalid virtual file path {path:?}: {reason}")]
+    Path {
+        /// The name given.
+        path: String,
+        /// Why Typst rejects it.
+        reason: typst::syntax::PathError,
+    },
+    /// A virtual file has the main source's name.
+    #[error("virtual file {0:?} clashes with the main source")]
+    ClashesWithMain(String),
+    /// Two virtual files have the same name.
+    #[error("virtual file {0:?} given twice")]
+    GivenTwice(String),
+    /// Typst cannot declare the standards of the conformance asked for.
+    #[error("{0}")]
+    Standards(String),
+    /// The document has errors: Typst's diagnostics as text (message, `file:line:col`, the
+    /// source line, hints), followed by any warnings.
+    #[error("{0}")]
+    Diagnostics(String),
+}
+
+/// Why a language file (`lang/<code>.yaml` among the templates) cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LangError {
+    /// The templates have no file for the report's language.
+    #[error("no language file {0} among the templates")]
+    Missing(String),
+    /// The file is not the YAML of a language file.
+    #[error("{file}: {reason}")]
+    Yaml {
+        /// The file, as `lang/sv.yaml`.
+        file: String,
+        /// The YAML parser's reason.
+        reason: String,
+    },
+    /// The months are not twelve.
+    #[error("{0}: months and months_short need 12 names each")]
+    Months(String),
+    /// A number mark is not one character.
+    #[error("{0}: decimal_mark, group and minus must be one character each")]
+    Marks(String),
+}
+
+/// Why the preview server of `watch` could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum PreviewError {
+    /// The address is taken or not ours.
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// The system's reason.
+        reason: std::io::Error,
+    },
+    /// The bound address could not be read back.
+    #[error("cannot read the bound address: {0}")]
+    Address(std::io::Error),
+    /// A thread could not be started.
+    #[error("cannot start the {what} thread: {reason}")]
+    Thread {
+        /// "build", "watch", "signal".
+        what: &'static str,
+        /// The system's reason.
+        reason: std::io::Error,
+    },
+    /// The file watcher could not be created.
+    #[error("cannot start file watcher: {0}")]
+    Watcher(notify::Error),
+    /// A file or folder could not be watched.
+    #[error("cannot watch {path}: {reason}")]
+    Watch {
+        /// The path as given.
+        path: String,
+        /// The watcher's reason.
+        reason: notify::Error,
+    },
+    /// The signal handler for Ctrl-C and SIGTERM could not be installed.
+    #[error("cannot handle Ctrl-C and SIGTERM: {0}")]
+    Signals(std::io::Error),
 }
 
 /// The write stage failed.

@@ -24,5 +24,5 @@ pub use cmd::generate::{Done, GenerateOptions, generate};
 pub(crate) use cmd::generate::{generate_kept, prepare};
 pub use cmd::watch::watch_command;
 pub use cmd::{init, synth};
-pub use error::{ConfigError, Failure, IoError, RenderError, WriteError};
+pub use error::{ConfigError, Failure, IoError, LangError, PreviewError, RenderError, WriteError};
 pub use render::Formats;

@@ -90,8 +90,8 @@ fn main() -> ExitCode {
         }
         Command::Diff { old, new, format } => {
             let shape = match format {
-                DiffFormat::Text => uppfolj::cmd::diff::Shape::Text,
-                DiffFormat::Json => uppfolj::cmd::diff::Shape::Json,
+                DiffFormat::Text => uppfolj::cmd::diff::Output::Text,
+                DiffFormat::Json => uppfolj::cmd::diff::Output::Json,
             };
             match uppfolj::cmd::diff::run(&old, &new, shape) {
                 Ok((text, differ)) => {

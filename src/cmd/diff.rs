@@ -11,7 +11,7 @@ use crate::model::diff;
 
 /// How `diff` prints the comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+pub enum Output {
     /// Lines for a terminal, grouped by unit.
     Text,
     /// One JSON document for tools.
@@ -21,15 +21,15 @@ pub enum Shape {
 /// The comparison of `old` and `new` (each an output folder or a `figures.json` file) as
 /// text or JSON, and whether anything differs. A missing or unreadable file is a usage
 /// error (exit 2).
-pub fn run(old: &Path, new: &Path, shape: Shape) -> Result<(String, bool), Failure> {
+pub fn run(old: &Path, new: &Path, output: Output) -> Result<(String, bool), Failure> {
     let (old_figures, old_manifest) = read(old)?;
     let (new_figures, new_manifest) = read(new)?;
     let manifests = old_manifest.as_ref().zip(new_manifest.as_ref());
     let d = diff::compare(&old_figures, &new_figures, manifests);
     let differ = !d.is_empty();
-    let text = match shape {
-        Shape::Text => diff::to_text(&d),
-        Shape::Json => {
+    let text = match output {
+        Output::Text => diff::to_text(&d),
+        Output::Json => {
             let doc = serde_json::json!({
                 "differ": differ,
                 "summary": diff::summary(&d),

@@ -51,22 +51,7 @@ pub struct Options {
 
 /// öre as Swedish text: `-1 234,56` (plain space between thousands).
 pub fn kr(ore: i64) -> String {
-    let neg = ore < 0;
-    let a = ore.unsigned_abs();
-    let int = (a / 100).to_string();
-    let mut s = String::with_capacity(int.len() + 6);
-    if neg {
-        s.push('-');
-    }
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i).is_multiple_of(3) {
-            s.push(' ');
-        }
-        s.push(c);
-    }
-    s.push(',');
-    s.push_str(&format!("{:02}", a % 100));
-    s
+    crate::model::money::kronor_text(ore)
 }
 
 struct Account {

@@ -156,10 +156,19 @@ pub(crate) struct Figures {
 #[derive(Debug, Clone)]
 pub(crate) struct Categories {
     pub names: Vec<String>,
-    /// The rows in report order: `Ok(category index)` or `Err(subtotal name)`.
-    pub rows: Vec<Result<usize, String>>,
+    /// The rows in report order.
+    pub rows: Vec<Line>,
     /// account → category index.
     pub of_account: BTreeMap<String, usize>,
+}
+
+/// A row of the income statement as configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Line {
+    /// The category of this index in [`Categories::names`].
+    Category(usize),
+    /// A subtotal of every category above it, by its name.
+    Subtotal(String),
 }
 
 /// Maps every account in the ledger to a category: the `accounts` table first, then the
@@ -171,20 +180,23 @@ pub(crate) fn categorize(
     findings: &mut Findings,
 ) -> Categories {
     let mut names: Vec<String> = Vec::new();
-    let mut rows: Vec<Result<usize, String>> = Vec::new();
+    let mut rows: Vec<Line> = Vec::new();
     let mut ranges: Vec<(usize, &crate::config::AccountRange)> = Vec::new();
     for row in &config.rows {
         match row {
             Row::Category { name, ranges: r } => {
                 let i = names.len();
                 names.push(name.clone());
-                rows.push(Ok(i));
+                rows.push(Line::Category(i));
                 ranges.extend(r.iter().map(|r| (i, r)));
             }
-            Row::Subtotal { name } => rows.push(Err(name.clone())),
+            Row::Subtotal { name } => rows.push(Line::Subtotal(name.clone())),
         }
     }
-    let first_subtotal = rows.iter().position(Result::is_err).unwrap_or(rows.len());
+    let first_subtotal = rows
+        .iter()
+        .position(|r| matches!(r, Line::Subtotal(_)))
+        .unwrap_or(rows.len());
     let mut extra: Vec<usize> = Vec::new();
     let mut by_table: HashMap<&str, usize> = HashMap::new();
     if let Some(acc) = accounts {
@@ -286,7 +298,7 @@ pub(crate) fn categorize(
         }
     }
     for (k, i) in extra.into_iter().enumerate() {
-        rows.insert(first_subtotal + k, Ok(i));
+        rows.insert(first_subtotal + k, Line::Category(i));
     }
     Categories {
         names,
@@ -613,7 +625,7 @@ pub(crate) fn compute(
         );
         for r in &cats.rows {
             match r {
-                Ok(c) => {
+                Line::Category(c) => {
                     let (acc, prev_year, prev_month, budget_year) = cat_rows[*c];
                     running.0.add(acc);
                     running.1.add(prev_year);
@@ -628,7 +640,7 @@ pub(crate) fn compute(
                         budget_year,
                     });
                 }
-                Err(name) => rows.push(RowFigures {
+                Line::Subtotal(name) => rows.push(RowFigures {
                     name: name.clone(),
                     kind: RowKind::Subtotal,
                     acc: running.0,

@@ -2,6 +2,7 @@
 
 use polars::prelude::*;
 
+use super::guard::Refusal;
 use super::shape::Shape;
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
@@ -18,15 +19,17 @@ pub(crate) fn read(
     findings: &mut Findings,
 ) -> Option<Table> {
     // Bounded first: the reader allocates for what the file claims, beyond any panic guard.
-    if let Ok(f) = std::fs::File::open(path)
-        && let Err(e) = super::parquet_bounds::check(f)
-    {
-        findings.error(
-            file,
-            None,
-            None,
-            format!("the Parquet file is not read: {e}; the file is damaged or not an export"),
-        );
+    let checked = std::fs::File::open(path)
+        .map_err(|e| Refusal::Unreadable(format!("it cannot be opened ({e})")))
+        .and_then(super::parquet_bounds::check);
+    if let Err(refusal) = checked {
+        let message = match refusal {
+            Refusal::Claims(e) => {
+                format!("the Parquet file is not read: {e}; the file is damaged or not an export")
+            }
+            Refusal::Unreadable(e) => format!("the file cannot be read as Parquet: {e}"),
+        };
+        findings.error(file, None, None, message);
         return None;
     }
     let df = std::fs::File::open(path)
@@ -52,60 +55,63 @@ pub(crate) fn read(
     let mut builder =
         TableBuilder::new(spec, file, &header, DecimalMark::Point, 0, shape, findings)?;
     let columns = df.columns();
+    // Per column, the row's value: text is kept in `texts` so its buffer is reused.
     let mut texts: Vec<String> = vec![String::new(); columns.len()];
-    let mut kinds: Vec<u8> = vec![0; columns.len()];
-    let mut nums: Vec<(i64, f64, (i32, u32, u32))> = vec![(0, 0.0, (0, 0, 0)); columns.len()];
+    let mut values: Vec<Value> = vec![Value::Empty; columns.len()];
     for row in 0..df.height() {
         for (ci, col) in columns.iter().enumerate() {
             let v = col.get(row).unwrap_or(AnyValue::Null);
-            kinds[ci] = match v {
-                AnyValue::Null => 0,
-                AnyValue::String(s) => {
-                    texts[ci] = s.to_string();
-                    1
-                }
-                AnyValue::StringOwned(s) => {
-                    texts[ci] = s.to_string();
-                    1
-                }
-                AnyValue::Boolean(b) => {
-                    texts[ci] = b.to_string();
-                    1
-                }
+            let mut text = |t: &dyn std::fmt::Display| {
+                texts[ci].clear();
+                use std::fmt::Write;
+                let _ = write!(texts[ci], "{t}");
+                Value::Text
+            };
+            values[ci] = match v {
+                AnyValue::Null => Value::Empty,
+                AnyValue::String(s) => text(&s),
+                AnyValue::StringOwned(ref s) => text(s),
+                AnyValue::Boolean(b) => text(&b),
                 AnyValue::Int8(_)
                 | AnyValue::Int16(_)
                 | AnyValue::Int32(_)
                 | AnyValue::Int64(_)
                 | AnyValue::UInt8(_)
                 | AnyValue::UInt16(_)
-                | AnyValue::UInt32(_) => {
-                    nums[ci].0 = v.extract::<i64>().unwrap_or(0);
-                    2
-                }
+                | AnyValue::UInt32(_) => Value::Int(v.extract::<i64>().unwrap_or(0)),
                 AnyValue::Float32(_) | AnyValue::Float64(_) => {
-                    nums[ci].1 = v.extract::<f64>().unwrap_or(f64::NAN);
-                    3
+                    Value::Float(v.extract::<f64>().unwrap_or(f64::NAN))
                 }
                 AnyValue::Date(days) => {
-                    nums[ci].2 = civil_from_days(days);
-                    4
+                    let (y, m, d) = civil_from_days(days);
+                    Value::Date(y, m, d)
                 }
-                other => {
-                    texts[ci] = other.to_string();
-                    1
-                }
+                ref other => text(other),
             };
         }
-        let cells: Vec<Cell<'_>> = (0..columns.len())
-            .map(|ci| match kinds[ci] {
-                1 => Cell::Text(texts[ci].as_str()),
-                2 => Cell::Int(nums[ci].0),
-                3 => Cell::Float(nums[ci].1),
-                4 => Cell::Date(nums[ci].2.0, nums[ci].2.1, nums[ci].2.2),
-                _ => Cell::Empty,
+        let cells: Vec<Cell<'_>> = values
+            .iter()
+            .zip(&texts)
+            .map(|(v, t)| match *v {
+                Value::Empty => Cell::Empty,
+                Value::Text => Cell::Text(t.as_str()),
+                Value::Int(n) => Cell::Int(n),
+                Value::Float(x) => Cell::Float(x),
+                Value::Date(y, m, d) => Cell::Date(y, m, d),
             })
             .collect();
         builder.push(row as u64 + 1, &cells);
     }
     Some(builder.finish(sha256, findings))
+}
+
+/// What one cell of a Parquet column holds, as the table builder takes it (text lies in the
+/// column's text buffer).
+#[derive(Debug, Clone, Copy)]
+enum Value {
+    Empty,
+    Text,
+    Int(i64),
+    Float(f64),
+    Date(i32, u32, u32),
 }

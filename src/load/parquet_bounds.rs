@@ -6,11 +6,14 @@
 //! an abort no panic guard catches. Here the footer (Thrift compact protocol) is walked with
 //! bounded depth and lengths, then each column chunk's page headers, the way the reader goes
 //! through them: rows, values, sizes and offsets must stay within the file and the bounds below.
-//! A file whose metadata cannot be walked at all passes: the reader says what is wrong with it.
+//! The check fails closed: a file whose metadata or page headers cannot be walked is refused
+//! with the reason, never handed to the reader unchecked.
 
 use std::io::{Read, Seek, SeekFrom};
 
 use super::files::size_text;
+use super::guard::Refusal::{self, Claims, Unreadable};
+use crate::model::money::grouped as group;
 
 /// The most rows a Parquet table may have, and the most values a column may claim.
 pub(crate) const MAX_ROWS: u64 = 50_000_000;
@@ -23,46 +26,54 @@ const MAX_DEPTH: usize = 32;
 /// The first read of a page header; a longer one (large statistics) is read again, larger.
 const HEADER_READ: u64 = 1024;
 
-/// `Err` with what the file claims beyond a bound. A file that does not end as Parquet does,
-/// or whose metadata is not well-formed, passes: the reader says what is wrong with it.
-pub(crate) fn check<R: Read + Seek>(mut source: R) -> Result<(), String> {
-    let Ok(len) = source.seek(SeekFrom::End(0)) else {
-        return Ok(());
-    };
+/// `Err` with what the file claims beyond a bound, or with where it stops being Parquet: a
+/// file whose metadata cannot be walked is refused too (what it would make the reader
+/// allocate is then unknown), with the reason, instead of being handed to the reader.
+pub(crate) fn check<R: Read + Seek>(mut source: R) -> Result<(), Refusal> {
+    let unreadable = |e: std::io::Error| Unreadable(format!("it cannot be read ({e})"));
+    let len = source.seek(SeekFrom::End(0)).map_err(unreadable)?;
     if len < 12 {
-        return Ok(());
+        return Err(Unreadable(format!(
+            "it has {} bytes (expected a Parquet file, which has at least 12)",
+            group(i128::from(len))
+        )));
     }
     let mut tail = [0u8; 8];
-    if source.seek(SeekFrom::Start(len - 8)).is_err() || source.read_exact(&mut tail).is_err() {
-        return Ok(());
-    }
+    source
+        .seek(SeekFrom::Start(len - 8))
+        .and_then(|_| source.read_exact(&mut tail))
+        .map_err(unreadable)?;
     if &tail[4..] != b"PAR1" {
-        return Ok(());
+        return Err(Unreadable(
+            "it does not end with the Parquet marker PAR1 (expected a Parquet file)".into(),
+        ));
     }
     let meta_len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
     if meta_len > len - 12 {
-        return Err(format!(
+        return Err(Claims(format!(
             "its metadata claims {} bytes in a file of {} (expected at most the file's size less 12 bytes)",
             group(i128::from(meta_len)),
             group(i128::from(len))
-        ));
+        )));
     }
     // The data lies between the leading magic and the metadata.
     let data_end = len - 8 - meta_len;
     let mut footer = Vec::new();
-    if source.seek(SeekFrom::Start(data_end)).is_err()
-        || (&mut source)
-            .take(meta_len)
-            .read_to_end(&mut footer)
-            .is_err()
-        || footer.len() as u64 != meta_len
-    {
-        return Ok(());
+    source
+        .seek(SeekFrom::Start(data_end))
+        .and_then(|_| (&mut source).take(meta_len).read_to_end(&mut footer))
+        .map_err(unreadable)?;
+    if footer.len() as u64 != meta_len {
+        return Err(Unreadable("its metadata ends before the file does".into()));
     }
     let meta = match file_metadata(&footer) {
         Ok(m) => m,
-        Err(Stop::Malformed) => return Ok(()),
-        Err(Stop::Claims(e)) => return Err(e),
+        Err(Stop::Malformed) => {
+            return Err(Unreadable(
+                "its metadata (the footer) is not well-formed".into(),
+            ));
+        }
+        Err(Stop::Claims(e)) => return Err(Claims(e)),
     };
     meta.check(data_end)?;
     let mut unpacked = 0u64;
@@ -88,8 +99,8 @@ type Walk<T> = Result<T, Stop>;
 /// A reader of Thrift's compact protocol over a byte slice that never allocates for what the
 /// bytes claim: lengths are checked against the bytes left, nesting against [`MAX_DEPTH`].
 ///
-/// It reads a struct as the Parquet reader's decoders do, by the shapes below: a field it
-/// knows is read as the shape says whatever type the field declares (so both see the same
+/// It reads a struct as the Parquet reader's decoders do, by the forms below: a field it
+/// knows is read as the form says whatever type the field declares (so both see the same
 /// values in a crafted file), any other field is passed over by its declared type.
 struct Thrift<'a> {
     bytes: &'a [u8],
@@ -116,25 +127,25 @@ const SET: u8 = 10;
 const MAP: u8 = 11;
 const STRUCT: u8 = 12;
 
-/// The shape a reader expects of a value.
+/// The form a reader expects a value to take.
 #[derive(Clone, Copy)]
-enum Shape {
+enum Form {
     /// A varint (i16, i32, i64).
     Int,
     Byte,
     Bool,
     Binary,
-    /// A list whose items are read as the shape, whatever type the list declares.
-    List(&'static Shape),
-    /// A struct of the fields with these ids and shapes.
-    Struct(&'static [(i16, Shape)]),
+    /// A list whose items are read as the form, whatever type the list declares.
+    List(&'static Form),
+    /// A struct of the fields with these ids and forms.
+    Struct(&'static [(i16, Form)]),
 }
 
-use Shape::{Binary as B, Bool as O, Byte as Y, Int as I, List as L, Struct as S};
+use Form::{Binary as B, Bool as O, Byte as Y, Int as I, List as L, Struct as S};
 
-const EMPTY: &[(i16, Shape)] = &[];
+const EMPTY: &[(i16, Form)] = &[];
 // The footer (FileMetaData) as the reader's footer decoder reads it.
-const FILE_META: Shape = S(&[
+const FILE_META: Form = S(&[
     (1, I),
     (2, L(&S(SCHEMA_ELEMENT))),
     (3, I),
@@ -143,7 +154,7 @@ const FILE_META: Shape = S(&[
     (6, B),
     (7, L(&S(&[(1, S(EMPTY)), (2, S(EMPTY))]))),
 ]);
-const SCHEMA_ELEMENT: &[(i16, Shape)] = &[
+const SCHEMA_ELEMENT: &[(i16, Form)] = &[
     (1, I),
     (2, I),
     (3, I),
@@ -155,11 +166,11 @@ const SCHEMA_ELEMENT: &[(i16, Shape)] = &[
     (9, I),
     (10, S(LOGICAL_TYPE)),
 ];
-const TIME_TYPE: &[(i16, Shape)] = &[
+const TIME_TYPE: &[(i16, Form)] = &[
     (1, O),
     (2, S(&[(1, S(EMPTY)), (2, S(EMPTY)), (3, S(EMPTY))])),
 ];
-const LOGICAL_TYPE: &[(i16, Shape)] = &[
+const LOGICAL_TYPE: &[(i16, Form)] = &[
     (1, S(EMPTY)),
     (2, S(EMPTY)),
     (3, S(EMPTY)),
@@ -175,7 +186,7 @@ const LOGICAL_TYPE: &[(i16, Shape)] = &[
     (14, S(EMPTY)),
     (15, S(EMPTY)),
 ];
-const ROW_GROUP: &[(i16, Shape)] = &[
+const ROW_GROUP: &[(i16, Form)] = &[
     (1, L(&S(COLUMN_CHUNK))),
     (2, I),
     (3, I),
@@ -184,7 +195,7 @@ const ROW_GROUP: &[(i16, Shape)] = &[
     (6, I),
     (7, I),
 ];
-const COLUMN_CHUNK: &[(i16, Shape)] = &[
+const COLUMN_CHUNK: &[(i16, Form)] = &[
     (1, B),
     (2, I),
     (3, S(COLUMN_META)),
@@ -193,7 +204,7 @@ const COLUMN_CHUNK: &[(i16, Shape)] = &[
     (6, I),
     (7, I),
 ];
-const STATISTICS: &[(i16, Shape)] = &[
+const STATISTICS: &[(i16, Form)] = &[
     (1, B),
     (2, B),
     (3, I),
@@ -203,7 +214,7 @@ const STATISTICS: &[(i16, Shape)] = &[
     (7, O),
     (8, O),
 ];
-const COLUMN_META: &[(i16, Shape)] = &[
+const COLUMN_META: &[(i16, Form)] = &[
     (1, I),
     (2, L(&I)),
     (3, L(&B)),
@@ -219,7 +230,7 @@ const COLUMN_META: &[(i16, Shape)] = &[
     (15, I),
 ];
 // A page header as the reader's page decoder reads it.
-const PAGE_HEADER: Shape = S(&[
+const PAGE_HEADER: Form = S(&[
     (1, I),
     (2, I),
     (3, I),
@@ -396,30 +407,30 @@ impl<'a> Thrift<'a> {
     /// byte string, list and struct in it with its path.
     fn walk(
         &mut self,
-        shape: Shape,
+        shape: Form,
         declared: u8,
         sink: &mut dyn FnMut(&[u32], Item<'a>),
     ) -> Walk<()> {
         match shape {
-            Shape::Int => {
+            Form::Int => {
                 let v = self.int()?;
                 sink(&self.path, Item::Int(v));
             }
-            Shape::Byte => {
+            Form::Byte => {
                 let v = self.byte()?;
                 sink(&self.path, Item::Int(i64::from(v as i8)));
             }
-            Shape::Bool => {
+            Form::Bool => {
                 // A struct field declared boolean holds its value in its type.
                 if declared != BOOL_TRUE && declared != BOOL_FALSE {
                     self.byte()?;
                 }
             }
-            Shape::Binary => {
+            Form::Binary => {
                 let v = self.binary()?;
                 sink(&self.path, Item::Bytes(v));
             }
-            Shape::List(item) => {
+            Form::List(item) => {
                 let (elem, n) = self.list()?;
                 sink(&self.path, Item::Start);
                 self.nest()?;
@@ -430,7 +441,7 @@ impl<'a> Thrift<'a> {
                 }
                 self.depth -= 1;
             }
-            Shape::Struct(fields) => {
+            Form::Struct(fields) => {
                 sink(&self.path, Item::Start);
                 self.nest()?;
                 let mut last = 0i16;
@@ -558,14 +569,14 @@ impl Chunk {
 impl FileMeta {
     /// Rows, values and sizes of the footer within the bounds, and every chunk within the data
     /// (`4..data_end`).
-    fn check(&self, data_end: u64) -> Result<(), String> {
+    fn check(&self, data_end: u64) -> Result<(), Refusal> {
         let rows = |n: i64, what: &str| {
             if n < 0 || n as u64 > MAX_ROWS {
-                Err(format!(
+                Err(Claims(format!(
                     "{what} claims {} rows (expected 0 to {} rows in a table)",
                     group(i128::from(n)),
                     group(i128::from(MAX_ROWS))
-                ))
+                )))
             } else {
                 Ok(())
             }
@@ -578,54 +589,54 @@ impl FileMeta {
             rows(rg.num_rows, &format!("row group {g}"))?;
             total_rows += i128::from(rg.num_rows);
             if total_rows > i128::from(MAX_ROWS) {
-                return Err(format!(
+                return Err(Claims(format!(
                     "row groups 1 to {g} claim {} rows (expected at most {} rows in a table)",
                     group(total_rows),
                     group(i128::from(MAX_ROWS))
-                ));
+                )));
             }
             for c in rg.chunks.iter().filter(|c| c.has_meta) {
                 let name = c.name(g);
                 if c.num_values < 0 || c.num_values as u64 > MAX_ROWS {
-                    return Err(format!(
+                    return Err(Claims(format!(
                         "{name} claims {} values (expected 0 to {} values in a column)",
                         group(i128::from(c.num_values)),
                         group(i128::from(MAX_ROWS))
-                    ));
+                    )));
                 }
                 if c.total_uncompressed_size < 0 {
-                    return Err(format!(
+                    return Err(Claims(format!(
                         "{name} claims to unpack to {} bytes (expected 0 or more)",
                         group(i128::from(c.total_uncompressed_size))
-                    ));
+                    )));
                 }
                 unpacked += i128::from(c.total_uncompressed_size);
                 if unpacked > i128::from(MAX_UNPACKED) {
-                    return Err(format!(
+                    return Err(Claims(format!(
                         "the column chunks up to {name} claim to unpack to {} bytes (expected at most {} for all of the file's data)",
                         group(unpacked),
                         size_text(MAX_UNPACKED)
-                    ));
+                    )));
                 }
                 let (start, size) = (c.start(), c.total_compressed_size);
                 let end = i128::from(start) + i128::from(size);
                 if start < 4 || size < 0 || end > i128::from(data_end) {
-                    return Err(format!(
+                    return Err(Claims(format!(
                         "{name} claims bytes {} to {} (expected within the data, bytes 4 to {})",
                         group(i128::from(start)),
                         group(end),
                         group(i128::from(data_end))
-                    ));
+                    )));
                 }
                 if c.dictionary_page_offset.is_some()
                     && (c.data_page_offset < start || i128::from(c.data_page_offset) >= end)
                 {
-                    return Err(format!(
+                    return Err(Claims(format!(
                         "{name} claims its data pages start at byte {} (expected within its bytes {} to {})",
                         group(i128::from(c.data_page_offset)),
                         group(i128::from(start)),
                         group(end)
-                    ));
+                    )));
                 }
             }
         }
@@ -701,8 +712,7 @@ const DICTIONARY_PAGE: i64 = 2;
 const DATA_PAGE_V2: i64 = 3;
 
 /// Walks a chunk's page headers as the reader does: from its start, until its pages hold the
-/// values it claims or its bytes end. A header that cannot be read ends the walk of the chunk
-/// (the reader refuses it), not of the file: the reader may go through other chunks at once.
+/// values it claims or its bytes end. A header that cannot be read refuses the file.
 fn pages<R: Read + Seek>(
     source: &mut R,
     buf: &mut Vec<u8>,
@@ -710,7 +720,7 @@ fn pages<R: Read + Seek>(
     rg: &RowGroup,
     g: usize,
     unpacked: &mut u64,
-) -> Result<(), String> {
+) -> Result<(), Refusal> {
     // Within the data: checked with the footer.
     let mut pos = chunk.start() as u64;
     let end = pos + chunk.total_compressed_size as u64;
@@ -720,7 +730,10 @@ fn pages<R: Read + Seek>(
     while seen < expected && pos < end {
         page += 1;
         let Some((h, len)) = read_header(source, buf, pos, end)? else {
-            return Ok(());
+            return Err(Unreadable(format!(
+                "the header of page {page} of {} is not well-formed",
+                chunk.name(g)
+            )));
         };
         let name = || match h.kind {
             DICTIONARY_PAGE => format!("the dictionary page of {}", chunk.name(g)),
@@ -728,48 +741,48 @@ fn pages<R: Read + Seek>(
         };
         let body = pos + len;
         if h.compressed < 0 || i128::from(h.compressed) > i128::from(end - body) {
-            return Err(format!(
+            return Err(Claims(format!(
                 "{} claims {} bytes from byte {} (expected within its column chunk, which ends at byte {})",
                 name(),
                 group(i128::from(h.compressed)),
                 group(i128::from(body)),
                 group(i128::from(end))
-            ));
+            )));
         }
         if h.uncompressed < 0 || h.uncompressed as u64 > MAX_PAGE {
-            return Err(format!(
+            return Err(Claims(format!(
                 "{} claims to unpack to {} bytes (expected 0 to {} a page)",
                 name(),
                 group(i128::from(h.uncompressed)),
                 size_text(MAX_PAGE)
-            ));
+            )));
         }
         *unpacked += h.uncompressed as u64;
         if *unpacked > MAX_UNPACKED {
-            return Err(format!(
+            return Err(Claims(format!(
                 "the pages up to {} claim to unpack to {} bytes (expected at most {} for all of the file's data)",
                 name(),
                 group(i128::from(*unpacked)),
                 size_text(MAX_UNPACKED)
-            ));
+            )));
         }
         if let Some(n) = h.dictionary {
             // A dictionary entry takes at least a bit of the unpacked page.
             let most = MAX_ROWS.min((h.uncompressed as u64).saturating_mul(8));
             if n < 0 || n as u64 > most {
-                return Err(format!(
+                return Err(Claims(format!(
                     "{} claims {} values in {} bytes (expected 0 to {} values in a column, and at most 8 a byte)",
                     name(),
                     group(i128::from(n)),
                     group(i128::from(h.uncompressed)),
                     group(i128::from(MAX_ROWS))
-                ));
+                )));
             }
         }
         let left = expected - seen;
         let values = |n: i64, what: &str| {
             if n < 0 || n > left {
-                Err(format!(
+                Err(Claims(format!(
                     "{} claims {} values{what} (expected 0 to {}, the values its column chunk claims{})",
                     name(),
                     group(i128::from(n)),
@@ -779,7 +792,7 @@ fn pages<R: Read + Seek>(
                     } else {
                         ""
                     }
-                ))
+                )))
             } else {
                 Ok(())
             }
@@ -790,32 +803,32 @@ fn pages<R: Read + Seek>(
         if let Some(v2) = &h.v2 {
             values(v2.num_values, "")?;
             if v2.num_nulls < 0 || v2.num_nulls > v2.num_values {
-                return Err(format!(
+                return Err(Claims(format!(
                     "{} claims {} nulls among {} values (expected 0 to {})",
                     name(),
                     group(i128::from(v2.num_nulls)),
                     group(i128::from(v2.num_values)),
                     group(i128::from(v2.num_values))
-                ));
+                )));
             }
             if v2.num_rows < 0 || v2.num_rows > rg.num_rows {
-                return Err(format!(
+                return Err(Claims(format!(
                     "{} claims {} rows (expected 0 to {}, the rows of its row group)",
                     name(),
                     group(i128::from(v2.num_rows)),
                     group(i128::from(rg.num_rows))
-                ));
+                )));
             }
             let [d, r] = v2.levels;
             let room = h.compressed.min(h.uncompressed);
             if d < 0 || r < 0 || d + r > room {
-                return Err(format!(
+                return Err(Claims(format!(
                     "{} claims {} and {} bytes of levels in a page of {} (expected at most the page's bytes)",
                     name(),
                     group(i128::from(d)),
                     group(i128::from(r)),
                     group(i128::from(room))
-                ));
+                )));
             }
         }
         match h.kind {
@@ -835,7 +848,7 @@ fn read_header<R: Read + Seek>(
     buf: &mut Vec<u8>,
     pos: u64,
     end: u64,
-) -> Result<Option<(PageHeader, u64)>, String> {
+) -> Result<Option<(PageHeader, u64)>, Refusal> {
     let mut window = HEADER_READ.min(end - pos);
     loop {
         buf.clear();
@@ -851,26 +864,10 @@ fn read_header<R: Read + Seek>(
             Err(_) if window < end - pos && buf.len() as u64 == window => {
                 window = window.saturating_mul(16).min(end - pos);
             }
-            Err(Stop::Claims(e)) => return Err(e),
+            Err(Stop::Claims(e)) => return Err(Claims(e)),
             Err(Stop::Malformed) => return Ok(None),
         }
     }
-}
-
-/// A count with spaces between thousands: `5 000 000`, `-1`.
-fn group(n: i128) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -1071,8 +1068,13 @@ mod tests {
         file
     }
 
+    /// The check's verdict; a refusal as its text, with `unreadable: ` before it when the
+    /// file could not be walked.
     fn checked(file: &[u8]) -> Result<(), String> {
-        check(std::io::Cursor::new(file))
+        check(std::io::Cursor::new(file)).map_err(|r| match r {
+            Claims(t) => t,
+            Unreadable(t) => format!("unreadable: {t}"),
+        })
     }
 
     #[test]
@@ -1139,15 +1141,25 @@ mod tests {
     }
 
     #[test]
-    fn what_is_not_parquet_is_the_readers_to_report() {
-        assert_eq!(checked(b""), Ok(()));
-        assert_eq!(checked(b"PAR1PAR1"), Ok(()));
-        assert_eq!(checked(b"not a parquet file at all"), Ok(()));
+    fn what_cannot_be_walked_is_refused() {
+        let few = "unreadable: it has 0 bytes (expected a Parquet file, which has at least 12)";
+        assert_eq!(checked(b""), Err(few.into()));
+        assert_eq!(checked(b"PAR1PAR1"), Err(few.replace("0 bytes", "8 bytes")));
+        assert_eq!(
+            checked(b"not a parquet file at all"),
+            Err(
+                "unreadable: it does not end with the Parquet marker PAR1 (expected a Parquet file)"
+                    .into()
+            )
+        );
         let mut file = crafted(&[data(12)], |_| {});
         // Metadata that is not well-formed: a field of an unknown type.
         let at = file.len() - 9;
         file[at] = 0x1e;
-        assert_eq!(checked(&file), Ok(()));
+        assert_eq!(
+            checked(&file),
+            Err("unreadable: its metadata (the footer) is not well-formed".into())
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use calamine::{Data, Reader, open_workbook_auto};
 
+use super::guard::Refusal;
 use super::shape::Shape;
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
@@ -19,10 +20,14 @@ pub(crate) fn read(
     findings: &mut Findings,
 ) -> Option<Table> {
     // Bounded first: the reader allocates for what the workbook claims, beyond any panic guard.
-    if let Err(e) =
+    if let Err(refusal) =
         super::xlsx_bounds::check(std::io::Cursor::new(bytes), super::xlsx_bounds::LIMITS)
     {
-        findings.error(file, None, None, format!("the workbook is not read: {e}"));
+        let message = match refusal {
+            Refusal::Claims(e) => format!("the workbook is not read: {e}"),
+            Refusal::Unreadable(e) => format!("the file cannot be read as an Excel workbook: {e}"),
+        };
+        findings.error(file, None, None, message);
         return None;
     }
     let mut wb = match open_workbook_auto(path) {

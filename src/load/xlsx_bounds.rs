@@ -13,6 +13,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::files::size_text;
+use super::guard::Refusal::{self, Claims, Unreadable};
 
 /// Excel's last column (XFD).
 pub(crate) const MAX_COLUMNS: u64 = 16_384;
@@ -39,17 +40,20 @@ pub(crate) const LIMITS: Limits = Limits {
     total: 2 << 30,
 };
 
-/// `Err` with what the workbook claims beyond a bound. A file that is no zip at all passes:
-/// the workbook reader says what is wrong with it.
-pub(crate) fn check<R: Read + Seek>(source: R, limits: Limits) -> Result<(), String> {
-    let Ok(mut zip) = zip::ZipArchive::new(source) else {
-        return Ok(());
-    };
+/// `Err` with what the workbook claims beyond a bound, or with where it stops being a
+/// workbook: a file that is no zip, or a part that cannot be unpacked or is not XML, is
+/// refused too (fails closed), never handed to the workbook reader unchecked.
+pub(crate) fn check<R: Read + Seek>(source: R, limits: Limits) -> Result<(), Refusal> {
+    let mut zip = zip::ZipArchive::new(source).map_err(|e| {
+        Unreadable(format!(
+            "it is not a zip archive, as an .xlsx workbook is ({e})"
+        ))
+    })?;
     let mut total = 0u64;
     for i in 0..zip.len() {
-        let Ok(part) = zip.by_index(i) else {
-            continue;
-        };
+        let part = zip
+            .by_index(i)
+            .map_err(|e| Unreadable(format!("part {} cannot be unpacked ({e})", i + 1)))?;
         if part.is_dir() {
             continue;
         }
@@ -57,20 +61,20 @@ pub(crate) fn check<R: Read + Seek>(source: R, limits: Limits) -> Result<(), Str
         let shown = crate::diag::cut(&name);
         let left = limits.part.min(limits.total - total);
         let too_large = || {
-            format!(
+            Claims(format!(
                 "{shown} unpacks to more than {} (expected at most {} a part and {} in all)",
                 size_text(left),
                 size_text(limits.part),
                 size_text(limits.total)
-            )
+            ))
         };
         if part.size() > left {
-            return Err(format!(
+            return Err(Claims(format!(
                 "{shown} declares {} bytes unpacked (expected at most {} a part and {} in all)",
                 group(part.size()),
                 size_text(limits.part),
                 size_text(limits.total)
-            ));
+            )));
         }
         let mut reader = Bounded {
             inner: part,
@@ -85,7 +89,7 @@ pub(crate) fn check<R: Read + Seek>(source: R, limits: Limits) -> Result<(), Str
         } else {
             std::io::copy(&mut reader, &mut std::io::sink())
                 .map(|_| ())
-                .map_err(|e| format!("{shown} cannot be unpacked: {e}"))
+                .map_err(|e| Unreadable(format!("{shown} cannot be unpacked: {e}")))
         };
         if reader.over {
             return Err(too_large());
@@ -143,7 +147,7 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
 
 /// The shared-strings part: the strings it claims (`uniqueCount`, for which the reader reserves
 /// room) must fit in its bytes and the bound, and so must the strings it holds.
-fn shared_strings<R: Read>(source: &mut Bounded<R>, shown: &str) -> Result<(), String> {
+fn shared_strings<R: Read>(source: &mut Bounded<R>, shown: &str) -> Result<(), Refusal> {
     let start = source.left;
     let mut claimed: Option<u64> = None;
     let mut held = 0u64;
@@ -158,17 +162,17 @@ fn shared_strings<R: Read>(source: &mut Bounded<R>, shown: &str) -> Result<(), S
                     "si" => {
                         held += 1;
                         if held > MAX_CELLS {
-                            return Err(format!(
+                            return Err(Claims(format!(
                                 "{shown} holds more than {} strings (expected at most {} shared strings)",
                                 group(MAX_CELLS),
                                 group(MAX_CELLS)
-                            ));
+                            )));
                         }
                     }
                     _ => {}
                 },
                 Ok(Event::Eof) => break,
-                Err(e) => return Err(format!("{shown} is not well-formed XML: {e}")),
+                Err(e) => return Err(Unreadable(format!("{shown} is not well-formed XML: {e}"))),
                 _ => {}
             }
         }
@@ -177,12 +181,12 @@ fn shared_strings<R: Read>(source: &mut Bounded<R>, shown: &str) -> Result<(), S
     if let Some(n) = claimed
         && (n > MAX_CELLS || n.saturating_mul(MIN_STRING_BYTES) > size)
     {
-        return Err(format!(
+        return Err(Claims(format!(
             "{shown} claims {} strings in {} bytes (expected at most {} shared strings, each taking at least {MIN_STRING_BYTES} bytes)",
             group(n),
             group(size),
             group(MAX_CELLS)
-        ));
+        )));
     }
     Ok(())
 }
@@ -190,7 +194,7 @@ fn shared_strings<R: Read>(source: &mut Bounded<R>, shown: &str) -> Result<(), S
 /// A sheet part (or any other XML part, which has no sheet data): the stated dimension and every
 /// row and cell reference within Excel's grid, the cells with content spanning at most
 /// [`MAX_CELLS`]. Positions without a reference follow the previous one, as the reader counts.
-fn sheet<R: Read>(source: &mut Bounded<R>, shown: &str) -> Result<(), String> {
+fn sheet<R: Read>(source: &mut Bounded<R>, shown: &str) -> Result<(), Refusal> {
     let mut r = xml(source);
     let mut buf = Vec::new();
     let (mut row, mut col) = (0u64, 0u64);
@@ -250,20 +254,20 @@ fn sheet<R: Read>(source: &mut Bounded<R>, shown: &str) -> Result<(), String> {
                         *s = (s.0.min(r0), s.1.max(r0), s.2.min(c0), s.3.max(c0));
                         let area = (s.1 - s.0 + 1) * (s.3 - s.2 + 1);
                         if area > MAX_CELLS {
-                            return Err(format!(
+                            return Err(Claims(format!(
                                 "{shown} has cells from {} to {}, a grid of {} cells (expected at most {} cells in a sheet)",
                                 name((s.0, s.2)),
                                 name((s.1, s.3)),
                                 group(area),
                                 group(MAX_CELLS)
-                            ));
+                            )));
                         }
                         if cells > MAX_CELLS {
-                            return Err(format!(
+                            return Err(Claims(format!(
                                 "{shown} has more than {} cells (expected at most {} cells in a sheet)",
                                 group(MAX_CELLS),
                                 group(MAX_CELLS)
-                            ));
+                            )));
                         }
                     }
                     cell = None;
@@ -275,19 +279,21 @@ fn sheet<R: Read>(source: &mut Bounded<R>, shown: &str) -> Result<(), String> {
                 _ => {}
             },
             Ok(Event::Eof) => return Ok(()),
-            Err(e) => return Err(format!("{shown} is not well-formed XML: {e}")),
+            Err(e) => return Err(Unreadable(format!("{shown} is not well-formed XML: {e}"))),
             _ => {}
         }
     }
 }
 
 /// A stated dimension (`A1:F200`): within the grid, and spanning at most [`MAX_CELLS`].
-fn dimension(range: &str, shown: &str) -> Result<(), String> {
+fn dimension(range: &str, shown: &str) -> Result<(), Refusal> {
     let mut corners = Vec::new();
     for part in range.split(':') {
         let Some(p) = reference(part) else {
-            // A dimension the reader cannot parse is its error to report.
-            return Ok(());
+            return Err(Unreadable(format!(
+                "{shown} states the dimension {}, which is not a cell range (expected e.g. A1:F200)",
+                crate::diag::cut(range)
+            )));
         };
         within(p, part, shown)?;
         corners.push(p);
@@ -295,25 +301,25 @@ fn dimension(range: &str, shown: &str) -> Result<(), String> {
     if let [a, b] = corners[..] {
         let area = (a.0.abs_diff(b.0) + 1) * (a.1.abs_diff(b.1) + 1);
         if area > MAX_CELLS {
-            return Err(format!(
+            return Err(Claims(format!(
                 "{shown} states the dimension {}, {} cells (expected at most {} cells in a sheet)",
                 crate::diag::cut(range),
                 group(area),
                 group(MAX_CELLS)
-            ));
+            )));
         }
     }
     Ok(())
 }
 
 /// `Err` when a position (row, column, from 0) lies past Excel's last row or column.
-fn within(pos: (u64, u64), text: &str, shown: &str) -> Result<(), String> {
+fn within(pos: (u64, u64), text: &str, shown: &str) -> Result<(), Refusal> {
     let at = format!("a cell at {}", crate::diag::cut(text));
     if pos.1 >= MAX_COLUMNS {
-        return Err(format!(
+        return Err(Claims(format!(
             "{shown} has {at}, past Excel's last column XFD (expected columns A to XFD and rows 1 to {})",
             group(MAX_ROWS)
-        ));
+        )));
     }
     if pos.0 >= MAX_ROWS {
         return Err(past_row(shown, &at));
@@ -321,12 +327,12 @@ fn within(pos: (u64, u64), text: &str, shown: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn past_row(shown: &str, at: &str) -> String {
-    format!(
+fn past_row(shown: &str, at: &str) -> Refusal {
+    Claims(format!(
         "{shown} has {at}, past Excel's last row {} (expected columns A to XFD and rows 1 to {})",
         group(MAX_ROWS),
         group(MAX_ROWS)
-    )
+    ))
 }
 
 /// A cell reference (`B7`, `$B$7`) as (row, column) from 0, saturating far past the grid; `None`
@@ -381,15 +387,7 @@ fn name((row, col): (u64, u64)) -> String {
 
 /// A count with spaces between thousands: `5 000 000`.
 fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
+    crate::model::money::grouped(i128::from(n))
 }
 
 #[cfg(test)]

@@ -185,19 +185,32 @@ pub(crate) fn kronor(ore: i64) -> Decimal {
     Decimal::new(ore, 2)
 }
 
+/// `digits` (ASCII digits, no sign) with `sep` between groups of three from the right:
+/// `1234567` → `1 234 567`. The one place thousands are grouped, for messages and reports.
+pub(crate) fn group_digits(digits: &str, sep: char) -> String {
+    let n = digits.len();
+    let mut out = String::with_capacity(n + n / 3 * sep.len_utf8());
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (n - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A count with spaces between thousands, for messages: `5 000 000`, `-1`.
+pub(crate) fn grouped(n: i128) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", group_digits(&n.unsigned_abs().to_string(), ' '))
+}
+
 /// Öre as kronor the way a Swedish reader writes them in a sentence: `-426 130 000,00`
 /// (spaces between thousands, a decimal comma), for messages. Files use [`kronor_string`].
 pub(crate) fn kronor_text(ore: i64) -> String {
     let sign = if ore < 0 { "-" } else { "" };
     let abs = ore.unsigned_abs();
-    let digits = (abs / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(' ');
-        }
-        grouped.push(c);
-    }
+    let grouped = group_digits(&(abs / 100).to_string(), ' ');
     format!("{sign}{grouped},{:02}", abs % 100)
 }
 
@@ -256,13 +269,7 @@ impl NumberStyle {
         if negative {
             out.push(self.minus);
         }
-        let n = int.len();
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (n - i) % 3 == 0 {
-                out.push(self.group);
-            }
-            out.push(c);
-        }
+        out.push_str(&group_digits(&int, self.group));
         if let Some(f) = frac
             && !f.is_empty()
         {
@@ -344,29 +351,42 @@ pub(crate) fn parse_ore_clean(b: &[u8], decimal_comma: bool) -> Option<i64> {
     Some(if negative { -ore } else { ore })
 }
 
+/// Why an SIE amount is not read; each holds the amount as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum SieAmountError {
+    /// A decimal comma, which SIE does not use.
+    #[error("unparsable amount \"{0}\" (SIE amounts use a decimal point)")]
+    Comma(String),
+    /// Not digits with an optional sign and decimal point.
+    #[error("unparsable amount \"{0}\"")]
+    Unparsable(String),
+    /// A third decimal that is not zero.
+    #[error("amount \"{0}\" has more than two decimals (öre cannot hold it)")]
+    Decimals(String),
+    /// Beyond what öre in 64 bits hold.
+    #[error("amount \"{0}\" is too large")]
+    TooLarge(String),
+}
+
 /// An SIE 4 amount (`#PSALDO`, `#TRANS`…) → öre: an optional sign, digits and a decimal
 /// point, never a comma or grouping; decimals past the second must be zeros.
-pub(crate) fn parse_ore_sie(text: &str) -> Result<i64, String> {
+pub(crate) fn parse_ore_sie(text: &str) -> Result<i64, SieAmountError> {
     let (negative, body) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text.strip_prefix('+').unwrap_or(text)),
     };
     if body.contains(',') {
-        return Err(format!(
-            "unparsable amount \"{text}\" (SIE amounts use a decimal point)"
-        ));
+        return Err(SieAmountError::Comma(text.to_string()));
     }
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
-        return Err(format!("unparsable amount \"{text}\""));
+        return Err(SieAmountError::Unparsable(text.to_string()));
     }
     if frac.len() > 2 && frac.bytes().skip(2).any(|b| b != b'0') {
-        return Err(format!(
-            "amount \"{text}\" has more than two decimals (öre cannot hold it)"
-        ));
+        return Err(SieAmountError::Decimals(text.to_string()));
     }
-    let too_large = || format!("amount \"{text}\" is too large");
+    let too_large = || SieAmountError::TooLarge(text.to_string());
     let mut value: i64 = 0;
     for b in int.bytes() {
         value = value
@@ -528,16 +548,23 @@ mod tests {
         }
         assert_eq!(parse_ore_sie("12.50"), Ok(1250));
         assert_eq!(parse_ore_sie("-0.01"), Ok(-1));
-        assert!(parse_ore_sie("1,5").unwrap_err().contains("decimal point"));
+        assert!(
+            parse_ore_sie("1,5")
+                .unwrap_err()
+                .to_string()
+                .contains("decimal point")
+        );
         assert!(parse_ore_sie("1 000").is_err());
         assert!(
             parse_ore_sie("1.234")
                 .unwrap_err()
+                .to_string()
                 .contains("more than two decimals")
         );
         assert!(
             parse_ore_sie("99999999999999999999")
                 .unwrap_err()
+                .to_string()
                 .contains("too large")
         );
     }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::error::LangError;
 use crate::model::money::NumberStyle;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -21,18 +22,17 @@ pub(crate) struct Lang {
 }
 
 impl Lang {
-    pub(crate) fn parse(text: &str, name: &str) -> Result<Lang, String> {
-        let lang: Lang = serde_saphyr::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+    pub(crate) fn parse(text: &str, name: &str) -> Result<Lang, LangError> {
+        let lang: Lang = serde_saphyr::from_str(text).map_err(|e| LangError::Yaml {
+            file: name.to_string(),
+            reason: e.to_string(),
+        })?;
         let one_char = |s: &str| s.chars().count() == 1;
         if lang.months.len() != 12 || lang.months_short.len() != 12 {
-            return Err(format!(
-                "{name}: months and months_short need 12 names each"
-            ));
+            return Err(LangError::Months(name.to_string()));
         }
         if !one_char(&lang.decimal_mark) || !one_char(&lang.group) || !one_char(&lang.minus) {
-            return Err(format!(
-                "{name}: decimal_mark, group and minus must be one character each"
-            ));
+            return Err(LangError::Marks(name.to_string()));
         }
         Ok(lang)
     }

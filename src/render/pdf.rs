@@ -109,10 +109,10 @@ pub(crate) fn unit(
         date_epoch: Some(info.epoch),
         conformance: super::typst::Conformance::Archive,
     };
-    super::typst::compile(&source, &chart_files(v, ""), &meta).map_err(|diagnostics| {
+    super::typst::compile(&source, &chart_files(v, ""), &meta).map_err(|source| {
         RenderError::Typeset {
             what: format!("the PDF of {}", v.unit.code),
-            diagnostics,
+            source,
         }
     })
 }
@@ -182,11 +182,9 @@ pub(crate) fn pack(
         date_epoch: Some(info.epoch),
         conformance: super::typst::Conformance::ArchiveWithAttachments,
     };
-    super::typst::compile_counted(&source, &files, &meta).map_err(|diagnostics| {
-        RenderError::Typeset {
-            what: format!("the pack {}", pack.name),
-            diagnostics,
-        }
+    super::typst::compile_counted(&source, &files, &meta).map_err(|source| RenderError::Typeset {
+        what: format!("the pack {}", pack.name),
+        source,
     })
 }
 

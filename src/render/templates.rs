@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use tera::{Context, Tera};
 
-use crate::error::RenderError;
+use crate::error::{LangError, RenderError};
 use crate::present::Lang;
 
 /// The built-in templates and language files: the whole `templates/` folder, embedded (a
@@ -68,10 +68,8 @@ pub(crate) fn load(
         .iter()
         .find(|(n, _)| *n == lang_name)
         .map(|(_, t)| t.as_str())
-        .ok_or_else(|| {
-            RenderError::Language(format!("no language file {lang_name} among the templates"))
-        })?;
-    let lang = Lang::parse(lang_text, &lang_name).map_err(RenderError::Language)?;
+        .ok_or_else(|| LangError::Missing(lang_name.clone()))?;
+    let lang = Lang::parse(lang_text, &lang_name)?;
     let mut labels = lang.labels.clone();
     // Words a language file of the user's lacks (one written before they were added) come
     // from the built-in file of the language, so that its templates still render.

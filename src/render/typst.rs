@@ -27,39 +27,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 pub(crate) use markdown::to_typst;
 use world::{PdfWorld, format_diagnostic};
 
-/// Why a document could not be typeset; its text is what the user sees.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum TypstError {
-    /// [`PdfMeta::language`] is not a language code.
-    #[error("invalid document language {language:?}: {reason}")]
-    Language {
-        /// The language given.
-        language: String,
-        /// Why Typst rejects it.
-        reason: &'static str,
-    },
-    /// A virtual file's name is not a valid path.
-    #[error("invalid virtual file path {path:?}: {reason}")]
-    Path {
-        /// The name given.
-        path: String,
-        /// Why Typst rejects it.
-        reason: typst::syntax::PathError,
-    },
-    /// A virtual file has the main source's name.
-    #[error("virtual file {0:?} clashes with the main source")]
-    ClashesWithMain(String),
-    /// Two virtual files have the same name.
-    #[error("virtual file {0:?} given twice")]
-    GivenTwice(String),
-    /// Typst cannot declare the standards of the [`Conformance`].
-    #[error("{0}")]
-    Standards(String),
-    /// The document has errors: Typst's diagnostics as text (message, `file:line:col`, the
-    /// source line, hints), followed by any warnings.
-    #[error("{0}")]
-    Diagnostics(String),
-}
+pub(crate) use crate::error::TypstError;
 
 /// The standards a PDF declares and Typst enforces while writing it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -118,7 +86,7 @@ pub(crate) fn compile(
     source: &str,
     files: &[(String, Vec<u8>)],
     meta: &PdfMeta,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, TypstError> {
     compile_counted(source, files, meta).map(|(pdf, _)| pdf)
 }
 
@@ -127,10 +95,8 @@ pub(crate) fn compile_counted(
     source: &str,
     files: &[(String, Vec<u8>)],
     meta: &PdfMeta,
-) -> Result<(Vec<u8>, usize), String> {
-    typeset(source, files, meta)
-        .map(|(pdf, _, pages)| (pdf, pages))
-        .map_err(|e| e.to_string())
+) -> Result<(Vec<u8>, usize), TypstError> {
+    typeset(source, files, meta).map(|(pdf, _, pages)| (pdf, pages))
 }
 
 #[cfg(test)]
@@ -255,7 +221,7 @@ mod tests {
     }
 
     /// Compiles commentary as the PDF template embeds it.
-    fn compile_commentary(md: &str) -> Result<Vec<u8>, String> {
+    fn compile_commentary(md: &str) -> Result<Vec<u8>, TypstError> {
         let src = format!(
             "#let comment(body) = block(inset: 4pt, body)\n= Rubrik\n#comment[{}]\nSlut.\n",
             to_typst(md)
@@ -540,13 +506,19 @@ Räksmörgås: åäö ÅÄÖ. Resultatet blev -119,3 tkr mot budget 1{nbsp}234,5
 
     #[test]
     fn errors_carry_diagnostics() {
-        let err = compile("Hej\n#let x = (1,\n#undefined_thing\n", &[], &meta()).unwrap_err();
+        let err = compile("Hej\n#let x = (1,\n#undefined_thing\n", &[], &meta())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("error:"), "{err}");
-        let err = compile("= Hej\n\n#image(\"saknas.svg\")\n", &[], &meta()).unwrap_err();
+        let err = compile("= Hej\n\n#image(\"saknas.svg\")\n", &[], &meta())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("/main.typ:3:"), "{err}");
         assert!(err.contains("#image(\"saknas.svg\")"), "{err}");
         assert!(err.contains("not found"), "{err}");
-        let err = compile("#import \"@preview/foo:0.1.0\": *\n", &[], &meta()).unwrap_err();
+        let err = compile("#import \"@preview/foo:0.1.0\": *\n", &[], &meta())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("error:"), "{err}");
     }
 

@@ -263,8 +263,11 @@ impl<'ast> syn::visit::Visit<'ast> for Names {
     }
 }
 
+/// One file of `src/`: its path, its module path, and the module paths it names.
+type Module = (String, Vec<String>, Vec<Vec<String>>);
+
 /// Every file of `src/` with its module path and the crate paths it names.
-fn module_graph() -> Vec<(String, Vec<String>, Vec<Vec<String>>)> {
+fn module_graph() -> Vec<Module> {
     let mut out = Vec::new();
     let mut stack = vec![root().join("src")];
     while let Some(dir) = stack.pop() {
@@ -408,4 +411,99 @@ fn the_module_graph_sees_full_paths_and_code_after_tests() {
     );
     assert_eq!(forbidden("compute", "cmd"), Some("a stage names a command"));
     assert_eq!(forbidden("compute", "load"), None);
+}
+
+/// The modules of one folder that name each other round in a circle, each group as
+/// `folder: a, b`: a folder's files form a one-way graph, so each can be read knowing only
+/// those it names.
+fn sibling_cycles(graph: &[Module]) -> Vec<String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    // Per folder (a module path), which of its modules names which other.
+    let mut edges: BTreeMap<Vec<String>, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+    for (_, module, found) in graph {
+        for depth in 1..module.len() {
+            let (folder, from) = (&module[..depth], &module[depth]);
+            for path in found.iter().filter(|p| p.len() > depth + 1) {
+                if path[..depth] == *folder && path[depth] != *from {
+                    edges
+                        .entry(folder.to_vec())
+                        .or_default()
+                        .entry(from.clone())
+                        .or_default()
+                        .insert(path[depth].clone());
+                }
+            }
+        }
+    }
+    let mut cycles = Vec::new();
+    for (folder, named) in &edges {
+        // Everything each module reaches, then the groups that reach each other.
+        let reach = |start: &String| {
+            let mut seen = BTreeSet::new();
+            let mut todo = vec![start.clone()];
+            while let Some(m) = todo.pop() {
+                for next in named.get(&m).into_iter().flatten() {
+                    if seen.insert(next.clone()) {
+                        todo.push(next.clone());
+                    }
+                }
+            }
+            seen
+        };
+        let reached: BTreeMap<&String, BTreeSet<String>> =
+            named.keys().map(|m| (m, reach(m))).collect();
+        let mut grouped = BTreeSet::new();
+        for (m, r) in &reached {
+            if !r.contains(*m) || grouped.contains(*m) {
+                continue;
+            }
+            let group: Vec<&String> = reached
+                .iter()
+                .filter(|(o, ro)| r.contains(**o) && ro.contains(*m))
+                .map(|(o, _)| *o)
+                .collect();
+            grouped.extend(group.iter().map(|g| (*g).clone()));
+            let names: Vec<&str> = group.iter().map(|g| g.as_str()).collect();
+            cycles.push(format!("src/{}: {}", folder.join("/"), names.join(", ")));
+        }
+    }
+    cycles
+}
+
+#[test]
+fn no_folder_has_modules_that_name_each_other() {
+    let cycles = sibling_cycles(&module_graph());
+    assert!(
+        cycles.is_empty(),
+        "modules that name each other:\n{}",
+        cycles.join("\n")
+    );
+}
+
+#[test]
+fn the_cycle_check_sees_a_cycle() {
+    let module = |m: &[&str]| m.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let graph = vec![
+        (
+            "a.rs".into(),
+            module(&["load", "a"]),
+            vec![module(&["load", "b", "f"])],
+        ),
+        (
+            "b.rs".into(),
+            module(&["load", "b"]),
+            vec![module(&["load", "c", "g"])],
+        ),
+        (
+            "c.rs".into(),
+            module(&["load", "c"]),
+            vec![module(&["load", "a", "h"]), module(&["model", "x"])],
+        ),
+        (
+            "d.rs".into(),
+            module(&["load", "d"]),
+            vec![module(&["load", "a", "h"])],
+        ),
+    ];
+    assert_eq!(sibling_cycles(&graph), ["src/load: a, b, c"]);
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::{Built, Failed, Shared, WatchOptions};
+use crate::error::PreviewError;
 
 /// Upper bound on how long a continuous stream of events can postpone a rebuild.
 const MAX_DEBOUNCE_FACTOR: u32 = 10;
@@ -146,10 +147,9 @@ fn normalize(path: &Path) -> PathBuf {
 pub(super) fn start_watcher(
     opts: &WatchOptions,
     trigger: Sender<Changed>,
-) -> Result<notify::RecommendedWatcher, String> {
+) -> Result<notify::RecommendedWatcher, PreviewError> {
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher =
-        notify::recommended_watcher(tx).map_err(|e| format!("cannot start file watcher: {e}"))?;
+    let mut watcher = notify::recommended_watcher(tx).map_err(PreviewError::Watcher)?;
 
     let mut filter = WatchFilter {
         ignore: opts.ignore.iter().map(|p| normalize(p)).collect(),
@@ -163,7 +163,10 @@ pub(super) fn start_watcher(
         if canon.is_dir() {
             watcher
                 .watch(&canon, RecursiveMode::Recursive)
-                .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
+                .map_err(|reason| PreviewError::Watch {
+                    path: path.display().to_string(),
+                    reason,
+                })?;
             filter.dirs.push(canon);
         } else {
             // Watch the parent folder, not the file itself: editors that save by writing a
@@ -174,7 +177,10 @@ pub(super) fn start_watcher(
                 .unwrap_or_else(|| canon.clone());
             watcher
                 .watch(&parent, RecursiveMode::NonRecursive)
-                .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
+                .map_err(|reason| PreviewError::Watch {
+                    path: path.display().to_string(),
+                    reason,
+                })?;
             filter.files.push(canon);
         }
     }
@@ -183,7 +189,10 @@ pub(super) fn start_watcher(
     thread::Builder::new()
         .name("uppfolj-watch-events".into())
         .spawn(move || event_loop(&rx, &filter, debounce, &trigger))
-        .map_err(|e| format!("cannot start the watch thread: {e}"))?;
+        .map_err(|reason| PreviewError::Thread {
+            what: "watch",
+            reason,
+        })?;
     Ok(watcher)
 }
 

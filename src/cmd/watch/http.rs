@@ -1,7 +1,6 @@
 //! The HTTP/1.1 server: accepting connections, reading the request line, writing the
 //! response.
 
-use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
@@ -11,6 +10,7 @@ use std::time::Duration;
 
 use super::Shared;
 use super::pages::respond;
+use super::response::{Body, Response};
 
 /// Longest request head we accept.
 const MAX_HEAD: usize = 16 * 1024;
@@ -54,34 +54,6 @@ struct ActiveGuard(Arc<AtomicUsize>);
 impl Drop for ActiveGuard {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-pub(super) struct Response {
-    pub(super) status: u16,
-    pub(super) content_type: &'static str,
-    pub(super) body: Body,
-}
-
-pub(super) enum Body {
-    Bytes(Vec<u8>),
-    File(fs::File, u64),
-}
-
-impl Response {
-    pub(super) fn text(status: u16, text: &str) -> Self {
-        Response {
-            status,
-            content_type: "text/plain; charset=utf-8",
-            body: Body::Bytes(text.as_bytes().to_vec()),
-        }
-    }
-    pub(super) fn html(status: u16, html: Vec<u8>) -> Self {
-        Response {
-            status,
-            content_type: "text/html; charset=utf-8",
-            body: Body::Bytes(html),
-        }
     }
 }
 

@@ -27,12 +27,14 @@ mod events;
 mod http;
 mod incremental;
 mod pages;
+mod response;
 #[cfg(test)]
 #[allow(clippy::disallowed_methods)] // tests write their files and take a unique stamp
 mod tests;
 
 use crate::Failure;
 use crate::config::Config;
+use crate::error::PreviewError;
 use build::{Built, Failed, Preview};
 use events::{builder_loop, start_watcher};
 use http::serve;
@@ -86,7 +88,7 @@ pub fn watch_command(
 fn remove_on_signal(out: PathBuf) -> Result<(), Failure> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
-        .map_err(|e| Failure::Preview(format!("cannot handle Ctrl-C and SIGTERM: {e}")))?;
+        .map_err(|e| Failure::Preview(PreviewError::Signals(e)))?;
     thread::Builder::new()
         .name("uppfolj-watch-signals".into())
         .spawn(move || {
@@ -101,7 +103,12 @@ fn remove_on_signal(out: PathBuf) -> Result<(), Failure> {
                 std::process::exit(128 + signal);
             }
         })
-        .map_err(|e| Failure::Preview(format!("cannot start the signal thread: {e}")))?;
+        .map_err(|reason| {
+            Failure::Preview(PreviewError::Thread {
+                what: "signal",
+                reason,
+            })
+        })?;
     Ok(())
 }
 
@@ -135,12 +142,12 @@ pub(crate) fn run(
     opts: WatchOptions,
     build: impl Fn(Option<&[PathBuf]>) -> Result<Built, Failed> + Send + Sync + 'static,
     on_ready: impl FnOnce(SocketAddr),
-) -> Result<(), String> {
-    let listener =
-        TcpListener::bind(opts.addr).map_err(|e| format!("cannot listen on {}: {e}", opts.addr))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+) -> Result<(), PreviewError> {
+    let listener = TcpListener::bind(opts.addr).map_err(|reason| PreviewError::Listen {
+        addr: opts.addr,
+        reason,
+    })?;
+    let addr = listener.local_addr().map_err(PreviewError::Address)?;
 
     let state = Arc::new(Shared::new(opts.words.clone()));
 
@@ -151,7 +158,10 @@ pub(crate) fn run(
         thread::Builder::new()
             .name("uppfolj-watch-build".into())
             .spawn(move || builder_loop(&state, &build, &trigger_rx))
-            .map_err(|e| format!("cannot start the build thread: {e}"))?;
+            .map_err(|reason| PreviewError::Thread {
+                what: "build",
+                reason,
+            })?;
     }
     // Initial build.
     let _ = trigger_tx.send(None);

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use super::http::{Body, Response};
+use super::response::{Body, Response};
 use super::{BuildResult, Shared, VERSION_PATH};
 use crate::render::html::escape_html;
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use super::http::Body;
+use super::response::Body;
 use super::*;
 use crate::diag::Findings;
 

@@ -108,7 +108,7 @@ impl Reader<'_> {
             Some(s) => match parse_ore_sie(s) {
                 Ok(v) => Some(v),
                 Err(e) => {
-                    self.error(no, label, e);
+                    self.error(no, label, e.to_string());
                     None
                 }
             },
