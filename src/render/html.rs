@@ -14,23 +14,6 @@ use crate::error::RenderError;
 use crate::model::diff::{Change, Update};
 use crate::present::{Presented, ReportView};
 
-/// HTML escaping of `& < > " '` (Tera's default also escapes `/`, which is safe but turns
-/// case numbers like `HSN/798/2024` into entities in the page source).
-pub(crate) fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// A commentary heading two levels down: the page has one `h1` and its sections are `h2`,
 /// so a `#` in a comment becomes `h3` and the outline has no gaps.
 fn below_sections(level: HeadingLevel) -> HeadingLevel {

@@ -6,7 +6,6 @@ pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod pdf;
 pub(crate) mod templates;
-pub(crate) mod transactions;
 pub(crate) mod typst;
 pub(crate) mod xlsx;
 
@@ -314,11 +313,14 @@ pub(crate) fn run(
         }
         if formats.xlsx {
             let title = format!("{} – {}", view.unit.name, view.period);
-            let ledger = presented.postings.as_ref().map(|p| transactions::Ledger {
-                postings: &p[node],
-                names: &presented.account_names,
-                csv_name: format!("{stem}-{}.csv", templates.lang.label("transactions_file")),
-            });
+            let ledger = presented
+                .postings
+                .as_ref()
+                .map(|p| xlsx::transactions::Ledger {
+                    postings: &p[node],
+                    names: &presented.account_names,
+                    csv_name: format!("{stem}-{}.csv", templates.lang.label("transactions_file")),
+                });
             let (workbook, csv) =
                 xlsx::unit_workbook(view, ledger.as_ref(), &templates.lang, &xlsx_meta(title))?;
             out.push((format!("{stem}.xlsx"), workbook));

@@ -82,7 +82,7 @@ pub(crate) fn load(
     }
     labels.insert("pct".into(), lang.percent.clone());
     let mut tera = Tera::default();
-    tera.set_escape_fn(super::html::escape_html);
+    tera.set_escape_fn(escape_html);
     let html: Vec<(String, String)> = files
         .iter()
         .filter(|(n, _)| !n.ends_with(".yaml") && !n.ends_with(".typ"))
@@ -200,4 +200,21 @@ pub(crate) fn context<T: serde::Serialize>(name: &str, view: &T) -> Result<Conte
         name: name.to_string(),
         source,
     })
+}
+
+/// HTML escaping of `& < > " '` (Tera's default also escapes `/`, which is safe but turns
+/// case numbers like `HSN/798/2024` into entities in the page source).
+pub(crate) fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }

@@ -10,6 +10,7 @@ use crate::model::money::MoneyUnit;
 use crate::present::{Exact, Lang, Num, ReportView};
 
 mod sheets;
+pub(crate) mod transactions;
 
 /// A cell of a sheet.
 enum Cell {
@@ -155,7 +156,7 @@ pub(crate) fn workbook(
 /// second part is the CSV file written beside the workbook when a sheet cannot hold them.
 pub(crate) fn unit_workbook(
     view: &ReportView,
-    ledger: Option<&super::transactions::Ledger>,
+    ledger: Option<&transactions::Ledger>,
     lang: &Lang,
     meta: &Meta,
 ) -> Result<(Vec<u8>, Option<Vec<u8>>), RenderError> {
@@ -166,7 +167,7 @@ fn build(
     views: &[&ReportView],
     lang: &Lang,
     meta: &Meta,
-    ledger: Option<&super::transactions::Ledger>,
+    ledger: Option<&transactions::Ledger>,
 ) -> Result<(Vec<u8>, Option<Vec<u8>>), XlsxError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_timestamp(meta.created)?;
@@ -189,13 +190,7 @@ fn build(
         write_sheet(wb.add_worksheet(), &sheet, &titles, &header, &money_fmt)?;
     }
     let csv = match ledger {
-        Some(l) => super::transactions::add_sheet(
-            &mut wb,
-            l,
-            lang,
-            &header,
-            super::transactions::SHEET_ROWS,
-        )?,
+        Some(l) => transactions::add_sheet(&mut wb, l, lang, &header, transactions::SHEET_ROWS)?,
         None => None,
     };
     Ok((wb.save_to_buffer()?, csv))

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::response::{Body, Response};
 use super::{BuildResult, Shared, VERSION_PATH};
-use crate::render::html::escape_html;
+use crate::render::templates::escape_html;
 
 /// The words of the preview's own pages and notices, in the report's language: the
 /// `preview_*` labels (and `html_lang`) of `lang/<language>.yaml`.

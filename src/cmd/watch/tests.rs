@@ -318,7 +318,10 @@ fn dropped_commentary_warns_in_the_terminal_and_on_the_page() {
     let dropped = "Bra månad.\n\n## Personal\nSjukfrånvaron minskar.\n";
     let (dir, data, note) = mini("dropped", dropped);
     let expected = format!("warning: {}: {DROPPED}", note.display());
-    let on_page = format!("<li>{}</li>", crate::render::html::escape_html(&expected));
+    let on_page = format!(
+        "<li>{}</li>",
+        crate::render::templates::escape_html(&expected)
+    );
     let preview = Preview::new(
         data.clone(),
         "2020-02".into(),

@@ -82,7 +82,7 @@ pub(crate) fn add_sheet(
         ws.write_string(r, 1, &*p.account)?;
         let name = ledger.names.get(&*p.account).map_or("", String::as_str);
         ws.write_string(r, 2, name)?;
-        ws.write_string(r, 3, super::xlsx::fit_cell(&p.text).as_ref())?;
+        ws.write_string(r, 3, super::fit_cell(&p.text).as_ref())?;
         // Öre below 2^53 are exact in a double; the cell shows kronor with two decimals.
         ws.write_number_with_format(r, 4, p.amount as f64 / 100.0, &money)?;
         ws.write_string(r, 5, Month::of(y, m).to_string())?;
@@ -153,7 +153,7 @@ mod tests {
     /// quoted texts) and the workbook names it.
     #[test]
     fn beyond_the_limit_a_csv_file_named_in_the_workbook() {
-        let lang = Lang::parse(include_str!("../../templates/lang/sv.yaml"), "sv.yaml").unwrap();
+        let lang = Lang::parse(include_str!("../../../templates/lang/sv.yaml"), "sv.yaml").unwrap();
         let postings = [
             posting(1, "4010", -123_456_789, "Faktura; \"ram\"", 1),
             posting(2, "3010", 5, "", 2),
