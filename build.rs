@@ -3,4 +3,6 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=templates");
+    println!("cargo:rerun-if-changed=data/init");
+    println!("cargo:rerun-if-changed=data/sample");
 }

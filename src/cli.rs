@@ -51,12 +51,13 @@ pub enum Command {
         #[arg(long)]
         data: PathBuf,
         /// The report month: YYYY-MM, YYYYMM, or `latest` for the last month with outcome in the ledger.
-        #[arg(long)]
+        #[arg(long, default_value = "latest")]
         period: String,
         /// Folder that receives <period>/ with the reports.
         #[arg(long)]
         out: PathBuf,
-        /// Config file (YAML). Without it the built-in defaults apply.
+        /// Config file (YAML). Without it, uppfolj.yaml in the current folder when there is
+        /// one, else the built-in defaults.
         #[arg(long)]
         config: Option<PathBuf>,
         /// Outputs to write, comma-separated: html, pdf, xlsx.
@@ -77,7 +78,8 @@ pub enum Command {
         /// Folder with the data files.
         #[arg(long)]
         data: PathBuf,
-        /// Config file (YAML).
+        /// Config file (YAML). Without it, uppfolj.yaml in the current folder when there is
+        /// one, else the built-in defaults.
         #[arg(long)]
         config: Option<PathBuf>,
         /// The report month to check: YYYY-MM, YYYYMM, or `latest`.
@@ -94,9 +96,10 @@ pub enum Command {
         #[arg(long)]
         data: PathBuf,
         /// The report month, or `latest`.
-        #[arg(long)]
+        #[arg(long, default_value = "latest")]
         period: String,
-        /// Config file (YAML).
+        /// Config file (YAML). Without it, uppfolj.yaml in the current folder when there is
+        /// one, else the built-in defaults.
         #[arg(long)]
         config: Option<PathBuf>,
         /// Folder for the generated preview (default: a temporary folder).
@@ -106,14 +109,21 @@ pub enum Command {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
-    /// Write a ready project: a config with every option commented, the sample data, a
-    /// commentary example and the built-in templates to customise.
+    /// Write a new project: by default an empty one (a short config, an example of every
+    /// table in files the loader passes by); `--sample` copies the sample region instead.
     #[command(
-        after_help = "Example:\n  uppfolj init min-region\n  cd min-region && uppfolj generate --data data --config uppfolj.yaml --period latest --out out"
+        after_help = "Examples:\n  uppfolj init min-region\n  uppfolj init --sample provregion && cd provregion && uppfolj generate --data data --out out"
     )]
     Init {
         /// The folder to create (must not exist or be empty).
         dir: PathBuf,
+        /// Copy the sample region (Region Mittland) with its data, commentary and full config.
+        #[arg(long)]
+        sample: bool,
+        /// Copy the built-in templates into templates/ to change them (copies do not follow
+        /// updates of uppfolj).
+        #[arg(long)]
+        templates: bool,
     },
     /// Write a synthetic region (deterministic from a seed) for benchmarks and trials.
     #[command(

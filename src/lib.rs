@@ -24,5 +24,6 @@ pub use cmd::generate::{Done, GenerateOptions, generate};
 pub(crate) use cmd::generate::{generate_kept, prepare};
 pub use cmd::watch::watch_command;
 pub use cmd::{init, synth};
+pub use config::discover as find_config;
 pub use error::{ConfigError, Failure, IoError, LangError, PreviewError, RenderError, WriteError};
 pub use render::Formats;

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             wait,
         } => {
             let progress = uppfolj::cmd::generate::progress(&log);
+            let config = uppfolj::find_config(config, &mut findings);
             let opts = GenerateOptions {
                 data,
                 period,
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
             config,
             period,
         } => {
+            let config = uppfolj::find_config(config, &mut findings);
             let result = uppfolj::check(&data, config.as_deref(), &period, &mut findings);
             uppfolj::cmd::check::report(&log, result, &findings)
         }
@@ -56,14 +58,29 @@ fn main() -> ExitCode {
             config,
             out,
             port,
-        } => match uppfolj::watch_command(data, period, config, out, port) {
+        } => match uppfolj::watch_command(
+            data,
+            period,
+            uppfolj::find_config(config, &mut findings),
+            out,
+            port,
+        ) {
             Ok(()) => ExitCode::SUCCESS,
             Err(f) => log.fail(&f, &findings, false),
         },
-        Command::Init { dir } => match uppfolj::init::write(&dir) {
-            Ok(()) => {
+        Command::Init {
+            dir,
+            sample,
+            templates,
+        } => match uppfolj::init::write(&dir, uppfolj::init::Options { sample, templates }) {
+            Ok(_) => {
+                let next = if sample {
+                    "uppfolj generate --data data --out out"
+                } else {
+                    "save your exports in data/ (see README.txt), then: uppfolj check --data data"
+                };
                 println!(
-                    "uppfolj: a project was written to {0}\nnext: cd {0} && uppfolj generate --data data --config uppfolj.yaml --period latest --out out",
+                    "uppfolj: a project was written to {0}\nnext: cd {0} && {next}",
                     dir.display()
                 );
                 ExitCode::SUCCESS

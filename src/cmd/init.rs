@@ -1,96 +1,108 @@
-//! `uppfolj init DIR`: a ready project to start from — the config with every option
-//! commented, the sample region's data, a commentary example and the built-in templates.
+//! `uppfolj init DIR`: a project to start from. By default an empty one — a short config,
+//! an example of every table (its header and a row) in files the loader passes by, and a
+//! note on what to do next; `--sample` copies the sample region instead, and `--templates`
+//! copies the built-in templates for those who want to change them.
 
 use std::path::Path;
 
+use include_dir::{Dir, include_dir};
+
 use crate::Failure;
 
-/// The sample data, embedded so that `init` works from an installed binary.
-const SAMPLE: &[(&str, &[u8])] = &[
-    (
-        "data/units.csv",
-        include_bytes!("../../data/sample/units.csv"),
-    ),
-    (
-        "data/accounts.csv",
-        include_bytes!("../../data/sample/accounts.csv"),
-    ),
-    (
-        "data/ledger.csv",
-        include_bytes!("../../data/sample/ledger.csv"),
-    ),
-    (
-        "data/forecast.csv",
-        include_bytes!("../../data/sample/forecast.csv"),
-    ),
-    (
-        "data/staffing.csv",
-        include_bytes!("../../data/sample/staffing.csv"),
-    ),
-    (
-        "data/agency.csv",
-        include_bytes!("../../data/sample/agency.csv"),
-    ),
-    (
-        "data/measures.csv",
-        include_bytes!("../../data/sample/measures.csv"),
-    ),
-    (
-        "data/adjustments.csv",
-        include_bytes!("../../data/sample/adjustments.csv"),
-    ),
-    (
-        "data/activity.csv",
-        include_bytes!("../../data/sample/activity.csv"),
-    ),
-    (
-        "data/frames.csv",
-        include_bytes!("../../data/sample/frames.csv"),
-    ),
-    (
-        "data/reallocations.csv",
-        include_bytes!("../../data/sample/reallocations.csv"),
-    ),
-    (
-        "data/projects.csv",
-        include_bytes!("../../data/sample/projects.csv"),
-    ),
-    (
-        "data/investments.csv",
-        include_bytes!("../../data/sample/investments.csv"),
-    ),
-    (
-        "data/investment_forecast.csv",
-        include_bytes!("../../data/sample/investment_forecast.csv"),
-    ),
-    (
-        "data/comments/2020-09/HSN.md",
-        include_bytes!("../../data/sample/comments/2020-09/HSN.md"),
-    ),
-];
+/// The sample region, embedded so that `init --sample` works from an installed binary.
+static SAMPLE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/data/sample");
 
+/// One example file per table of the data contract (`ledger.example.csv`, …).
+static EXAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/data/init");
+
+/// The sample region's config, with every key and a comment on each.
 const CONFIG: &str = include_str!("../../data/sample/uppfolj.yaml");
 
-const README: &str = "\
-This folder was written by `uppfolj init`.
+/// What `init` writes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// The sample region instead of an empty project.
+    pub sample: bool,
+    /// Copy the built-in templates into `templates/` and name them in the config.
+    pub templates: bool,
+}
+
+/// The config of an empty project: only what a first run needs, and where to read on.
+const EMPTY_CONFIG: &str = "\
+# uppfolj – inställningar för din region. Varje nyckel är frivillig.
+# uppfolj.example.yaml visar alla nycklar med en kommentar till var och en.
+organisation:
+  name: Min region          # regionens eller kommunens namn i rapporterna
+language: sv                # sv eller en
+money:
+  unit: Mkr                 # Mkr, tkr eller kr
+  decimals: 1
+# sign: result              # result (intäkter positiva) eller debit-positive; data kontrolleras mot det
+";
+
+const EMPTY_README: &str = "\
+Den här mappen skrevs av `uppfolj init`.
+
+  uppfolj.yaml            inställningarna (bara det nödvändigata; alla nycklar i uppfolj.example.yaml)
+  data/                   en fil per tabell: spara exporterna här
+  data/*.example.csv      ett exempel per tabell, rubrikrad och en rad; uppfolj läser inte dessa
+  data/comments/          kommentarerna: comments/<period>/<enhet>.md, Markdown
+
+Kom igång:
+
+  1. Spara huvudboken som data/ledger.csv och organisationen som data/units.csv, med
+     kolumnerna i ledger.example.csv och units.example.csv (semikolon, decimalkomma).
+  2. Kontrollera utan att skriva något:   uppfolj check --data data
+  3. Skriv rapporterna:                   uppfolj generate --data data --out out
+
+uppfolj hittar uppfolj.yaml i mappen du står i. Exempelfilerna kan du ta bort när du inte
+behöver dem längre.
+";
+
+const SAMPLE_README: &str = "\
+This folder was written by `uppfolj init --sample`.
 
   uppfolj.yaml          the config: every option, with comments
   data/                 one file per table (the sample region Region Mittland); replace with your exports
   data/comments/        your commentary: comments/<period>/<unit>.md, Markdown
-  templates/            the report templates, words and sentences; edit freely
 
 Generate the reports:
 
-  uppfolj generate --data data --config uppfolj.yaml --period latest --out out
+  uppfolj generate --data data --out out
 
 then open out/2020-09/index.html. Check your own exports without writing anything:
 
-  uppfolj check --data data --config uppfolj.yaml
+  uppfolj check --data data
 ";
 
-/// Writes a new project into `dir` (which must be missing or empty): the sample data, a
-/// commented config, the built-in templates to edit, and a README.
-pub fn write(dir: &Path) -> Result<(), Failure> {
+const TEMPLATES_NOTE: &str = "\
+These are copies of the built-in templates, made by `uppfolj init --templates`. A file here
+replaces the built-in file of the same name; delete a file to use the built-in one again.
+Copied templates do not follow updates of uppfolj: after an update, compare them with the
+new built-in ones (`uppfolj init --templates` into an empty folder writes them).
+";
+
+/// Every file of an embedded folder, by its path inside it.
+fn files_of(dir: &'static Dir<'static>) -> Vec<(String, &'static [u8])> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for entry in d.entries() {
+            match entry {
+                include_dir::DirEntry::Dir(sub) => stack.push(sub),
+                include_dir::DirEntry::File(f) => {
+                    out.push((f.path().to_string_lossy().replace('\\', "/"), f.contents()));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Writes a new project into `dir` (which must be missing or empty). Returns the files
+/// written, by their path inside `dir`.
+pub fn write(dir: &Path, opts: Options) -> Result<Vec<String>, Failure> {
     let shown = dir.display();
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
@@ -102,24 +114,50 @@ pub fn write(dir: &Path) -> Result<(), Failure> {
             )));
         }
     }
-    let config = CONFIG
-        .replace(
-            "# uppfolj configuration for the sample region. Every key is optional; see the README.",
-            "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` and README.txt say more.",
-        )
-        .replace("# templates: templates/", "templates: templates/");
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("uppfolj.yaml".into(), config.into_bytes()),
-        ("README.txt".into(), README.as_bytes().to_vec()),
-    ];
-    files.extend(SAMPLE.iter().map(|(n, b)| (n.to_string(), b.to_vec())));
-    files.extend(
-        crate::render::templates::builtin()
-            .into_iter()
-            .map(|(n, t)| (format!("templates/{n}"), t.as_bytes().to_vec())),
+    let full_config = CONFIG.replace(
+        "# uppfolj configuration for the sample region. Every key is optional; see the README.",
+        "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` says more.",
     );
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    if opts.sample {
+        let mut config = full_config;
+        if opts.templates {
+            config = config.replace("# templates: templates/", "templates: templates/");
+        }
+        files.push(("uppfolj.yaml".into(), config.into_bytes()));
+        files.push(("README.txt".into(), SAMPLE_README.as_bytes().to_vec()));
+        for (name, bytes) in files_of(&SAMPLE) {
+            let data = name.ends_with(".csv") || name.starts_with("comments/");
+            if data {
+                files.push((format!("data/{name}"), bytes.to_vec()));
+            }
+        }
+    } else {
+        let mut config = EMPTY_CONFIG.to_string();
+        if opts.templates {
+            config.push_str("templates: templates/      # mappen med egna mallar\n");
+        }
+        files.push(("uppfolj.yaml".into(), config.into_bytes()));
+        files.push(("uppfolj.example.yaml".into(), full_config.into_bytes()));
+        files.push(("README.txt".into(), EMPTY_README.as_bytes().to_vec()));
+        for (name, bytes) in files_of(&EXAMPLES) {
+            files.push((format!("data/{name}"), bytes.to_vec()));
+        }
+        files.push(("data/comments/.keep".into(), Vec::new()));
+    }
+    if opts.templates {
+        files.push((
+            "templates/README.txt".into(),
+            TEMPLATES_NOTE.as_bytes().to_vec(),
+        ));
+        files.extend(
+            crate::render::templates::builtin()
+                .into_iter()
+                .map(|(n, t)| (format!("templates/{n}"), t.as_bytes().to_vec())),
+        );
+    }
     crate::write::plain_files(dir, &files)?;
-    Ok(())
+    Ok(files.into_iter().map(|(n, _)| n).collect())
 }
 
 #[cfg(test)]

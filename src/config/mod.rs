@@ -257,6 +257,26 @@ impl Config {
     }
 }
 
+/// The config file to use: the one given, else `uppfolj.yaml` in the current folder when
+/// there is one (with a note saying so, since the run then depends on where it started),
+/// else none (the built-in defaults).
+pub fn discover(
+    given: Option<std::path::PathBuf>,
+    findings: &mut crate::diag::Findings,
+) -> Option<std::path::PathBuf> {
+    if given.is_some() {
+        return given;
+    }
+    let here = std::path::PathBuf::from("uppfolj.yaml");
+    here.is_file().then(|| {
+        findings.note(
+            "uppfolj.yaml",
+            "the config in the current folder; used (--config names another)",
+        );
+        here
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

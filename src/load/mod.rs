@@ -280,6 +280,8 @@ fn sort_by_name(name: &str, path: &Path, found: &mut Found, findings: &mut Findi
             ));
         }
         _ if name.starts_with('.') => {}
+        // `ledger.example.csv` and the like: the examples `init` writes, passed by unread.
+        _ if stem.ends_with(".example") => {}
         _ if EXTENSIONS.contains(&ext) => findings.note(
             &path.display().to_string(),
             "not a table of the data contract; ignored",

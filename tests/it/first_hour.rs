@@ -68,12 +68,12 @@ const Q1: [(i32, u32); 6] = [
     (2026, 3),
 ];
 
-/// A new project made by `uppfolj init`, with the sample's tree and accounts and `ledger` as
+/// A new project made by `uppfolj init --sample`, with the sample's tree and accounts and `ledger` as
 /// its only outcome (the sample's other tables are the user's to replace; here they go).
 fn project(ledger: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("region");
-    let o = uppfolj(&["init", project.to_str().unwrap()]);
+    let o = uppfolj(&["init", "--sample", project.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let data = project.join("data");
     for entry in std::fs::read_dir(&data).unwrap() {

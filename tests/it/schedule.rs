@@ -209,16 +209,17 @@ fn json_logs_for_schedulers() {
 }
 
 #[test]
-fn init_writes_a_project_that_generates() {
+fn init_sample_with_templates_writes_a_project_that_generates() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("region");
-    let o = uppfolj(&["init", dir.to_str().unwrap()]);
+    let o = uppfolj(&["init", "--sample", "--templates", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     for f in [
         "uppfolj.yaml",
         "README.txt",
         "data/ledger.csv",
         "data/comments/2020-09/HSN.md",
+        "templates/README.txt",
         "templates/report.html",
         "templates/text/sv/summary.html",
         "templates/lang/en.yaml",
@@ -230,7 +231,8 @@ fn init_writes_a_project_that_generates() {
         config.contains("\ntemplates: templates/"),
         "the copied templates are in use"
     );
-    // Edit a template and see it in the report.
+    // Edit a template and see it in the report; inside the project neither the config nor
+    // the period need naming.
     let report = dir.join("templates/report.html");
     let text = std::fs::read_to_string(&report).unwrap().replace(
         "<h2 id=\"nyckeltal-rubrik\">{{ t.key_figures }}</h2>",
@@ -240,22 +242,17 @@ fn init_writes_a_project_that_generates() {
     let out = dir.join("out");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_uppfolj"))
         .args([
-            "generate",
-            "--data",
-            "data",
-            "--config",
-            "uppfolj.yaml",
-            "--period",
-            "latest",
-            "--out",
-            "out",
-            "--format",
-            "html",
+            "generate", "--data", "data", "--out", "out", "--format", "html",
         ])
         .current_dir(&dir)
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("note: uppfolj.yaml: the config in the current folder; used"),
+        "{}",
+        stderr(&o)
+    );
     let hsn = std::fs::read_to_string(out.join("2020-09/HSN.html")).unwrap();
     assert!(hsn.contains("<h2 id=\"nyckeltal-rubrik\">Våra nyckeltal</h2>"));
     assert!(hsn.contains("Hälsocentralen Fjällbyn saknar fast anställda läkare"));
@@ -263,6 +260,65 @@ fn init_writes_a_project_that_generates() {
     let o = uppfolj(&["init", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("the folder exists and is not empty"));
+}
+
+/// `uppfolj check` run inside `dir` with no config and no period named.
+fn check_in(dir: &std::path::Path, data: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+        .args(["check", "--data", data])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// `init` makes an empty project: a short config, one example per table that the loader
+/// passes by, no templates. The examples, saved under the table's own name, are valid data
+/// of the contract: a ledger with every optional table, or transactions with a budget.
+#[test]
+fn init_writes_an_empty_project_whose_examples_are_valid_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("min-region");
+    let o = uppfolj(&["init", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!dir.join("templates").exists(), "no templates copied");
+    assert!(dir.join("uppfolj.example.yaml").is_file());
+    let config = std::fs::read_to_string(dir.join("uppfolj.yaml")).unwrap();
+    assert!(config.lines().count() < 15, "{config}");
+    let mut examples: Vec<String> = std::fs::read_dir(dir.join("data"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".example.csv"))
+        .map(|n| n.trim_end_matches(".example.csv").to_string())
+        .collect();
+    examples.sort();
+    assert_eq!(examples.len(), 17, "one example per table: {examples:?}");
+    // The empty project: the examples are passed by, and the one error says what is missing.
+    let o = check_in(&dir, "data");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "note: uppfolj.yaml: the config in the current folder; used (--config names another)\n\
+         error: data: no ledger: expected ledger.csv, ledger.parquet or ledger.xlsx, or transactions (with a budget table for deviations)\n\
+         uppfolj: stopped: 1 error in the data\n"
+    );
+    // Saved under their own names, the examples pass, in both shapes of the ledger.
+    for (name, leave_out) in [
+        ("ledger", &["transactions", "budget"][..]),
+        ("transactions", &["ledger"][..]),
+    ] {
+        let data = dir.join(format!("data-{name}"));
+        std::fs::create_dir(&data).unwrap();
+        for table in examples.iter().filter(|t| !leave_out.contains(&t.as_str())) {
+            std::fs::copy(
+                dir.join(format!("data/{table}.example.csv")),
+                data.join(format!("{table}.csv")),
+            )
+            .unwrap();
+        }
+        let o = check_in(&dir, data.file_name().unwrap().to_str().unwrap());
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("error"), "{name}: {}", stderr(&o));
+    }
 }
 
 #[test]
