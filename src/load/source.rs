@@ -29,15 +29,18 @@ pub(crate) trait Source: Sync {
     /// when they cannot be used. The table's `sha256` is the source's fingerprint.
     fn read(&self, spec: TableSpec, shape: &Shape) -> (Option<Table>, Findings);
 
-    /// The source's fingerprint without reading its rows into a table, where it can give one
-    /// (a file's SHA-256); `None` when it cannot be read.
+    /// The source's fingerprint without reading its rows into a table (a file's SHA-256, a
+    /// query's over its rows); `None` when it cannot be read. For a source that is not a file,
+    /// [`digests`] is where it joins the run's fingerprint, so that `--if-changed` sees its
+    /// rows change (the files are covered there by the walk of their folder).
     fn fingerprint(&self) -> Option<String>;
 
     /// How the manifest lists the table read from it, with its rows and fingerprint.
     fn input(&self, table: &str, rows: usize, sha256: String) -> Input;
 
-    /// The file and its lowercase extension, for the readers that take only files (the
-    /// streaming sum of a clean `transactions.csv`); `None` for a source that is not a file.
+    /// The file and its lowercase extension, for what applies to files only (the streaming
+    /// sum of a clean `transactions.csv`, a file named again by `sources:`); `None` for a
+    /// source that is not a file.
     fn file(&self) -> Option<(&Path, &str)> {
         None
     }
