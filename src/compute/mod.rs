@@ -473,12 +473,13 @@ pub(crate) struct Computed {
     pub explained: Vec<explain::Explained>,
 }
 
-/// The compute stage: categories, figures and sections for the report month; `keep`: the
-/// transactions the run's formats need (`None`: none are read).
+/// The compute stage: categories, figures and sections for the report month; `postings`:
+/// per node, the transactions the run's formats need, as the load stage read them
+/// (`load::postings::of_leaves`; `None`: none are read).
 pub(crate) fn run(
     loaded: &crate::load::Loaded,
     period: Month,
-    keep: Option<transactions::Keep>,
+    postings: Option<Vec<Vec<crate::model::posting::Posting>>>,
     findings: &mut Findings,
 ) -> Result<Computed, crate::Failure> {
     let ledger = loaded.data.ledger().ok_or(crate::Failure::Data)?;
@@ -512,9 +513,7 @@ pub(crate) fn run(
         (figures, sections, accounts)
     });
     let figures = figures.map_err(crate::Failure::Compute)?;
-    let postings = keep
-        .and_then(|keep| transactions::of_leaves(&loaded.data, &loaded.tree, period, start, keep))
-        .map(std::sync::Arc::new);
+    let postings = postings.map(std::sync::Arc::new);
     let explained = explain::compute(
         &figures,
         &loaded.tree,

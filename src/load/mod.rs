@@ -1,5 +1,7 @@
 //! Loading the data folder: one file per table of the contract, in CSV, Parquet or XLSX,
-//! validated column by column into typed tables. Every problem is collected.
+//! validated column by column into typed tables. Every problem is collected. Each table is
+//! read from its sources (`source.rs`): the files found here, which a database query can
+//! stand beside as one more kind of source.
 
 pub(crate) mod comments;
 pub(crate) mod fast;
@@ -15,6 +17,7 @@ pub(crate) mod postings;
 mod projects;
 mod shape;
 pub(crate) mod sie;
+pub(crate) mod source;
 pub(crate) mod sources;
 pub(crate) mod spec;
 pub(crate) mod table;
@@ -30,26 +33,19 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, Sign};
 use crate::diag::Findings;
 use crate::model::hash::sha256_hex;
+use crate::model::input::Input;
 use crate::model::period::Month;
-pub(crate) use hash::file_sha256;
+use source::Source;
 pub(crate) use spec::TableSpec;
 pub(crate) use table::Table;
-
-/// One input file, as listed in the manifest.
-#[derive(Debug, Clone, serde::Serialize)]
-pub(crate) struct InputFile {
-    pub table: String,
-    pub file: String,
-    pub rows: usize,
-    pub sha256: String,
-}
 
 /// Every table found in the data folder.
 #[derive(Debug, Clone)]
 pub(crate) struct Dataset {
     pub dir: PathBuf,
     pub tables: BTreeMap<&'static str, Table>,
-    pub inputs: Vec<InputFile>,
+    /// Every source read, as the manifest lists it.
+    pub inputs: Vec<Input>,
     /// Unit names found outside the `units` table (SIE `#OBJEKT`, "CODE Name" cells), by code.
     pub unit_names: BTreeMap<String, String>,
     /// Account names found outside the `accounts` table ("CODE Name" cells), by code.
@@ -62,10 +58,24 @@ pub(crate) struct Dataset {
     pub sie_year_start: Option<u32>,
     /// Where the transactions summed into the ledger are found again; `None` when the
     /// ledger is not summed from transactions.
-    pub postings: Option<postings::Source>,
+    pub postings: Option<postings::Rescan>,
 }
 
 impl Dataset {
+    /// A dataset of the data folder `dir` with nothing read yet.
+    fn new(dir: &Path) -> Dataset {
+        Dataset {
+            dir: dir.to_path_buf(),
+            tables: BTreeMap::new(),
+            inputs: Vec::new(),
+            unit_names: BTreeMap::new(),
+            account_names: BTreeMap::new(),
+            budget_given: true,
+            sie_year_start: None,
+            postings: None,
+        }
+    }
+
     pub(crate) fn get(&self, name: &str) -> Option<&Table> {
         self.tables.get(name)
     }
@@ -125,8 +135,8 @@ fn unread_format(ext: &str) -> Option<&'static str> {
     })
 }
 
-/// The files of one table: name, path and lowercase extension.
-type TableFiles = Vec<(String, PathBuf, String)>;
+/// The sources of one table.
+type TableSources = Vec<Box<dyn Source>>;
 
 /// "CODE Name" cells split while reading, per column: code → name, file, row.
 type Names = BTreeMap<&'static str, BTreeMap<String, (String, String, u64)>>;
@@ -136,7 +146,7 @@ type Prefetched = HashMap<&'static str, (Option<Table>, Findings)>;
 
 /// The data folder's files sorted out: each table's files, and the SIE files.
 struct Found {
-    by_table: HashMap<&'static str, TableFiles>,
+    by_table: HashMap<&'static str, TableSources>,
     sie_files: Vec<(String, PathBuf)>,
 }
 
@@ -152,16 +162,7 @@ struct FastSums {
 pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Dataset> {
     let files = discover(dir, findings)?;
     let found = resolve(dir, config, &files, findings);
-    let mut dataset = Dataset {
-        dir: dir.to_path_buf(),
-        tables: BTreeMap::new(),
-        inputs: Vec::new(),
-        unit_names: BTreeMap::new(),
-        account_names: BTreeMap::new(),
-        budget_given: true,
-        sie_year_start: None,
-        postings: None,
-    };
+    let mut dataset = Dataset::new(dir);
     let fast = read_tables(&found.by_table, config, &mut dataset, findings);
     derive(&found, fast, config, &mut dataset, findings);
     check_totals(&dataset, findings);
@@ -273,11 +274,15 @@ fn sort_by_name(name: &str, path: &Path, found: &mut Found, findings: &mut Findi
     }
     match spec::ALL.iter().find(|s| s.name == stem) {
         Some(s) if EXTENSIONS.contains(&ext) => {
-            found.by_table.entry(s.name).or_default().push((
-                name.to_string(),
-                path.to_path_buf(),
-                ext.to_string(),
-            ));
+            found
+                .by_table
+                .entry(s.name)
+                .or_default()
+                .push(Box::new(source::File {
+                    name: name.to_string(),
+                    path: path.to_path_buf(),
+                    ext: ext.to_string(),
+                }));
         }
         _ if name.starts_with('.') => {}
         // `ledger.example.csv` and the like: the examples `init` writes, passed by unread.
@@ -305,14 +310,15 @@ fn sort_by_name(name: &str, path: &Path, found: &mut Found, findings: &mut Findi
 fn claim_configured(
     table: &'static str,
     found: Vec<(String, PathBuf)>,
-    by_table: &mut HashMap<&'static str, TableFiles>,
+    by_table: &mut HashMap<&'static str, TableSources>,
     findings: &mut Findings,
 ) {
     let source = format!("sources.{table}.file");
-    for (_, path, _) in by_table.remove(table).unwrap_or_default() {
-        if !found.iter().any(|(_, p)| *p == path) {
+    for other in by_table.remove(table).unwrap_or_default() {
+        let named = |path: &Path| found.iter().any(|(_, p)| p == path);
+        if !other.file().is_some_and(|(path, _)| named(path)) {
             findings.note(
-                &path.display().to_string(),
+                &other.origin(),
                 format!("not read: {source} names the files of the {table} table"),
             );
         }
@@ -324,7 +330,11 @@ fn claim_configured(
             .map(|(_, e)| e.to_lowercase())
             .unwrap_or_default();
         if EXTENSIONS.contains(&ext.as_str()) {
-            files.push((rel, path, ext));
+            files.push(Box::new(source::File {
+                name: rel,
+                path,
+                ext,
+            }) as Box<dyn Source>);
         } else {
             let why = unread_format(&ext).unwrap_or("expected a .csv, .xlsx or .parquet file");
             findings.error(
@@ -340,10 +350,11 @@ fn claim_configured(
     }
 }
 
-/// Reads every table's files into the dataset, in the order of the contract. A clean
-/// `transactions.csv` is summed by the streaming reader instead, and given back.
+/// Reads every table from its sources into the dataset, in the order of the contract, and
+/// lists each source among the inputs. A clean `transactions.csv` is summed by the streaming
+/// reader instead, and given back.
 fn read_tables(
-    by_table: &HashMap<&'static str, TableFiles>,
+    by_table: &HashMap<&'static str, TableSources>,
     config: &Config,
     dataset: &mut Dataset,
     findings: &mut Findings,
@@ -367,22 +378,20 @@ fn read_tables(
             several_files(spec, found, &dataset.dir, findings);
             continue;
         }
-        let (name, path, ext) = &found[0];
-        let shown = path.display().to_string();
-        if spec.name == "transactions" && ext == "csv" {
-            let (sums, others) = sum_transactions(path, by_table, config);
+        let source = &found[0];
+        let shown = source.origin();
+        if spec.name == "transactions"
+            && let Some((path, "csv")) = source.file()
+        {
+            let (sums, others) = sum_transactions(source.as_ref(), path, by_table, config);
             prefetched = others;
             if let Some((sums, sha)) = sums {
-                dataset.inputs.push(InputFile {
-                    table: spec.name.to_string(),
-                    file: name.clone(),
-                    rows: sums.rows as usize,
-                    sha256: sha,
-                });
+                let rows = sums.rows as usize;
+                dataset.inputs.push(source.input(spec.name, rows, sha));
                 fast = Some(FastSums {
                     shown,
                     sums,
-                    path: path.clone(),
+                    path: path.to_path_buf(),
                 });
                 continue;
             }
@@ -393,16 +402,12 @@ fn read_tables(
         }
         let (table, notes) = prefetched
             .remove(spec.name)
-            .unwrap_or_else(|| read_table(*spec, path, ext, &shape::Shape::PLAIN));
+            .unwrap_or_else(|| source.read(*spec, &shape::Shape::PLAIN));
         findings.extend(notes);
         if let Some(mut table) = table {
             flip_sign(&mut table, config.sign);
-            dataset.inputs.push(InputFile {
-                table: spec.name.to_string(),
-                file: name.clone(),
-                rows: table.len(),
-                sha256: table.sha256.clone(),
-            });
+            let input = source.input(spec.name, table.len(), table.sha256.clone());
+            dataset.inputs.push(input);
             dataset.tables.insert(spec.name, table);
         }
     }
@@ -411,13 +416,8 @@ fn read_tables(
 }
 
 /// The error for a table given by several files that no source of the config joins.
-fn several_files(
-    spec: &TableSpec,
-    found: &[(String, PathBuf, String)],
-    dir: &Path,
-    findings: &mut Findings,
-) {
-    let names: Vec<&str> = found.iter().map(|(n, _, _)| n.as_str()).collect();
+fn several_files(spec: &TableSpec, found: &[Box<dyn Source>], dir: &Path, findings: &mut Findings) {
+    let names: Vec<&str> = found.iter().map(|s| s.name()).collect();
     findings.error(
         &dir.display().to_string(),
         None,
@@ -435,25 +435,26 @@ fn several_files(
 /// file is hashed meanwhile: the streaming CSV reader leaves part of the machine idle. Those
 /// tables are given back by name.
 fn sum_transactions(
+    source: &dyn Source,
     path: &Path,
-    by_table: &HashMap<&'static str, TableFiles>,
+    by_table: &HashMap<&'static str, TableSources>,
     config: &Config,
 ) -> (Option<(fast::Transactions, String)>, Prefetched) {
-    let others: Vec<(TableSpec, &PathBuf, &str)> = spec::ALL
+    let others: Vec<(TableSpec, &dyn Source)> = spec::ALL
         .iter()
         .filter(|s| !["ledger", "transactions"].contains(&s.name))
         .filter(|s| config.source_of(s.name).is_none())
         .filter_map(|s| match by_table.get(s.name) {
-            Some(f) if f.len() == 1 => Some((*s, &f[0].1, f[0].2.as_str())),
+            Some(f) if f.len() == 1 => Some((*s, f[0].as_ref())),
             _ => None,
         })
         .collect();
     let (sums, sha, read) = std::thread::scope(|s| {
-        let sha = s.spawn(|| file_sha256(path));
+        let sha = s.spawn(|| source.fingerprint());
         let read = s.spawn(move || {
-            let read = others.into_iter().map(|(spec, path, ext)| {
-                (spec.name, read_table(spec, path, ext, &shape::Shape::PLAIN))
-            });
+            let read = others
+                .into_iter()
+                .map(|(spec, source)| (spec.name, source.read(spec, &shape::Shape::PLAIN)));
             read.collect::<HashMap<_, _>>()
         });
         // A reader panic here only means the file goes through the checked reader.
@@ -567,7 +568,7 @@ fn ledger_from_fast(
             dataset
                 .tables
                 .insert("ledger", without_budget(ledger, has_budget));
-            dataset.postings = Some(postings::Source::Csv {
+            dataset.postings = Some(postings::Rescan::Csv {
                 path: fast.path,
                 flip,
             });
@@ -589,7 +590,7 @@ fn ledger_from_table(dataset: &mut Dataset, findings: &mut Findings) {
     {
         let ledger = without_budget(ledger, budget.is_some());
         dataset.tables.insert("ledger", ledger);
-        dataset.postings = Some(postings::Source::Table);
+        dataset.postings = Some(postings::Rescan::Table);
     }
 }
 
@@ -680,31 +681,28 @@ fn flip_sign(table: &mut Table, sign: Sign) {
 fn read_source(
     spec: &TableSpec,
     source: &crate::config::Source,
-    found: &[(String, PathBuf, String)],
+    found: &[Box<dyn Source>],
     config: &Config,
     dataset: &mut Dataset,
     names: &mut Names,
     findings: &mut Findings,
 ) -> Option<Table> {
     let mut tables = Vec::new();
-    for (name, path, ext) in found {
-        let shown = path.display().to_string();
-        let Some(shape) = sources::shape_for(*spec, Some(source), name, &shown, findings) else {
+    for from in found {
+        let shown = from.origin();
+        let Some(shape) = sources::shape_for(*spec, Some(source), from.name(), &shown, findings)
+        else {
             continue;
         };
-        let (table, notes) = read_table(*spec, path, ext, &shape);
+        let (table, notes) = from.read(*spec, &shape);
         findings.extend(notes);
         let Some(mut table) = table else {
             continue;
         };
         flip_sign(&mut table, source.sign.unwrap_or(config.sign));
         sources::split_code_and_name(&mut table, &source.code_and_name, names, findings);
-        dataset.inputs.push(InputFile {
-            table: spec.name.to_string(),
-            file: name.clone(),
-            rows: table.len(),
-            sha256: table.sha256.clone(),
-        });
+        let sha = table.sha256.clone();
+        dataset.inputs.push(from.input(spec.name, table.len(), sha));
         tables.push(table);
     }
     if tables.len() < found.len() {
@@ -712,68 +710,9 @@ fn read_source(
     }
     let shown = match &source.file {
         Some(pattern) if found.len() > 1 => dataset.dir.join(pattern).display().to_string(),
-        _ => found.first()?.1.display().to_string(),
+        _ => found.first()?.origin(),
     };
     sources::merge(shown, tables, findings)
-}
-
-/// Reads one table file (see [`read_file`]); a reader that panics on a damaged file gives that
-/// file's error.
-fn read_table(
-    spec: TableSpec,
-    path: &Path,
-    ext: &str,
-    shape: &shape::Shape,
-) -> (Option<Table>, Findings) {
-    guard::catch_panic(|| read_file(spec, path, ext, shape)).unwrap_or_else(|panic| {
-        let what = match ext {
-            "csv" => "CSV",
-            "xlsx" => "an Excel workbook",
-            _ => "Parquet",
-        };
-        let mut findings = Findings::default();
-        let shown = path.display().to_string();
-        findings.error(&shown, None, None, guard::message(what, &panic));
-        (None, findings)
-    })
-}
-
-/// Reads one table file: a clean `ledger.csv` or `budget.csv` through Polars, anything else
-/// (or a file the fast path does not take) through the checked readers. The table (`None`
-/// when it cannot be used) and what was found.
-fn read_file(
-    spec: TableSpec,
-    path: &Path,
-    ext: &str,
-    shape: &shape::Shape,
-) -> (Option<Table>, Findings) {
-    let shown = path.display().to_string();
-    let mut findings = Findings::default();
-    if ext == "csv" && ["ledger", "budget"].contains(&spec.name) && shape.key.is_empty() {
-        let mut notes = Findings::default();
-        // A reader panic in the fast path only means the file goes through the checked reader.
-        let fast = guard::catch_panic(|| fast::table(spec, path, &shown, &mut notes));
-        if let Ok(Some(mut table)) = fast
-            && let Some(sha) = file_sha256(path)
-        {
-            table.sha256 = sha;
-            return (Some(table), notes);
-        }
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            findings.error(&shown, None, None, format!("the file cannot be read: {e}"));
-            return (None, findings);
-        }
-    };
-    let sha = sha256_hex(&bytes);
-    let table = match ext {
-        "csv" => text::read(spec, &shown, &bytes, sha, shape, &mut findings),
-        "xlsx" => xlsx::read(spec, &shown, path, &bytes, sha, shape, &mut findings),
-        _ => parquet::read(spec, &shown, path, sha, shape, &mut findings),
-    };
-    (table, findings)
 }
 
 /// Sums transactions to months per unit and account and joins the monthly budget. `None` when
@@ -905,7 +844,7 @@ fn ledger_from_sie(
     }
     let trans = sie_postings(&parsed, &best, config);
     if !trans.is_empty() {
-        dataset.postings = Some(postings::Source::Rows(trans));
+        dataset.postings = Some(postings::Rescan::Rows(trans));
     }
     let names: Vec<&str> = parsed.iter().map(|p| p.name.as_str()).collect();
     if balance_sheet > 0 {
@@ -962,12 +901,9 @@ fn parse_sie(
         .iter()
         .find(|y| y.0 == 0)
         .map(|y| (month(y.1), month(y.2)));
-    dataset.inputs.push(InputFile {
-        table: "sie".into(),
-        file: name.to_string(),
-        rows: file.balances.len() + file.transactions.len(),
-        sha256: sha256_hex(&bytes),
-    });
+    let rows = file.balances.len() + file.transactions.len();
+    let input = Input::file("sie", name.to_string(), rows, sha256_hex(&bytes));
+    dataset.inputs.push(input);
     for (dim, code, object) in &file.objects {
         if *dim == config.sie_dimension && !object.is_empty() {
             dataset

@@ -7,13 +7,34 @@ use std::collections::{BinaryHeap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::Dataset;
 use super::intern::Shared;
-pub(crate) use crate::model::posting::Posting;
+use super::{Dataset, Loaded};
+use crate::model::period::{Month, first_day, last_day};
+pub(crate) use crate::model::posting::{Keep, Posting};
+
+/// Per node, the transactions of a leaf unit from the first day of the (fiscal) year to the
+/// last day of the report month `period`, by date and input order (empty for the other
+/// nodes), all of them or only the largest (`keep`); `None` when the ledger is not summed
+/// from transactions. This is the load stage's second scan of the transactions, which the
+/// run asks for once the report month is known and before it computes: the compute stage
+/// reads nothing.
+pub(crate) fn of_leaves(loaded: &Loaded, period: Month, keep: Keep) -> Option<Vec<Vec<Posting>>> {
+    let tree = &loaded.tree;
+    let start = period.year_start(loaded.config.year_start());
+    let leaf = |unit: &str| tree.get(unit).filter(|&n| tree.is_leaf(n));
+    let keep = match keep {
+        Keep::All => None,
+        Keep::Largest(n) => Some((n, first_day(period))),
+    };
+    let places = tree.nodes.len();
+    loaded
+        .data
+        .postings(first_day(start), last_day(period), places, leaf, keep)
+}
 
 /// Where the transactions summed into the ledger can be found again.
 #[derive(Debug, Clone)]
-pub(crate) enum Source {
+pub(crate) enum Rescan {
     /// The `transactions` table, read row by row and kept in the dataset (already in result
     /// sign).
     Table,
@@ -31,7 +52,7 @@ impl Dataset {
     /// a list keeps per account only the n largest of the span and the n largest from `day`
     /// on (the report month), so that memory does not grow with the rows. `None` when the
     /// ledger is not summed from transactions (or they can no longer be read).
-    pub(crate) fn postings(
+    fn postings(
         &self,
         from: i32,
         to: i32,
@@ -57,7 +78,7 @@ impl Dataset {
             }
         };
         match self.postings.as_ref()? {
-            Source::Table => {
+            Rescan::Table => {
                 let t = self.get("transactions")?;
                 let (dates, units, accounts, amounts, texts) = (
                     t.months("date"),
@@ -78,14 +99,14 @@ impl Dataset {
                     put(&units[i], p);
                 }
             }
-            Source::Csv { path, flip } => super::fast::postings(
+            Rescan::Csv { path, flip } => super::fast::postings(
                 path,
                 &crate::clock::date_text(from),
                 &crate::clock::date_text(to),
                 *flip,
                 put,
             )?,
-            Source::Rows(rows) => {
+            Rescan::Rows(rows) => {
                 for (unit, p) in rows.iter().filter(|(_, p)| within(p.date)) {
                     put(unit, p.clone());
                 }

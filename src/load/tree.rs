@@ -192,7 +192,7 @@ fn transaction_rows(data: &Dataset, codes: &[&str]) -> Option<(String, HashMap<S
         return None;
     }
     let input = data.inputs.iter().find(|i| i.table == "transactions")?;
-    let path = data.dir.join(&input.file);
+    let path = data.dir.join(input.file.as_ref()?);
     if !path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))

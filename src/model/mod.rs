@@ -1,8 +1,9 @@
 //! The types every stage shares, and queries on them: money and its grammars, months,
-//! the organisation tree, hashes, and the comparison of two runs.
+//! the organisation tree, hashes, the inputs of a run, and the comparison of two runs.
 
 pub(crate) mod diff;
 pub(crate) mod hash;
+pub(crate) mod input;
 pub(crate) mod money;
 pub(crate) mod period;
 pub(crate) mod posting;

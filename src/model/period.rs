@@ -107,9 +107,27 @@ pub(crate) fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
     Some((y, m, d))
 }
 
+/// The first day of a month, in days since 1970.
+pub(crate) fn first_day(m: Month) -> i32 {
+    crate::clock::days_from_civil(m.year(), m.month(), 1)
+}
+
+/// The last day of a month, in days since 1970.
+pub(crate) fn last_day(m: Month) -> i32 {
+    let days = crate::clock::days_in_month(m.year(), m.month());
+    crate::clock::days_from_civil(m.year(), m.month(), days)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_runs_from_its_first_to_its_last_day() {
+        let feb = Month::of(2020, 2);
+        assert_eq!(crate::clock::date_text(first_day(feb)), "2020-02-01");
+        assert_eq!(crate::clock::date_text(last_day(feb)), "2020-02-29");
+    }
 
     #[test]
     fn parses_both_forms() {

@@ -6,41 +6,25 @@ use std::path::{Path, PathBuf};
 
 use sha2::Digest;
 
-use crate::load::{file_sha256, files};
-use crate::model::hash::{hex, sha256_hex};
+use crate::model::hash::hex;
+use crate::model::input::{Digests, Piece};
 
 /// What a run's output depends on besides the tool itself.
 pub(crate) struct Inputs<'a> {
-    /// The data folder.
-    pub data: &'a Path,
-    /// The output folder (never hashed, even when it lies inside the data folder).
-    pub out: &'a Path,
+    /// The data, templates and commentary as the load stage found them.
+    pub digests: &'a Digests,
     /// The arguments that change the output, as text.
     pub arguments: String,
-    /// The config file, templates folder and commentary folder, when configured.
+    /// The config file, when there is one.
     pub config: Option<&'a Path>,
-    pub templates: Option<&'a Path>,
-    pub comments: Option<&'a Path>,
 }
 
-/// Hashes every file below `dir` (sorted, hidden files and `skip` left out) into `h`: the
-/// files the loader would read (links followed only within the folder, regular files only,
-/// bounded in number), and what it would refuse by path and reason.
-fn hash_tree(h: &mut sha2::Sha256, dir: &Path, label: &str, skip: &Path, max: u64) {
-    let Ok(walk) = files::walk(dir, label, Some(skip), 100_000, max) else {
-        return;
-    };
-    for (rel, f) in walk.files {
-        h.update(label.as_bytes());
-        h.update(rel.as_bytes());
-        // A file that cannot be read counts as empty.
-        let sha = file_sha256(&f).unwrap_or_else(|| sha256_hex(b""));
-        h.update(sha.as_bytes());
-    }
-    for (path, why) in walk.refused {
-        h.update(label.as_bytes());
-        h.update(path.to_string_lossy().as_bytes());
-        h.update(why.as_bytes());
+/// Hashes the pieces of one kind of input into `h`, in their order.
+fn hash_pieces(h: &mut sha2::Sha256, pieces: &[Piece]) {
+    for p in pieces {
+        h.update(p.label.as_bytes());
+        h.update(p.name.as_bytes());
+        h.update(p.value.as_bytes());
     }
 }
 
@@ -49,25 +33,13 @@ pub(crate) fn fingerprint(inputs: &Inputs) -> String {
     let mut h = sha2::Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(inputs.arguments.as_bytes());
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let out = canon(inputs.out);
-    hash_tree(
-        &mut h,
-        &canon(inputs.data),
-        "data",
-        &out,
-        files::MAX_DATA_FILE,
-    );
+    hash_pieces(&mut h, &inputs.digests.data);
     if let Some(c) = inputs.config {
         h.update(b"config");
         h.update(std::fs::read(c).unwrap_or_default());
     }
-    if let Some(t) = inputs.templates {
-        hash_tree(&mut h, &canon(t), "templates", &out, files::MAX_TEXT_FILE);
-    }
-    if let Some(c) = inputs.comments {
-        hash_tree(&mut h, &canon(c), "comments", &out, files::MAX_TEXT_FILE);
-    }
+    hash_pieces(&mut h, &inputs.digests.templates);
+    hash_pieces(&mut h, &inputs.digests.comments);
     hex(&h.finalize())
 }
 
@@ -95,35 +67,57 @@ pub(crate) fn unchanged_since(out: &Path, print: &str) -> Option<PathBuf> {
 
 /// The fingerprint of a run: the tool, `--period` as given, the formats, and every input.
 pub(crate) fn of(
-    data: &Path,
-    out: &Path,
+    digests: &Digests,
     period: &str,
     formats: crate::render::Formats,
     config: &crate::config::Config,
 ) -> String {
     fingerprint(&Inputs {
-        data,
-        out,
+        digests,
         arguments: format!("{period}|{formats:?}"),
         config: config.source.as_deref(),
-        templates: config.templates.as_deref(),
-        comments: config.comments.as_deref(),
     })
 }
 
 /// The fingerprint of a report month's inputs, whatever formats are asked for.
 pub(crate) fn of_inputs(
-    data: &Path,
-    out: &Path,
+    digests: &Digests,
     period: crate::model::period::Month,
     config: &crate::config::Config,
 ) -> String {
     fingerprint(&Inputs {
-        data,
-        out,
+        digests,
         arguments: period.to_string(),
         config: config.source.as_deref(),
-        templates: config.templates.as_deref(),
-        comments: config.comments.as_deref(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_piece_of_the_inputs_counts_whatever_its_source() {
+        let piece = |name: &str, value: &str| Piece {
+            label: "data",
+            name: name.into(),
+            value: value.into(),
+        };
+        let print = |digests: &Digests| {
+            fingerprint(&Inputs {
+                digests,
+                arguments: "2020-09".into(),
+                config: None,
+            })
+        };
+        let mut digests = Digests {
+            data: vec![piece("ledger.csv", "aa"), piece("query \"select 1\"", "bb")],
+            ..Digests::default()
+        };
+        let before = print(&digests);
+        assert_eq!(before, print(&digests.clone()));
+        // Other rows from the query: another fingerprint, so `--if-changed` runs again.
+        digests.data[1].value = "cc".into();
+        assert_ne!(before, print(&digests));
+    }
 }

@@ -3,8 +3,10 @@
 
 use serde::Serialize;
 
-use crate::load::{InputFile, Loaded};
+use crate::config::Config;
 use crate::model::hash::sha256_hex;
+use crate::model::input::Input;
+use crate::model::tree::Tree;
 use crate::render::Formats;
 
 #[derive(Serialize)]
@@ -25,10 +27,10 @@ pub(crate) struct Manifest {
     /// (`../2020-09.versions/v1-2020-10-14T081200Z`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
-    pub config: Option<InputFile>,
+    pub config: Option<Input>,
     pub reports: Vec<ManifestReport>,
     pub packs: Vec<ManifestPack>,
-    pub inputs: Vec<InputFile>,
+    pub inputs: Vec<Input>,
 }
 
 #[derive(Serialize)]
@@ -67,9 +69,11 @@ pub(crate) struct Run {
 }
 
 /// The manifest of a run: the reports and packs written (only the formats asked for), every
-/// input file with its SHA-256, and the fingerprint.
+/// input with its SHA-256 (as the load stage lists them), and the fingerprint.
 pub(crate) fn build(
-    loaded: &Loaded,
+    tree: &Tree,
+    config: &Config,
+    inputs: &[Input],
     files: &[String],
     packs: &[Vec<usize>],
     formats: Formats,
@@ -81,8 +85,6 @@ pub(crate) fn build(
         fingerprint,
         inputs_fingerprint,
     } = run;
-    let tree = &loaded.tree;
-    let config = &loaded.config;
     let reports = tree
         .order
         .iter()
@@ -106,11 +108,9 @@ pub(crate) fn build(
             units: nodes.iter().map(|&n| tree.nodes[n].code.clone()).collect(),
         })
         .collect();
-    let config_input = config.source.as_ref().map(|p| InputFile {
-        table: "config".into(),
-        file: p.display().to_string(),
-        rows: 0,
-        sha256: sha256_hex(&std::fs::read(p).unwrap_or_default()),
+    let config_input = config.source.as_ref().map(|p| {
+        let sha = sha256_hex(&std::fs::read(p).unwrap_or_default());
+        Input::file("config", p.display().to_string(), 0, sha)
     });
     Manifest {
         period,
@@ -123,6 +123,6 @@ pub(crate) fn build(
         config: config_input,
         reports,
         packs,
-        inputs: loaded.data.inputs.clone(),
+        inputs: inputs.to_vec(),
     }
 }

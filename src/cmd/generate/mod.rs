@@ -71,13 +71,14 @@ pub(crate) fn generate_kept(
     let _lock = write::Lock::acquire(&opts.out, opts.wait)?;
     // Files are hashed once per run: before loading when the run may be skipped, else after
     // (the loader hashes the large files while Polars reads them).
-    let early = opts.if_changed.then(|| {
-        write::fingerprint::of(&opts.data, &opts.out, &opts.period, opts.formats, &config)
-    });
-    if let Some(print) = &early
-        && let Some(out_dir) = write::fingerprint::unchanged_since(&opts.out, print)
-    {
-        return Ok((Done::unchanged(out_dir, laps.timings), None));
+    let early = opts
+        .if_changed
+        .then(|| load::source::digests(&opts.data, &opts.out, &config));
+    if let Some(digests) = &early {
+        let print = write::fingerprint::of(digests, &opts.period, opts.formats, &config);
+        if let Some(out_dir) = write::fingerprint::unchanged_since(&opts.out, &print) {
+            return Ok((Done::unchanged(out_dir, laps.timings), None));
+        }
     }
 
     let fmts = Some(opts.formats);
@@ -91,15 +92,9 @@ pub(crate) fn generate_kept(
         computed,
         templates,
     } = prepared;
-    let print = early.unwrap_or_else(|| {
-        write::fingerprint::of(
-            &opts.data,
-            &opts.out,
-            &opts.period,
-            opts.formats,
-            &loaded.config,
-        )
-    });
+    let digests =
+        early.unwrap_or_else(|| load::source::digests(&opts.data, &opts.out, &loaded.config));
+    let print = write::fingerprint::of(&digests, &opts.period, opts.formats, &loaded.config);
 
     let progress = || {
         if let Some(pb) = &opts.progress {
@@ -120,7 +115,9 @@ pub(crate) fn generate_kept(
     laps.lap("present");
 
     let mut manifest = write::manifest::build(
-        &loaded,
+        &loaded.tree,
+        &loaded.config,
+        &loaded.data.inputs,
         &files,
         &packs,
         opts.formats,
@@ -128,12 +125,7 @@ pub(crate) fn generate_kept(
             period: period.to_string(),
             generated: clock::format_epoch(epoch),
             fingerprint: print,
-            inputs_fingerprint: write::fingerprint::of_inputs(
-                &opts.data,
-                &opts.out,
-                period,
-                &loaded.config,
-            ),
+            inputs_fingerprint: write::fingerprint::of_inputs(&digests, period, &loaded.config),
         },
     );
     let period_name = period.to_string();
@@ -256,9 +248,12 @@ pub(crate) fn prepare(
             return Err(Failure::Data);
         }
     }
-    laps.lap("load");
+    // The transactions the formats need are read again for the report's span now that it is
+    // known: the load stage's second scan, before anything is computed.
     let keep = formats.and_then(|f| f.keep(loaded.config.largest_transactions));
-    let computed = compute::run(&loaded, period, keep, findings)?;
+    let postings = keep.and_then(|keep| load::postings::of_leaves(&loaded, period, keep));
+    laps.lap("load");
+    let computed = compute::run(&loaded, period, postings, findings)?;
     if formats.is_none() {
         commentary = load::comments::check_all(data, &loaded.config, &files, period, findings);
     }
