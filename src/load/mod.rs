@@ -10,12 +10,12 @@ mod guard;
 mod hash;
 mod header;
 mod intern;
+mod layout;
 mod ledger;
 pub(crate) mod parquet;
 mod parquet_bounds;
 pub(crate) mod postings;
 mod projects;
-mod shape;
 pub(crate) mod sie;
 pub(crate) mod source;
 pub(crate) mod sources;
@@ -402,7 +402,7 @@ fn read_tables(
         }
         let (table, notes) = prefetched
             .remove(spec.name)
-            .unwrap_or_else(|| source.read(*spec, &shape::Shape::PLAIN));
+            .unwrap_or_else(|| source.read(*spec, &layout::Layout::PLAIN));
         findings.extend(notes);
         if let Some(mut table) = table {
             flip_sign(&mut table, config.sign);
@@ -454,7 +454,7 @@ fn sum_transactions(
         let read = s.spawn(move || {
             let read = others
                 .into_iter()
-                .map(|(spec, source)| (spec.name, source.read(spec, &shape::Shape::PLAIN)));
+                .map(|(spec, source)| (spec.name, source.read(spec, &layout::Layout::PLAIN)));
             read.collect::<HashMap<_, _>>()
         });
         // A reader panic here only means the file goes through the checked reader.

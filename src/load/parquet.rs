@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::guard::Refusal;
-use super::shape::Shape;
+use super::layout::Layout;
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
 use crate::clock::civil_from_days;
@@ -15,7 +15,7 @@ pub(crate) fn read(
     file: &str,
     path: &std::path::Path,
     sha256: String,
-    shape: &Shape,
+    shape: &Layout,
     findings: &mut Findings,
 ) -> Option<Table> {
     // Bounded first: the reader allocates for what the file claims, beyond any panic guard.

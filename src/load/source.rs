@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::hash::file_sha256;
 use super::spec::TableSpec;
 use super::table::Table;
-use super::{fast, files, guard, parquet, shape::Shape, text, xlsx};
+use super::{fast, files, guard, layout::Layout, parquet, text, xlsx};
 use crate::config::Config;
 use crate::diag::Findings;
 use crate::model::hash::sha256_hex;
@@ -27,7 +27,7 @@ pub(crate) trait Source: Sync {
 
     /// The rows read into a table of `spec` shaped by `shape`, with what was found; `None`
     /// when they cannot be used. The table's `sha256` is the source's fingerprint.
-    fn read(&self, spec: TableSpec, shape: &Shape) -> (Option<Table>, Findings);
+    fn read(&self, spec: TableSpec, shape: &Layout) -> (Option<Table>, Findings);
 
     /// The source's fingerprint without reading its rows into a table (a file's SHA-256, a
     /// query's over its rows); `None` when it cannot be read. For a source that is not a file,
@@ -66,7 +66,7 @@ impl Source for File {
 
     /// Reads the file (see [`read_file`]); a reader that panics on a damaged file gives that
     /// file's error.
-    fn read(&self, spec: TableSpec, shape: &Shape) -> (Option<Table>, Findings) {
+    fn read(&self, spec: TableSpec, shape: &Layout) -> (Option<Table>, Findings) {
         let (path, ext) = (&self.path, self.ext.as_str());
         guard::catch_panic(|| read_file(spec, path, ext, shape)).unwrap_or_else(|panic| {
             let what = match ext {
@@ -96,7 +96,7 @@ impl Source for File {
 /// Reads one table file: a clean `ledger.csv` or `budget.csv` through Polars, anything else
 /// (or a file the fast path does not take) through the checked readers. The table (`None`
 /// when it cannot be used) and what was found.
-fn read_file(spec: TableSpec, path: &Path, ext: &str, shape: &Shape) -> (Option<Table>, Findings) {
+fn read_file(spec: TableSpec, path: &Path, ext: &str, shape: &Layout) -> (Option<Table>, Findings) {
     let shown = path.display().to_string();
     let mut findings = Findings::default();
     if ext == "csv" && ["ledger", "budget"].contains(&spec.name) && shape.key.is_empty() {
@@ -202,7 +202,7 @@ mod tests {
             format!("query \"{}\"", self.query)
         }
 
-        fn read(&self, spec: TableSpec, shape: &Shape) -> (Option<Table>, Findings) {
+        fn read(&self, spec: TableSpec, shape: &Layout) -> (Option<Table>, Findings) {
             let mut findings = Findings::default();
             let origin = self.origin();
             let (header, mark) = (&self.header, DecimalMark::Point);

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::shape::Shape;
+use super::layout::Layout;
 use super::spec::{self, TableSpec};
 use super::table::{ColumnData, Table};
 use crate::config::{Config, Source, glob_matches, month_in_name};
@@ -175,9 +175,9 @@ pub(crate) fn shape_for(
     name: &str,
     shown: &str,
     findings: &mut Findings,
-) -> Option<Shape> {
+) -> Option<Layout> {
     let Some(source) = source else {
-        return Some(Shape::PLAIN);
+        return Some(Layout::PLAIN);
     };
     let key = format!("sources.{}", source.table);
     let month = if source.period_from_file_name {
@@ -206,7 +206,7 @@ pub(crate) fn shape_for(
             _ => (column, format!("{m}-01")),
         })
     });
-    Some(Shape {
+    Some(Layout {
         key,
         columns: source.columns.clone(),
         constant,

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::header::{header_name, note_extra_columns};
 use super::intern::Interner;
-use super::shape::Shape;
+use super::layout::Layout;
 use super::spec::{ColumnSpec, Kind, TableSpec};
 use crate::diag::{Findings, row_list};
 use crate::model::money::{self, DecimalMark, NumberError};
@@ -248,12 +248,12 @@ struct Dotted {
 /// The file and row of a header, for its problems.
 type HeaderAt<'a> = (&'a str, u64);
 
-/// The column whose value the config gives for every row ([`Shape::constant`]), added to the
+/// The column whose value the config gives for every row ([`Layout::constant`]), added to the
 /// header `names`: its index among the spec columns and its value. `false` (an error given)
 /// when the file has the column too.
 fn place_constant(
     spec: TableSpec,
-    shape: &Shape,
+    shape: &Layout,
     header: &[String],
     names: &mut Vec<String>,
     (file, header_row): HeaderAt<'_>,
@@ -375,7 +375,7 @@ impl TableBuilder {
         header: &[String],
         mark: DecimalMark,
         header_row: u64,
-        shape: &Shape,
+        shape: &Layout,
         findings: &mut Findings,
     ) -> Option<TableBuilder> {
         let mut names = match shape.map_header(spec, header) {
@@ -1239,7 +1239,7 @@ mod tests {
             &header,
             DecimalMark::Point,
             1,
-            &Shape::PLAIN,
+            &Layout::PLAIN,
             &mut findings,
         )
         .unwrap();
@@ -1282,7 +1282,7 @@ mod tests {
             &header,
             DecimalMark::Point,
             1,
-            &Shape::PLAIN,
+            &Layout::PLAIN,
             &mut findings,
         )
         .unwrap();
@@ -1307,7 +1307,7 @@ mod tests {
             &header,
             DecimalMark::Point,
             1,
-            &Shape::PLAIN,
+            &Layout::PLAIN,
             &mut findings,
         )
         .unwrap();

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::shape::Shape;
+use super::layout::Layout;
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
 use crate::diag::Findings;
@@ -51,7 +51,7 @@ pub(crate) fn read(
     file: &str,
     bytes: &[u8],
     sha256: String,
-    shape: &Shape,
+    shape: &Layout,
     findings: &mut Findings,
 ) -> Option<Table> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -243,7 +243,7 @@ mod tests {
                 "x.csv",
                 &bytes,
                 String::new(),
-                &Shape::PLAIN,
+                &Layout::PLAIN,
                 &mut findings,
             );
             let rows = table.map(|t| t.rows).unwrap_or_default();

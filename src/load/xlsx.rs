@@ -3,7 +3,7 @@
 use calamine::{Data, Reader, open_workbook_auto};
 
 use super::guard::Refusal;
-use super::shape::Shape;
+use super::layout::Layout;
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
 use crate::clock::civil_from_days;
@@ -16,7 +16,7 @@ pub(crate) fn read(
     path: &std::path::Path,
     bytes: &[u8],
     sha256: String,
-    shape: &Shape,
+    shape: &Layout,
     findings: &mut Findings,
 ) -> Option<Table> {
     // Bounded first: the reader allocates for what the workbook claims, beyond any panic guard.

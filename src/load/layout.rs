@@ -7,7 +7,7 @@ use crate::diag::quoted;
 
 /// How one file's header and rows are read besides the contract's own names.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Shape {
+pub(crate) struct Layout {
     /// The configured source's key in messages (`sources.transactions`), when there is one.
     pub key: String,
     /// Contract column and the header that holds it.
@@ -20,9 +20,9 @@ pub(crate) struct Shape {
     pub sheet: Option<String>,
 }
 
-impl Shape {
+impl Layout {
     /// The contract's names and nothing else.
-    pub(crate) const PLAIN: Shape = Shape {
+    pub(crate) const PLAIN: Layout = Layout {
         key: String::new(),
         columns: Vec::new(),
         constant: None,
