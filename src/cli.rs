@@ -166,11 +166,14 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), or write one page per command into a folder.
+    /// Print the manual page (roff) of uppfolj or of one command, or write one page per
+    /// command into a folder.
     #[command(
-        after_help = "Example:\n  uppfolj man > /usr/local/share/man/man1/uppfolj.1\n  uppfolj man --out /usr/local/share/man/man1"
+        after_help = "Examples:\n  uppfolj man | man -l -\n  uppfolj man generate | man -l -\n  uppfolj man --out /usr/local/share/man/man1"
     )]
     Man {
+        /// The command whose page to print (generate, check, …); without it, uppfolj's own.
+        command: Option<String>,
         /// Write uppfolj.1 and uppfolj-<command>.1 for every command into this folder.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,

@@ -127,14 +127,20 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Command::Man { out } => man(&log, out, &findings),
+        Command::Man { command, out } => man(&log, command, out, &findings),
     }
 }
 
-/// `uppfolj man`: the pages into a folder, or the main page on stdout.
-fn man(log: &Log, out: Option<std::path::PathBuf>, findings: &Findings) -> ExitCode {
-    match out {
-        Some(dir) => match uppfolj::cmd::man::write(&dir) {
+/// `uppfolj man`: the pages into a folder, or one page on stdout (a reader that stops early,
+/// as `uppfolj man | head` does, is no error).
+fn man(
+    log: &Log,
+    command: Option<String>,
+    out: Option<std::path::PathBuf>,
+    findings: &Findings,
+) -> ExitCode {
+    if let Some(dir) = out {
+        return match uppfolj::cmd::man::write(&dir) {
             Ok(names) => {
                 println!(
                     "uppfolj: {} written to {}: {}",
@@ -145,17 +151,20 @@ fn man(log: &Log, out: Option<std::path::PathBuf>, findings: &Findings) -> ExitC
                 ExitCode::SUCCESS
             }
             Err(e) => log.fail(&Failure::Write(e), findings, false),
-        },
-        None => {
-            let man = clap_mangen::Man::new(Cli::command());
-            match man.render(&mut std::io::stdout()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => log.fail(
-                    &Failure::Write(uppfolj::IoError::at_stdout(e).into()),
-                    findings,
-                    false,
-                ),
-            }
-        }
+        };
+    }
+    let page = match uppfolj::cmd::man::page(command.as_deref()) {
+        Ok(page) => page,
+        Err(f) => return log.fail(&f, findings, false),
+    };
+    use std::io::Write;
+    match std::io::stdout().write_all(&page) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => log.fail(
+            &Failure::Write(uppfolj::IoError::at_stdout(e).into()),
+            findings,
+            false,
+        ),
     }
 }

@@ -28,6 +28,25 @@ pub fn pages() -> Result<Vec<(String, Vec<u8>)>, std::io::Error> {
     Ok(pages)
 }
 
+/// The page of `command` (`generate`, …), or uppfolj's own page without one.
+pub fn page(command: Option<&str>) -> Result<Vec<u8>, crate::Failure> {
+    let name = command.map_or("uppfolj.1".to_string(), |c| format!("uppfolj-{c}.1"));
+    let pages = pages().map_err(|e| crate::Failure::Write(crate::IoError::at_stdout(e).into()))?;
+    let known: Vec<&str> = pages
+        .iter()
+        .filter_map(|(n, _)| n.strip_prefix("uppfolj-")?.strip_suffix(".1"))
+        .collect();
+    let wanted = pages.iter().find(|(n, _)| *n == name);
+    match wanted {
+        Some((_, page)) => Ok(page.clone()),
+        None => Err(crate::Failure::Usage(format!(
+            "\"{}\" is not a command (expected one of {})",
+            command.unwrap_or_default(),
+            known.join(", ")
+        ))),
+    }
+}
+
 /// Writes every page into `dir` (created if missing).
 pub fn write(dir: &Path) -> Result<Vec<String>, WriteError> {
     let pages = pages().map_err(crate::IoError::at_stdout)?;

@@ -326,6 +326,24 @@ fn completions_and_man_page() {
     let o = uppfolj(&["completions", "bash"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("generate") && stdout(&o).contains("--if-changed"));
+    // A command's own page, with every option; an unknown command is a usage error.
+    let o = uppfolj(&["man", "generate"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains(".TH uppfolj-generate 1") && stdout(&o).contains("if\\-changed"));
+    let o = uppfolj(&["man", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("\"nope\" is not a command (expected one of generate, check"));
+    // A reader that stops early (`uppfolj man | head`) is no error.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+        .arg("man")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let closed = child.wait_with_output().unwrap();
+    assert_eq!(closed.status.code(), Some(0), "{}", stderr(&closed));
+    assert_eq!(stderr(&closed), "");
     let o = uppfolj(&["man"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(
