@@ -25,4 +25,4 @@ pub(crate) use cmd::generate::{generate_kept, prepare};
 pub use cmd::watch::watch_command;
 pub use cmd::{init, synth};
 pub use error::{ConfigError, Failure, IoError, RenderError, WriteError};
-pub use render::Formats;
+pub use render::{Counted, FormatError, Formats};

@@ -86,10 +86,7 @@ pub(crate) fn unchanged_since(out: &Path, print: &str) -> Option<PathBuf> {
         .collect();
     dirs.sort();
     dirs.into_iter().find(|d| {
-        std::fs::read_to_string(d.join("manifest.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .is_some_and(|m| m["fingerprint"] == print)
+        super::manifest::Published::read(d).is_some_and(|m| m.fingerprint.as_deref() == Some(print))
     })
 }
 
@@ -104,7 +101,7 @@ pub(crate) fn of(
     fingerprint(&Inputs {
         data,
         out,
-        arguments: format!("{period}|{formats:?}"),
+        arguments: format!("{period}|{}", formats.fingerprint()),
         config: config.source.as_deref(),
         templates: config.templates.as_deref(),
         comments: config.comments.as_deref(),
