@@ -11,6 +11,8 @@
 
 mod html;
 mod pdf;
+#[cfg(test)]
+pub(crate) mod txt;
 mod xlsx;
 
 use std::collections::BTreeMap;
@@ -114,7 +116,12 @@ pub(crate) struct PackOut {
 
 /// The built-in formats, in the order the summary line counts them. A format is added here
 /// and nowhere else.
+#[cfg(not(test))]
 pub(crate) static ALL: [&dyn Format; 3] = [&html::Html, &pdf::Pdf, &xlsx::Xlsx];
+
+/// The built-in formats and, in the tests, the test format that proves the seam.
+#[cfg(test)]
+pub(crate) static ALL: [&dyn Format; 4] = [&html::Html, &pdf::Pdf, &xlsx::Xlsx, &txt::Txt];
 
 /// The HTML format, which the preview of `watch` writes alone.
 pub(crate) const HTML: &dyn Format = &html::Html;

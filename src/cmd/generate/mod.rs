@@ -3,6 +3,9 @@
 //! the preview run too. What the command prints is in `report.rs`.
 
 mod report;
+#[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests write their fixtures
+mod tests;
 
 use std::path::PathBuf;
 use std::time::Duration;
