@@ -157,3 +157,42 @@ fn written(formats: Formats, file: impl Fn(&dyn Format) -> Option<String>) -> Fo
         .filter_map(|f| Some((f.name().to_string(), file(f)?)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A manifest reads back into the structs it was written from; an older one without
+    /// versions or files reads with the defaults, and fields it does not use are skipped.
+    #[test]
+    fn a_manifest_reads_back_typed() {
+        let text = r#"{"generated": "2020-10-14T08:12:00Z", "version": 3, "fingerprint": "f",
+            "inputs_fingerprint": "i", "config": null, "inputs": [{"table": "ledger"}],
+            "reports": [{"unit": "A", "name": "Nämnd A", "html": "A.html", "xlsx": "A.xlsx"}],
+            "packs": [{"name": "p", "title": "P", "pdf": "p.pdf", "units": ["A"]}]}"#;
+        let m: Published = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            (m.version, m.generated.as_deref()),
+            (Some(3), Some("2020-10-14T08:12:00Z"))
+        );
+        let files: Vec<(&str, &str)> = m.reports[0]
+            .files
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(files, [("html", "A.html"), ("xlsx", "A.xlsx")]);
+        assert_eq!(
+            m.packs[0].files.get("pdf").map(String::as_str),
+            Some("p.pdf")
+        );
+        assert_eq!(m.packs[0].units, ["A"]);
+        let again = serde_json::to_string(&m.reports[0]).unwrap();
+        assert_eq!(
+            again,
+            r#"{"unit":"A","name":"Nämnd A","html":"A.html","xlsx":"A.xlsx"}"#
+        );
+
+        let old: Published = serde_json::from_str(r#"{"period": "2020-09"}"#).unwrap();
+        assert!(old.version.is_none() && old.reports.is_empty() && old.fingerprint.is_none());
+    }
+}

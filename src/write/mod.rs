@@ -223,6 +223,10 @@ fn carry_over(
     }
     let mut files = Vec::new();
     for (format, name) in names {
+        // A name that would leave the folder is never read.
+        if !safe(&name) {
+            continue;
+        }
         let Ok(bytes) = std::fs::read(dir.join(&name)) else {
             return (
                 Vec::new(),
@@ -231,9 +235,6 @@ fn carry_over(
                 )),
             );
         };
-        if !safe(&name) {
-            continue;
-        }
         keep_entry(manifest, &old, format.name(), &name);
         files.push((name, bytes));
     }
