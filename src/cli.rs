@@ -180,6 +180,6 @@ pub enum Command {
     },
 }
 
-fn parse_formats(s: &str) -> Result<crate::Formats, String> {
+fn parse_formats(s: &str) -> Result<crate::Formats, crate::render::FormatError> {
     crate::Formats::parse(s)
 }

@@ -26,4 +26,4 @@ pub use cmd::watch::watch_command;
 pub use cmd::{init, synth};
 pub use config::discover as find_config;
 pub use error::{ConfigError, Failure, IoError, LangError, PreviewError, RenderError, WriteError};
-pub use render::Formats;
+pub use render::{Counted, FormatError, Formats};

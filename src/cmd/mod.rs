@@ -20,9 +20,7 @@ impl crate::Done {
         crate::Done {
             out_dir,
             period: None,
-            reports: 0,
-            workbooks: 0,
-            pdfs: 0,
+            written: Vec::new(),
             packs: 0,
             timings,
         }

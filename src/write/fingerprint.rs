@@ -58,10 +58,7 @@ pub(crate) fn unchanged_since(out: &Path, print: &str) -> Option<PathBuf> {
         .collect();
     dirs.sort();
     dirs.into_iter().find(|d| {
-        std::fs::read_to_string(d.join("manifest.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .is_some_and(|m| m["fingerprint"] == print)
+        super::manifest::Published::read(d).is_some_and(|m| m.fingerprint.as_deref() == Some(print))
     })
 }
 
@@ -74,7 +71,7 @@ pub(crate) fn of(
 ) -> String {
     fingerprint(&Inputs {
         digests,
-        arguments: format!("{period}|{formats:?}"),
+        arguments: format!("{period}|{}", formats.fingerprint()),
         config: config.source.as_deref(),
     })
 }

@@ -1,13 +1,16 @@
 //! `manifest.json`: what a run wrote, from which inputs, with the fingerprint that
 //! `--if-changed` compares.
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::model::hash::sha256_hex;
 use crate::model::input::Input;
 use crate::model::tree::Tree;
-use crate::render::Formats;
+use crate::render::{Format, Formats};
 
 #[derive(Serialize)]
 pub(crate) struct Manifest {
@@ -33,27 +36,50 @@ pub(crate) struct Manifest {
     pub inputs: Vec<Input>,
 }
 
-#[derive(Serialize)]
+/// A pack's files by format name (`"pdf": "namnd.pdf"`): the formats written, in the order
+/// of their names.
+pub(crate) type FormatFiles = BTreeMap<String, String>;
+
+#[derive(Serialize, Deserialize)]
 pub(crate) struct ManifestPack {
     pub name: String,
     pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pdf: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xlsx: Option<String>,
+    /// The pack's file in each format written (see [`crate::render::Format::pack_file`]).
+    #[serde(flatten)]
+    pub files: FormatFiles,
     pub units: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 pub(crate) struct ManifestReport {
     pub unit: String,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub html: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pdf: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xlsx: Option<String>,
+    /// The unit's file in each format written (see [`crate::render::Format::unit_file`]).
+    #[serde(flatten)]
+    pub files: FormatFiles,
+}
+
+/// A manifest of an earlier run as the tool reads it back to compute with: the fields of
+/// [`Manifest`] it uses, with their defaults when an older manifest lacks them. Fields it
+/// does not use are not read.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Published {
+    pub generated: Option<String>,
+    pub fingerprint: Option<String>,
+    pub inputs_fingerprint: Option<String>,
+    /// See [`Manifest::version`]; `None` for output made before versions were kept.
+    pub version: Option<u64>,
+    pub reports: Vec<ManifestReport>,
+    pub packs: Vec<ManifestPack>,
+}
+
+impl Published {
+    /// The manifest in the output folder `dir`; `None` when there is none or it cannot be
+    /// read as a manifest.
+    pub(crate) fn read(dir: &Path) -> Option<Published> {
+        super::versions::read_json(&dir.join("manifest.json"))
+    }
 }
 
 /// What identifies a run in its manifest.
@@ -91,9 +117,7 @@ pub(crate) fn build(
         .map(|&node| ManifestReport {
             unit: tree.nodes[node].code.clone(),
             name: tree.nodes[node].name.clone(),
-            html: formats.html.then(|| format!("{}.html", files[node])),
-            pdf: formats.pdf.then(|| format!("pdf/{}.pdf", files[node])),
-            xlsx: formats.xlsx.then(|| format!("{}.xlsx", files[node])),
+            files: written(formats, |f| f.unit_file(&files[node])),
         })
         .collect();
     let packs = config
@@ -103,8 +127,7 @@ pub(crate) fn build(
         .map(|(pack, nodes)| ManifestPack {
             name: pack.name.clone(),
             title: pack.title.clone(),
-            pdf: formats.pdf.then(|| format!("{}.pdf", pack.name)),
-            xlsx: formats.xlsx.then(|| format!("{}.xlsx", pack.name)),
+            files: written(formats, |f| f.pack_file(&pack.name)),
             units: nodes.iter().map(|&n| tree.nodes[n].code.clone()).collect(),
         })
         .collect();
@@ -124,5 +147,52 @@ pub(crate) fn build(
         reports,
         packs,
         inputs: inputs.to_vec(),
+    }
+}
+
+/// The file of each format in `formats` that has one (`file`), by the format's name.
+fn written(formats: Formats, file: impl Fn(&dyn Format) -> Option<String>) -> FormatFiles {
+    formats
+        .iter()
+        .filter_map(|f| Some((f.name().to_string(), file(f)?)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A manifest reads back into the structs it was written from; an older one without
+    /// versions or files reads with the defaults, and fields it does not use are skipped.
+    #[test]
+    fn a_manifest_reads_back_typed() {
+        let text = r#"{"generated": "2020-10-14T08:12:00Z", "version": 3, "fingerprint": "f",
+            "inputs_fingerprint": "i", "config": null, "inputs": [{"table": "ledger"}],
+            "reports": [{"unit": "A", "name": "Nämnd A", "html": "A.html", "xlsx": "A.xlsx"}],
+            "packs": [{"name": "p", "title": "P", "pdf": "p.pdf", "units": ["A"]}]}"#;
+        let m: Published = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            (m.version, m.generated.as_deref()),
+            (Some(3), Some("2020-10-14T08:12:00Z"))
+        );
+        let files: Vec<(&str, &str)> = m.reports[0]
+            .files
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(files, [("html", "A.html"), ("xlsx", "A.xlsx")]);
+        assert_eq!(
+            m.packs[0].files.get("pdf").map(String::as_str),
+            Some("p.pdf")
+        );
+        assert_eq!(m.packs[0].units, ["A"]);
+        let again = serde_json::to_string(&m.reports[0]).unwrap();
+        assert_eq!(
+            again,
+            r#"{"unit":"A","name":"Nämnd A","html":"A.html","xlsx":"A.xlsx"}"#
+        );
+
+        let old: Published = serde_json::from_str(r#"{"period": "2020-09"}"#).unwrap();
+        assert!(old.version.is_none() && old.reports.is_empty() && old.fingerprint.is_none());
     }
 }

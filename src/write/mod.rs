@@ -12,7 +12,7 @@ pub(crate) use lock::Lock;
 use std::path::{Path, PathBuf};
 
 use crate::error::{IoError, WriteError};
-use crate::render::Formats;
+use crate::render::{Format, Formats};
 
 /// A folder being filled; dropped without `publish` it is removed.
 pub(crate) struct Staging {
@@ -181,55 +181,35 @@ fn carry_over(
     manifest: &mut manifest::Manifest,
     formats: Formats,
 ) -> (Vec<(String, Vec<u8>)>, Option<String>) {
-    let missing: Vec<&str> = [
-        ("html", formats.html),
-        ("pdf", formats.pdf),
-        ("xlsx", formats.xlsx),
-    ]
-    .into_iter()
-    .filter(|(_, asked)| !asked)
-    .map(|(f, _)| f)
-    .collect();
-    let old: Option<serde_json::Value> = std::fs::read_to_string(dir.join("manifest.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok());
+    let missing: Vec<&dyn Format> = formats.others().collect();
+    let old = manifest::Published::read(dir);
     let (Some(old), false) = (old, missing.is_empty()) else {
         return (Vec::new(), None);
     };
     // Every file of the earlier output by format, with where it goes in the manifest.
-    let mut found: Vec<(&str, String)> = Vec::new();
-    for r in old["reports"].as_array().into_iter().flatten() {
+    let entries = old.reports.iter().map(|r| &r.files);
+    let entries = entries.chain(old.packs.iter().map(|p| &p.files));
+    let mut found: Vec<(&dyn Format, String)> = Vec::new();
+    for files in entries {
         for f in &missing {
-            if let Some(name) = r[*f].as_str() {
-                found.push((f, name.to_string()));
+            if let Some(name) = files.get(f.name()) {
+                found.push((*f, name.clone()));
             }
         }
     }
-    for p in old["packs"].as_array().into_iter().flatten() {
-        for f in &missing {
-            if let Some(name) = p[*f].as_str() {
-                found.push((f, name.to_string()));
-            }
-        }
-    }
-    let present: Vec<&str> = missing
-        .iter()
-        .copied()
-        .filter(|f| found.iter().any(|(g, _)| g == f))
+    let present: Vec<&dyn Format> = missing
+        .into_iter()
+        .filter(|f| found.iter().any(|(g, _)| g.name() == f.name()))
         .collect();
     if present.is_empty() {
         return (Vec::new(), None);
     }
     let shown = present
         .iter()
-        .map(|f| match *f {
-            "html" => "HTML",
-            "pdf" => "PDF",
-            _ => "Excel",
-        })
+        .map(|f| f.about().title)
         .collect::<Vec<_>>()
         .join(" and ");
-    if old["inputs_fingerprint"].as_str() != Some(manifest.inputs_fingerprint.as_str()) {
+    if old.inputs_fingerprint.as_deref() != Some(manifest.inputs_fingerprint.as_str()) {
         return (
             Vec::new(),
             Some(format!(
@@ -237,20 +217,17 @@ fn carry_over(
             )),
         );
     }
-    let mut files = Vec::new();
-    let safe = |name: &str| {
-        !name.is_empty()
-            && !name.starts_with('/')
-            && Path::new(name)
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)))
-    };
-    let mut names: Vec<(&str, String)> = found;
-    if present.contains(&"html") {
-        names.push(("html", "index.html".to_string()));
+    let mut names = found;
+    for f in &present {
+        names.extend(f.run_files().iter().map(|n| (*f, (*n).to_string())));
     }
-    for (format, name) in &names {
-        let Ok(bytes) = std::fs::read(dir.join(name)) else {
+    let mut files = Vec::new();
+    for (format, name) in names {
+        // A name that would leave the folder is never read.
+        if !safe(&name) {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(dir.join(&name)) else {
             return (
                 Vec::new(),
                 Some(format!(
@@ -258,47 +235,58 @@ fn carry_over(
                 )),
             );
         };
-        if !safe(name) {
-            continue;
-        }
-        files.push((name.clone(), bytes));
-        let name = Some(name.clone());
-        for r in &mut manifest.reports {
-            let entry = old["reports"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|o| o["unit"] == r.unit.as_str());
-            if entry.and_then(|o| o[*format].as_str()) == name.as_deref() {
-                match *format {
-                    "html" => r.html = name.clone(),
-                    "pdf" => r.pdf = name.clone(),
-                    _ => r.xlsx = name.clone(),
-                }
-            }
-        }
-        for p in &mut manifest.packs {
-            let entry = old["packs"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|o| o["name"] == p.name.as_str());
-            if entry.and_then(|o| o[*format].as_str()) == name.as_deref() {
-                match *format {
-                    "pdf" => p.pdf = name.clone(),
-                    "xlsx" => p.xlsx = name.clone(),
-                    _ => {}
-                }
-            }
-        }
+        keep_entry(manifest, &old, format.name(), &name);
+        files.push((name, bytes));
     }
-    let when = old["generated"].as_str().unwrap_or("an earlier run");
+    let when = old.generated.as_deref().unwrap_or("an earlier run");
     (
         files,
         Some(format!(
             "the {shown} files of the run of {when} were kept: they come from the same inputs"
         )),
     )
+}
+
+/// Whether `name`, read from a manifest, stays inside the output folder.
+fn safe(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('/')
+        && Path::new(name)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// Enters the kept file `name` of `format` in `manifest` for each report and pack whose entry
+/// in the earlier manifest `old` names it.
+fn keep_entry(
+    manifest: &mut manifest::Manifest,
+    old: &manifest::Published,
+    format: &str,
+    name: &str,
+) {
+    let names_it = |files: Option<&manifest::FormatFiles>| {
+        files.and_then(|f| f.get(format)).map(String::as_str) == Some(name)
+    };
+    for r in &mut manifest.reports {
+        if names_it(
+            old.reports
+                .iter()
+                .find(|o| o.unit == r.unit)
+                .map(|o| &o.files),
+        ) {
+            r.files.insert(format.to_string(), name.to_string());
+        }
+    }
+    for p in &mut manifest.packs {
+        if names_it(
+            old.packs
+                .iter()
+                .find(|o| o.name == p.name)
+                .map(|o| &o.files),
+        ) {
+            p.files.insert(format.to_string(), name.to_string());
+        }
+    }
 }
 
 /// Writes files outside a published run (a new project, manual pages, the preview's pages after

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::manifest::Manifest;
+use super::manifest::{Manifest, Published};
 use crate::model::diff::{self, Update};
 
 /// The suffix of the folder that keeps a period's earlier versions: `2020-09.versions`.
@@ -45,9 +45,9 @@ pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T
 }
 
 /// The version number of an output from its manifest: 1 when it has none.
-fn version_of(manifest: &Value) -> u32 {
-    manifest["version"]
-        .as_u64()
+fn version_of(manifest: &Published) -> u32 {
+    manifest
+        .version
         .and_then(|v| u32::try_from(v).ok())
         .unwrap_or(1)
 }
@@ -74,9 +74,10 @@ fn highest_kept(out: &Path, period: &str) -> u32 {
 
 /// The free name under which an output with this manifest is kept: `v2-2020-10-14T081200Z`
 /// (`-2`, `-3`, … added in the unlikely case that the name is taken).
-fn kept_name(out: &Path, period: &str, manifest: &Value) -> String {
-    let made: String = manifest["generated"]
-        .as_str()
+fn kept_name(out: &Path, period: &str, manifest: &Published) -> String {
+    let made: String = manifest
+        .generated
+        .as_deref()
         .unwrap_or_default()
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
@@ -98,7 +99,7 @@ fn kept_name(out: &Path, period: &str, manifest: &Value) -> String {
 /// Keeps `dir`, a published output of `period` (or one a killed run moved aside), as an
 /// earlier version; returns where it now is.
 pub(crate) fn keep(out: &Path, period: &str, dir: &Path) -> std::io::Result<PathBuf> {
-    let manifest = read_json(&dir.join("manifest.json")).unwrap_or(Value::Null);
+    let manifest = Published::read(dir).unwrap_or_default();
     let target = folder(out, period).join(kept_name(out, period, &manifest));
     std::fs::create_dir_all(folder(out, period))?;
     std::fs::rename(dir, &target)?;
@@ -120,14 +121,17 @@ pub(crate) fn next<F: Serialize>(
         return None;
     }
     let current = out.join(period);
-    let Some(old_manifest) = read_json(&current.join("manifest.json")) else {
+    // Read typed to number the versions; as a document for the comparison, which walks any
+    // two manifests and `figures.json` files (as `uppfolj diff` does).
+    let Some(old_manifest) = read_json::<Value>(&current.join("manifest.json")) else {
         manifest.version = highest_kept(out, period) + 1;
         return None;
     };
+    let old = Published::read(&current).unwrap_or_default();
     let old_figures = read_json(&current.join("figures.json")).unwrap_or(Value::Null);
-    let previous_version = version_of(&old_manifest);
+    let previous_version = version_of(&old);
     manifest.version = previous_version.max(highest_kept(out, period)) + 1;
-    let name = kept_name(out, period, &old_manifest);
+    let name = kept_name(out, period, &old);
     let previous = format!("../{period}{SUFFIX}/{name}");
     let previous_href = match current.join("index.html").is_file() {
         true => format!("{previous}/index.html"),

@@ -3,6 +3,9 @@
 //! the preview run too. What the command prints is in `report.rs`.
 
 mod report;
+#[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests write their fixtures
+mod tests;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,13 +23,12 @@ pub struct Done {
     pub out_dir: PathBuf,
     /// `None` when `--if-changed` found nothing new.
     pub period: Option<String>,
-    /// HTML reports written.
-    pub reports: usize,
-    /// Excel workbooks written (units and packs).
-    pub workbooks: usize,
-    /// PDF files written (units and packs).
-    pub pdfs: usize,
-    /// Board packs written (none when only HTML is asked for).
+    /// The files written per format, every format in turn (none when a format was not asked
+    /// for): how the summary line names them, and how many of its unit and pack files the
+    /// run wrote (the manifest's entries; the files carried over from an earlier run are not
+    /// counted).
+    pub written: Vec<(crate::Counted, usize)>,
+    /// Board packs written (none when no format asked for writes packs).
     pub packs: usize,
     /// Seconds per stage: load, compute, present, render, write.
     pub timings: Vec<(&'static str, f64)>,
@@ -162,6 +164,12 @@ pub(crate) fn generate_kept(
     };
     let rendered = render::run(&job, &presented, &templates)?;
     laps.lap("render");
+    let written = written(&manifest);
+    let packs_written = manifest
+        .packs
+        .iter()
+        .filter(|p| !p.files.is_empty())
+        .count();
 
     let (out_dir, carried) = write::publish(
         out,
@@ -178,14 +186,8 @@ pub(crate) fn generate_kept(
     let done = Done {
         out_dir,
         period: Some(period.to_string()),
-        reports: if opts.formats.html { files.len() } else { 0 },
-        workbooks: rendered.count(".xlsx"),
-        pdfs: rendered.count(".pdf"),
-        packs: if opts.formats.pdf || opts.formats.xlsx {
-            packs.len()
-        } else {
-            0
-        },
+        written,
+        packs: packs_written,
         timings: laps.timings,
     };
     let kept = cmd::watch::Kept {
@@ -201,6 +203,22 @@ pub(crate) fn generate_kept(
         published,
     };
     Ok((done, Some(kept)))
+}
+
+/// How many unit and pack files of each format the run writes, by its manifest (before any
+/// file of an earlier run is carried over).
+fn written(manifest: &write::manifest::Manifest) -> Vec<(crate::Counted, usize)> {
+    let entries = manifest.reports.iter().map(|r| &r.files);
+    let entries: Vec<_> = entries
+        .chain(manifest.packs.iter().map(|p| &p.files))
+        .collect();
+    render::format::ALL
+        .iter()
+        .map(|f| {
+            let n = entries.iter().filter(|e| e.contains_key(f.name())).count();
+            (f.about().counted, n)
+        })
+        .collect()
 }
 
 /// Everything `generate` checks and computes before it presents anything: the data and its

@@ -59,12 +59,15 @@ fn written(log: &Log, done: &Done, period: &str) {
         .iter()
         .map(|(s, t)| format!("{s} {t:.2} s"))
         .collect();
+    let mut counts: Vec<String> = done
+        .written
+        .iter()
+        .map(|(c, n)| count(*n, c.one, c.many))
+        .collect();
+    counts.push(count(done.packs, "pack", "packs"));
     let msg = format!(
-        "uppfolj: {}, {}, {}, {} for {period} written to {} in {total:.2} s ({})",
-        count(done.reports, "report", "reports"),
-        count(done.pdfs, "PDF", "PDFs"),
-        count(done.workbooks, "workbook", "workbooks"),
-        count(done.packs, "pack", "packs"),
+        "uppfolj: {} for {period} written to {} in {total:.2} s ({})",
+        counts.join(", "),
         done.out_dir.display(),
         stages.join(", ")
     );
@@ -76,10 +79,18 @@ fn written(log: &Log, done: &Done, period: &str) {
                 .iter()
                 .map(|(s, t)| (s.to_string(), serde_json::json!(t)))
                 .collect();
-            eprintln!(
-                "{}",
-                serde_json::json!({"level": "info", "event": "done", "period": period.to_string(), "out": done.out_dir.display().to_string(), "reports": done.reports, "pdfs": done.pdfs, "workbooks": done.workbooks, "packs": done.packs, "seconds": total, "stages": stages})
-            );
+            let mut line = serde_json::Map::new();
+            line.insert("level".into(), "info".into());
+            line.insert("event".into(), "done".into());
+            line.insert("period".into(), period.into());
+            line.insert("out".into(), done.out_dir.display().to_string().into());
+            for (c, n) in &done.written {
+                line.insert(c.key.into(), (*n).into());
+            }
+            line.insert("packs".into(), done.packs.into());
+            line.insert("seconds".into(), total.into());
+            line.insert("stages".into(), stages.into());
+            eprintln!("{}", serde_json::Value::Object(line));
         }
     }
 }

@@ -60,11 +60,7 @@ impl Preview {
             period,
             out,
             config,
-            formats: Formats {
-                html: true,
-                pdf: false,
-                xlsx: false,
-            },
+            formats: Formats::html_only(),
             if_changed: false,
             wait: std::time::Duration::from_secs(30),
             progress: None,
