@@ -12,6 +12,7 @@ use super::templates::Templates;
 use super::{Downloads, Markup, Page};
 use crate::error::RenderError;
 use crate::model::diff::{Change, Update};
+use crate::model::section::SECTIONS;
 use crate::present::{Presented, ReportView};
 
 /// HTML escaping of `& < > " '` (Tera's default also escapes `/`, which is safe but turns
@@ -83,7 +84,14 @@ pub(crate) fn report(
     let mut page = Page::new(templates, view, Markup::Html)?;
     page.downloads = downloads;
     page.update = update;
-    templates.render_context("report.html", page.into_context())
+    let mut ctx = page.into_context();
+    // Every optional section's block, in report order, rendered with the page's context.
+    let mut blocks = String::new();
+    for d in SECTIONS {
+        blocks.push_str(&templates.render_fragment(Markup::Html, d.html, &ctx)?);
+    }
+    ctx.insert("section_blocks", &blocks);
+    templates.render_context("report.html", ctx)
 }
 
 /// The change page of a new version, beside the reports.
