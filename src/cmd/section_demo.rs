@@ -13,7 +13,7 @@ use crate::diag::Findings;
 use crate::{Formats, clock, compute, config, present, render};
 
 /// The mini fixture with a `demo` table (2020: 1 Mkr on A1 in January, 2,5 Mkr on A2 in
-/// February) and commentary for A under the demo heading.
+/// February) and commentary for A and A1.
 #[allow(clippy::disallowed_methods)] // tests write their fixtures
 fn fixture(dir: &Path) {
     let mini = root().join("tests/fixtures/mini");
@@ -30,6 +30,13 @@ fn fixture(dir: &Path) {
     std::fs::write(
         comments.join("A.md"),
         "Allt väl.\n\n## Demo\nDemobeloppet stiger.\n",
+    )
+    .unwrap();
+    // Text under the heading of a section A1's report does not show (there is no
+    // investments table), next to text under the demo heading, which it shows.
+    std::fs::write(
+        comments.join("A1.md"),
+        "## Investeringar\nInga projekt.\n\n## Demo\nLitet belopp.\n",
     )
     .unwrap();
 }
@@ -107,6 +114,14 @@ fn a_section_added_by_the_registry_has_its_typst_block_and_commentary() {
         prepared.templates.lang.clone(),
         0,
         &|| {},
+    );
+    // Every section the registry gives headings is checked for text no report shows.
+    let warnings: Vec<String> = findings.items.iter().map(ToString::to_string).collect();
+    let dropped: Vec<&String> = warnings.iter().filter(|w| w.contains("heading")).collect();
+    assert_eq!(dropped.len(), 1, "{warnings:?}");
+    assert!(
+        dropped[0].ends_with("A1.md: the text under the heading for Investments is not published: the report of unit A1 has no such section (no investments table, or no rows in it for the unit); move the text under another heading or above the first"),
+        "{warnings:?}"
     );
     let node = prepared.loaded.tree.get("A").unwrap();
     let view = &presented.views[node];
