@@ -123,6 +123,11 @@ fn a_section_added_by_the_registry_has_its_typst_block_and_commentary() {
         dropped[0].ends_with("A1.md: the text under the heading for Investments is not published: the report of unit A1 has no such section (no investments table, or no rows in it for the unit); move the text under another heading or above the first"),
         "{warnings:?}"
     );
+    // What A1's commentary may hold: the summary and the sections its report shows.
+    let a1 = prepared.loaded.tree.get("A1").unwrap();
+    let offered: Vec<&str> =
+        compute::commentary::sections_for(&prepared.computed.sections[a1]).collect();
+    assert_eq!(offered, ["summary", "demo"]);
     let node = prepared.loaded.tree.get("A").unwrap();
     let view = &presented.views[node];
     assert_eq!(view.commentary["demo"], "Demobeloppet stiger.\n");

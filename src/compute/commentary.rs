@@ -14,6 +14,17 @@ use crate::model::tree::Tree;
 
 use super::sections::UnitSections;
 
+/// The commentary sections a unit's report has, by key: the summary, then every section with
+/// commentary headings that the report shows, in report order. What the unit's commentary
+/// may hold without a word lost (and what the round offers a unit's manager to write).
+pub(crate) fn sections_for(s: &UnitSections) -> impl Iterator<Item = &'static str> + '_ {
+    std::iter::once(section::SUMMARY).chain(
+        section::commentary()
+            .filter(|d| s.shown(d.key))
+            .map(|d| d.name),
+    )
+}
+
 /// Warns for every section of a unit's commentary that its report does not show.
 /// `commentary[node]` is the commentary file (as shown) and its section keys, if the unit has one.
 pub(crate) fn check_dropped(
@@ -27,12 +38,12 @@ pub(crate) fn check_dropped(
             continue;
         };
         for key in keys {
+            if sections_for(s).any(|k| k == key) {
+                continue;
+            }
             let Some(section) = section::by_name(key) else {
                 continue;
             };
-            if s.shown(section.key) {
-                continue;
-            }
             let (name, table) = (section.english, section.tables.first().unwrap_or(&""));
             findings.warning(
                 file,
