@@ -8,6 +8,8 @@ pub mod generate;
 pub mod init;
 pub mod log;
 pub mod man;
+#[cfg(test)]
+mod section_demo;
 pub mod synth;
 pub mod watch;
 

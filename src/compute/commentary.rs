@@ -9,30 +9,20 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diag::Findings;
+use crate::model::section;
 use crate::model::tree::Tree;
 
 use super::sections::UnitSections;
 
-/// Section keys of commentary, the table that makes each one shown, and its English name.
-const SECTIONS: &[(&str, &str, &str)] = &[
-    ("personnel", "staffing", "Personnel"),
-    ("agency", "agency", "Hired staff"),
-    ("measures", "measures", "Measures"),
-    ("adjustments", "adjustments", "Adjustments"),
-    ("activity", "activity", "Production"),
-    ("frames", "frames", "Frames"),
-];
-
-fn shown(s: &UnitSections, key: &str) -> bool {
-    match key {
-        "personnel" => s.personnel.is_some(),
-        "agency" => s.agency.is_some(),
-        "measures" => s.measures.is_some(),
-        "adjustments" => s.adjustments.is_some(),
-        "activity" => s.activity.is_some(),
-        "frames" => s.frame.is_some(),
-        _ => true,
-    }
+/// The commentary sections a unit's report has, by key: the summary, then every section with
+/// commentary headings that the report shows, in report order. What the unit's commentary
+/// may hold without a word lost (and what the round offers a unit's manager to write).
+pub(crate) fn sections_for(s: &UnitSections) -> impl Iterator<Item = &'static str> + '_ {
+    std::iter::once(section::SUMMARY).chain(
+        section::commentary()
+            .filter(|d| s.shown(d.key))
+            .map(|d| d.name),
+    )
 }
 
 /// Warns for every section of a unit's commentary that its report does not show.
@@ -48,12 +38,13 @@ pub(crate) fn check_dropped(
             continue;
         };
         for key in keys {
-            let Some((_, table, name)) = SECTIONS.iter().find(|(k, _, _)| k == key) else {
-                continue;
-            };
-            if shown(s, key) {
+            if sections_for(s).any(|k| k == key) {
                 continue;
             }
+            let Some(section) = section::by_name(key) else {
+                continue;
+            };
+            let (name, table) = (section.english, section.tables.first().unwrap_or(&""));
             findings.warning(
                 file,
                 None,
@@ -86,65 +77,11 @@ pub(crate) fn keys(
         .collect()
 }
 
-/// Section keys and the headings (any case) that start them.
-const HEADINGS: &[(&str, &[&str])] = &[
-    (
-        "summary",
-        &[
-            "sammanfattning",
-            "ekonomi",
-            "resultat",
-            "summary",
-            "finance",
-            "economy",
-        ],
-    ),
-    (
-        "personnel",
-        &[
-            "personal",
-            "sjukfrånvaro",
-            "personnel",
-            "staff",
-            "sick leave",
-        ],
-    ),
-    (
-        "agency",
-        &[
-            "inhyrd personal",
-            "bemanning",
-            "stafett",
-            "hired staff",
-            "agency staff",
-        ],
-    ),
-    (
-        "measures",
-        &["åtgärder", "resultatförbättrande åtgärder", "measures"],
-    ),
-    ("adjustments", &["justeringar", "adjustments"]),
-    (
-        "activity",
-        &["produktion", "verksamhet", "production", "activity"],
-    ),
-    ("frames", &["budgetram", "ramar", "budget frame", "frames"]),
-    ("investments", &["investeringar", "investments"]),
-];
-
-fn section_of(heading: &str) -> Option<&'static str> {
-    let h = heading.trim().trim_end_matches(':').to_lowercase();
-    HEADINGS
-        .iter()
-        .find(|(_, names)| names.contains(&h.as_str()))
-        .map(|(k, _)| *k)
-}
-
 /// Splits a commentary file at level-1 and level-2 headings that name a section; text
 /// before the first such heading belongs to the summary. Returns section key → Markdown.
 pub(crate) fn split(md: &str) -> BTreeMap<String, String> {
     let mut parts: BTreeMap<String, String> = BTreeMap::new();
-    let mut current = "summary";
+    let mut current = section::SUMMARY;
     let mut buf = String::new();
     let mut fence = false;
     for line in md.lines() {
@@ -157,7 +94,7 @@ pub(crate) fn split(md: &str) -> BTreeMap<String, String> {
         } else {
             t.strip_prefix("## ")
                 .or_else(|| t.strip_prefix("# "))
-                .and_then(section_of)
+                .and_then(section::commentary_key)
         };
         match heading {
             Some(key) => {

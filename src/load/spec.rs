@@ -346,6 +346,19 @@ pub(crate) const REALLOCATIONS: TableSpec = TableSpec {
     unit_columns: &["from_unit", "to_unit"],
 };
 
+/// The test section's table: an amount per unit and month.
+#[cfg(test)]
+pub(crate) const DEMO: TableSpec = TableSpec {
+    name: "demo",
+    columns: &[
+        col("period", Month),
+        col("unit", Text),
+        col("amount", Money),
+    ],
+    key: &["period", "unit"],
+    unit_columns: &["unit"],
+};
+
 /// Every table of the contract, in the order they are loaded and listed.
 pub(crate) const ALL: &[TableSpec] = &[
     LEDGER,
@@ -365,4 +378,6 @@ pub(crate) const ALL: &[TableSpec] = &[
     INVESTMENTS,
     PROJECTS,
     INVESTMENT_FORECAST,
+    #[cfg(test)]
+    DEMO,
 ];

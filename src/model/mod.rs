@@ -8,4 +8,5 @@ pub(crate) mod money;
 pub(crate) mod period;
 pub(crate) mod posting;
 pub(crate) mod published;
+pub(crate) mod section;
 pub(crate) mod tree;

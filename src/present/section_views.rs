@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::*;
 use crate::compute::sections;
+use crate::model::section::{SECTIONS, SectionKey};
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct PersonnelView {
@@ -208,6 +209,38 @@ pub(crate) struct SectionsView {
     pub balance: Option<BalanceView>,
     pub approved: Option<ApprovedView>,
     pub investments: Option<InvestmentsView>,
+    /// The test section's accumulated amount.
+    #[cfg(test)]
+    pub demo: Option<Num>,
+    /// The sections the report shows, in report order.
+    #[serde(skip)]
+    pub shown: Vec<SectionKey>,
+}
+
+impl SectionsView {
+    /// Whether the report shows the section.
+    pub(crate) fn shown(&self, key: SectionKey) -> bool {
+        self.shown.contains(&key)
+    }
+}
+
+impl SectionsView {
+    /// The section's chart, for a section that has one.
+    pub(crate) fn chart(&self, key: SectionKey) -> Option<&Chart> {
+        match key {
+            SectionKey::Personnel => self.personnel.as_ref().map(|p| &p.chart),
+            SectionKey::Agency => self.agency.as_ref().map(|a| &a.chart),
+            SectionKey::Investments => self.investments.as_ref().map(|i| &i.chart),
+            SectionKey::Measures
+            | SectionKey::Adjustments
+            | SectionKey::Activity
+            | SectionKey::Frames
+            | SectionKey::Approved
+            | SectionKey::Balance => None,
+            #[cfg(test)]
+            SectionKey::Demo => None,
+        }
+    }
 }
 
 impl Presenter<'_> {
@@ -337,6 +370,13 @@ impl Presenter<'_> {
                 .map(|items| self.balance_view(node, items)),
             approved: self.approved_view(node),
             investments: self.investments_view(node),
+            #[cfg(test)]
+            demo: s.demo.map(|d| self.fmt.num(d)),
+            shown: SECTIONS
+                .iter()
+                .map(|d| d.key)
+                .filter(|&k| s.shown(k))
+                .collect(),
         }
     }
 

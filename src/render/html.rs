@@ -12,6 +12,7 @@ use super::templates::Templates;
 use super::{Downloads, Markup, Page};
 use crate::error::RenderError;
 use crate::model::diff::{Change, Update};
+use crate::model::section::SECTIONS;
 use crate::present::{Presented, ReportView};
 
 /// A commentary heading two levels down: the page has one `h1` and its sections are `h2`,
@@ -66,7 +67,14 @@ pub(crate) fn report(
     let mut page = Page::new(templates, view, Markup::Html)?;
     page.downloads = downloads;
     page.update = update;
-    templates.render_context("report.html", page.into_context())
+    let mut ctx = page.into_context();
+    // Every optional section's block, in report order, rendered with the page's context.
+    let mut blocks = String::new();
+    for d in SECTIONS {
+        blocks.push_str(&templates.render_fragment(Markup::Html, d.html, &ctx)?);
+    }
+    ctx.insert("section_blocks", &blocks);
+    templates.render_context("report.html", ctx)
 }
 
 /// The change page of a new version, beside the reports.

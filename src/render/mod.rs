@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::error::RenderError;
+use crate::model::section::SECTIONS;
 use crate::present::{Presented, ReportView};
 use templates::Templates;
 
@@ -44,6 +45,9 @@ pub(crate) struct Page<'a> {
     downloads: Downloads,
     /// The notice of a new version, linking its change page (HTML only).
     update: Option<html::Notice>,
+    /// The Typst of the optional sections, in report order (PDF only; see
+    /// [`Page::with_typst_blocks`]).
+    blocks: String,
     /// The view as the prose templates see it (with the words as `t`): made once per page,
     /// for every section's prose and then the page itself.
     #[serde(skip)]
@@ -57,11 +61,11 @@ impl<'a> Page<'a> {
         view: &'a ReportView,
         markup: Markup,
     ) -> Result<Page<'a>, RenderError> {
-        let s = &view.sections;
         let mut base = templates::context("report.html", view)?;
         base.insert("t", &templates.labels);
         let mut texts = BTreeMap::new();
-        for (key, shown) in [
+        // The prose of the page's fixed parts, then of every optional section it shows.
+        let fixed = [
             ("summary", true),
             ("forecast", true),
             ("bridge", view.explain.bridge.is_some()),
@@ -73,15 +77,12 @@ impl<'a> Page<'a> {
                     .as_ref()
                     .is_some_and(|c| c.flag.is_some()),
             ),
-            ("personnel", s.personnel.is_some()),
-            ("agency", s.agency.is_some()),
-            ("measures", s.measures.is_some()),
-            ("adjustments", s.adjustments.is_some()),
-            ("activity", s.activity.is_some()),
-            ("frames", s.frame.is_some()),
-            ("balance", s.balance.is_some()),
-            ("investments", s.investments.is_some()),
-        ] {
+        ];
+        let sections = SECTIONS
+            .iter()
+            .filter(|d| d.prose)
+            .map(|d| (d.name, view.sections.shown(d.key)));
+        for (key, shown) in fixed.into_iter().chain(sections) {
             if shown {
                 let text = templates.text(key, &base, markup)?;
                 texts.insert(key.to_string(), text);
@@ -104,8 +105,34 @@ impl<'a> Page<'a> {
             comments,
             downloads: Downloads::default(),
             update: None,
+            blocks: String::new(),
             base,
         })
+    }
+
+    /// Renders the Typst fragment of every optional section, in report order, into the
+    /// page (`v.blocks`); `prefix` names the page's chart files (`u1-` in a pack).
+    pub(crate) fn with_typst_blocks(
+        mut self,
+        templates: &Templates,
+        prefix: &str,
+    ) -> Result<Page<'a>, RenderError> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("p", prefix);
+        ctx.insert("v", &self);
+        ctx.insert("t", &templates.labels);
+        let mut blocks = String::new();
+        for d in SECTIONS {
+            blocks.push_str(&templates.render_fragment(Markup::Typst, d.typst, &ctx)?);
+        }
+        self.blocks = blocks;
+        Ok(self)
+    }
+
+    /// The Typst of the optional sections (see [`Page::with_typst_blocks`]).
+    #[cfg(test)]
+    pub(crate) fn typst_blocks(&self) -> &str {
+        &self.blocks
     }
 
     /// The context of the page's own template: the view and the words as the prose had

@@ -8,6 +8,7 @@ use tera::Context;
 use super::templates::{Templates, context};
 use super::{Markup, Page};
 use crate::error::RenderError;
+use crate::model::section::SECTIONS;
 use crate::present::ReportView;
 
 /// The document-wide facts for the PDF metadata.
@@ -62,14 +63,10 @@ fn chart_files(v: &ReportView, prefix: &str) -> Vec<(String, Vec<u8>)> {
     if let Some(a) = &v.explain.accuracy {
         files.push((format!("{prefix}accuracy.svg"), fixed_size(&a.chart.svg)));
     }
-    if let Some(p) = &v.sections.personnel {
-        files.push((format!("{prefix}sick.svg"), fixed_size(&p.chart.svg)));
-    }
-    if let Some(a) = &v.sections.agency {
-        files.push((format!("{prefix}agency.svg"), fixed_size(&a.chart.svg)));
-    }
-    if let Some(i) = &v.sections.investments {
-        files.push((format!("{prefix}investments.svg"), fixed_size(&i.chart.svg)));
+    for d in SECTIONS {
+        if let (Some(name), Some(chart)) = (d.chart, v.sections.chart(d.key)) {
+            files.push((format!("{prefix}{name}.svg"), fixed_size(&chart.svg)));
+        }
     }
     files
         .into_iter()
@@ -94,7 +91,7 @@ pub(crate) fn unit(
     info: &DocInfo,
     update: Option<&str>,
 ) -> Result<Vec<u8>, RenderError> {
-    let page = Page::new(templates, view, Markup::Typst)?;
+    let page = Page::new(templates, view, Markup::Typst)?.with_typst_blocks(templates, "")?;
     let mut ctx = context("pdf/report.typ", &page)?;
     ctx.insert("v", &page);
     // A new version of a published report says so on its first page.
@@ -140,7 +137,11 @@ pub(crate) fn pack(
     };
     let units: Vec<Page> = views
         .iter()
-        .map(|v| Page::new(templates, v, Markup::Typst))
+        .enumerate()
+        .map(|(i, v)| {
+            Page::new(templates, v, Markup::Typst)?
+                .with_typst_blocks(templates, &format!("u{}-", i + 1))
+        })
         .collect::<Result<_, _>>()?;
     let body = pack
         .meeting

@@ -35,6 +35,20 @@ pub(crate) fn builtin() -> Vec<(String, &'static str)> {
     out
 }
 
+/// The test section's fragments (`model::section`'s `Demo`), built in for the library's
+/// tests only: a section's templates are all it adds here.
+#[cfg(test)]
+const TEST_SECTIONS: &[(&str, &str)] = &[
+    (
+        "sections/demo.html",
+        include_str!("../../tests/fixtures/sections/demo.html"),
+    ),
+    (
+        "pdf/sections/demo.typ",
+        include_str!("../../tests/fixtures/sections/demo.typ"),
+    ),
+];
+
 /// The loaded templates and the language's words.
 pub(crate) struct Templates {
     pub tera: Tera,
@@ -57,6 +71,12 @@ pub(crate) fn load(
         .iter()
         .map(|(n, t)| (n.clone(), t.to_string()))
         .collect();
+    #[cfg(test)]
+    files.extend(
+        TEST_SECTIONS
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string())),
+    );
     for (name, text) in overrides {
         match files.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = text,
@@ -171,6 +191,30 @@ impl Templates {
             })
     }
 
+    /// The templates of a markup: the HTML set or the Typst set.
+    fn of(&self, markup: super::Markup) -> &Tera {
+        match markup {
+            super::Markup::Html => &self.tera,
+            super::Markup::Typst => &self.typst,
+        }
+    }
+
+    /// A fragment of a page (a section's block) in the page's markup, with the page's
+    /// context, which holds the words as `t`.
+    pub(crate) fn render_fragment(
+        &self,
+        markup: super::Markup,
+        name: &str,
+        ctx: &Context,
+    ) -> Result<String, RenderError> {
+        self.of(markup)
+            .render(name, ctx)
+            .map_err(|source| RenderError::Template {
+                name: name.to_string(),
+                source,
+            })
+    }
+
     /// The generated prose of one section, in the report's language and the page's markup,
     /// from the view's context (which holds the words as `t`); whitespace folded.
     pub(crate) fn text(
@@ -179,10 +223,7 @@ impl Templates {
         ctx: &Context,
         markup: super::Markup,
     ) -> Result<String, RenderError> {
-        let tera = match markup {
-            super::Markup::Html => &self.tera,
-            super::Markup::Typst => &self.typst,
-        };
+        let tera = self.of(markup);
         let name = format!("text/{}/{section}.html", self.language);
         let s = tera
             .render(&name, ctx)

@@ -6,85 +6,106 @@ use super::*;
 /// on when such rows are kept apart per unit.
 type Key = (String, Option<String>);
 
-/// Fills in each unit's section from its table, when the table is given.
-pub(super) fn measures_and_adjustments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
-    let (data, n, m) = (cx.data, cx.n, cx.m);
-    let nodes_of = |u: &str| cx.nodes_of(u);
-    // A row's key: its name, and at a unit above, the unit the row is booked on when rows
-    // are kept apart per unit (`by_unit`).
-    let key = |node: usize, unit: &str, name: &str, by_unit: bool| -> Key {
-        let own = cx.tree.get(unit) == Some(node);
-        (
-            name.to_string(),
-            (by_unit && !own).then(|| unit.to_string()),
-        )
-    };
-    let acc_by_name = |table: &str, name_col: &str, cols: &[&str], by_unit: bool| {
-        let mut acc: Vec<BTreeMap<Key, Vec<i64>>> = vec![BTreeMap::new(); n];
-        if let Some(t) = data.get(table) {
-            let (p, u, names) = (t.months("period"), t.text("unit"), t.text(name_col));
-            let values: Vec<&[i64]> = cols.iter().map(|c| t.money(c)).collect();
-            for i in 0..t.len() {
-                if !matches!(slot(p[i], cx.start), Some((1, mo)) if mo < m) {
-                    continue;
-                }
-                for &node in nodes_of(&u[i]) {
-                    let e = acc[node]
-                        .entry(key(node, &u[i], &names[i], by_unit))
-                        .or_insert_with(|| vec![0; cols.len()]);
-                    for (k, v) in values.iter().enumerate() {
-                        e[k] += v[i];
-                    }
-                }
+/// A row's key at `node`: its name, and at a unit above, the unit the row is booked on when
+/// rows are kept apart per unit (`by_unit`).
+fn key(cx: &Ctx<'_>, node: usize, unit: &str, name: &str, by_unit: bool) -> Key {
+    let own = cx.tree.get(unit) == Some(node);
+    (
+        name.to_string(),
+        (by_unit && !own).then(|| unit.to_string()),
+    )
+}
+
+/// Per node, the table's `cols` accumulated to the report month by row key.
+fn acc_by_name(
+    cx: &Ctx<'_>,
+    table: &str,
+    name_col: &str,
+    cols: &[&str],
+    by_unit: bool,
+) -> Vec<BTreeMap<Key, Vec<i64>>> {
+    let mut acc: Vec<BTreeMap<Key, Vec<i64>>> = vec![BTreeMap::new(); cx.n];
+    if let Some(t) = cx.data.get(table) {
+        let (p, u, names) = (t.months("period"), t.text("unit"), t.text(name_col));
+        let values: Vec<&[i64]> = cols.iter().map(|c| t.money(c)).collect();
+        for i in 0..t.len() {
+            if !matches!(slot(p[i], cx.start), Some((1, mo)) if mo < cx.m) {
+                continue;
             }
-        }
-        acc
-    };
-    if let Some(t) = data.get("measures") {
-        // With a decision, due month, status or forecast flag, a measure is one unit's: at a
-        // unit above, measures of the same name on different units stay apart.
-        let by_unit = ["decided", "due", "status", "in_forecast"]
-            .iter()
-            .any(|c| t.column(c).is_some());
-        let details = measure_details(cx, t, &key, by_unit);
-        for (node, rows) in acc_by_name("measures", "measure", &["expected", "realized"], by_unit)
-            .into_iter()
-            .enumerate()
-        {
-            if !rows.is_empty() {
-                out[node].measures = Some(
-                    rows.into_iter()
-                        .map(|(k, v)| {
-                            let d = details[node].get(&k).cloned().unwrap_or_default();
-                            MeasureRow {
-                                name: k.0,
-                                unit: k.1,
-                                expected: v[0],
-                                realized: v[1],
-                                expected_year: d.expected_year,
-                                decided: d.decided,
-                                due: d.due,
-                                status: d.status,
-                                in_forecast: d.in_forecast,
-                            }
-                        })
-                        .collect(),
-                );
+            for &node in cx.nodes_of(&u[i]) {
+                let e = acc[node]
+                    .entry(key(cx, node, &u[i], &names[i], by_unit))
+                    .or_insert_with(|| vec![0; cols.len()]);
+                for (k, v) in values.iter().enumerate() {
+                    e[k] += v[i];
+                }
             }
         }
     }
-    if data.get("adjustments").is_some() {
-        for (node, rows) in acc_by_name("adjustments", "item", &["amount"], false)
-            .into_iter()
-            .enumerate()
-        {
-            if !rows.is_empty() {
-                out[node].adjustments = Some(
-                    rows.into_iter()
-                        .map(|((name, _), v)| ItemRow { name, amount: v[0] })
-                        .collect(),
-                );
-            }
+    acc
+}
+
+/// Fills in each unit's measures from the `measures` table, when it is given.
+pub(super) fn measures(cx: &Ctx<'_>, out: &mut [UnitSections]) {
+    let Some(t) = cx.data.get("measures") else {
+        return;
+    };
+    // With a decision, due month, status or forecast flag, a measure is one unit's: at a
+    // unit above, measures of the same name on different units stay apart.
+    let by_unit = ["decided", "due", "status", "in_forecast"]
+        .iter()
+        .any(|c| t.column(c).is_some());
+    let key =
+        |node: usize, unit: &str, name: &str, by_unit: bool| key(cx, node, unit, name, by_unit);
+    let details = measure_details(cx, t, &key, by_unit);
+    for (node, rows) in acc_by_name(
+        cx,
+        "measures",
+        "measure",
+        &["expected", "realized"],
+        by_unit,
+    )
+    .into_iter()
+    .enumerate()
+    {
+        if !rows.is_empty() {
+            out[node].measures = Some(
+                rows.into_iter()
+                    .map(|(k, v)| {
+                        let d = details[node].get(&k).cloned().unwrap_or_default();
+                        MeasureRow {
+                            name: k.0,
+                            unit: k.1,
+                            expected: v[0],
+                            realized: v[1],
+                            expected_year: d.expected_year,
+                            decided: d.decided,
+                            due: d.due,
+                            status: d.status,
+                            in_forecast: d.in_forecast,
+                        }
+                    })
+                    .collect(),
+            );
+        }
+    }
+}
+
+/// Fills in each unit's adjustment items from the `adjustments` table, when it is given.
+pub(super) fn adjustments(cx: &Ctx<'_>, out: &mut [UnitSections]) {
+    if cx.data.get("adjustments").is_none() {
+        return;
+    }
+    for (node, rows) in acc_by_name(cx, "adjustments", "item", &["amount"], false)
+        .into_iter()
+        .enumerate()
+    {
+        if !rows.is_empty() {
+            out[node].adjustments = Some(
+                rows.into_iter()
+                    .map(|((name, _), v)| ItemRow { name, amount: v[0] })
+                    .collect(),
+            );
         }
     }
 }

@@ -4,6 +4,7 @@
 use crate::present::{InvestmentRowView, Lang, ReportView, RowAmounts};
 
 use super::{Cell, Row, Sheet};
+use crate::model::section::{self, SectionKey};
 
 /// What decides which columns the sheets have, and the words they use.
 struct Cx<'a> {
@@ -27,6 +28,11 @@ impl Cx<'_> {
         !self.budget && self.last_year
     }
 
+    /// A section's sheet, named as the registry says.
+    fn section(&self, key: SectionKey, rows: impl IntoIterator<Item = Row>) -> Sheet {
+        self.sheet(key.def().sheet.map_or(key.def().name, |s| s.label), rows)
+    }
+
     fn sheet(&self, name: &str, rows: impl IntoIterator<Item = Row>) -> Sheet {
         let mut sheet = Sheet::new(&self.t(name));
         for row in rows {
@@ -44,24 +50,37 @@ pub(super) fn all(views: &[&ReportView], lang: &Lang) -> Vec<Sheet> {
         budget: views.first().is_none_or(|v| v.budget_given),
         last_year: views.first().is_none_or(|v| v.prev_year_given),
     };
-    vec![
+    let mut sheets = vec![
         key(&cx),
         bridge(&cx),
         rows(&cx),
         accounts(&cx),
         children(&cx),
-        personnel(&cx),
-        agency(&cx),
-        measures(&cx),
-        adjustments(&cx),
-        activity(&cx),
-        frames(&cx),
-        balance(&cx),
-        approved(&cx),
-        investments(&cx),
-        accuracy(&cx),
-        series(&cx),
-    ]
+    ];
+    sheets.extend(
+        section::sheets()
+            .into_iter()
+            .map(|(d, _)| section(&cx, d.key)),
+    );
+    sheets.extend([accuracy(&cx), series(&cx)]);
+    sheets
+}
+
+/// A section's sheet, in the workbook's order of the registry's sheets.
+fn section(cx: &Cx, key: SectionKey) -> Sheet {
+    match key {
+        SectionKey::Personnel => personnel(cx),
+        SectionKey::Agency => agency(cx),
+        SectionKey::Measures => measures(cx),
+        SectionKey::Adjustments => adjustments(cx),
+        SectionKey::Activity => activity(cx),
+        SectionKey::Frames => frames(cx),
+        SectionKey::Investments => investments(cx),
+        SectionKey::Approved => approved(cx),
+        SectionKey::Balance => balance(cx),
+        #[cfg(test)]
+        SectionKey::Demo => demo(cx),
+    }
 }
 
 /// The key figures, one row per unit.
@@ -259,7 +278,7 @@ fn personnel(cx: &Cx) -> Sheet {
                 .cell("change", p.employees_change.as_ref()),
         )
     });
-    cx.sheet("personnel", rows)
+    cx.section(SectionKey::Personnel, rows)
 }
 
 /// Hired staff against own staff, per profession and in total.
@@ -277,7 +296,7 @@ fn agency(cx: &Cx) -> Sheet {
                     .cell("change", r.pct_change.as_ref())
             })
     });
-    cx.sheet("agency", rows)
+    cx.section(SectionKey::Agency, rows)
 }
 
 /// The measures and what they have brought, each and in total.
@@ -302,7 +321,7 @@ fn measures(cx: &Cx) -> Sheet {
                     )
             })
     });
-    cx.sheet("measures", rows)
+    cx.section(SectionKey::Measures, rows)
 }
 
 /// The deviation, what adjusts it, and the adjusted deviation (or the adjustments' total).
@@ -324,7 +343,7 @@ fn adjustments(cx: &Cx) -> Sheet {
             None => row(cx.t("total"), &j.total),
         });
     }
-    cx.sheet("adjustments", rows)
+    cx.section(SectionKey::Adjustments, rows)
 }
 
 /// The activity figures against last year.
@@ -339,7 +358,7 @@ fn activity(cx: &Cx) -> Sheet {
                 .cell("change_pct", r.change_pct.as_ref())
         })
     });
-    cx.sheet("activity", rows)
+    cx.section(SectionKey::Activity, rows)
 }
 
 /// The decided frame, its reallocations, the revised frame and the net budget.
@@ -382,7 +401,7 @@ fn frames(cx: &Cx) -> Sheet {
             rows.push(row(cx.t("net_budget"), Cell::Empty, Cell::Empty, n));
         }
     }
-    cx.sheet("frames", rows)
+    cx.section(SectionKey::Frames, rows)
 }
 
 /// The balance requirement: the result, what is left out of it, and the balance result,
@@ -414,7 +433,7 @@ fn balance(cx: &Cx) -> Sheet {
             balance_forecast,
         ));
     }
-    cx.sheet("balance_requirement", rows)
+    cx.section(SectionKey::Balance, rows)
 }
 
 /// The approved result against the forecast, and the equity.
@@ -430,7 +449,7 @@ fn approved(cx: &Cx) -> Sheet {
                 .cell("closing_equity", a.closing_equity.as_ref()),
         )
     });
-    cx.sheet("sheet_approved", rows)
+    cx.section(SectionKey::Approved, rows)
 }
 
 /// The investments: each category's projects and the category, then the total.
@@ -448,7 +467,7 @@ fn investments(cx: &Cx) -> Sheet {
         }
         rows.push(investment(v, &iv.total, ""));
     }
-    cx.sheet("investments", rows)
+    cx.section(SectionKey::Investments, rows)
 }
 
 /// One row of the investments sheet: a project (code and name) or group, its category and
@@ -507,4 +526,14 @@ fn series(cx: &Cx) -> Sheet {
         })
     });
     cx.sheet("sheet_series", rows)
+}
+
+/// The test section: its amount per unit.
+#[cfg(test)]
+fn demo(cx: &Cx) -> Sheet {
+    let rows = cx.views.iter().filter_map(|v| {
+        let d = v.sections.demo.as_ref()?;
+        Some(Row::of(v).cell("amount", d))
+    });
+    cx.section(SectionKey::Demo, rows)
 }
