@@ -78,8 +78,15 @@ impl Published {
     /// The manifest in the output folder `dir`; `None` when there is none or it cannot be
     /// read as a manifest.
     pub(crate) fn read(dir: &Path) -> Option<Published> {
-        super::versions::read_json(&dir.join("manifest.json"))
+        read_json(&dir.join("manifest.json"))
     }
+}
+
+/// A JSON file of the tool's own output, read into `T` (`None` when it cannot be).
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
 }
 
 /// What identifies a run in its manifest.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::manifest::{Manifest, Published};
+use super::manifest::{Manifest, Published, read_json};
 use crate::model::diff::{self, Update};
 
 /// The suffix of the folder that keeps a period's earlier versions: `2020-09.versions`.
@@ -35,13 +35,6 @@ pub(crate) fn published(out: &Path, period: &str) -> Option<crate::model::publis
         return None;
     }
     read_json(&path)
-}
-
-/// A JSON file of the tool's own output, read into `T` (`None` when it cannot be).
-pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
 }
 
 /// The version number of an output from its manifest: 1 when it has none.
