@@ -12,7 +12,8 @@
 //!   guide is either run or marked not to run.
 //!
 //! The link check resolves every relative link and `#anchor` of the guide's pages, of `docs/`
-//! and of `README.md`.
+//! and of `README.md`. The messages in the table of the error page must be messages that other
+//! tests expect, and the settings page must name every key of the sample config.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -418,4 +419,46 @@ fn every_relative_link_and_anchor_of_the_guide_docs_and_readme_leads_somewhere()
         }
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+/// Every file under `dir` whose name ends with one of `ends`.
+fn files_ending(dir: &Path, ends: &[&str], out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            files_ending(&path, ends, out);
+        } else if ends.iter().any(|e| name.ends_with(e)) {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_messages_of_the_error_page_are_the_ones_the_tests_expect() {
+    let mut sources = Vec::new();
+    files_ending(
+        &root().join("tests/fixtures"),
+        &["expected.txt"],
+        &mut sources,
+    );
+    files_ending(&root().join("tests/it"), &[".rs"], &mut sources);
+    let said: String = sources
+        .iter()
+        .filter(|p| !p.ends_with("guide.rs"))
+        .map(|p| std::fs::read_to_string(p).unwrap().replace("\\\"", "\""))
+        .collect();
+    let page = std::fs::read_to_string(root().join("docs/guide/src/felmeddelanden.md")).unwrap();
+    let mut rows = 0;
+    for row in page.lines().filter(|l| l.starts_with("| `")) {
+        let message = row[3..].split('`').next().unwrap();
+        for piece in message.split('…').map(str::trim).filter(|p| !p.is_empty()) {
+            assert!(
+                said.contains(piece),
+                "no test expects this message: {piece}"
+            );
+        }
+        rows += 1;
+    }
+    assert!(rows >= 10, "the error page's table has {rows} messages");
 }
