@@ -12,7 +12,7 @@ Recomputes, from the raw CSV files with decimal.Decimal, every unit's
 - forecast_accuracy: last year's forecasts by the month made, the year's final deviation,
   each error, the mean absolute error (half to even) and the bias;
 and compares them to figures.json.  Exit 0: all equal; 1: mismatches; 2: unreadable input.
-Reads the CSV files with verify.py's readers; the rules are written from the README.
+Reads the CSV files with verify.py's readers; the rules are written from the guide (docs/guide/en/src/).
 Calendar years only (fiscal_year_start 1), like verify.py.
 """
 import json

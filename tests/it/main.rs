@@ -11,6 +11,7 @@ mod explain;
 mod first_hour;
 mod first_year;
 mod formats;
+mod guide;
 mod hostile;
 mod invalid;
 mod pdf;

@@ -1,6 +1,7 @@
-//! Every amount of `figures.json` is a plain sum of input rows, by the rule the README gives
-//! ("Tracing a figure to its rows"): the rows of the unit and every unit below it, of the
-//! accounts of the figure's category, over the months the figure spans. Figures are picked
+//! Every amount of `figures.json` is a plain sum of input rows, by the rule the guide gives
+//! (`docs/guide/en/src/figures-json.md`, "Tracing a figure to its rows"): the rows of the unit
+//! and every unit below it, of the accounts of the figure's category, over the months the
+//! figure spans. Figures are picked
 //! pseudo-randomly (a fixed seed) and re-summed here from the raw input files, with nothing
 //! of the program's own code: the sample region's ledger, a transactions file with its budget,
 //! and an SIE file's vouchers.
@@ -34,7 +35,7 @@ struct Input {
     year_start: i32,
 }
 
-/// The built-in report categories (README, "The config").
+/// The built-in report categories (the guide, docs/guide/en/src/config.md).
 fn default_ranges() -> Vec<(String, Vec<String>)> {
     [
         ("Verksamhetens intäkter", &["3"][..]),
