@@ -114,7 +114,12 @@ pub fn write(dir: &Path, opts: Options) -> Result<Vec<String>, Failure> {
             )));
         }
     }
-    let full_config = CONFIG.replace(
+    let full_config = CONFIG
+        .replace(
+            "See the README, \"Exports as the ledger system gives them\".",
+            "See the user guide, \"Datakontraktet\", on `sources:`.",
+        )
+        .replace(
         "# uppfolj configuration for the sample region. Every key is optional; see the README.",
         "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` says more.",
     );
