@@ -12,11 +12,26 @@ pub(crate) fn resolve(
 ) -> Result<Vec<Vec<usize>>, ConfigError> {
     let mut problems = Vec::new();
     let mut out = Vec::new();
-    let at = config
-        .source
-        .as_ref()
+    let file = config.source.as_deref();
+    let at = file
         .map(|p| format!("{}: ", p.display()))
         .unwrap_or_default();
+    // The tree's nearest codes to one that is not there, for the message.
+    let nearest = |code: &str| {
+        let mut codes: Vec<(usize, &str)> = tree
+            .nodes
+            .iter()
+            .map(|n| {
+                (
+                    strsim::levenshtein(&code.to_lowercase(), &n.code.to_lowercase()),
+                    n.code.as_str(),
+                )
+            })
+            .collect();
+        codes.sort();
+        let near: Vec<&str> = codes.iter().take(3).map(|(_, c)| *c).collect();
+        near.join(", ")
+    };
     for pack in &config.packs {
         if files.iter().any(|f| f.eq_ignore_ascii_case(&pack.name)) {
             problems.push(format!(
@@ -25,7 +40,7 @@ pub(crate) fn resolve(
             ));
         }
         let nodes = match &pack.units {
-            config::PackUnits::Tree { root, levels } => match tree.get(root) {
+            config::PackUnits::Tree { root, levels } => match tree.get(&root.code) {
                 Some(r) => {
                     let base = tree.nodes[r].depth;
                     let start = tree.order.iter().position(|&n| n == r).unwrap_or(0);
@@ -43,8 +58,11 @@ pub(crate) fn resolve(
                 }
                 None => {
                     problems.push(format!(
-                        "{at}packs, {}: root unit \"{root}\" is not in the organisation tree",
-                        pack.name
+                        "{}packs, {}: root unit \"{}\" is not in the organisation tree (nearest: {})",
+                        root.at(file),
+                        pack.name,
+                        root.code,
+                        nearest(&root.code)
                     ));
                     Vec::new()
                 }
@@ -52,11 +70,14 @@ pub(crate) fn resolve(
             config::PackUnits::List(codes) => codes
                 .iter()
                 .filter_map(|c| {
-                    let n = tree.get(c);
+                    let n = tree.get(&c.code);
                     if n.is_none() {
                         problems.push(format!(
-                            "{at}packs, {}: unit \"{c}\" is not in the organisation tree",
-                            pack.name
+                            "{}packs, {}: unit \"{}\" is not in the organisation tree (nearest: {})",
+                            c.at(file),
+                            pack.name,
+                            c.code,
+                            nearest(&c.code)
                         ));
                     }
                     n

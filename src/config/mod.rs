@@ -166,8 +166,36 @@ pub(crate) fn parse_sign(text: &str, key: &str, problems: &mut Vec<String>) -> S
 /// Which units a pack holds.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum PackUnits {
-    Tree { root: String, levels: usize },
-    List(Vec<String>),
+    Tree { root: Located, levels: usize },
+    List(Vec<Located>),
+}
+
+/// A unit code as the config file gives it, with where: line and column from 1 (0 when the
+/// config was not read from a file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Located {
+    pub code: String,
+    pub line: u64,
+    pub column: u64,
+}
+
+impl Located {
+    fn of(s: serde_saphyr::Spanned<String>) -> Located {
+        Located {
+            line: s.referenced.line(),
+            column: s.referenced.column(),
+            code: s.value,
+        }
+    }
+
+    /// `file:line:column: ` for a message, or `file: ` without a place.
+    pub(crate) fn at(&self, file: Option<&std::path::Path>) -> String {
+        match file {
+            Some(f) if self.line > 0 => format!("{}:{}:{}: ", f.display(), self.line, self.column),
+            Some(f) => format!("{}: ", f.display()),
+            None => String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -127,13 +127,14 @@ pub(crate) struct RawPack {
     #[serde(default)]
     pub meeting: Option<RawMeeting>,
     /// The unit the pack starts from; with `levels`, how many levels below it to include.
+    /// Kept with its place in the file, for messages.
     #[serde(default)]
-    pub root: Option<String>,
+    pub root: Option<serde_saphyr::Spanned<String>>,
     #[serde(default)]
     pub levels: Option<usize>,
-    /// Or an explicit list of units, in order.
+    /// Or an explicit list of units, in order, each with its place in the file.
     #[serde(default)]
-    pub units: Option<Vec<String>>,
+    pub units: Option<Vec<serde_saphyr::Spanned<String>>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -374,10 +374,12 @@ fn packs(raw: Option<Vec<super::raw::RawPack>>, at: &str, problems: &mut Vec<Str
         }
         let units = match (p.root, p.units) {
             (Some(root), None) => PackUnits::Tree {
-                root,
+                root: super::Located::of(root),
                 levels: p.levels.unwrap_or(1),
             },
-            (None, Some(list)) if !list.is_empty() && p.levels.is_none() => PackUnits::List(list),
+            (None, Some(list)) if !list.is_empty() && p.levels.is_none() => {
+                PackUnits::List(list.into_iter().map(super::Located::of).collect())
+            }
             _ => {
                 problems.push(format!(
                     "{at}packs, pack {n} ({}): give either `root` (with optional `levels`) or a non-empty `units` list",

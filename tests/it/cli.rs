@@ -103,7 +103,11 @@ fn check_refuses_what_generate_refuses() {
     let cases = [
         (
             "packs:\n  - name: namnd\n    title: Rapport\n    root: NOPE\n    levels: 1\n",
-            "packs, namnd: root unit \"NOPE\" is not in the organisation tree",
+            "uppfolj.yaml:4:11: packs, namnd: root unit \"NOPE\" is not in the organisation tree (nearest: A, A1, A2)",
+        ),
+        (
+            "packs:\n  - name: lista\n    title: Lista\n    units: [A, A9]\n",
+            "uppfolj.yaml:4:16: packs, lista: unit \"A9\" is not in the organisation tree (nearest: A, A1, A2)",
         ),
         (
             "templates: no-such-folder\n",
