@@ -132,6 +132,11 @@ const HEADINGS: &[(&str, &[&str])] = &[
     ("investments", &["investeringar", "investments"]),
 ];
 
+/// The section keys commentary can have, in the order of the headings above.
+pub(crate) fn section_keys() -> Vec<&'static str> {
+    HEADINGS.iter().map(|(k, _)| *k).collect()
+}
+
 fn section_of(heading: &str) -> Option<&'static str> {
     let h = heading.trim().trim_end_matches(':').to_lowercase();
     HEADINGS

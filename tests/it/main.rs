@@ -15,6 +15,7 @@ mod hostile;
 mod invalid;
 mod pdf;
 mod pipeline;
+mod round;
 mod schedule;
 mod sections;
 mod sie;
