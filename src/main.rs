@@ -159,7 +159,10 @@ fn serve(log: &Log, cmd: Command, findings: &mut Findings) -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(ServeError::Prepare(f)) => log.fail(&f, findings, false),
+        Err(ServeError::Prepare(f)) => {
+            log.findings(findings);
+            log.fail(&f, findings, false)
+        }
         Err(e) => {
             log.findings(findings);
             eprintln!("uppfolj: error: {e}");

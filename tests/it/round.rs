@@ -31,11 +31,15 @@ fn bin() -> Command {
 }
 
 fn start(db: &Path, auth: &[&str]) -> Server {
+    start_on(Path::new("data/sample"), db, auth)
+}
+
+fn start_on(data: &Path, db: &Path, auth: &[&str]) -> Server {
     let mut child = bin()
+        .arg("serve")
+        .arg("--data")
+        .arg(data)
         .args([
-            "serve",
-            "--data",
-            "data/sample",
             "--config",
             "data/sample/uppfolj.yaml",
             "--listen",
@@ -627,4 +631,72 @@ fn every_acknowledged_save_survives_a_killed_server() {
         .max()
         .unwrap_or(0);
     assert!(unit["commentary"]["summary"]["version"].as_i64().unwrap() >= last);
+}
+
+#[test]
+fn the_reporters_table_grants_too_and_rights_are_the_union() {
+    let data = tempfile::tempdir().unwrap();
+    super::copy_dir(&root().join("data/sample"), data.path());
+    std::fs::write(
+        data.path().join("reporters.csv"),
+        "user;unit;role\neva;2110;reporter\nbo;1010;reader\n",
+    )
+    .unwrap();
+    let db = data.path().join("round.db");
+    add_user(&db, "bo", "reporter", &["HSN-PV-N"], "");
+    let s = start_on(
+        data.path(),
+        &db,
+        &["--auth", "header", "--trusted-proxy", "127.0.0.1/32"],
+    );
+    let as_user = |user: &str, method: &str, path: &str| {
+        let t = s.raw("GET", "/api/session", None, &[("x-forwarded-user", user)]);
+        let token = t.body["csrf_token"].as_str().unwrap().to_string();
+        let body = json!({"text": "t", "version": 0});
+        let hdr = [("x-forwarded-user", user), ("x-csrf-token", token.as_str())];
+        s.raw(method, path, Some(body), &hdr).status
+    };
+    // eva has no account: the table alone grants her 2110.
+    assert_eq!(
+        as_user("eva", "PUT", "/api/units/2110/commentary/summary"),
+        200
+    );
+    assert_eq!(as_user("eva", "GET", "/api/units/1010"), 403);
+    // bo: his account's subtree to write, and 1010 to read from the table.
+    assert_eq!(
+        as_user("bo", "PUT", "/api/units/2120/commentary/summary"),
+        200
+    );
+    assert_eq!(as_user("bo", "GET", "/api/units/1010"), 200);
+    assert_eq!(
+        as_user("bo", "PUT", "/api/units/1010/commentary/summary"),
+        403
+    );
+    drop(s);
+    // A role that is none of the three stops the server with the row named.
+    std::fs::write(
+        data.path().join("reporters.csv"),
+        "user;unit;role\neva;2110;chef\n",
+    )
+    .unwrap();
+    let o = bin()
+        .arg("serve")
+        .arg("--data")
+        .arg(data.path())
+        .args([
+            "--config",
+            "data/sample/uppfolj.yaml",
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("reporters.csv") && err.contains("\"chef\" is none of"),
+        "{err}"
+    );
 }

@@ -272,7 +272,8 @@ impl FromRequestParts<Arc<App>> for Caller {
         };
         let name = user.clone();
         let account = with_store(app, move |s| s.account(&name)).await?;
-        let grants: Vec<Grant> = account
+        // The union of the built-in account's grant and the `reporters` table's.
+        let mut grants: Vec<Grant> = account
             .into_iter()
             .filter_map(|a| {
                 Role::parse(&a.role).map(|role| Grant {
@@ -281,6 +282,13 @@ impl FromRequestParts<Arc<App>> for Caller {
                 })
             })
             .collect();
+        grants.extend(
+            app.round
+                .reporters
+                .iter()
+                .filter(|(u, _)| *u == user)
+                .map(|(_, g)| g.clone()),
+        );
         Ok(Caller {
             rights: Rights::of(&app.round.tree, &grants),
             user,

@@ -106,6 +106,42 @@ pub(crate) struct Round {
     pub figures: Vec<KeyFigures>,
     /// The first month of the report month's fiscal year.
     pub year_start: Month,
+    /// The grants of the data folder's `reporters` table, by user.
+    pub reporters: Vec<(String, auth::Grant)>,
+}
+
+/// The grants of the `reporters` table (user, unit, role), if the data has one; a role that
+/// is none of the three is an error in the data.
+fn reporters(
+    data: &crate::load::Dataset,
+    findings: &mut Findings,
+) -> Result<Vec<(String, auth::Grant)>, Failure> {
+    let Some(t) = data.get("reporters") else {
+        return Ok(Vec::new());
+    };
+    let (users, units, roles) = (t.text("user"), t.text("unit"), t.text("role"));
+    let mut out = Vec::with_capacity(t.len());
+    for (i, ((user, unit), role)) in users.iter().zip(units).zip(roles).enumerate() {
+        let Some(role) = Role::parse(role) else {
+            let (file, row) = t.origin(i);
+            findings.error(
+                file,
+                Some(row),
+                Some("role"),
+                format!("the role {role:?} is none of controller, reporter, reader"),
+            );
+            continue;
+        };
+        let grant = auth::Grant {
+            role,
+            units: vec![unit.clone()],
+        };
+        out.push((user.clone(), grant));
+    }
+    if findings.has_errors() {
+        return Err(Failure::Data);
+    }
+    Ok(out)
 }
 
 /// The commentary sections a unit's entry can have, by key. The one place the round names
@@ -138,7 +174,9 @@ fn load(opts: &ServeOptions, findings: &mut Findings) -> Result<Round, Failure> 
             forecast_deviation_ore: u.forecast.map(|f| f.deviation),
         })
         .collect();
+    let reporters = reporters(&p.loaded.data, findings)?;
     Ok(Round {
+        reporters,
         year_start: p.period.year_start(p.loaded.config.year_start()),
         period: p.period,
         tree: p.loaded.tree,
