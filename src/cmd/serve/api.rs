@@ -467,6 +467,18 @@ async fn session(caller: Caller) -> Api<axum::Json<Value>> {
     })))
 }
 
+/// Each node's state and last save for the month, in the order given.
+async fn board_rows(app: &Arc<App>, nodes: &[usize]) -> Api<Vec<super::store::BoardRow>> {
+    let tree = &app.round.tree;
+    let codes: Vec<String> = nodes.iter().map(|&n| tree.nodes[n].code.clone()).collect();
+    let period = app.period();
+    with_store(app, move |s| {
+        let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+        s.board(&period, &refs)
+    })
+    .await
+}
+
 async fn round(State(app): State<Arc<App>>, caller: Caller) -> Api<axum::Json<Value>> {
     let tree = &app.round.tree;
     let visible: Vec<usize> = tree
@@ -475,16 +487,7 @@ async fn round(State(app): State<Arc<App>>, caller: Caller) -> Api<axum::Json<Va
         .copied()
         .filter(|&n| caller.rights.can_read(n))
         .collect();
-    let codes: Vec<String> = visible
-        .iter()
-        .map(|&n| tree.nodes[n].code.clone())
-        .collect();
-    let period = app.period();
-    let rows = with_store(&app, move |s| {
-        let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
-        s.board(&period, &refs)
-    })
-    .await?;
+    let rows = board_rows(&app, &visible).await?;
     let units: Vec<Value> = visible
         .iter()
         .zip(rows)
@@ -508,12 +511,11 @@ async fn round(State(app): State<Arc<App>>, caller: Caller) -> Api<axum::Json<Va
     })))
 }
 
-async fn unit(
-    State(app): State<Arc<App>>,
-    caller: Caller,
-    Path(code): Path<String>,
-) -> Api<axum::Json<Value>> {
-    let node = caller.unit(&app, &code, Need::Read).await?;
+async fn unit(u: OnUnit) -> Api<axum::Json<Value>> {
+    let node = u.read().await?;
+    let OnUnit {
+        app, caller, code, ..
+    } = u;
     let (period, c) = (app.period(), code.clone());
     let (commentary, forecast, measures, state, last) = with_store(&app, move |s| {
         let mut commentary = serde_json::Map::new();
@@ -544,40 +546,97 @@ async fn unit(
     })))
 }
 
-async fn history(
-    State(app): State<Arc<App>>,
-    caller: Caller,
-    Path(code): Path<String>,
-) -> Api<axum::Json<Value>> {
-    caller.unit(&app, &code, Need::Read).await?;
-    let period = app.period();
-    let h = with_store(&app, move |s| s.history(&period, &code)).await?;
+async fn history(u: OnUnit) -> Api<axum::Json<Value>> {
+    u.read().await?;
+    let (period, code) = (u.app.period(), u.code);
+    let h = with_store(&u.app, move |s| s.history(&period, &code)).await?;
     Ok(axum::Json(json!({ "history": h })))
 }
 
-/// Saves an entry and answers 200 with the new version, or 409 with the current entry or
-/// state.
-async fn save(
-    app: &Arc<App>,
-    caller: &Caller,
+/// The path of a request on one unit (and, for commentary, the section).
+#[derive(Deserialize)]
+struct UnitPath {
+    unit: String,
+    #[serde(default)]
+    section: Option<String>,
+}
+
+/// A request on one unit: the server, the authenticated caller and the unit's code.
+struct OnUnit {
+    app: Arc<App>,
+    caller: Caller,
     code: String,
-    kind: Kind,
-    content: Content,
-    version: i64,
-) -> Api<axum::Json<Value>> {
-    let (period, who) = (app.period(), caller.user.clone());
-    let out = with_store(app, move |s| {
-        s.save((&period, &code), &kind, &content, version, &who)
-    })
-    .await?;
-    match out {
-        Outcome::Done(v) => Ok(axum::Json(json!({ "version": v }))),
-        Outcome::Stale(current) => Err(stale(&current)),
-        Outcome::Refused(state) => Err(ApiError::Conflict {
-            message: "the unit is approved; the controller must send it back before it can change"
-                .into(),
-            current: json!(state),
-        }),
+    section: Option<String>,
+}
+
+impl FromRequestParts<Arc<App>> for OnUnit {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Api<OnUnit> {
+        let caller = Caller::from_request_parts(parts, app).await?;
+        let Path(p) = Path::<UnitPath>::from_request_parts(parts, app)
+            .await
+            .map_err(|e| ApiError::NotFound(e.body_text()))?;
+        Ok(OnUnit {
+            app: Arc::clone(app),
+            caller,
+            code: p.unit,
+            section: p.section,
+        })
+    }
+}
+
+impl OnUnit {
+    /// The unit's node, if the caller may read it.
+    async fn read(&self) -> Api<usize> {
+        self.caller.unit(&self.app, &self.code, Need::Read).await
+    }
+
+    /// The checks of a state-changing request ([`Caller::changing_unit`]), then the body.
+    async fn begin<T: serde::de::DeserializeOwned>(&self, need: Need, body: &Bytes) -> Api<T> {
+        self.caller
+            .changing_unit(&self.app, &self.code, need)
+            .await?;
+        parse(body)
+    }
+
+    /// Saves an entry: 200 with the new version, or 409 with the current entry or state.
+    async fn save(self, kind: Kind, content: Content, version: i64) -> Api<axum::Json<Value>> {
+        let (period, who, code) = (self.app.period(), self.caller.user, self.code);
+        let out = with_store(&self.app, move |s| {
+            s.save((&period, &code), &kind, &content, version, &who)
+        })
+        .await?;
+        match out {
+            Outcome::Done(v) => Ok(axum::Json(json!({ "version": v }))),
+            Outcome::Stale(current) => Err(stale(&current)),
+            Outcome::Refused(state) => Err(ApiError::Conflict {
+                message:
+                    "the unit is approved; the controller must send it back before it can change"
+                        .into(),
+                current: json!(state),
+            }),
+        }
+    }
+
+    /// Moves the unit to the state `t` leads to: 200 with the state, or 409 with the current one.
+    async fn change(self, t: Transition, comment: Option<String>) -> Api<axum::Json<Value>> {
+        let (period, who, code) = (self.app.period(), self.caller.user, self.code);
+        let out = with_store(&self.app, move |s| {
+            s.transition((&period, &code), t, comment.as_deref(), &who)
+        })
+        .await?;
+        match out {
+            Outcome::Done(state) => Ok(axum::Json(json!(state))),
+            Outcome::Stale(e) => Err(stale(&e)),
+            Outcome::Refused(state) => Err(ApiError::Conflict {
+                message: format!(
+                    "the unit is {}: that step is not possible now",
+                    state.state.as_str()
+                ),
+                current: json!(state),
+            }),
+        }
     }
 }
 
@@ -597,20 +656,15 @@ struct TextSave {
     version: i64,
 }
 
-async fn commentary(
-    State(app): State<Arc<App>>,
-    caller: Caller,
-    Path((code, section)): Path<(String, String)>,
-    body: Bytes,
-) -> Api<axum::Json<Value>> {
-    caller.changing_unit(&app, &code, Need::Write).await?;
+async fn commentary(u: OnUnit, body: Bytes) -> Api<axum::Json<Value>> {
+    let section = u.section.clone().unwrap_or_default();
     if !super::sections().contains(&section.as_str()) {
         return Err(ApiError::NotFound(format!(
             "there is no commentary section {section}; the sections are {}",
             super::sections().join(", ")
         )));
     }
-    let b: TextSave = parse(&body)?;
+    let b: TextSave = u.begin(Need::Write, &body).await?;
     let n = b.text.chars().count();
     if n > MAX_TEXT {
         return Err(ApiError::BadRequest(format!(
@@ -618,15 +672,7 @@ async fn commentary(
         )));
     }
     let content = Content::Text { text: b.text };
-    save(
-        &app,
-        &caller,
-        code,
-        Kind::Commentary(section),
-        content,
-        b.version,
-    )
-    .await
+    u.save(Kind::Commentary(section), content, b.version).await
 }
 
 /// An amount in kronor: a JSON number or a text (`-1 200 000,50`, `1200000.5`) → öre.
@@ -651,24 +697,11 @@ struct ForecastSave {
     version: i64,
 }
 
-async fn forecast(
-    State(app): State<Arc<App>>,
-    caller: Caller,
-    Path(code): Path<String>,
-    body: Bytes,
-) -> Api<axum::Json<Value>> {
-    caller.changing_unit(&app, &code, Need::Write).await?;
-    let b: ForecastSave = parse(&body)?;
+async fn forecast(u: OnUnit, body: Bytes) -> Api<axum::Json<Value>> {
+    let b: ForecastSave = u.begin(Need::Write, &body).await?;
     let deviation_ore = amount(&b.deviation, "the forecast deviation")?;
-    save(
-        &app,
-        &caller,
-        code,
-        Kind::Forecast,
-        Content::Forecast { deviation_ore },
-        b.version,
-    )
-    .await
+    let content = Content::Forecast { deviation_ore };
+    u.save(Kind::Forecast, content, b.version).await
 }
 
 #[derive(Deserialize)]
@@ -736,14 +769,8 @@ fn measure(m: MeasureIn, i: usize, year_start: Month) -> Api<Measure> {
     })
 }
 
-async fn measures(
-    State(app): State<Arc<App>>,
-    caller: Caller,
-    Path(code): Path<String>,
-    body: Bytes,
-) -> Api<axum::Json<Value>> {
-    caller.changing_unit(&app, &code, Need::Write).await?;
-    let b: MeasuresSave = parse(&body)?;
+async fn measures(u: OnUnit, body: Bytes) -> Api<axum::Json<Value>> {
+    let b: MeasuresSave = u.begin(Need::Write, &body).await?;
     if b.measures.len() > MAX_MEASURES {
         return Err(ApiError::BadRequest(format!(
             "{} measures; a unit has at most {MAX_MEASURES}",
@@ -754,53 +781,22 @@ async fn measures(
         .measures
         .into_iter()
         .enumerate()
-        .map(|(i, m)| measure(m, i, app.round.year_start))
+        .map(|(i, m)| measure(m, i, u.app.round.year_start))
         .collect::<Api<Vec<Measure>>>()?;
     let content = Content::Measures { measures: list };
-    save(&app, &caller, code, Kind::Measures, content, b.version).await
+    u.save(Kind::Measures, content, b.version).await
 }
 
-async fn change(
-    app: &Arc<App>,
-    caller: &Caller,
-    code: String,
-    t: Transition,
-    comment: Option<String>,
-) -> Api<axum::Json<Value>> {
-    let (period, who) = (app.period(), caller.user.clone());
-    let out = with_store(app, move |s| {
-        s.transition((&period, &code), t, comment.as_deref(), &who)
-    })
-    .await?;
-    match out {
-        Outcome::Done(state) => Ok(axum::Json(json!(state))),
-        Outcome::Stale(e) => Err(stale(&e)),
-        Outcome::Refused(state) => Err(ApiError::Conflict {
-            message: format!(
-                "the unit is {}: that step is not possible now",
-                state.state.as_str()
-            ),
-            current: json!(state),
-        }),
-    }
+async fn done(u: OnUnit) -> Api<axum::Json<Value>> {
+    u.caller.changing_unit(&u.app, &u.code, Need::Write).await?;
+    u.change(Transition::Done, None).await
 }
 
-async fn done(
-    State(app): State<Arc<App>>,
-    caller: Caller,
-    Path(code): Path<String>,
-) -> Api<axum::Json<Value>> {
-    caller.changing_unit(&app, &code, Need::Write).await?;
-    change(&app, &caller, code, Transition::Done, None).await
-}
-
-async fn approve(
-    State(app): State<Arc<App>>,
-    caller: Caller,
-    Path(code): Path<String>,
-) -> Api<axum::Json<Value>> {
-    caller.changing_unit(&app, &code, Need::Control).await?;
-    change(&app, &caller, code, Transition::Approve, None).await
+async fn approve(u: OnUnit) -> Api<axum::Json<Value>> {
+    u.caller
+        .changing_unit(&u.app, &u.code, Need::Control)
+        .await?;
+    u.change(Transition::Approve, None).await
 }
 
 #[derive(Deserialize)]
@@ -808,14 +804,8 @@ struct SendBack {
     comment: String,
 }
 
-async fn send_back(
-    State(app): State<Arc<App>>,
-    caller: Caller,
-    Path(code): Path<String>,
-    body: Bytes,
-) -> Api<axum::Json<Value>> {
-    caller.changing_unit(&app, &code, Need::Control).await?;
-    let b: SendBack = parse(&body)?;
+async fn send_back(u: OnUnit, body: Bytes) -> Api<axum::Json<Value>> {
+    let b: SendBack = u.begin(Need::Control, &body).await?;
     let comment = b.comment.trim().to_string();
     let n = comment.chars().count();
     if n == 0 || n > MAX_COMMENT {
@@ -823,7 +813,7 @@ async fn send_back(
             "a unit is sent back with a comment of 1 to {MAX_COMMENT} characters"
         )));
     }
-    change(&app, &caller, code, Transition::Return, Some(comment)).await
+    u.change(Transition::Return, Some(comment)).await
 }
 
 /// A CSV cell that a spreadsheet will not run as a formula.
@@ -842,17 +832,7 @@ async fn board(State(app): State<Arc<App>>, caller: Caller) -> Api<Response> {
         return Err(refuse(&app, Some(&caller.user), &caller.at, e).await);
     }
     let tree = &app.round.tree;
-    let codes: Vec<String> = tree
-        .order
-        .iter()
-        .map(|&n| tree.nodes[n].code.clone())
-        .collect();
-    let period = app.period();
-    let rows = with_store(&app, move |s| {
-        let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
-        s.board(&period, &refs)
-    })
-    .await?;
+    let rows = board_rows(&app, &tree.order).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut write = |rec: &[&str]| {
         let r: Vec<String> = rec.iter().map(|c| cell(c)).collect();
