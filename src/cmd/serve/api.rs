@@ -451,7 +451,9 @@ async fn login(
     }
     let (cookie, s) = app.sessions.open(&l.user);
     let secure = if app.secure_cookies { "; Secure" } else { "" };
-    let set = format!("{COOKIE}={cookie}; HttpOnly; SameSite=Strict; Path=/{secure}");
+    let age = auth::SESSION_LIFETIME.as_secs();
+    let set =
+        format!("{COOKIE}={cookie}; HttpOnly; SameSite=Strict; Path=/; Max-Age={age}{secure}");
     let mut r = axum::Json(json!({"user": s.user, "csrf_token": s.csrf})).into_response();
     if let Ok(v) = HeaderValue::from_str(&set) {
         r.headers_mut().insert(header::SET_COOKIE, v);

@@ -178,6 +178,7 @@ impl Cidr {
 pub(crate) struct Session {
     pub user: String,
     pub csrf: String,
+    opened: Instant,
 }
 
 /// Sessions by cookie value (password mode) and CSRF tokens by user (header mode), in memory:
@@ -189,6 +190,9 @@ pub(crate) struct Sessions {
     failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
 }
 
+/// How long a session lasts: a working day, then the user logs in again.
+pub(crate) const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
+
 /// Failed logins allowed per address within [`WINDOW`].
 const MAX_FAILURES: usize = 5;
 const WINDOW: Duration = Duration::from_secs(60);
@@ -199,14 +203,21 @@ impl Sessions {
         let s = Session {
             user: user.to_string(),
             csrf: token(),
+            opened: Instant::now(),
         };
         let cookie = token();
-        lock(&self.by_cookie).insert(cookie.clone(), s.clone());
+        let mut map = lock(&self.by_cookie);
+        map.retain(|_, s| s.opened.elapsed() < SESSION_LIFETIME);
+        map.insert(cookie.clone(), s.clone());
         (cookie, s)
     }
 
+    /// The session of a cookie, if it exists and has not expired.
     pub(crate) fn by_cookie(&self, cookie: &str) -> Option<Session> {
-        lock(&self.by_cookie).get(cookie).cloned()
+        lock(&self.by_cookie)
+            .get(cookie)
+            .filter(|s| s.opened.elapsed() < SESSION_LIFETIME)
+            .cloned()
     }
 
     /// The CSRF token of a user the proxy names (made on first use).
