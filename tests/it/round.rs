@@ -357,9 +357,20 @@ fn cross_site_requests_and_bad_input_are_refused() {
         Some(measure("2020-11")),
     );
     assert_eq!(ok.status, 200, "{}", ok.body);
+    let bad_date =
+        json!({"measures": [{"name": "X", "expected": 1, "decided": "2 mars"}], "version": 1});
+    let bad = s.call(&anna, "PUT", "/api/units/1010/measures", Some(bad_date));
+    assert_eq!(bad.status, 400);
+    let minimal = json!({"measures": [{"name": "Y", "expected": "-1,5"}], "version": 1});
+    let ok = s.call(&anna, "PUT", "/api/units/1010/measures", Some(minimal));
+    assert_eq!(ok.status, 200, "{}", ok.body);
     let unit = s.call(&anna, "GET", "/api/units/1010", None).body;
-    assert_eq!(unit["measures"]["measures"][0]["expected_ore"], -25_000_000);
-    assert_eq!(unit["measures"]["version"], 1);
+    assert_eq!(unit["measures"]["measures"][0]["expected_ore"], -150);
+    assert_eq!(unit["measures"]["measures"][0]["due"], "");
+    assert_eq!(unit["measures"]["version"], 2);
+    let h = s.call(&anna, "GET", "/api/units/1010/history", None).body;
+    let first = &h["history"].as_array().unwrap()[1];
+    assert_eq!(first["content"]["measures"][0]["expected_ore"], -25_000_000);
 }
 
 #[test]

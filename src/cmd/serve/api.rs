@@ -712,7 +712,9 @@ struct MeasureIn {
     expected: Value,
     #[serde(default)]
     realized: Option<Value>,
+    #[serde(default)]
     decided: String,
+    #[serde(default)]
     due: String,
     #[serde(default)]
     status: String,
@@ -726,8 +728,8 @@ struct MeasuresSave {
     version: i64,
 }
 
-/// A measure checked: amounts exact, the decision a date, the due month inside the fiscal
-/// year of the report month.
+/// A measure checked: amounts exact, the decision (if given) a date, the due month (if given)
+/// inside the fiscal year of the report month.
 fn measure(m: MeasureIn, i: usize, year_start: Month) -> Api<Measure> {
     let what = |f: &str| format!("measure {}: {f}", i + 1);
     let name = m.name.trim().to_string();
@@ -746,26 +748,28 @@ fn measure(m: MeasureIn, i: usize, year_start: Month) -> Api<Measure> {
         None | Some(Value::Null) => 0,
         Some(v) => amount(v, &what("the realized effect"))?,
     };
-    if parse_date(&m.decided).is_none() {
+    let (decided, due) = (m.decided.trim(), m.due.trim());
+    if !decided.is_empty() && parse_date(decided).is_none() {
         return Err(ApiError::BadRequest(what(&format!(
-            "the decision date {:?} is not a date YYYY-MM-DD",
-            m.decided
+            "the decision date {decided:?} is not a date YYYY-MM-DD"
         ))));
     }
     let end = year_start.plus(11);
-    let due = Month::parse(&m.due).filter(|d| (year_start..=end).contains(d));
-    let Some(due) = due else {
-        return Err(ApiError::BadRequest(what(&format!(
-            "the due month {:?} is not a month YYYY-MM from {year_start} to {end}",
-            m.due
-        ))));
+    let due = match Month::parse(due).filter(|d| (year_start..=end).contains(d)) {
+        Some(d) => d.to_string(),
+        None if due.is_empty() => String::new(),
+        None => {
+            return Err(ApiError::BadRequest(what(&format!(
+                "the due month {due:?} is not a month YYYY-MM from {year_start} to {end}"
+            ))));
+        }
     };
     Ok(Measure {
         name,
         expected_ore,
         realized_ore,
-        decided: m.decided.trim().to_string(),
-        due: due.to_string(),
+        decided: decided.to_string(),
+        due,
         status: m.status.trim().to_string(),
         in_forecast: m.in_forecast,
     })

@@ -84,9 +84,9 @@ pub(crate) struct Measure {
     pub name: String,
     pub expected_ore: i64,
     pub realized_ore: i64,
-    /// YYYY-MM-DD.
+    /// YYYY-MM-DD, or empty when not given.
     pub decided: String,
-    /// YYYY-MM.
+    /// YYYY-MM, or empty when not given.
     pub due: String,
     pub status: String,
     pub in_forecast: bool,
