@@ -160,6 +160,45 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
     },
+    /// Run the month's round: unit managers write their commentary, forecast and measures,
+    /// the controller approves or sends back (a JSON API; docs/round.md).
+    #[command(
+        after_help = "Example:\n  uppfolj serve --data data/sample --config data/sample/uppfolj.yaml --auth password\n  uppfolj serve --data /srv/exports --config /srv/uppfolj.yaml --auth header --trusted-proxy 127.0.0.1/32"
+    )]
+    Serve {
+        /// Folder with the data files.
+        #[arg(long)]
+        data: PathBuf,
+        /// Config file (YAML).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The report month of the round: YYYY-MM, YYYYMM, or `latest`.
+        #[arg(long, default_value = "latest")]
+        period: String,
+        /// Address and port to listen on (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// The round's store (SQLite); default round.db beside the config, or in the data folder.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Who the user is: a header set by an authenticating proxy, or built-in accounts.
+        #[arg(long, value_enum, default_value_t = AuthKind::Password)]
+        auth: AuthKind,
+        /// The header the proxy names the user in (--auth header).
+        #[arg(long, default_value = "X-Forwarded-User")]
+        user_header: String,
+        /// Addresses of the proxy (CIDR, repeatable); the header is believed only from these.
+        #[arg(long, num_args = 1..)]
+        trusted_proxy: Vec<crate::cmd::serve::Cidr>,
+        /// Session cookies without `Secure`, for testing over plain HTTP.
+        #[arg(long)]
+        insecure_cookies: bool,
+    },
+    /// The round's store: built-in accounts and backups.
+    Round {
+        #[command(subcommand)]
+        command: RoundCommand,
+    },
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  uppfolj completions bash > /etc/bash_completion.d/uppfolj")]
     Completions {
@@ -177,6 +216,64 @@ pub enum Command {
         /// Write uppfolj.1 and uppfolj-<command>.1 for every command into this folder.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+}
+
+/// How `uppfolj serve` learns who the user is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthKind {
+    Header,
+    Password,
+}
+
+/// A role of the round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Controller,
+    Reporter,
+    Reader,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoundCommand {
+    /// Built-in accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Write a consistent copy of the store (also while `serve` runs).
+    #[command(
+        after_help = "Example:\n  uppfolj round backup --db round.db backup/round-2020-09.db"
+    )]
+    Backup {
+        /// The copy to write.
+        file: PathBuf,
+        /// The round's store.
+        #[arg(long)]
+        db: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add or replace an account; the password is read from standard input (an empty one:
+    /// no password login, for --auth header).
+    #[command(
+        after_help = "Example:\n  echo \"$PW\" | uppfolj round user add anna --role reporter --unit RS-RK --db round.db"
+    )]
+    Add {
+        /// The user name (as the proxy names it, in --auth header).
+        name: String,
+        /// controller: every unit, approve, send back; reporter: write the units named and
+        /// their subtree; reader: read them.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Unit codes (repeatable); each grants its subtree.
+        #[arg(long, num_args = 1..)]
+        unit: Vec<String>,
+        /// The round's store.
+        #[arg(long)]
+        db: PathBuf,
     },
 }
 

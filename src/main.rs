@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use uppfolj::cli::{Cli, Command, DiffFormat};
+use uppfolj::cli::{AuthKind, Cli, Command, DiffFormat, RoleArg, RoundCommand, UserCommand};
 use uppfolj::cmd::log::{Log, count};
 use uppfolj::diag::Findings;
 use uppfolj::{Failure, GenerateOptions};
@@ -128,6 +128,105 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Man { command, out } => man(&log, command, out, &findings),
+        cmd @ Command::Serve { .. } => serve(&log, cmd, &mut findings),
+        Command::Round { command } => round(command),
+    }
+}
+
+/// `uppfolj serve`: the round until killed.
+fn serve(log: &Log, cmd: Command, findings: &mut Findings) -> ExitCode {
+    use uppfolj::cmd::serve::{AuthMode, ServeError, ServeOptions};
+    let Command::Serve {
+        data,
+        config,
+        period,
+        listen,
+        db,
+        auth,
+        user_header,
+        trusted_proxy,
+        insecure_cookies,
+    } = cmd
+    else {
+        return ExitCode::from(2);
+    };
+    let auth = match auth {
+        AuthKind::Header => AuthMode::Header {
+            header: user_header,
+            trusted: trusted_proxy,
+        },
+        AuthKind::Password => AuthMode::Password,
+    };
+    let opts = ServeOptions {
+        data,
+        config,
+        period,
+        listen,
+        db,
+        auth,
+        insecure_cookies,
+    };
+    let result = uppfolj::cmd::serve::serve(&opts, findings, |addr| {
+        use std::io::Write;
+        // Whoever started the server may have stopped reading its output: not a reason to stop.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "serving http://{addr}/");
+        let _ = writeln!(out, "uppfolj: the round is open; stop with Ctrl-C");
+        let _ = out.flush();
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(ServeError::Prepare(f)) => {
+            log.findings(findings);
+            log.fail(&f, findings, false)
+        }
+        Err(e) => {
+            log.findings(findings);
+            eprintln!("uppfolj: error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `uppfolj round …`: accounts and backups of the round's store.
+fn round(command: RoundCommand) -> ExitCode {
+    use uppfolj::cmd::round;
+    use uppfolj::cmd::serve::Role;
+    let result = match command {
+        RoundCommand::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    unit,
+                    db,
+                },
+        } => {
+            let role = match role {
+                RoleArg::Controller => Role::Controller,
+                RoleArg::Reporter => Role::Reporter,
+                RoleArg::Reader => Role::Reader,
+            };
+            round::add_user(&db, &name, role, &unit, std::io::stdin().lock()).map(|()| {
+                format!(
+                    "uppfolj: account {name} ({}) saved in {}",
+                    role.as_str(),
+                    db.display()
+                )
+            })
+        }
+        RoundCommand::Backup { file, db } => round::backup(&db, &file)
+            .map(|()| format!("uppfolj: {} copied to {}", db.display(), file.display())),
+    };
+    match result {
+        Ok(msg) => {
+            println!("{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("uppfolj: error: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 

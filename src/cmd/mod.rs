@@ -1,5 +1,6 @@
 //! The commands beside `generate` and `check`: `watch` (the live preview), `init` (a new
-//! project), `diff` (two runs compared), `man` and `synth` (synthetic regions for benchmarks);
+//! project), `diff` (two runs compared), `man` and `synth` (synthetic regions for benchmarks),
+//! `serve` and `round` (the month's round);
 //! and what each command tells the user (`log`, each command's `report`).
 
 pub mod check;
@@ -8,8 +9,10 @@ pub mod generate;
 pub mod init;
 pub mod log;
 pub mod man;
+pub mod round;
 #[cfg(test)]
 mod section_demo;
+pub mod serve;
 pub mod synth;
 pub mod watch;
 

@@ -25,6 +25,15 @@ pub(crate) fn sections_for(s: &UnitSections) -> impl Iterator<Item = &'static st
     )
 }
 
+/// Every commentary section any report can have, by key: the summary, then the optional
+/// sections with commentary in report order (what the round offers before it knows a unit's
+/// figures; [`sections_for`] narrows it to one unit's report).
+pub(crate) fn section_keys() -> Vec<&'static str> {
+    std::iter::once(section::SUMMARY)
+        .chain(section::commentary().map(|d| d.name))
+        .collect()
+}
+
 /// Warns for every section of a unit's commentary that its report does not show.
 /// `commentary[node]` is the commentary file (as shown) and its section keys, if the unit has one.
 pub(crate) fn check_dropped(

@@ -359,6 +359,15 @@ pub(crate) const DEMO: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
+/// Who reports for which unit in the month's round (`uppfolj serve`): a user, a unit (with
+/// its subtree) and a role (controller, reporter or reader).
+pub(crate) const REPORTERS: TableSpec = TableSpec {
+    name: "reporters",
+    columns: &[col("user", Text), col("unit", Text), col("role", Text)],
+    key: &["user", "unit"],
+    unit_columns: &["unit"],
+};
+
 /// Every table of the contract, in the order they are loaded and listed.
 pub(crate) const ALL: &[TableSpec] = &[
     LEDGER,
@@ -380,4 +389,5 @@ pub(crate) const ALL: &[TableSpec] = &[
     INVESTMENT_FORECAST,
     #[cfg(test)]
     DEMO,
+    REPORTERS,
 ];

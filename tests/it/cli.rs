@@ -149,6 +149,7 @@ fn man_pages_for_every_command() {
         ("synth", "transactions"),
         ("completions", "shell"),
         ("man", "out"),
+        ("serve", "trusted\\-proxy"),
     ] {
         let text = page(&format!("uppfolj-{command}.1"));
         assert!(

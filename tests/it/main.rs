@@ -16,6 +16,7 @@ mod hostile;
 mod invalid;
 mod pdf;
 mod pipeline;
+mod round;
 mod schedule;
 mod sections;
 mod sie;
@@ -147,7 +148,7 @@ pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     tmp
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     for e in std::fs::read_dir(from).unwrap() {
         let p = e.unwrap().path();
         let target = to.join(p.file_name().unwrap());

@@ -291,7 +291,7 @@ fn init_writes_an_empty_project_whose_examples_are_valid_tables() {
         .map(|n| n.trim_end_matches(".example.csv").to_string())
         .collect();
     examples.sort();
-    assert_eq!(examples.len(), 17, "one example per table: {examples:?}");
+    assert_eq!(examples.len(), 18, "one example per table: {examples:?}");
     // The empty project: the examples are passed by, and the one error says what is missing.
     let o = check_in(&dir, "data");
     assert_eq!(o.status.code(), Some(1));

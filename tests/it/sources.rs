@@ -288,7 +288,7 @@ fn unknown_tables_and_columns_in_the_config_are_named() {
     assert_eq!(
         errors(&text),
         [
-            "error: c.yaml: sources.huvudbok: \"huvudbok\" is not a table of the data contract (expected one of ledger, transactions, budget, units, accounts, forecast, staffing, agency, measures, adjustments, activity, frames, reallocations, approved, investments, projects, investment_forecast)",
+            "error: c.yaml: sources.huvudbok: \"huvudbok\" is not a table of the data contract (expected one of ledger, transactions, budget, units, accounts, forecast, staffing, agency, measures, adjustments, activity, frames, reallocations, approved, investments, projects, investment_forecast, reporters)",
             "error: c.yaml: sources.ledger.columns: \"belopp\" is not a column of the ledger table (expected one of period, unit, account, actual, budget)",
             "error: c.yaml: sources.ledger.code_and_name: \"actual\" is not a text column (expected a code column such as unit or account)",
             "error: DATA/ledger.csv, row 1: missing required column \"actual\" (expected an amount in kronor, e.g. -1 234,50; the header has: period, unit, account, belopp, budget)",
