@@ -43,9 +43,9 @@ money:
 const EMPTY_README: &str = "\
 Den här mappen skrevs av `uppfolj init`.
 
-  uppfolj.yaml            inställningarna (bara det nödvändigata; alla nycklar i uppfolj.example.yaml)
+  uppfolj.yaml            inställningarna (bara det nödvändiga; alla nycklar i uppfolj.example.yaml)
   data/                   en fil per tabell: spara exporterna här
-  data/*.example.csv      ett exempel per tabell, rubrikrad och en rad; uppfolj läser inte dessa
+  data/*.example.csv      ett exempel per tabell: rubrikraden och en rad eller två; uppfolj läser inte dessa
   data/comments/          kommentarerna: comments/<period>/<enhet>.md, Markdown
 
 Kom igång:
