@@ -28,3 +28,14 @@ pub(crate) struct PublishedMonth {
     #[serde(default)]
     pub actual: Option<String>,
 }
+
+/// A month published in an output folder, as the landing page across months lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct PublishedPeriod {
+    /// `YYYY-MM`, the folder's name.
+    pub period: String,
+    /// Whether the month has its HTML index page.
+    pub index: bool,
+    /// Its board packs: title and file by format name (`pdf`, `xlsx`), relative to the month.
+    pub packs: Vec<(String, BTreeMap<String, String>)>,
+}

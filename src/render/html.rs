@@ -257,3 +257,65 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"), "{html}");
     }
 }
+
+/// The landing page across months (`OUT/index.html`) as its template sees it.
+#[derive(Serialize)]
+struct Landing<'a> {
+    organisation: &'a str,
+    months: Vec<LandingMonth<'a>>,
+}
+
+#[derive(Serialize)]
+struct LandingMonth<'a> {
+    period: &'a str,
+    /// The month as a reader says it: "september 2020".
+    name: String,
+    index: bool,
+    packs: Vec<LandingPack<'a>>,
+}
+
+#[derive(Serialize)]
+struct LandingPack<'a> {
+    title: &'a str,
+    pdf: Option<&'a str>,
+    xlsx: Option<&'a str>,
+}
+
+/// `OUT/index.html`: every published month, newest first, with its packs, in the report's
+/// language (`landing.html`).
+pub(crate) fn landing(
+    templates: &Templates,
+    organisation: &str,
+    periods: &[crate::model::published::PublishedPeriod],
+) -> Result<String, RenderError> {
+    let months = periods
+        .iter()
+        .map(|p| {
+            let month = p.period.get(5..7).and_then(|m| m.parse::<usize>().ok());
+            let name = month
+                .and_then(|m| templates.lang.months.get(m.wrapping_sub(1)))
+                .map_or_else(|| p.period.clone(), |m| format!("{m} {}", &p.period[..4]));
+            LandingMonth {
+                period: &p.period,
+                name,
+                index: p.index,
+                packs: p
+                    .packs
+                    .iter()
+                    .map(|(title, files)| LandingPack {
+                        title,
+                        pdf: files.get("pdf").map(String::as_str),
+                        xlsx: files.get("xlsx").map(String::as_str),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    templates.render(
+        "landing.html",
+        &Landing {
+            organisation,
+            months,
+        },
+    )
+}

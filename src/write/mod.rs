@@ -3,6 +3,7 @@
 //! the output it replaces is kept as an earlier version (`versions.rs`).
 
 pub(crate) mod fingerprint;
+pub(crate) mod landing;
 mod lock;
 pub(crate) mod manifest;
 pub(crate) mod versions;

@@ -54,9 +54,11 @@ echo "== transactions, each account with its largest: HTML"
 "$bin" generate --data "$tmp/trans" --period latest --out "$tmp/trans-out" --format html
 
 echo "== axe-core and reflow"
-python3 tests/e2e/axe.py "$axe" "$tmp"/sv/*/*.html "$tmp"/en/*/*.html "$tmp"/mini/*/*.html \
-  "$tmp"/nobudget-out/*/*.html "$tmp"/versions/*/changes.html "$tmp"/trans-out/*/*.html
+# Each month's folder (YYYY-MM; not `latest`, the link to the newest) and the landing pages.
+python3 tests/e2e/axe.py "$axe" "$tmp"/sv/index.html "$tmp"/en/index.html \
+  "$tmp"/sv/[0-9]*/*.html "$tmp"/en/[0-9]*/*.html "$tmp"/mini/[0-9]*/*.html \
+  "$tmp"/nobudget-out/[0-9]*/*.html "$tmp"/versions/*/changes.html "$tmp"/trans-out/[0-9]*/*.html
 
 echo "== PDF/UA and PDF/A check"
-"$py" tests/pdf_check.py "$tmp"/sv/*/*.pdf "$tmp"/sv/*/pdf/*.pdf \
-  "$tmp"/nobudget-out/*/*.pdf "$tmp"/nobudget-out/*/pdf/*.pdf
+"$py" tests/pdf_check.py "$tmp"/sv/[0-9]*/*.pdf "$tmp"/sv/[0-9]*/pdf/*.pdf \
+  "$tmp"/nobudget-out/[0-9]*/*.pdf "$tmp"/nobudget-out/[0-9]*/pdf/*.pdf

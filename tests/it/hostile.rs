@@ -629,7 +629,8 @@ fn leftovers_of_a_killed_run_are_cleaned_up() {
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     names.sort();
-    assert_eq!(names, ["2020-01", "2020-02"]);
+    // The months, and the output folder's front page and `latest` written after them.
+    assert_eq!(names, ["2020-01", "2020-02", "index.html", "latest"]);
     assert_eq!(
         std::fs::read_to_string(o.join("2020-01/index.html")).unwrap(),
         "good"

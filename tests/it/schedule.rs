@@ -406,3 +406,60 @@ fn partial_runs_keep_or_explain_the_other_formats() {
     assert!(!dir.join("A.html").exists() && !dir.join("index.html").exists());
     assert!(dir.join("A.xlsx").is_file());
 }
+
+/// The output folder's front page lists every published month, newest first, with its packs,
+/// and `latest` leads to the newest month whichever month a run writes.
+#[test]
+fn the_landing_page_lists_every_month_and_latest_leads_to_the_newest() {
+    let out = tempfile::tempdir().unwrap();
+    let runs = [
+        ("2020-08", "html"),
+        ("2020-09", "html,pdf"),
+        ("2020-08", "html"),
+    ];
+    for (period, formats) in runs {
+        let args = ["--config", "data/sample/uppfolj.yaml", "--format", formats];
+        let o = generate_to("data/sample", out.path(), period, &args);
+        assert_eq!(o.status.code(), Some(0), "{period}: {}", stderr(&o));
+    }
+    let page = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(page.contains("<html lang=\"sv\">"));
+    assert!(page.contains("<a href=\"latest/index.html\">Senaste månaden: september 2020</a>"));
+    let sept = page
+        .find("<a href=\"2020-09/index.html\">september 2020</a>")
+        .unwrap();
+    let aug = page
+        .find("<a href=\"2020-08/index.html\">augusti 2020</a>")
+        .unwrap();
+    assert!(sept < aug, "newest first");
+    assert!(page.contains(
+        "Månadsrapport för regionen · <a href=\"2020-09/regionstyrelsen.pdf\" type=\"application/pdf\">PDF</a>"
+    ));
+    // A month without packs written lists none.
+    assert!(
+        page.contains("<li><a href=\"2020-08/index.html\">augusti 2020</a></li>"),
+        "{page}"
+    );
+    #[cfg(unix)]
+    assert_eq!(
+        std::fs::read_link(out.path().join("latest")).unwrap(),
+        std::path::Path::new("2020-09")
+    );
+    assert!(out.path().join("latest/index.html").is_file());
+    // Nothing is left beside them from writing them.
+    let mut names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "2020-08",
+            "2020-08.versions",
+            "2020-09",
+            "index.html",
+            "latest"
+        ]
+    );
+}

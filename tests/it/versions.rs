@@ -56,7 +56,10 @@ fn a_changed_row_makes_a_new_version_with_a_change_page() {
     change_one_row(data.path());
     run(data.path(), out.path(), &[]);
     // The first version is kept as it was, beside the latest.
-    assert_eq!(names(out.path()), ["2020-02", "2020-02.versions"]);
+    assert_eq!(
+        names(out.path()),
+        ["2020-02", "2020-02.versions", "index.html", "latest"]
+    );
     assert_eq!(
         names(&out.path().join("2020-02.versions")),
         ["v1-2020-09-13T122640Z"]
@@ -168,7 +171,10 @@ fn an_earlier_output_left_aside_by_a_killed_run_is_kept() {
         std::fs::write(aside.join(name), bytes).unwrap();
     }
     run(data.path(), out.path(), &[]);
-    assert_eq!(names(out.path()), ["2020-02", "2020-02.versions"]);
+    assert_eq!(
+        names(out.path()),
+        ["2020-02", "2020-02.versions", "index.html", "latest"]
+    );
     assert_eq!(
         names(&out.path().join("2020-02.versions")),
         ["v1-2020-09-13T122640Z", "v1-2020-09-13T122640Z-2"]

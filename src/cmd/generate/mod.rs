@@ -182,6 +182,12 @@ pub(crate) fn generate_kept(
     if let Some(said) = carried {
         findings.note(&out_dir.display().to_string(), said);
     }
+    // The output folder's front page across months, and `latest`, after each published month.
+    let months = write::landing::periods(out);
+    if let Some(newest) = months.first() {
+        let page = render::html::landing(&templates, &presented.index.organisation, &months)?;
+        write::landing::publish(out, page.as_bytes(), &newest.period)?;
+    }
     laps.lap("write");
     let done = Done {
         out_dir,
