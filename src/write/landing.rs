@@ -50,17 +50,8 @@ pub(crate) fn periods(out: &Path) -> Vec<PublishedPeriod> {
 /// beside it and renaming over it. A `latest` that is a real folder (made by hand) is left
 /// alone. Where links cannot be made, `latest/index.html` forwards to the month instead.
 pub(crate) fn publish(out: &Path, html: &[u8], latest: &str) -> Result<(), WriteError> {
+    super::plain_files(out, &[("index.html".to_string(), html.to_vec())])?;
     let pid = std::process::id();
-    let temp = out.join(format!(".index.html.{pid}"));
-    {
-        use std::io::Write;
-        let mut file = std::fs::File::create(&temp).map_err(IoError::at(&temp, "cannot write"))?;
-        file.write_all(html)
-            .and_then(|()| file.sync_all())
-            .map_err(IoError::at(&temp, "cannot write"))?;
-    }
-    let index = out.join("index.html");
-    std::fs::rename(&temp, &index).map_err(IoError::at(&index, "cannot write"))?;
     let link = out.join("latest");
     let is_link = std::fs::symlink_metadata(&link).map(|m| m.file_type().is_symlink());
     if matches!(is_link, Ok(false)) {
