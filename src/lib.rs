@@ -17,6 +17,7 @@ mod model;
 mod par;
 mod present;
 mod render;
+mod sections;
 mod write;
 
 pub use cmd::check::{Checked, check};

@@ -1,7 +1,8 @@
-//! The test section `demo`, end to end: added the way a new section is (its registry entry in
-//! `model::section`, its compute step in `compute/sections/demo.rs`, its view, its sheet and
-//! its two templates), it is computed from its own table, shown on the HTML page and in the
-//! PDF's Typst, given a sheet in the workbook, and takes commentary under its heading.
+//! The test section `demo`, end to end: added the way a new section is (one module,
+//! `sections/demo.rs`, with its registry entry, table, compute step, view and sheet; one line
+//! in `sections::ALL`; its two templates), it is computed from its own table, shown on the
+//! HTML page and in the PDF's Typst, given a sheet in the workbook, and takes commentary
+//! under its heading.
 
 use std::path::Path;
 use std::time::Duration;

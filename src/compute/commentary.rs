@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diag::Findings;
-use crate::model::section;
+use crate::model::section::SUMMARY;
 use crate::model::tree::Tree;
+use crate::sections;
 
 use super::sections::UnitSections;
 
@@ -18,10 +19,10 @@ use super::sections::UnitSections;
 /// commentary headings that the report shows, in report order. What the unit's commentary
 /// may hold without a word lost (and what the round offers a unit's manager to write).
 pub(crate) fn sections_for(s: &UnitSections) -> impl Iterator<Item = &'static str> + '_ {
-    std::iter::once(section::SUMMARY).chain(
-        section::commentary()
-            .filter(|d| s.shown(d.key))
-            .map(|d| d.name),
+    std::iter::once(SUMMARY).chain(
+        sections::commentary()
+            .filter(|(at, _)| s.shown(*at))
+            .map(|(_, d)| d.name),
     )
 }
 
@@ -29,8 +30,8 @@ pub(crate) fn sections_for(s: &UnitSections) -> impl Iterator<Item = &'static st
 /// sections with commentary in report order (what the round offers before it knows a unit's
 /// figures; [`sections_for`] narrows it to one unit's report).
 pub(crate) fn section_keys() -> Vec<&'static str> {
-    std::iter::once(section::SUMMARY)
-        .chain(section::commentary().map(|d| d.name))
+    std::iter::once(SUMMARY)
+        .chain(sections::commentary().map(|(_, d)| d.name))
         .collect()
 }
 
@@ -50,7 +51,7 @@ pub(crate) fn check_dropped(
             if sections_for(s).any(|k| k == key) {
                 continue;
             }
-            let Some(section) = section::by_name(key) else {
+            let Some(section) = sections::by_name(key) else {
                 continue;
             };
             let (name, table) = (section.english, section.tables.first().unwrap_or(&""));
@@ -90,7 +91,7 @@ pub(crate) fn keys(
 /// before the first such heading belongs to the summary. Returns section key → Markdown.
 pub(crate) fn split(md: &str) -> BTreeMap<String, String> {
     let mut parts: BTreeMap<String, String> = BTreeMap::new();
-    let mut current = section::SUMMARY;
+    let mut current = SUMMARY;
     let mut buf = String::new();
     let mut fence = false;
     for line in md.lines() {
@@ -103,7 +104,7 @@ pub(crate) fn split(md: &str) -> BTreeMap<String, String> {
         } else {
             t.strip_prefix("## ")
                 .or_else(|| t.strip_prefix("# "))
-                .and_then(section::commentary_key)
+                .and_then(sections::commentary_key)
         };
         match heading {
             Some(key) => {

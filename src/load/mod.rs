@@ -201,7 +201,7 @@ fn is_data_like(name: &str) -> bool {
     let lower = name.to_lowercase();
     lower.rsplit_once('.').is_some_and(|(stem, ext)| {
         ["se", "si", "sie"].contains(&ext)
-            || (EXTENSIONS.contains(&ext) && spec::ALL.iter().any(|s| s.name == stem))
+            || (EXTENSIONS.contains(&ext) && spec::all().iter().any(|s| s.name == stem))
     })
 }
 
@@ -272,7 +272,7 @@ fn sort_by_name(name: &str, path: &Path, found: &mut Found, findings: &mut Findi
         found.sie_files.push((name.to_string(), path.to_path_buf()));
         return;
     }
-    match spec::ALL.iter().find(|s| s.name == stem) {
+    match spec::all().iter().find(|s| s.name == stem) {
         Some(s) if EXTENSIONS.contains(&ext) => {
             found
                 .by_table
@@ -362,7 +362,7 @@ fn read_tables(
     let mut fast = None;
     let mut prefetched = Prefetched::new();
     let mut names: Names = BTreeMap::new();
-    for spec in spec::ALL {
+    for spec in spec::all() {
         let Some(found) = by_table.get(spec.name) else {
             continue;
         };
@@ -440,7 +440,7 @@ fn sum_transactions(
     by_table: &HashMap<&'static str, TableSources>,
     config: &Config,
 ) -> (Option<(fast::Transactions, String)>, Prefetched) {
-    let others: Vec<(TableSpec, &dyn Source)> = spec::ALL
+    let others: Vec<(TableSpec, &dyn Source)> = spec::all()
         .iter()
         .filter(|s| !["ledger", "transactions"].contains(&s.name))
         .filter(|s| config.source_of(s.name).is_none())

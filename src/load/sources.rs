@@ -19,10 +19,10 @@ pub(crate) fn check_config(config: &Config, findings: &mut Findings) {
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "the config".into());
-    let tables: Vec<&str> = spec::ALL.iter().map(|s| s.name).collect();
+    let tables: Vec<&str> = spec::all().iter().map(|s| s.name).collect();
     for source in &config.sources {
         let key = format!("sources.{}", source.table);
-        let Some(spec) = spec::ALL.iter().find(|s| s.name == source.table) else {
+        let Some(spec) = spec::all().iter().find(|s| s.name == source.table) else {
             findings.error(
                 &file,
                 None,
@@ -102,7 +102,7 @@ pub(crate) fn find_files(
         .sources
         .iter()
         .filter_map(|s| {
-            let spec = spec::ALL.iter().find(|t| t.name == s.table)?;
+            let spec = spec::all().iter().find(|t| t.name == s.table)?;
             Some((spec.name, s, s.file.as_deref()?))
         })
         .collect();

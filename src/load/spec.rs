@@ -1,4 +1,7 @@
-//! The data contract as data: every table, its columns, their kinds and the table's key.
+//! The data contract as data: every table, its columns, their kinds and the table's key. The
+//! report sections' tables are given by their modules (`crate::sections`).
+
+use std::sync::LazyLock;
 
 /// The kind of value a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +58,7 @@ pub(crate) const MAX_LONG_TEXT: usize = 32_767;
 
 impl ColumnSpec {
     /// The column with cells that may be left empty.
-    const fn may_be_empty(self) -> ColumnSpec {
+    pub(crate) const fn may_be_empty(self) -> ColumnSpec {
         ColumnSpec {
             may_be_empty: true,
             ..self
@@ -63,7 +66,7 @@ impl ColumnSpec {
     }
 
     /// The column as free text, which may be empty and as long as an Excel cell holds.
-    const fn free_text(self) -> ColumnSpec {
+    pub(crate) const fn free_text(self) -> ColumnSpec {
         ColumnSpec {
             max_chars: MAX_LONG_TEXT,
             may_be_empty: true,
@@ -82,7 +85,7 @@ pub(crate) struct TableSpec {
     pub unit_columns: &'static [&'static str],
 }
 
-const fn col(name: &'static str, kind: Kind) -> ColumnSpec {
+pub(crate) const fn col(name: &'static str, kind: Kind) -> ColumnSpec {
     ColumnSpec {
         name,
         kind,
@@ -93,7 +96,7 @@ const fn col(name: &'static str, kind: Kind) -> ColumnSpec {
     }
 }
 
-const fn opt(name: &'static str, kind: Kind) -> ColumnSpec {
+pub(crate) const fn opt(name: &'static str, kind: Kind) -> ColumnSpec {
     ColumnSpec {
         name,
         kind,
@@ -105,7 +108,7 @@ const fn opt(name: &'static str, kind: Kind) -> ColumnSpec {
 }
 
 /// A required money column the contract gives as 0 or more, and why.
-const fn positive(name: &'static str, why: &'static str) -> ColumnSpec {
+pub(crate) const fn positive(name: &'static str, why: &'static str) -> ColumnSpec {
     ColumnSpec {
         name,
         kind: Kind::Money,
@@ -189,176 +192,6 @@ pub(crate) const FORECAST: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
-pub(crate) const STAFFING: TableSpec = TableSpec {
-    name: "staffing",
-    columns: &[
-        col("period", Month),
-        col("unit", Text),
-        col("worked_hours", Number),
-        col("scheduled_hours", Number),
-        col("sick_hours", Number),
-        col("employees", Number),
-    ],
-    key: &["period", "unit"],
-    unit_columns: &["unit"],
-};
-
-pub(crate) const AGENCY: TableSpec = TableSpec {
-    name: "agency",
-    columns: &[
-        col("period", Month),
-        col("unit", Text),
-        col("profession", Text),
-        positive("own_cost", "staff costs are given as positive amounts"),
-        positive("agency_cost", "staff costs are given as positive amounts"),
-    ],
-    key: &["period", "unit", "profession"],
-    unit_columns: &["unit"],
-};
-
-pub(crate) const MEASURES: TableSpec = TableSpec {
-    name: "measures",
-    columns: &[
-        col("period", Month),
-        col("unit", Text),
-        col("measure", Text),
-        col("expected", Money),
-        col("realized", Money),
-        opt("decided", Date),
-        opt("due", Month),
-        opt("status", Text),
-        opt("in_forecast", YesNo),
-    ],
-    key: &["period", "unit", "measure"],
-    unit_columns: &["unit"],
-};
-
-pub(crate) const ADJUSTMENTS: TableSpec = TableSpec {
-    name: "adjustments",
-    columns: &[
-        col("period", Month),
-        col("unit", Text),
-        col("item", Text),
-        col("amount", Money),
-    ],
-    key: &["period", "unit", "item"],
-    unit_columns: &["unit"],
-};
-
-pub(crate) const ACTIVITY: TableSpec = TableSpec {
-    name: "activity",
-    columns: &[
-        col("period", Month),
-        col("unit", Text),
-        col("kpi", Text),
-        col("value", Number),
-    ],
-    key: &["period", "unit", "kpi"],
-    unit_columns: &["unit"],
-};
-
-pub(crate) const FRAMES: TableSpec = TableSpec {
-    name: "frames",
-    columns: &[col("year", Year), col("unit", Text), col("frame", Money)],
-    key: &["year", "unit"],
-    unit_columns: &["unit"],
-};
-
-/// The full-year result the council approved for a unit (often zero, sometimes a planned
-/// deficit) and the unit's opening equity.
-pub(crate) const APPROVED: TableSpec = TableSpec {
-    name: "approved",
-    columns: &[
-        col("year", Year),
-        col("unit", Text),
-        col("result", Money),
-        opt("equity", Money),
-    ],
-    key: &["year", "unit"],
-    unit_columns: &["unit"],
-};
-
-/// Each investment project's expenditure per month (positive), and its monthly budget.
-pub(crate) const INVESTMENTS: TableSpec = TableSpec {
-    name: "investments",
-    columns: &[
-        col("period", Month),
-        col("unit", Text),
-        col("project", Text),
-        positive(
-            "actual",
-            "investment expenditure is given as a positive amount",
-        ),
-        opt("budget", Money),
-    ],
-    key: &["period", "unit", "project"],
-    unit_columns: &["unit"],
-};
-
-/// The investment projects: name, unit, full-year budget, planned start and category.
-pub(crate) const PROJECTS: TableSpec = TableSpec {
-    name: "projects",
-    columns: &[
-        col("project", Text),
-        col("name", Text).may_be_empty(),
-        col("unit", Text),
-        positive(
-            "budget",
-            "an investment budget is given as a positive amount",
-        ),
-        opt("start", Month),
-        opt("category", Text),
-    ],
-    key: &["project"],
-    unit_columns: &["unit"],
-};
-
-/// The full-year expenditure of each investment project as forecast in a month.
-pub(crate) const INVESTMENT_FORECAST: TableSpec = TableSpec {
-    name: "investment_forecast",
-    columns: &[
-        col("period", Month),
-        col("unit", Text),
-        col("project", Text),
-        positive(
-            "forecast",
-            "investment expenditure is given as a positive amount",
-        ),
-    ],
-    key: &["period", "unit", "project"],
-    unit_columns: &["unit"],
-};
-
-pub(crate) const REALLOCATIONS: TableSpec = TableSpec {
-    name: "reallocations",
-    columns: &[
-        col("year", Year),
-        col("from_unit", Text),
-        col("to_unit", Text),
-        positive(
-            "amount",
-            "a reallocation moves a positive amount from from_unit to to_unit; swap the units for the other direction",
-        ),
-        col("reference", Text),
-        opt("description", Text).free_text(),
-    ],
-    key: &[],
-    unit_columns: &["from_unit", "to_unit"],
-};
-
-/// The test section's table: an amount per unit and month.
-#[cfg(test)]
-pub(crate) const DEMO: TableSpec = TableSpec {
-    name: "demo",
-    columns: &[
-        col("period", Month),
-        col("unit", Text),
-        col("amount", Money),
-    ],
-    key: &["period", "unit"],
-    unit_columns: &["unit"],
-};
-
 /// Who reports for which unit in the month's round (`uppfolj serve`): a user, a unit (with
 /// its subtree) and a role (controller, reporter or reader).
 pub(crate) const REPORTERS: TableSpec = TableSpec {
@@ -368,26 +201,19 @@ pub(crate) const REPORTERS: TableSpec = TableSpec {
     unit_columns: &["unit"],
 };
 
-/// Every table of the contract, in the order they are loaded and listed.
-pub(crate) const ALL: &[TableSpec] = &[
-    LEDGER,
-    TRANSACTIONS,
-    BUDGET,
-    UNITS,
-    ACCOUNTS,
-    FORECAST,
-    STAFFING,
-    AGENCY,
-    MEASURES,
-    ADJUSTMENTS,
-    ACTIVITY,
-    FRAMES,
-    REALLOCATIONS,
-    APPROVED,
-    INVESTMENTS,
-    PROJECTS,
-    INVESTMENT_FORECAST,
-    #[cfg(test)]
-    DEMO,
-    REPORTERS,
-];
+/// The core tables of the contract, before the sections' tables.
+const CORE: &[TableSpec] = &[LEDGER, TRANSACTIONS, BUDGET, UNITS, ACCOUNTS, FORECAST];
+
+/// Every table of the contract, in the order they are loaded and listed: the core tables,
+/// the report sections' tables (each section's module gives its own, in the data's order)
+/// and the round's.
+pub(crate) fn all() -> &'static [TableSpec] {
+    static ALL: LazyLock<Vec<TableSpec>> = LazyLock::new(|| {
+        CORE.iter()
+            .copied()
+            .chain(crate::sections::tables())
+            .chain([REPORTERS])
+            .collect()
+    });
+    &ALL
+}

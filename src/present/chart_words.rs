@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::Format;
 use crate::compute::explain::{Accuracy, Bridge};
-use crate::compute::sections::{self, AgencyRow, Personnel};
+use crate::compute::sections;
 use crate::compute::{RowKind, UnitFigures};
 use crate::model::period::Month;
 
@@ -422,7 +422,12 @@ fn pct(fmt: &Format, v: Option<f64>, decimals: u32) -> String {
 }
 
 /// Sick leave per month, this year against last year.
-pub(crate) fn sick_leave(p: &Personnel, period: Month, fmt: &Format) -> (String, DataTable) {
+pub(crate) fn sick_leave(
+    this_year: &[Option<f64>],
+    last_year: &[Option<f64>],
+    period: Month,
+    fmt: &Format,
+) -> (String, DataTable) {
     let l = |k| fmt.lang.label(k);
     let (y, py) = (fmt.year_label(period), fmt.year_label(period.plus(-12)));
     let series = |values: &[Option<f64>]| -> String {
@@ -448,16 +453,16 @@ pub(crate) fn sick_leave(p: &Personnel, period: Month, fmt: &Format) -> (String,
     let alt = format!(
         "{}: {y} {}; {py} {}.",
         l("chart_sick"),
-        series(&p.sick_by_month),
-        series(&p.sick_by_month_prev_year)
+        series(this_year),
+        series(last_year)
     );
     let rows = (0..12)
         .map(|i| {
             let at = |v: &[Option<f64>]| v.get(i).copied().flatten();
             vec![
                 fmt.lang.month(fmt.nth_month(i)).to_string(),
-                pct(fmt, at(&p.sick_by_month), 1),
-                pct(fmt, at(&p.sick_by_month_prev_year), 1),
+                pct(fmt, at(this_year), 1),
+                pct(fmt, at(last_year), 1),
             ]
         })
         .collect();
@@ -467,7 +472,7 @@ pub(crate) fn sick_leave(p: &Personnel, period: Month, fmt: &Format) -> (String,
 
 /// The accumulated hired-staff ratio per profession month by month, and the target.
 pub(crate) fn agency(
-    rows: &[AgencyRow],
+    rows: &[(&str, &[Option<f64>])],
     target: Option<f64>,
     period: Month,
     fmt: &Format,
@@ -476,8 +481,8 @@ pub(crate) fn agency(
     let latest: Vec<String> = rows
         .iter()
         .map(|r| {
-            let last = r.trend.iter().rev().find_map(|v| *v);
-            format!("{} {}", r.profession, pct(fmt, last, 2))
+            let last = r.1.iter().rev().find_map(|v| *v);
+            format!("{} {}", r.0, pct(fmt, last, 2))
         })
         .collect();
     let mut alt = format!(
@@ -499,13 +504,13 @@ pub(crate) fn agency(
     }
     alt.push('.');
     let mut head = vec![l("month").to_string()];
-    head.extend(rows.iter().map(|r| r.profession.clone()));
+    head.extend(rows.iter().map(|r| r.0.to_string()));
     let table = (0..period.months_into_year(fmt.year_start) as usize)
         .map(|i| {
             let mut row = vec![fmt.lang.month(fmt.nth_month(i)).to_string()];
             row.extend(
                 rows.iter()
-                    .map(|r| pct(fmt, r.trend.get(i).copied().flatten(), 2)),
+                    .map(|r| pct(fmt, r.1.get(i).copied().flatten(), 2)),
             );
             row
         })

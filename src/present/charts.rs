@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use super::chart_words::{self, Chart};
 use super::{Charts, Format};
 use crate::compute::explain::{Accuracy, Bridge};
-use crate::compute::sections::{self, AgencyRow, Personnel};
+use crate::compute::sections;
 use crate::compute::{RowKind, UnitFigures};
 use crate::model::period::Month;
 
@@ -682,28 +682,30 @@ fn points(values: &[Option<f64>]) -> Vec<(i32, f64)> {
 }
 
 /// Sick leave % per month: this year (solid) against last year (dashed).
-pub(crate) fn sick_leave(p: &Personnel, period: Month, fmt: &Format) -> Chart {
-    let series = [
-        (points(&p.sick_by_month), false),
-        (points(&p.sick_by_month_prev_year), true),
-    ];
+pub(crate) fn sick_leave(
+    this_year: &[Option<f64>],
+    last_year: &[Option<f64>],
+    period: Month,
+    fmt: &Format,
+) -> Chart {
+    let series = [(points(this_year), false), (points(last_year), true)];
     chart(
         svg(W, 260, |a| {
             percent_chart(a, fmt.lang.label("chart_sick"), &series, None, fmt)
         }),
-        chart_words::sick_leave(p, period, fmt),
+        chart_words::sick_leave(this_year, last_year, period, fmt),
     )
 }
 
-/// The accumulated hired-staff ratio month by month, one line per profession, and the target.
+/// The accumulated hired-staff ratio month by month, one line per profession (its name and
+/// its ratio at the end of each month), and the target.
 pub(crate) fn agency(
-    rows: &[AgencyRow],
+    rows: &[(&str, &[Option<f64>])],
     target: Option<f64>,
     period: Month,
     fmt: &Format,
 ) -> Chart {
-    let series: Vec<(Vec<(i32, f64)>, bool)> =
-        rows.iter().map(|r| (points(&r.trend), false)).collect();
+    let series: Vec<(Vec<(i32, f64)>, bool)> = rows.iter().map(|r| (points(r.1), false)).collect();
     chart(
         svg(W, 260, |a| {
             percent_chart(a, fmt.lang.label("chart_agency"), &series, target, fmt)
@@ -799,14 +801,8 @@ mod tests {
     /// An infinite or absurd ratio never reaches the axis: the chart is drawn, and quickly.
     #[test]
     fn percent_charts_with_infinite_and_absurd_values() {
-        let row = AgencyRow {
-            profession: "Läkare".into(),
-            own: 1,
-            agency: i64::MAX,
-            own_prev_year: 0,
-            agency_prev_year: 0,
-            trend: vec![Some(f64::INFINITY), Some(f64::NAN), Some(1e300), Some(2.0)],
-        };
+        let trend = [Some(f64::INFINITY), Some(f64::NAN), Some(1e300), Some(2.0)];
+        let row = ("Läkare", trend.as_slice());
         let chart = agency(&[row], Some(2.0), Month::new(2020, 4).unwrap(), &fmt());
         let svg = &chart.svg;
         assert!(svg.starts_with("<svg"), "{svg}");

@@ -7,11 +7,11 @@ use serde::Serialize;
 
 use crate::compute::explain::{Accuracy, Bridge, Explained, ForecastCheck, NetCost};
 use crate::compute::restated::Restated;
-use crate::compute::sections::{self, InvestmentSums, Investments, ProjectRow, UnitSections};
+use crate::compute::sections::UnitSections;
 use crate::compute::{self, Figures, RowKind};
 use crate::model::money::kronor_string;
-use crate::model::period::Month;
 use crate::model::tree;
+use crate::sections::{Part, in_data_order};
 
 #[derive(Serialize)]
 pub(crate) struct FiguresFile {
@@ -114,24 +114,9 @@ struct UnitJson {
     net_cost_development: Option<NetCostJson>,
     /// `null` without last year's forecasts and full outcome.
     forecast_accuracy: Option<AccuracyJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    personnel: Option<PersonnelJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    agency: Option<Vec<AgencyJson>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    measures: Option<Vec<MeasureJson>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    adjustments: Option<AdjustmentsJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    activity: Option<Vec<KpiJson>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    frame: Option<FrameJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    balance_requirement: Option<BalanceJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    approved: Option<ApprovedJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    investments: Option<InvestmentsJson>,
+    /// The report sections' parts, each under its key, in the data's order.
+    #[serde(flatten)]
+    sections: Parts,
     /// Earlier months whose outcome changed since the previous month's report published them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     restated: Vec<RestatedJson>,
@@ -189,32 +174,15 @@ pub(crate) fn figures_json(
                 forecast_check: x.forecast_check.map(forecast_check_json),
                 net_cost_development: x.net_cost.as_ref().map(net_cost_json),
                 forecast_accuracy: x.accuracy.as_ref().map(accuracy_json),
-                personnel: s.personnel.as_ref().map(personnel_json),
-                agency: s
-                    .agency
-                    .as_ref()
-                    .map(|rows| rows.iter().map(agency_json).collect()),
-                measures: s.measures.as_ref().map(|rows| {
-                    rows.iter()
-                        .map(|m| measure_json(m, figures.period))
-                        .collect()
-                }),
-                adjustments: s
-                    .adjustments
-                    .as_ref()
-                    .map(|rows| adjustments_json(rows, f, given)),
-                activity: s
-                    .activity
-                    .as_ref()
-                    .map(|rows| rows.iter().map(kpi_json).collect()),
-                frame: s.frame.as_ref().map(frame_json),
+                sections: parts(
+                    &UnitCx {
+                        figures,
+                        unit: f,
+                        budget: b,
+                    },
+                    s,
+                ),
                 restated: restated[i].iter().map(restated_json).collect(),
-                investments: s
-                    .investments
-                    .as_ref()
-                    .map(|inv| investments_json(inv, figures.period)),
-                approved: s.approved.map(|a| approved_json(a, f, b)),
-                balance_requirement: s.balance.as_ref().map(|items| balance_json(items, f, b)),
             };
             (n.code.clone(), u)
         })
@@ -224,6 +192,48 @@ pub(crate) fn figures_json(
         currency: "SEK",
         units,
     }
+}
+
+/// What a section's part of a unit in `figures.json` is made from: the unit's figures and
+/// whether the data gives a budget.
+pub(crate) struct UnitCx<'a> {
+    pub figures: &'a Figures,
+    pub unit: &'a compute::UnitFigures,
+    pub budget: bool,
+}
+
+impl UnitCx<'_> {
+    /// An amount of the budget or derived from it: `null` when the data has no budget.
+    pub(crate) fn budgeted(&self, ore: i64) -> Option<String> {
+        self.budget.then(|| kronor_string(ore))
+    }
+}
+
+/// The report sections' parts of a unit, each under its key.
+struct Parts(Vec<(&'static str, Part)>);
+
+impl Serialize for Parts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (key, part) in &self.0 {
+            map.serialize_entry(key, part)?;
+        }
+        map.end()
+    }
+}
+
+/// Each section's part of a unit that has one, in the data's order.
+fn parts(cx: &UnitCx<'_>, unit: &UnitSections) -> Parts {
+    Parts(
+        in_data_order()
+            .into_iter()
+            .filter_map(|(at, s)| {
+                let key = s.about().json?;
+                Some((key, s.figures(cx, unit.parts[at].as_ref()?)?))
+            })
+            .collect(),
+    )
 }
 
 /// Which figures the data gives: a figure of the budget, or derived from it, is `null` when
@@ -344,56 +354,6 @@ fn accuracy_json(a: &Accuracy) -> AccuracyJson {
     }
 }
 
-fn measure_json(m: &sections::MeasureRow, period: Month) -> MeasureJson {
-    MeasureJson {
-        measure: m.name.clone(),
-        unit: m.unit.clone(),
-        expected: kronor_string(m.expected),
-        realized: kronor_string(m.realized),
-        expected_full_year: kronor_string(m.expected_year),
-        decided: m.decided.map(crate::clock::date_text),
-        due: m.due.map(|d| d.to_string()),
-        status: m.status.clone(),
-        in_forecast: m.in_forecast,
-        overdue: m.overdue(period),
-    }
-}
-
-fn adjustments_json(
-    rows: &[sections::ItemRow],
-    f: &compute::UnitFigures,
-    given: Given,
-) -> AdjustmentsJson {
-    let total: i64 = rows.iter().map(|r| r.amount).sum();
-    AdjustmentsJson {
-        items: rows
-            .iter()
-            .map(|r| (r.name.clone(), kronor_string(r.amount)))
-            .collect(),
-        total: kronor_string(total),
-        adjusted_deviation: given.budgeted(f.acc.deviation() + total),
-    }
-}
-
-fn kpi_json(k: &sections::KpiRow) -> KpiJson {
-    KpiJson {
-        kpi: k.name.clone(),
-        derived: k.derived,
-        value: finite(k.value),
-        previous_year: finite(k.prev_year),
-    }
-}
-
-fn frame_json(fr: &sections::Frame) -> FrameJson {
-    FrameJson {
-        year: fr.year,
-        frame: kronor_string(fr.frame),
-        reallocated: kronor_string(fr.reallocations.iter().map(|r| r.amount).sum()),
-        revised: kronor_string(fr.revised),
-        net_budget: fr.net_budget.map(kronor_string),
-    }
-}
-
 fn restated_json(r: &Restated) -> RestatedJson {
     RestatedJson {
         period: r.month.to_string(),
@@ -402,270 +362,9 @@ fn restated_json(r: &Restated) -> RestatedJson {
     }
 }
 
-fn approved_json(a: sections::Approved, f: &compute::UnitFigures, budget: bool) -> ApprovedJson {
-    let forecast = f.forecast_result(budget);
-    ApprovedJson {
-        year: a.year,
-        result: kronor_string(a.result),
-        forecast_result: forecast.map(kronor_string),
-        difference: forecast.map(|r| kronor_string(r - a.result)),
-        opening_equity: a.equity.map(kronor_string),
-        closing_equity: a.equity.zip(forecast).map(|(e, r)| kronor_string(e + r)),
-    }
-}
-
-fn balance_json(items: &[(String, i64)], f: &compute::UnitFigures, budget: bool) -> BalanceJson {
-    let excluded: i64 = items.iter().map(|(_, a)| a).sum();
-    let forecast = f.forecast_result(budget);
-    BalanceJson {
-        result: kronor_string(f.acc.actual),
-        exclusions: items
-            .iter()
-            .map(|(name, amount)| ExclusionJson {
-                name: name.clone(),
-                actual: kronor_string(*amount),
-            })
-            .collect(),
-        balance_result: kronor_string(f.acc.actual - excluded),
-        forecast_result: forecast.map(kronor_string),
-        forecast_balance_result: forecast.map(|r| kronor_string(r - excluded)),
-    }
-}
-
 /// Ratios and hours: rounded to six decimals so the file does not show binary noise.
-fn finite(v: f64) -> Option<f64> {
+pub(crate) fn finite(v: f64) -> Option<f64> {
     v.is_finite().then(|| (v * 1e6).round() / 1e6)
-}
-
-#[derive(Serialize)]
-struct PersonnelJson {
-    sick_leave_pct: Option<f64>,
-    sick_leave_pct_previous_year: Option<f64>,
-    sick_hours: Option<f64>,
-    sick_hours_previous_year: Option<f64>,
-    worked_hours: Option<f64>,
-    worked_hours_previous_year: Option<f64>,
-    scheduled_hours: Option<f64>,
-    scheduled_hours_previous_year: Option<f64>,
-    full_time_equivalents: Option<f64>,
-    full_time_equivalents_previous_year: Option<f64>,
-    employees: Option<f64>,
-    employees_previous_year: Option<f64>,
-}
-
-fn personnel_json(p: &sections::Personnel) -> PersonnelJson {
-    PersonnelJson {
-        sick_leave_pct: p.acc.sick_pct().and_then(finite),
-        sick_leave_pct_previous_year: p.acc_prev_year.sick_pct().and_then(finite),
-        sick_hours: finite(p.acc.sick),
-        sick_hours_previous_year: finite(p.acc_prev_year.sick),
-        worked_hours: finite(p.acc.worked),
-        worked_hours_previous_year: finite(p.acc_prev_year.worked),
-        scheduled_hours: finite(p.acc.scheduled),
-        scheduled_hours_previous_year: finite(p.acc_prev_year.scheduled),
-        full_time_equivalents: finite(p.fte),
-        full_time_equivalents_previous_year: finite(p.fte_prev_year),
-        employees: p.employees.and_then(finite),
-        employees_previous_year: p.employees_prev_year.and_then(finite),
-    }
-}
-
-#[derive(Serialize)]
-struct AgencyJson {
-    profession: String,
-    own_cost: String,
-    agency_cost: String,
-    pct: Option<f64>,
-    own_cost_previous_year: String,
-    agency_cost_previous_year: String,
-    pct_previous_year: Option<f64>,
-}
-
-fn agency_json(r: &sections::AgencyRow) -> AgencyJson {
-    AgencyJson {
-        profession: r.profession.clone(),
-        own_cost: kronor_string(r.own),
-        agency_cost: kronor_string(r.agency),
-        pct: r.pct().and_then(finite),
-        own_cost_previous_year: kronor_string(r.own_prev_year),
-        agency_cost_previous_year: kronor_string(r.agency_prev_year),
-        pct_previous_year: r.pct_prev_year().and_then(finite),
-    }
-}
-
-#[derive(Serialize)]
-struct MeasureJson {
-    measure: String,
-    /// At a unit above, the unit below whose measure this is (measures with due months and
-    /// statuses are kept apart per unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    unit: Option<String>,
-    expected: String,
-    realized: String,
-    expected_full_year: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    decided: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    due: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    in_forecast: Option<bool>,
-    overdue: bool,
-}
-
-#[derive(Serialize)]
-struct AdjustmentsJson {
-    items: BTreeMap<String, String>,
-    total: String,
-    adjusted_deviation: Option<String>,
-}
-
-#[derive(Serialize)]
-struct KpiJson {
-    kpi: String,
-    derived: bool,
-    value: Option<f64>,
-    previous_year: Option<f64>,
-}
-
-/// A group of investment projects: the full-year budget, the outcome to date, its share of
-/// the budget (percent, one decimal), the full-year forecast (the budget for a project without
-/// one; `null` when no project of the unit has a forecast) and budget less forecast.
-#[derive(Serialize)]
-struct InvestmentSumsJson {
-    budget: String,
-    actual: String,
-    share: Option<f64>,
-    forecast: Option<String>,
-    budget_less_forecast: Option<String>,
-}
-
-impl InvestmentSumsJson {
-    /// `forecast` false: no forecast is made this year for the group's unit.
-    fn of(s: InvestmentSums, forecast: bool) -> InvestmentSumsJson {
-        InvestmentSumsJson {
-            budget: kronor_string(s.budget),
-            actual: kronor_string(s.actual),
-            share: sections::ratio_pct(s.actual, s.budget).map(|v| (v * 10.0).round() / 10.0),
-            forecast: forecast.then(|| kronor_string(s.forecast)),
-            budget_less_forecast: forecast.then(|| kronor_string(s.budget - s.forecast)),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct InvestmentCategoryJson {
-    category: Option<String>,
-    #[serde(flatten)]
-    sums: InvestmentSumsJson,
-}
-
-#[derive(Serialize)]
-struct ProjectJson {
-    project: String,
-    name: String,
-    category: Option<String>,
-    start: Option<String>,
-    budget: String,
-    actual: String,
-    /// `null` when no forecast is made for the project this year.
-    forecast: Option<String>,
-    budget_less_forecast: Option<String>,
-    not_started: bool,
-    over_budget: bool,
-}
-
-/// The investments of a unit and its descendants.
-#[derive(Serialize)]
-struct InvestmentsJson {
-    #[serde(flatten)]
-    total: InvestmentSumsJson,
-    /// Whether the report month is at or after the configured lapse month.
-    lapsed: bool,
-    /// Projects with no outcome to date (planned to have started), and projects whose outcome
-    /// to date is above their full-year budget, by code.
-    not_started: Vec<String>,
-    over_budget: Vec<String>,
-    categories: Vec<InvestmentCategoryJson>,
-    projects: Vec<ProjectJson>,
-}
-
-fn investments_json(inv: &Investments, period: Month) -> InvestmentsJson {
-    let codes = |keep: &dyn Fn(&ProjectRow) -> bool| {
-        inv.projects
-            .iter()
-            .filter(|p| keep(p))
-            .map(|p| p.code.clone())
-            .collect()
-    };
-    InvestmentsJson {
-        total: InvestmentSumsJson::of(inv.total(), inv.forecast_given),
-        lapsed: inv.lapsed,
-        not_started: codes(&|p| p.not_started(period)),
-        over_budget: codes(&|p| p.over_budget()),
-        categories: inv
-            .categories()
-            .into_iter()
-            .map(|(c, sums)| InvestmentCategoryJson {
-                category: c.map(str::to_string),
-                sums: InvestmentSumsJson::of(sums, inv.forecast_given),
-            })
-            .collect(),
-        projects: inv
-            .projects
-            .iter()
-            .map(|p| ProjectJson {
-                project: p.code.clone(),
-                name: p.name.clone(),
-                category: p.category.clone(),
-                start: p.start.map(|m| m.to_string()),
-                budget: kronor_string(p.budget),
-                actual: kronor_string(p.actual),
-                forecast: p.forecast.map(kronor_string),
-                budget_less_forecast: p.forecast.map(|f| kronor_string(p.budget - f)),
-                not_started: p.not_started(period),
-                over_budget: p.over_budget(),
-            })
-            .collect(),
-    }
-}
-
-/// The approved full-year result against the forecast one, and the equity.
-#[derive(Serialize)]
-struct ApprovedJson {
-    year: i32,
-    result: String,
-    forecast_result: Option<String>,
-    difference: Option<String>,
-    opening_equity: Option<String>,
-    closing_equity: Option<String>,
-}
-
-/// The balance requirement: the accumulated result, each excluded item's accumulated outcome,
-/// the result less them; and the same for the forecast full-year result.
-#[derive(Serialize)]
-struct BalanceJson {
-    result: String,
-    exclusions: Vec<ExclusionJson>,
-    balance_result: String,
-    forecast_result: Option<String>,
-    forecast_balance_result: Option<String>,
-}
-
-#[derive(Serialize)]
-struct ExclusionJson {
-    name: String,
-    actual: String,
-}
-
-#[derive(Serialize)]
-struct FrameJson {
-    year: i32,
-    frame: String,
-    reallocated: String,
-    revised: String,
-    net_budget: Option<String>,
 }
 
 #[derive(Serialize)]

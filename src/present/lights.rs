@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::{Format, Num};
 use crate::config::Limits;
 
 /// A traffic light: `green`, `yellow` or `red`.
@@ -13,6 +14,25 @@ pub(crate) struct Light {
     pub detail: Option<String>,
     pub value: String,
     pub status: &'static str,
+}
+
+impl Light {
+    /// The signal of a percentage: its label key, what it is about beyond the label, the
+    /// figure and its status.
+    pub(crate) fn percent(
+        label: &str,
+        detail: Option<String>,
+        value: &Num,
+        status: &'static str,
+        fmt: &Format,
+    ) -> Light {
+        Light {
+            label: label.into(),
+            detail,
+            value: format!("{}{}", value.text, fmt.lang.percent),
+            status,
+        }
+    }
 }
 
 /// Higher is worse when `yellow <= red`, lower is worse otherwise.

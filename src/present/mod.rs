@@ -316,8 +316,10 @@ pub(crate) struct IndexView {
     /// Whether the data holds last year's outcome.
     pub prev_year_given: bool,
     pub entries: Vec<IndexEntry>,
-    /// The committees (the level below the root) that have an approved result this year.
-    pub approved: Vec<section_views::ApprovedView>,
+    /// The lists of section views the index page shows (the committees, the level below the
+    /// root, that have an approved result this year), each under the section's view key.
+    #[serde(flatten)]
+    pub sections: section_views::IndexSections,
     /// Last year's forecast accuracy of the committees (the level below the root) that have it.
     pub accuracy: Vec<IndexAccuracy>,
     /// The year of that accuracy, as reports name it.
@@ -367,7 +369,7 @@ pub(crate) struct Presenter<'a> {
 }
 
 impl Presenter<'_> {
-    fn unit_ref(&self, node: usize) -> UnitRef {
+    pub(crate) fn unit_ref(&self, node: usize) -> UnitRef {
         let n = &self.tree.nodes[node];
         UnitRef {
             code: n.code.clone(),
@@ -621,38 +623,7 @@ impl Presenter<'_> {
                 status: if c.flag.is_some() { "yellow" } else { "green" },
             });
         }
-        if let Some(p) = &sections.personnel
-            && let (Some(status), Some(v)) = (p.light, &p.sick_pct)
-        {
-            lights.push(Light {
-                label: "light_sick".into(),
-                detail: None,
-                value: format!("{}{}", v.text, fmt.lang.percent),
-                status,
-            });
-        }
-        if let Some(a) = &sections.agency {
-            for r in &a.rows {
-                if let (Some(status), Some(v)) = (r.light, &r.pct) {
-                    lights.push(Light {
-                        label: "light_agency".into(),
-                        detail: Some(r.profession.clone()),
-                        value: format!("{}{}", v.text, fmt.lang.percent),
-                        status,
-                    });
-                }
-            }
-        }
-        if let Some(m) = &sections.measures
-            && let (Some(status), Some(v)) = (m.total.light, &m.total.share)
-        {
-            lights.push(Light {
-                label: "light_measures".into(),
-                detail: None,
-                value: format!("{}{}", v.text, fmt.lang.percent),
-                status,
-            });
-        }
+        lights.extend(sections.shown_views().flat_map(|v| v.lights(fmt)));
         lights
     }
 
@@ -673,7 +644,7 @@ impl Presenter<'_> {
     fn months(&self, node: usize) -> Vec<MonthRow> {
         let f = &self.figures.units[node];
         let budget = self.figures.budget_given;
-        let p = self.sections[node].personnel.as_ref();
+        let pct = self.monthly_pct(node);
         let (mut b, mut a, mut l) = (0i64, 0i64, 0i64);
         f.months
             .iter()
@@ -684,7 +655,7 @@ impl Presenter<'_> {
                 if let Some(x) = m.actual {
                     a += x;
                 }
-                let pick = |v: Option<&Vec<Option<f64>>>| {
+                let pick = |v: Option<&[Option<f64>]>| {
                     v.and_then(|v| v.get(i).copied().flatten())
                         .map(|x| self.fmt.fig(x, 1))
                 };
@@ -698,8 +669,8 @@ impl Presenter<'_> {
                         .actual
                         .filter(|_| budget)
                         .map(|x| self.fmt.num(x - m.budget)),
-                    sick_pct: pick(p.map(|p| &p.sick_by_month)),
-                    sick_pct_prev_year: pick(p.map(|p| &p.sick_by_month_prev_year)),
+                    sick_pct: pick(pct.map(|p| p[0])),
+                    sick_pct_prev_year: pick(pct.map(|p| p[1])),
                 }
             })
             .collect()
@@ -751,13 +722,7 @@ impl Presenter<'_> {
                     }
                 })
                 .collect(),
-            approved: self
-                .tree
-                .order
-                .iter()
-                .filter(|&&n| self.tree.nodes[n].depth == 1)
-                .filter_map(|&n| self.approved_view(n))
-                .collect(),
+            sections: self.index_sections(),
             accuracy,
             accuracy_year,
         }

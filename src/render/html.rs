@@ -12,8 +12,8 @@ use super::templates::Templates;
 use super::{Downloads, Markup, Page};
 use crate::error::RenderError;
 use crate::model::diff::{Change, Update};
-use crate::model::section::SECTIONS;
 use crate::present::{Presented, ReportView};
+use crate::sections;
 
 /// A commentary heading two levels down: the page has one `h1` and its sections are `h2`,
 /// so a `#` in a comment becomes `h3` and the outline has no gaps.
@@ -70,7 +70,7 @@ pub(crate) fn report(
     let mut ctx = page.into_context();
     // Every optional section's block, in report order, rendered with the page's context.
     let mut blocks = String::new();
-    for d in SECTIONS {
+    for d in sections::abouts() {
         blocks.push_str(&templates.render_fragment(Markup::Html, d.html, &ctx)?);
     }
     ctx.insert("section_blocks", &blocks);

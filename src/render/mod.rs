@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::error::RenderError;
-use crate::model::section::SECTIONS;
 use crate::present::{Presented, ReportView};
+use crate::sections;
 use templates::Templates;
 
 pub use format::{Counted, FormatError, Formats};
@@ -78,10 +78,10 @@ impl<'a> Page<'a> {
                     .is_some_and(|c| c.flag.is_some()),
             ),
         ];
-        let sections = SECTIONS
-            .iter()
-            .filter(|d| d.prose)
-            .map(|d| (d.name, view.sections.shown(d.key)));
+        let sections = sections::abouts()
+            .enumerate()
+            .filter(|(_, d)| d.prose)
+            .map(|(at, d)| (d.name, view.sections.shown(at)));
         for (key, shown) in fixed.into_iter().chain(sections) {
             if shown {
                 let text = templates.text(key, &base, markup)?;
@@ -122,7 +122,7 @@ impl<'a> Page<'a> {
         ctx.insert("v", &self);
         ctx.insert("t", &templates.labels);
         let mut blocks = String::new();
-        for d in SECTIONS {
+        for d in sections::abouts() {
             blocks.push_str(&templates.render_fragment(Markup::Typst, d.typst, &ctx)?);
         }
         self.blocks = blocks;

@@ -8,8 +8,8 @@ use tera::Context;
 use super::templates::{Templates, context};
 use super::{Markup, Page};
 use crate::error::RenderError;
-use crate::model::section::SECTIONS;
 use crate::present::ReportView;
+use crate::sections;
 
 /// The document-wide facts for the PDF metadata.
 pub(crate) struct DocInfo {
@@ -63,8 +63,8 @@ fn chart_files(v: &ReportView, prefix: &str) -> Vec<(String, Vec<u8>)> {
     if let Some(a) = &v.explain.accuracy {
         files.push((format!("{prefix}accuracy.svg"), fixed_size(&a.chart.svg)));
     }
-    for d in SECTIONS {
-        if let (Some(name), Some(chart)) = (d.chart, v.sections.chart(d.key)) {
+    for (at, d) in sections::abouts().enumerate() {
+        if let (Some(name), Some(chart)) = (d.chart, v.sections.chart(at)) {
             files.push((format!("{prefix}{name}.svg"), fixed_size(&chart.svg)));
         }
     }

@@ -35,7 +35,7 @@ pub(crate) fn builtin() -> Vec<(String, &'static str)> {
     out
 }
 
-/// The test section's fragments (`model::section`'s `Demo`), built in for the library's
+/// The test section's fragments (`sections::demo`), built in for the library's
 /// tests only: a section's templates are all it adds here.
 #[cfg(test)]
 const TEST_SECTIONS: &[(&str, &str)] = &[

@@ -9,11 +9,11 @@ use crate::error::RenderError;
 use crate::model::money::MoneyUnit;
 use crate::present::{Exact, Lang, Num, ReportView};
 
-mod sheets;
+pub(crate) mod sheets;
 pub(crate) mod transactions;
 
 /// A cell of a sheet.
-enum Cell {
+pub(crate) enum Cell {
     Text(String),
     /// A number with the width of its text as the report shows it.
     Number(Exact, usize),
@@ -63,24 +63,24 @@ impl Cell {
 }
 
 /// One row of a sheet: each column as its header's label key and its cell.
-struct Row(Vec<(&'static str, Cell)>);
+pub(crate) struct Row(Vec<(&'static str, Cell)>);
 
 impl Row {
     /// A row of a unit's: its code and name first.
-    fn of(v: &ReportView) -> Row {
+    pub(crate) fn of(v: &ReportView) -> Row {
         Row(vec![
             ("code", Cell::from(&v.unit.code)),
             ("unit", Cell::from(&v.unit.name)),
         ])
     }
 
-    fn cell(mut self, header: &'static str, cell: impl Into<Cell>) -> Row {
+    pub(crate) fn cell(mut self, header: &'static str, cell: impl Into<Cell>) -> Row {
         self.0.push((header, cell.into()));
         self
     }
 
     /// A column the sheet has only when `shown`.
-    fn cell_if(self, shown: bool, header: &'static str, cell: impl Into<Cell>) -> Row {
+    pub(crate) fn cell_if(self, shown: bool, header: &'static str, cell: impl Into<Cell>) -> Row {
         if shown { self.cell(header, cell) } else { self }
     }
 }

@@ -164,6 +164,14 @@ const STAGES: &[&str] = &["load", "compute", "present", "render", "write"];
 /// What every stage may use: settings, the shared model, findings, errors, the clock.
 const FOUNDATION: &[&str] = &["config", "model", "diag", "error", "clock", "par"];
 
+/// The report sections (`src/sections/`): each section is one module there that plugs into
+/// the stages it needs (the load specs, compute's helpers, present's formatting, the
+/// workbook's rows), so the layer may name `load`, `compute`, `present` and `render` but not
+/// `write` or `cmd`. The stages name only the layer's root (the `Section` trait and the list
+/// `ALL` they iterate), never a section's module, so that adding a section touches no stage;
+/// a section's module names no other section; the foundation names neither.
+const SECTIONS: &str = "sections";
+
 /// The crate-absolute module paths one file names, from its module path (`src/load/mod.rs` →
 /// `["load"]`, `src/load/table.rs` → `["load", "table"]`).
 struct Names {
@@ -325,7 +333,15 @@ fn forbidden(from: &str, to: &str) -> Option<&'static str> {
     }
     let stage = |m: &str| STAGES.iter().position(|s| *s == m);
     if FOUNDATION.contains(&from) {
-        return (stage(to).is_some() || to == "cmd").then_some("the foundation names a stage");
+        return (stage(to).is_some() || to == "cmd" || to == SECTIONS)
+            .then_some("the foundation names a stage");
+    }
+    if from == SECTIONS {
+        return match to {
+            "write" => Some("a section names the writer"),
+            "cmd" => Some("a section names a command"),
+            _ => None,
+        };
     }
     let Some(i) = stage(from) else {
         return None; // cmd, cli, lib and main wire everything
@@ -391,6 +407,95 @@ fn stages_name_only_the_stage_below_them() {
     offences.sort();
     offences.dedup();
     assert!(offences.is_empty(), "{}", offences.join("\n"));
+}
+
+/// The modules of `src/sections/` that are sections (every file but `mod.rs`).
+fn section_modules() -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(root().join("src/sections"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string()))
+        .filter(|s| s != "mod")
+        .collect();
+    out.sort();
+    out
+}
+
+/// Why a file at `module` may not name `path`, where `path` names a section's module: only
+/// the layer's root (the list of sections) and the section itself name it.
+fn names_a_section(
+    module: &[String],
+    path: &[String],
+    sections: &[String],
+) -> Option<&'static str> {
+    let named = match path {
+        [first, section, ..] if first == SECTIONS && sections.contains(section) => section,
+        _ => return None,
+    };
+    match module {
+        [first] if first == SECTIONS => None,
+        [first, own, ..] if first == SECTIONS && own == named => None,
+        [first, ..] if first == SECTIONS => Some("a section names another section"),
+        _ => Some("names a section's module instead of the list of sections"),
+    }
+}
+
+#[test]
+fn only_the_list_of_sections_names_a_section() {
+    let sections = section_modules();
+    assert!(sections.contains(&"personnel".to_string()), "{sections:?}");
+    let mut offences = Vec::new();
+    for (file, module, found) in module_graph() {
+        for path in found {
+            if let Some(why) = names_a_section(&module, &path, &sections) {
+                offences.push(format!("{file}: {why}: crate::{}", path.join("::")));
+            }
+        }
+    }
+    offences.sort();
+    offences.dedup();
+    assert!(offences.is_empty(), "{}", offences.join("\n"));
+}
+
+#[test]
+fn the_section_rules_catch_an_offence() {
+    let path = |p: &str| p.split("::").map(str::to_string).collect::<Vec<_>>();
+    let sections = vec!["demo".to_string(), "personnel".to_string()];
+    assert_eq!(
+        names_a_section(
+            &path("render::html"),
+            &path("sections::personnel::Entry"),
+            &sections
+        ),
+        Some("names a section's module instead of the list of sections")
+    );
+    assert_eq!(
+        names_a_section(
+            &path("sections::demo"),
+            &path("sections::personnel::Personnel"),
+            &sections
+        ),
+        Some("a section names another section")
+    );
+    assert_eq!(
+        names_a_section(&path("render::html"), &path("sections::ALL"), &sections),
+        None
+    );
+    assert_eq!(
+        names_a_section(&path("sections"), &path("sections::demo::Entry"), &sections),
+        None
+    );
+    assert_eq!(
+        forbidden("model", "sections"),
+        Some("the foundation names a stage")
+    );
+    assert_eq!(
+        forbidden("sections", "write"),
+        Some("a section names the writer")
+    );
+    assert_eq!(forbidden("sections", "render"), None);
+    assert_eq!(forbidden("compute", "sections"), None);
 }
 
 /// The graph sees what the old text match missed: a path written in full in code (not a
