@@ -153,9 +153,16 @@ fn html(status: StatusCode, body: String) -> Response {
         body,
     )
         .into_response();
-    r.headers_mut().insert(
+    let h = r.headers_mut();
+    h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(PAGE_CSP),
+    );
+    // With `no-referrer` a browser sends a form's POST with `Origin: null`, which the
+    // same-origin check refuses; `same-origin` still tells other sites nothing.
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
     );
     r
 }
