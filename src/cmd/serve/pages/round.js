@@ -106,6 +106,15 @@
         box.dataset.version = r.body.version;
         say("");
         status(box, root.dataset.saved + " (" + root.dataset.versionWord + " " + r.body.version + ")");
+      } else if (r.status === 409 && r.body.current && r.body.current.version !== undefined) {
+        // Someone else saved: what they saved is shown, the user's entries stay in the page,
+        // and the next save is based on the saved version.
+        var cur = r.body.current;
+        box.dataset.version = cur.version;
+        status(box, "");
+        say(r.body.error + " (" + (cur.saved_by || "") + "): " + JSON.stringify(
+          cur.measures !== undefined ? cur.measures : cur.deviation_ore / 100) + ". " +
+          root.dataset.saveAgain);
       } else {
         status(box, "");
         say(r.body.error || root.dataset.failed);
