@@ -382,8 +382,9 @@ impl Caller {
     }
 }
 
-/// The API's routes, the body limit and the security headers on every response.
-pub fn router(app: Arc<App>) -> Router {
+/// The API's routes and `more` (the pages), the body limit and the security headers on
+/// every response.
+pub fn router(app: Arc<App>, more: Router<Arc<App>>) -> Router {
     Router::new()
         .route("/api/login", post(login))
         .route("/api/session", get(session))
@@ -397,7 +398,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/units/{unit}/done", post(done))
         .route("/api/units/{unit}/approve", post(approve))
         .route("/api/units/{unit}/return", post(send_back))
-        .merge(super::pages::routes())
+        .merge(more)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::map_response(secure))
         .with_state(app)

@@ -242,7 +242,7 @@ pub fn serve(
         ready(addr);
         axum::serve(
             listener,
-            api::router(app).into_make_service_with_connect_info::<SocketAddr>(),
+            api::router(app, pages::routes()).into_make_service_with_connect_info::<SocketAddr>(),
         )
         .await
         .map_err(|e| ServeError::Listen(addr, e))

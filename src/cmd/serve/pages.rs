@@ -120,7 +120,7 @@ impl ReportParts {
 }
 
 /// The pages' routes (merged into the API's router, under its body limit and headers).
-pub(super) fn routes() -> Router<Arc<App>> {
+pub(crate) fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/", get(start))
         .route("/login", get(login_page).post(login))

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::{Server, User, audit_rows, setup};
+use super::{Server, User, add_user, audit_rows, setup, start};
 
 /// An answer without following redirects: status, `location`, `set-cookie`, the policy and
 /// the text.
@@ -237,4 +237,29 @@ fn logging_in_and_out_through_the_pages() {
     assert_eq!((out.status, out.location.as_str()), (303, "/login"));
     let after = page(&s, "GET", "/api/session", &[("cookie", &cookie)], "");
     assert_eq!(after.status, 401, "the session is closed");
+}
+
+#[test]
+fn behind_a_proxy_the_pages_use_the_proxys_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("round.db");
+    add_user(&db, "bo", "reporter", &["HSN-PV-N"], "");
+    let s = start(
+        &db,
+        &["--auth", "header", "--trusted-proxy", "127.0.0.1/32"],
+    );
+    let bo = [("x-forwarded-user", "bo")];
+    let start = page(&s, "GET", "/", &bo, "");
+    assert_eq!(start.status, 200);
+    assert!(start.text.contains("<strong>bo</strong>"), "{}", start.text);
+    assert!(start.text.contains("href=\"/units/2110\""));
+    assert!(
+        !start.text.contains("action=\"/logout\""),
+        "no logout behind a proxy"
+    );
+    assert_eq!(page(&s, "GET", "/units/1010", &bo, "").status, 403);
+    // Without the header: refused, not sent to a login page there is none of.
+    let anon = page(&s, "GET", "/", &[], "");
+    assert_eq!(anon.status, 401);
+    assert_eq!(page(&s, "GET", "/login", &bo, "").location, "/");
 }
