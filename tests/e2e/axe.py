@@ -128,6 +128,29 @@ def start_chromium():
     sys.exit("axe.py: no page target")
 
 
+def violations(page, axe_source):
+    """The axe-core violations of the page open in `page` (WCAG 2.0/2.1 A and AA)."""
+    page.evaluate(axe_source)
+    return page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes: ['violations']})"
+        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " url: v.helpUrl, nodes: v.nodes.map(n => ({target: n.target.join(' '),"
+        " summary: n.failureSummary}))})))" % json.dumps(TAGS),
+        awaits=True,
+    ) or []
+
+
+def report(name, found):
+    """Prints each violation of a page; returns how many there are."""
+    for v in found:
+        print(f"{name}: {v['id']} ({v['impact']}): {v['help']} — {v['url']}")
+        for n in v["nodes"][:5]:
+            print(f"    {n['target']}: {(n['summary'] or '').splitlines()[-1].strip()}")
+        if len(v["nodes"]) > 5:
+            print(f"    … and {len(v['nodes']) - 5} more")
+    return len(found)
+
+
 def main():
     axe_js, pages = sys.argv[1], sys.argv[2:]
     if not pages:
@@ -151,21 +174,7 @@ def main():
                         failures += 1
                         print(f"{path}: reflow: at 320 px the page is {over} px too wide")
                     continue
-                page.evaluate(axe_source)
-                result = page.evaluate(
-                    "axe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes: ['violations']})"
-                    ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-                    " url: v.helpUrl, nodes: v.nodes.map(n => ({target: n.target.join(' '),"
-                    " summary: n.failureSummary}))})))" % json.dumps(TAGS),
-                    awaits=True,
-                )
-                for v in result or []:
-                    failures += 1
-                    print(f"{path}: {v['id']} ({v['impact']}): {v['help']} — {v['url']}")
-                    for n in v["nodes"][:5]:
-                        print(f"    {n['target']}: {(n['summary'] or '').splitlines()[-1].strip()}")
-                    if len(v["nodes"]) > 5:
-                        print(f"    … and {len(v['nodes']) - 5} more")
+                failures += report(path, violations(page, axe_source))
     finally:
         proc.terminate()
         try:

@@ -9,6 +9,9 @@ use serde_json::{Value, json};
 
 use super::root;
 
+/// The pages for the browser.
+mod pages;
+
 /// A running `uppfolj serve`, killed when dropped.
 struct Server {
     child: Child,

@@ -35,7 +35,7 @@ pub const MAX_MEASURES: usize = 200;
 /// The longest name or status of a measure, characters.
 pub const MAX_FIELD: usize = 300;
 
-const COOKIE: &str = "uppfolj_session";
+pub(super) const COOKIE: &str = "uppfolj_session";
 const CSRF_HEADER: &str = "x-csrf-token";
 const CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
@@ -43,9 +43,9 @@ const CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; 
 #[derive(Debug)]
 pub struct App {
     store: Mutex<Store>,
-    round: Round,
-    auth: AuthMode,
-    sessions: Sessions,
+    pub(super) round: Round,
+    pub(super) auth: AuthMode,
+    pub(super) sessions: Sessions,
     secure_cookies: bool,
 }
 
@@ -65,7 +65,7 @@ impl App {
         })
     }
 
-    fn period(&self) -> String {
+    pub(super) fn period(&self) -> String {
         self.round.period.to_string()
     }
 }
@@ -104,9 +104,10 @@ pub enum ApiError {
     Internal,
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status = match &self {
+impl ApiError {
+    /// The HTTP status of the refusal or failure.
+    pub(super) fn status(&self) -> StatusCode {
+        match self {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -114,7 +115,13 @@ impl IntoResponse for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::TooMany => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store(_) | ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
         let body = match &self {
             ApiError::Conflict { message, current } => {
                 json!({"error": message, "current": current})
@@ -128,7 +135,7 @@ impl IntoResponse for ApiError {
 type Api<T> = Result<T, ApiError>;
 
 /// Runs `f` on the store in a blocking thread (a save waits for its fsync there).
-async fn with_store<T, F>(app: &Arc<App>, f: F) -> Api<T>
+pub(super) async fn with_store<T, F>(app: &Arc<App>, f: F) -> Api<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
@@ -148,14 +155,19 @@ where
 
 /// The request as the audit log names it.
 #[derive(Debug, Clone)]
-struct Origin {
-    ip: IpAddr,
+pub(super) struct Origin {
+    pub(super) ip: IpAddr,
     method: String,
     path: String,
 }
 
 /// Writes a refusal to the audit log and returns it.
-async fn refuse(app: &Arc<App>, user: Option<&str>, at: &Origin, err: ApiError) -> ApiError {
+pub(super) async fn refuse(
+    app: &Arc<App>,
+    user: Option<&str>,
+    at: &Origin,
+    err: ApiError,
+) -> ApiError {
     let (user, at, reason) = (user.map(str::to_string), at.clone(), err.to_string());
     let logged = with_store(app, move |s| {
         s.audit(
@@ -176,10 +188,10 @@ async fn refuse(app: &Arc<App>, user: Option<&str>, at: &Origin, err: ApiError) 
 /// The authenticated caller of a request, with their rights and CSRF token.
 #[derive(Debug)]
 pub(crate) struct Caller {
-    user: String,
-    rights: Rights,
-    csrf: String,
-    at: Origin,
+    pub(super) user: String,
+    pub(super) rights: Rights,
+    pub(super) csrf: String,
+    pub(super) at: Origin,
     origin_ok: bool,
     token: Option<String>,
 }
@@ -197,7 +209,7 @@ fn origin_of(parts: &Parts) -> Origin {
 }
 
 /// Whether the request's `Origin`, if any, is the server's own (its `Host`).
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(super) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
@@ -210,7 +222,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
     matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -222,7 +234,7 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// Tokens compared in time independent of where they differ; empty never matches.
-fn same_token(a: &str, b: &str) -> bool {
+pub(super) fn same_token(a: &str, b: &str) -> bool {
     !a.is_empty()
         && a.len() == b.len()
         && a.bytes()
@@ -306,15 +318,22 @@ impl FromRequestParts<Arc<App>> for Caller {
 
 /// What a request on a unit may need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Need {
+pub(super) enum Need {
     Read,
     Write,
     Control,
 }
 
 impl Caller {
+    /// The nodes the caller may read, in tree order.
+    pub(super) fn visible(&self, app: &App) -> Vec<usize> {
+        let tree = &app.round.tree;
+        let order = tree.order.iter().copied();
+        order.filter(|&n| self.rights.can_read(n)).collect()
+    }
+
     /// Refuses a state-changing request from a foreign origin or without the session's token.
-    async fn changing(&self, app: &Arc<App>) -> Api<()> {
+    pub(super) async fn changing(&self, app: &Arc<App>) -> Api<()> {
         let err = if !self.origin_ok {
             ApiError::Forbidden("the request comes from another site (Origin)".into())
         } else if !self
@@ -339,7 +358,7 @@ impl Caller {
     }
 
     /// The unit's node if it exists (404) and the caller may do `need` with it (403).
-    async fn unit(&self, app: &Arc<App>, code: &str, need: Need) -> Api<usize> {
+    pub(super) async fn unit(&self, app: &Arc<App>, code: &str, need: Need) -> Api<usize> {
         let node = app
             .round
             .tree
@@ -363,8 +382,9 @@ impl Caller {
     }
 }
 
-/// The API's routes, the body limit and the security headers on every response.
-pub fn router(app: Arc<App>) -> Router {
+/// The API's routes and `more` (the pages), the body limit and the security headers on
+/// every response.
+pub fn router(app: Arc<App>, more: Router<Arc<App>>) -> Router {
     Router::new()
         .route("/api/login", post(login))
         .route("/api/session", get(session))
@@ -378,6 +398,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/units/{unit}/done", post(done))
         .route("/api/units/{unit}/approve", post(approve))
         .route("/api/units/{unit}/return", post(send_back))
+        .merge(more)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::map_response(secure))
         .with_state(app)
@@ -385,32 +406,31 @@ pub fn router(app: Arc<App>) -> Router {
 
 async fn secure(mut r: Response) -> Response {
     let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A page sets its own policy (scripts and styles from the server's own path); every
+    // other response gets the API's, which allows nothing.
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CSP));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    h.entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("no-referrer"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Api<T> {
+pub(super) fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Api<T> {
     serde_json::from_slice(body).map_err(|e| {
         ApiError::BadRequest(format!("the request body is not the JSON expected: {e}"))
     })
 }
 
+/// A login: `POST /api/login`'s JSON and the login page's form.
 #[derive(Deserialize)]
-struct Login {
-    user: String,
-    password: String,
+pub(super) struct Login {
+    pub(super) user: String,
+    pub(super) password: String,
 }
 
 async fn login(
@@ -419,6 +439,23 @@ async fn login(
     headers: HeaderMap,
     body: Bytes,
 ) -> Api<Response> {
+    let l: Login = parse(&body)?;
+    let (set, s) = log_in(&app, peer, &headers, l.user, l.password).await?;
+    let mut r = axum::Json(json!({"user": s.user, "csrf_token": s.csrf})).into_response();
+    r.headers_mut().insert(header::SET_COOKIE, set);
+    Ok(r)
+}
+
+/// Checks a login (same origin, the rate limit, the password) and opens a session: the
+/// `Set-Cookie` value and the session. Shared by `POST /api/login` and the login page.
+pub(super) async fn log_in(
+    app: &Arc<App>,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    user: String,
+    password: String,
+) -> Api<(HeaderValue, auth::Session)> {
+    let app = Arc::clone(app);
     if !matches!(app.auth, AuthMode::Password) {
         return Err(ApiError::NotFound(
             "logins are the proxy's job here (--auth header)".into(),
@@ -429,36 +466,39 @@ async fn login(
         method: "POST".into(),
         path: "/api/login".into(),
     };
-    if !same_origin(&headers) {
+    if !same_origin(headers) {
         let e = ApiError::Forbidden("the request comes from another site (Origin)".into());
         return Err(refuse(&app, None, &at, e).await);
     }
     if !app.sessions.may_try(peer.ip()) {
         return Err(refuse(&app, None, &at, ApiError::TooMany).await);
     }
-    let l: Login = parse(&body)?;
-    let name = l.user.clone();
+    let name = user.clone();
     let ok = with_store(&app, move |s| {
         Ok(s.account(&name)?
             .and_then(|a| a.hash)
-            .is_some_and(|h| auth::verify_password(&l.password, &h)))
+            .is_some_and(|h| auth::verify_password(&password, &h)))
     })
     .await?;
     if !ok {
         app.sessions.failed(peer.ip());
         let e = ApiError::Unauthorized("unknown user or wrong password".into());
-        return Err(refuse(&app, Some(&l.user), &at, e).await);
+        return Err(refuse(&app, Some(&user), &at, e).await);
     }
-    let (cookie, s) = app.sessions.open(&l.user);
+    let (cookie, s) = app.sessions.open(&user);
+    Ok((
+        session_cookie(&app, &cookie, auth::SESSION_LIFETIME.as_secs()),
+        s,
+    ))
+}
+
+/// The `Set-Cookie` value of a session cookie lasting `age` seconds (0: removes it).
+pub(super) fn session_cookie(app: &App, cookie: &str, age: u64) -> HeaderValue {
     let secure = if app.secure_cookies { "; Secure" } else { "" };
-    let age = auth::SESSION_LIFETIME.as_secs();
     let set =
         format!("{COOKIE}={cookie}; HttpOnly; SameSite=Strict; Path=/; Max-Age={age}{secure}");
-    let mut r = axum::Json(json!({"user": s.user, "csrf_token": s.csrf})).into_response();
-    if let Ok(v) = HeaderValue::from_str(&set) {
-        r.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    Ok(r)
+    // The cookie is hex: always a valid header value.
+    HeaderValue::from_str(&set).unwrap_or(HeaderValue::from_static(""))
 }
 
 async fn session(caller: Caller) -> Api<axum::Json<Value>> {
@@ -470,7 +510,10 @@ async fn session(caller: Caller) -> Api<axum::Json<Value>> {
 }
 
 /// Each node's state and last save for the month, in the order given.
-async fn board_rows(app: &Arc<App>, nodes: &[usize]) -> Api<Vec<super::store::BoardRow>> {
+pub(super) async fn board_rows(
+    app: &Arc<App>,
+    nodes: &[usize],
+) -> Api<Vec<super::store::BoardRow>> {
     let tree = &app.round.tree;
     let codes: Vec<String> = nodes.iter().map(|&n| tree.nodes[n].code.clone()).collect();
     let period = app.period();
@@ -483,12 +526,7 @@ async fn board_rows(app: &Arc<App>, nodes: &[usize]) -> Api<Vec<super::store::Bo
 
 async fn round(State(app): State<Arc<App>>, caller: Caller) -> Api<axum::Json<Value>> {
     let tree = &app.round.tree;
-    let visible: Vec<usize> = tree
-        .order
-        .iter()
-        .copied()
-        .filter(|&n| caller.rights.can_read(n))
-        .collect();
+    let visible = caller.visible(&app);
     let rows = board_rows(&app, &visible).await?;
     let units: Vec<Value> = visible
         .iter()
@@ -507,7 +545,7 @@ async fn round(State(app): State<Arc<App>>, caller: Caller) -> Api<axum::Json<Va
         .collect();
     Ok(axum::Json(json!({
         "period": app.period(),
-        "deadline": Value::Null,
+        "deadline": app.round.deadline,
         "sections": super::sections(),
         "units": units,
     })))
@@ -667,14 +705,20 @@ async fn commentary(u: OnUnit, body: Bytes) -> Api<axum::Json<Value>> {
         )));
     }
     let b: TextSave = u.begin(Need::Write, &body).await?;
-    let n = b.text.chars().count();
+    check_length(&b.text)?;
+    let content = Content::Text { text: b.text };
+    u.save(Kind::Commentary(section), content, b.version).await
+}
+
+/// Refuses a commentary text longer than a section holds.
+pub(super) fn check_length(text: &str) -> Api<()> {
+    let n = text.chars().count();
     if n > MAX_TEXT {
         return Err(ApiError::BadRequest(format!(
             "the text has {n} characters; a section holds at most {MAX_TEXT}"
         )));
     }
-    let content = Content::Text { text: b.text };
-    u.save(Kind::Commentary(section), content, b.version).await
+    Ok(())
 }
 
 /// An amount in kronor: a JSON number or a text (`-1 200 000,50`, `1200000.5`) → öre.

@@ -220,6 +220,11 @@ impl Sessions {
             .cloned()
     }
 
+    /// Ends the session of a cookie (logging out).
+    pub(crate) fn close(&self, cookie: &str) {
+        lock(&self.by_cookie).remove(cookie);
+    }
+
     /// The CSRF token of a user the proxy names (made on first use).
     pub(crate) fn header_token(&self, user: &str) -> String {
         lock(&self.by_user)

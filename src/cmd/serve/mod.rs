@@ -6,9 +6,11 @@
 //! - [`store`]: the SQLite store (entries, history, states, audit log, accounts).
 //! - [`auth`]: roles, rights, accounts, sessions, trusted proxies.
 //! - [`api`]: the JSON API on axum.
+//! - [`pages`]: the pages for the browser (login, start, unit, board) on the same rules.
 
 pub mod api;
 pub mod auth;
+pub mod pages;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -108,6 +110,16 @@ pub(crate) struct Round {
     pub year_start: Month,
     /// The grants of the data folder's `reporters` table, by user.
     pub reporters: Vec<(String, auth::Grant)>,
+    /// The round's deadline (`YYYY-MM-DD`), if the config names one.
+    pub deadline: Option<String>,
+    /// What a unit's report page is rendered from, as `generate` renders it.
+    pub report: pages::ReportParts,
+}
+
+/// The round's deadline from the config: `round: { due: DATE }` once the config has the key;
+/// until then none.
+fn deadline(_config: &crate::config::Config) -> Option<String> {
+    None
 }
 
 /// The grants of the `reporters` table (user, unit, role), if the data has one; a role that
@@ -153,11 +165,13 @@ pub(crate) fn sections() -> Vec<&'static str> {
 /// Loads the round: config → load → compute, as `check` does.
 fn load(opts: &ServeOptions, findings: &mut Findings) -> Result<Round, Failure> {
     let config = crate::config::Config::read(opts.config.as_deref())?;
+    // As `generate` prepares an HTML run: the report month's commentary is read, so that a
+    // unit's report page shows what `generate` would.
     let p = crate::prepare(
         &opts.data,
         config,
         &opts.period,
-        None,
+        Some(crate::Formats::html_only()),
         findings,
         &mut crate::clock::Laps::start(),
     )?;
@@ -177,10 +191,18 @@ fn load(opts: &ServeOptions, findings: &mut Findings) -> Result<Round, Failure> 
     let reporters = reporters(&p.loaded.data, findings)?;
     Ok(Round {
         reporters,
+        deadline: deadline(&p.loaded.config),
         year_start: p.period.year_start(p.loaded.config.year_start()),
         period: p.period,
-        tree: p.loaded.tree,
+        tree: p.loaded.tree.clone(),
         figures,
+        report: pages::ReportParts {
+            files: p.files,
+            commentary: p.commentary,
+            loaded: p.loaded,
+            computed: p.computed,
+            templates: p.templates,
+        },
     })
 }
 
@@ -220,7 +242,7 @@ pub fn serve(
         ready(addr);
         axum::serve(
             listener,
-            api::router(app).into_make_service_with_connect_info::<SocketAddr>(),
+            api::router(app, pages::routes()).into_make_service_with_connect_info::<SocketAddr>(),
         )
         .await
         .map_err(|e| ServeError::Listen(addr, e))
