@@ -76,7 +76,7 @@ impl ReportParts {
             md.push_str(s.trim_end());
             md.push_str("\n\n");
         }
-        for d in section::commentary() {
+        for (_, d) in crate::sections::commentary() {
             let (Some(text), Some(heading)) = (parts.get(d.name), d.headings.first()) else {
                 continue;
             };
