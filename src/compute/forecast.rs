@@ -130,6 +130,8 @@ pub(crate) fn check(forecast: Option<&Table>, cats: &Categories, findings: &mut 
     let periods = t.months("period");
     let units = t.text("unit");
     let deviations = t.money("deviation");
+    // Every problem as (index of its row, column, message), reported in row order.
+    let mut problems: Vec<(usize, &'static str, String)> = Vec::new();
     // (period, unit) → the total row, and the category rows.
     let mut groups: BTreeMap<(i32, &str), (Option<usize>, Vec<usize>)> = BTreeMap::new();
     for (i, c) in categories.iter().enumerate() {
@@ -140,36 +142,28 @@ pub(crate) fn check(forecast: Option<&Table>, cats: &Categories, findings: &mut 
         }
         g.1.push(i);
         if category_index(cats, c).is_none() {
-            let (file, row) = t.origin(i);
-            findings.error(
-                file,
-                Some(row),
-                Some("category"),
+            problems.push((
+                i,
+                "category",
                 format!(
                     "\"{c}\" is not a report category (the nearest: {})",
                     nearest(cats, c)
                 ),
-            );
+            ));
         }
     }
-    let mut conflicts: Vec<(usize, Vec<usize>, i64)> = groups
-        .into_values()
-        .filter_map(|(total, rows)| {
-            let total = total?;
-            let sum: i64 = rows.iter().map(|&i| deviations[i]).sum();
-            (!rows.is_empty() && sum != deviations[total]).then_some((total, rows, sum))
-        })
-        .collect();
-    conflicts.sort_by_key(|(total, _, _)| t.origin(*total).1);
-    for (total, rows, sum) in conflicts {
-        let (file, row) = t.origin(total);
+    for (total, rows) in groups.into_values() {
+        let Some(total) = total else { continue };
+        let sum: i64 = rows.iter().map(|&i| deviations[i]).sum();
+        if rows.is_empty() || sum == deviations[total] {
+            continue;
+        }
         let lines: Vec<String> = rows.iter().map(|&i| t.origin(i).1.to_string()).collect();
-        findings.error(
-            file,
-            Some(row),
-            Some("deviation"),
+        problems.push((
+            total,
+            "deviation",
             format!(
-                "unit {} forecasts {} in total for {} but its category rows ({} {}) sum to {}; give the total or the rows, or make them agree",
+                "unit {} forecasts {} kr in total for {} but its category rows ({} {}) sum to {} kr; give the total or the rows, or make them agree",
                 units[total],
                 kronor_text(deviations[total]),
                 Month(periods[total]),
@@ -177,7 +171,12 @@ pub(crate) fn check(forecast: Option<&Table>, cats: &Categories, findings: &mut 
                 lines.join(", "),
                 kronor_text(sum),
             ),
-        );
+        ));
+    }
+    problems.sort_by_key(|(i, _, _)| t.origin(*i).1);
+    for (i, column, message) in problems {
+        let (file, row) = t.origin(i);
+        findings.error(file, Some(row), Some(column), message);
     }
 }
 
