@@ -118,6 +118,9 @@ pub(crate) fn effective(
     eff
 }
 
+/// One unit's rows of one month in the forecast table: its total row, and its category rows.
+type Group = (Option<usize>, Vec<usize>);
+
 /// The forecast table's category rows checked against the report categories: a category that
 /// is not one is an error with the nearest names, and a unit whose total row and category rows
 /// of one month disagree is an error naming the rows and the two sums.
@@ -133,7 +136,7 @@ pub(crate) fn check(forecast: Option<&Table>, cats: &Categories, findings: &mut 
     // Every problem as (index of its row, column, message), reported in row order.
     let mut problems: Vec<(usize, &'static str, String)> = Vec::new();
     // (period, unit) → the total row, and the category rows.
-    let mut groups: BTreeMap<(i32, &str), (Option<usize>, Vec<usize>)> = BTreeMap::new();
+    let mut groups: BTreeMap<(i32, &str), Group> = BTreeMap::new();
     for (i, c) in categories.iter().enumerate() {
         let g = groups.entry((periods[i], units[i].as_str())).or_default();
         if c.is_empty() {
