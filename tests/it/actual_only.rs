@@ -320,7 +320,8 @@ fn workbook_and_pdf_without_a_budget() {
             "Delsumma",
             "Ack utfall, Mkr",
             "Fg år, Mkr",
-            "Förändring, Mkr"
+            "Förändring, Mkr",
+            "Utfall månad, Mkr"
         ]
     );
     assert_eq!(
