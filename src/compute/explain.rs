@@ -443,6 +443,10 @@ mod tests {
                 prev_year: Amounts::default(),
                 prev_month: Amounts::default(),
                 budget_year: -100_000_000,
+                month: Amounts::default(),
+                actual_last_year: 0,
+                forecast: None,
+                forecast_prev: None,
             }],
             months: (0..12)
                 .map(|i| MonthFigures {

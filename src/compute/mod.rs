@@ -9,6 +9,7 @@ use polars::prelude::*;
 pub(crate) mod accounts;
 pub(crate) mod commentary;
 pub(crate) mod explain;
+pub(crate) mod forecast;
 pub(crate) mod packs;
 pub(crate) mod periods;
 pub(crate) mod restated;
@@ -59,6 +60,15 @@ pub(crate) struct RowFigures {
     pub prev_month: Amounts,
     /// Full-year budget this year.
     pub budget_year: i64,
+    /// The report month alone.
+    pub month: Amounts,
+    /// Last (fiscal) year's full-year outcome.
+    pub actual_last_year: i64,
+    /// The forecast full-year deviation of the row; `None` when the forecast gives only the
+    /// unit's total (a subtotal of every category still has it) or there is none.
+    pub forecast: Option<i64>,
+    /// The same, as the forecast stood in the previous month.
+    pub forecast_prev: Option<i64>,
 }
 
 impl RowFigures {
@@ -405,56 +415,18 @@ fn grid(ledger: &Table, tree: &Tree, cats: &Categories, start: Month) -> PolarsR
 }
 
 /// Each unit's effective forecast at `month`: its own newest forecast made this year up to
-/// that month, or else the sum of its children's.
+/// that month, or else the sum of its children's (totals only; [`forecast::effective`] splits
+/// it per row).
 fn forecasts(
     forecast: Option<&Table>,
     tree: &Tree,
     month: Month,
     start: Month,
 ) -> Vec<Option<Forecast>> {
-    let mut own: Vec<Option<Forecast>> = vec![None; tree.nodes.len()];
-    if let Some(t) = forecast {
-        let jan = start;
-        for ((p, u), d) in t
-            .months("period")
-            .iter()
-            .zip(t.text("unit"))
-            .zip(t.money("deviation"))
-        {
-            let p = Month(*p);
-            if p < jan || p > month {
-                continue;
-            }
-            if let Some(n) = tree.get(u)
-                && own[n].is_none_or(|f| f.made < p)
-            {
-                own[n] = Some(Forecast {
-                    deviation: *d,
-                    made: p,
-                });
-            }
-        }
-    }
-    let mut eff = own.clone();
-    for &n in tree.order.iter().rev() {
-        if eff[n].is_some() {
-            continue;
-        }
-        let mut sum: Option<Forecast> = None;
-        for &c in &tree.nodes[n].children {
-            if let Some(f) = eff[c] {
-                sum = Some(match sum {
-                    None => f,
-                    Some(s) => Forecast {
-                        deviation: s.deviation + f.deviation,
-                        made: s.made.max(f.made),
-                    },
-                });
-            }
-        }
-        eff[n] = sum;
-    }
-    eff
+    forecast::effective(forecast, tree, month, start, None)
+        .into_iter()
+        .map(|f| f.map(|f| f.total))
+        .collect()
 }
 
 /// What the compute stage produces: every figure and every section of every unit.
@@ -496,6 +468,7 @@ pub(crate) fn run(
         findings,
     );
     sign::check(&loaded.data, &cats, &loaded.config, findings);
+    forecast::check(loaded.data.get("forecast"), &cats, findings);
     let start = period.year_start(loaded.config.year_start());
     if loaded.data.budget_given {
         periods::budget_coverage(ledger, start, findings);
@@ -577,8 +550,81 @@ fn account_names(data: &Dataset) -> BTreeMap<String, String> {
     names
 }
 
-/// Per category: accumulated this year, same months last year, to the previous month, full-year budget.
-type CatSums = (Amounts, Amounts, Amounts, i64);
+/// Per category: accumulated this year, same months last year, to the previous month,
+/// full-year budget, the report month alone, last year's full-year outcome.
+#[derive(Debug, Clone, Copy, Default)]
+struct CatSums {
+    acc: Amounts,
+    prev_year: Amounts,
+    prev_month: Amounts,
+    budget_year: i64,
+    month: Amounts,
+    actual_last_year: i64,
+}
+
+impl CatSums {
+    fn add(&mut self, o: &CatSums) {
+        self.acc.add(o.acc);
+        self.prev_year.add(o.prev_year);
+        self.prev_month.add(o.prev_month);
+        self.budget_year += o.budget_year;
+        self.month.add(o.month);
+        self.actual_last_year += o.actual_last_year;
+    }
+}
+
+/// The report rows of one unit: each category's sums, and each subtotal the sum of every
+/// category above it. `forecast` and `forecast_prev`: the unit's forecast deviation per
+/// category where it is given per row, and its total (which a subtotal of every category
+/// shows when there are no rows).
+fn report_rows(
+    cats: &Categories,
+    cat_rows: &[CatSums],
+    forecast: (Option<&[i64]>, Option<i64>),
+    forecast_prev: (Option<&[i64]>, Option<i64>),
+) -> Vec<RowFigures> {
+    let mut rows = Vec::with_capacity(cats.rows.len());
+    let mut running = CatSums::default();
+    let mut seen = 0usize;
+    // The categories in report order: a subtotal sums the first `seen` of them.
+    let order: Vec<usize> = cats
+        .rows
+        .iter()
+        .filter_map(|r| match r {
+            Line::Category(c) => Some(*c),
+            Line::Subtotal(_) => None,
+        })
+        .collect();
+    let row_fc =
+        |f: (Option<&[i64]>, Option<i64>), which: Option<usize>, seen: usize| match (which, f.0) {
+            (Some(c), by) => by.map(|v| v[c]),
+            (None, Some(v)) => Some(order[..seen].iter().map(|&c| v[c]).sum()),
+            (None, None) => f.1.filter(|_| seen == order.len()),
+        };
+    for r in &cats.rows {
+        let (name, kind, sums, which) = match r {
+            Line::Category(c) => {
+                running.add(&cat_rows[*c]);
+                seen += 1;
+                (&cats.names[*c], RowKind::Category, cat_rows[*c], Some(*c))
+            }
+            Line::Subtotal(name) => (name, RowKind::Subtotal, running, None),
+        };
+        rows.push(RowFigures {
+            name: name.clone(),
+            kind,
+            acc: sums.acc,
+            prev_year: sums.prev_year,
+            prev_month: sums.prev_month,
+            budget_year: sums.budget_year,
+            month: sums.month,
+            actual_last_year: sums.actual_last_year,
+            forecast: row_fc(forecast, which, seen),
+            forecast_prev: row_fc(forecast_prev, which, seen),
+        });
+    }
+    rows
+}
 
 /// Computes every figure for the report month.
 pub(crate) fn compute(
@@ -591,9 +637,9 @@ pub(crate) fn compute(
 ) -> PolarsResult<Figures> {
     let g = grid(ledger, tree, cats, start)?;
     let m = (period.index() - start.index() + 1) as usize; // months in the accumulated span
-    let fc_now = forecasts(data.get("forecast"), tree, period, start);
+    let fc_now = forecast::effective(data.get("forecast"), tree, period, start, Some(cats));
     let fc_prev = if m > 1 {
-        forecasts(data.get("forecast"), tree, period.prev(), start)
+        forecast::effective(data.get("forecast"), tree, period.prev(), start, Some(cats))
     } else {
         vec![None; tree.nodes.len()]
     };
@@ -608,58 +654,30 @@ pub(crate) fn compute(
         };
         let mut cat_rows: Vec<CatSums> = Vec::with_capacity(g.ncat);
         for c in 0..g.ncat {
-            cat_rows.push((
-                sum(1, 0..m, c),
-                sum(0, 0..m, c),
-                sum(1, 0..m.saturating_sub(1), c),
-                sum(1, 0..12, c).budget,
-            ));
+            cat_rows.push(CatSums {
+                acc: sum(1, 0..m, c),
+                prev_year: sum(0, 0..m, c),
+                prev_month: sum(1, 0..m.saturating_sub(1), c),
+                budget_year: sum(1, 0..12, c).budget,
+                month: g.at(node, 1, m - 1, c),
+                actual_last_year: sum(0, 0..12, c).actual,
+            });
         }
-        let mut rows = Vec::with_capacity(cats.rows.len());
-        let mut running = (
-            Amounts::default(),
-            Amounts::default(),
-            Amounts::default(),
-            0i64,
-        );
-        for r in &cats.rows {
-            match r {
-                Line::Category(c) => {
-                    let (acc, prev_year, prev_month, budget_year) = cat_rows[*c];
-                    running.0.add(acc);
-                    running.1.add(prev_year);
-                    running.2.add(prev_month);
-                    running.3 += budget_year;
-                    rows.push(RowFigures {
-                        name: cats.names[*c].clone(),
-                        kind: RowKind::Category,
-                        acc,
-                        prev_year,
-                        prev_month,
-                        budget_year,
-                    });
-                }
-                Line::Subtotal(name) => rows.push(RowFigures {
-                    name: name.clone(),
-                    kind: RowKind::Subtotal,
-                    acc: running.0,
-                    prev_year: running.1,
-                    prev_month: running.2,
-                    budget_year: running.3,
-                }),
-            }
+        fn split(f: &Option<forecast::UnitForecast>) -> (Option<&[i64]>, Option<i64>) {
+            (
+                f.as_ref().and_then(|f| f.by_category.as_deref()),
+                f.as_ref().map(|f| f.total.deviation),
+            )
         }
-        let total = |f: &dyn Fn(&CatSums) -> Amounts| {
-            let mut a = Amounts::default();
-            for r in &cat_rows {
-                a.add(f(r));
-            }
-            a
-        };
-        let acc = total(&|r| r.0);
-        let prev_year = total(&|r| r.1);
-        let prev_month = (m > 1).then(|| total(&|r| r.2));
-        let budget_year: i64 = cat_rows.iter().map(|r| r.3).sum();
+        let rows = report_rows(cats, &cat_rows, split(&fc_now[node]), split(&fc_prev[node]));
+        let mut all = CatSums::default();
+        for r in &cat_rows {
+            all.add(r);
+        }
+        let acc = all.acc;
+        let prev_year = all.prev_year;
+        let prev_month = (m > 1).then_some(all.prev_month);
+        let budget_year = all.budget_year;
         let mut months = Vec::with_capacity(12);
         for mo in 0..12 {
             let mut this = Amounts::default();
@@ -687,8 +705,8 @@ pub(crate) fn compute(
             budget_year,
             rows,
             months,
-            forecast: fc_now[node],
-            forecast_prev: fc_prev[node],
+            forecast: fc_now[node].as_ref().map(|f| f.total),
+            forecast_prev: fc_prev[node].as_ref().map(|f| f.total),
         });
     }
     Ok(Figures {

@@ -134,6 +134,39 @@ pub(crate) struct Config {
     pub balance_exclusions: Vec<(String, Vec<AccountRange>)>,
     /// The month (1–12) by which an investment project with no outcome is a finding.
     pub lapse_month: Option<u32>,
+    /// The income statement's column groups, in order.
+    pub columns: Vec<ColumnGroup>,
+}
+
+/// A column group of the income statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ColumnGroup {
+    /// The report month alone: outcome, budget, deviation.
+    Month,
+    /// January (the fiscal year's first month) to the report month: outcome, budget,
+    /// deviation.
+    Accumulated,
+    /// The same months last year, and the change against them.
+    LastYear,
+    /// The full year: budget, forecast result, forecast deviation.
+    FullYear,
+    /// The forecast as it stood in the previous month: result and deviation.
+    PreviousForecast,
+    /// Last year's full-year outcome (bokslut).
+    LastYearFull,
+}
+
+impl ColumnGroup {
+    /// Every group with its config name, in the default order; the first four are the default.
+    pub(crate) const ALL: [(&'static str, ColumnGroup); 6] = [
+        ("month", ColumnGroup::Month),
+        ("accumulated", ColumnGroup::Accumulated),
+        ("last_year", ColumnGroup::LastYear),
+        ("full_year", ColumnGroup::FullYear),
+        ("previous_forecast", ColumnGroup::PreviousForecast),
+        ("last_year_full", ColumnGroup::LastYearFull),
+    ];
 }
 
 impl Config {

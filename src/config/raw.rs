@@ -58,6 +58,17 @@ pub(crate) struct RawConfig {
     pub sources: Option<std::collections::BTreeMap<String, RawSource>>,
     /// What the account view shows of the transactions behind an account.
     pub transactions: RawTransactions,
+    /// The income statement's column groups.
+    pub income_statement: RawIncomeStatement,
+}
+
+/// The income statement's column groups.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawIncomeStatement {
+    /// The column groups in order: `month`, `accumulated`, `last_year`, `full_year`,
+    /// `previous_forecast`, `last_year_full`. Default the first four.
+    pub columns: Option<Vec<String>>,
 }
 
 /// The transactions shown under each account of a leaf unit.

@@ -39,6 +39,7 @@ impl Config {
         let frame_funding = frame_funding(raw.frame_funding_accounts, at, p);
         let kpi_ratios = kpi_ratios(raw.kpi_ratios, at, p);
         let packs = packs(raw.packs, at, p);
+        let columns = column_groups(raw.income_statement.columns, at, p);
         if !problems.is_empty() {
             return Err(ConfigError { problems });
         }
@@ -69,6 +70,7 @@ impl Config {
             fiscal_year_start: raw.fiscal_year_start,
             balance_exclusions,
             lapse_month,
+            columns,
         })
     }
 }
@@ -257,6 +259,40 @@ fn thresholds(raw: &super::raw::RawThresholds, at: &str, problems: &mut Vec<Stri
             }
         }
     }
+}
+
+/// `income_statement.columns`: the column groups in order (default: the month, accumulated,
+/// last year and the full year); an unknown name is a problem with the nearest name.
+fn column_groups(
+    raw: Option<Vec<String>>,
+    at: &str,
+    problems: &mut Vec<String>,
+) -> Vec<ColumnGroup> {
+    let Some(names) = raw else {
+        return ColumnGroup::ALL[..4].iter().map(|(_, g)| *g).collect();
+    };
+    let mut groups = Vec::new();
+    for name in names {
+        match ColumnGroup::ALL.iter().find(|(n, _)| *n == name) {
+            Some((_, g)) if groups.contains(g) => problems.push(format!(
+                "{at}income_statement.columns: \"{name}\" is named twice"
+            )),
+            Some((_, g)) => groups.push(*g),
+            None => {
+                let nearest = ColumnGroup::ALL
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .min_by_key(|n| strsim::levenshtein(n, &name))
+                    .unwrap_or("month");
+                let all: Vec<&str> = ColumnGroup::ALL.iter().map(|(n, _)| *n).collect();
+                problems.push(format!(
+                    "{at}income_statement.columns: \"{name}\" is not a column group (did you mean \"{nearest}\"? expected {})",
+                    all.join(", ")
+                ));
+            }
+        }
+    }
+    groups
 }
 
 /// `bridge.categories`: the bars of the bridge chart (6 by default).

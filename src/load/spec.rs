@@ -187,8 +187,9 @@ pub(crate) const FORECAST: TableSpec = TableSpec {
         col("period", Month),
         col("unit", Text),
         col("deviation", Money),
+        opt("category", Text).may_be_empty(),
     ],
-    key: &["period", "unit"],
+    key: &["period", "unit", "category"],
     unit_columns: &["unit"],
 };
 

@@ -1106,14 +1106,27 @@ pub(crate) fn check_total(table: &Table, findings: &mut Findings) -> bool {
     true
 }
 
-/// The table's key columns that it has.
-fn key_columns(table: &Table) -> Vec<&ColumnData> {
+/// The table's key columns that it has (an optional key column the file leaves out is not
+/// part of its key), with their names.
+fn key_columns(table: &Table) -> Vec<(&'static str, &ColumnData)> {
     table
         .spec
         .key
         .iter()
-        .filter_map(|k| table.column(k))
+        .filter_map(|k| table.column(k).map(|c| (*k, c)))
         .collect()
+}
+
+/// Whether the table lacks a required key column (then no key is checked).
+fn lacks_key(table: &Table, cols: &[(&str, &ColumnData)]) -> bool {
+    table.spec.key.iter().any(|k| {
+        !cols.iter().any(|(n, _)| n == k)
+            && table
+                .spec
+                .columns
+                .iter()
+                .any(|c| c.name == *k && c.required)
+    })
 }
 
 /// Rows that repeat a key of the table: for each repeated key, the indexes of its rows in file
@@ -1121,9 +1134,10 @@ fn key_columns(table: &Table) -> Vec<&ColumnData> {
 /// a key column. Keys are numbered per column and compared as one packed integer.
 pub(crate) fn duplicate_keys(table: &Table) -> Vec<Vec<usize>> {
     let cols = key_columns(table);
-    if cols.is_empty() || cols.len() != table.spec.key.len() {
+    if cols.is_empty() || lacks_key(table, &cols) {
         return Vec::new();
     }
+    let cols: Vec<&ColumnData> = cols.into_iter().map(|(_, c)| c).collect();
     // One id per column value; up to four columns pack into a u128, more share a text key.
     let mut ids: Vec<Vec<u32>> = Vec::with_capacity(cols.len());
     for c in &cols {
@@ -1180,14 +1194,13 @@ pub(crate) fn check_keys(table: &Table, across_files: bool, findings: &mut Findi
         .into_iter()
         .filter(|g| !across_files || g.iter().any(|&i| table.part_of(i) != table.part_of(g[0])))
         .map(|g| {
-            let key: Vec<String> = cols.iter().map(|c| c.display(g[0])).collect();
+            let key: Vec<String> = cols.iter().map(|(_, c)| c.display(g[0])).collect();
             (key.join("\u{1f}"), g)
         })
         .collect();
     for (key, rows) in dups.iter().take(MAX_LISTED) {
-        let parts: Vec<String> = table
-            .spec
-            .key
+        let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
+        let parts: Vec<String> = names
             .iter()
             .zip(key.split('\u{1f}'))
             .map(|(k, v)| format!("{k} {v}"))
@@ -1212,7 +1225,7 @@ pub(crate) fn check_keys(table: &Table, across_files: bool, findings: &mut Findi
             format!(
                 "duplicate row for {} (also on {first}; expected one row per {})",
                 parts.join(", "),
-                table.spec.key.join(" + ")
+                names.join(" + ")
             ),
         );
     }

@@ -77,6 +77,18 @@ struct CategoryJson {
     budget_full_year: Option<String>,
     actual_previous_year: Option<String>,
     change_previous_year: Option<String>,
+    /// The report month alone.
+    month: AmountsJson,
+    /// Prognos resultat helår: the full-year budget plus the forecast deviation; `null`
+    /// without a budget, or when the forecast gives only the unit's total (a subtotal of
+    /// every category still has it).
+    forecast_result: Option<String>,
+    /// Prognos avvikelse helår, the row's forecast full-year deviation; `null` likewise.
+    forecast_deviation: Option<String>,
+    /// The row's forecast deviation as it stood in the previous month.
+    forecast_previous_deviation: Option<String>,
+    /// Last (fiscal) year's full-year outcome.
+    actual_previous_full_year: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -102,6 +114,8 @@ struct UnitJson {
     previous_month: Option<AmountsJson>,
     deviation_change: Option<String>,
     forecast: Option<ForecastJson>,
+    /// Prognos resultat helår: the full-year budget plus the forecast deviation.
+    forecast_result: Option<String>,
     forecast_previous: Option<ForecastJson>,
     forecast_change: Option<String>,
     categories: Vec<CategoryJson>,
@@ -166,6 +180,7 @@ pub(crate) fn figures_json(
                 previous_month: f.prev_month.map(|p| AmountsJson::new(p, b)),
                 deviation_change: f.deviation_change().and_then(|d| given.budgeted(d)),
                 forecast: forecast_json(f.forecast),
+                forecast_result: f.forecast_result(b).map(kronor_string),
                 forecast_previous: forecast_json(f.forecast_prev),
                 forecast_change: f.forecast_change().map(kronor_string),
                 categories: f.rows.iter().map(|r| category_json(r, given)).collect(),
@@ -275,6 +290,11 @@ fn category_json(r: &compute::RowFigures, given: Given) -> CategoryJson {
         budget_full_year: given.budgeted(r.budget_year),
         actual_previous_year: given.last_year(r.prev_year.actual),
         change_previous_year: given.last_year(r.acc.actual - r.prev_year.actual),
+        month: AmountsJson::new(r.month, given.budget),
+        forecast_result: r.forecast.and_then(|d| given.budgeted(r.budget_year + d)),
+        forecast_deviation: r.forecast.and_then(|d| given.budgeted(d)),
+        forecast_previous_deviation: r.forecast_prev.and_then(|d| given.budgeted(d)),
+        actual_previous_full_year: given.last_year(r.actual_last_year),
     }
 }
 

@@ -11,6 +11,7 @@ mod lights;
 pub(crate) mod names;
 pub(crate) mod restated;
 mod section_views;
+pub(crate) mod statement;
 pub(crate) mod transactions;
 
 use std::collections::BTreeMap;
@@ -49,6 +50,8 @@ pub(crate) struct KeyFigures {
     pub prev_month_deviation: Option<Num>,
     pub deviation_change: Option<Num>,
     pub forecast: Option<Num>,
+    /// The full-year result the forecast gives (full-year budget + forecast deviation).
+    pub forecast_result: Option<Num>,
     pub forecast_made: Option<String>,
     pub forecast_prev: Option<Num>,
     pub forecast_prev_made: Option<String>,
@@ -63,6 +66,25 @@ pub(crate) struct RowView {
     pub amounts: RowAmounts,
     /// The accounts behind a category row, in account order (none for a subtotal).
     pub accounts: Vec<AccountView>,
+    /// The row's figures beyond the accumulated ones: the month, the full-year forecast,
+    /// the previous forecast and last year's full year.
+    pub more: RowMore,
+}
+
+/// A report row's figures of the month, the forecasts and last year's full year.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RowMore {
+    pub month_actual: Num,
+    pub month_budget: Num,
+    pub month_deviation: Num,
+    /// Prognos avvikelse helår: the row's forecast full-year deviation.
+    pub forecast: Option<Num>,
+    /// Prognos resultat helår: the full-year budget plus the forecast deviation.
+    pub forecast_result: Option<Num>,
+    pub forecast_prev: Option<Num>,
+    pub forecast_prev_result: Option<Num>,
+    /// Last year's full-year outcome.
+    pub actual_last_year: Num,
 }
 
 /// The figures of a report row, or of one account behind it.
@@ -172,6 +194,8 @@ pub(crate) struct ReportView {
     pub prev_year_given: bool,
     pub key: KeyFigures,
     pub rows: Vec<RowView>,
+    /// The income statement in the config's column groups.
+    pub statement: statement::Statement,
     /// Categories with the largest negative deviations, worst first (prose form); without a
     /// budget, the largest negative changes against the same period last year.
     pub largest: Vec<String>,
@@ -443,6 +467,7 @@ impl Presenter<'_> {
             prev_year_given: self.figures.prev_year_given,
             key,
             rows,
+            statement: statement::statement(fmt, self.figures, f, &self.config.columns),
             largest,
             positive,
             children,
@@ -473,6 +498,9 @@ impl Presenter<'_> {
             prev_month_deviation: f.prev_month.map(|p| fmt.num(p.deviation())),
             deviation_change: f.deviation_change().map(|c| fmt.num(c)),
             forecast: f.forecast.map(|x| fmt.num(x.deviation)),
+            forecast_result: f
+                .forecast_result(self.figures.budget_given)
+                .map(|x| fmt.num(x)),
             forecast_made: f.forecast.map(|x| month(x.made)),
             forecast_prev: f.forecast_prev.map(|x| fmt.num(x.deviation)),
             forecast_prev_made: f.forecast_prev.map(|x| month(x.made)),
@@ -522,6 +550,16 @@ impl Presenter<'_> {
                         .collect()
                 } else {
                     Vec::new()
+                },
+                more: RowMore {
+                    month_actual: fmt.num(r.month.actual),
+                    month_budget: fmt.num(r.month.budget),
+                    month_deviation: fmt.num(r.month.deviation()),
+                    forecast: r.forecast.map(|d| fmt.num(d)),
+                    forecast_result: r.forecast.map(|d| fmt.num(r.budget_year + d)),
+                    forecast_prev: r.forecast_prev.map(|d| fmt.num(d)),
+                    forecast_prev_result: r.forecast_prev.map(|d| fmt.num(r.budget_year + d)),
+                    actual_last_year: fmt.num(r.actual_last_year),
                 },
             })
             .collect()

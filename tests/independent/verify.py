@@ -206,7 +206,9 @@ def compute(data_dir, config_path):
         print(f"note: accounts in no category (still in unit totals): {sorted(unmapped)}",
               file=sys.stderr)
 
-    # forecast: own[unit][(y, m)] = deviation
+    # forecast: own[unit][(y, m)] = {"total": deviation or None, "rows": {category: deviation}}
+    # (the optional `category` column: a row per income statement row; without it, or with it
+    # empty, the unit's total)
     own = {}
     fc_path = data_dir / "forecast.csv"
     if fc_path.exists():
@@ -217,10 +219,19 @@ def compute(data_dir, config_path):
             if r["unit"] not in names:
                 raise InputError(f"{where}: unit {r['unit']} is not in the unit tree")
             key = month(r["period"], where)
-            if key in own.setdefault(r["unit"], {}):
-                print(f"note: {where}: second forecast for {r['unit']} {r['period']}; summed",
-                      file=sys.stderr)
-            own[r["unit"]][key] = own[r["unit"]].get(key, ZERO) + money(r["deviation"], fdelim, where)
+            entry = own.setdefault(r["unit"], {}).setdefault(key, {"total": None, "rows": {}})
+            amount = money(r["deviation"], fdelim, where)
+            cat = (r.get("category") or "").strip()
+            if not cat:
+                if entry["total"] is not None:
+                    print(f"note: {where}: second forecast for {r['unit']} {r['period']}; summed",
+                          file=sys.stderr)
+                entry["total"] = (entry["total"] or ZERO) + amount
+            else:
+                if cat.lower() not in by_lower:
+                    raise InputError(f"{where}: category {cat!r} is not in the config")
+                name = by_lower[cat.lower()]
+                entry["rows"][name] = entry["rows"].get(name, ZERO) + amount
     children = {u: [c for c in order if parent[c] == u] for u in order}
     return cats, names, parent, children, order, agg, own, ancestors
 
@@ -240,18 +251,39 @@ def expected_figures(period, model):
         return a, b
 
     def effective(u, M):
+        """(deviation, made, per category or None) of the unit's forecast at month M."""
         mine = [k for k in own.get(u, {}) if k[0] == Y and k[1] <= M]
         if mine:
             k = max(mine)
-            return own[u][k], k
+            e = own[u][k]
+            rows = e["rows"] or None
+            dev = e["total"] if e["total"] is not None else sum(e["rows"].values(), ZERO)
+            return dev, k, rows
         kids = [e for e in (effective(c, M) for c in children[u]) if e]
         if kids:
-            return sum((e[0] for e in kids), ZERO), max(e[1] for e in kids)
+            rows = None
+            if all(e[2] is not None for e in kids):
+                rows = {}
+                for e in kids:
+                    for c, d in e[2].items():
+                        rows[c] = rows.get(c, ZERO) + d
+            return sum((e[0] for e in kids), ZERO), max(e[1] for e in kids), rows
         return None
 
     def fc(u, M):
         e = effective(u, M) if M >= 1 else None
         return (e[0], f"{e[1][0]:04d}-{e[1][1]:02d}") if e else (None, None)
+
+    def row_forecast(u, M, names_in_row):
+        """A row's forecast deviation at month M: the sum of its categories' rows (a category
+        without a row forecasts its budget: 0); with a total-only forecast, the total for a
+        row of every category, else None."""
+        e = effective(u, M) if M >= 1 else None
+        if e is None:
+            return None
+        if e[2] is not None:
+            return sum((e[2].get(c, ZERO) for c in names_in_row), ZERO)
+        return e[0] if len(names_in_row) == len(cat_list) else None
 
     out = {}
     for u in order:
@@ -270,6 +302,7 @@ def expected_figures(period, model):
             f.update({"previous_month.actual": None, "previous_month.budget": None,
                       "previous_month.deviation": None, "deviation_change": None})
         (fd, fm), (pd, pm) = fc(u, P), fc(u, P - 1)
+        f["forecast_result"] = None if fd is None else f["budget_full_year"] + fd
         f.update({"forecast.deviation": fd, "forecast.made": fm,
                   "forecast_previous.deviation": pd, "forecast_previous.made": pm,
                   "forecast_change": fd - pd if fd is not None and pd is not None else None})
@@ -284,6 +317,14 @@ def expected_figures(period, model):
             f.update({k + "kind": kind, k + "actual": ca, k + "budget": cb, k + "deviation": ca - cb,
                       k + "budget_full_year": total(u, Y, 1, 12, only)[1],
                       k + "actual_previous_year": cpa, k + "change_previous_year": ca - cpa})
+            # the report month alone, last year's full year, the row's forecasts
+            ma, mb = total(u, Y, P, P, only)
+            f.update({k + "month.actual": ma, k + "month.budget": mb, k + "month.deviation": ma - mb,
+                      k + "actual_previous_full_year": total(u, Y - 1, 1, 12, only)[0]})
+            rf, rp = row_forecast(u, P, only), row_forecast(u, P - 1, only)
+            f.update({k + "forecast_deviation": rf,
+                      k + "forecast_result": None if rf is None else f[k + "budget_full_year"] + rf,
+                      k + "forecast_previous_deviation": rp})
         for m in range(1, 13):
             ma, mb = total(u, Y, m, m)
             k = f"months[{Y:04d}-{m:02d}]."
@@ -619,7 +660,11 @@ def flatten(unit):
             flat["categories.order"] = names
             for c in val:
                 for k, v in c.items():
-                    flat[f"categories[{c.get('category')}].{k}"] = v
+                    if isinstance(v, dict):
+                        for k2, v2 in v.items():
+                            flat[f"categories[{c.get('category')}].{k}.{k2}"] = v2
+                    else:
+                        flat[f"categories[{c.get('category')}].{k}"] = v
         elif key == "months":
             for mo in val:
                 for k, v in mo.items():

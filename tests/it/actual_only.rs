@@ -179,9 +179,10 @@ fn html_report_without_a_budget() {
     assert!(html.contains(
         "<p class=\"summary\">Utfallet för Nämnd A uppgick för perioden ack februari 2020 till -3\u{a0}139,85 kr, att jämföra med -910,50 kr samma period 2019, vilket är en försämring mot föregående år med 2\u{a0}229,35 kr. Största försämringarna mot föregående år avser köp av verksamhet och personalkostnader. Förbättringar mot föregående år finns för verksamhetens intäkter.</p>"
     ), "{html}");
-    // The income statement: outcome this year and last, and the change; no budget columns.
+    // The income statement: outcome in the month, this year and last, and the change; no
+    // budget columns.
     assert!(html.contains(
-        "<thead><tr><th scope=\"col\">kr</th><th scope=\"col\">Ack utfall 2020</th><th scope=\"col\">Ack utfall 2019</th><th scope=\"col\">Förändring mot 2019</th></tr></thead>"
+        "<thead><tr><th scope=\"col\" rowspan=\"2\">kr</th><th scope=\"colgroup\" colspan=\"1\">Februari 2020</th><th scope=\"colgroup\" colspan=\"1\">Ackumulerat jan–feb 2020</th><th scope=\"colgroup\" colspan=\"2\">Samma period 2019</th></tr>\n<tr><th scope=\"col\">Utfall</th><th scope=\"col\">Utfall</th><th scope=\"col\">Utfall</th><th scope=\"col\">Förändring</th></tr></thead>"
     ), "{html}");
     // The forecast (a deviation as the forecast table gives it) is still shown, as given.
     assert!(html.contains(
@@ -302,8 +303,8 @@ fn workbook_and_pdf_without_a_budget() {
             "Utfall ack fg år, Mkr",
             "Förändring mot fg år, Mkr",
             "Prognos avvikelse helår, Mkr",
-            "Föregående prognos, Mkr",
-            "Förändring av prognosen, Mkr",
+            "Föregående prognos avvikelse helår, Mkr",
+            "Förändring av prognos avvikelse helår, Mkr",
             "Nettokostnad ack, Mkr",
             "Nettokostnad ack fg år, Mkr",
             "Nettokostnadsutveckling, Mkr",
@@ -319,7 +320,8 @@ fn workbook_and_pdf_without_a_budget() {
             "Delsumma",
             "Ack utfall, Mkr",
             "Fg år, Mkr",
-            "Förändring, Mkr"
+            "Förändring, Mkr",
+            "Utfall månad, Mkr"
         ]
     );
     assert_eq!(

@@ -93,6 +93,11 @@ fn bad_forecast() {
     case("bad-forecast");
 }
 
+#[test]
+fn forecast_categories() {
+    case("forecast-categories");
+}
+
 /// Every fixture folder has a test above.
 #[test]
 fn every_invalid_fixture_is_tested() {

@@ -21,6 +21,7 @@ mod schedule;
 mod sections;
 mod sie;
 mod sources;
+mod statement;
 mod trace;
 mod versions;
 mod xlsx;

@@ -147,7 +147,7 @@ fn summary_sentence_reads_like_the_reports() {
         html.contains("Avvikelsen för Enhet A1 uppgick för perioden ack februari 2020 till -89,85 kr, vilket är en försämring mot januari med 60,10 kr."),
         "{html}"
     );
-    assert!(html.contains("Prognosen för helåret är lagd till -150,00 kr, vilket är en försämring av årsprognosen sedan januari med 50,00 kr."));
+    assert!(html.contains("Prognos avvikelse helår är -150,00 kr mot budget, och prognos resultat helår är -1\u{a0}700,00 kr; avvikelsen är en försämring av årsprognosen sedan januari med 50,00 kr."), "{html}");
     assert!(html.contains("Största avvikelserna mot budget avser personalkostnader."));
     assert!(html.contains("Positiva avvikelser finns för verksamhetens intäkter."));
     let a2 = std::fs::read_to_string(out.path().join("2020-02/A2.html")).unwrap();
@@ -156,7 +156,7 @@ fn summary_sentence_reads_like_the_reports() {
         "{a2}"
     );
     assert!(a2.contains(
-        "Prognosen för helåret är lagd till +50,00 kr, vilket är oförändrat sedan januari."
+        "Prognos avvikelse helår är +50,00 kr mot budget, och prognos resultat helår är -2\u{a0}150,00 kr; avvikelsen är oförändrad sedan januari."
     ));
 }
 

@@ -26,7 +26,7 @@ fn september_states_the_reported_figures() {
     );
     has(
         &h,
-        "Prognosen för helåret är lagd till -165,9 Mkr, vilket är en förbättring av årsprognosen sedan augusti med 1,8 Mkr.",
+        "Prognos avvikelse helår är -165,9 Mkr mot budget, och prognos resultat helår är -1\u{a0}485,9 Mkr; avvikelsen är en förbättring av årsprognosen sedan augusti med 1,8 Mkr.",
     );
     has(
         &h,
@@ -91,7 +91,7 @@ fn october_states_the_reported_figures() {
     );
     has(
         &h,
-        "Prognosen för helåret är lagd till -182,9 Mkr, vilket är en försämring av årsprognosen sedan september med 17,0 Mkr.",
+        "Prognos avvikelse helår är -182,9 Mkr mot budget, och prognos resultat helår är -1\u{a0}502,9 Mkr; avvikelsen är en försämring av årsprognosen sedan september med 17,0 Mkr.",
     );
     has(
         &h,

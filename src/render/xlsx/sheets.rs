@@ -196,7 +196,28 @@ fn rows(cx: &Cx) -> Sheet {
                     Cell::Empty
                 },
             );
-            amounts(cx, row, &r.amounts)
+            let row = amounts(cx, row, &r.amounts);
+            let m = &r.more;
+            let shown = |k: &str| v.statement.groups.iter().any(|g| g.key == k);
+            let month = shown("month");
+            let full = cx.budget && shown("full_year");
+            let prev = cx.budget && shown("previous_forecast");
+            row.cell_if(month, "xl_month_actual", &m.month_actual)
+                .cell_if(month && cx.budget, "xl_month_budget", &m.month_budget)
+                .cell_if(month && cx.budget, "xl_month_deviation", &m.month_deviation)
+                .cell_if(full, "forecast_result", m.forecast_result.as_ref())
+                .cell_if(full, "forecast_year", m.forecast.as_ref())
+                .cell_if(
+                    prev,
+                    "xl_forecast_prev_result",
+                    m.forecast_prev_result.as_ref(),
+                )
+                .cell_if(prev, "previous_forecast", m.forecast_prev.as_ref())
+                .cell_if(
+                    cx.last_year && shown("last_year_full"),
+                    "xl_last_year_full",
+                    &m.actual_last_year,
+                )
         })
     });
     cx.sheet("sheet_rows", rows)
