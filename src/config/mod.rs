@@ -134,6 +134,19 @@ pub(crate) struct Config {
     pub balance_exclusions: Vec<(String, Vec<AccountRange>)>,
     /// The month (1–12) by which an investment project with no outcome is a finding.
     pub lapse_month: Option<u32>,
+    /// The month's round, when the config has `round:`.
+    pub round: Option<Round>,
+}
+
+/// The month's round as configured (`round:`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Round {
+    /// The store (`round.db` beside the config unless `db` says otherwise).
+    pub db: PathBuf,
+    /// The deadline, YYYY-MM-DD, if one is set.
+    pub due: Option<String>,
+    /// Whether `generate` uses entries that are not approved (`unapproved: use`).
+    pub use_unapproved: bool,
 }
 
 impl Config {
@@ -141,6 +154,11 @@ impl Config {
     /// say otherwise.
     pub(crate) fn year_start(&self) -> u32 {
         self.fiscal_year_start.unwrap_or(1)
+    }
+
+    /// The month's round, when the config has `round:` (its deadline is `round().due`).
+    pub(crate) fn round(&self) -> Option<&Round> {
+        self.round.as_ref()
     }
 
     /// The configured source of a table, if any.

@@ -58,6 +58,21 @@ pub(crate) struct RawConfig {
     pub sources: Option<std::collections::BTreeMap<String, RawSource>>,
     /// What the account view shows of the transactions behind an account.
     pub transactions: RawTransactions,
+    /// The month's round (`uppfolj serve`): its store, deadline, and whether `generate` uses
+    /// entries not yet approved.
+    pub round: Option<RawRound>,
+}
+
+/// The month's round.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawRound {
+    /// The store, relative to the config file. Default `round.db` beside the config.
+    pub db: Option<PathBuf>,
+    /// The deadline, YYYY-MM-DD.
+    pub due: Option<String>,
+    /// `skip` (the default) or `use`: whether `generate` uses entries not approved.
+    pub unapproved: Option<String>,
 }
 
 /// The transactions shown under each account of a leaf unit.

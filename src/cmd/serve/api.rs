@@ -507,7 +507,7 @@ async fn round(State(app): State<Arc<App>>, caller: Caller) -> Api<axum::Json<Va
         .collect();
     Ok(axum::Json(json!({
         "period": app.period(),
-        "deadline": Value::Null,
+        "deadline": app.round.due,
         "sections": super::sections(),
         "units": units,
     })))

@@ -108,6 +108,10 @@ pub(crate) struct Round {
     pub year_start: Month,
     /// The grants of the data folder's `reporters` table, by user.
     pub reporters: Vec<(String, auth::Grant)>,
+    /// The deadline, YYYY-MM-DD (the config's `round: { due }`), if one is set.
+    pub due: Option<String>,
+    /// The store the config names (`round: { db }`), if it has `round:`.
+    pub db: Option<PathBuf>,
 }
 
 /// The grants of the `reporters` table (user, unit, role), if the data has one; a role that
@@ -175,8 +179,11 @@ fn load(opts: &ServeOptions, findings: &mut Findings) -> Result<Round, Failure> 
         })
         .collect();
     let reporters = reporters(&p.loaded.data, findings)?;
+    let configured = p.loaded.config.round();
     Ok(Round {
         reporters,
+        due: configured.and_then(|r| r.due.clone()),
+        db: configured.map(|r| r.db.clone()),
         year_start: p.period.year_start(p.loaded.config.year_start()),
         period: p.period,
         tree: p.loaded.tree,
@@ -203,6 +210,7 @@ pub fn serve(
     let db = opts
         .db
         .clone()
+        .or_else(|| round.db.clone())
         .unwrap_or_else(|| default_db(&opts.data, opts.config.as_deref()));
     let store = Store::open(&db)?;
     let app = api::App::new(store, round, opts.auth.clone(), !opts.insecure_cookies);
