@@ -213,6 +213,7 @@ pub(crate) fn generate_kept(
 /// data, templates and commentary files, and the round's entries when the config has one.
 fn digests(opts: &GenerateOptions, config: &config::Config) -> crate::model::input::Digests {
     let mut digests = load::source::digests(&opts.data, &opts.out, config);
+    round::leave_out_store(&mut digests.data, &opts.data, config);
     digests.data.extend(round::piece(config));
     digests
 }

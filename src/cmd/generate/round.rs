@@ -63,6 +63,34 @@ pub(crate) fn piece(config: &Config) -> Option<Piece> {
     })
 }
 
+/// Leaves the round's store (and SQLite's files beside it) out of the data folder's pieces
+/// when it lies there: every save changes its bytes, while the run depends only on the entries
+/// [`piece`] hashes.
+pub(crate) fn leave_out_store(pieces: &mut Vec<Piece>, data: &std::path::Path, config: &Config) {
+    let Some(db) = config.round().map(|r| r.db.as_path()) else {
+        return;
+    };
+    let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (Some(dir), Some(name)) = (db.parent(), db.file_name()) else {
+        return;
+    };
+    let Ok(rel) = canon(dir)
+        .join(name)
+        .strip_prefix(canon(data))
+        .map(|r| r.to_path_buf())
+    else {
+        return;
+    };
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    let names = [
+        rel.clone(),
+        format!("{rel}-wal"),
+        format!("{rel}-shm"),
+        format!("{rel}-journal"),
+    ];
+    pieces.retain(|p| !names.contains(&p.name));
+}
+
 /// Reads the report month's entries from the round's store, if the config has `round:` and
 /// the store exists; entries not approved are kept or dropped as the config says, with a
 /// note naming their units either way. An entry for a unit the tree does not know is a
