@@ -328,6 +328,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn round_settings_resolve_beside_the_config_and_mistakes_are_named() {
+        let c = Config::parse(
+            "round:\n  due: 2020-10-12\n  unapproved: use\n",
+            Path::new("/srv/uppfolj.yaml"),
+        )
+        .unwrap();
+        let r = c.round().unwrap();
+        assert_eq!(r.db, Path::new("/srv/round.db"));
+        assert_eq!(r.due.as_deref(), Some("2020-10-12"));
+        assert!(r.use_unapproved);
+        assert!(Config::default().round().is_none());
+        let err = Config::parse(
+            "round:\n  db: r.db\n  due: 2020-13-01\n  unapproved: maybe\n",
+            Path::new("c.yaml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("c.yaml: round.due: \"2020-13-01\" is not a date (expected YYYY-MM-DD)"),
+            "{err}"
+        );
+        assert!(
+            err.contains("c.yaml: round.unapproved: \"maybe\" is neither skip nor use"),
+            "{err}"
+        );
+        let err = Config::parse("round:\n  dues: 2020-10-12\n", Path::new("c.yaml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("(did you mean `due`?)"), "{err}");
+    }
+
+    #[test]
     fn typo_gets_a_suggestion() {
         let err = Config::parse("money:\n  unit: Mkr\n  decimal: 2\n", Path::new("c.yaml"))
             .unwrap_err()
