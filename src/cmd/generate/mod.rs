@@ -90,6 +90,7 @@ pub(crate) fn generate_kept(
         files,
         packs,
         commentary,
+        round,
         computed,
         templates,
     } = prepared;
@@ -200,6 +201,7 @@ pub(crate) fn generate_kept(
         period,
         files,
         commentary,
+        round,
         loaded,
         computed,
         templates,
@@ -246,6 +248,8 @@ pub(crate) struct Prepared {
     pub(crate) packs: Vec<Vec<usize>>,
     /// Each unit's commentary for the month, by node index.
     pub(crate) commentary: Vec<Option<String>>,
+    /// The round's entries the run uses, when the config has a round.
+    pub(crate) round: Option<round::Used>,
     pub(crate) computed: compute::Computed,
     pub(crate) templates: render::templates::Templates,
 }
@@ -319,6 +323,7 @@ pub(crate) fn prepare(
         files,
         packs,
         commentary,
+        round: from_round,
         computed,
         templates,
     })
