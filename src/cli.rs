@@ -252,6 +252,34 @@ pub enum RoundCommand {
         #[arg(long)]
         db: PathBuf,
     },
+    /// Write the round's entries as the files a setup without a round keeps:
+    /// comments/<period>/<unit>.md, forecast.csv and measures.csv.
+    #[command(
+        after_help = "Example:\n  uppfolj round export --db round.db --period 2020-09 export/"
+    )]
+    Export {
+        /// The folder to write into.
+        dir: PathBuf,
+        /// The round's store.
+        #[arg(long)]
+        db: PathBuf,
+        /// Only this month (YYYY-MM); default every month of the store.
+        #[arg(long)]
+        period: Option<String>,
+    },
+    /// Start a round from the files of a setup without one (comments/<period>/<unit>.md,
+    /// forecast.csv, measures.csv): each entry is saved as a draft, marked imported.
+    #[command(after_help = "Example:\n  uppfolj round import --db round.db --user karin data/")]
+    Import {
+        /// The folder holding comments/, forecast.csv and measures.csv.
+        dir: PathBuf,
+        /// The round's store (created when missing).
+        #[arg(long)]
+        db: PathBuf,
+        /// Who the history names as having saved the imported entries.
+        #[arg(long, default_value = "import")]
+        user: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -217,6 +217,21 @@ fn round(command: RoundCommand) -> ExitCode {
         }
         RoundCommand::Backup { file, db } => round::backup(&db, &file)
             .map(|()| format!("uppfolj: {} copied to {}", db.display(), file.display())),
+        RoundCommand::Export { dir, db, period } => round::export(&db, &dir, period.as_deref())
+            .map(|n| {
+                format!(
+                    "uppfolj: the entries of {n} units written to {}",
+                    dir.display()
+                )
+            }),
+        RoundCommand::Import { dir, db, user } => round::import(&db, &dir, &user).map(|i| {
+            format!(
+                "uppfolj: {} entries imported into {} ({} already there)",
+                i.saved,
+                db.display(),
+                i.unchanged
+            )
+        }),
     };
     match result {
         Ok(msg) => {

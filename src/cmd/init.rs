@@ -18,6 +18,32 @@ static EXAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/data/init");
 /// The sample region's config, with every key and a comment on each.
 const CONFIG: &str = include_str!("../../data/sample/uppfolj.yaml");
 
+/// The month's round (`uppfolj serve`), commented, after the sample's keys: the sample
+/// region's config itself has no round, so that its runs stay as they are.
+const ROUND_EXAMPLE: &str = "
+# The month's round (`uppfolj serve`): unit managers write commentary, forecast and measures,
+# the controller approves; `generate` then uses the approved entries of the report month.
+# round:
+#   db: round.db            # the round's store, beside this file (`serve --db` overrides it)
+#   due: 2020-10-12         # the deadline, YYYY-MM-DD
+#   unapproved: skip        # skip (default) or use: entries not approved are left out, or used
+";
+
+/// The config `init` writes with every key: the sample region's, and the round's keys.
+fn full_config() -> String {
+    let mut config = CONFIG
+        .replace(
+            "See the README, \"Exports as the ledger system gives them\".",
+            "See the user guide, \"Datakontraktet\", on `sources:`.",
+        )
+        .replace(
+        "# uppfolj configuration for the sample region. Every key is optional; see the README.",
+        "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` says more.",
+    );
+    config.push_str(ROUND_EXAMPLE);
+    config
+}
+
 /// What `init` writes.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -114,15 +140,7 @@ pub fn write(dir: &Path, opts: Options) -> Result<Vec<String>, Failure> {
             )));
         }
     }
-    let full_config = CONFIG
-        .replace(
-            "See the README, \"Exports as the ledger system gives them\".",
-            "See the user guide, \"Datakontraktet\", on `sources:`.",
-        )
-        .replace(
-        "# uppfolj configuration for the sample region. Every key is optional; see the README.",
-        "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` says more.",
-    );
+    let full_config = full_config();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if opts.sample {
         let mut config = full_config;
@@ -192,7 +210,7 @@ mod tests {
     /// Every key of the config, at every level, appears in the config `init` writes.
     #[test]
     fn the_config_init_writes_names_every_key() {
-        let config = CONFIG;
+        let config = full_config();
         let places = [
             "zz: 1\n",
             "organisation: { zz: 1 }\n",
@@ -204,6 +222,7 @@ mod tests {
             "packs: [{ name: a, title: b, meeting: { zz: 1 } }]\n",
             "sources: { ledger: { zz: 1 } }\n",
             "balance_requirement: { exclude: [{ zz: 1 }] }\n",
+            "round: { zz: 1 }\n",
         ];
         let mut all = Vec::new();
         for place in places {

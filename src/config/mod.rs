@@ -136,6 +136,8 @@ pub(crate) struct Config {
     pub lapse_month: Option<u32>,
     /// The income statement's column groups, in order.
     pub columns: Vec<ColumnGroup>,
+    /// The month's round, when the config has `round:`.
+    pub round: Option<Round>,
 }
 
 /// A column group of the income statement.
@@ -169,11 +171,27 @@ impl ColumnGroup {
     ];
 }
 
+/// The month's round as configured (`round:`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Round {
+    /// The store (`round.db` beside the config unless `db` says otherwise).
+    pub db: PathBuf,
+    /// The deadline, YYYY-MM-DD, if one is set.
+    pub due: Option<String>,
+    /// Whether `generate` uses entries that are not approved (`unapproved: use`).
+    pub use_unapproved: bool,
+}
+
 impl Config {
     /// The first month of the fiscal year: 1 (January) unless the config or the SIE files
     /// say otherwise.
     pub(crate) fn year_start(&self) -> u32 {
         self.fiscal_year_start.unwrap_or(1)
+    }
+
+    /// The month's round, when the config has `round:` (its deadline is `round().due`).
+    pub(crate) fn round(&self) -> Option<&Round> {
+        self.round.as_ref()
     }
 
     /// The configured source of a table, if any.
@@ -341,6 +359,38 @@ pub fn discover(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_settings_resolve_beside_the_config_and_mistakes_are_named() {
+        let c = Config::parse(
+            "round:\n  due: 2020-10-12\n  unapproved: use\n",
+            Path::new("/srv/uppfolj.yaml"),
+        )
+        .unwrap();
+        let r = c.round().unwrap();
+        assert_eq!(r.db, Path::new("/srv/round.db"));
+        assert_eq!(r.due.as_deref(), Some("2020-10-12"));
+        assert!(r.use_unapproved);
+        assert!(Config::default().round().is_none());
+        let err = Config::parse(
+            "round:\n  db: r.db\n  due: 2020-13-01\n  unapproved: maybe\n",
+            Path::new("c.yaml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("c.yaml: round.due: \"2020-13-01\" is not a date (expected YYYY-MM-DD)"),
+            "{err}"
+        );
+        assert!(
+            err.contains("c.yaml: round.unapproved: \"maybe\" is neither skip nor use"),
+            "{err}"
+        );
+        let err = Config::parse("round:\n  dues: 2020-10-12\n", Path::new("c.yaml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("(did you mean `due`?)"), "{err}");
+    }
 
     #[test]
     fn typo_gets_a_suggestion() {

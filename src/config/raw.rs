@@ -60,6 +60,9 @@ pub(crate) struct RawConfig {
     pub transactions: RawTransactions,
     /// The income statement's column groups.
     pub income_statement: RawIncomeStatement,
+    /// The month's round (`uppfolj serve`): its store, deadline, and whether `generate` uses
+    /// entries not yet approved.
+    pub round: Option<RawRound>,
 }
 
 /// The income statement's column groups.
@@ -69,6 +72,18 @@ pub(crate) struct RawIncomeStatement {
     /// The column groups in order: `month`, `accumulated`, `last_year`, `full_year`,
     /// `previous_forecast`, `last_year_full`. Default the first four.
     pub columns: Option<Vec<String>>,
+}
+
+/// The month's round.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawRound {
+    /// The store, relative to the config file. Default `round.db` beside the config.
+    pub db: Option<PathBuf>,
+    /// The deadline, YYYY-MM-DD.
+    pub due: Option<String>,
+    /// `skip` (the default) or `use`: whether `generate` uses entries not approved.
+    pub unapproved: Option<String>,
 }
 
 /// The transactions shown under each account of a leaf unit.

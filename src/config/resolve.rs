@@ -40,6 +40,7 @@ impl Config {
         let kpi_ratios = kpi_ratios(raw.kpi_ratios, at, p);
         let packs = packs(raw.packs, at, p);
         let columns = column_groups(raw.income_statement.columns, at, p);
+        let round = raw.round.map(|r| round(r, base, at, p));
         if !problems.is_empty() {
             return Err(ConfigError { problems });
         }
@@ -71,7 +72,34 @@ impl Config {
             balance_exclusions,
             lapse_month,
             columns,
+            round,
         })
+    }
+}
+
+/// `round`: the store (beside the config by default), the deadline and `unapproved`.
+fn round(raw: super::raw::RawRound, base: &Path, at: &str, problems: &mut Vec<String>) -> Round {
+    if let Some(due) = &raw.due
+        && crate::model::period::parse_date(due).is_none()
+    {
+        problems.push(format!(
+            "{at}round.due: \"{due}\" is not a date (expected YYYY-MM-DD)"
+        ));
+    }
+    let use_unapproved = match raw.unapproved.as_deref() {
+        None | Some("skip") => false,
+        Some("use") => true,
+        Some(other) => {
+            problems.push(format!(
+                "{at}round.unapproved: \"{other}\" is neither skip nor use (expected skip, the default, or use)"
+            ));
+            false
+        }
+    };
+    Round {
+        db: base.join(raw.db.unwrap_or_else(|| PathBuf::from("round.db"))),
+        due: raw.due,
+        use_unapproved,
     }
 }
 

@@ -117,6 +117,23 @@ pub(crate) fn run(
     Ok(Loaded { config, data, tree })
 }
 
+/// Reads one CSV file of the contract's table `spec` as the loader reads a data folder's
+/// (separator, decimal mark and encoding found from the file; every problem collected), for
+/// files that come from elsewhere than the data folder (`round import`).
+pub(crate) fn read_csv(spec: TableSpec, path: &Path, findings: &mut Findings) -> Option<Table> {
+    let shown = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let sha = sha256_hex(&bytes);
+            text::read(spec, &shown, &bytes, sha, &layout::Layout::PLAIN, findings)
+        }
+        Err(e) => {
+            findings.error(&shown, None, None, format!("cannot be read: {e}"));
+            None
+        }
+    }
+}
+
 const EXTENSIONS: &[&str] = &["csv", "parquet", "xlsx"];
 
 /// Why a file that looks like data is not read, by its extension; `None` for files that are

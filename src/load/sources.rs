@@ -298,37 +298,51 @@ pub(crate) fn merge(shown: String, tables: Vec<Table>, findings: &mut Findings) 
     };
     let mut hashes = vec![merged.parts[0].1.clone(), first_sha];
     for t in tables {
-        let offset = merged.len();
-        merged.parts.push((offset, t.file.clone()));
         hashes.push(t.file.clone());
         hashes.push(t.sha256.clone());
-        for (name, data) in t.columns {
-            match merged.columns.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, have)) => append(have, data),
-                None => {
-                    let mut filled = empty_like(&data, offset);
-                    append(&mut filled, data);
-                    merged.columns.push((name, filled));
-                }
-            }
-        }
-        merged.rows.extend(t.rows);
-        let n = merged.rows.len();
-        for (name, flags) in t.blanks {
-            let have = super::table::blank_flags(&mut merged.blanks, name);
-            have.resize(offset, false);
-            have.extend(flags);
-        }
-        for (_, flags) in &mut merged.blanks {
-            flags.resize(n, false);
-        }
-        for (_, c) in &mut merged.columns {
-            pad(c, n);
-        }
+        append_part(&mut merged, t);
     }
     merged.sha256 = crate::model::hash::sha256_hex(hashes.join("\n").as_bytes());
     super::table::check_keys(&merged, true, findings);
     Some(merged)
+}
+
+/// Appends the rows of `t` to `into` as one more part ([`Table::origin`] names its file):
+/// a table of the data and the rows another source gives for it, as one table.
+pub(crate) fn append(into: &mut Table, t: Table) {
+    if into.parts.is_empty() {
+        into.parts.push((0, into.file.clone()));
+    }
+    append_part(into, t);
+}
+
+/// Appends the rows of `t` as a part of `merged`, whose parts are already listed.
+fn append_part(merged: &mut Table, t: Table) {
+    let offset = merged.len();
+    merged.parts.push((offset, t.file.clone()));
+    for (name, data) in t.columns {
+        match merged.columns.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, have)) => append_column(have, data),
+            None => {
+                let mut filled = empty_like(&data, offset);
+                append_column(&mut filled, data);
+                merged.columns.push((name, filled));
+            }
+        }
+    }
+    merged.rows.extend(t.rows);
+    let n = merged.rows.len();
+    for (name, flags) in t.blanks {
+        let have = super::table::blank_flags(&mut merged.blanks, name);
+        have.resize(offset, false);
+        have.extend(flags);
+    }
+    for (_, flags) in &mut merged.blanks {
+        flags.resize(n, false);
+    }
+    for (_, c) in &mut merged.columns {
+        pad(c, n);
+    }
 }
 
 fn empty_like(data: &ColumnData, n: usize) -> ColumnData {
@@ -342,7 +356,7 @@ fn empty_like(data: &ColumnData, n: usize) -> ColumnData {
     }
 }
 
-fn append(into: &mut ColumnData, from: ColumnData) {
+fn append_column(into: &mut ColumnData, from: ColumnData) {
     match (into, from) {
         (ColumnData::Text(a), ColumnData::Text(b)) => a.extend(b),
         (ColumnData::Month(a), ColumnData::Month(b))

@@ -23,7 +23,7 @@ static ABOUT: About = About {
     index: false,
 };
 
-const MEASURES: TableSpec = TableSpec {
+pub(crate) const MEASURES: TableSpec = TableSpec {
     name: "measures",
     columns: &[
         col("period", Kind::Month),

@@ -35,6 +35,10 @@ mod investments;
 mod measures;
 mod personnel;
 
+/// The `measures` table's spec, which the round's import and `generate`'s use of the round
+/// build rows of.
+pub(crate) use measures::MEASURES as MEASURES_SPEC;
+
 /// What the section modules use of the stages.
 mod prelude {
     pub(super) use std::collections::BTreeMap;

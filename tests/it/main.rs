@@ -17,6 +17,7 @@ mod invalid;
 mod pdf;
 mod pipeline;
 mod round;
+mod round_generate;
 mod schedule;
 mod sections;
 mod sie;

@@ -13,7 +13,7 @@ use super::root;
 mod pages;
 
 /// A running `uppfolj serve`, killed when dropped.
-struct Server {
+pub(super) struct Server {
     child: Child,
     base: String,
     /// The server's standard output, kept open while it runs.
@@ -37,7 +37,7 @@ fn start(db: &Path, auth: &[&str]) -> Server {
     start_on(Path::new("data/sample"), db, auth)
 }
 
-fn start_on(data: &Path, db: &Path, auth: &[&str]) -> Server {
+pub(super) fn start_on(data: &Path, db: &Path, auth: &[&str]) -> Server {
     let mut child = bin()
         .arg("serve")
         .arg("--data")
@@ -72,7 +72,7 @@ fn start_on(data: &Path, db: &Path, auth: &[&str]) -> Server {
     }
 }
 
-fn add_user(db: &Path, name: &str, role: &str, units: &[&str], password: &str) {
+pub(super) fn add_user(db: &Path, name: &str, role: &str, units: &[&str], password: &str) {
     let mut args = vec!["round", "user", "add", name, "--role", role];
     for u in units {
         args.extend(["--unit", u]);
@@ -98,20 +98,20 @@ fn agent() -> ureq::Agent {
 }
 
 /// A logged-in user: the session cookie and the CSRF token.
-struct User {
+pub(super) struct User {
     cookie: String,
     token: String,
 }
 
 /// The answer: status, body as JSON (or the text as a JSON string) and the headers.
-struct Answer {
-    status: u16,
-    body: Value,
+pub(super) struct Answer {
+    pub(super) status: u16,
+    pub(super) body: Value,
     headers: ureq::http::HeaderMap,
 }
 
 impl Server {
-    fn login(&self, name: &str, password: &str) -> User {
+    pub(super) fn login(&self, name: &str, password: &str) -> User {
         let mut r = agent()
             .post(format!("{}/api/login", self.base))
             .send_json(json!({"user": name, "password": password}))
@@ -130,7 +130,13 @@ impl Server {
     }
 
     /// A request as `user` (with the session's token unless `extra` replaces it).
-    fn call(&self, user: &User, method: &str, path: &str, body: Option<Value>) -> Answer {
+    pub(super) fn call(
+        &self,
+        user: &User,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Answer {
         self.raw(
             method,
             path,

@@ -3,6 +3,7 @@
 //! the preview run too. What the command prints is in `report.rs`.
 
 mod report;
+pub(crate) mod round;
 #[cfg(test)]
 #[allow(clippy::disallowed_methods)] // tests write their fixtures
 mod tests;
@@ -73,9 +74,7 @@ pub(crate) fn generate_kept(
     let _lock = write::Lock::acquire(&opts.out, opts.wait)?;
     // Files are hashed once per run: before loading when the run may be skipped, else after
     // (the loader hashes the large files while Polars reads them).
-    let early = opts
-        .if_changed
-        .then(|| load::source::digests(&opts.data, &opts.out, &config));
+    let early = opts.if_changed.then(|| digests(opts, &config));
     if let Some(digests) = &early {
         let print = write::fingerprint::of(digests, &opts.period, opts.formats, &config);
         if let Some(out_dir) = write::fingerprint::unchanged_since(&opts.out, &print) {
@@ -91,11 +90,11 @@ pub(crate) fn generate_kept(
         files,
         packs,
         commentary,
+        round,
         computed,
         templates,
     } = prepared;
-    let digests =
-        early.unwrap_or_else(|| load::source::digests(&opts.data, &opts.out, &loaded.config));
+    let digests = early.unwrap_or_else(|| digests(opts, &loaded.config));
     let print = write::fingerprint::of(&digests, &opts.period, opts.formats, &loaded.config);
 
     let progress = || {
@@ -202,6 +201,7 @@ pub(crate) fn generate_kept(
         period,
         files,
         commentary,
+        round,
         loaded,
         computed,
         templates,
@@ -209,6 +209,15 @@ pub(crate) fn generate_kept(
         published,
     };
     Ok((done, Some(kept)))
+}
+
+/// What the run's fingerprint hashes besides the tool, its arguments and the config: the
+/// data, templates and commentary files, and the round's entries when the config has one.
+fn digests(opts: &GenerateOptions, config: &config::Config) -> crate::model::input::Digests {
+    let mut digests = load::source::digests(&opts.data, &opts.out, config);
+    round::leave_out_store(&mut digests.data, &opts.data, config);
+    digests.data.extend(round::piece(config));
+    digests
 }
 
 /// How many unit and pack files of each format the run writes, by its manifest (before any
@@ -239,6 +248,8 @@ pub(crate) struct Prepared {
     pub(crate) packs: Vec<Vec<usize>>,
     /// Each unit's commentary for the month, by node index.
     pub(crate) commentary: Vec<Option<String>>,
+    /// The round's entries the run uses, when the config has a round.
+    pub(crate) round: Option<round::Used>,
     pub(crate) computed: compute::Computed,
     pub(crate) templates: render::templates::Templates,
 }
@@ -255,19 +266,28 @@ pub(crate) fn prepare(
     findings: &mut Findings,
     laps: &mut clock::Laps,
 ) -> Result<Prepared, Failure> {
-    let loaded = load::run(data, config, findings)?;
+    let mut loaded = load::run(data, config, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
     let requested = compute::periods::requested(period)?;
     let year_start = loaded.config.year_start();
     let period =
         compute::periods::resolve(requested, ledger, year_start, findings).ok_or(Failure::Data)?;
+    // The round's approved entries join the tables and commentary they stand for.
+    let from_round = round::read(&mut loaded, period, findings)?;
+    if let Some(used) = &from_round {
+        round::tables(&mut loaded, used, period, findings);
+    }
     let files = present::names::stems(loaded.tree.nodes.iter().map(|n| n.code.as_str()));
     let packs = compute::packs::resolve(&loaded.config, &loaded.tree, &files)?;
     // Commentary: the report month's files, refused before anything is computed; `check`
     // reads every month's after the figures, as it reports their findings in that order.
     let mut commentary = Vec::new();
+    let dir = load::comments::folder(data, &loaded.config).join(period.to_string());
     if formats.is_some() {
         commentary = load::comments::read_all(data, &loaded.config, period, &files, findings);
+        if let Some(used) = &from_round {
+            round::commentary(&mut commentary, used, &dir, &files, findings);
+        }
         if findings.has_errors() {
             return Err(Failure::Data);
         }
@@ -280,8 +300,10 @@ pub(crate) fn prepare(
     let computed = compute::run(&loaded, period, postings, findings)?;
     if formats.is_none() {
         commentary = load::comments::check_all(data, &loaded.config, &files, period, findings);
+        if let Some(used) = &from_round {
+            round::commentary(&mut commentary, used, &dir, &files, findings);
+        }
     }
-    let dir = load::comments::folder(data, &loaded.config).join(period.to_string());
     let keys = compute::commentary::keys(&dir, &files, &commentary);
     compute::commentary::check_dropped(&loaded.tree, &computed.sections, &keys, findings);
     laps.lap("compute");
@@ -301,6 +323,7 @@ pub(crate) fn prepare(
         files,
         packs,
         commentary,
+        round: from_round,
         computed,
         templates,
     })

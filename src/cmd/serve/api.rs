@@ -545,7 +545,7 @@ async fn round(State(app): State<Arc<App>>, caller: Caller) -> Api<axum::Json<Va
         .collect();
     Ok(axum::Json(json!({
         "period": app.period(),
-        "deadline": app.round.deadline,
+        "deadline": app.round.due,
         "sections": super::sections(),
         "units": units,
     })))

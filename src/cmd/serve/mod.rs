@@ -110,16 +110,12 @@ pub(crate) struct Round {
     pub year_start: Month,
     /// The grants of the data folder's `reporters` table, by user.
     pub reporters: Vec<(String, auth::Grant)>,
-    /// The round's deadline (`YYYY-MM-DD`), if the config names one.
-    pub deadline: Option<String>,
+    /// The deadline, YYYY-MM-DD (the config's `round: { due }`), if one is set.
+    pub due: Option<String>,
+    /// The store the config names (`round: { db }`), if it has `round:`.
+    pub db: Option<PathBuf>,
     /// What a unit's report page is rendered from, as `generate` renders it.
     pub report: pages::ReportParts,
-}
-
-/// The round's deadline from the config: `round: { due: DATE }` once the config has the key;
-/// until then none.
-fn deadline(_config: &crate::config::Config) -> Option<String> {
-    None
 }
 
 /// The grants of the `reporters` table (user, unit, role), if the data has one; a role that
@@ -189,9 +185,11 @@ fn load(opts: &ServeOptions, findings: &mut Findings) -> Result<Round, Failure> 
         })
         .collect();
     let reporters = reporters(&p.loaded.data, findings)?;
+    let configured = p.loaded.config.round();
     Ok(Round {
         reporters,
-        deadline: deadline(&p.loaded.config),
+        due: configured.and_then(|r| r.due.clone()),
+        db: configured.map(|r| r.db.clone()),
         year_start: p.period.year_start(p.loaded.config.year_start()),
         period: p.period,
         tree: p.loaded.tree.clone(),
@@ -225,6 +223,7 @@ pub fn serve(
     let db = opts
         .db
         .clone()
+        .or_else(|| round.db.clone())
         .unwrap_or_else(|| default_db(&opts.data, opts.config.as_deref()));
     let store = Store::open(&db)?;
     let app = api::App::new(store, round, opts.auth.clone(), !opts.insecure_cookies);

@@ -264,7 +264,7 @@ async fn start(State(app): State<Arc<App>>, caller: Result<Caller, ApiError>) ->
         .collect();
     let mut ctx = context(&app, Some(&caller));
     ctx.insert("units", &units);
-    ctx.insert("deadline", &app.round.deadline);
+    ctx.insert("deadline", &app.round.due);
     render_page(&app, "round/start.html", &ctx, StatusCode::OK)
 }
 
@@ -684,7 +684,7 @@ async fn board_page(
         Ok(r) => r,
         Err(e) => return failed(&app, Some(&caller), e),
     };
-    let late_after = app.round.deadline.clone().filter(|d| *d < today());
+    let late_after = app.round.due.clone().filter(|d| *d < today());
     let mut progress: Vec<Progress> = tree.nodes[tree.root]
         .children
         .iter()
@@ -726,6 +726,6 @@ async fn board_page(
     ctx.insert("units", &units);
     ctx.insert("progress", &progress);
     ctx.insert("committee", &q.committee);
-    ctx.insert("deadline", &app.round.deadline);
+    ctx.insert("deadline", &app.round.due);
     render_page(&app, "round/board.html", &ctx, StatusCode::OK)
 }

@@ -614,6 +614,132 @@ fn transition_in(
     Ok(Outcome::Done(after))
 }
 
+/// One unit's saved entries for a month, as `generate` and `round export` read them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UnitEntries {
+    pub unit: String,
+    pub state: State,
+    /// Each commentary section saved: key, text, version.
+    pub commentary: Vec<(String, String, i64)>,
+    /// The forecast's full-year deviation (öre) and its version, if saved.
+    pub forecast: Option<(i64, i64)>,
+    /// The measures and their version, if saved.
+    pub measures: Option<(Vec<Measure>, i64)>,
+}
+
+impl Store {
+    /// Opens an existing store for reading only (`generate`, `round export`): nothing is
+    /// created or migrated, and a server saving meanwhile is not disturbed (WAL readers do
+    /// not block the writer).
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| sql(path, e))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store
+            .conn
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(|e| store.err(e))?;
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| store.err(e))?;
+        if version > SCHEMA {
+            return Err(StoreError::Newer(path.to_path_buf(), version));
+        }
+        Ok(store)
+    }
+
+    /// Every unit with a saved entry in the month, by unit code, with its state: one read
+    /// transaction, so a save made meanwhile is either wholly in it or not at all.
+    pub(crate) fn month_entries(&self, period: &str) -> Result<Vec<UnitEntries>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<UnitEntries>> {
+            let tx = self.conn.unchecked_transaction()?;
+            let mut out: Vec<UnitEntries> = Vec::new();
+            {
+                let mut st = tx.prepare(
+                    "SELECT unit, kind, section, text, amount, version FROM entries
+                     WHERE period = ?1 ORDER BY unit, kind, section",
+                )?;
+                let rows = st.query_map(params![period], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, Option<i64>>(4)?,
+                        r.get::<_, i64>(5)?,
+                    ))
+                })?;
+                for row in rows {
+                    let (unit, kind, section, text, amount, version) = row?;
+                    if out.last().is_none_or(|e| e.unit != unit) {
+                        out.push(UnitEntries {
+                            state: read_state(&tx, period, &unit)?.state,
+                            unit: unit.clone(),
+                            commentary: Vec::new(),
+                            forecast: None,
+                            measures: None,
+                        });
+                    }
+                    let Some(e) = out.last_mut() else { continue };
+                    match kind.as_str() {
+                        "commentary" => {
+                            e.commentary
+                                .push((section, text.unwrap_or_default(), version));
+                        }
+                        "forecast" => e.forecast = Some((amount.unwrap_or_default(), version)),
+                        _ => e.measures = Some((read_measures(&tx, period, &unit)?, version)),
+                    }
+                }
+            }
+            tx.commit()?;
+            Ok(out)
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    /// Every entry of every month as `month unit kind section version`, with its unit's
+    /// state, in a fixed order: what a run's fingerprint hashes of the round.
+    pub(crate) fn versions(&self) -> Result<Vec<(String, State)>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<(String, State)>> {
+            let mut st = self.conn.prepare(
+                "SELECT e.period, e.unit, e.kind, e.section, e.version, s.state FROM entries e
+                 LEFT JOIN states s ON s.period = e.period AND s.unit = e.unit
+                 ORDER BY e.period, e.unit, e.kind, e.section",
+            )?;
+            st.query_map([], |r| {
+                let row = format!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?
+                );
+                let state = r.get::<_, Option<String>>(5)?;
+                Ok((row, State::parse(state.as_deref().unwrap_or(""))))
+            })?
+            .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    /// The months the store has entries for, in order.
+    pub(crate) fn periods(&self) -> Result<Vec<String>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<String>> {
+            let mut st = self
+                .conn
+                .prepare("SELECT DISTINCT period FROM entries ORDER BY period")?;
+            st.query_map([], |r| r.get(0))?.collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,8 @@ pub(crate) struct Kept {
     /// Each unit's file name and commentary, by node index.
     pub files: Vec<String>,
     pub commentary: Vec<Option<String>>,
+    /// The round's entries of the build, joined to the commentary read again.
+    pub round: Option<crate::cmd::generate::round::Used>,
     pub loaded: load::Loaded,
     pub computed: compute::Computed,
     pub templates: render::templates::Templates,
@@ -79,9 +81,12 @@ impl Kept {
 /// section the unit does not have), leaving the pages as they were.
 pub(crate) fn commentary_only(kept: &mut Kept, findings: &mut Findings) -> Result<usize, Failure> {
     let config = &kept.loaded.config;
-    let commentary =
+    let mut commentary =
         load::comments::read_all(&kept.data, config, kept.period, &kept.files, findings);
     let dir = load::comments::folder(&kept.data, config).join(kept.period.to_string());
+    if let Some(used) = &kept.round {
+        crate::cmd::generate::round::commentary(&mut commentary, used, &dir, &kept.files, findings);
+    }
     let keys = compute::commentary::keys(&dir, &kept.files, &commentary);
     compute::commentary::check_dropped(&kept.loaded.tree, &kept.computed.sections, &keys, findings);
     if findings.has_errors() {

@@ -1,13 +1,13 @@
 //! `uppfolj watch`: rebuild on change and serve the reports with live reload.
 //!
-//! The server depends only on `std` and `notify` (v8); [`watch_command`] wires it to
-//! `generate`.
+//! The server runs on tokio and hyper (the stack of `uppfolj serve`) and watches with
+//! `notify` (v8); [`watch_command`] wires it to `generate`.
 //!
 //! * A watcher thread turns file-system events into debounced rebuild requests.
 //! * A builder thread runs `build` (one build at a time; changes that arrive during a
 //!   build cause exactly one more build afterwards).
-//! * The calling thread runs a tiny HTTP/1.1 server (`std::net`, one short-lived thread
-//!   per connection, `Connection: close`) that serves the current output folder and
+//! * The calling thread runs the HTTP/1.1 server (`http`: tokio and hyper, a task per
+//!   connection, `Connection: close`) that serves the current output folder and
 //!   injects a polling script into every HTML page. The script reloads the page when
 //!   `/__uppfolj/version` differs from the version the page was served with.
 //! * Each build's findings are printed as `generate` prints them, and its warnings are shown
@@ -170,8 +170,10 @@ pub(crate) fn run(
     let _watcher = start_watcher(&opts, trigger_tx)?;
 
     on_ready(addr);
-    serve(&listener, &state);
-    Ok(())
+    serve(listener, &state).map_err(|reason| PreviewError::Thread {
+        what: "http",
+        reason,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
