@@ -3,6 +3,7 @@
 //! are documented on each field and in the README. Unknown keys are errors with their line,
 //! column and the nearest valid key (`suggest`).
 
+pub(crate) mod database;
 mod raw;
 mod resolve;
 mod sources;
@@ -134,6 +135,9 @@ pub(crate) struct Config {
     pub balance_exclusions: Vec<(String, Vec<AccountRange>)>,
     /// The month (1–12) by which an investment project with no outcome is a finding.
     pub lapse_month: Option<u32>,
+    /// The report month a database query's parameters (`:year`, `:month`…) are bound to,
+    /// set from `--period` by the command; `None` (`latest`): the month before today's.
+    pub query_month: Option<crate::model::period::Month>,
 }
 
 impl Config {

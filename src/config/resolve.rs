@@ -69,6 +69,7 @@ impl Config {
             fiscal_year_start: raw.fiscal_year_start,
             balance_exclusions,
             lapse_month,
+            query_month: None,
         })
     }
 }

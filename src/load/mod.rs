@@ -12,6 +12,7 @@ mod header;
 mod intern;
 mod layout;
 mod ledger;
+pub(crate) mod odbc;
 pub(crate) mod parquet;
 mod parquet_bounds;
 pub(crate) mod postings;
@@ -258,7 +259,26 @@ fn resolve(
     for (table, files) in configured {
         claim_configured(table, files, &mut found.by_table, findings);
     }
+    claim_queries(config, &mut found.by_table, findings);
     found
+}
+
+/// Makes each database query of the config (`sources.TABLE.odbc`) its table's source, in
+/// place of the files named like the table (each noted).
+fn claim_queries(
+    config: &Config,
+    by_table: &mut HashMap<&'static str, TableSources>,
+    findings: &mut Findings,
+) {
+    for (table, query) in odbc::queries(config) {
+        for other in by_table.remove(table).unwrap_or_default() {
+            findings.note(
+                &other.origin(),
+                format!("not read: sources.{table}.odbc gives the {table} table"),
+            );
+        }
+        by_table.insert(table, vec![Box::new(query)]);
+    }
 }
 
 /// Puts a file that no source of the config claims where its name says: an SIE file, a

@@ -137,8 +137,10 @@ pub(crate) fn digests(data: &Path, out: &Path, config: &Config) -> Digests {
             .unwrap_or_default()
     };
     let (templates, comments) = (config.templates.as_deref(), config.comments.as_deref());
+    let mut data = folder(Some(data), "data", files::MAX_DATA_FILE);
+    data.extend(super::odbc::pieces(config));
     Digests {
-        data: folder(Some(data), "data", files::MAX_DATA_FILE),
+        data,
         templates: folder(templates, "templates", files::MAX_TEXT_FILE),
         comments: folder(comments, "comments", files::MAX_TEXT_FILE),
     }

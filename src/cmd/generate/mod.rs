@@ -69,7 +69,10 @@ pub(crate) fn generate_kept(
     findings: &mut Findings,
 ) -> Result<(Done, Option<cmd::watch::Kept>), Failure> {
     let mut laps = clock::Laps::start();
-    let config = config::Config::read(opts.config.as_deref())?;
+    let config = config::Config {
+        query_month: compute::periods::requested(&opts.period)?,
+        ..config::Config::read(opts.config.as_deref())?
+    };
     let _lock = write::Lock::acquire(&opts.out, opts.wait)?;
     // Files are hashed once per run: before loading when the run may be skipped, else after
     // (the loader hashes the large files while Polars reads them).
@@ -255,9 +258,14 @@ pub(crate) fn prepare(
     findings: &mut Findings,
     laps: &mut clock::Laps,
 ) -> Result<Prepared, Failure> {
+    let requested = compute::periods::requested(period)?;
+    // A database query's `:year` and `:month` are the month asked for.
+    let config = config::Config {
+        query_month: requested,
+        ..config
+    };
     let loaded = load::run(data, config, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
-    let requested = compute::periods::requested(period)?;
     let year_start = loaded.config.year_start();
     let period =
         compute::periods::resolve(requested, ledger, year_start, findings).ok_or(Failure::Data)?;
