@@ -208,9 +208,7 @@ fn expand(text: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<String,
         out.push_str(&rest[..at]);
         let after = &rest[at + 2..];
         let Some(end) = after.find('}') else {
-            return Err(format!(
-                "\"${{\" is not closed (expected ${{NAME}}, e.g. ${{DW_PASSWORD}})"
-            ));
+            return Err("\"${\" is not closed (expected ${NAME}, e.g. ${DW_PASSWORD})".to_string());
         };
         let name = &after[..end];
         let valid = !name.is_empty()

@@ -180,7 +180,8 @@ fn message(e: &odbc_api::Error) -> String {
             let said = text
                 .split_once("Message: ")
                 .map_or(text.as_str(), |(_, m)| m);
-            format!("{} (SQLSTATE {})", said.trim(), record.state.as_str())
+            let said = said.split_whitespace().collect::<Vec<_>>().join(" ");
+            format!("{said} (SQLSTATE {})", record.state.as_str())
         }
         other => other.to_string().replace('\n', " "),
     }
@@ -198,11 +199,26 @@ fn state(e: &odbc_api::Error) -> Option<&str> {
 /// a timeout, each with the database's own words.
 fn connect_failed(e: &odbc_api::Error, login_timeout: u64) -> String {
     let said = message(e);
+    let no_driver = said.contains("[Driver Manager]Can't open lib");
+    let refused = |said: &str| {
+        matches!(state(e), Some("28000" | "28P01"))
+            || [
+                "password authentication failed",
+                "Login failed",
+                "ORA-01017",
+            ]
+            .iter()
+            .any(|m| said.contains(m))
+    };
     match state(e) {
+        _ if no_driver => format!(
+            "no ODBC driver or data source for this connection string: {said} (the drivers and DSNs are the system's: odbcinst.ini and odbc.ini, on Windows the ODBC Data Sources tool)"
+        ),
         Some("IM002" | "IM003" | "IM004" | "IM005") => format!(
             "no ODBC driver or data source for this connection string: {said} (the drivers and DSNs are the system's: odbcinst.ini and odbc.ini, on Windows the ODBC Data Sources tool)"
         ),
-        Some("28000" | "28P01") => format!("the login was refused: {said}"),
+        // PostgreSQL's driver says 08001 for a wrong password, Oracle ORA-01017.
+        _ if refused(&said) => format!("the login was refused: {said}"),
         Some("HYT00" | "HYT01") => format!(
             "the database did not answer within login_timeout_seconds ({login_timeout} s): {said}"
         ),
@@ -251,6 +267,7 @@ impl Sink for Build<'_> {
                 "a floating-point column: its amounts are binary numbers, rounded to öre as in an Excel file (declare it DECIMAL or NUMERIC, or cast it in the query, to read them exactly)",
             );
         }
+        let mut found = Findings::default();
         self.builder = TableBuilder::new(
             self.spec,
             self.origin,
@@ -258,8 +275,13 @@ impl Sink for Build<'_> {
             DecimalMark::Point,
             0,
             self.shape,
-            self.findings,
+            &mut found,
         );
+        // A result has no header row: what is said of its columns names no row.
+        for f in &mut found.items {
+            f.row = f.row.filter(|r| *r > 0);
+        }
+        self.findings.extend(found);
         self.builder.is_some()
     }
 
