@@ -157,6 +157,9 @@ struct FastSums {
     shown: String,
     sums: fast::Transactions,
     path: PathBuf,
+    /// For a transactions query: its sums are in result sign already, and this is where its
+    /// rows are found again.
+    query: Option<postings::Rescan>,
 }
 
 /// Loads and validates every table in `dir`. Returns `None` only when nothing usable was read.
@@ -387,6 +390,13 @@ fn read_tables(
             continue;
         };
         let source = config.source_of(spec.name);
+        if spec.name == "transactions"
+            && let (Some(source), [only]) = (source, found.as_slice())
+            && let Some(query) = only.query()
+        {
+            fast = sum_query(query, source, config, dataset, findings);
+            continue;
+        }
         if let Some(source) = source.filter(|s| s.file.is_some() || found.len() == 1) {
             let table = read_source(spec, source, found, config, dataset, &mut names, findings);
             if let Some(table) = table {
@@ -412,6 +422,7 @@ fn read_tables(
                     shown,
                     sums,
                     path: path.to_path_buf(),
+                    query: None,
                 });
                 continue;
             }
@@ -433,6 +444,35 @@ fn read_tables(
     }
     keep_names(names, dataset);
     fast
+}
+
+/// Sums a transactions query batch by batch (`odbc::Reading::sums`), listing it among the
+/// inputs: memory holds a batch and the sums, never every row.
+fn sum_query(
+    query: &odbc::Query,
+    source: &crate::config::Source,
+    config: &Config,
+    dataset: &mut Dataset,
+    findings: &mut Findings,
+) -> Option<FastSums> {
+    let shown = source::Source::origin(query);
+    let spec = spec::TRANSACTIONS;
+    let shape = sources::shape_for(spec, Some(source), &query.db.query, &shown, findings)?;
+    let reading = odbc::Reading {
+        query: query.clone(),
+        shape,
+        sign: source.sign.unwrap_or(config.sign),
+        code_and_name: source.code_and_name.clone(),
+    };
+    let (sums, sha) = reading.sums(findings)?;
+    let input = source::Source::input(query, spec.name, sums.rows as usize, sha);
+    dataset.inputs.push(input);
+    Some(FastSums {
+        shown,
+        sums,
+        path: PathBuf::new(),
+        query: Some(postings::Rescan::Query(Box::new(reading))),
+    })
 }
 
 /// The error for a table given by several files that no source of the config joins.
@@ -574,7 +614,7 @@ fn ledger_from_fast(
 ) {
     let budget = dataset.tables.get("budget");
     let has_budget = budget.is_some();
-    let flip = if config.sign == Sign::DebitPositive {
+    let flip = if config.sign == Sign::DebitPositive && fast.query.is_none() {
         -1
     } else {
         1
@@ -588,10 +628,10 @@ fn ledger_from_fast(
             dataset
                 .tables
                 .insert("ledger", without_budget(ledger, has_budget));
-            dataset.postings = Some(postings::Rescan::Csv {
+            dataset.postings = Some(fast.query.unwrap_or(postings::Rescan::Csv {
                 path: fast.path,
                 flip,
-            });
+            }));
         }
         Err(e) => findings.error(
             &fast.shown,

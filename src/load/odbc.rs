@@ -7,12 +7,14 @@
 //! system's; drivers and DSNs are the system's (`odbcinst.ini`, `odbc.ini`).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use odbc_api::buffers::TextRowSet;
 use odbc_api::parameter::InputParameter;
 use odbc_api::{ConnectionOptions, Cursor, DataType, IntoParameter, ResultSetMetadata};
 use sha2::{Digest, Sha256};
 
+use super::intern::Shared;
 use super::layout::Layout;
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
@@ -22,6 +24,7 @@ use crate::diag::Findings;
 use crate::model::input::{Input, Piece};
 use crate::model::money::DecimalMark;
 use crate::model::period::Month;
+use crate::model::posting::Posting;
 
 /// The most bytes a fetched batch's buffers take: a batch holds as many rows as fit.
 const BATCH_BYTES: usize = 32 << 20;
@@ -70,6 +73,7 @@ impl Values {
 }
 
 /// A table's rows from a database query.
+#[derive(Debug, Clone)]
 pub(crate) struct Query {
     pub db: Database,
     pub values: Values,
@@ -84,6 +88,11 @@ trait Sink {
 }
 
 impl Query {
+    /// The source as messages name it.
+    fn origin_text(&self) -> String {
+        self.db.shown()
+    }
+
     /// Runs the query and feeds its rows to `sink` batch by batch, hashing them as read:
     /// the number of rows and the SHA-256 (over the column names, then each value with its
     /// length, a NULL marked apart), or the message for why it failed.
@@ -286,25 +295,28 @@ impl Sink for Build<'_> {
     }
 
     fn rows(&mut self, first: u64, batch: &TextRowSet, floats: &[bool]) {
-        let Some(builder) = &mut self.builder else {
-            return;
-        };
-        let mut values: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(floats.len());
-        for r in 0..batch.num_rows() {
-            values.clear();
-            values
-                .extend((0..batch.num_cols()).map(|c| batch.at(c, r).map(String::from_utf8_lossy)));
-            let cells: Vec<Cell<'_>> = values
-                .iter()
-                .zip(floats)
-                .map(|(v, float)| match v.as_deref() {
-                    None => Cell::Empty,
-                    Some(t) if *float => t.trim().parse().map_or(Cell::Text(t), Cell::Float),
-                    Some(t) => Cell::Text(t),
-                })
-                .collect();
-            builder.push(first + r as u64, &cells);
+        if let Some(builder) = &mut self.builder {
+            push_rows(builder, first, batch, floats);
         }
+    }
+}
+
+/// Pushes a batch of rows into a table builder, numbered from `first`.
+fn push_rows(builder: &mut TableBuilder, first: u64, batch: &TextRowSet, floats: &[bool]) {
+    let mut values: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(floats.len());
+    for r in 0..batch.num_rows() {
+        values.clear();
+        values.extend((0..batch.num_cols()).map(|c| batch.at(c, r).map(String::from_utf8_lossy)));
+        let cells: Vec<Cell<'_>> = values
+            .iter()
+            .zip(floats)
+            .map(|(v, float)| match v.as_deref() {
+                None => Cell::Empty,
+                Some(t) if *float => t.trim().parse().map_or(Cell::Text(t), Cell::Float),
+                Some(t) => Cell::Text(t),
+            })
+            .collect();
+        builder.push(first + r as u64, &cells);
     }
 }
 
@@ -324,7 +336,7 @@ impl super::source::Source for Query {
     }
 
     fn origin(&self) -> String {
-        self.db.shown()
+        self.origin_text()
     }
 
     fn read(&self, spec: TableSpec, shape: &Layout) -> (Option<Table>, Findings) {
@@ -363,6 +375,10 @@ impl super::source::Source for Query {
             ..Input::file(table, String::new(), rows, sha256)
         }
     }
+
+    fn query(&self) -> Option<&Query> {
+        Some(self)
+    }
 }
 
 /// The database sources of the config, by table of the contract.
@@ -398,4 +414,190 @@ pub(crate) fn pieces(config: &Config) -> Vec<Piece> {
                 .map_or_else(|e| format!("not read: {e}"), |(_, sha)| sha),
         })
         .collect()
+}
+
+/// How a transactions query's rows are read: the shape of its columns, the sign of its
+/// amounts and its "CODE Name" columns (`sources.transactions`).
+#[derive(Debug, Clone)]
+pub(crate) struct Reading {
+    pub query: Query,
+    pub shape: Layout,
+    pub sign: crate::config::Sign,
+    pub code_and_name: Vec<String>,
+}
+
+/// Each batch of rows as a small table of the contract, checked and in result sign: the
+/// table builders every reader shares, one batch at a time.
+struct Batches<'a, F: FnMut(Table, &mut Findings)> {
+    reading: &'a Reading,
+    origin: &'a str,
+    header: Vec<String>,
+    findings: &'a mut Findings,
+    each: F,
+}
+
+impl<F: FnMut(Table, &mut Findings)> Sink for Batches<'_, F> {
+    fn header(&mut self, names: &[String], floats: &[bool]) -> bool {
+        // The header's problems are told once, by a builder for the whole result.
+        let mut first = Build {
+            spec: super::spec::TRANSACTIONS,
+            origin: self.origin,
+            shape: &self.reading.shape,
+            builder: None,
+            findings: self.findings,
+        };
+        self.header = names.to_vec();
+        first.header(names, floats)
+    }
+
+    fn rows(&mut self, first: u64, batch: &TextRowSet, floats: &[bool]) {
+        let mut quiet = Findings::default();
+        let builder = TableBuilder::new(
+            super::spec::TRANSACTIONS,
+            self.origin,
+            &self.header,
+            DecimalMark::Point,
+            0,
+            &self.reading.shape,
+            &mut quiet,
+        );
+        let Some(mut builder) = builder else {
+            return;
+        };
+        push_rows(&mut builder, first, batch, floats);
+        let mut table = builder.finish(String::new(), self.findings);
+        super::flip_sign(&mut table, self.reading.sign);
+        let mut names = super::Names::new();
+        let columns = &self.reading.code_and_name;
+        super::sources::split_code_and_name(&mut table, columns, &mut names, self.findings);
+        (self.each)(table, self.findings);
+    }
+}
+
+impl Reading {
+    /// Runs the query and hands each batch's table to `each`: the rows and their SHA-256, or
+    /// why they could not be read.
+    fn batches(
+        &self,
+        findings: &mut Findings,
+        each: impl FnMut(Table, &mut Findings),
+    ) -> Result<(u64, String), String> {
+        let origin = self.query.origin_text();
+        let mut sink = Batches {
+            reading: self,
+            origin: &origin,
+            header: Vec::new(),
+            findings,
+            each,
+        };
+        self.query.scan(&mut sink)
+    }
+
+    /// The transactions summed to months per unit and account batch by batch, so that memory
+    /// holds one batch and the sums, never every row; with the rows and their SHA-256.
+    /// `None` when they cannot be read or summed (the findings say why).
+    pub(crate) fn sums(
+        &self,
+        findings: &mut Findings,
+    ) -> Option<(super::fast::Transactions, String)> {
+        let origin = self.query.origin_text();
+        let mut sums: HashMap<(i32, String, String), i64> = HashMap::new();
+        let mut overflow = None;
+        let scanned = self.batches(findings, |t, _| {
+            let (dates, units, accounts, amounts) = (
+                t.months("date"),
+                t.text("unit"),
+                t.text("account"),
+                t.money("amount"),
+            );
+            for i in 0..t.len() {
+                let (y, m, _) = crate::clock::civil_from_days(dates[i]);
+                let key = (
+                    Month::of(y, m).index(),
+                    units[i].clone(),
+                    accounts[i].clone(),
+                );
+                let sum = sums.entry(key).or_insert(0);
+                match sum.checked_add(amounts[i]) {
+                    Some(v) => *sum = v,
+                    None => {
+                        overflow.get_or_insert(t.rows[i]);
+                    }
+                }
+            }
+        });
+        let (rows, sha) = match scanned {
+            Ok(r) => r,
+            Err(e) => {
+                findings.error(&origin, None, None, e);
+                return None;
+            }
+        };
+        if let Some(row) = overflow {
+            findings.error(
+                &origin,
+                Some(row),
+                Some("amount"),
+                "a month's sum for this unit and account passes the largest amount in öre",
+            );
+        }
+        if findings.has_errors() {
+            return None;
+        }
+        let mut keys: Vec<_> = sums.into_iter().collect();
+        keys.sort();
+        let frame = polars::prelude::DataFrame::new_infer_height(vec![
+            polars::prelude::Column::new(
+                super::fast::MONTH.into(),
+                keys.iter().map(|k| k.0.0).collect::<Vec<i32>>(),
+            ),
+            polars::prelude::Column::new(
+                super::fast::UNIT.into(),
+                keys.iter().map(|k| k.0.1.as_str()).collect::<Vec<&str>>(),
+            ),
+            polars::prelude::Column::new(
+                super::fast::ACCOUNT.into(),
+                keys.iter().map(|k| k.0.2.as_str()).collect::<Vec<&str>>(),
+            ),
+            polars::prelude::Column::new(
+                super::fast::ORE.into(),
+                keys.iter().map(|k| k.1).collect::<Vec<i64>>(),
+            ),
+        ])
+        .ok()?;
+        Some((super::fast::Transactions { sums: frame, rows }, sha))
+    }
+
+    /// The transactions dated `from` to `to` (days since 1970, both included), read again
+    /// batch by batch, each with its unit; `None` when they can no longer be read.
+    pub(crate) fn postings(
+        &self,
+        from: i32,
+        to: i32,
+        mut put: impl FnMut(&str, Posting),
+    ) -> Option<()> {
+        let mut shared = Shared::default();
+        let mut quiet = Findings::default();
+        self.batches(&mut quiet, |t, _| {
+            let (dates, units, accounts, amounts, texts) = (
+                t.months("date"),
+                t.text("unit"),
+                t.text("account"),
+                t.money("amount"),
+                t.text("text"),
+            );
+            for i in (0..t.len()).filter(|&i| (from..=to).contains(&dates[i])) {
+                let p = Posting {
+                    date: dates[i],
+                    account: shared.get(&accounts[i]),
+                    amount: amounts[i],
+                    text: shared.get(texts.get(i).map_or("", String::as_str)),
+                    order: t.rows[i],
+                };
+                put(&units[i], p);
+            }
+        })
+        .ok()
+        .map(|_| ())
+    }
 }

@@ -44,6 +44,12 @@ pub(crate) trait Source: Sync {
     fn file(&self) -> Option<(&Path, &str)> {
         None
     }
+
+    /// The database query, for what applies to queries only (the transactions summed batch
+    /// by batch); `None` for a file.
+    fn query(&self) -> Option<&super::odbc::Query> {
+        None
+    }
 }
 
 /// A table's file in the data folder.

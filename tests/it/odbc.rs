@@ -45,7 +45,12 @@ fn sql(statements: &str) {
 /// A table of the sample as SQL: its columns (the `numeric` ones as NUMERIC(18,2), the others
 /// text) and its rows, the Swedish amounts (`1 234,50`) written with a point.
 fn sample_table(schema: &str, table: &str, numeric: &[&str]) -> String {
-    let bytes = std::fs::read(root().join("data/sample").join(format!("{table}.csv"))).unwrap();
+    table_sql(&root().join("data/sample"), schema, table, numeric)
+}
+
+/// A table of a data folder as SQL (see [`sample_table`]).
+fn table_sql(dir: &Path, schema: &str, table: &str, numeric: &[&str]) -> String {
+    let bytes = std::fs::read(dir.join(format!("{table}.csv"))).unwrap();
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.to_string(),
@@ -454,4 +459,80 @@ fn if_changed_sees_the_rows_of_the_database() {
     let third = run();
     assert_eq!(third.status.code(), Some(0), "{}", stderr(&third));
     assert!(stdout(&third).contains("46 reports"), "{}", stdout(&third));
+}
+
+#[test]
+#[ignore = "needs the PostgreSQL server of .ci/odbc-server.sh"]
+fn transactions_from_the_database_are_summed_batch_by_batch_as_from_their_file() {
+    let data = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+        .args([
+            "synth",
+            "--leaves",
+            "6",
+            "--accounts",
+            "5",
+            "--transactions",
+            "25000",
+            "--out",
+        ])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut statements =
+        "drop schema if exists s_trans cascade; create schema s_trans;\n".to_string();
+    statements.push_str(&table_sql(
+        data.path(),
+        "s_trans",
+        "transactions",
+        &["amount"],
+    ));
+    sql(&statements);
+    let config = |dir: &Path, query: bool| {
+        let path = dir.join("uppfolj.yaml");
+        let source = if query {
+            format!(
+                "sources:\n  transactions:\n    odbc: \"{}\"\n    query: \"select date, unit, account, amount, text from s_trans.transactions order by n\"\n",
+                config_dsn()
+            )
+        } else {
+            String::new()
+        };
+        std::fs::write(&path, format!("transactions: {{ largest: 3 }}\n{source}")).unwrap();
+        path
+    };
+    let db = tempfile::tempdir().unwrap();
+    copy_dir(data.path(), db.path());
+    std::fs::remove_file(db.path().join("transactions.csv")).unwrap();
+    let (db_out, csv_out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = generate(db.path(), &config(db.path(), true), db_out.path(), &[]);
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    let b = generate(
+        data.path(),
+        &config(data.path(), false),
+        csv_out.path(),
+        &[],
+    );
+    assert_eq!(b.status.code(), Some(0), "{}", stderr(&b));
+    let read = |d: &Path, f: &str| std::fs::read_to_string(d.join("2020-09").join(f)).unwrap();
+    assert!(
+        read(db_out.path(), "figures.json") == read(csv_out.path(), "figures.json"),
+        "figures.json differs between the database and the CSV file"
+    );
+    // The account view's largest transactions come from the query run again for the span.
+    let leaf = "10000.html";
+    assert!(read(db_out.path(), leaf).contains("Verifikation"));
+    assert!(
+        read(db_out.path(), leaf) == read(csv_out.path(), leaf),
+        "the leaf's page differs between the database and the CSV file"
+    );
+    let m: serde_json::Value = serde_json::from_str(&read(db_out.path(), "manifest.json")).unwrap();
+    let t = m["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["table"] == "transactions")
+        .unwrap();
+    assert_eq!(t["rows"], 25000);
 }
