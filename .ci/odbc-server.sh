@@ -45,6 +45,9 @@ Driver=PostgreSQL Unicode
 Servername=$ODBC_SERVER_DIR/pg
 Port=5432
 Database=uppfolj
+# Rows come from the server 10 000 at a time (a cursor), not the whole result at once.
+UseDeclareFetch=1
+Fetch=10000
 EOF
   export ODBCSYSINI="$ODBC_SERVER_DIR" ODBCINI="$ODBC_SERVER_DIR/odbc.ini"
   export UPPFOLJ_TEST_ODBC="DSN=uppfolj_test;UID=uppfolj;PWD=$pw"
