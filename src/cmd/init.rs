@@ -100,6 +100,30 @@ fn files_of(dir: &'static Dir<'static>) -> Vec<(String, &'static [u8])> {
     out
 }
 
+/// The keys of a table read from a database, after the sample's keys of a file source.
+const DATABASE_KEYS: &str = "\
+#     # or a table from a database query (the guide: \"Direkt från databasen\"):
+#     # odbc: \"DSN=warehouse;UID=${DW_USER};PWD=${DW_PASSWORD}\"   # ODBC connection string; ${VAR} from the environment
+#     # query: \"select period, unit, account, actual from rpt.ledger where year = :year\"   # :year, :month, :period, :fiscal_start
+#     # timeout_seconds: 300              # how long the query may run
+#     # login_timeout_seconds: 30         # how long logging in may take
+";
+
+/// The config `init` writes: the sample's, with every key commented.
+fn full_config() -> String {
+    let skip_rows = "#     skip_rows: 0                      # lines above the header\n";
+    CONFIG
+        .replace(
+            "See the README, \"Exports as the ledger system gives them\".",
+            "See the user guide, \"Datakontraktet\", on `sources:`.",
+        )
+        .replace(
+        "# uppfolj configuration for the sample region. Every key is optional; see the README.",
+        "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` says more.",
+    )
+        .replace(skip_rows, &format!("{skip_rows}{DATABASE_KEYS}"))
+}
+
 /// Writes a new project into `dir` (which must be missing or empty). Returns the files
 /// written, by their path inside `dir`.
 pub fn write(dir: &Path, opts: Options) -> Result<Vec<String>, Failure> {
@@ -114,15 +138,7 @@ pub fn write(dir: &Path, opts: Options) -> Result<Vec<String>, Failure> {
             )));
         }
     }
-    let full_config = CONFIG
-        .replace(
-            "See the README, \"Exports as the ledger system gives them\".",
-            "See the user guide, \"Datakontraktet\", on `sources:`.",
-        )
-        .replace(
-        "# uppfolj configuration for the sample region. Every key is optional; see the README.",
-        "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` says more.",
-    );
+    let full_config = full_config();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if opts.sample {
         let mut config = full_config;
@@ -192,7 +208,7 @@ mod tests {
     /// Every key of the config, at every level, appears in the config `init` writes.
     #[test]
     fn the_config_init_writes_names_every_key() {
-        let config = CONFIG;
+        let config = &full_config();
         let places = [
             "zz: 1\n",
             "organisation: { zz: 1 }\n",

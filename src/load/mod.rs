@@ -87,6 +87,15 @@ impl Dataset {
     }
 }
 
+/// What a run depends on in the data (the files of the data folder and the rows of each
+/// database query), templates and commentary, as its fingerprint hashes it; see
+/// [`source::digests`].
+pub(crate) fn digests(data: &Path, out: &Path, config: &Config) -> crate::model::input::Digests {
+    let mut digests = source::digests(data, out, config);
+    digests.data.extend(odbc::pieces(config));
+    digests
+}
+
 /// Everything loaded and checked, ready to compute.
 pub(crate) struct Loaded {
     /// The validated settings.
@@ -391,10 +400,14 @@ fn read_tables(
         };
         let source = config.source_of(spec.name);
         if spec.name == "transactions"
-            && let (Some(source), [only]) = (source, found.as_slice())
-            && let Some(query) = only.query()
+            && let Some(source) = source
+            && let Some(db) = &source.database
         {
-            fast = sum_query(query, source, config, dataset, findings);
+            let query = odbc::Query {
+                db: db.clone(),
+                values: odbc::Values::of(config),
+            };
+            fast = sum_query(&query, source, config, dataset, findings);
             continue;
         }
         if let Some(source) = source.filter(|s| s.file.is_some() || found.len() == 1) {

@@ -375,10 +375,6 @@ impl super::source::Source for Query {
             ..Input::file(table, String::new(), rows, sha256)
         }
     }
-
-    fn query(&self) -> Option<&Query> {
-        Some(self)
-    }
 }
 
 /// The database sources of the config, by table of the contract.

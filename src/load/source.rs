@@ -44,12 +44,6 @@ pub(crate) trait Source: Sync {
     fn file(&self) -> Option<(&Path, &str)> {
         None
     }
-
-    /// The database query, for what applies to queries only (the transactions summed batch
-    /// by batch); `None` for a file.
-    fn query(&self) -> Option<&super::odbc::Query> {
-        None
-    }
 }
 
 /// A table's file in the data folder.
@@ -143,10 +137,8 @@ pub(crate) fn digests(data: &Path, out: &Path, config: &Config) -> Digests {
             .unwrap_or_default()
     };
     let (templates, comments) = (config.templates.as_deref(), config.comments.as_deref());
-    let mut data = folder(Some(data), "data", files::MAX_DATA_FILE);
-    data.extend(super::odbc::pieces(config));
     Digests {
-        data,
+        data: folder(Some(data), "data", files::MAX_DATA_FILE),
         templates: folder(templates, "templates", files::MAX_TEXT_FILE),
         comments: folder(comments, "comments", files::MAX_TEXT_FILE),
     }

@@ -78,7 +78,7 @@ pub(crate) fn generate_kept(
     // (the loader hashes the large files while Polars reads them).
     let early = opts
         .if_changed
-        .then(|| load::source::digests(&opts.data, &opts.out, &config));
+        .then(|| load::digests(&opts.data, &opts.out, &config));
     if let Some(digests) = &early {
         let print = write::fingerprint::of(digests, &opts.period, opts.formats, &config);
         if let Some(out_dir) = write::fingerprint::unchanged_since(&opts.out, &print) {
@@ -97,8 +97,7 @@ pub(crate) fn generate_kept(
         computed,
         templates,
     } = prepared;
-    let digests =
-        early.unwrap_or_else(|| load::source::digests(&opts.data, &opts.out, &loaded.config));
+    let digests = early.unwrap_or_else(|| load::digests(&opts.data, &opts.out, &loaded.config));
     let print = write::fingerprint::of(&digests, &opts.period, opts.formats, &loaded.config);
 
     let progress = || {
