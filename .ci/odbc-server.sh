@@ -11,7 +11,7 @@
 odbc_server_start() {
   local pg_bin driver pw
   pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
-  driver="$(find /usr/lib /usr/local/lib -name psqlodbcw.so 2>/dev/null | head -n1)"
+  driver="$(find /usr/lib /usr/local/lib -name psqlodbcw.so -print -quit 2>/dev/null || true)"
   if [ ! -x "$pg_bin/initdb" ] || [ -z "$driver" ]; then
     echo "odbc-server: PostgreSQL or psqlODBC is not installed (apt-get install postgresql odbc-postgresql)" >&2
     return 1
