@@ -29,8 +29,10 @@ const ROUND_EXAMPLE: &str = "
 #   unapproved: skip        # skip (default) or use: entries not approved are left out, or used
 ";
 
-/// The config `init` writes with every key: the sample region's, and the round's keys.
+/// The config `init` writes with every key: the sample region's, the database source's
+/// keys and the round's keys.
 fn full_config() -> String {
+    let skip_rows = "#     skip_rows: 0                      # lines above the header\n";
     let mut config = CONFIG
         .replace(
             "See the README, \"Exports as the ledger system gives them\".",
@@ -39,7 +41,8 @@ fn full_config() -> String {
         .replace(
         "# uppfolj configuration for the sample region. Every key is optional; see the README.",
         "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` says more.",
-    );
+    )
+        .replace(skip_rows, &format!("{skip_rows}{DATABASE_KEYS}"));
     config.push_str(ROUND_EXAMPLE);
     config
 }
@@ -125,6 +128,15 @@ fn files_of(dir: &'static Dir<'static>) -> Vec<(String, &'static [u8])> {
     out.sort();
     out
 }
+
+/// The keys of a table read from a database, after the sample's keys of a file source.
+const DATABASE_KEYS: &str = "\
+#     # or a table from a database query (the guide: \"Direkt från databasen\"):
+#     # odbc: \"DSN=warehouse;UID=${DW_USER};PWD=${DW_PASSWORD}\"   # ODBC connection string; ${VAR} from the environment
+#     # query: \"select period, unit, account, actual from rpt.ledger where year = :year\"   # :year, :month, :period, :fiscal_start
+#     # timeout_seconds: 300              # how long the query may run
+#     # login_timeout_seconds: 30         # how long logging in may take
+";
 
 /// Writes a new project into `dir` (which must be missing or empty). Returns the files
 /// written, by their path inside `dir`.

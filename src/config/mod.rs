@@ -3,6 +3,7 @@
 //! are documented on each field and in the README. Unknown keys are errors with their line,
 //! column and the nearest valid key (`suggest`).
 
+pub(crate) mod database;
 mod raw;
 mod resolve;
 mod sources;
@@ -138,6 +139,9 @@ pub(crate) struct Config {
     pub columns: Vec<ColumnGroup>,
     /// The month's round, when the config has `round:`.
     pub round: Option<Round>,
+    /// The report month a database query's parameters (`:year`, `:month`…) are bound to,
+    /// set from `--period` by the command; `None` (`latest`): the month before today's.
+    pub query_month: Option<crate::model::period::Month>,
 }
 
 /// A column group of the income statement.

@@ -140,6 +140,15 @@ pub(crate) struct RawSource {
     pub code_and_name: Vec<String>,
     /// Lines above the header (report titles in Excel exports). Default 0.
     pub skip_rows: Option<u64>,
+    /// An ODBC connection string (`${VAR}` from the environment): the table comes from
+    /// `query` run there, not from a file.
+    pub odbc: Option<String>,
+    /// The SQL query that gives the table's rows, with named parameters (`:year`…).
+    pub query: Option<String>,
+    /// How long the query may run, in seconds. Default 300.
+    pub timeout_seconds: Option<u64>,
+    /// How long logging in to the database may take, in seconds. Default 30.
+    pub login_timeout_seconds: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]

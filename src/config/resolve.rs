@@ -73,6 +73,7 @@ impl Config {
             lapse_month,
             columns,
             round,
+            query_month: None,
         })
     }
 }

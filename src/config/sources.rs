@@ -32,6 +32,8 @@ pub(crate) struct Source {
     pub code_and_name: Vec<String>,
     /// Lines above the header.
     pub skip_rows: u64,
+    /// The database query the table comes from instead of a file (`odbc` and `query`).
+    pub database: Option<super::database::Database>,
 }
 
 /// Validates every source; problems are pushed with `at` (the file) and the key.
@@ -43,6 +45,7 @@ pub(crate) fn resolve(
     let mut sources = Vec::new();
     for (table, r) in raw.unwrap_or_default() {
         let key = format!("{at}sources.{table}");
+        let database = super::database::resolve(&r, &key, problems);
         if let Some(f) = &r.file {
             let why = outside(f).map(str::to_string).or_else(|| {
                 glob(f)
@@ -105,6 +108,7 @@ pub(crate) fn resolve(
             sign,
             code_and_name: r.code_and_name,
             skip_rows,
+            database,
         });
     }
     sources

@@ -12,6 +12,7 @@ mod header;
 mod intern;
 mod layout;
 mod ledger;
+pub(crate) mod odbc;
 pub(crate) mod parquet;
 mod parquet_bounds;
 pub(crate) mod postings;
@@ -84,6 +85,15 @@ impl Dataset {
     pub(crate) fn ledger(&self) -> Option<&Table> {
         self.tables.get("ledger")
     }
+}
+
+/// What a run depends on in the data (the files of the data folder and the rows of each
+/// database query), templates and commentary, as its fingerprint hashes it; see
+/// [`source::digests`].
+pub(crate) fn digests(data: &Path, out: &Path, config: &Config) -> crate::model::input::Digests {
+    let mut digests = source::digests(data, out, config);
+    digests.data.extend(odbc::pieces(config));
+    digests
 }
 
 /// Everything loaded and checked, ready to compute.
@@ -173,6 +183,9 @@ struct FastSums {
     shown: String,
     sums: fast::Transactions,
     path: PathBuf,
+    /// For a transactions query: its sums are in result sign already, and this is where its
+    /// rows are found again.
+    query: Option<postings::Rescan>,
 }
 
 /// Loads and validates every table in `dir`. Returns `None` only when nothing usable was read.
@@ -275,7 +288,26 @@ fn resolve(
     for (table, files) in configured {
         claim_configured(table, files, &mut found.by_table, findings);
     }
+    claim_queries(config, &mut found.by_table, findings);
     found
+}
+
+/// Makes each database query of the config (`sources.TABLE.odbc`) its table's source, in
+/// place of the files named like the table (each noted).
+fn claim_queries(
+    config: &Config,
+    by_table: &mut HashMap<&'static str, TableSources>,
+    findings: &mut Findings,
+) {
+    for (table, query) in odbc::queries(config) {
+        for other in by_table.remove(table).unwrap_or_default() {
+            findings.note(
+                &other.origin(),
+                format!("not read: sources.{table}.odbc gives the {table} table"),
+            );
+        }
+        by_table.insert(table, vec![Box::new(query)]);
+    }
 }
 
 /// Puts a file that no source of the config claims where its name says: an SIE file, a
@@ -384,6 +416,17 @@ fn read_tables(
             continue;
         };
         let source = config.source_of(spec.name);
+        if spec.name == "transactions"
+            && let Some(source) = source
+            && let Some(db) = &source.database
+        {
+            let query = odbc::Query {
+                db: db.clone(),
+                values: odbc::Values::of(config),
+            };
+            fast = sum_query(&query, source, config, dataset, findings);
+            continue;
+        }
         if let Some(source) = source.filter(|s| s.file.is_some() || found.len() == 1) {
             let table = read_source(spec, source, found, config, dataset, &mut names, findings);
             if let Some(table) = table {
@@ -409,6 +452,7 @@ fn read_tables(
                     shown,
                     sums,
                     path: path.to_path_buf(),
+                    query: None,
                 });
                 continue;
             }
@@ -430,6 +474,35 @@ fn read_tables(
     }
     keep_names(names, dataset);
     fast
+}
+
+/// Sums a transactions query batch by batch (`odbc::Reading::sums`), listing it among the
+/// inputs: memory holds a batch and the sums, never every row.
+fn sum_query(
+    query: &odbc::Query,
+    source: &crate::config::Source,
+    config: &Config,
+    dataset: &mut Dataset,
+    findings: &mut Findings,
+) -> Option<FastSums> {
+    let shown = source::Source::origin(query);
+    let spec = spec::TRANSACTIONS;
+    let shape = sources::shape_for(spec, Some(source), &query.db.query, &shown, findings)?;
+    let reading = odbc::Reading {
+        query: query.clone(),
+        shape,
+        sign: source.sign.unwrap_or(config.sign),
+        code_and_name: source.code_and_name.clone(),
+    };
+    let (sums, sha) = reading.sums(findings)?;
+    let input = source::Source::input(query, spec.name, sums.rows as usize, sha);
+    dataset.inputs.push(input);
+    Some(FastSums {
+        shown,
+        sums,
+        path: PathBuf::new(),
+        query: Some(postings::Rescan::Query(Box::new(reading))),
+    })
 }
 
 /// The error for a table given by several files that no source of the config joins.
@@ -571,7 +644,7 @@ fn ledger_from_fast(
 ) {
     let budget = dataset.tables.get("budget");
     let has_budget = budget.is_some();
-    let flip = if config.sign == Sign::DebitPositive {
+    let flip = if config.sign == Sign::DebitPositive && fast.query.is_none() {
         -1
     } else {
         1
@@ -585,10 +658,10 @@ fn ledger_from_fast(
             dataset
                 .tables
                 .insert("ledger", without_budget(ledger, has_budget));
-            dataset.postings = Some(postings::Rescan::Csv {
+            dataset.postings = Some(fast.query.unwrap_or(postings::Rescan::Csv {
                 path: fast.path,
                 flip,
-            });
+            }));
         }
         Err(e) => findings.error(
             &fast.shown,

@@ -43,6 +43,8 @@ pub(crate) enum Rescan {
     Csv { path: PathBuf, flip: i64 },
     /// The SIE `#TRANS` rows that the ledger sums, each with its unit.
     Rows(Vec<(String, Posting)>),
+    /// A transactions query summed batch by batch: run again for the span.
+    Query(Box<super::odbc::Reading>),
 }
 
 impl Dataset {
@@ -106,6 +108,7 @@ impl Dataset {
                 *flip,
                 put,
             )?,
+            Rescan::Query(reading) => reading.postings(from, to, put)?,
             Rescan::Rows(rows) => {
                 for (unit, p) in rows.iter().filter(|(_, p)| within(p.date)) {
                     put(unit, p.clone());

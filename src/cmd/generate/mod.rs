@@ -70,7 +70,10 @@ pub(crate) fn generate_kept(
     findings: &mut Findings,
 ) -> Result<(Done, Option<cmd::watch::Kept>), Failure> {
     let mut laps = clock::Laps::start();
-    let config = config::Config::read(opts.config.as_deref())?;
+    let config = config::Config {
+        query_month: compute::periods::requested(&opts.period)?,
+        ..config::Config::read(opts.config.as_deref())?
+    };
     let _lock = write::Lock::acquire(&opts.out, opts.wait)?;
     // Files are hashed once per run: before loading when the run may be skipped, else after
     // (the loader hashes the large files while Polars reads them).
@@ -214,7 +217,7 @@ pub(crate) fn generate_kept(
 /// What the run's fingerprint hashes besides the tool, its arguments and the config: the
 /// data, templates and commentary files, and the round's entries when the config has one.
 fn digests(opts: &GenerateOptions, config: &config::Config) -> crate::model::input::Digests {
-    let mut digests = load::source::digests(&opts.data, &opts.out, config);
+    let mut digests = load::digests(&opts.data, &opts.out, config);
     round::leave_out_store(&mut digests.data, &opts.data, config);
     digests.data.extend(round::piece(config));
     digests
@@ -266,9 +269,14 @@ pub(crate) fn prepare(
     findings: &mut Findings,
     laps: &mut clock::Laps,
 ) -> Result<Prepared, Failure> {
+    let requested = compute::periods::requested(period)?;
+    // A database query's `:year` and `:month` are the month asked for.
+    let config = config::Config {
+        query_month: requested,
+        ..config
+    };
     let mut loaded = load::run(data, config, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
-    let requested = compute::periods::requested(period)?;
     let year_start = loaded.config.year_start();
     let period =
         compute::periods::resolve(requested, ledger, year_start, findings).ok_or(Failure::Data)?;
