@@ -235,5 +235,9 @@ fn pack_summary_is_one_page_with_a_column_per_signal() {
         .output()
         .unwrap();
     let info = String::from_utf8_lossy(&o.stdout);
-    assert!(info.contains("Page    3 size: 841.89 x 595.276"), "{info}");
+    let size = info.lines().find(|l| l.starts_with("Page    3 size:"));
+    assert!(
+        size.is_some_and(|l| l.contains("841.89 x 595.276")),
+        "{info}"
+    );
 }
