@@ -13,6 +13,8 @@ pub(crate) struct Words<'a> {
     pub months: &'a [String],
     /// The report month, `YYYY-MM`.
     pub period: &'a str,
+    /// The result's name, as the income statement's last row names it (`Resultat`).
+    pub result: &'a str,
 }
 
 impl Words<'_> {
@@ -82,7 +84,7 @@ fn parts(path: &str) -> Vec<(&str, Option<&str>)> {
 pub(crate) fn describe(path: &str, w: &Words<'_>) -> (String, bool) {
     let (month, prev_month, year) = w.report_months();
     let acc = format!("{} {month}", w.label("acc"));
-    let result = w.label("chg_result");
+    let result = w.result.to_string();
     let p = parts(path);
     let field = p.last().map(|(n, _)| *n).unwrap_or_default();
     let in_acc = |f: &str| match f {

@@ -191,6 +191,11 @@ pub(crate) fn changes(
         labels: &templates.labels,
         months: &templates.lang.months,
         period: &presented.index.period,
+        result: presented
+            .views
+            .first()
+            .and_then(|v| v.rows.last())
+            .map_or("", |r| r.name.as_str()),
     };
     let rows = |changes: &[Change]| -> (Vec<Row>, Vec<Row>) {
         let (lead, rest): (Vec<_>, Vec<_>) = changes
