@@ -31,6 +31,14 @@ pub(crate) fn millis_now() -> u64 {
         .unwrap_or(0)
 }
 
+/// The wall-clock time in `zone` at `secs` since the epoch (daylight saving included): year,
+/// month, day, hour, minute.
+pub(crate) fn local_time(secs: i64, zone: chrono_tz::Tz) -> Option<(i32, u32, u32, u32, u32)> {
+    use chrono::{Datelike, TimeZone, Timelike};
+    let t = zone.timestamp_opt(secs, 0).single()?;
+    Some((t.year(), t.month(), t.day(), t.hour(), t.minute()))
+}
+
 /// `2020-09-13T12:26:40Z`.
 pub(crate) fn format_epoch(secs: i64) -> String {
     match civil_from_epoch(secs) {
@@ -153,6 +161,14 @@ mod tests {
         let (y, _, _) = civil_from_days(i32::MAX);
         assert!(y > 5_000_000);
         assert_eq!(civil_from_epoch(i64::MAX), None);
+    }
+
+    /// Stockholm is an hour ahead of UTC in winter and two in summer.
+    #[test]
+    fn local_time_follows_daylight_saving() {
+        let zone = chrono_tz::Europe::Stockholm;
+        assert_eq!(local_time(1_796_628_180, zone), Some((2026, 12, 7, 8, 23)));
+        assert_eq!(local_time(1_783_405_380, zone), Some((2026, 7, 7, 8, 23)));
     }
 
     #[test]

@@ -126,6 +126,9 @@ pub(crate) struct Config {
     pub forecast_tolerance_milli: i64,
     pub packs: Vec<Pack>,
     pub author: Option<String>,
+    /// The time zone of the time a report says it was made (`Europe/Stockholm` by default);
+    /// the manifest keeps the exact UTC time.
+    pub time_zone: chrono_tz::Tz,
     pub sie_dimension: String,
     /// Where tables come from when the export is not named and headed as the contract.
     pub sources: Vec<Source>,

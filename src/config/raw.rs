@@ -43,6 +43,9 @@ pub(crate) struct RawConfig {
     pub packs: Option<Vec<RawPack>>,
     /// Who the documents name as author (PDF and Excel metadata). Default: the organisation.
     pub author: Option<String>,
+    /// The time zone of the time a report says it was made (an IANA name such as
+    /// `Europe/Helsinki`). Default: `Europe/Stockholm`.
+    pub time_zone: Option<String>,
     /// The SIE dimension whose objects are the units. Default `1` (kostnadsställe).
     pub sie_dimension: Option<String>,
     /// The balance requirement: the items left out of the result (realised gains on sales of

@@ -41,6 +41,7 @@ impl Config {
         let packs = packs(raw.packs, at, p);
         let columns = column_groups(raw.income_statement.columns, at, p);
         let round = raw.round.map(|r| round(r, base, at, p));
+        let time_zone = time_zone(raw.time_zone, at, p);
         if !problems.is_empty() {
             return Err(ConfigError { problems });
         }
@@ -66,6 +67,7 @@ impl Config {
             forecast_tolerance_milli: (tolerance * 1000.0).round() as i64,
             packs,
             author: raw.author,
+            time_zone,
             sie_dimension: raw.sie_dimension.unwrap_or_else(|| "1".into()),
             sources,
             fiscal_year_start: raw.fiscal_year_start,
@@ -105,6 +107,19 @@ fn round(raw: super::raw::RawRound, base: &Path, at: &str, problems: &mut Vec<St
 }
 
 /// `language`: sv (the default) or en.
+/// The time zone of the reports' time stamp: an IANA name, `Europe/Stockholm` by default.
+fn time_zone(raw: Option<String>, at: &str, problems: &mut Vec<String>) -> chrono_tz::Tz {
+    let Some(name) = raw else {
+        return chrono_tz::Europe::Stockholm;
+    };
+    name.parse().unwrap_or_else(|_| {
+        problems.push(format!(
+            "{at}time_zone: unknown time zone \"{name}\"; use an IANA name such as Europe/Stockholm"
+        ));
+        chrono_tz::Europe::Stockholm
+    })
+}
+
 fn language(raw: Option<String>, at: &str, problems: &mut Vec<String>) -> String {
     let language = raw.unwrap_or_else(|| "sv".into());
     if language != "sv" && language != "en" {

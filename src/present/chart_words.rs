@@ -48,6 +48,34 @@ fn span(fmt: &Format, period: Month) -> String {
     }
 }
 
+/// A text with its first letter capitalised: the start of a sentence.
+fn sentence_start(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A text with its first letter in lower case: a label inside a sentence.
+fn lower_start(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A chart's text alternative: one sentence saying what it shows, one with its key figures
+/// (`facts`, joined by commas). Every figure it draws is in its table.
+fn two_sentences(what: String, facts: &[String]) -> String {
+    if facts.is_empty() {
+        format!("{what}.")
+    } else {
+        format!("{what}. {}.", sentence_start(&facts.join(", ")))
+    }
+}
+
 /// The accumulated result month by month: this year, budget, last year and the forecast;
 /// without a budget (`budget` false), this year and last year only.
 pub(crate) fn result(
@@ -64,33 +92,34 @@ pub(crate) fn result(
     } else {
         String::new()
     };
-    let mut alt = format!(
-        "{} {}: {} {}{against}",
-        l("chart_result"),
-        span(fmt, period),
+    let mut facts = vec![format!(
+        "{} {}{against}",
         l("alt_actual"),
-        money(f.acc.actual),
-    );
+        money(f.acc.actual)
+    )];
     if fmt.last_year {
-        alt.push_str(&format!(
-            "; {} {} {}",
+        facts.push(format!(
+            "{} {} {}",
             l("alt_same_period"),
             fmt.year_label(period.plus(-12)),
             money(f.prev_year.actual),
         ));
     }
     if let Some(fc) = f.forecast.filter(|_| budget) {
-        alt.push_str(&format!(
-            "; {} {}",
+        facts.push(format!(
+            "{} {}",
             l("alt_forecast_result"),
             money(f.budget_year + fc.deviation)
         ));
     }
     let m = period.months_into_year(fmt.year_start) as usize;
     if let (Some(_), Some(end)) = (f.forecast.filter(|_| budget), f.run_rate_end(m)) {
-        alt.push_str(&format!("; {} {}", l("alt_run_rate_result"), money(end)));
+        facts.push(format!("{} {}", l("alt_run_rate_result"), money(end)));
     }
-    alt.push('.');
+    let alt = two_sentences(
+        format!("{} {}", l("chart_result"), span(fmt, period)),
+        &facts,
+    );
     let mut rows = Vec::new();
     let (mut b, mut a, mut p) = (0i64, 0i64, 0i64);
     for mf in &f.months {
@@ -186,7 +215,7 @@ pub(crate) fn monthly(
     fmt: &Format,
     budget: bool,
 ) -> (String, DataTable) {
-    let devs: Vec<(String, String)> = f
+    let devs: Vec<(String, String, i64)> = f
         .months
         .iter()
         .filter_map(|mf| {
@@ -199,6 +228,7 @@ pub(crate) fn monthly(
                 (
                     fmt.lang.month(mf.month.month()).to_string(),
                     fmt.num(a - base).signed,
+                    a - base,
                 )
             })
         })
@@ -232,7 +262,7 @@ pub(crate) fn categories(
     fmt: &Format,
     budget: bool,
 ) -> (String, DataTable) {
-    let cats: Vec<(String, String)> = f
+    let cats: Vec<(String, String, i64)> = f
         .rows
         .iter()
         .filter(|r| r.kind == RowKind::Category && !r.is_empty())
@@ -242,7 +272,7 @@ pub(crate) fn categories(
             } else {
                 r.acc.actual - r.prev_year.actual
             };
-            (r.name.clone(), fmt.num(d).signed)
+            (r.name.clone(), fmt.num(d).signed, d)
         })
         .collect();
     if budget {
@@ -272,32 +302,37 @@ pub(crate) fn categories(
     }
 }
 
-/// A bar chart's words: the caption, the period and every `(name, value)`, and the same pairs
-/// as a two-column table headed by `first` and the value's label. `words` names the caption
+/// A bar chart's words: the caption and the period, the lowest and the highest of the
+/// `(name, value, öre)`, and every pair as a two-column table headed by `first` and the value's
+/// label. `words` names the caption
 /// and the value (`deviation`, or `change` against last year).
 fn deviations(
     fmt: &Format,
     period: Month,
     words: (&str, &str),
     first: &str,
-    pairs: Vec<(String, String)>,
+    pairs: Vec<(String, String, i64)>,
 ) -> (String, DataTable) {
     let (caption, value) = words;
     let l = |k| fmt.lang.label(k);
     let unit = fmt.unit_label();
-    let list: Vec<String> = pairs.iter().map(|(n, d)| format!("{n} {d}")).collect();
-    let alt = format!(
-        "{} {}, {unit}: {}.",
-        l(caption),
-        span(fmt, period),
-        if list.is_empty() {
-            l("alt_no_figures").to_string()
-        } else {
-            list.join("; ")
-        }
+    // The lowest and the highest value (the first of equals), named.
+    let lowest = pairs.iter().min_by_key(|p| p.2);
+    let highest = pairs.iter().rev().max_by_key(|p| p.2);
+    let facts: Vec<String> = match (lowest, highest) {
+        (Some(lo), Some(hi)) if pairs.len() > 1 => vec![
+            format!("{} {} ({})", l("alt_lowest"), lo.1, lo.0),
+            format!("{} {} ({})", l("alt_highest"), hi.1, hi.0),
+        ],
+        (Some(only), _) => vec![format!("{} {}", only.0, only.1)],
+        _ => vec![l("alt_no_figures").to_string()],
+    };
+    let alt = two_sentences(
+        format!("{} {}, {unit}", l(caption), span(fmt, period)),
+        &facts,
     );
     let head = vec![l(first).to_string(), format!("{}, {unit}", l(value))];
-    let rows = pairs.into_iter().map(|(n, d)| vec![n, d]).collect();
+    let rows = pairs.into_iter().map(|(n, d, _)| vec![n, d]).collect();
     (alt, DataTable { head, rows })
 }
 
@@ -352,22 +387,26 @@ pub(crate) fn bridge(
             .map(|(n, d)| vec![n.clone(), fmt.num(*d).signed]),
     );
     rows.push(vec![to.clone(), fmt.num(b.to).text]);
-    let steps: Vec<String> = bars
-        .iter()
-        .map(|(n, d)| format!("{n} {}", fmt.num(*d).signed))
-        .collect();
-    let alt = format!(
-        "{} {} {}, {unit}: {from} {}; {}{to} {}.",
-        l("chart_bridge"),
-        l("since"),
-        fmt.month(period.prev()),
-        fmt.num(b.from).text,
-        if steps.is_empty() {
-            String::new()
-        } else {
-            steps.join("; ") + "; "
-        },
-        fmt.num(b.to).text,
+    let mut facts = vec![
+        format!("{from} {}", fmt.num(b.from).text),
+        format!("{} {}", lower_start(&to), fmt.num(b.to).text),
+    ];
+    // The largest change (the first of equals), named.
+    if let Some((name, d)) = bars.iter().rev().max_by_key(|(_, d)| d.unsigned_abs()) {
+        facts.push(format!(
+            "{} {name} {}",
+            l("alt_largest_change"),
+            fmt.num(*d).signed
+        ));
+    }
+    let alt = two_sentences(
+        format!(
+            "{} {} {}, {unit}",
+            l("chart_bridge"),
+            l("since"),
+            fmt.month(period.prev())
+        ),
+        &facts,
     );
     let head = vec![l("item").to_string(), format!("{}, {unit}", l("deviation"))];
     (alt, DataTable { head, rows })
@@ -377,25 +416,32 @@ pub(crate) fn bridge(
 pub(crate) fn accuracy(a: &Accuracy, fmt: &Format) -> (String, DataTable) {
     let l = |k| fmt.lang.label(k);
     let unit = fmt.unit_label();
-    let list: Vec<String> = a
-        .forecasts
-        .iter()
-        .map(|(f, _)| {
-            format!(
-                "{} {}",
-                fmt.lang.month_short(f.made.month()),
-                fmt.num(f.deviation).text
-            )
-        })
-        .collect();
-    let alt = format!(
-        "{} {}, {unit}: {} {}; {} {}.",
-        l("chart_accuracy"),
-        fmt.year_label(a.start),
+    let mut facts = vec![format!(
+        "{} {}",
         l("alt_outcome_year"),
-        fmt.num(a.outcome).text,
-        l("alt_forecasts"),
-        list.join(", "),
+        fmt.num(a.outcome).text
+    )];
+    let ends = [
+        ("alt_first_forecast", a.forecasts.first()),
+        ("alt_last_forecast", a.forecasts.last()),
+    ];
+    for (key, f) in ends.iter().take(a.forecasts.len().min(2)) {
+        if let Some((f, _)) = f {
+            facts.push(format!(
+                "{} ({}) {}",
+                l(key),
+                fmt.month(f.made),
+                fmt.num(f.deviation).text
+            ));
+        }
+    }
+    let alt = two_sentences(
+        format!(
+            "{} {}, {unit}",
+            l("chart_accuracy"),
+            fmt.year_label(a.start)
+        ),
+        &facts,
     );
     let head = vec![
         l("forecast_made").to_string(),
@@ -430,32 +476,43 @@ pub(crate) fn sick_leave(
 ) -> (String, DataTable) {
     let l = |k| fmt.lang.label(k);
     let (y, py) = (fmt.year_label(period), fmt.year_label(period.plus(-12)));
-    let series = |values: &[Option<f64>]| -> String {
-        let list: Vec<String> = values
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| {
-                v.map(|_| {
-                    format!(
-                        "{} {}",
-                        fmt.lang.month_short(fmt.nth_month(i)),
-                        pct(fmt, *v, 1)
-                    )
-                })
-            })
-            .collect();
-        if list.is_empty() {
-            l("alt_no_figures").to_string()
-        } else {
-            list.join(", ")
-        }
+    // The latest month with a figure, the same month last year, and this year's highest.
+    let this = this_year;
+    let latest = this
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, v)| v.map(|v| (i, v)));
+    let highest = this
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (i, v)))
+        .fold(None, |best: Option<(usize, f64)>, (i, v)| match best {
+            Some((_, b)) if b >= v => best,
+            _ => Some((i, v)),
+        });
+    let month = |i: usize| fmt.lang.month(fmt.nth_month(i)).to_string();
+    let say = |key: &'static str, value: f64, month: String, year: &str| {
+        fmt.lang
+            .label(key)
+            .replace("{value}", &pct(fmt, Some(value), 1))
+            .replace("{month}", &month)
+            .replace("{year}", year)
     };
-    let alt = format!(
-        "{}: {y} {}; {py} {}.",
-        l("chart_sick"),
-        series(this_year),
-        series(last_year)
-    );
+    let mut facts = Vec::new();
+    if let Some((i, v)) = latest {
+        facts.push(say("alt_sick_latest", v, month(i), &y));
+        if let Some(prev) = last_year.get(i).copied().flatten() {
+            facts.push(say("alt_sick_prev", prev, month(i), &py));
+        }
+    }
+    if let Some((i, v)) = highest.filter(|(i, _)| Some(*i) != latest.map(|l| l.0)) {
+        facts.push(say("alt_sick_highest", v, month(i), &y));
+    }
+    if facts.is_empty() {
+        facts.push(l("alt_no_figures").to_string());
+    }
+    let alt = two_sentences(l("chart_sick").to_string(), &facts);
     let rows = (0..12)
         .map(|i| {
             let at = |v: &[Option<f64>]| v.get(i).copied().flatten();
@@ -485,24 +542,22 @@ pub(crate) fn agency(
             format!("{} {}", r.0, pct(fmt, last, 2))
         })
         .collect();
-    let mut alt = format!(
-        "{}, {}: {}",
-        l("chart_agency"),
-        span(fmt, period),
-        if latest.is_empty() {
-            l("alt_no_figures").to_string()
-        } else {
-            latest.join("; ")
-        }
-    );
+    let mut facts = if latest.is_empty() {
+        vec![l("alt_no_figures").to_string()]
+    } else {
+        latest
+    };
     if let Some(t) = target {
-        alt.push_str(&format!(
-            "; {} {}",
+        facts.push(format!(
+            "{} {}",
             l("target").to_lowercase(),
             pct(fmt, Some(t), 2)
         ));
     }
-    alt.push('.');
+    let alt = two_sentences(
+        format!("{}, {}", l("chart_agency"), span(fmt, period)),
+        &facts,
+    );
     let mut head = vec![l("month").to_string()];
     head.extend(rows.iter().map(|r| r.0.to_string()));
     let table = (0..period.months_into_year(fmt.year_start) as usize)

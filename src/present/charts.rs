@@ -11,6 +11,7 @@ use super::{Charts, Format};
 use crate::compute::explain::{Accuracy, Bridge};
 use crate::compute::sections;
 use crate::compute::{RowKind, UnitFigures};
+use crate::model::money::MoneyUnit;
 use crate::model::period::Month;
 
 const W: u32 = 680;
@@ -449,24 +450,11 @@ fn bridge_chart(
     }
     steps.push((at(period), 0, b.to, BLUE));
     let n = steps.len() as i32;
-    // The axis spans the steps; zero only when it is near them, so that a small change beside
-    // a large deviation still shows. The two deviations' bars start at zero or at the axis end
-    // nearest to it.
-    let values: Vec<f64> = steps
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| {
-            let ends = [fmt.coord(s.1), fmt.coord(s.2)];
-            if i == 0 || i + 1 == steps.len() {
-                vec![ends[1]]
-            } else {
-                ends.to_vec()
-            }
-        })
-        .collect();
-    let (lo, hi) = zoomed_range(&values);
-    let base = 0f64.clamp(lo, hi);
-    let dec = axis_decimals(lo, hi);
+    // Every bar's ends and zero: the two deviations' bars stand on the zero line, so that
+    // their lengths are the figures they show.
+    let ends: Vec<i64> = steps.iter().flat_map(|s| [s.1, s.2]).collect();
+    let scale = BridgeScale::new(&ends, fmt);
+    let fmt = &scale.fmt;
     let longest = steps
         .iter()
         .map(|s| s.0.chars().count())
@@ -480,7 +468,7 @@ fn bridge_chart(
         fmt.unit_label()
     );
     let mut chart = frame(area, &caption, (longest * 7 + 16).min(300))
-        .build_cartesian_2d(lo..hi, (0i32..n - 1).into_segmented())?;
+        .build_cartesian_2d(scale.lo..scale.hi, (0i32..n - 1).into_segmented())?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -492,23 +480,17 @@ fn bridge_chart(
                 .unwrap_or_default(),
             SegmentValue::Last => String::new(),
         })
-        .x_labels(8)
-        .x_label_formatter(&|x| fmt.style.float(*x, dec))
+        .x_labels(scale.ticks)
+        .x_label_formatter(&|x| fmt.style.float(*x, scale.decimals))
         .light_line_style(NONE)
         .bold_line_style(GRID)
         .label_style((FONT, 13))
         .draw()?;
-    let last = steps.len() - 1;
     chart.draw_series(steps.iter().enumerate().map(|(i, (_, a, z, color))| {
         let y = n - 1 - i as i32;
-        let start = if i == 0 || i == last {
-            base
-        } else {
-            fmt.coord(*a)
-        };
         let mut r = Rectangle::new(
             [
-                (start, SegmentValue::Exact(y)),
+                (fmt.coord(*a), SegmentValue::Exact(y)),
                 (fmt.coord(*z), SegmentValue::Exact(y + 1)),
             ],
             color.filled(),
@@ -516,34 +498,86 @@ fn bridge_chart(
         r.set_margin(4, 4, 0, 0);
         r
     }))?;
-    if base == 0.0 {
-        chart.draw_series(LineSeries::new(
-            [(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)],
-            BLACK.stroke_width(1),
-        ))?;
-    }
+    chart.draw_series(LineSeries::new(
+        [(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)],
+        BLACK.stroke_width(1),
+    ))?;
     Ok(())
 }
 
-/// The axis of the bridge: its values with zero when zero lies within one span of them, else
-/// the values alone with a margin.
-fn zoomed_range(values: &[f64]) -> (f64, f64) {
-    let finite = || values.iter().copied().filter(|v| v.is_finite());
-    let lo = finite().fold(f64::INFINITY, f64::min);
-    let hi = finite().fold(f64::NEG_INFINITY, f64::max);
-    if !(lo.is_finite() && hi.is_finite()) {
-        return range_with_zero(std::iter::empty());
+/// The bridge's value axis: zero and every bar's ends, ticks a step of 1, 2 or 5 times a power
+/// of ten apart (about six of them), labelled in the report's money unit, or in a smaller one
+/// (tkr, kr) when the step needs more decimals than the report shows and the labels would
+/// repeat ("0,04 0,04 0,05").
+struct BridgeScale {
+    /// The report's format with the axis' money unit.
+    fmt: Format,
+    lo: f64,
+    hi: f64,
+    /// How many ticks (plotters picks the same step when asked for this many).
+    ticks: usize,
+    decimals: u32,
+}
+
+impl BridgeScale {
+    fn new(ends: &[i64], report: &Format) -> BridgeScale {
+        let lo_ore = ends.iter().copied().chain([0]).min().unwrap_or(0);
+        let hi_ore = ends.iter().copied().chain([0]).max().unwrap_or(0);
+        let in_unit = |unit: MoneyUnit| {
+            let fmt = Format {
+                unit,
+                ..report.clone()
+            };
+            let (lo, hi) = (fmt.coord(lo_ore), fmt.coord(hi_ore));
+            let step = nice_step((hi - lo).max(1e-9) / 6.0);
+            let (lo, hi) = (
+                (lo / step + 1e-9).floor() * step,
+                (hi / step - 1e-9).ceil() * step,
+            );
+            let hi = if hi - lo < step / 2.0 { lo + step } else { hi };
+            BridgeScale {
+                ticks: ((hi - lo) / step).round() as usize + 1,
+                fmt,
+                lo,
+                hi,
+                decimals: step_decimals(step),
+            }
+        };
+        // Mkr and tkr show the report's decimals at most; kr shows öre.
+        let fits = |s: &BridgeScale| {
+            s.decimals <= report.decimals || (s.fmt.unit == MoneyUnit::Kr && s.decimals <= 2)
+        };
+        let smaller = match report.unit {
+            MoneyUnit::Mkr => &[MoneyUnit::Mkr, MoneyUnit::Tkr, MoneyUnit::Kr][..],
+            MoneyUnit::Tkr => &[MoneyUnit::Tkr, MoneyUnit::Kr][..],
+            MoneyUnit::Kr => &[MoneyUnit::Kr][..],
+        };
+        smaller
+            .iter()
+            .map(|u| in_unit(*u))
+            .find(fits)
+            .unwrap_or_else(|| in_unit(MoneyUnit::Kr))
     }
-    let span = (hi - lo).max(1e-9);
-    if lo - span <= 0.0 && 0.0 <= hi + span {
-        return range_with_zero(finite());
+}
+
+/// The smallest of 1, 2 and 5 times a power of ten at least `raw`.
+fn nice_step(raw: f64) -> f64 {
+    let raw = raw.clamp(1e-6, MAX_COORD);
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|s| *s >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * power)
+}
+
+/// The decimals that tell the ticks of a step apart: 0 for 1 and up, 1 for 0,1–0,5, ….
+fn step_decimals(step: f64) -> u32 {
+    if step >= 1.0 {
+        0
+    } else {
+        (-(step.log10()) - 1e-9).ceil().max(0.0) as u32
     }
-    let (lo, hi) = (
-        lo.clamp(-MAX_COORD, MAX_COORD),
-        hi.clamp(-MAX_COORD, MAX_COORD),
-    );
-    let pad = (hi - lo).max(1e-9) * 0.15;
-    (lo - pad, hi + pad)
 }
 
 /// Last year's forecasts (orange points, by the month each was made) against the year's final
@@ -794,8 +828,39 @@ mod tests {
         assert!(chart.svg.starts_with("<svg"));
         assert_eq!(
             chart.alt,
-            "Avvikelsens förändring sedan augusti, Mkr: Avvikelse ack augusti 0,0; A -7,0; B +3,0; Övrigt -2,0; Avvikelse ack september -6,0."
+            "Avvikelsens förändring sedan augusti, Mkr. Avvikelse ack augusti 0,0, avvikelse ack september -6,0, störst förändring A -7,0."
         );
+    }
+
+    /// The bridge's axis: zero and every bar's ends within it, ticks a 1-2-5 step apart whose
+    /// labels are distinct; a smaller money unit when the report's would repeat them.
+    #[test]
+    fn bridge_ticks_are_distinct_and_switch_unit() {
+        let labels = |s: &BridgeScale| -> Vec<String> {
+            let step = (s.hi - s.lo) / (s.ticks - 1) as f64;
+            (0..s.ticks)
+                .map(|i| s.fmt.style.float(s.lo + step * i as f64, s.decimals))
+                .collect()
+        };
+        // -118,3 Mkr → -120 to 0 in steps of 20, in Mkr.
+        let big = BridgeScale::new(&[0, -10_340_000_000, -11_830_000_000], &fmt());
+        assert_eq!(big.fmt.unit, MoneyUnit::Mkr);
+        assert_eq!(
+            labels(&big),
+            ["-120", "-100", "-80", "-60", "-40", "-20", "0"]
+        );
+        // 0,04–0,05 Mkr would read "0,0 0,0 0,0 …" with one decimal: tkr instead.
+        let small = BridgeScale::new(&[4_200_000, 4_900_000, 4_600_000], &fmt());
+        assert_eq!(small.fmt.unit, MoneyUnit::Tkr);
+        let l = labels(&small);
+        assert_eq!(l.first().map(String::as_str), Some("0"));
+        let mut distinct = l.clone();
+        distinct.dedup();
+        assert_eq!(distinct, l);
+        assert!(small.hi >= 49.0, "{l:?}");
+        // Nothing but zero still gives an axis.
+        let none = BridgeScale::new(&[0, 0], &fmt());
+        assert!(none.hi > none.lo && none.ticks >= 2);
     }
 
     /// An infinite or absurd ratio never reaches the axis: the chart is drawn, and quickly.

@@ -286,6 +286,22 @@ pub(crate) fn reports(
     })
 }
 
+/// When the report was made, as its footer says it: the local time in the configured zone, in
+/// the language's form ("7 december 2026 kl. 08.23", "7 December 2026 at 08:23"). The
+/// manifest keeps the exact UTC time.
+fn generated_at(epoch: i64, zone: chrono_tz::Tz, lang: &Lang) -> String {
+    match crate::clock::local_time(epoch, zone) {
+        Some((year, month, day, hour, minute)) => lang
+            .label("created_at")
+            .replace("{day}", &day.to_string())
+            .replace("{month}", lang.month(month))
+            .replace("{year}", &year.to_string())
+            .replace("{hour}", &format!("{hour:02}"))
+            .replace("{minute}", &format!("{minute:02}")),
+        None => crate::clock::format_epoch(epoch),
+    }
+}
+
 fn presenter<'a>(
     basis: &'a Basis<'a>,
     files: &'a [String],
@@ -304,7 +320,7 @@ fn presenter<'a>(
         account_names: &basis.account_names,
         explained: &computed.explained,
         files,
-        generated: crate::clock::format_epoch(epoch),
+        generated: generated_at(epoch, config.time_zone, &lang),
         fmt: Format {
             last_year: computed.figures.prev_year_given,
             ..Format::new(config, lang)

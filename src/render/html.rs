@@ -120,7 +120,8 @@ pub(crate) fn notice(templates: &Templates, update: &Update) -> Notice {
 /// A changed value as the change page shows it.
 #[derive(Serialize)]
 struct Row {
-    path: String,
+    /// The figure as the report names it.
+    figure: String,
     old: String,
     new: String,
     difference: String,
@@ -132,7 +133,10 @@ struct Group {
     code: String,
     name: String,
     href: Option<String>,
-    changes: Vec<Row>,
+    /// The result, the deviation and the forecast, first on the page.
+    lead: Vec<Row>,
+    /// Every other changed figure, folded.
+    rest: Vec<Row>,
 }
 
 #[derive(Serialize)]
@@ -183,28 +187,51 @@ pub(crate) fn changes(
             .map(|s| number(s, signed))
             .unwrap_or_else(|| "–".to_string())
     };
-    let rows = |changes: &[Change]| {
-        changes
+    let words = super::change_words::Words {
+        labels: &templates.labels,
+        months: &templates.lang.months,
+        period: &presented.index.period,
+        result: presented
+            .views
+            .first()
+            .and_then(|v| v.rows.last())
+            .map_or("", |r| r.name.as_str()),
+    };
+    let rows = |changes: &[Change]| -> (Vec<Row>, Vec<Row>) {
+        let (lead, rest): (Vec<_>, Vec<_>) = changes
             .iter()
-            .map(|c| Row {
-                path: c.path.clone(),
-                old: shown(&c.old, false),
-                new: shown(&c.new, false),
-                difference: c
-                    .difference
-                    .as_ref()
-                    .map(|d| number(d, true))
-                    .unwrap_or_default(),
-            })
-            .collect()
+            .map(|c| (super::change_words::describe(&c.path, &words), c))
+            .partition(|((_, lead), _)| *lead);
+        // The unit's result is also its `Resultat` row: one line for both.
+        let mut seen = std::collections::HashSet::new();
+        let lead: Vec<_> = lead
+            .into_iter()
+            .filter(|((figure, _), c)| seen.insert((figure.clone(), c.old.clone(), c.new.clone())))
+            .collect();
+        let row = |((figure, _), c): ((String, bool), &Change)| Row {
+            figure,
+            old: shown(&c.old, false),
+            new: shown(&c.new, false),
+            difference: c
+                .difference
+                .as_ref()
+                .map(|d| number(d, true))
+                .unwrap_or_default(),
+        };
+        (
+            lead.into_iter().map(row).collect(),
+            rest.into_iter().map(row).collect(),
+        )
     };
     let mut units: Vec<Group> = Vec::new();
     if !update.diff.other.is_empty() {
+        let (lead, rest) = rows(&update.diff.other);
         units.push(Group {
             code: String::new(),
             name: label("other_values"),
             href: None,
-            changes: rows(&update.diff.other),
+            lead,
+            rest,
         });
     }
     for u in &update.diff.units {
@@ -213,11 +240,13 @@ pub(crate) fn changes(
             .iter()
             .find(|v| v.unit.code == u.code)
             .map(|v| v.unit.href.clone());
+        let (lead, rest) = rows(&u.changes);
         units.push(Group {
             code: u.code.clone(),
             name: u.name.clone(),
             href,
-            changes: rows(&u.changes),
+            lead,
+            rest,
         });
     }
     let missing = label("file_missing");

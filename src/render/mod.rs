@@ -4,6 +4,7 @@
 //! asks every format asked for, is the seam in `format` (one module per format below it).
 //! Nothing here reads the data folder.
 
+mod change_words;
 pub(crate) mod format;
 pub(crate) mod html;
 pub(crate) mod json;

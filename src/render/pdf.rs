@@ -114,6 +114,49 @@ pub(crate) fn unit(
     })
 }
 
+/// A column of a pack's summary: one signal (a traffic light's label and what it is about,
+/// e.g. a profession), in the order the pack's units first show them.
+#[derive(Serialize, PartialEq)]
+struct Signal<'a> {
+    label: &'a str,
+    detail: Option<&'a str>,
+}
+
+/// A unit's lights in the summary's columns.
+type LightRow = Vec<Option<&'static str>>;
+
+/// The summary's signal columns and, per unit, its light in each column (`None`: the unit has
+/// no such signal).
+fn signal_columns<'a>(views: &[&'a ReportView]) -> (Vec<Signal<'a>>, Vec<LightRow>) {
+    let mut columns: Vec<Signal<'a>> = Vec::new();
+    for v in views {
+        for l in &v.lights {
+            let s = Signal {
+                label: &l.label,
+                detail: l.detail.as_deref(),
+            };
+            if !columns.contains(&s) {
+                columns.push(s);
+            }
+        }
+    }
+    let cells = views
+        .iter()
+        .map(|v| {
+            columns
+                .iter()
+                .map(|c| {
+                    v.lights
+                        .iter()
+                        .find(|l| l.label == c.label && l.detail.as_deref() == c.detail)
+                        .map(|l| l.status)
+                })
+                .collect()
+        })
+        .collect();
+    (columns, cells)
+}
+
 #[derive(Serialize)]
 struct PackInfo<'a> {
     title: &'a str,
@@ -170,6 +213,9 @@ pub(crate) fn pack(
         },
     );
     ctx.insert("units", &units);
+    let (signals, lights) = signal_columns(views);
+    ctx.insert("signals", &signals);
+    ctx.insert("signal_cells", &lights);
     let source = templates.render_typst("pdf/pack.typ", ctx)?;
     let mut files = attachments.to_vec();
     for (i, v) in views.iter().enumerate() {

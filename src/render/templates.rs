@@ -103,6 +103,7 @@ pub(crate) fn load(
     labels.insert("pct".into(), lang.percent.clone());
     let mut tera = Tera::default();
     tera.set_escape_fn(escape_html);
+    tera.register_filter("as_name", as_name);
     let html: Vec<(String, String)> = files
         .iter()
         .filter(|(n, _)| !n.ends_with(".yaml") && !n.ends_with(".typ"))
@@ -117,6 +118,7 @@ pub(crate) fn load(
     typst.autoescape_on(vec![".typ", ".html"]);
     typst.set_escape_fn(crate::render::typst::escape_markup);
     typst.register_filter("typst_str", typst_str);
+    typst.register_filter("as_name", as_name);
     let typ: Vec<(String, String)> = files
         .into_iter()
         .filter(|(n, _)| n.ends_with(".typ") || n.starts_with("text/"))
@@ -134,6 +136,24 @@ pub(crate) fn load(
         labels,
         language: language.to_string(),
     })
+}
+
+/// A word from the data as a table names it, its first letter capitalised and the rest as
+/// written: a profession or a production figure ("läkare" → "Läkare", "besök" → "Besök").
+/// Tera's own `capitalize` lowercases the rest ("ST-läkare" → "St-läkare"), this keeps it.
+fn as_name(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = match value {
+        tera::Value::String(s) => s.as_str(),
+        other => return Ok(other.clone()),
+    };
+    let mut chars = text.chars();
+    Ok(tera::Value::String(match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }))
 }
 
 /// A value as a Typst string literal, quotes included (for `alt: ..`, `description: ..`);

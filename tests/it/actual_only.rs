@@ -201,15 +201,15 @@ fn html_report_without_a_budget() {
     }
     // The accumulated chart without a budget line.
     assert!(html.contains(
-        "aria-label=\"Ackumulerat resultat januari–februari 2020: utfallet -3\u{a0}139,85 kr; samma period 2019 -910,50 kr.\""
+        "aria-label=\"Ackumulerat resultat januari–februari 2020. Utfallet -3\u{a0}139,85 kr, samma period 2019 -910,50 kr.\""
     ), "{html}");
     assert!(!html.contains("Avvikelse mot budget per månad"));
     // The bar charts show the change against last year instead of the deviation.
     assert!(html.contains(
-        "aria-label=\"Förändring mot föregående år per månad januari–februari 2020, kr: januari -1\u{a0}079,75; februari -1\u{a0}149,60.\""
+        "aria-label=\"Förändring mot föregående år per månad januari–februari 2020, kr. Lägst -1\u{a0}149,60 (februari), högst -1\u{a0}079,75 (januari).\""
     ), "{html}");
     assert!(html.contains(
-        "aria-label=\"Förändring mot föregående år per kategori, ack januari–februari 2020, kr: Verksamhetens intäkter +20,25; Personalkostnader -199,60; Köp av verksamhet -2\u{a0}050,00.\""
+        "aria-label=\"Förändring mot föregående år per kategori, ack januari–februari 2020, kr. Lägst -2\u{a0}050,00 (Köp av verksamhet), högst +20,25 (Verksamhetens intäkter).\""
     ), "{html}");
     insta::assert_snapshot!("actual_only_A_report", html);
     let index = g.read("2020-02", "index.html");

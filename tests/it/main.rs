@@ -8,6 +8,7 @@ mod actual_only;
 mod architecture;
 mod cli;
 mod explain;
+mod finish;
 mod first_hour;
 mod first_year;
 mod formats;

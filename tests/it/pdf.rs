@@ -178,3 +178,66 @@ fn unit_names_cannot_inject_typst() {
         );
     }
 }
+
+/// The text of pages `first` to `last` of a PDF.
+fn pdftotext_pages(path: &Path, first: usize, last: usize) -> String {
+    let o = Command::new("pdftotext")
+        .args(["-f", &first.to_string(), "-l", &last.to_string()])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+#[test]
+fn pack_summary_is_one_page_with_a_column_per_signal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = generate_seeds(&root().join("tests/fixtures/seeds"), &out);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let pack = out.join("2020-09/namnden.pdf");
+    // Cover, contents, then the summary on page 3 alone: the next page is the first unit's.
+    let summary = pdftotext_pages(&pack, 3, 3);
+    assert!(summary.contains("Sammanställning"), "{summary}");
+    for unit in ["Hälso- och sjukvårdsnämnden", "Vårdenheten", "Stödenheten"] {
+        assert!(
+            summary.contains(unit),
+            "{unit} on the summary page:\n{summary}"
+        );
+    }
+    assert!(
+        summary.contains("Grön: inom målet."),
+        "the legend:\n{summary}"
+    );
+    let next = pdftotext_pages(&pack, 4, 4);
+    assert!(
+        !next.contains("Grön: inom målet.") && next.contains("Sammanfattning"),
+        "page 4 is the first unit's report:\n{next}"
+    );
+    // One column per signal: each signal's name once, in the header, not once per unit.
+    for signal in ["Budget", "Sjukfrånvaro", "Åtgärder"] {
+        assert_eq!(
+            summary.matches(signal).count(),
+            1,
+            "{signal} heads one column:\n{summary}"
+        );
+    }
+    assert_eq!(
+        summary.matches("Inhyrd").count(),
+        2,
+        "a column per profession:\n{summary}"
+    );
+    // The summary page is landscape, so that the columns fit.
+    let o = Command::new("pdfinfo")
+        .args(["-f", "3", "-l", "3"])
+        .arg(&pack)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&o.stdout);
+    let size = info.lines().find(|l| l.starts_with("Page    3 size:"));
+    assert!(
+        size.is_some_and(|l| l.contains("841.89 x 595.276")),
+        "{info}"
+    );
+}

@@ -52,7 +52,10 @@ fn september_states_the_reported_figures() {
         &h,
         "Indirekta vårdkontakter har ökat med 42\u{a0}400 st (+42,4\u{a0}%) mot motsvarande period 2019.",
     );
-    has(&h, "Medelvårdtid är 5,0 mot 5,0 motsvarande period 2019.");
+    has(
+        &h,
+        "Medelvårdtid är oförändrad mot motsvarande period 2019, 5,0.",
+    );
     has(
         &h,
         "Budgetramen för 2020 är enligt beslut 1\u{a0}442,0 Mkr. Efter omdisponeringar om netto -122,0 Mkr är den reviderade ramen 1\u{a0}320,0 Mkr.",

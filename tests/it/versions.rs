@@ -92,51 +92,65 @@ fn a_changed_row_makes_a_new_version_with_a_change_page() {
     assert!(page.contains("<p>Rapporten har uppdaterats 2020-09-13: 3 enheter har ändrade siffror. Jämfört med <a href=\"../2020-02.versions/v1-2020-09-13T122640Z/index.html\">version 1</a>.</p>"));
     let rows: Vec<&str> = page
         .lines()
-        .filter(|l| l.contains("Personalkostnader].actual"))
+        .filter(|l| l.contains(">Personalkostnader, utfall ack februari<"))
         .collect();
     assert_eq!(
         rows,
-        ["<tr><th scope=\"row\"><code>categories[Personalkostnader].actual</code></th><td>-1\u{a0}210,10</td><td>-1\u{a0}212,35</td><td>-2,25</td></tr>";
+        ["<tr><th scope=\"row\">Personalkostnader, utfall ack februari</th><td>-1\u{a0}210,10</td><td>-1\u{a0}212,35</td><td>-2,25</td></tr>";
             3]
     );
-    // A1's own rows: every figure the row moves, and nothing else.
+    // A1's own rows, in the report's words: the result, the deviation and the forecast
+    // first, every other figure the row moves folded below, and nothing else.
     let a1 = &page[page.find("id=\"enhet-2\"").unwrap()..page.find("id=\"enhet-3\"").unwrap()];
-    let paths: Vec<&str> = a1
-        .lines()
-        .filter_map(|l| l.split("<code>").nth(1)?.split("</code>").next())
-        .collect();
+    let figures = |part: &str| -> Vec<String> {
+        part.lines()
+            .filter_map(|l| l.split("<th scope=\"row\">").nth(1)?.split("</th>").next())
+            .map(str::to_string)
+            .collect()
+    };
+    let (lead, folded) = a1.split_once("<details>").unwrap();
     assert_eq!(
-        paths,
+        figures(lead),
         [
-            "actual",
-            "bridge.by_category[Personalkostnader].change",
-            "bridge.to",
-            "categories[Personalkostnader].actual",
-            "categories[Personalkostnader].change_previous_year",
-            "categories[Personalkostnader].deviation",
-            "categories[Personalkostnader].month.actual",
-            "categories[Personalkostnader].month.deviation",
-            "categories[Verksamhetens nettokostnad].actual",
-            "categories[Verksamhetens nettokostnad].change_previous_year",
-            "categories[Verksamhetens nettokostnad].deviation",
-            "categories[Verksamhetens nettokostnad].month.actual",
-            "categories[Verksamhetens nettokostnad].month.deviation",
-            "categories[Resultat].actual",
-            "categories[Resultat].change_previous_year",
-            "categories[Resultat].deviation",
-            "categories[Resultat].month.actual",
-            "categories[Resultat].month.deviation",
-            "deviation",
-            "deviation_change",
-            "forecast_check.implied_rest_of_year",
-            "forecast_check.run_rate_rest_of_year",
-            "months[2020-02].actual",
-            "months[2020-02].deviation",
-            "net_cost_development.actual",
-            "net_cost_development.growth",
-            "net_cost_development.growth_pct",
+            "Resultat, utfall ack februari",
+            "Resultat, förändring mot föregående år",
+            "Resultat, avvikelse ack februari",
+            "Resultat, utfall februari",
+            "Resultat, avvikelse februari",
+            "Avvikelse, förändring mot föregående månad",
         ]
     );
+    assert_eq!(
+        figures(folded),
+        [
+            "Personalkostnader, förändring sedan januari",
+            "Avvikelse ack februari",
+            "Personalkostnader, utfall ack februari",
+            "Personalkostnader, förändring mot föregående år",
+            "Personalkostnader, avvikelse ack februari",
+            "Personalkostnader, utfall februari",
+            "Personalkostnader, avvikelse februari",
+            "Verksamhetens nettokostnad, utfall ack februari",
+            "Verksamhetens nettokostnad, förändring mot föregående år",
+            "Verksamhetens nettokostnad, avvikelse ack februari",
+            "Verksamhetens nettokostnad, utfall februari",
+            "Verksamhetens nettokostnad, avvikelse februari",
+            "Prognosen och utvecklingen hittills, prognosen, resterande månader",
+            "Prognosen och utvecklingen hittills, samma takt som hittills, resterande månader",
+            "Utfall februari 2020",
+            "Avvikelse februari 2020",
+            "Nettokostnadsutveckling, utfall",
+            "Nettokostnadsutveckling, förändring",
+            "Nettokostnadsutveckling, förändring i procent",
+        ]
+    );
+    // No path of figures.json anywhere on the page: no brackets, dotted or snake_case names.
+    for name in figures(&page) {
+        assert!(
+            !name.contains('[') && !name.contains('_') && !name.contains("]."),
+            "a JSON path on the change page: {name}"
+        );
+    }
     assert!(page.contains("<tr><th scope=\"row\">ledger.csv</th><td><code>b68a16fefc7d5409bfbb30bf28aabe78eb98c7345d82d79584bbf46c9be5b34e</code></td>"));
 
     // An unchanged rerun with --if-changed writes no version.
