@@ -324,12 +324,9 @@ def walk(rep, con):
         fail("the report page does not show the approved text")
     print("  the report page shows the approved text")
 
-    # ---- GENERATE WITH THE ROUND (to come) ------------------------------------------------
-    # Here, once `uppfolj generate` reads the round's approved entries, the walk ends with a
-    # step that runs generate with the round's store (round.sh passes its path) and finds the
-    # approved text, forecast and measure of 2110 and 2120 in the HTML, the PDF and the
-    # workbook.
-
+    # The round is approved: round.sh now runs `uppfolj generate` with the round's store and
+    # checks the approved text, forecast and measure in the HTML, PDF and workbook
+    # (tests/e2e/round_generated.py).
 
 if __name__ == "__main__":
     main()

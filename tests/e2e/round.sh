@@ -3,7 +3,8 @@
 # the server on the sample region with built-in accounts on a free port, walks the round
 # (tests/e2e/round.py: two reporters and a controller write, preview, save, mark done, send
 # back, approve; a stale save, another unit's page), checks every round page with axe-core,
-# and stops the server.
+# runs `uppfolj generate` with the approved round and checks its HTML, PDF and workbook, and
+# stops the server.
 # usage: tests/e2e/round.sh PATH_TO_UPPFOLJ_BINARY
 # Needs chromium and node's axe-core in tests/e2e/node_modules (`npm install` in tests/e2e).
 set -euo pipefail
@@ -50,4 +51,16 @@ if [[ $status -ne 0 ]]; then
     cat "$WORK/server.err"
 fi
 kill -0 "$SERVER_PID" || { echo "the server stopped during the walk"; exit 1; }
-exit "$status"
+[[ $status -eq 0 ]] || exit "$status"
+
+# `generate` with the round, while the server still runs (the store read as a WAL reader): a
+# copy of the sample whose config names the store, without the commentary file and forecast
+# rows of 2110 and 2120 for 2020-09 (the round gives those now).
+echo "== generate with the approved round"
+cp -r "$ROOT/data/sample" "$WORK/sample"
+rm -f "$WORK/sample/comments/2020-09/2110.md" "$WORK/sample/comments/2020-09/2120.md"
+grep -v '^2020-09;21[12]0;' "$ROOT/data/sample/forecast.csv" > "$WORK/sample/forecast.csv"
+printf '\nround:\n  db: %s\n' "$DB" >> "$WORK/sample/uppfolj.yaml"
+"$BIN" generate --data "$WORK/sample" --config "$WORK/sample/uppfolj.yaml" --period 2020-09 \
+    --out "$WORK/out" 2>"$WORK/generate.err" || { cat "$WORK/generate.err"; exit 1; }
+python3 "$HERE/round_generated.py" "$WORK/out/2020-09" "$WORK/generate.err"
