@@ -10,35 +10,90 @@ pub(crate) fn header_name(cell: &str) -> String {
         .to_lowercase()
 }
 
-/// The Swedish headers exports use, by the contract column they name.
-const HEADER_ALIASES: &[(&str, &[&str])] = &[
+/// The Swedish headers exports use, by the contract column they name: every table's columns
+/// (the data contract lists them). An entry applies to a table that has its column when no
+/// header names the column exactly and no earlier entry for it matched; the second entry for
+/// `date` (a month where a transaction's day is not given) counts only without the first.
+pub(crate) const HEADER_ALIASES: &[(&str, &[&str])] = &[
+    ("period", &["månad", "period"]),
     ("unit", &["ansvar", "kostnadsställe", "enhet"]),
     ("account", &["konto"]),
     ("actual", &["utfall"]),
+    ("budget", &["budget"]),
     ("amount", &["belopp"]),
     ("date", &["datum", "bokföringsdatum", "transaktionsdatum"]),
-    ("period", &["månad"]),
+    ("date", &["period", "månad", "bokföringsperiod"]),
+    ("text", &["text", "verifikationstext"]),
+    ("name", &["namn", "benämning"]),
+    ("parent", &["överordnad", "överordnat ansvar"]),
+    ("category", &["kategori"]),
+    ("deviation", &["avvikelse", "prognosavvikelse"]),
+    ("worked_hours", &["utförd tid", "arbetad tid"]),
+    ("scheduled_hours", &["ordinarie arbetstid"]),
+    ("sick_hours", &["sjukfrånvaro"]),
+    ("employees", &["månadsavlönade", "anställda"]),
+    ("profession", &["yrke", "yrkesgrupp"]),
+    ("own_cost", &["egen personal"]),
+    ("agency_cost", &["inhyrd personal"]),
+    ("measure", &["åtgärd"]),
+    ("expected", &["förväntad effekt"]),
+    ("realized", &["realiserad effekt"]),
+    ("decided", &["beslutad"]),
+    ("due", &["klar senast"]),
+    ("status", &["status"]),
+    ("in_forecast", &["i prognos"]),
+    ("item", &["post"]),
+    ("kpi", &["nyckeltal"]),
+    ("value", &["värde"]),
+    ("year", &["år"]),
+    ("frame", &["ram", "budgetram"]),
+    ("from_unit", &["från ansvar", "från enhet"]),
+    ("to_unit", &["till ansvar", "till enhet"]),
+    ("reference", &["diarienummer", "referens"]),
+    ("description", &["beskrivning"]),
+    ("result", &["resultat"]),
+    ("equity", &["eget kapital"]),
+    ("project", &["projekt"]),
+    ("start", &["startmånad", "start"]),
+    ("forecast", &["prognos"]),
+    ("user", &["användare"]),
+    ("role", &["roll"]),
 ];
 
+/// A header name as the aliases are compared: `_` read as a space, runs of spaces as one.
+fn alias_form(name: &str) -> String {
+    name.replace('_', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The header as the contract reads it: each cell as [`header_name`] gives it, and a Swedish
-/// header an export uses (`Ansvar`, `Konto`, `Utfall`, `Belopp`, `Bokföringsdatum`, `Månad`…)
-/// read as the contract column it names, when the table has that column and no header names
-/// it exactly.
+/// header an export uses (`Ansvar`, `Konto`, `Utfall`, `Namn`, `Överordnad`, `Kategori`…)
+/// read as the contract column it names ([`HEADER_ALIASES`]), when the table has that column
+/// and no header names it exactly.
 pub(crate) fn column_names(spec: TableSpec, header: &[String]) -> Vec<String> {
-    let names: Vec<String> = header.iter().map(|h| header_name(h)).collect();
-    names
+    let mut names: Vec<String> = header.iter().map(|h| header_name(h)).collect();
+    let exact: Vec<bool> = names
         .iter()
-        .map(|n| {
-            HEADER_ALIASES
-                .iter()
-                .find(|(column, aliases)| {
-                    aliases.contains(&n.as_str())
-                        && spec.columns.iter().any(|c| c.name == *column)
-                        && !names.iter().any(|m| m == column)
-                })
-                .map_or_else(|| n.clone(), |(column, _)| column.to_string())
-        })
-        .collect()
+        .map(|n| spec.columns.iter().any(|c| c.name == n.as_str()))
+        .collect();
+    let mut mapped: Vec<&str> = Vec::new();
+    for (column, aliases) in HEADER_ALIASES {
+        if !spec.columns.iter().any(|c| c.name == *column)
+            || names.iter().zip(&exact).any(|(m, e)| *e && m == column)
+            || mapped.contains(column)
+        {
+            continue;
+        }
+        for (i, n) in names.iter_mut().enumerate() {
+            if !exact[i] && aliases.contains(&alias_form(n).as_str()) {
+                *n = (*column).to_string();
+                mapped.push(column);
+            }
+        }
+    }
+    names
 }
 
 /// The note for header columns that are not in the table's contract (`names` as
@@ -57,4 +112,28 @@ pub(crate) fn note_extra_columns(
     if !extra.is_empty() {
         findings.note(file, format!("extra columns ignored: {}", extra.join(", ")));
     }
+}
+
+/// The headers as the file writes them for the contract columns whose header is not the
+/// contract's own name (a Swedish or a configured header): what messages call the column.
+/// `names` is the header as the contract reads it ([`column_names`] and the layout).
+pub(crate) fn shown_headers(
+    spec: TableSpec,
+    header: &[String],
+    names: &[String],
+) -> Vec<(&'static str, String)> {
+    spec.columns
+        .iter()
+        .filter_map(|c| {
+            let i = names.iter().position(|n| n == c.name)?;
+            let cell = header.get(i)?;
+            (header_name(cell) != c.name).then(|| (c.name, shown_header(cell)))
+        })
+        .collect()
+}
+
+/// A header cell as messages show it: spaces, BOM and quotes trimmed, case kept.
+fn shown_header(cell: &str) -> String {
+    cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '"')
+        .to_string()
 }

@@ -46,6 +46,9 @@ pub(crate) struct ColumnSpec {
     /// For text: whether a cell may be left empty when the column is required (a name, or an
     /// account's category, which the config's ranges place).
     pub may_be_empty: bool,
+    /// For a date: whether a month (`YYYY-MM`, `YYYYMM`) is taken where the day is not given,
+    /// read as the first day of that month.
+    pub month_ok: bool,
 }
 
 /// The longest code or name, in characters.
@@ -58,6 +61,14 @@ impl ColumnSpec {
     const fn may_be_empty(self) -> ColumnSpec {
         ColumnSpec {
             may_be_empty: true,
+            ..self
+        }
+    }
+
+    /// The date column that also takes a month where the export gives no day.
+    const fn or_month(self) -> ColumnSpec {
+        ColumnSpec {
+            month_ok: true,
             ..self
         }
     }
@@ -90,6 +101,7 @@ const fn col(name: &'static str, kind: Kind) -> ColumnSpec {
         nonnegative: None,
         max_chars: MAX_TEXT,
         may_be_empty: false,
+        month_ok: false,
     }
 }
 
@@ -101,6 +113,7 @@ const fn opt(name: &'static str, kind: Kind) -> ColumnSpec {
         nonnegative: None,
         max_chars: MAX_TEXT,
         may_be_empty: false,
+        month_ok: false,
     }
 }
 
@@ -113,6 +126,7 @@ const fn positive(name: &'static str, why: &'static str) -> ColumnSpec {
         nonnegative: Some(why),
         max_chars: MAX_TEXT,
         may_be_empty: false,
+        month_ok: false,
     }
 }
 
@@ -134,7 +148,7 @@ pub(crate) const LEDGER: TableSpec = TableSpec {
 pub(crate) const TRANSACTIONS: TableSpec = TableSpec {
     name: "transactions",
     columns: &[
-        col("date", Date),
+        col("date", Date).or_month(),
         col("unit", Text),
         col("account", Text),
         col("amount", Money),

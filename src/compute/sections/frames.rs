@@ -94,7 +94,7 @@ pub(super) fn frames(cx: &Ctx<'_>, out: &mut [UnitSections], findings: &mut Find
                 findings.warning(
                     &frames.file,
                     Some(frames.rows[i]),
-                    Some("frame"),
+                    Some(frames.shown("frame")),
                     format!(
                         "unit \"{}\": the net budget for {year} is {} kr but the revised frame is {} kr (difference {} kr)",
                         fu[i],
