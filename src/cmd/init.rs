@@ -102,6 +102,27 @@ fn files_of(dir: &'static Dir<'static>) -> Vec<(String, &'static [u8])> {
 
 /// Writes a new project into `dir` (which must be missing or empty). Returns the files
 /// written, by their path inside `dir`.
+/// Keys of a source that the sample region's config does not show (the sample's outputs hash
+/// that file, so it stays as it is): the config `init` writes has them after `code_and_name`.
+const MORE_SOURCE_KEYS: &str = "\
+#     names: { unit: Ansvarsnamn }      # the names' own column; without a code column the names are the codes
+";
+
+/// The config `init` writes: the sample region's, with every key.
+fn init_config() -> String {
+    let code_and_name = "#     code_and_name: [unit, account]    # cells \"CODE Name\": the code is the first word\n";
+    CONFIG
+        .replace(
+            "See the README, \"Exports as the ledger system gives them\".",
+            "See the user guide, \"Datakontraktet\", on `sources:`.",
+        )
+        .replace(
+            "# uppfolj configuration for the sample region. Every key is optional; see the README.",
+            "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` says more.",
+        )
+        .replace(code_and_name, &format!("{code_and_name}{MORE_SOURCE_KEYS}"))
+}
+
 pub fn write(dir: &Path, opts: Options) -> Result<Vec<String>, Failure> {
     let shown = dir.display();
     if dir.exists() {
@@ -114,15 +135,7 @@ pub fn write(dir: &Path, opts: Options) -> Result<Vec<String>, Failure> {
             )));
         }
     }
-    let full_config = CONFIG
-        .replace(
-            "See the README, \"Exports as the ledger system gives them\".",
-            "See the user guide, \"Datakontraktet\", on `sources:`.",
-        )
-        .replace(
-        "# uppfolj configuration for the sample region. Every key is optional; see the README.",
-        "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` says more.",
-    );
+    let full_config = init_config();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if opts.sample {
         let mut config = full_config;
@@ -192,7 +205,8 @@ mod tests {
     /// Every key of the config, at every level, appears in the config `init` writes.
     #[test]
     fn the_config_init_writes_names_every_key() {
-        let config = CONFIG;
+        let config = &init_config();
+        assert!(config.contains(MORE_SOURCE_KEYS));
         let places = [
             "zz: 1\n",
             "organisation: { zz: 1 }\n",

@@ -60,6 +60,23 @@ pub(crate) const HEADER_ALIASES: &[(&str, &[&str])] = &[
     ("role", &["roll"]),
 ];
 
+/// The Swedish headers read as `column`, as the guide writes them (first letter capital).
+pub(crate) fn swedish_headers(column: &str) -> Vec<String> {
+    HEADER_ALIASES
+        .iter()
+        .filter(|(c, _)| *c == column)
+        .flat_map(|(_, aliases)| aliases.iter())
+        .filter(|a| **a != column)
+        .map(|a| {
+            let mut chars = a.chars();
+            chars
+                .next()
+                .map(|f| f.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 /// A header name as the aliases are compared: `_` read as a space, runs of spaces as one.
 fn alias_form(name: &str) -> String {
     name.replace('_', " ")
@@ -133,7 +150,106 @@ pub(crate) fn shown_headers(
 }
 
 /// A header cell as messages show it: spaces, BOM and quotes trimmed, case kept.
-fn shown_header(cell: &str) -> String {
+pub(crate) fn shown_header(cell: &str) -> String {
     cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '"')
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::spec;
+
+    /// The guide lists every Swedish header, in both books.
+    #[test]
+    fn the_guide_lists_every_swedish_header() {
+        let pages = [
+            include_str!("../../docs/guide/src/datakontraktet.md"),
+            include_str!("../../docs/guide/en/src/data-contract.md"),
+        ];
+        for page in pages {
+            let page = page.to_lowercase();
+            for (column, aliases) in HEADER_ALIASES {
+                let row = page
+                    .lines()
+                    .find(|l| l.starts_with(&format!("| `{column}` |")))
+                    .unwrap_or_else(|| panic!("no row for {column}"));
+                for alias in *aliases {
+                    assert!(row.contains(&format!("`{alias}`")), "{column}: {alias}");
+                }
+            }
+        }
+        let all: Vec<&str> = spec::ALL
+            .iter()
+            .flat_map(|s| s.columns.iter().map(|c| c.name))
+            .collect();
+        for column in all {
+            assert!(
+                HEADER_ALIASES.iter().any(|(c, _)| *c == column),
+                "no Swedish header for {column}"
+            );
+        }
+    }
+
+    #[test]
+    fn swedish_headers_in_every_table() {
+        let header = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            column_names(spec::UNITS, &header(&["Enhet", "NAMN", " Överordnad "])),
+            ["unit", "name", "parent"]
+        );
+        assert_eq!(
+            column_names(
+                spec::STAFFING,
+                &header(&[
+                    "Månad",
+                    "Ansvar",
+                    "Utförd_tid",
+                    "Ordinarie  arbetstid",
+                    "Sjukfrånvaro",
+                    "Månadsavlönade"
+                ])
+            ),
+            [
+                "period",
+                "unit",
+                "worked_hours",
+                "scheduled_hours",
+                "sick_hours",
+                "employees"
+            ]
+        );
+        // A month where the day is not given: `Period` is the date only without a date header.
+        assert_eq!(
+            column_names(
+                spec::TRANSACTIONS,
+                &header(&["Period", "Ansvar", "Konto", "Belopp"])
+            ),
+            ["date", "unit", "account", "amount"]
+        );
+        assert_eq!(
+            column_names(
+                spec::TRANSACTIONS,
+                &header(&["Datum", "Period", "Konto", "Belopp"])
+            ),
+            ["date", "period", "account", "amount"]
+        );
+        // The contract's own name wins over a Swedish one.
+        assert_eq!(
+            column_names(spec::LEDGER, &header(&["period", "Månad"])),
+            ["period", "månad"]
+        );
+        let names = column_names(spec::LEDGER, &header(&["Period", "Ansvar", "Utfall"]));
+        assert_eq!(
+            shown_headers(
+                spec::LEDGER,
+                &header(&["Period", "Ansvar", "Utfall"]),
+                &names
+            ),
+            [
+                ("unit", "Ansvar".to_string()),
+                ("actual", "Utfall".to_string())
+            ]
+        );
+    }
 }

@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use super::header::{header_name, note_extra_columns, shown_headers};
+use super::header::{
+    header_name, note_extra_columns, shown_header, shown_headers, swedish_headers,
+};
 use super::intern::Interner;
 use super::layout::Layout;
 use super::spec::{ColumnSpec, Kind, TableSpec};
@@ -309,6 +311,12 @@ fn place_constant(
     (constant, ok)
 }
 
+/// The header cell `cell` of contract column `name` as messages show it, when it is not the
+/// contract's name.
+fn shown_headers_of(name: &str, cell: &str) -> Option<String> {
+    (header_name(cell) != name).then(|| shown_header(cell))
+}
+
 /// A column named twice in the header is an error; `false` when there is one.
 fn check_repeats(
     header: &[String],
@@ -323,11 +331,14 @@ fn check_repeats(
             continue;
         }
         if let Some(first) = seen.insert(n.clone(), i) {
+            let same = header_name(&header[first]) == header_name(&header[i]);
+            // The same header twice is named as the file writes it.
+            let shown = shown_headers_of(n, &header[i]).filter(|_| same);
             findings.error(
                 file,
                 Some(header_row),
-                Some(n),
-                if header_name(&header[first]) == header_name(&header[i]) {
+                Some(shown.as_deref().unwrap_or(n)),
+                if same {
                     format!(
                         "the column appears twice in the header (columns {} and {})",
                         first + 1,
@@ -353,6 +364,7 @@ fn check_repeats(
 /// column is an error; `false` when there is one.
 fn column_index(
     spec: TableSpec,
+    header: &[String],
     names: &[String],
     (file, header_row): HeaderAt<'_>,
     findings: &mut Findings,
@@ -362,17 +374,26 @@ fn column_index(
     for c in spec.columns {
         let found = names.iter().position(|n| n == c.name);
         if found.is_none() && c.required {
-            let have: Vec<&str> = names
+            // The header as the file writes it.
+            let have: Vec<String> = header
                 .iter()
-                .filter(|n| !n.is_empty())
-                .map(String::as_str)
+                .filter(|h| !header_name(h).is_empty())
+                .map(|h| shown_header(h))
                 .collect();
+            let mut heads = vec![format!("\"{}\"", c.name)];
+            heads.extend(swedish_headers(c.name).iter().map(|h| format!("\"{h}\"")));
+            let last = heads.pop().unwrap_or_default();
+            let heads = if heads.is_empty() {
+                last
+            } else {
+                format!("{} or {last}", heads.join(", "))
+            };
             findings.error(
                 file,
                 Some(header_row),
                 None,
                 format!(
-                    "missing required column \"{}\" (expected {}; the header has: {})",
+                    "missing required column \"{}\" (a header {heads}; expected {}; the header has: {})",
                     c.name,
                     c.kind.expected(),
                     if have.is_empty() {
@@ -413,7 +434,7 @@ impl TableBuilder {
         let at = (file, header_row);
         let (constant, placed) = place_constant(spec, shape, header, &mut names, at, findings);
         let unrepeated = check_repeats(header, &names, at, findings);
-        let (index, complete) = column_index(spec, &names, at, findings);
+        let (index, complete) = column_index(spec, header, &names, at, findings);
         let ok = placed && unrepeated && complete;
         note_extra_columns(spec, &names, file, findings);
         let headers = shown_headers(spec, header, &names);

@@ -14,6 +14,7 @@ mod formats;
 mod guide;
 mod hostile;
 mod invalid;
+mod layouts;
 mod pdf;
 mod pipeline;
 mod round;
