@@ -100,8 +100,6 @@ fn files_of(dir: &'static Dir<'static>) -> Vec<(String, &'static [u8])> {
     out
 }
 
-/// Writes a new project into `dir` (which must be missing or empty). Returns the files
-/// written, by their path inside `dir`.
 /// Keys of a source that the sample region's config does not show (the sample's outputs hash
 /// that file, so it stays as it is): the config `init` writes has them after `code_and_name`.
 const MORE_SOURCE_KEYS: &str = "\
@@ -123,6 +121,8 @@ fn init_config() -> String {
         .replace(code_and_name, &format!("{code_and_name}{MORE_SOURCE_KEYS}"))
 }
 
+/// Writes a new project into `dir` (which must be missing or empty). Returns the files
+/// written, by their path inside `dir`.
 pub fn write(dir: &Path, opts: Options) -> Result<Vec<String>, Failure> {
     let shown = dir.display();
     if dir.exists() {
