@@ -33,6 +33,7 @@ const ROUND_EXAMPLE: &str = "
 /// keys and the round's keys.
 fn full_config() -> String {
     let skip_rows = "#     skip_rows: 0                      # lines above the header\n";
+    let code_and_name = "#     code_and_name: [unit, account]    # cells \"CODE Name\": the code is the first word\n";
     let mut config = CONFIG
         .replace(
             "See the README, \"Exports as the ledger system gives them\".",
@@ -42,7 +43,8 @@ fn full_config() -> String {
         "# uppfolj configuration for the sample region. Every key is optional; see the README.",
         "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` says more.",
     )
-        .replace(skip_rows, &format!("{skip_rows}{DATABASE_KEYS}"));
+        .replace(skip_rows, &format!("{skip_rows}{DATABASE_KEYS}"))
+        .replace(code_and_name, &format!("{code_and_name}{MORE_SOURCE_KEYS}"));
     config.push_str(ROUND_EXAMPLE);
     config
 }
@@ -138,6 +140,12 @@ const DATABASE_KEYS: &str = "\
 #     # login_timeout_seconds: 30         # how long logging in may take
 ";
 
+/// Keys of a source that the sample region's config does not show (the sample's outputs hash
+/// that file, so it stays as it is): the config `init` writes has them after `code_and_name`.
+const MORE_SOURCE_KEYS: &str = "\
+#     names: { unit: Ansvarsnamn }      # the names' own column; without a code column the names are the codes
+";
+
 /// Writes a new project into `dir` (which must be missing or empty). Returns the files
 /// written, by their path inside `dir`.
 pub fn write(dir: &Path, opts: Options) -> Result<Vec<String>, Failure> {
@@ -223,6 +231,7 @@ mod tests {
     #[test]
     fn the_config_init_writes_names_every_key() {
         let config = full_config();
+        assert!(config.contains(MORE_SOURCE_KEYS));
         let places = [
             "zz: 1\n",
             "organisation: { zz: 1 }\n",

@@ -257,7 +257,7 @@ pub(crate) fn categorize(
             findings.warning(
                 &acc.file,
                 Some(row),
-                Some("category"),
+                Some(acc.shown("category")),
                 format!("category \"{name}\" is not among the configured report rows; it is shown before the first subtotal"),
             );
         }
@@ -291,7 +291,7 @@ pub(crate) fn categorize(
         findings.warning(
             &ledger.file,
             None,
-            Some("account"),
+            Some(ledger.shown("account")),
             format!(
                 "{} accounts match no report category and are shown as \"Övriga konton\": {}",
                 unmapped.len(),

@@ -33,7 +33,7 @@ pub(crate) fn resolve(
                 findings.error(
                     &ledger.file,
                     None,
-                    Some("actual"),
+                    Some(ledger.shown("actual")),
                     "--period latest: the ledger has no month with an outcome (every actual is zero)",
                 );
                 return None;
@@ -46,7 +46,7 @@ pub(crate) fn resolve(
         findings.error(
             &ledger.file,
             None,
-            Some("period"),
+            Some(ledger.shown("period")),
             format!(
                 "the ledger has no rows for {} to {period} (the report period)",
                 period.year_start(year_start)
@@ -75,7 +75,7 @@ pub(crate) fn resolve(
         findings.error(
             &ledger.file,
             None,
-            Some("actual"),
+            Some(ledger.shown("actual")),
             format!(
                 "--period {period}: the ledger has no outcome booked in {period} (every actual of the month is zero or missing{last}); a report would show the month as zero"
             ),
@@ -98,7 +98,7 @@ pub(crate) fn resolve(
         findings.warning(
             &ledger.file,
             None,
-            Some("actual"),
+            Some(ledger.shown("actual")),
             if missing.len() == 1 {
                 format!(
                     "no outcome in {period} for unit {names} (it has outcome earlier in {}); its month counts as zero",
@@ -173,7 +173,7 @@ fn coverage(ledger: &Table, jan: Month, period: Month, findings: &mut Findings) 
         findings.error(
             &ledger.file,
             None,
-            Some("period"),
+            Some(ledger.shown("period")),
             format!(
                 "the ledger has no outcome in {} but has in the months around (the data covers {} to {period} with a gap); the accumulated figures would leave {} out (expected the rows of every month from {} to {period})",
                 months_text(&gaps),
@@ -219,7 +219,7 @@ fn coverage(ledger: &Table, jan: Month, period: Month, findings: &mut Findings) 
         findings.warning(
             &ledger.file,
             None,
-            Some("actual"),
+            Some(ledger.shown("actual")),
             if holes.len() == 1 {
                 format!(
                     "unit {list}: no outcome in a month between months with outcome; the accumulated figures count the month as zero"
@@ -253,7 +253,7 @@ pub(crate) fn budget_coverage(ledger: &Table, start: Month, findings: &mut Findi
     findings.warning(
         &ledger.file,
         None,
-        Some("budget"),
+        Some(ledger.shown("budget")),
         format!(
             "the budget for the year that starts {start} has no amounts in {} ({} of 12 months); the full-year budget (budget helår) and the forecast result hold only the months given (expected a budget row for every month of the year)",
             months_text(&missing),

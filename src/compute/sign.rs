@@ -235,7 +235,7 @@ pub(crate) fn check(data: &Dataset, cats: &Categories, config: &Config, findings
     } else {
         return;
     };
-    findings.error(&ledger.file, None, Some("actual"), message);
+    findings.error(&ledger.file, None, Some(ledger.shown("actual")), message);
 }
 
 #[cfg(test)]

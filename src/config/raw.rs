@@ -141,6 +141,8 @@ pub(crate) struct RawSource {
     pub sign: Option<String>,
     /// Columns whose cells hold "CODE Name": the code is the first word.
     pub code_and_name: Vec<String>,
+    /// Code column (`unit`, `account`): the header of the column that holds its names.
+    pub names: std::collections::BTreeMap<String, String>,
     /// Lines above the header (report titles in Excel exports). Default 0.
     pub skip_rows: Option<u64>,
     /// An ODBC connection string (`${VAR}` from the environment): the table comes from

@@ -30,6 +30,9 @@ pub(crate) struct Source {
     pub sign: Option<Sign>,
     /// Contract columns whose cells hold a code and a name.
     pub code_and_name: Vec<String>,
+    /// Code column (`unit`, `account`) and the header of the column that holds its names;
+    /// without a code column the names are the codes.
+    pub names: Vec<(String, String)>,
     /// Lines above the header.
     pub skip_rows: u64,
     /// The database query the table comes from instead of a file (`odbc` and `query`).
@@ -98,6 +101,7 @@ pub(crate) fn resolve(
                 ));
             }
         }
+        let names = resolve_names(r.names, &r.columns, &key, problems);
         sources.push(Source {
             table,
             file: r.file,
@@ -107,11 +111,41 @@ pub(crate) fn resolve(
             period_from_file_name: from_name,
             sign,
             code_and_name: r.code_and_name,
+            names,
             skip_rows,
             database,
         });
     }
     sources
+}
+
+/// The columns of names (`names:`): each for `unit` or `account`, with a header that is not
+/// empty and not the header `columns:` gives the code.
+fn resolve_names(
+    raw: BTreeMap<String, String>,
+    columns: &BTreeMap<String, String>,
+    key: &str,
+    problems: &mut Vec<String>,
+) -> Vec<(String, String)> {
+    for (column, header) in &raw {
+        if !["unit", "account"].contains(&column.as_str()) {
+            problems.push(format!(
+                "{key}.names.{column}: names are read for unit and account (expected names: {{ unit: HEADER, account: HEADER }})"
+            ));
+        } else if header.trim().is_empty() {
+            problems.push(format!(
+                "{key}.names.{column}: the header is empty (expected the header of the column that holds the names)"
+            ));
+        } else if columns
+            .get(column)
+            .is_some_and(|c| c.trim().to_lowercase() == header.trim().to_lowercase())
+        {
+            problems.push(format!(
+                "{key}.names.{column}: \"{header}\" is also the header of the codes (columns.{column}); give the names' own column, or leave out columns.{column} when the names are the codes"
+            ));
+        }
+    }
+    raw.into_iter().collect()
 }
 
 /// Why a path or glob would leave the data folder, if it would.

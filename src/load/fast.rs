@@ -85,6 +85,8 @@ struct Csv<'a> {
     separator: u8,
     decimal_comma: bool,
     header: Vec<String>,
+    /// The header cells as the file writes them.
+    raw_header: Vec<String>,
 }
 
 impl<'a> Csv<'a> {
@@ -112,8 +114,8 @@ impl<'a> Csv<'a> {
         spec: TableSpec,
     ) -> Option<Csv<'a>> {
         let separator = super::text::detect_separator(line);
-        let header = split_header(line, separator)?;
-        let header = super::header::column_names(spec, &header);
+        let raw_header = split_header(line, separator)?;
+        let header = super::header::column_names(spec, &raw_header);
         // A column named twice is an error for the slow path: let it say so.
         let mut seen = HashSet::new();
         if !header
@@ -129,6 +131,7 @@ impl<'a> Csv<'a> {
             separator,
             decimal_comma: separator != b',',
             header,
+            raw_header,
         })
     }
 
@@ -445,6 +448,8 @@ pub(crate) fn table(
         sha256: String::new(),
         parts: Vec::new(),
         blanks: Vec::new(),
+        headers: super::header::shown_headers(spec, &csv.raw_header, &csv.header),
+        names: Vec::new(),
     };
     if !super::table::duplicate_keys(&table).is_empty() {
         return None;

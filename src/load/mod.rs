@@ -60,6 +60,10 @@ pub(crate) struct Dataset {
     /// Where the transactions summed into the ledger are found again; `None` when the
     /// ledger is not summed from transactions.
     pub postings: Option<postings::Rescan>,
+    /// The tables whose accounts are given by their text alone (`names: { account: … }`
+    /// without a code column), with the config key that says so: each account needs its
+    /// category in the accounts table.
+    pub accounts_by_text: Vec<(&'static str, String)>,
 }
 
 impl Dataset {
@@ -74,6 +78,7 @@ impl Dataset {
             budget_given: true,
             sie_year_start: None,
             postings: None,
+            accounts_by_text: Vec::new(),
         }
     }
 
@@ -473,6 +478,7 @@ fn read_tables(
         }
     }
     keep_names(names, dataset);
+    sources::check_account_texts(dataset, findings);
     fast
 }
 
@@ -791,6 +797,14 @@ fn read_source(
         };
         flip_sign(&mut table, source.sign.unwrap_or(config.sign));
         sources::split_code_and_name(&mut table, &source.code_and_name, names, findings);
+        let beside: Vec<&str> = table.names.iter().map(|(c, _)| *c).collect();
+        if source.names.iter().any(|(c, _)| c == "account") && !beside.contains(&"account") {
+            let key = format!("sources.{}.names.account", source.table);
+            if !dataset.accounts_by_text.iter().any(|(_, k)| *k == key) {
+                dataset.accounts_by_text.push((spec.name, key));
+            }
+        }
+        sources::names_beside_codes(&mut table, names, findings);
         let sha = table.sha256.clone();
         dataset.inputs.push(from.input(spec.name, table.len(), sha));
         tables.push(table);
@@ -842,12 +856,23 @@ fn ledger_from_transactions(
         None => trans.file.clone(),
     };
     match fold.finish(label) {
-        Ok(t) => Some(t),
+        Ok(mut t) => {
+            // The ledger's unit and account are the transactions' own columns.
+            t.headers = trans
+                .headers
+                .iter()
+                .filter(|(n, _)| ["unit", "account"].contains(n))
+                .cloned()
+                .collect();
+            Some(t)
+        }
         Err(o) => {
             let (file, column) = match budget {
-                Some(b) if o.budget || o.source == budget_source => (&b.file, "budget"),
-                _ if !trans.parts.is_empty() => (&trans.parts[o.source as usize].1, "amount"),
-                _ => (&trans.file, "amount"),
+                Some(b) if o.budget || o.source == budget_source => (&b.file, b.shown("budget")),
+                _ if !trans.parts.is_empty() => {
+                    (&trans.parts[o.source as usize].1, trans.shown("amount"))
+                }
+                _ => (&trans.file, trans.shown("amount")),
             };
             findings.error(file, Some(o.row), Some(column), o.message());
             None

@@ -27,7 +27,7 @@ pub(super) fn check(data: &Dataset, findings: &mut Findings) {
             findings.error(
                 file,
                 Some(row),
-                Some("project"),
+                Some(t.shown("project")),
                 format!(
                     "project {} is not in the projects table (expected a project of {})",
                     crate::diag::quoted(code),

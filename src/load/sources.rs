@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::Dataset;
 use super::layout::Layout;
 use super::spec::{self, TableSpec};
 use super::table::{ColumnData, Table};
@@ -40,7 +41,8 @@ pub(crate) fn check_config(config: &Config, findings: &mut Findings) {
             .columns
             .iter()
             .map(|(c, _)| (c, "columns"))
-            .chain(source.code_and_name.iter().map(|c| (c, "code_and_name")));
+            .chain(source.code_and_name.iter().map(|c| (c, "code_and_name")))
+            .chain(source.names.iter().map(|(c, _)| (c, "names")));
         for (column, what) in named {
             let text = spec
                 .columns
@@ -212,6 +214,7 @@ pub(crate) fn shape_for(
         constant,
         skip_rows: source.skip_rows,
         sheet: source.sheet.clone(),
+        names: source.names.clone(),
     })
 }
 
@@ -245,40 +248,68 @@ pub(crate) fn split_code_and_name(
             *cell = code;
             split.push(name.filter(|n| !n.is_empty()));
         }
-        let known = names.entry(name_of).or_default();
-        let mut warned: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        let ColumnData::Text(cells) = &table.columns[pos].1 else {
+        record_names(table, name_of, split, names, findings);
+    }
+}
+
+/// Keeps the names read from their own columns (`names:`, [`Table::names`]) with their codes
+/// into `names`, as [`split_code_and_name`] does.
+pub(crate) fn names_beside_codes(
+    table: &mut Table,
+    names: &mut BTreeMap<&'static str, BTreeMap<String, (String, String, u64)>>,
+    findings: &mut Findings,
+) {
+    for (column, read) in std::mem::take(&mut table.names) {
+        let read = read
+            .into_iter()
+            .map(|n| Some(n).filter(|n| !n.is_empty()))
+            .collect();
+        record_names(table, column, read, names, findings);
+    }
+}
+
+/// Gathers the name found for each record's code in column `name_of` (code → name, file,
+/// row). A code met with another name is a warning naming both rows; the first name is kept.
+fn record_names(
+    table: &Table,
+    name_of: &'static str,
+    found: Vec<Option<String>>,
+    names: &mut BTreeMap<&'static str, BTreeMap<String, (String, String, u64)>>,
+    findings: &mut Findings,
+) {
+    let cells = table.text(name_of);
+    let known = names.entry(name_of).or_default();
+    let mut warned: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (i, name) in found.into_iter().enumerate() {
+        let (Some(name), Some(code)) = (name, cells.get(i)) else {
             continue;
         };
-        for (i, name) in split.into_iter().enumerate() {
-            let Some(name) = name else { continue };
-            let (file, row) = table.origin(i);
-            match known.get(&cells[i]) {
-                None => {
-                    known.insert(cells[i].clone(), (name, file.to_string(), row));
-                }
-                Some((first, first_file, first_row)) if *first != name => {
-                    if warned.insert(cells[i].as_str()) {
-                        let at = if first_file == file {
-                            format!("row {first_row}")
-                        } else {
-                            format!("row {first_row} of {first_file}")
-                        };
-                        findings.warning(
-                            file,
-                            Some(row),
-                            Some(name_of),
-                            format!(
-                                "{name_of} {} is named {} here and {} on {at}; the first is used",
-                                quoted(&cells[i]),
-                                quoted(&name),
-                                quoted(first)
-                            ),
-                        );
-                    }
-                }
-                Some(_) => {}
+        let (file, row) = table.origin(i);
+        match known.get(code) {
+            None => {
+                known.insert(code.clone(), (name, file.to_string(), row));
             }
+            Some((first, first_file, first_row)) if *first != name => {
+                if warned.insert(code.as_str()) {
+                    let at = if first_file == file {
+                        format!("row {first_row}")
+                    } else {
+                        format!("row {first_row} of {first_file}")
+                    };
+                    findings.warning(
+                        file,
+                        Some(row),
+                        Some(table.shown(name_of)),
+                        format!(
+                            "{name_of} {} is named {} here and {} on {at}; the first is used",
+                            quoted(code),
+                            quoted(&name),
+                            quoted(first)
+                        ),
+                    );
+                }
+            }
+            Some(_) => {}
         }
     }
 }
@@ -374,5 +405,69 @@ fn pad(c: &mut ColumnData, n: usize) {
         ColumnData::Month(v) | ColumnData::Year(v) | ColumnData::Date(v) => v.resize(n, 0),
         ColumnData::Money(v) => v.resize(n, 0),
         ColumnData::Number(v) => v.resize(n, 0.0),
+    }
+}
+
+/// The most accounts without a category listed one by one, per table.
+const MAX_UNPLACED: usize = 20;
+
+/// Accounts given by their text alone ([`Dataset::accounts_by_text`]) cannot be placed by the
+/// config's account ranges: each needs its category in the accounts table. Every text without
+/// one is an error at its first row.
+pub(crate) fn check_account_texts(dataset: &Dataset, findings: &mut Findings) {
+    let accounts = dataset.get("accounts");
+    let placed: std::collections::HashSet<&str> = accounts
+        .map(|a| {
+            a.text("account")
+                .iter()
+                .zip(a.text("category"))
+                .filter(|(_, c)| !c.trim().is_empty())
+                .map(|(t, _)| t.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    for (name, key) in &dataset.accounts_by_text {
+        let Some(table) = dataset.get(name) else {
+            continue;
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut unplaced = 0usize;
+        for (i, text) in table.text("account").iter().enumerate() {
+            if placed.contains(text.as_str()) || !seen.insert(text.as_str()) {
+                continue;
+            }
+            unplaced += 1;
+            if unplaced > MAX_UNPLACED {
+                continue;
+            }
+            let (file, row) = table.origin(i);
+            let why = match accounts {
+                None => "there is no accounts table (expected one with each account text and its category, e.g. accounts.csv with the columns Konto and Kategori)".to_string(),
+                Some(a) if a.text("account").contains(text) => format!(
+                    "{} gives it no category (expected its report category there)",
+                    a.file
+                ),
+                Some(a) => format!(
+                    "{} has no row for it (expected a row with the text and its report category)",
+                    a.file
+                ),
+            };
+            findings.error(
+                file,
+                Some(row),
+                Some(table.shown("account")),
+                format!(
+                    "account {} has no category: the accounts are given by their text ({key}), which the account ranges cannot place, and {why}",
+                    quoted(text)
+                ),
+            );
+        }
+        if unplaced > MAX_UNPLACED {
+            findings.more_errors(
+                &table.file,
+                unplaced - MAX_UNPLACED,
+                "account texts without a category",
+            );
+        }
     }
 }

@@ -49,6 +49,9 @@ pub(crate) struct ColumnSpec {
     /// For text: whether a cell may be left empty when the column is required (a name, or an
     /// account's category, which the config's ranges place).
     pub may_be_empty: bool,
+    /// For a date: whether a month (`YYYY-MM`, `YYYYMM`) is taken where the day is not given,
+    /// read as the first day of that month.
+    pub month_ok: bool,
 }
 
 /// The longest code or name, in characters.
@@ -61,6 +64,14 @@ impl ColumnSpec {
     pub(crate) const fn may_be_empty(self) -> ColumnSpec {
         ColumnSpec {
             may_be_empty: true,
+            ..self
+        }
+    }
+
+    /// The date column that also takes a month where the export gives no day.
+    const fn or_month(self) -> ColumnSpec {
+        ColumnSpec {
+            month_ok: true,
             ..self
         }
     }
@@ -93,6 +104,7 @@ pub(crate) const fn col(name: &'static str, kind: Kind) -> ColumnSpec {
         nonnegative: None,
         max_chars: MAX_TEXT,
         may_be_empty: false,
+        month_ok: false,
     }
 }
 
@@ -104,6 +116,7 @@ pub(crate) const fn opt(name: &'static str, kind: Kind) -> ColumnSpec {
         nonnegative: None,
         max_chars: MAX_TEXT,
         may_be_empty: false,
+        month_ok: false,
     }
 }
 
@@ -116,6 +129,7 @@ pub(crate) const fn positive(name: &'static str, why: &'static str) -> ColumnSpe
         nonnegative: Some(why),
         max_chars: MAX_TEXT,
         may_be_empty: false,
+        month_ok: false,
     }
 }
 
@@ -137,7 +151,7 @@ pub(crate) const LEDGER: TableSpec = TableSpec {
 pub(crate) const TRANSACTIONS: TableSpec = TableSpec {
     name: "transactions",
     columns: &[
-        col("date", Date),
+        col("date", Date).or_month(),
         col("unit", Text),
         col("account", Text),
         col("amount", Money),

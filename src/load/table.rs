@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use super::header::{header_name, note_extra_columns};
+use super::header::{
+    header_name, note_extra_columns, shown_header, shown_headers, swedish_headers,
+};
 use super::intern::Interner;
 use super::layout::Layout;
 use super::spec::{ColumnSpec, Kind, TableSpec};
@@ -75,6 +77,12 @@ pub(crate) struct Table {
     /// Optional money columns with empty cells: per such column, a flag per record (true
     /// where the cell was empty, which the column's zero does not tell apart from `0`).
     pub blanks: Vec<(&'static str, Vec<bool>)>,
+    /// The file's own header for each column whose header is not the contract's name (a
+    /// Swedish or a configured header): what messages call the column.
+    pub headers: Vec<(&'static str, String)>,
+    /// Names read from their own column beside a code column (`names:`), per code column, a
+    /// name (or empty) per record; taken out when the file's table is read.
+    pub names: Vec<(&'static str, Vec<String>)>,
 }
 
 impl Table {
@@ -102,7 +110,18 @@ impl Table {
             sha256: String::new(),
             parts: Vec::new(),
             blanks: Vec::new(),
+            headers: Vec::new(),
+            names: Vec::new(),
         }
+    }
+
+    /// The column `name` as messages call it: the file's own header when it is not the
+    /// contract's name, else the contract's name.
+    pub(crate) fn shown<'a>(&'a self, name: &'a str) -> &'a str {
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(name, |(_, h)| h.as_str())
     }
 
     /// The file and row of the record at `i`.
@@ -233,6 +252,12 @@ pub(crate) struct TableBuilder {
     /// Amounts whose points may group thousands (`-1.500`), read as thousands for now and
     /// settled when the whole file has been read ([`TableBuilder::settle_dotted`]).
     dotted: Vec<Dotted>,
+    /// The file's own headers, as [`Table::headers`].
+    headers: Vec<(&'static str, String)>,
+    /// Dates given as months, per column: first row, its text, count.
+    month_dates: HashMap<&'static str, (u64, String, usize)>,
+    /// The columns of names beside their codes: code column, header index, the names read.
+    names: Vec<(&'static str, usize, Vec<String>)>,
 }
 
 /// An amount whose points may group thousands, as [`money::dotted_thousands`] shapes it.
@@ -286,6 +311,12 @@ fn place_constant(
     (constant, ok)
 }
 
+/// The header cell `cell` of contract column `name` as messages show it, when it is not the
+/// contract's name.
+fn shown_headers_of(name: &str, cell: &str) -> Option<String> {
+    (header_name(cell) != name).then(|| shown_header(cell))
+}
+
 /// A column named twice in the header is an error; `false` when there is one.
 fn check_repeats(
     header: &[String],
@@ -300,11 +331,14 @@ fn check_repeats(
             continue;
         }
         if let Some(first) = seen.insert(n.clone(), i) {
+            let same = header_name(&header[first]) == header_name(&header[i]);
+            // The same header twice is named as the file writes it.
+            let shown = shown_headers_of(n, &header[i]).filter(|_| same);
             findings.error(
                 file,
                 Some(header_row),
-                Some(n),
-                if header_name(&header[first]) == header_name(&header[i]) {
+                Some(shown.as_deref().unwrap_or(n)),
+                if same {
                     format!(
                         "the column appears twice in the header (columns {} and {})",
                         first + 1,
@@ -330,6 +364,7 @@ fn check_repeats(
 /// column is an error; `false` when there is one.
 fn column_index(
     spec: TableSpec,
+    header: &[String],
     names: &[String],
     (file, header_row): HeaderAt<'_>,
     findings: &mut Findings,
@@ -339,17 +374,26 @@ fn column_index(
     for c in spec.columns {
         let found = names.iter().position(|n| n == c.name);
         if found.is_none() && c.required {
-            let have: Vec<&str> = names
+            // The header as the file writes it.
+            let have: Vec<String> = header
                 .iter()
-                .filter(|n| !n.is_empty())
-                .map(String::as_str)
+                .filter(|h| !header_name(h).is_empty())
+                .map(|h| shown_header(h))
                 .collect();
+            let mut heads = vec![format!("\"{}\"", c.name)];
+            heads.extend(swedish_headers(c.name).iter().map(|h| format!("\"{h}\"")));
+            let last = heads.pop().unwrap_or_default();
+            let heads = if heads.is_empty() {
+                last
+            } else {
+                format!("{} or {last}", heads.join(", "))
+            };
             findings.error(
                 file,
                 Some(header_row),
                 None,
                 format!(
-                    "missing required column \"{}\" (expected {}; the header has: {})",
+                    "missing required column \"{}\" (a header {heads}; expected {}; the header has: {})",
                     c.name,
                     c.kind.expected(),
                     if have.is_empty() {
@@ -378,8 +422,8 @@ impl TableBuilder {
         shape: &Layout,
         findings: &mut Findings,
     ) -> Option<TableBuilder> {
-        let mut names = match shape.map_header(spec, header) {
-            Ok(names) => names,
+        let (mut names, name_columns) = match shape.map_header(spec, header) {
+            Ok(m) => (m.names, m.name_columns),
             Err(problems) => {
                 for p in problems {
                     findings.error(file, Some(header_row), None, p);
@@ -390,9 +434,10 @@ impl TableBuilder {
         let at = (file, header_row);
         let (constant, placed) = place_constant(spec, shape, header, &mut names, at, findings);
         let unrepeated = check_repeats(header, &names, at, findings);
-        let (index, complete) = column_index(spec, &names, at, findings);
+        let (index, complete) = column_index(spec, header, &names, at, findings);
         let ok = placed && unrepeated && complete;
         note_extra_columns(spec, &names, file, findings);
+        let headers = shown_headers(spec, header, &names);
         if !ok {
             return None;
         }
@@ -419,7 +464,25 @@ impl TableBuilder {
             comma_decimals: false,
             point_decimal: None,
             dotted: Vec::new(),
+            headers,
+            month_dates: HashMap::new(),
+            names: name_columns
+                .into_iter()
+                .filter_map(|(column, i)| {
+                    let c = spec.columns.iter().find(|c| c.name == column)?;
+                    Some((c.name, i, Vec::new()))
+                })
+                .collect(),
         })
+    }
+
+    /// The column `name` as messages call it ([`Table::shown`]).
+    fn shown(&self, name: &str) -> String {
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(name, |(_, h)| h.as_str())
+            .to_string()
     }
 
     fn problem(&mut self, row: u64, column: &str, message: String) {
@@ -430,7 +493,9 @@ impl TableBuilder {
     /// are, then counted.
     fn problem_in(&mut self, row: u64, column: Option<&str>, message: String) {
         if self.listed < MAX_LISTED {
-            self.findings.error(&self.file, Some(row), column, message);
+            let column = column.map(|c| self.shown(c));
+            self.findings
+                .error(&self.file, Some(row), column.as_deref(), message);
             self.listed += 1;
         } else {
             self.unlisted += 1;
@@ -459,6 +524,14 @@ impl TableBuilder {
             }
         }
         self.constant = constant;
+        for (_, i, names) in &mut self.names {
+            names.push(match cells.get(*i) {
+                Some(Cell::Text(t)) => t.trim().to_string(),
+                Some(Cell::Int(n)) => n.to_string(),
+                Some(Cell::Float(f)) => f.to_string(),
+                _ => String::new(),
+            });
+        }
         self.rows.push(row);
     }
 
@@ -547,7 +620,7 @@ impl TableBuilder {
                 }
             }
             Kind::Date => {
-                let v = self.date_value(row, name, &cell);
+                let v = self.date_value(row, column, &cell);
                 if let ColumnData::Date(col) = &mut self.columns[ci] {
                     col.push(v);
                 }
@@ -716,20 +789,37 @@ impl TableBuilder {
     }
 
     /// A date cell as days since 1970-01-01; a cell that is no date is a problem (and 0).
-    fn date_value(&mut self, row: u64, name: &'static str, cell: &Cell<'_>) -> i32 {
+    fn date_value(&mut self, row: u64, column: ColumnSpec, cell: &Cell<'_>) -> i32 {
+        let name = column.name;
         let v = match cell {
             Cell::Text(t) => period::parse_date(t),
             Cell::Date(y, m, d) => Some((*y, *m, *d)),
             _ => None,
         };
+        if v.is_none()
+            && column.month_ok
+            && let Some(m) = month_of_cell(cell)
+        {
+            let text = shown_cell(cell);
+            self.month_dates.entry(name).or_insert((row, text, 0)).2 += 1;
+            return period::first_day(m);
+        }
         match v {
             Some((y, m, d)) => crate::clock::days_from_civil(y, m, d),
             None => {
-                let msg = format!(
-                    "{} is not a date (expected {})",
-                    shown_cell(cell),
-                    Kind::Date.expected()
-                );
+                let msg = if column.month_ok {
+                    format!(
+                        "{} is not a date or a month (expected {}, or a month as YYYY-MM or YYYYMM, e.g. 2020-09, where the export gives no day)",
+                        shown_cell(cell),
+                        Kind::Date.expected()
+                    )
+                } else {
+                    format!(
+                        "{} is not a date (expected {})",
+                        shown_cell(cell),
+                        Kind::Date.expected()
+                    )
+                };
                 self.problem(row, name, msg);
                 0
             }
@@ -938,18 +1028,33 @@ impl TableBuilder {
         let mut first_days: Vec<_> = self.first_days.iter().collect();
         first_days.sort_by_key(|(name, (row, _))| (*row, **name));
         for (name, (first, count)) in first_days {
+            let name = self.shown(name);
             self.findings.note(
                 &self.file,
                 format!("column \"{name}\": {count} months were written as the first day of the month (first on row {first}) and were read as that month"),
             );
         }
+        let mut month_dates: Vec<_> = self.month_dates.iter().collect();
+        month_dates.sort_by_key(|(name, (row, _, _))| (*row, **name));
+        for (name, (first, text, count)) in month_dates {
+            let name = self.shown(name);
+            self.findings.note(
+                &self.file,
+                if *count == 1 {
+                    format!("column \"{name}\": the date {text} on row {first} is a month; the transaction is dated the first day of that month")
+                } else {
+                    format!("column \"{name}\": {count} dates are months (the first {text} on row {first}); each such transaction is dated the first day of its month")
+                },
+            );
+        }
         let mut other_days: Vec<_> = self.other_days.iter().collect();
         other_days.sort_by_key(|(name, (row, _, _))| (*row, **name));
         for (name, (first, text, count)) in other_days {
+            let shown = self.shown(name);
             self.findings.error(
                 &self.file,
                 Some(*first),
-                Some(name),
+                Some(&shown),
                 if *count > 1 {
                     format!("{text} is a day, not a month, and so are {} more rows (expected a month, YYYY-MM, or the first day of a month)", count - 1)
                 } else {
@@ -960,10 +1065,11 @@ impl TableBuilder {
         let mut rounded: Vec<_> = self.rounded.iter().collect();
         rounded.sort_by_key(|(name, (row, _))| (*row, **name));
         for (name, (first, count)) in rounded {
+            let shown = self.shown(name);
             self.findings.warning(
                 &self.file,
                 Some(*first),
-                Some(name),
+                Some(&shown),
                 if *count == 1 {
                     "1 amount had more than two decimals and was rounded to whole öre (at this row)"
                         .to_string()
@@ -993,6 +1099,12 @@ impl TableBuilder {
             sha256,
             parts: Vec::new(),
             blanks,
+            headers: self.headers,
+            names: self
+                .names
+                .into_iter()
+                .map(|(column, _, names)| (column, names))
+                .collect(),
         };
         if !self.findings.has_errors() {
             check_keys(&table, false, &mut self.findings);
@@ -1093,7 +1205,7 @@ pub(crate) fn check_total(table: &Table, findings: &mut Findings) -> bool {
                 findings.error(
                     file,
                     Some(row),
-                    Some(name),
+                    Some(table.shown(name)),
                     format!(
                         "the amounts of the table, added up without their signs, pass {} kr at this row (expected less: beyond it the report's sums cannot be exact)",
                         money::kronor_text(MAX_TOTAL_ORE)

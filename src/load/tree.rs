@@ -73,7 +73,7 @@ fn from_units_table(
             findings.error(
                 file,
                 Some(units.rows[i]),
-                Some("parent"),
+                Some(units.shown("parent")),
                 format!(
                     "parent {} of unit {} does not exist (expected a code from the unit column, or empty for the root)",
                     quoted(p),
@@ -101,7 +101,7 @@ fn from_units_table(
                 findings.error(
                     file,
                     Some(units.rows[cycle[0]]),
-                    Some("parent"),
+                    Some(units.shown("parent")),
                     format!(
                         "the organisation tree has a cycle: {} ({}; expected every unit to lead up to the root)",
                         names.join(" → "),
@@ -156,7 +156,7 @@ fn from_units_table(
             findings.error(
                 file,
                 Some(units.rows[clash]),
-                Some("unit"),
+                Some(units.shown("unit")),
                 format!(
                     "several units have no parent, and the root code \"{}\" that would join them is taken by this unit (set organisation.code in the config)",
                     config.root_code
@@ -290,7 +290,7 @@ fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
                 findings.error(
                     &file,
                     known.first().copied(),
-                    Some(col),
+                    Some(table.shown(col)),
                     format!(
                         "unit {} is not in the organisation tree ({place}; expected a unit of the units table)",
                         quoted(&code)
@@ -311,7 +311,7 @@ fn check_references(data: &Dataset, tree: &Tree, findings: &mut Findings) {
                 findings.error(
                     &table.file,
                     first.first().copied(),
-                    Some(col),
+                    Some(table.shown(col)),
                     format!(
                         "{} more units are not in the organisation tree{place} (expected units of the units table)",
                         rest.len()

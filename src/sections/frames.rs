@@ -170,7 +170,7 @@ fn compute(cx: &Ctx<'_>, out: &mut [Option<Frame>], findings: &mut Findings) {
                 findings.warning(
                     &frames.file,
                     Some(frames.rows[i]),
-                    Some("frame"),
+                    Some(frames.shown("frame")),
                     format!(
                         "unit \"{}\": the net budget for {year} is {} kr but the revised frame is {} kr (difference {} kr)",
                         fu[i],

@@ -250,7 +250,7 @@ fn a_bad_transaction_is_reported_with_its_row() {
     let o = uppfolj(&["check", "--data", data.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("transactions.csv, row 8, column \"date\": \"2020-01-32\" is not a date (expected a date as YYYY-MM-DD, e.g. 2020-09-30)"),
+        stderr(&o).contains("transactions.csv, row 8, column \"date\": \"2020-01-32\" is not a date or a month (expected a date as YYYY-MM-DD, e.g. 2020-09-30, or a month as YYYY-MM or YYYYMM, e.g. 2020-09, where the export gives no day)"),
         "{}",
         stderr(&o)
     );

@@ -15,6 +15,7 @@ mod formats;
 mod guide;
 mod hostile;
 mod invalid;
+mod layouts;
 mod odbc;
 mod pdf;
 mod pipeline;

@@ -291,7 +291,7 @@ fn unknown_tables_and_columns_in_the_config_are_named() {
             "error: c.yaml: sources.huvudbok: \"huvudbok\" is not a table of the data contract (expected one of ledger, transactions, budget, units, accounts, forecast, staffing, agency, measures, adjustments, activity, frames, reallocations, approved, investments, projects, investment_forecast, reporters)",
             "error: c.yaml: sources.ledger.columns: \"belopp\" is not a column of the ledger table (expected one of period, unit, account, actual, budget)",
             "error: c.yaml: sources.ledger.code_and_name: \"actual\" is not a text column (expected a code column such as unit or account)",
-            "error: DATA/ledger.csv, row 1: missing required column \"actual\" (expected an amount in kronor, e.g. -1 234,50; the header has: period, unit, account, belopp, budget)",
+            "error: DATA/ledger.csv, row 1: missing required column \"actual\" (a header \"actual\" or \"Utfall\"; expected an amount in kronor, e.g. -1 234,50; the header has: Period, Ansvar, Konto, Utfall, Budget)",
         ],
         "{text}"
     );
@@ -326,7 +326,7 @@ fn one_code_with_two_names_is_a_warning_naming_both_rows() {
     assert_eq!(
         errors(&text),
         [
-            "warning: DATA/ledger.csv, row 3, column \"unit\": unit \"A\" is named \"Nämnd Alfa\" here and \"Nämnd A\" on row 2; the first is used",
+            "warning: DATA/ledger.csv, row 3, column \"Ansvar\": unit \"A\" is named \"Nämnd Alfa\" here and \"Nämnd A\" on row 2; the first is used",
             "warning: DATA/ledger.csv, column \"budget\": the budget for the year that starts 2020-01 has no amounts in 2020-02 to 2020-12 (11 of 12 months); the full-year budget (budget helår) and the forecast result hold only the months given (expected a budget row for every month of the year)",
         ],
         "{text}"

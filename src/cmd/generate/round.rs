@@ -224,6 +224,8 @@ pub(crate) fn tables(loaded: &mut Loaded, used: &Used, period: Month, findings: 
             spec: spec::FORECAST,
             file: used.shown.clone(),
             rows: (1..=n as u64).collect(),
+            headers: Vec::new(),
+            names: Vec::new(),
             columns: vec![
                 ("period", ColumnData::Month(vec![period.index(); n])),
                 (
@@ -377,6 +379,8 @@ fn measures_table(shown: &str, period: Month, rows: &[(&str, &Measure)]) -> Tabl
         spec: crate::sections::MEASURES_SPEC,
         file: shown.to_string(),
         rows: (1..=n as u64).collect(),
+        headers: Vec::new(),
+        names: Vec::new(),
         columns,
         sha256: String::new(),
         parts: Vec::new(),
