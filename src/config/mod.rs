@@ -5,6 +5,7 @@
 
 mod raw;
 mod resolve;
+mod schedule;
 mod sources;
 mod suggest;
 
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{ConfigError, IoError};
 use crate::model::money::MoneyUnit;
 pub(crate) use raw::{Limits, RawConfig, RawMeeting, RawThresholds};
+pub(crate) use schedule::{ExportWait, LatestRule};
 pub(crate) use sources::{Source, glob_matches, month_in_name};
 
 /// The most decimals a KPI ratio may show.
@@ -134,6 +136,10 @@ pub(crate) struct Config {
     pub balance_exclusions: Vec<(String, Vec<AccountRange>)>,
     /// The month (1–12) by which an investment project with no outcome is a finding.
     pub lapse_month: Option<u32>,
+    /// When `--period latest` counts the newest month as closed.
+    pub latest: LatestRule,
+    /// How long `generate` waits for an export still being copied (`None`: no wait).
+    pub export_wait: Option<ExportWait>,
 }
 
 impl Config {

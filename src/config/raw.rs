@@ -58,6 +58,10 @@ pub(crate) struct RawConfig {
     pub sources: Option<std::collections::BTreeMap<String, RawSource>>,
     /// What the account view shows of the transactions behind an account.
     pub transactions: RawTransactions,
+    /// When `--period latest` counts the newest month as closed.
+    pub latest: super::schedule::RawLatest,
+    /// Waiting for an export that is still being copied into the data folder.
+    pub export: super::schedule::RawExport,
 }
 
 /// The transactions shown under each account of a leaf unit.

@@ -39,6 +39,8 @@ impl Config {
         let frame_funding = frame_funding(raw.frame_funding_accounts, at, p);
         let kpi_ratios = kpi_ratios(raw.kpi_ratios, at, p);
         let packs = packs(raw.packs, at, p);
+        let latest = schedule::latest(raw.latest, at, p);
+        let export_wait = schedule::export(raw.export, at, p);
         if !problems.is_empty() {
             return Err(ConfigError { problems });
         }
@@ -69,6 +71,8 @@ impl Config {
             fiscal_year_start: raw.fiscal_year_start,
             balance_exclusions,
             lapse_month,
+            latest,
+            export_wait,
         })
     }
 }

@@ -22,6 +22,7 @@ mod sections;
 mod sie;
 mod sources;
 mod trace;
+mod unattended;
 mod versions;
 mod xlsx;
 
