@@ -1,6 +1,7 @@
 //! Running on a schedule: `--period latest` leaves a month that has only begun, `generate`
-//! waits for an export that is still being copied, and the systemd units of the scheduling
-//! recipe pass `systemd-analyze verify`.
+//! waits for an export that is still being copied, the systemd units of the scheduling
+//! recipe pass `systemd-analyze verify` and run as written, and the manual page of
+//! `generate` carries the guide's description of it.
 
 use std::io::Write;
 use std::path::Path;
@@ -260,4 +261,192 @@ fn an_export_that_never_settles_times_out_naming_the_file() {
         0,
         "nothing written"
     );
+}
+
+/// The unit files of the scheduling recipe (`dist/systemd/`), each a copy in `dir` with the
+/// recipe's paths moved into `dir`: the binary is the one built, `/srv/uppfolj` is `dir/srv`.
+fn units_in(dir: &Path) -> Vec<std::path::PathBuf> {
+    let bin = env!("CARGO_BIN_EXE_uppfolj");
+    let srv = dir.join("srv");
+    let mut units = Vec::new();
+    for e in std::fs::read_dir(root().join("dist/systemd")).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if text.contains("ExecStart=/usr/local/bin/uppfolj ") {
+            assert!(text.contains("/srv/uppfolj"), "{name} names /srv/uppfolj");
+        }
+        let text = text
+            .replace("/usr/local/bin/uppfolj", bin)
+            .replace("/srv/uppfolj", srv.to_str().unwrap());
+        // A template is verified as the instance OnFailure= starts.
+        let name = name.replace("@.service", "@uppfolj.service.service");
+        std::fs::write(dir.join(&name), text).unwrap();
+        units.push(dir.join(name));
+    }
+    units.sort();
+    units
+}
+
+/// `systemd-analyze verify` of unit files (outside a booted system `--man=no`, as the
+/// `Documentation=` line would run `man`): exit status and what it printed. It exits 0 on
+/// lines it ignores, so a clean unit is one it says nothing about.
+fn verify(units: &[std::path::PathBuf]) -> (Option<i32>, String) {
+    let o = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .args(units)
+        .output()
+        .expect("systemd-analyze runs (Debian: apt install systemd)");
+    (o.status.code(), stderr(&o) + &stdout(&o))
+}
+
+#[test]
+fn the_scheduling_units_pass_systemd_analyze_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = units_in(dir.path());
+    let names: Vec<String> = units
+        .iter()
+        .map(|u| u.file_name().unwrap().to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "uppfolj-alert@uppfolj.service.service",
+            "uppfolj.service",
+            "uppfolj.timer"
+        ]
+    );
+    assert_eq!(verify(&units), (Some(0), String::new()));
+    // A mistake is caught: a service type systemd does not know, and a missing binary.
+    let service = dir.path().join("uppfolj.service");
+    let good = std::fs::read_to_string(&service).unwrap();
+    std::fs::write(&service, good.replace("Type=oneshot", "Type=oneshot-ish")).unwrap();
+    let (_, said) = verify(&units);
+    assert!(said.contains("Failed to parse service type"), "{said}");
+    std::fs::write(
+        &service,
+        good.replace(env!("CARGO_BIN_EXE_uppfolj"), "/nowhere/uppfolj"),
+    )
+    .unwrap();
+    let (code, said) = verify(&units);
+    assert_ne!(code, Some(0), "{said}");
+    // The guide's page and the English one show these very files.
+    for (page, prefix) in [
+        ("docs/guide/src/schemalagga.md", "../../../dist/systemd/"),
+        ("docs/scheduling.md", "../dist/systemd/"),
+    ] {
+        let text = std::fs::read_to_string(root().join(page)).unwrap();
+        for unit in ["uppfolj.service", "uppfolj.timer", "uppfolj-alert@.service"] {
+            let include = format!("{{{{#include {prefix}{unit}}}}}");
+            assert!(text.contains(&include), "{page} does not include {unit}");
+        }
+    }
+}
+
+/// The service's command, run as the unit runs it (its working folder, its arguments), on a
+/// copy of the mini region: it writes the reports, and a second run finds nothing changed.
+#[test]
+fn the_service_runs_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    units_in(dir.path());
+    let srv = dir.path().join("srv");
+    std::fs::create_dir_all(srv.join("exports")).unwrap();
+    std::fs::create_dir_all(srv.join("reports")).unwrap();
+    copy_dir(&root().join("tests/fixtures/mini"), &srv.join("exports"));
+    std::fs::write(srv.join("uppfolj.yaml"), "export: { wait_stable: 1s }\n").unwrap();
+    let unit = std::fs::read_to_string(dir.path().join("uppfolj.service")).unwrap();
+    let value = |key: &str| {
+        unit.lines()
+            .find_map(|l| l.strip_prefix(key))
+            .unwrap_or_else(|| panic!("uppfolj.service has no {key}"))
+            .to_string()
+    };
+    let exec = value("ExecStart=");
+    let words: Vec<&str> = exec.split_whitespace().collect();
+    let run = || {
+        Command::new(words[0])
+            .args(&words[1..])
+            .current_dir(value("WorkingDirectory="))
+            .env("SOURCE_DATE_EPOCH", "1600000000")
+            .output()
+            .unwrap()
+    };
+    let o = run();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(srv.join("reports/2020-02/index.html").is_file());
+    assert!(srv.join("reports/latest").exists());
+    let o = run();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("\"event\":\"unchanged\""),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The words of a text, as a manual page and a Markdown page would both show them.
+fn shown_words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_string).collect()
+}
+
+/// The text of a manual page's section `.SH NAME`, roff escapes undone, control lines left out.
+fn man_section(page: &str, name: &str) -> String {
+    let mut lines = page.lines().skip_while(|l| {
+        l.trim_start_matches(".SH ").trim_matches('"') != name || !l.starts_with(".SH ")
+    });
+    assert!(
+        lines.next().is_some(),
+        "the page has no section {name}:\n{page}"
+    );
+    lines
+        .take_while(|l| !l.starts_with(".SH "))
+        .filter(|l| !l.starts_with('.'))
+        .map(|l| {
+            l.replace("\\-", "-")
+                .replace("\\*(Aq", "'")
+                .replace("\\&", "")
+                .replace("\\\\", "\\")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The text of a guide page's section `#### NAME`, as read: no fences, bullets or backticks.
+fn guide_section(page: &str, name: &str) -> String {
+    let heading = format!("#### {name}");
+    let mut lines = page.lines().skip_while(|l| *l != heading);
+    assert!(lines.next().is_some(), "the guide has no section {name}");
+    lines
+        .take_while(|l| !l.starts_with("#"))
+        .filter(|l| !l.starts_with("```"))
+        .map(|l| l.trim_start().trim_start_matches("- ").replace('`', ""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_manual_page_of_generate_is_the_guides_description() {
+    let o = uppfolj(&["man", "generate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = stdout(&o);
+    let guide =
+        std::fs::read_to_string(root().join("docs/guide/en/src/commands/generate.md")).unwrap();
+    for section in ["Reads", "Writes", "Exit status", "Examples"] {
+        let man = man_section(&page, &section.to_uppercase());
+        assert_eq!(
+            shown_words(&man),
+            shown_words(&guide_section(&guide, section)),
+            "section {section}"
+        );
+    }
+    assert!(page.contains(".SH \"EXIT STATUS\""), "{page}");
+    assert!(man_section(&page, "EXAMPLES").contains("uppfolj generate --data data --out out"));
+    // The options are there as before, and the guide's page includes the same file.
+    assert!(page.contains("\\-\\-if\\-changed"), "{page}");
+    let book = std::fs::read_to_string(root().join("docs/guide/en/src/command-line.md")).unwrap();
+    for command in ["generate", "check", "init", "diff"] {
+        assert!(book.contains(&format!("{{{{#include commands/{command}.md}}}}")));
+        let o = uppfolj(&["man", command]);
+        assert!(stdout(&o).contains(".SH \"EXIT STATUS\""), "{command}");
+    }
 }
