@@ -18,6 +18,33 @@ static EXAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/data/init");
 /// The sample region's config, with every key and a comment on each.
 const CONFIG: &str = include_str!("../../data/sample/uppfolj.yaml");
 
+/// The keys for running on a schedule, which the sample region leaves at their defaults.
+const SCHEDULE_CONFIG: &str = "
+# Running on a schedule (the user guide, \"Schemalägga på en server\").
+# latest:                   # when --period latest counts the newest month with an outcome as closed
+#   min_share: 0.5          # its amounts summed without sign, at least this share of the month before's (default 0.5; 0: off)
+#   min_rows: 1000          # at least this many ledger rows with an outcome
+#   marker: period-closed-{period}   # a file the export writes in the data folder once the month is closed
+# export:                   # wait for an export still being copied into the data folder
+#   wait_stable: 30s        # start when no file there has changed for this long
+#   wait_timeout: 10m       # else give up after this long (exit 1)
+";
+
+/// The config with every key and a comment on each: the sample region's, with the keys it
+/// leaves at their defaults.
+fn full_config() -> String {
+    CONFIG
+        .replace(
+            "See the README, \"Exports as the ledger system gives them\".",
+            "See the user guide, \"Datakontraktet\", on `sources:`.",
+        )
+        .replace(
+            "# uppfolj configuration for the sample region. Every key is optional; see the README.",
+            "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` says more.",
+        )
+        + SCHEDULE_CONFIG
+}
+
 /// What `init` writes.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -114,15 +141,7 @@ pub fn write(dir: &Path, opts: Options) -> Result<Vec<String>, Failure> {
             )));
         }
     }
-    let full_config = CONFIG
-        .replace(
-            "See the README, \"Exports as the ledger system gives them\".",
-            "See the user guide, \"Datakontraktet\", on `sources:`.",
-        )
-        .replace(
-        "# uppfolj configuration for the sample region. Every key is optional; see the README.",
-        "# uppfolj configuration. Every key is optional, and every key is here with a comment;\n# `uppfolj man` says more.",
-    );
+    let full_config = full_config();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if opts.sample {
         let mut config = full_config;
@@ -192,7 +211,7 @@ mod tests {
     /// Every key of the config, at every level, appears in the config `init` writes.
     #[test]
     fn the_config_init_writes_names_every_key() {
-        let config = CONFIG;
+        let config = full_config();
         let places = [
             "zz: 1\n",
             "organisation: { zz: 1 }\n",
@@ -204,6 +223,8 @@ mod tests {
             "packs: [{ name: a, title: b, meeting: { zz: 1 } }]\n",
             "sources: { ledger: { zz: 1 } }\n",
             "balance_requirement: { exclude: [{ zz: 1 }] }\n",
+            "latest: { zz: 1 }\n",
+            "export: { zz: 1 }\n",
         ];
         let mut all = Vec::new();
         for place in places {
