@@ -50,7 +50,8 @@ pub enum Command {
         /// Folder with the data files (ledger.csv, units.csv, …, or SIE files).
         #[arg(long)]
         data: PathBuf,
-        /// The report month: YYYY-MM, YYYYMM, or `latest` for the last month with outcome in the ledger.
+        /// The report month: YYYY-MM, YYYYMM, or `latest` for the last month with outcome in the
+        /// ledger that counts as closed (the config's `latest:`).
         #[arg(long, default_value = "latest")]
         period: String,
         /// Folder that receives <period>/ with the reports.

@@ -39,6 +39,13 @@ pub(crate) fn local_time(secs: i64, zone: chrono_tz::Tz) -> Option<(i32, u32, u3
     Some((t.year(), t.month(), t.day(), t.hour(), t.minute()))
 }
 
+/// How long ago `t` was by the system clock (`None` when it is in the future): how long a
+/// file has been unchanged, never part of the output.
+pub(crate) fn age(t: std::time::SystemTime) -> Option<std::time::Duration> {
+    #[allow(clippy::disallowed_methods)] // the one place that may read the clock
+    std::time::SystemTime::now().duration_since(t).ok()
+}
+
 /// `2020-09-13T12:26:40Z`.
 pub(crate) fn format_epoch(secs: i64) -> String {
     match civil_from_epoch(secs) {

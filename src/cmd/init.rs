@@ -29,6 +29,18 @@ const ROUND_EXAMPLE: &str = "
 #   unapproved: skip        # skip (default) or use: entries not approved are left out, or used
 ";
 
+/// The keys for running on a schedule, which the sample region leaves at their defaults.
+const SCHEDULE_CONFIG: &str = "
+# Running on a schedule (the user guide, \"Schemalägga på en server\").
+# latest:                   # when --period latest counts the newest month with an outcome as closed
+#   min_share: 0.5          # its amounts summed without sign, at least this share of the month before's (default 0.5; 0: off)
+#   min_rows: 1000          # at least this many ledger rows with an outcome
+#   marker: period-closed-{period}   # a file the export writes in the data folder once the month is closed
+# export:                   # wait for an export still being copied into the data folder
+#   wait_stable: 30s        # start when no file there has changed for this long
+#   wait_timeout: 10m       # else give up after this long (exit 1)
+";
+
 /// The config `init` writes with every key: the sample region's, the database source's
 /// keys and the round's keys.
 fn full_config() -> String {
@@ -46,6 +58,7 @@ fn full_config() -> String {
         .replace(skip_rows, &format!("{skip_rows}{DATABASE_KEYS}"))
         .replace(code_and_name, &format!("{code_and_name}{MORE_SOURCE_KEYS}"));
     config.push_str(ROUND_EXAMPLE);
+    config.push_str(SCHEDULE_CONFIG);
     config
 }
 
@@ -244,6 +257,8 @@ mod tests {
             "sources: { ledger: { zz: 1 } }\n",
             "balance_requirement: { exclude: [{ zz: 1 }] }\n",
             "round: { zz: 1 }\n",
+            "latest: { zz: 1 }\n",
+            "export: { zz: 1 }\n",
         ];
         let mut all = Vec::new();
         for place in places {

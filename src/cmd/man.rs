@@ -1,5 +1,8 @@
 //! `uppfolj man`: manual pages from the command line's own definition, so they cannot drift
-//! from it: `uppfolj.1` and one `uppfolj-<command>.1` per command with all its options.
+//! from it: `uppfolj.1` and one `uppfolj-<command>.1` per command with all its options. A
+//! command the guide describes (`docs/guide/en/src/commands/<command>.md`, included in the
+//! guide's page on the command line) gets the guide's sections too: what it reads, what it
+//! writes, its exit status and examples, from the same file.
 
 use std::path::Path;
 
@@ -19,10 +22,22 @@ pub fn pages() -> Result<Vec<(String, Vec<u8>)>, std::io::Error> {
         let name = format!("uppfolj-{}", sub.get_name());
         let page = sub.clone().name(name.clone());
         let mut out = Vec::new();
-        clap_mangen::Man::new(page)
+        let man = clap_mangen::Man::new(page)
             .section("1")
-            .source(format!("uppfolj {}", env!("CARGO_PKG_VERSION")))
-            .render(&mut out)?;
+            .source(format!("uppfolj {}", env!("CARGO_PKG_VERSION")));
+        match guide_text(sub.get_name()) {
+            // The guide's sections (what it reads and writes, exit status, examples) in place
+            // of the short example `--help` ends with.
+            Some(text) => {
+                man.render_title(&mut out)?;
+                man.render_name_section(&mut out)?;
+                man.render_synopsis_section(&mut out)?;
+                man.render_description_section(&mut out)?;
+                man.render_options_section(&mut out)?;
+                out.extend(sections(text).as_bytes());
+            }
+            None => man.render(&mut out)?,
+        }
         pages.push((format!("{name}.1"), out));
     }
     Ok(pages)
@@ -52,4 +67,70 @@ pub fn write(dir: &Path) -> Result<Vec<String>, WriteError> {
     let pages = pages().map_err(crate::IoError::at_stdout)?;
     crate::write::plain_files(dir, &pages)?;
     Ok(pages.into_iter().map(|(n, _)| n).collect())
+}
+
+/// The guide's description of a command, where it has one.
+fn guide_text(command: &str) -> Option<&'static str> {
+    Some(match command {
+        "generate" => include_str!("../../docs/guide/en/src/commands/generate.md"),
+        "check" => include_str!("../../docs/guide/en/src/commands/check.md"),
+        "init" => include_str!("../../docs/guide/en/src/commands/init.md"),
+        "diff" => include_str!("../../docs/guide/en/src/commands/diff.md"),
+        _ => return None,
+    })
+}
+
+/// The guide's Markdown as manual page sections: each `####` heading a section (its title in
+/// capitals), paragraphs as text, list items as indented paragraphs, code blocks as they are;
+/// the `###` title and inline-code backticks are left out.
+fn sections(markdown: &str) -> String {
+    use roff::{Roff, roman};
+    let plain = |s: &str| s.replace('`', "").replace("**", "");
+    let mut roff = Roff::new();
+    let mut code = false;
+    let mut para: Vec<String> = Vec::new();
+    let flush = |roff: &mut Roff, para: &mut Vec<String>| {
+        if !para.is_empty() {
+            roff.text([roman(para.join(" "))]);
+            para.clear();
+        }
+    };
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            flush(&mut roff, &mut para);
+            code = !code;
+            roff.control(if code { "nf" } else { "fi" }, []);
+            if code {
+                roff.control("RS", ["4"]);
+            } else {
+                roff.control("RE", []);
+            }
+            continue;
+        }
+        if code {
+            roff.text([roman(line)]);
+            continue;
+        }
+        let text = line.trim();
+        if text.starts_with("### ") {
+            continue;
+        }
+        if let Some(title) = text.strip_prefix("#### ") {
+            flush(&mut roff, &mut para);
+            roff.control("SH", [title.to_uppercase().as_str()]);
+        } else if text.is_empty() {
+            flush(&mut roff, &mut para);
+        } else if let Some(item) = text.strip_prefix("- ") {
+            flush(&mut roff, &mut para);
+            roff.control("IP", ["\\(bu", "2"]);
+            para.push(plain(item));
+        } else {
+            if para.is_empty() && !line.starts_with(' ') {
+                roff.control("PP", []);
+            }
+            para.push(plain(text));
+        }
+    }
+    flush(&mut roff, &mut para);
+    roff.to_roff()
 }

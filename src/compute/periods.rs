@@ -273,3 +273,89 @@ pub(crate) fn requested(text: &str) -> Result<Option<Month>, crate::Failure> {
         ))
     })
 }
+
+/// The month `--period latest` reports: the newest month with an outcome when it counts as
+/// closed by `rule`, else the month with an outcome before it, with a note naming the month
+/// skipped and why. `marked` answers whether the data folder has the rule's marker file for
+/// a month (its name). Only the newest month is judged: the one before it is taken as closed.
+/// A month's outcome here is its ledger amounts summed without their sign (costs and revenue
+/// alike), so that a month whose costs and revenue nearly cancel still counts as booked.
+pub(crate) fn latest_closed(
+    ledger: &Table,
+    rule: &crate::config::LatestRule,
+    marked: &dyn Fn(&str) -> bool,
+    findings: &mut Findings,
+) -> Option<Month> {
+    let mut outcome: std::collections::BTreeMap<i32, (i128, usize)> =
+        std::collections::BTreeMap::new();
+    for (p, a) in ledger.months("period").iter().zip(ledger.money("actual")) {
+        if *a != 0 {
+            let e = outcome.entry(*p).or_default();
+            e.0 += i128::from(*a).abs();
+            e.1 += 1;
+        }
+    }
+    let mut newest_first = outcome.iter().rev();
+    let (&newest, &(amount, rows)) = newest_first.next()?;
+    let before = newest_first.next().map(|(&p, &(a, _))| (Month(p), a));
+    let newest = Month(newest);
+    let mut why = Vec::new();
+    if let Some((prev, prev_amount)) = before
+        && rule.min_share_milli > 0
+        && amount * 1000 < prev_amount * i128::from(rule.min_share_milli)
+    {
+        why.push(format!(
+            "its outcome, the month's ledger amounts summed without sign, is {} % of {prev}'s, less than latest.min_share {}",
+            amount * 100 / prev_amount,
+            share_text(rule.min_share_milli)
+        ));
+    }
+    if let Some(min) = rule.min_rows
+        && rows < min
+    {
+        why.push(format!(
+            "it has {rows} ledger {} with an outcome, fewer than latest.min_rows {min}",
+            if rows == 1 { "row" } else { "rows" }
+        ));
+    }
+    if let Some(pattern) = &rule.marker {
+        let name = pattern.replace("{period}", &newest.to_string());
+        if !marked(&name) {
+            why.push(format!(
+                "the data folder has no file {name} (latest.marker)"
+            ));
+        }
+    }
+    if why.is_empty() {
+        return Some(newest);
+    }
+    let why = why.join("; ");
+    match before {
+        Some((prev, _)) => {
+            findings.note(
+                &ledger.file,
+                format!(
+                    "--period latest: {newest} is skipped as not yet closed ({why}); the report is for {prev}"
+                ),
+            );
+            Some(prev)
+        }
+        None => {
+            findings.error(
+                &ledger.file,
+                None,
+                Some("actual"),
+                format!(
+                    "--period latest: {newest} is not yet closed ({why}) and the ledger has no month with an outcome before it (name the month with --period {newest} to report it anyway)"
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A share in thousandths as written in the config: 500 → `0.5`.
+fn share_text(milli: u32) -> String {
+    let text = format!("{}.{:03}", milli / 1000, milli % 1000);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}

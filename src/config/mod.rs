@@ -6,6 +6,7 @@
 pub(crate) mod database;
 mod raw;
 mod resolve;
+mod schedule;
 mod sources;
 mod suggest;
 
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{ConfigError, IoError};
 use crate::model::money::MoneyUnit;
 pub(crate) use raw::{Limits, RawConfig, RawMeeting, RawThresholds};
+pub(crate) use schedule::{ExportWait, LatestRule};
 pub(crate) use sources::{Source, glob_matches, month_in_name};
 
 /// The most decimals a KPI ratio may show.
@@ -145,6 +147,10 @@ pub(crate) struct Config {
     /// The report month a database query's parameters (`:year`, `:month`…) are bound to,
     /// set from `--period` by the command; `None` (`latest`): the month before today's.
     pub query_month: Option<crate::model::period::Month>,
+    /// When `--period latest` counts the newest month as closed.
+    pub latest: LatestRule,
+    /// How long `generate` waits for an export still being copied (`None`: no wait).
+    pub export_wait: Option<ExportWait>,
 }
 
 /// A column group of the income statement.

@@ -66,6 +66,10 @@ pub(crate) struct RawConfig {
     /// The month's round (`uppfolj serve`): its store, deadline, and whether `generate` uses
     /// entries not yet approved.
     pub round: Option<RawRound>,
+    /// When `--period latest` counts the newest month as closed.
+    pub latest: super::schedule::RawLatest,
+    /// Waiting for an export that is still being copied into the data folder.
+    pub export: super::schedule::RawExport,
 }
 
 /// The income statement's column groups.

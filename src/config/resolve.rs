@@ -42,6 +42,8 @@ impl Config {
         let columns = column_groups(raw.income_statement.columns, at, p);
         let round = raw.round.map(|r| round(r, base, at, p));
         let time_zone = time_zone(raw.time_zone, at, p);
+        let latest = schedule::latest(raw.latest, at, p);
+        let export_wait = schedule::export(raw.export, at, p);
         if !problems.is_empty() {
             return Err(ConfigError { problems });
         }
@@ -76,6 +78,8 @@ impl Config {
             columns,
             round,
             query_month: None,
+            latest,
+            export_wait,
         })
     }
 }

@@ -13,7 +13,8 @@
 //!
 //! The link check resolves every relative link and `#anchor` of the guide's pages, of `docs/`
 //! and of `README.md`. The messages in the table of the error page must be messages that other
-//! tests expect, and the settings page must name every key of the sample config.
+//! tests expect, and the settings page must name every key of the sample config, every
+//! top-level key and every key of running on a schedule.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -262,6 +263,17 @@ fn the_settings_page_names_every_key_of_the_sample_config() {
         .filter_map(|l| l.split_once(':').map(|(k, _)| k))
         .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
         .collect();
+    // And every key the config reads at its top level, and those of running on a schedule.
+    let raw = std::fs::read_to_string(root().join("src/config/raw.rs")).unwrap();
+    let schedule = std::fs::read_to_string(root().join("src/config/schedule.rs")).unwrap();
+    let mut keys = keys;
+    for (text, name) in [
+        (&raw, "RawConfig"),
+        (&schedule, "RawLatest"),
+        (&schedule, "RawExport"),
+    ] {
+        keys.extend(struct_fields(text, name));
+    }
     let missing: Vec<&&str> = keys
         .iter()
         .filter(|k| !page.contains(&format!("`{k}`")))
@@ -270,6 +282,19 @@ fn the_settings_page_names_every_key_of_the_sample_config() {
         missing.is_empty(),
         "installningar.md does not name {missing:?}"
     );
+}
+
+/// The `pub` fields of the struct `name` in a Rust source: the keys of a config section.
+fn struct_fields<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
+    let body = text
+        .split(&format!("pub(crate) struct {name} {{"))
+        .nth(1)
+        .and_then(|t| t.split("\n}").next())
+        .unwrap_or_else(|| panic!("no struct {name}"));
+    body.lines()
+        .filter_map(|l| l.trim().strip_prefix("pub "))
+        .filter_map(|l| l.split_once(':').map(|(k, _)| k))
+        .collect()
 }
 
 /// The links `[text](target)` of a Markdown text outside code, with their line.

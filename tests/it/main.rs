@@ -27,6 +27,7 @@ mod sie;
 mod sources;
 mod statement;
 mod trace;
+mod unattended;
 mod versions;
 mod xlsx;
 

@@ -2,6 +2,7 @@
 //! written atomically (`write/`); and `prepare`, all of it up to rendering, which `check` and
 //! the preview run too. What the command prints is in `report.rs`.
 
+mod ready;
 mod report;
 pub(crate) mod round;
 #[cfg(test)]
@@ -59,7 +60,16 @@ pub struct GenerateOptions {
 }
 
 /// `uppfolj generate`: the whole pipeline, written atomically.
+/// With `export.wait_stable` set, it first waits for the data folder to be still (the preview
+/// of `watch`, which rebuilds on each change, does not).
 pub fn generate(opts: &GenerateOptions, findings: &mut Findings) -> Result<Done, Failure> {
+    let config = config::Config::read(opts.config.as_deref())?;
+    if let Some(wait) = config.export_wait {
+        let tick = Duration::from_millis(200).min(wait.stable);
+        if !ready::wait(&opts.data, &opts.out, wait, tick, findings) {
+            return Err(Failure::Data);
+        }
+    }
     generate_kept(opts, findings).map(|(done, _)| done)
 }
 
@@ -269,14 +279,24 @@ pub(crate) fn prepare(
     findings: &mut Findings,
     laps: &mut clock::Laps,
 ) -> Result<Prepared, Failure> {
-    let requested = compute::periods::requested(period)?;
+    let asked = compute::periods::requested(period)?;
     // A database query's `:year` and `:month` are the month asked for.
     let config = config::Config {
-        query_month: requested,
+        query_month: asked,
         ..config
     };
     let mut loaded = load::run(data, config, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
+    let mut requested = asked;
+    if requested.is_none() {
+        // `latest`: the newest month when it counts as closed, else the one before.
+        let marked = |name: &str| data.join(name).is_file();
+        let rule = &loaded.config.latest;
+        requested = compute::periods::latest_closed(ledger, rule, &marked, findings);
+        if findings.has_errors() {
+            return Err(Failure::Data);
+        }
+    }
     let year_start = loaded.config.year_start();
     let period =
         compute::periods::resolve(requested, ledger, year_start, findings).ok_or(Failure::Data)?;
