@@ -1,6 +1,6 @@
 """Checks what `uppfolj generate` made from the round that tests/e2e/round.py walked: the
 approved commentary, forecast and measure of 2110 (anna) and 2120 (bertil) in the HTML pages,
-the PDFs, the workbooks and figures.json, and the run's note about the round.
+the PDFs, the workbooks and figures.json, and the round as an input in the manifest.
 
 usage: round_generated.py MONTH_FOLDER GENERATE_STDERR
 Exits 1 naming every check that failed."""
@@ -65,8 +65,10 @@ check("Färre hyrläkare" in xl, "2110.xlsx lists the measure")
 check("-1800000" in xl, "2110.xlsx has the forecast deviation as a number")
 check(">300000<" in workbook("2120.xlsx"), "2120.xlsx has bertil's forecast as a number")
 
-check("2110" in log and "2120" in log and "round" in log.lower(),
-      "generate's log names the round's units")
+rounds = [i for i in json.loads(read("manifest.json"))["inputs"] if i["table"] == "round"]
+check(len(rounds) == 1 and rounds[0]["rows"] > 0 and len(rounds[0]["sha256"]) == 64,
+      f"manifest.json lists the round's entries as an input ({rounds})")
+check("not approved" not in log, "no note of entries not approved: both units are approved")
 
 if failed:
     print(f"{len(failed)} check(s) failed")
