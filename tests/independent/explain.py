@@ -59,10 +59,14 @@ def main(argv):
         return sum((cell(u, y, m, c)[0] - cell(u, y, m, c)[1]
                     for c in (cat_list if only is None else only) for m in range(m1, m2 + 1)), ZERO)
 
+    def deviation(entry):
+        """A forecast entry's deviation: its total row, else the sum of its category rows."""
+        return entry["total"] if entry["total"] is not None else sum(entry["rows"].values(), ZERO)
+
     def forecast(u):
         mine = [k for k in own.get(u, {}) if k[0] == Y and k[1] <= P]
         if mine:
-            return own[u][max(mine)]
+            return deviation(own[u][max(mine)])
         kids = [f for f in (forecast(c) for c in children[u]) if f is not None]
         return sum(kids, ZERO) if kids else None
 
@@ -70,7 +74,7 @@ def main(argv):
         """(deviation, (year, month) made) of the unit's forecast at month M of year y."""
         mine = [k for k in own.get(u, {}) if k[0] == y and k[1] <= M]
         if mine:
-            return own[u][max(mine)], max(mine)
+            return deviation(own[u][max(mine)]), max(mine)
         kids = [e for e in (effective(c, y, M) for c in children[u]) if e]
         if kids:
             return sum((e[0] for e in kids), ZERO), max(e[1] for e in kids)
