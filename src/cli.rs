@@ -160,6 +160,11 @@ pub enum Command {
         /// text: lines grouped by unit, for a terminal; json: one document for tools.
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
+        /// Config file (YAML) whose language and money unit the text shows amounts in.
+        /// Without it, uppfolj.yaml in the current folder when there is one, else the
+        /// built-in defaults.
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Run the month's round: unit managers write their commentary, forecast and measures,
     /// the controller approves or sends back (a JSON API; docs/round.md).

@@ -105,12 +105,18 @@ fn main() -> ExitCode {
             let result = uppfolj::synth::write(&out, &opts);
             uppfolj::synth::report(&log, result, &out, &opts, &findings)
         }
-        Command::Diff { old, new, format } => {
+        Command::Diff {
+            old,
+            new,
+            format,
+            config,
+        } => {
             let shape = match format {
                 DiffFormat::Text => uppfolj::cmd::diff::Output::Text,
                 DiffFormat::Json => uppfolj::cmd::diff::Output::Json,
             };
-            match uppfolj::cmd::diff::run(&old, &new, shape) {
+            let config = uppfolj::find_config(config, &mut findings);
+            match uppfolj::cmd::diff::run(&old, &new, shape, config.as_deref()) {
                 Ok((text, differ)) => {
                     print!("{text}");
                     ExitCode::from(u8::from(differ))

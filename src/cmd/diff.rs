@@ -19,16 +19,22 @@ pub enum Output {
 }
 
 /// The comparison of `old` and `new` (each an output folder or a `figures.json` file) as
-/// text or JSON, and whether anything differs. A missing or unreadable file is a usage
-/// error (exit 2).
-pub fn run(old: &Path, new: &Path, output: Output) -> Result<(String, bool), Failure> {
+/// text or JSON, and whether anything differs. The text shows amounts as the report does,
+/// in the language and money unit of `config` (the built-in defaults without one); the JSON
+/// keeps them exact. A missing or unreadable file is a usage error (exit 2).
+pub fn run(
+    old: &Path,
+    new: &Path,
+    output: Output,
+    config: Option<&Path>,
+) -> Result<(String, bool), Failure> {
     let (old_figures, old_manifest) = read(old)?;
     let (new_figures, new_manifest) = read(new)?;
     let manifests = old_manifest.as_ref().zip(new_manifest.as_ref());
     let d = diff::compare(&old_figures, &new_figures, manifests);
     let differ = !d.is_empty();
     let text = match output {
-        Output::Text => diff::to_text(&d),
+        Output::Text => diff::to_text(&d, &amounts(config)?),
         Output::Json => {
             let doc = serde_json::json!({
                 "differ": differ,
@@ -43,6 +49,25 @@ pub fn run(old: &Path, new: &Path, output: Output) -> Result<(String, bool), Fai
         }
     };
     Ok((text, differ))
+}
+
+/// How the report shows amounts, from the config's language and `money:`.
+fn amounts(config: Option<&Path>) -> Result<diff::Amounts, Failure> {
+    let config = crate::config::Config::read(config)?;
+    let lang = crate::render::templates::load(Vec::new(), &config.language)?.lang;
+    let fmt = crate::present::Format::new(&config, lang);
+    Ok(diff::Amounts {
+        style: fmt.style,
+        unit: fmt.unit,
+        decimals: fmt.decimals,
+        unit_label: fmt.unit_label(),
+        kr_label: fmt
+            .lang
+            .money
+            .get("kr")
+            .cloned()
+            .unwrap_or_else(|| "kr".to_string()),
+    })
 }
 
 /// A run's figures and, for a folder, its manifest when it has one.

@@ -8,8 +8,11 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use serde_json::Value;
+
+use super::money::{MoneyUnit, NumberStyle};
 
 /// What the change page and the reports' notice of a new version say.
 #[derive(Debug, Serialize)]
@@ -56,6 +59,10 @@ pub(crate) struct Change {
     pub old: Option<String>,
     pub new: Option<String>,
     pub difference: Option<String>,
+    /// Whether the value is an amount of money: `figures.json` writes amounts as decimal
+    /// strings in kronor with two decimals, other figures as JSON numbers.
+    #[serde(skip)]
+    pub money: bool,
 }
 
 /// An input file whose SHA-256 differs (`None`: the file is not among that run's inputs).
@@ -236,11 +243,17 @@ fn walk<'a>(path: String, old: Option<&'a Value>, new: Option<&'a Value>, out: &
                     (Some(a), Some(b)) => difference(a, b),
                     _ => None,
                 };
+                let amount = |v: Option<&Value>| match v {
+                    None | Some(Value::Null) => true,
+                    Some(Value::String(s)) => Decimal::from_str(s).is_ok_and(|d| d.scale() == 2),
+                    Some(_) => false,
+                };
                 out.push(Change {
                     path,
                     old,
                     new,
                     difference,
+                    money: amount(o) && amount(n),
                 });
             }
         }
@@ -302,19 +315,78 @@ fn input_changes(old: &Value, new: &Value) -> Vec<InputChange> {
         .collect()
 }
 
+/// How the report shows amounts: its number style, money unit and decimals.
+pub(crate) struct Amounts {
+    pub style: NumberStyle,
+    pub unit: MoneyUnit,
+    pub decimals: u32,
+    /// The unit as the report writes it, `Mkr`.
+    pub unit_label: String,
+    /// Kronor as the report writes them, `kr`: a change that the report's unit rounds away
+    /// is shown in kronor with its öre.
+    pub kr_label: String,
+}
+
+impl Amounts {
+    /// A value as the report shows it: an amount in its money unit, another number with
+    /// its decimals in the language's style, anything else as it is.
+    fn show(&self, value: &str, money: Option<(MoneyUnit, u32)>, signed: bool) -> String {
+        let Ok(d) = Decimal::from_str(value) else {
+            return value.to_string();
+        };
+        let text = match (money, (d * Decimal::ONE_HUNDRED).to_i64()) {
+            (Some((unit, decimals)), Some(ore)) => self.style.money(ore, unit, decimals),
+            _ => self.style.decimal(d, d.scale()),
+        };
+        if signed && d > Decimal::ZERO {
+            format!("+{text}")
+        } else {
+            text
+        }
+    }
+}
+
 /// The comparison as lines for a terminal, grouped by unit: `A1 Enhet A1`, then
-/// `  actual: -479.75 → -478.75 (+1.00)` per figure, the input files, and a last line that
-/// counts what differs.
-pub(crate) fn to_text(diff: &Diff) -> String {
-    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_string());
+/// `  actual: -479,8 → -478,8 Mkr (+1,0)` per figure (amounts as the report shows them; a
+/// change the report's unit rounds away in kronor, `-3 139,85 → -3 142,10 kr (-2,25)`),
+/// the input files, and a last line that counts what differs.
+pub(crate) fn to_text(diff: &Diff, amounts: &Amounts) -> String {
     let change = |c: &Change| {
-        let d = c
-            .difference
-            .as_ref()
-            .map(|d| format!(" ({d})"))
-            .unwrap_or_default();
-        format!("  {}: {} → {}{d}\n", c.path, show(&c.old), show(&c.new))
+        let text = |money: Option<(MoneyUnit, u32)>| {
+            let show = |v: &Option<String>| {
+                v.as_deref()
+                    .map_or_else(|| "none".to_string(), |v| amounts.show(v, money, false))
+            };
+            let d = c.difference.as_ref().map(|d| amounts.show(d, money, true));
+            (show(&c.old), show(&c.new), d)
+        };
+        let report = (amounts.unit, amounts.decimals);
+        let (mut old, mut new, mut d) = text(c.money.then_some(report));
+        let mut unit = &amounts.unit_label;
+        // An amount shown as zero that is not: the report's unit rounds it away.
+        let zero = |t: &str| !t.chars().any(|ch| ch.is_ascii_digit() && ch != '0');
+        let exact = [&c.old, &c.new, &c.difference];
+        let shown = [Some(&old), Some(&new), d.as_ref()];
+        let rounded_away = exact.iter().zip(shown).any(|(e, t)| {
+            let nonzero = e
+                .as_deref()
+                .and_then(|e| Decimal::from_str(e).ok())
+                .is_some_and(|e| !e.is_zero());
+            nonzero && t.is_some_and(|t| zero(t))
+        });
+        if c.money && (old == new || rounded_away) {
+            (old, new, d) = text(Some((MoneyUnit::Kr, 2)));
+            unit = &amounts.kr_label;
+        }
+        let unit = if c.money {
+            format!(" {unit}")
+        } else {
+            String::new()
+        };
+        let d = d.map(|d| format!(" ({d})")).unwrap_or_default();
+        format!("  {}: {old} → {new}{unit}{d}\n", c.path)
     };
+    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_string());
     let mut out = String::new();
     if !diff.other.is_empty() {
         out.push_str("(file)\n");
@@ -377,6 +449,36 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Swedish, in Mkr with one decimal, as the sample region's reports.
+    fn mkr() -> Amounts {
+        Amounts {
+            style: NumberStyle {
+                decimal_mark: ',',
+                group: '\u{a0}',
+                minus: '-',
+            },
+            unit: MoneyUnit::Mkr,
+            decimals: 1,
+            unit_label: "Mkr".to_string(),
+            kr_label: "kr".to_string(),
+        }
+    }
+
+    /// English, in kronor without decimals.
+    fn kr() -> Amounts {
+        Amounts {
+            style: NumberStyle {
+                decimal_mark: '.',
+                group: ',',
+                minus: '-',
+            },
+            unit: MoneyUnit::Kr,
+            decimals: 0,
+            unit_label: "SEK".to_string(),
+            kr_label: "SEK".to_string(),
+        }
+    }
+
     fn figures(actual: &str, pers: &str) -> Value {
         json!({
             "period": "2020-02",
@@ -397,18 +499,28 @@ mod tests {
         let a = figures("-5.00", "-15.00");
         let d = compare(&a, &a, None);
         assert!(d.is_empty());
-        assert_eq!(to_text(&d), "no differences\n");
+        assert_eq!(to_text(&d, &mkr()), "no differences\n");
     }
 
     #[test]
     fn every_differing_leaf_with_its_path_and_difference() {
-        let a = figures("-5.00", "-15.00");
-        let mut b = figures("-6.50", "-16.50");
+        let a = figures("-118300225.17", "-15.00");
+        let mut b = figures("-119350225.17", "1234567.49");
         b["units"]["A"]["personnel"]["sick_leave"] = json!(5.3);
         let d = compare(&a, &b, None);
         assert_eq!(
-            to_text(&d),
-            "A Nämnd A\n  actual: -5.00 → -6.50 (-1.50)\n  categories[Personalkostnader].actual: -15.00 → -16.50 (-1.50)\n  personnel.sick_leave: 5.1 → 5.3 (+0.2)\n1 unit differs\n"
+            to_text(&d, &mkr()),
+            "A Nämnd A\n  actual: -118,3 → -119,4 Mkr (-1,1)\n  categories[Personalkostnader].actual: -15,00 → 1\u{a0}234\u{a0}567,49 kr (+1\u{a0}234\u{a0}582,49)\n  personnel.sick_leave: 5,1 → 5,3 (+0,2)\n1 unit differs\n"
+        );
+        assert_eq!(
+            to_text(&d, &kr()),
+            "A Nämnd A\n  actual: -118,300,225 → -119,350,225 SEK (-1,050,000)\n  categories[Personalkostnader].actual: -15 → 1,234,567 SEK (+1,234,582)\n  personnel.sick_leave: 5.1 → 5.3 (+0.2)\n1 unit differs\n"
+        );
+        // The JSON keeps every amount exact.
+        let json = serde_json::to_value(&d.units[0].changes[0]).unwrap();
+        assert_eq!(
+            json,
+            json!({"path": "actual", "old": "-118300225.17", "new": "-119350225.17", "difference": "-1050000.00"})
         );
     }
 
@@ -423,8 +535,8 @@ mod tests {
             json!({"config": {"sha256": "ff"}, "inputs": [{"file": "ledger.csv", "sha256": "bb"}]});
         let d = compare(&a, &b, Some((&ma, &mb)));
         assert_eq!(
-            to_text(&d),
-            "A Nämnd A\n  categories[Intäkter].actual: 10.00 → none\nB Nämnd B\n  forecast.deviation: none → 2.00\n  forecast.made: none → 2020-02\ninput files (SHA-256)\n  config: none → ff\n  ledger.csv: aa → bb\n  old.csv: cc → none\n2 units and 3 input files differ\n"
+            to_text(&d, &mkr()),
+            "A Nämnd A\n  categories[Intäkter].actual: 10,00 → none kr\nB Nämnd B\n  forecast.deviation: none → 2,00 kr\n  forecast.made: none → 2020-02\ninput files (SHA-256)\n  config: none → ff\n  ledger.csv: aa → bb\n  old.csv: cc → none\n2 units and 3 input files differ\n"
         );
     }
 }

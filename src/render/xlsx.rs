@@ -7,6 +7,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 
 use crate::error::RenderError;
 use crate::model::money::MoneyUnit;
+use crate::model::period::Month;
 use crate::present::{Exact, Lang, Num, ReportView};
 
 pub(crate) mod sheets;
@@ -17,6 +18,10 @@ pub(crate) enum Cell {
     Text(String),
     /// A number with the width of its text as the report shows it.
     Number(Exact, usize),
+    /// A day (days since 1970-01-01), shown as `yyyy-mm-dd`.
+    Date(i32),
+    /// A month, written as its first day and shown as `yyyy-mm`.
+    Month(Month),
     Empty,
 }
 
@@ -57,6 +62,16 @@ impl From<Option<&Num>> for Cell {
 }
 
 impl Cell {
+    /// A day, or nothing.
+    pub(crate) fn day(day: Option<i32>) -> Cell {
+        day.map_or(Cell::Empty, Cell::Date)
+    }
+
+    /// A month given as the report's period text (`2020-03`); any other text stays text.
+    pub(crate) fn month(period: &str) -> Cell {
+        Month::parse(period).map_or_else(|| Cell::from(period), Cell::Month)
+    }
+
     fn is_money(&self) -> bool {
         matches!(self, Cell::Number(Exact::Ore(_), _))
     }
@@ -105,10 +120,18 @@ impl Sheet {
         }
     }
 
-    /// Adds a row; every row of a sheet has the same columns.
+    /// Adds a row; every row of a sheet has the same columns, each under its own header.
     fn push(&mut self, row: Row) {
         let (headers, cells): (Vec<_>, Vec<_>) = row.0.into_iter().unzip();
         debug_assert!(self.rows.is_empty() || self.headers == headers);
+        debug_assert!(
+            headers
+                .iter()
+                .enumerate()
+                .all(|(i, h)| !headers[..i].contains(h)),
+            "a header twice in {}: {headers:?}",
+            self.name
+        );
         self.headers = headers;
         self.rows.push(cells);
     }
@@ -139,6 +162,54 @@ pub(crate) struct Meta {
     /// The money unit's label, e.g. `Mkr`, added to the headers of money columns.
     pub unit_label: String,
     pub decimals: u32,
+    /// The text of each sheet's title row: what the workbook covers and its month,
+    /// "Kirurgkliniken (2110) – september 2020".
+    pub heading: String,
+}
+
+/// The first row of every sheet: its title, above the header row.
+pub(crate) const TITLE_ROW: u32 = 0;
+/// The header row, frozen with the title above it.
+pub(crate) const HEADER_ROW: u32 = 1;
+
+/// The title row's text for a unit or a pack: `what` and the report month, as
+/// "Kirurgkliniken (2110) – september 2020".
+pub(crate) fn heading(what: &str, view: &ReportView, lang: &Lang) -> String {
+    match Month::parse(&view.period) {
+        Some(m) => format!("{what} – {} {}", lang.month(m.month()), m.year()),
+        None => format!("{what} – {}", view.period),
+    }
+}
+
+/// Writes a sheet's title row in bold.
+pub(crate) fn write_title(ws: &mut Worksheet, text: &str) -> Result<(), XlsxError> {
+    ws.write_string_with_format(TITLE_ROW, 0, text, &Format::new().set_bold())?;
+    Ok(())
+}
+
+/// Writes a day as an Excel date with `format`.
+fn write_day(
+    ws: &mut Worksheet,
+    (r, c): (u32, u16),
+    day: i32,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    let (y, m, d) = crate::clock::civil_from_days(day);
+    ws.write_datetime_with_format(
+        r,
+        c,
+        ExcelDateTime::from_ymd(y as u16, m as u8, d as u8)?,
+        format,
+    )?;
+    Ok(())
+}
+
+/// The Excel formats of a day and of a month.
+pub(crate) fn date_formats() -> (Format, Format) {
+    (
+        Format::new().set_num_format("yyyy-mm-dd"),
+        Format::new().set_num_format("yyyy-mm"),
+    )
 }
 
 /// Writes one workbook for the given reports (one unit, or every unit of a pack).
@@ -187,10 +258,19 @@ fn build(
             continue;
         }
         let titles = titles(&sheet, lang, &meta.unit_label);
-        write_sheet(wb.add_worksheet(), &sheet, &titles, &header, &money_fmt)?;
+        let ws = wb.add_worksheet();
+        write_title(ws, &meta.heading)?;
+        write_sheet(ws, &sheet, &titles, &header, &money_fmt)?;
     }
     let csv = match ledger {
-        Some(l) => transactions::add_sheet(&mut wb, l, lang, &header, transactions::SHEET_ROWS)?,
+        Some(l) => {
+            let sheet = transactions::Sheet {
+                heading: &meta.heading,
+                bold: &header,
+                limit: transactions::SHEET_ROWS,
+            };
+            transactions::add_sheet(&mut wb, l, lang, &sheet)?
+        }
         None => None,
     };
     Ok((wb.save_to_buffer()?, csv))
@@ -238,10 +318,11 @@ fn write_sheet(
     ws.set_name(&sheet.name)?;
     let mut widths: Vec<usize> = titles.iter().map(|h| h.chars().count().min(30)).collect();
     for (c, h) in titles.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, header)?;
+        ws.write_string_with_format(HEADER_ROW, c as u16, h, header)?;
     }
+    let (day_fmt, month_fmt) = date_formats();
     for (r, row) in sheet.rows.iter().enumerate() {
-        let r = r as u32 + 1;
+        let r = r as u32 + HEADER_ROW + 1;
         for (c, cell) in row.iter().enumerate() {
             let col = c as u16;
             let w = match cell {
@@ -261,6 +342,15 @@ fn write_sheet(
                     };
                     *w
                 }
+                Cell::Date(day) => {
+                    write_day(ws, (r, col), *day, &day_fmt)?;
+                    10
+                }
+                Cell::Month(m) => {
+                    let first = crate::model::period::first_day(*m);
+                    write_day(ws, (r, col), first, &month_fmt)?;
+                    7
+                }
                 Cell::Empty => 0,
             };
             if let Some(slot) = widths.get_mut(c) {
@@ -271,7 +361,7 @@ fn write_sheet(
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w as f64 + 2.0).max(6.0))?;
     }
-    ws.set_freeze_panes(1, 0)?;
+    ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
     Ok(())
 }
 

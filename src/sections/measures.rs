@@ -208,6 +208,12 @@ pub(crate) struct MeasureView {
     /// the forecast counts the measure, where the table gives them.
     pub decided: Option<String>,
     pub due: Option<String>,
+    /// The decision date as days since 1970-01-01 and the due month, for the workbook's
+    /// date cells.
+    #[serde(skip)]
+    pub decided_day: Option<i32>,
+    #[serde(skip)]
+    pub due_month: Option<Month>,
     pub status: Option<String>,
     pub in_forecast: Option<bool>,
     /// Past its due month and not done.
@@ -242,6 +248,8 @@ fn view(p: &Presenter<'_>, rows: &[MeasureRow]) -> MeasuresView {
             },
             decided: None,
             due: None,
+            decided_day: None,
+            due_month: None,
             status: None,
             in_forecast: None,
             overdue: false,
@@ -268,6 +276,8 @@ fn view(p: &Presenter<'_>, rows: &[MeasureRow]) -> MeasuresView {
             .map(|m| MeasureView {
                 decided: m.decided.map(crate::clock::date_text),
                 due: m.due.map(|d| fmt.month_year(d)),
+                decided_day: m.decided,
+                due_month: m.due,
                 status: m.status.clone(),
                 in_forecast: m.in_forecast,
                 overdue: m.overdue(period),
@@ -341,8 +351,8 @@ fn sheet(cx: &Cx) -> Vec<Row> {
                     .cell("expected", &r.expected)
                     .cell("realized", &r.realized)
                     .cell("achieved", r.share.as_ref())
-                    .cell("decided", r.decided.as_ref())
-                    .cell("due", r.due.as_ref())
+                    .cell("decided", Cell::day(r.decided_day))
+                    .cell("due", r.due_month.map_or(Cell::Empty, Cell::Month))
                     .cell("status", r.status.as_ref())
                     .cell(
                         "in_forecast",

@@ -246,17 +246,17 @@ fn sheet(cx: &Cx) -> Vec<Row> {
         Some(
             Row::of(v)
                 .cell("sick_leave", p.sick_pct.as_ref())
-                .cell("last_year", p.sick_pct_prev.as_ref())
-                .cell("change", p.sick_pct_change.as_ref())
+                .cell("xl_sick_leave_prev", p.sick_pct_prev.as_ref())
+                .cell("xl_sick_leave_change", p.sick_pct_change.as_ref())
                 .cell("sick_hours", &p.sick_hours)
-                .cell("last_year", &p.sick_hours_prev)
-                .cell("change", &p.sick_hours_change)
+                .cell("xl_sick_hours_prev", &p.sick_hours_prev)
+                .cell("xl_sick_hours_change", &p.sick_hours_change)
                 .cell("worked_fte", &p.fte)
-                .cell("last_year", &p.fte_prev)
-                .cell("change", &p.fte_change)
+                .cell("xl_fte_prev", &p.fte_prev)
+                .cell("xl_fte_change", &p.fte_change)
                 .cell("employees", p.employees.as_ref())
-                .cell("last_year", p.employees_prev.as_ref())
-                .cell("change", p.employees_change.as_ref()),
+                .cell("xl_employees_prev", p.employees_prev.as_ref())
+                .cell("xl_employees_change", p.employees_change.as_ref()),
         )
     });
     rows.collect()

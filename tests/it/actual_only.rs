@@ -288,7 +288,7 @@ fn workbook_and_pdf_without_a_budget() {
     let header = |wb: &mut Xlsx<_>, sheet: &str| -> Vec<String> {
         let r = wb.worksheet_range(sheet).unwrap();
         (0..r.width())
-            .filter_map(|c| match r.get((0, c)) {
+            .filter_map(|c| match r.get((1, c)) {
                 Some(Data::String(s)) => Some(s.clone()),
                 _ => None,
             })

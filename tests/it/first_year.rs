@@ -120,7 +120,7 @@ fn headers(path: &Path) -> Vec<(String, String)> {
     for sheet in wb.sheet_names() {
         let r = wb.worksheet_range(&sheet).unwrap();
         for c in 0..r.width() {
-            if let Some(Data::String(s)) = r.get((0, c)) {
+            if let Some(Data::String(s)) = r.get((1, c)) {
                 out.push((sheet.clone(), s.clone()));
             }
         }

@@ -619,7 +619,7 @@ fn approved_result_and_equity() {
     let sheet = wb.worksheet_range("Godkänt resultat").unwrap();
     let row: Vec<String> = sheet
         .rows()
-        .nth(1)
+        .nth(2)
         .unwrap()
         .iter()
         .map(|c| c.to_string())

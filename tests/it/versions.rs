@@ -222,7 +222,11 @@ fn diff_compares_two_runs() {
     let text = stdout(&o);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "A Nämnd A");
-    assert_eq!(lines[1], "  actual: -3139.85 → -3142.10 (-2.25)");
+    // The report's unit (Mkr by default) rounds the change away: kronor with their öre.
+    assert_eq!(
+        lines[1],
+        "  actual: -3\u{a0}139,85 → -3\u{a0}142,10 kr (-2,25)"
+    );
     assert_eq!(lines.iter().filter(|l| !l.starts_with("  ")).count(), 5);
     assert!(text.ends_with("input files (SHA-256)\n  ledger.csv: b68a16fefc7d5409bfbb30bf28aabe78eb98c7345d82d79584bbf46c9be5b34e → 461670f39f057b6d0eb57a5b54e94fb1878df8fcda43ff09926123a4f41e6962\n3 units and 1 input file differ\n"), "{text}");
 
@@ -236,7 +240,21 @@ fn diff_compares_two_runs() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "B Nämnd B\n  budget_full_year: 4800.00 → 4900.50 (+100.50)\n1 unit differs\n"
+        "B Nämnd B\n  budget_full_year: 4\u{a0}800,00 → 4\u{a0}900,50 kr (+100,50)\n1 unit differs\n"
+    );
+    // In the config's language and money unit, as its report shows amounts.
+    let config = out.path().join("uppfolj.yaml");
+    std::fs::write(&config, "language: en\nmoney: { unit: tkr, decimals: 1 }\n").unwrap();
+    let o = uppfolj(&[
+        "diff",
+        &s(&v2.join("figures.json")),
+        &s(&edited),
+        "--config",
+        &s(&config),
+    ]);
+    assert_eq!(
+        stdout(&o),
+        "B Nämnd B\n  budget_full_year: 4.8 → 4.9 SEK k (+0.1)\n1 unit differs\n"
     );
 
     // JSON for tools.

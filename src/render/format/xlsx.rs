@@ -9,7 +9,7 @@ use crate::render::xlsx::{self, transactions};
 pub(crate) struct Xlsx;
 
 /// The workbook's document properties and number formats.
-fn meta(run: &RunCx, title: String) -> xlsx::Meta {
+fn meta(run: &RunCx, title: String, heading: String) -> xlsx::Meta {
     let job = run.job;
     xlsx::Meta {
         title,
@@ -18,6 +18,7 @@ fn meta(run: &RunCx, title: String) -> xlsx::Meta {
         unit: job.money_unit,
         unit_label: run.presented.unit_label.clone(),
         decimals: job.decimals,
+        heading,
     }
 }
 
@@ -61,7 +62,9 @@ impl Format for Xlsx {
             names: &presented.account_names,
             csv_name: format!("{stem}-{}.csv", lang.label("transactions_file")),
         });
-        let (workbook, csv) = xlsx::unit_workbook(view, ledger.as_ref(), lang, &meta(run, title))?;
+        let what = format!("{} ({})", view.unit.name, view.unit.code);
+        let meta = meta(run, title, xlsx::heading(&what, view, lang));
+        let (workbook, csv) = xlsx::unit_workbook(view, ledger.as_ref(), lang, &meta)?;
         let mut files = vec![(format!("{stem}.xlsx"), workbook)];
         if let (Some(csv), Some(l)) = (csv, ledger) {
             files.push((l.csv_name, csv));
@@ -71,8 +74,15 @@ impl Format for Xlsx {
 
     fn pack(&self, cx: &PackCx) -> Result<PackOut, RenderError> {
         let run = cx.run;
-        let title = cx.pack.title.clone();
-        let workbook = xlsx::workbook(cx.views, &run.templates.lang, &meta(run, title))?;
+        let (title, lang) = (cx.pack.title.clone(), &run.templates.lang);
+        let heading = match cx.views.first() {
+            Some(v) => {
+                let what = format!("{title}: {} ({})", v.unit.name, v.unit.code);
+                xlsx::heading(&what, v, lang)
+            }
+            None => title.clone(),
+        };
+        let workbook = xlsx::workbook(cx.views, lang, &meta(run, title, heading))?;
         Ok(PackOut {
             files: vec![(format!("{}.xlsx", cx.pack.name), workbook)],
             pages: None,

@@ -269,7 +269,7 @@ fn accuracy(cx: &Cx) -> Sheet {
         a.flat_map(|a| a.forecasts.iter().map(move |f| (a, f)))
             .map(|(a, f)| {
                 Row::of(v)
-                    .cell("forecast_made", &f.period)
+                    .cell("forecast_made", Cell::month(&f.period))
                     .cell("forecast_short", &f.deviation)
                     .cell("outcome_year", &a.outcome)
                     .cell("forecast_error", &f.error)
@@ -286,7 +286,7 @@ fn series(cx: &Cx) -> Sheet {
     let rows = cx.views.iter().flat_map(|v| {
         v.months.iter().map(|m| {
             Row::of(v)
-                .cell("month", &m.period)
+                .cell("month", Cell::month(&m.period))
                 .cell_if(cx.budget, "budget_acc_series", m.budget_acc.as_ref())
                 .cell("actual_acc_series", m.actual_acc.as_ref())
                 .cell_if(

@@ -4,14 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+use super::{HEADER_ROW, date_formats, write_title};
 
 use crate::model::period::Month;
 use crate::model::posting::Posting;
 use crate::present::Lang;
 
-/// The rows a worksheet holds below its header.
-pub(crate) const SHEET_ROWS: usize = 1_048_575;
+/// The rows a worksheet holds below its title and header rows.
+pub(crate) const SHEET_ROWS: usize = 1_048_574;
 
 /// A leaf unit's transactions for its workbook.
 pub(crate) struct Ledger<'a> {
@@ -36,23 +38,33 @@ fn header(lang: &Lang) -> [String; 6] {
     .map(|k| lang.label(k).to_string())
 }
 
+/// How the transaction sheet is written.
+pub(crate) struct Sheet<'a> {
+    /// The title row's text.
+    pub heading: &'a str,
+    /// The header row's format.
+    pub bold: &'a Format,
+    /// The most transactions the sheet holds.
+    pub limit: usize,
+}
+
 /// Adds the transaction sheet to `wb`; when there are more than `limit` transactions, a
 /// sheet naming the CSV file instead, and the file's bytes are returned.
 pub(crate) fn add_sheet(
     wb: &mut Workbook,
     ledger: &Ledger,
     lang: &Lang,
-    bold: &Format,
-    limit: usize,
+    sheet: &Sheet,
 ) -> Result<Option<Vec<u8>>, XlsxError> {
     if ledger.postings.is_empty() {
         return Ok(None);
     }
     let ws = wb.add_worksheet();
     ws.set_name(lang.label("transactions_title"))?;
-    if ledger.postings.len() > limit {
+    write_title(ws, sheet.heading)?;
+    if ledger.postings.len() > sheet.limit {
         ws.write_string(
-            0,
+            HEADER_ROW,
             0,
             format!("{} {}", lang.label("transactions_in_file"), ledger.csv_name),
         )?;
@@ -65,27 +77,23 @@ pub(crate) fn add_sheet(
         } else {
             h.clone()
         };
-        ws.write_string_with_format(0, c as u16, h, bold)?;
+        ws.write_string_with_format(HEADER_ROW, c as u16, h, sheet.bold)?;
     }
-    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let (date, month) = date_formats();
     let money = Format::new().set_num_format("#,##0.00;-#,##0.00;0.00");
     let mut widths = [10usize, 8, 12, 10, 14, 8];
     for (i, p) in ledger.postings.iter().enumerate() {
-        let r = i as u32 + 1;
-        let (y, m, d) = crate::clock::civil_from_days(p.date);
-        ws.write_datetime_with_format(
-            r,
-            0,
-            ExcelDateTime::from_ymd(y as u16, m as u8, d as u8)?,
-            &date,
-        )?;
+        let r = i as u32 + HEADER_ROW + 1;
+        super::write_day(ws, (r, 0), p.date, &date)?;
         ws.write_string(r, 1, &*p.account)?;
         let name = ledger.names.get(&*p.account).map_or("", String::as_str);
         ws.write_string(r, 2, name)?;
         ws.write_string(r, 3, super::fit_cell(&p.text).as_ref())?;
         // Öre below 2^53 are exact in a double; the cell shows kronor with two decimals.
         ws.write_number_with_format(r, 4, p.amount as f64 / 100.0, &money)?;
-        ws.write_string(r, 5, Month::of(y, m).to_string())?;
+        let (y, m, _) = crate::clock::civil_from_days(p.date);
+        let first = crate::model::period::first_day(Month::of(y, m));
+        super::write_day(ws, (r, 5), first, &month)?;
         widths[1] = widths[1].max(p.account.chars().count());
         widths[2] = widths[2].max(name.chars().count().min(40));
         widths[3] = widths[3].max(p.text.chars().count().min(60));
@@ -93,8 +101,8 @@ pub(crate) fn add_sheet(
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w as f64 + 2.0)?;
     }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, ledger.postings.len() as u32, 5)?;
+    ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
+    ws.autofilter(HEADER_ROW, 0, ledger.postings.len() as u32 + HEADER_ROW, 5)?;
     Ok(None)
 }
 
@@ -166,7 +174,13 @@ mod tests {
             csv_name: "A-transaktioner.csv".into(),
         };
         let mut wb = Workbook::new();
-        let csv = add_sheet(&mut wb, &ledger, &lang, &Format::new(), 2).unwrap();
+        let bold = Format::new();
+        let sheet = |limit| Sheet {
+            heading: "A (1) – september 2020",
+            bold: &bold,
+            limit,
+        };
+        let csv = add_sheet(&mut wb, &ledger, &lang, &sheet(2)).unwrap();
         let csv = String::from_utf8(csv.expect("a CSV file")).unwrap();
         assert_eq!(
             csv,
@@ -179,15 +193,19 @@ mod tests {
         let mut book: calamine::Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         let note = calamine::Reader::worksheet_range(&mut book, "Transaktioner").unwrap();
+        assert_eq!(
+            note.get_value((0, 0)).unwrap().to_string(),
+            "A (1) – september 2020"
+        );
         assert!(
-            note.get_value((0, 0))
+            note.get_value((1, 0))
                 .unwrap()
                 .to_string()
                 .ends_with("finns i filen A-transaktioner.csv")
         );
         let mut wb = Workbook::new();
         assert!(
-            add_sheet(&mut wb, &ledger, &lang, &Format::new(), 3)
+            add_sheet(&mut wb, &ledger, &lang, &sheet(3))
                 .unwrap()
                 .is_none(),
             "within the limit the sheet holds them"
