@@ -8,8 +8,11 @@
 #   3. 10 M transaction rows: aggregation and reports, against Polars alone reading and
 #      aggregating the same file, with the same Polars crate (examples/polars_aggregate.rs)
 #      and with Python Polars (bench/polars_aggregate.py).
+#   4. the load stage against Polars alone reading the same file with every column as text
+#      (bench/polars_load.py): the ledger of 1. and the transactions of 3.
 # usage: bench/run.sh [WORKDIR]
-#   (needs a release build: cargo build --release --bin uppfolj --example polars_aggregate)
+#   (needs a release build: cargo build --release --bin uppfolj --example polars_aggregate;
+#    PYTHON names the interpreter that has bench/requirements.txt installed, default python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${UPPFOLJ:-${CARGO_TARGET_DIR:-target}/release/uppfolj}"
@@ -17,6 +20,7 @@ REF="$(dirname "$BIN")/examples/polars_aggregate"
 W="${1:-$(mktemp -d)}"
 mkdir -p "$W"
 t() { /usr/bin/time -f "%e s wall, %M KB peak" "$@"; }
+PY="${PYTHON:-python3}"
 
 echo "== machine"
 nproc; grep -m1 "model name" /proc/cpuinfo; uptime
@@ -27,15 +31,15 @@ wc -l "$W/region/ledger.csv"
 
 # The same region as Swedish Excel saves CSV: Windows-1252, quoted cells, CRLF, no-break
 # spaces between thousands.
-[[ -f "$W/excel/ledger.csv" ]] || python3 bench/excel_style.py "$W/region" "$W/excel"
+[[ -f "$W/excel/ledger.csv" ]] || "$PY" bench/excel_style.py "$W/region" "$W/excel"
 
 # 1. HTML for every unit of both folders; each pandas run between uppfolj runs on the same data.
 for data in region excel; do
   echo "== 1. $data: uppfolj, HTML for every unit"
   t "$BIN" generate --data "$W/$data" --period latest --out "$W/out-html-$data" --format html
-  if python3 -c "import pandas, jinja2, matplotlib" 2>/dev/null; then
+  if "$PY" -c "import pandas, jinja2, matplotlib" 2>/dev/null; then
     echo "== 1. $data: pandas + Jinja2 + matplotlib, HTML for every unit (three charts each)"
-    t python3 bench/pandas_report.py --data "$W/$data" --out "$W/out-pandas-$data"
+    t "$PY" bench/pandas_report.py --data "$W/$data" --out "$W/out-pandas-$data"
   else
     echo "(pandas, jinja2 or matplotlib missing: pip install -r bench/requirements.txt)"
   fi
@@ -61,7 +65,19 @@ if [[ -x "$REF" ]]; then
   echo "== 3. Polars alone (the same Rust crate and profile): read and aggregate the same file"
   for i in 1 2 3; do t "$REF" "$W/trans/transactions.csv"; done
 fi
-if python3 -c "import polars" 2>/dev/null; then
+if "$PY" -c "import polars" 2>/dev/null; then
   echo "== 3. Polars alone: read and aggregate the same file"
-  for i in 1 2 3; do t python3 bench/polars_aggregate.py "$W/trans/transactions.csv"; done
+  for i in 1 2 3; do t "$PY" bench/polars_aggregate.py "$W/trans/transactions.csv"; done
+fi
+
+echo "== 4. the load stage against Polars reading the same file as text (uppfolj's load lap above)"
+if "$PY" -c "import polars" 2>/dev/null; then
+  for i in 1 2 3; do
+    "$BIN" generate --data "$W/region" --period latest --out "$W/out-html-region" --format html | grep -o "load [0-9.]* s"
+    "$PY" bench/polars_load.py "$W/region/ledger.csv" 2>&1 | tail -1
+  done
+  for i in 1 2 3; do
+    "$BIN" generate --data "$W/trans" --period latest --out "$W/out-trans" --format html | grep -o "load [0-9.]* s"
+    "$PY" bench/polars_load.py "$W/trans/transactions.csv" "$W/trans/budget.csv" 2>&1 | tail -1
+  done
 fi
