@@ -10,6 +10,7 @@
 #     share/doc/uppfolj/guide/                        the user guide as HTML (mdBook; English in en/)
 #     share/doc/uppfolj/licenses.html                 the licence texts of every dependency (cargo-about)
 #     share/doc/uppfolj/README.md
+#     share/doc/uppfolj/LICENSE                       uppfolj's own licence (MIT)
 #     share/uppfolj/systemd/                          the units of the scheduling recipe
 #     SHA256SUMS                                      sha256sum -c SHA256SUMS checks the files above
 #
@@ -88,7 +89,7 @@ echo "== the dependencies' licences (cargo-about)"
 "$about" generate --frozen --fail --target "$target" --config dist/about.toml --output-file \
   "$root/share/doc/uppfolj/licenses.html" dist/about.hbs
 
-install -m 644 README.md "$root/share/doc/uppfolj/"
+install -m 644 README.md LICENSE "$root/share/doc/uppfolj/"
 install -m 644 dist/systemd/* "$root/share/uppfolj/systemd/"
 
 (cd "$root" && find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort \

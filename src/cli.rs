@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -171,35 +171,7 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  uppfolj serve --data data/sample --config data/sample/uppfolj.yaml --auth password\n  uppfolj serve --data /srv/exports --config /srv/uppfolj.yaml --auth header --trusted-proxy 127.0.0.1/32"
     )]
-    Serve {
-        /// Folder with the data files.
-        #[arg(long)]
-        data: PathBuf,
-        /// Config file (YAML).
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// The report month of the round: YYYY-MM, YYYYMM, or `latest`.
-        #[arg(long, default_value = "latest")]
-        period: String,
-        /// Address and port to listen on (port 0 picks a free one).
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: std::net::SocketAddr,
-        /// The round's store (SQLite); default round.db beside the config, or in the data folder.
-        #[arg(long)]
-        db: Option<PathBuf>,
-        /// Who the user is: a header set by an authenticating proxy, or built-in accounts.
-        #[arg(long, value_enum, default_value_t = AuthKind::Password)]
-        auth: AuthKind,
-        /// The header the proxy names the user in (--auth header).
-        #[arg(long, default_value = "X-Forwarded-User")]
-        user_header: String,
-        /// Addresses of the proxy (CIDR, repeatable); the header is believed only from these.
-        #[arg(long, num_args = 1..)]
-        trusted_proxy: Vec<crate::cmd::serve::Cidr>,
-        /// Session cookies without `Secure`, for testing over plain HTTP.
-        #[arg(long)]
-        insecure_cookies: bool,
-    },
+    Serve(ServeArgs),
     /// The round's store: built-in accounts and backups.
     Round {
         #[command(subcommand)]
@@ -223,6 +195,61 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+}
+
+// The options of `uppfolj serve` as the command line gives them; `From` makes them the
+// command's `ServeOptions`, so that an option is added here and there only. (A plain
+// comment: clap may take a doc comment here for the command's help.)
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Folder with the data files.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Config file (YAML).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The report month of the round: YYYY-MM, YYYYMM, or `latest`.
+    #[arg(long, default_value = "latest")]
+    pub period: String,
+    /// Address and port to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// The round's store (SQLite); default round.db beside the config, or in the data folder.
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Who the user is: a header set by an authenticating proxy, or built-in accounts.
+    #[arg(long, value_enum, default_value_t = AuthKind::Password)]
+    pub auth: AuthKind,
+    /// The header the proxy names the user in (--auth header).
+    #[arg(long, default_value = "X-Forwarded-User")]
+    pub user_header: String,
+    /// Addresses of the proxy (CIDR, repeatable); the header is believed only from these.
+    #[arg(long, num_args = 1..)]
+    pub trusted_proxy: Vec<crate::cmd::serve::Cidr>,
+    /// Session cookies without `Secure`, for testing over plain HTTP.
+    #[arg(long)]
+    pub insecure_cookies: bool,
+}
+
+impl From<ServeArgs> for crate::cmd::serve::ServeOptions {
+    fn from(a: ServeArgs) -> Self {
+        let auth = match a.auth {
+            AuthKind::Header => crate::cmd::serve::AuthMode::Header {
+                header: a.user_header,
+                trusted: a.trusted_proxy,
+            },
+            AuthKind::Password => crate::cmd::serve::AuthMode::Password,
+        };
+        Self {
+            data: a.data,
+            config: a.config,
+            period: a.period,
+            listen: a.listen,
+            db: a.db,
+            auth,
+            insecure_cookies: a.insecure_cookies,
+        }
+    }
 }
 
 /// How `uppfolj serve` learns who the user is.

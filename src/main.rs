@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use uppfolj::cli::{AuthKind, Cli, Command, DiffFormat, RoleArg, RoundCommand, UserCommand};
+use uppfolj::cli::{Cli, Command, DiffFormat, RoleArg, RoundCommand, ServeArgs, UserCommand};
 use uppfolj::cmd::log::{Log, count};
 use uppfolj::diag::Findings;
 use uppfolj::{Failure, GenerateOptions};
@@ -134,44 +134,15 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Man { command, out } => man(&log, command, out, &findings),
-        cmd @ Command::Serve { .. } => serve(&log, cmd, &mut findings),
+        Command::Serve(args) => serve(&log, args, &mut findings),
         Command::Round { command } => round(command),
     }
 }
 
 /// `uppfolj serve`: the round until killed.
-fn serve(log: &Log, cmd: Command, findings: &mut Findings) -> ExitCode {
-    use uppfolj::cmd::serve::{AuthMode, ServeError, ServeOptions};
-    let Command::Serve {
-        data,
-        config,
-        period,
-        listen,
-        db,
-        auth,
-        user_header,
-        trusted_proxy,
-        insecure_cookies,
-    } = cmd
-    else {
-        return ExitCode::from(2);
-    };
-    let auth = match auth {
-        AuthKind::Header => AuthMode::Header {
-            header: user_header,
-            trusted: trusted_proxy,
-        },
-        AuthKind::Password => AuthMode::Password,
-    };
-    let opts = ServeOptions {
-        data,
-        config,
-        period,
-        listen,
-        db,
-        auth,
-        insecure_cookies,
-    };
+fn serve(log: &Log, args: ServeArgs, findings: &mut Findings) -> ExitCode {
+    use uppfolj::cmd::serve::{ServeError, ServeOptions};
+    let opts = ServeOptions::from(args);
     let result = uppfolj::cmd::serve::serve(&opts, findings, |addr| {
         use std::io::Write;
         // Whoever started the server may have stopped reading its output: not a reason to stop.

@@ -514,6 +514,8 @@ pub(crate) struct Basis<'a> {
     pub account_names: BTreeMap<String, String>,
     /// Per node, the earlier months whose outcome changed since they were published.
     pub restated: Vec<Vec<restated::Restated>>,
+    /// Whether the transactions are dated by month (`load::Dataset::transactions_by_month`).
+    pub transactions_by_month: bool,
 }
 
 /// The [`Basis`] of the reports of `computed`; `published` is the previous month's published
@@ -533,6 +535,7 @@ pub(crate) fn basis<'a>(
         computed,
         account_names: account_names(&loaded.data),
         restated,
+        transactions_by_month: loaded.data.transactions_by_month,
     }
 }
 

@@ -60,6 +60,12 @@ pub(crate) struct Dataset {
     /// Where the transactions summed into the ledger are found again; `None` when the
     /// ledger is not summed from transactions.
     pub postings: Option<postings::Rescan>,
+    /// Whether the transactions are dated by month: every one was read row by row and is
+    /// dated the first day of its month, as an export that gives the month and no day
+    /// (`201603`, `2016-03`) is read. The account view then shows their month, not a day the
+    /// data does not have; one transaction on another day (a mix of day- and month-dated
+    /// files) keeps the days.
+    pub transactions_by_month: bool,
     /// The tables whose accounts are given by their text alone (`names: { account: … }`
     /// without a code column), with the config key that says so: each account needs its
     /// category in the accounts table.
@@ -78,6 +84,7 @@ impl Dataset {
             budget_given: true,
             sie_year_start: None,
             postings: None,
+            transactions_by_month: false,
             accounts_by_text: Vec::new(),
         }
     }
@@ -684,10 +691,22 @@ fn ledger_from_table(dataset: &mut Dataset, findings: &mut Findings) {
     if let Some(t) = dataset.tables.get("transactions")
         && let Some(ledger) = ledger_from_transactions(t, budget, findings)
     {
+        let by_month = dated_by_month(t);
         let ledger = without_budget(ledger, budget.is_some());
         dataset.tables.insert("ledger", ledger);
         dataset.postings = Some(postings::Rescan::Table);
+        dataset.transactions_by_month = by_month;
     }
+}
+
+/// Whether every transaction of the table is dated the first day of its month (see
+/// [`Dataset::transactions_by_month`]).
+fn dated_by_month(trans: &Table) -> bool {
+    let dates = trans.months("date");
+    !dates.is_empty()
+        && dates
+            .iter()
+            .all(|&d| crate::clock::civil_from_days(d).2 == 1)
 }
 
 /// Every table's amounts must add up (without signs) to a total that the report's sums hold

@@ -232,6 +232,8 @@ pub(crate) struct Presented {
     pub unit_label: String,
     /// Per node, a leaf unit's transactions of the year to date, for its workbook.
     pub postings: Option<std::sync::Arc<Vec<Vec<crate::model::posting::Posting>>>>,
+    /// Whether the transactions are dated by month: the workbook shows their month.
+    pub transactions_by_month: bool,
     /// Account names by code.
     pub account_names: BTreeMap<String, String>,
 }
@@ -266,6 +268,7 @@ pub(crate) fn run(
         ),
         unit_label: presenter.fmt.unit_label(),
         postings: computed.postings.clone(),
+        transactions_by_month: basis.transactions_by_month,
         account_names: basis.account_names.clone(),
     }
 }
@@ -317,6 +320,7 @@ fn presenter<'a>(
         restated: &basis.restated,
         accounts: &computed.accounts,
         postings: computed.postings.as_deref().map(Vec::as_slice),
+        transactions_by_month: basis.transactions_by_month,
         account_names: &basis.account_names,
         explained: &computed.explained,
         files,
@@ -400,6 +404,8 @@ pub(crate) struct Presenter<'a> {
     pub accounts: &'a [Vec<crate::compute::accounts::AccountFigures>],
     /// Per node, a leaf unit's transactions of the year to date, when the data has them.
     pub postings: Option<&'a [Vec<crate::model::posting::Posting>]>,
+    /// Whether the transactions are dated by month: the account view shows their month.
+    pub transactions_by_month: bool,
     /// Account names by code: the `accounts` table's, else those of "CODE Name" cells.
     pub account_names: &'a BTreeMap<String, String>,
     pub explained: &'a [crate::compute::explain::Explained],
@@ -533,6 +539,7 @@ impl Presenter<'_> {
                 &p[node],
                 self.figures.period,
                 self.config.largest_transactions,
+                self.transactions_by_month,
             )
         });
         let largest = |account: &str, month: bool| {

@@ -13,7 +13,7 @@ use crate::model::posting::Posting;
 /// One transaction as the account view shows it.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct TransactionView {
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`; `YYYY-MM` when the transactions are dated by month.
     pub date: String,
     pub text: String,
     /// Kronor with two decimals.
@@ -27,10 +27,17 @@ pub(crate) struct ByAccount<'a> {
     month_from: i32,
     /// How many each list shows.
     n: usize,
+    /// Whether the transactions are dated by month: their dates are shown as months.
+    by_month: bool,
 }
 
 impl<'a> ByAccount<'a> {
-    pub(crate) fn new(postings: &'a [Posting], period: Month, n: usize) -> ByAccount<'a> {
+    pub(crate) fn new(
+        postings: &'a [Posting],
+        period: Month,
+        n: usize,
+        by_month: bool,
+    ) -> ByAccount<'a> {
         let mut accounts: HashMap<&str, Vec<&Posting>> = HashMap::new();
         for p in postings {
             accounts.entry(&*p.account).or_default().push(p);
@@ -39,6 +46,7 @@ impl<'a> ByAccount<'a> {
             accounts,
             month_from: first_day(period),
             n,
+            by_month,
         }
     }
 
@@ -52,7 +60,12 @@ impl<'a> ByAccount<'a> {
         largest(all.iter().copied().filter(|p| p.date >= from), self.n)
             .into_iter()
             .map(|p| TransactionView {
-                date: crate::clock::date_text(p.date),
+                date: if self.by_month {
+                    let (y, m, _) = crate::clock::civil_from_days(p.date);
+                    Month::of(y, m).to_string()
+                } else {
+                    crate::clock::date_text(p.date)
+                },
                 text: p.text.to_string(),
                 amount: fmt.kronor(p.amount),
             })

@@ -49,6 +49,7 @@ for f in bin/uppfolj share/man/man1/uppfolj.1 share/man/man1/uppfolj-generate.1 
   [ -s "$root/$f" ] || fail "the archive has no $f"
 done
 [ -x "$root/bin/uppfolj" ] || fail "bin/uppfolj is not executable"
+grep -q '^MIT License$' "$root/share/doc/uppfolj/LICENSE" || fail "the archive has no LICENSE (MIT)"
 
 # The manual pages open; without man(1), they are at least roff with a title.
 for page in uppfolj.1 uppfolj-generate.1; do

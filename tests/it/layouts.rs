@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{generate_into, root, stderr, uppfolj};
+use super::{copy_dir, generate_into, root, stderr, uppfolj};
 
 const LAYOUTS: &str = "tests/fixtures/layouts";
 
@@ -141,6 +141,39 @@ fn transactions_dated_by_month_give_each_committee_its_own_sum() {
     ];
     let sums = sums(&files, "Ansvar", "Period", "Belopp", true);
     generates_with_the_files_own_sums("month-dates", &sums);
+}
+
+/// Transactions dated by month show their month in the account view (`2016-03`), not the
+/// first day of it, a day the data does not have; with one of them dated by its day (a mix of
+/// day- and month-dated rows), the days are shown.
+#[test]
+fn transactions_dated_by_month_show_their_month_in_the_account_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = root().join(LAYOUTS).join("month-dates");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    copy_dir(&from.join("data"), &data);
+    let config = from.join("uppfolj.yaml");
+    let page = || {
+        let g = generate_into(data.to_str().unwrap(), Some(&config), "2016-03");
+        assert_eq!(g.output.status.code(), Some(0), "{}", stderr(&g.output));
+        g.read("2016-03", "SBN.html")
+    };
+    let by_month = page();
+    assert!(by_month.contains("<tr><td>2016-03</td>"), "{by_month}");
+    assert!(by_month.contains("<tr><td>2016-02</td>"), "{by_month}");
+    assert!(!by_month.contains("2016-03-01"), "{by_month}");
+    assert!(!by_month.contains("2016-02-01"), "{by_month}");
+    edit(
+        &data,
+        "verifikationer-2016-03.csv",
+        "2016-03;SBN Byggnadsnämnd;40233",
+        "2016-03-15;SBN Byggnadsnämnd;40233",
+    );
+    let mixed = page();
+    assert!(mixed.contains("<tr><td>2016-03-15</td>"), "{mixed}");
+    assert!(mixed.contains("<tr><td>2016-03-01</td>"), "{mixed}");
+    assert!(!mixed.contains("<tr><td>2016-03</td>"), "{mixed}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! not approved are left out with a note; a file that says otherwise than the round is an
 //! error naming both; `--if-changed` reruns after an approval and not otherwise.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use calamine::{Reader, Xlsx, open_workbook};
@@ -14,7 +14,7 @@ use super::{copy_dir, root};
 
 /// The sample region in `dir/d`, without the forecast file's row for unit 1020 in 2020-09
 /// (so the round gives it), and a config with `round:`.
-fn sample_with_round(dir: &Path) -> std::path::PathBuf {
+fn sample_with_round(dir: &Path) -> PathBuf {
     let d = dir.join("d");
     std::fs::create_dir_all(&d).unwrap();
     copy_dir(&root().join("data/sample"), &d);
@@ -29,6 +29,34 @@ fn sample_with_round(dir: &Path) -> std::path::PathBuf {
     config.push_str("round:\n  db: round.db\n  due: 2020-10-12\n");
     std::fs::write(d.join("uppfolj.yaml"), config).unwrap();
     d
+}
+
+/// What a test of the round needs: the sample with `round:` in a temporary folder (`dir`; the
+/// data in `d`), its server started with password logins, and two users logged in: `anna`,
+/// reporter for the units under RS-RK, and `ctrl`, the controller.
+struct Round {
+    dir: tempfile::TempDir,
+    d: PathBuf,
+    s: Server,
+    anna: User,
+    ctrl: User,
+}
+
+fn round_with_users() -> Round {
+    let dir = tempfile::tempdir().unwrap();
+    let d = sample_with_round(dir.path());
+    let db = d.join("round.db");
+    add_user(&db, "ctrl", "controller", &[], "c-pass");
+    add_user(&db, "anna", "reporter", &["RS-RK"], "a-pass");
+    let s = start_on(&d, &db, &["--auth", "password"]);
+    let (anna, ctrl) = (s.login("anna", "a-pass"), s.login("ctrl", "c-pass"));
+    Round {
+        dir,
+        d,
+        s,
+        anna,
+        ctrl,
+    }
 }
 
 fn generate(dir: &Path, extra: &[&str]) -> Output {
@@ -81,13 +109,9 @@ fn workbook_text(path: &Path) -> String {
 
 #[test]
 fn generate_publishes_what_the_round_approved_and_reruns_after_an_approval() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = sample_with_round(dir.path());
-    let db = d.join("round.db");
-    add_user(&db, "ctrl", "controller", &[], "c-pass");
-    add_user(&db, "anna", "reporter", &["RS-RK"], "a-pass");
-    let s = start_on(&d, &db, &["--auth", "password"]);
-    let (anna, ctrl) = (s.login("anna", "a-pass"), s.login("ctrl", "c-pass"));
+    let Round {
+        dir, s, anna, ctrl, ..
+    } = round_with_users();
     let u = "/api/units/1020";
     let summary = json!({"text": "Resultatet följer budget tack vare **vakanser**.", "version": 0});
     ok(
@@ -185,13 +209,13 @@ fn generate_publishes_what_the_round_approved_and_reruns_after_an_approval() {
 
 #[test]
 fn a_file_that_differs_from_the_round_is_an_error_naming_both() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = sample_with_round(dir.path());
-    let db = d.join("round.db");
-    add_user(&db, "ctrl", "controller", &[], "c-pass");
-    add_user(&db, "anna", "reporter", &["RS-RK"], "a-pass");
-    let s = start_on(&d, &db, &["--auth", "password"]);
-    let (anna, ctrl) = (s.login("anna", "a-pass"), s.login("ctrl", "c-pass"));
+    let Round {
+        dir,
+        d,
+        s,
+        anna,
+        ctrl,
+    } = round_with_users();
     let text_of = |t: &str| json!({"text": t, "version": 0});
     ok(
         &s,

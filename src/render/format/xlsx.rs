@@ -59,6 +59,7 @@ impl Format for Xlsx {
         let presented = run.presented;
         let ledger = presented.postings.as_ref().map(|p| transactions::Ledger {
             postings: &p[cx.node],
+            by_month: presented.transactions_by_month,
             names: &presented.account_names,
             csv_name: format!("{stem}-{}.csv", lang.label("transactions_file")),
         });

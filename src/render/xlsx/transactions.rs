@@ -19,6 +19,8 @@ pub(crate) const SHEET_ROWS: usize = 1_048_574;
 pub(crate) struct Ledger<'a> {
     /// By date and input order.
     pub postings: &'a [Posting],
+    /// Whether the transactions are dated by month: the date column shows the month.
+    pub by_month: bool,
     /// Account names by code.
     pub names: &'a BTreeMap<String, String>,
     /// The name of the CSV file written beside the workbook when the sheet cannot hold them.
@@ -84,7 +86,8 @@ pub(crate) fn add_sheet(
     let mut widths = [10usize, 8, 12, 10, 14, 8];
     for (i, p) in ledger.postings.iter().enumerate() {
         let r = i as u32 + HEADER_ROW + 1;
-        super::write_day(ws, (r, 0), p.date, &date)?;
+        let day_or_month = if ledger.by_month { &month } else { &date };
+        super::write_day(ws, (r, 0), p.date, day_or_month)?;
         ws.write_string(r, 1, &*p.account)?;
         let name = ledger.names.get(&*p.account).map_or("", String::as_str);
         ws.write_string(r, 2, name)?;
@@ -130,7 +133,11 @@ fn csv(ledger: &Ledger, lang: &Lang) -> Vec<u8> {
             amount = amount.replace('.', ",");
         }
         let row = [
-            crate::clock::date_text(p.date),
+            if ledger.by_month {
+                Month::of(y, m).to_string()
+            } else {
+                crate::clock::date_text(p.date)
+            },
             field(&p.account),
             field(ledger.names.get(&*p.account).map_or("", String::as_str)),
             field(&p.text),
@@ -157,6 +164,29 @@ mod tests {
         }
     }
 
+    /// Transactions dated by month are listed by their month, not the first day of it.
+    #[test]
+    fn transactions_dated_by_month_are_listed_by_their_month() {
+        let lang = Lang::parse(include_str!("../../../templates/lang/en.yaml"), "en.yaml").unwrap();
+        let postings = [posting(1, "4010", -150, "", 1)];
+        let names = BTreeMap::new();
+        let ledger = |by_month| Ledger {
+            postings: &postings,
+            by_month,
+            names: &names,
+            csv_name: String::new(),
+        };
+        let header = "Date,Account,Account name,Text,Amount,Month\r\n";
+        assert_eq!(
+            String::from_utf8(csv(&ledger(true), &lang)).unwrap(),
+            format!("{header}2020-09,4010,,,-1.50,2020-09\r\n")
+        );
+        assert_eq!(
+            String::from_utf8(csv(&ledger(false), &lang)).unwrap(),
+            format!("{header}2020-09-01,4010,,,-1.50,2020-09\r\n")
+        );
+    }
+
     /// Beyond the rows a sheet holds, the transactions go to a CSV file (exact amounts,
     /// quoted texts) and the workbook names it.
     #[test]
@@ -170,6 +200,7 @@ mod tests {
         let names = BTreeMap::from([("4010".to_string(), "Material".to_string())]);
         let ledger = Ledger {
             postings: &postings,
+            by_month: false,
             names: &names,
             csv_name: "A-transaktioner.csv".into(),
         };
