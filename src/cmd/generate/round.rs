@@ -429,7 +429,7 @@ pub(crate) fn assemble(sections: &BTreeMap<String, String>) -> String {
         if key != section::SUMMARY {
             out.push_str(&format!("## {}\n\n", heading(key)));
         }
-        out.push_str(text);
+        out.push_str(&keep_in_section(text));
         out.push_str("\n\n");
     }
     let kept = out.trim_end().len();
@@ -438,23 +438,54 @@ pub(crate) fn assemble(sections: &BTreeMap<String, String>) -> String {
     out
 }
 
-/// The line of a commentary file where the section `key` starts (1 for the summary).
-fn line_of(md: &str, key: &str) -> u64 {
-    let mut fence = false;
-    for (n, line) in md.lines().enumerate() {
-        let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            fence = !fence;
+/// A section's text as it stands under the section's heading in a commentary file: a line
+/// of it that would start a section of its own there (`## Personal` written in the summary,
+/// `# Resultat` in the measures) becomes a heading one level below the section's own
+/// (`### Personal`), so the text stays in the section it was written in and the heading
+/// still shows as one. Headings in code blocks and other headings stay as they are.
+pub(crate) fn keep_in_section(text: &str) -> String {
+    let lines = section_headings(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, (line, heading)) in text.lines().zip(lines).enumerate() {
+        if i > 0 {
+            out.push('\n');
         }
-        let found = (!fence)
-            .then(|| t.strip_prefix("## ").or_else(|| t.strip_prefix("# ")))
-            .flatten()
-            .and_then(crate::sections::commentary_key);
-        if found == Some(key) {
-            return n as u64 + 1;
+        match heading {
+            Some((words, _)) => {
+                out.push_str("### ");
+                out.push_str(words);
+            }
+            None => out.push_str(line),
         }
     }
-    1
+    out
+}
+
+/// For each line of commentary Markdown, the heading's words and the section it starts when
+/// `compute::commentary::split` reads the line as a section heading (`## Personal`,
+/// `# Resultat`; not inside a code block).
+fn section_headings(md: &str) -> Vec<Option<(&str, &'static str)>> {
+    let mut fence = false;
+    md.lines()
+        .map(|line| {
+            let t = line.trim_start();
+            if t.starts_with("```") || t.starts_with("~~~") {
+                fence = !fence;
+            }
+            let words = (!fence)
+                .then(|| t.strip_prefix("## ").or_else(|| t.strip_prefix("# ")))
+                .flatten()?;
+            crate::sections::commentary_key(words).map(|key| (words, key))
+        })
+        .collect()
+}
+
+/// The line of a commentary file where the section `key` starts (1 for the summary).
+fn line_of(md: &str, key: &str) -> u64 {
+    section_headings(md)
+        .iter()
+        .position(|h| h.is_some_and(|(_, k)| k == key))
+        .map_or(1, |n| n as u64 + 1)
 }
 
 /// Puts the round's commentary into each unit's commentary: a unit without a file gets the
@@ -537,5 +568,28 @@ mod tests {
         }
         assert_eq!(line_of(&md, "measures"), 7);
         assert_eq!(line_of(&md, "summary"), 1);
+    }
+
+    #[test]
+    fn a_section_heading_inside_a_sections_text_stays_in_that_section() {
+        let mut parts = BTreeMap::new();
+        parts.insert(
+            "summary".to_string(),
+            "Resultatet är bättre.\n\n## Personal\n\nSjukfrånvaron sjunker.\n\n```\n## Åtgärder\n```\n\n## Egen rubrik"
+                .to_string(),
+        );
+        parts.insert(
+            "measures".to_string(),
+            "  # Resultat\nFärre inhyrda.".to_string(),
+        );
+        let md = assemble(&parts);
+        assert_eq!(
+            md,
+            "Resultatet är bättre.\n\n### Personal\n\nSjukfrånvaron sjunker.\n\n```\n## Åtgärder\n```\n\n## Egen rubrik\n\n## Åtgärder\n\n### Resultat\nFärre inhyrda.\n"
+        );
+        let back = crate::compute::commentary::split(&md);
+        assert_eq!(back.keys().collect::<Vec<_>>(), ["measures", "summary"]);
+        assert!(back["summary"].contains("### Personal\n\nSjukfrånvaron sjunker."));
+        assert!(back["measures"].contains("### Resultat\nFärre inhyrda."));
     }
 }

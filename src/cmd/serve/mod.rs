@@ -12,6 +12,7 @@ pub mod api;
 pub mod auth;
 pub mod pages;
 pub mod store;
+mod words;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -21,10 +21,10 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::AuthMode;
 use super::api::{self, ApiError, App, Caller, Need};
 use super::store::State as Step;
 use super::store::{BoardRow, Content, Entry, Kind, UnitState};
+use super::{AuthMode, words};
 use crate::model::money::MoneyUnit;
 use crate::model::section;
 use crate::{compute, load, present, render};
@@ -71,20 +71,8 @@ impl ReportParts {
         for (k, v) in round {
             parts.insert(k.clone(), v.clone());
         }
-        let mut md = String::new();
-        if let Some(s) = parts.get(section::SUMMARY).filter(|t| !t.trim().is_empty()) {
-            md.push_str(s.trim_end());
-            md.push_str("\n\n");
-        }
-        for (_, d) in crate::sections::commentary() {
-            let (Some(text), Some(heading)) = (parts.get(d.name), d.headings.first()) else {
-                continue;
-            };
-            if !text.trim().is_empty() {
-                md.push_str(&format!("## {heading}\n\n{}\n\n", text.trim_end()));
-            }
-        }
-        (!md.is_empty()).then_some(md)
+        let md = crate::cmd::generate::round::assemble(&parts);
+        (!md.trim().is_empty()).then_some(md)
     }
 
     /// A unit's report page as `generate` renders it (HTML only), with the commentary as
@@ -131,6 +119,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/static/round.js", get(script))
         .route("/static/round.css", get(style))
         .route("/api/preview", post(preview))
+        .fallback(no_such_page)
 }
 
 async fn script() -> Response {
@@ -211,8 +200,38 @@ fn failed(app: &App, caller: Option<&Caller>, err: ApiError) -> Response {
     };
     let mut ctx = context(app, caller);
     ctx.insert("title", &title);
-    ctx.insert("message", &err.to_string());
+    ctx.insert("code", err.code());
+    ctx.insert(
+        "message",
+        &words::error_words(labels, err.code(), err.row()),
+    );
     render_page(app, "round/error.html", &ctx, status)
+}
+
+/// A path the server does not have: the API answers JSON, anything else the 404 page.
+async fn no_such_page(
+    State(app): State<Arc<App>>,
+    caller: Result<Caller, ApiError>,
+    uri: axum::http::Uri,
+) -> Response {
+    let e = ApiError::NotFound(format!("there is no {}", uri.path()));
+    if uri.path().starts_with("/api/") {
+        return e.into_response();
+    }
+    failed(&app, caller.as_ref().ok(), e)
+}
+
+/// A stored UTC time as the pages show it: in the config's time zone, in the report
+/// language's words.
+fn when(app: &App, at: &str) -> String {
+    let parts = &app.round.report;
+    words::local_time(at, parts.loaded.config.time_zone, &parts.templates.lang)
+}
+
+/// The deadline as the pages show it ("12 oktober 2020").
+fn deadline(app: &App) -> Option<String> {
+    let lang = &app.round.report.templates.lang;
+    app.round.due.as_deref().map(|d| words::date_text(d, lang))
 }
 
 /// The state's word key (`round_state_done`).
@@ -258,19 +277,14 @@ async fn start(State(app): State<Arc<App>>, caller: Result<Caller, ApiError>) ->
             state: r.state.state.as_str(),
             state_key: state_key(r.state.state),
             saved_by: r.saved_by,
-            saved_at: r.saved_at.map(|s| minute(&s)),
+            saved_at: r.saved_at.map(|s| when(&app, &s)),
             may_write: caller.rights.can_write(n),
         })
         .collect();
     let mut ctx = context(&app, Some(&caller));
     ctx.insert("units", &units);
-    ctx.insert("deadline", &app.round.due);
+    ctx.insert("deadline", &deadline(&app));
     render_page(&app, "round/start.html", &ctx, StatusCode::OK)
-}
-
-/// A time as stored (`2026-12-07T14:05:09.123Z`) to the minute, as a page shows it.
-fn minute(at: &str) -> String {
-    at.get(..16).unwrap_or(at).replace('T', " ")
 }
 
 async fn login_page(State(app): State<Arc<App>>) -> Response {
@@ -296,10 +310,11 @@ async fn login(
             r.headers_mut().insert(header::SET_COOKIE, set);
             r
         }
-        Err(e @ (ApiError::Unauthorized(_) | ApiError::TooMany)) => {
+        Err(e @ (ApiError::Unauthorized(_) | ApiError::LoginFailed | ApiError::TooMany)) => {
             let status = e.status();
+            let labels = &app.round.report.templates.labels;
             let mut ctx = context(&app, None);
-            ctx.insert("error", &Some(e.to_string()));
+            ctx.insert("error", &Some(words::error_words(labels, e.code(), None)));
             ctx.insert("name", &name);
             render_page(&app, "round/login.html", &ctx, status)
         }
@@ -324,7 +339,7 @@ async fn logout(
         Err(e) => return failed(&app, None, e),
     };
     if !api::same_origin(&headers) || !api::same_token(&f.csrf, &caller.csrf) {
-        let e = ApiError::Forbidden(
+        let e = ApiError::CrossSite(
             "the request comes from another site or lacks the session's token".into(),
         );
         let e = api::refuse(&app, Some(&caller.user), &caller.at, e).await;
@@ -445,7 +460,7 @@ async fn unit_page(
                 text,
                 version: entry.version,
                 saved_by: entry.saved_by,
-                saved_at: entry.saved_at.map(|s| minute(&s)),
+                saved_at: entry.saved_at.map(|s| when(&app, &s)),
             }
         })
         .collect();
@@ -488,6 +503,15 @@ async fn unit_page(
     ctx.insert("state_key", &state_key(e.state.state));
     ctx.insert("state_comment", &e.state.comment);
     ctx.insert("changed_by", &e.state.changed_by);
+    ctx.insert(
+        "changed_at",
+        &e.state.changed_at.as_deref().map(|s| when(&app, s)),
+    );
+    let errors = words::all_error_words(&parts.templates.labels);
+    ctx.insert(
+        "error_words",
+        &serde_json::to_string(&errors).unwrap_or_default(),
+    );
     ctx.insert("may_write", &caller.rights.can_write(node));
     ctx.insert(
         "may_done",
@@ -717,7 +741,7 @@ async fn board_page(
             state: r.state.state.as_str(),
             state_key: state_key(r.state.state),
             saved_by: r.saved_by.clone(),
-            saved_at: r.saved_at.as_deref().map(minute),
+            saved_at: r.saved_at.as_deref().map(|s| when(&app, s)),
             comment: r.state.comment.clone(),
             late: late_after.is_some() && !is_done(r),
         });
@@ -726,6 +750,6 @@ async fn board_page(
     ctx.insert("units", &units);
     ctx.insert("progress", &progress);
     ctx.insert("committee", &q.committee);
-    ctx.insert("deadline", &app.round.due);
+    ctx.insert("deadline", &deadline(&app));
     render_page(&app, "round/board.html", &ctx, StatusCode::OK)
 }
