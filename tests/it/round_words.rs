@@ -239,3 +239,55 @@ fn a_section_heading_in_a_round_text_stays_in_the_section_it_was_written_in() {
         "{personnel}"
     );
 }
+
+#[test]
+fn the_unit_page_shows_the_report_with_each_editor_where_its_commentary_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("round.db");
+    add_user(&db, "anna", "reporter", &["RS-RK"], "a-pass");
+    let s = start_on(Path::new("data/sample"), &db, &["--auth", "password"]);
+    let anna = s.login("anna", "a-pass");
+    let saved = json!({"text": "Vi anställer **två** sjuksköterskor.", "version": 0});
+    ok(
+        &s,
+        &anna,
+        "PUT",
+        "/api/units/1020/commentary/personnel",
+        Some(saved),
+    );
+    let unit = s.call(&anna, "GET", "/units/1020", None);
+    assert_eq!(unit.status, 200);
+    let html = text(&unit);
+    assert!(html.contains("href=\"/static/report.css\""));
+    // The report's sections, as `generate` renders them, in the report's order, with each
+    // section's editor inside it where the report shows the commentary.
+    let section = |id: &str| {
+        let start = html
+            .find(&format!("<section id=\"{id}\">"))
+            .unwrap_or_else(|| panic!("no section {id}"));
+        let end = start + html[start..].find("</section>").unwrap();
+        (start, &html[start..end])
+    };
+    let (summary_at, summary) = section("sammanfattning");
+    let (personnel_at, personnel) = section("personal");
+    assert!(summary_at < personnel_at);
+    assert!(summary.contains("id=\"editor-summary\""), "{summary}");
+    assert!(summary.contains("<label for=\"text-summary\">"));
+    assert!(personnel.contains("id=\"editor-personnel\""), "{personnel}");
+    assert!(
+        personnel.contains("Sjukfrånvaron är ack september 2020"),
+        "the report's text"
+    );
+    assert!(
+        personnel.contains("Vi anställer <strong>två</strong> sjuksköterskor."),
+        "the saved text, as the report renders it: {personnel}"
+    );
+    assert!(personnel.contains("Vi anställer **två** sjuksköterskor.</textarea>"));
+    assert!(!personnel.contains("id=\"editor-summary\""));
+    assert!(!html.contains("UPPFOLJSLOT"));
+    // The report's own top and its links to other units' pages lead into the round.
+    assert_eq!(html.matches("<h1").count(), 1, "one page title");
+    assert!(!html.contains("href=\"RS-RK.html\""));
+    let css = s.call(&anna, "GET", "/static/report.css", None);
+    assert!(text(&css).contains(".comment"));
+}

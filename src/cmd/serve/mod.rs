@@ -11,6 +11,7 @@
 pub mod api;
 pub mod auth;
 pub mod pages;
+mod report_view;
 pub mod store;
 mod words;
 

@@ -24,8 +24,7 @@ use serde_json::json;
 use super::api::{self, ApiError, App, Caller, Need};
 use super::store::State as Step;
 use super::store::{BoardRow, Content, Entry, Kind, UnitState};
-use super::{AuthMode, words};
-use crate::model::money::MoneyUnit;
+use super::{AuthMode, report_view, words};
 use crate::model::section;
 use crate::{compute, load, present, render};
 
@@ -97,6 +96,31 @@ impl ReportParts {
             .ok_or_else(|| "no page was rendered".to_string())
     }
 
+    /// A unit's report as its page shows it, cut where each of the sections `keys` shows its
+    /// commentary (see [`report_view`]); also the keys the report does not show.
+    fn view(
+        &self,
+        node: usize,
+        keys: &[&'static str],
+        tree: &crate::model::tree::Tree,
+    ) -> Result<(Vec<report_view::Chunk>, Vec<&'static str>), String> {
+        let markers: BTreeMap<String, String> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.to_string(), report_view::marker(i)))
+            .collect();
+        let page = self.page(node, &markers)?;
+        let page = String::from_utf8_lossy(&page);
+        let link = |stem: &str| {
+            if stem == "index" {
+                return Some("/".to_string());
+            }
+            let n = self.files.iter().position(|f| f == stem)?;
+            Some(format!("/units/{}", tree.nodes.get(n)?.code))
+        };
+        Ok(report_view::cut(&page, keys, &link))
+    }
+
     /// The commentary sections of a unit's report, by key.
     fn sections(&self, node: usize) -> Vec<&'static str> {
         self.computed
@@ -118,6 +142,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/board", get(board_page))
         .route("/static/round.js", get(script))
         .route("/static/round.css", get(style))
+        .route("/static/report.css", get(report_style))
         .route("/api/preview", post(preview))
         .fallback(no_such_page)
 }
@@ -132,6 +157,16 @@ async fn script() -> Response {
 
 async fn style() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE).into_response()
+}
+
+/// The report's own style sheet (the templates' `style.css`, which a report page embeds),
+/// for the report shown in a unit's page.
+async fn report_style(State(app): State<Arc<App>>) -> Response {
+    let tera = &app.round.report.templates.tera;
+    match tera.render("style.css", &tera::Context::new()) {
+        Ok(css) => ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// A page: HTML with the pages' policy.
@@ -446,7 +481,8 @@ async fn unit_page(
         Ok(e) => e,
         Err(e) => return failed(&app, Some(&caller), e),
     };
-    let sections: Vec<SectionView> = e
+    let keys: Vec<&'static str> = e.commentary.iter().map(|(k, _)| *k).collect();
+    let sections: BTreeMap<&'static str, SectionView> = e
         .commentary
         .into_iter()
         .map(|(key, entry)| {
@@ -454,16 +490,26 @@ async fn unit_page(
                 Some(Content::Text { text }) => text,
                 _ => String::new(),
             };
-            SectionView {
+            let view = SectionView {
                 key,
                 html: render::html::render_markdown(&text),
                 text,
                 version: entry.version,
                 saved_by: entry.saved_by,
                 saved_at: entry.saved_at.map(|s| when(&app, &s)),
-            }
+            };
+            (key, view)
         })
         .collect();
+    let app2 = Arc::clone(&app);
+    let view =
+        tokio::task::spawn_blocking(move || app2.round.report.view(node, &keys, &app2.round.tree))
+            .await;
+    let (report, elsewhere) = match view {
+        Ok(Ok(v)) => v,
+        Ok(Err(msg)) => return (StatusCode::INTERNAL_SERVER_ERROR, msg).into_response(),
+        Err(_) => return failed(&app, Some(&caller), ApiError::Internal),
+    };
     let comma = parts.templates.lang.style().decimal_mark == ',';
     let forecast = match e.forecast.content {
         Some(Content::Forecast { deviation_ore }) => kronor_input(deviation_ore, comma),
@@ -492,7 +538,8 @@ async fn unit_page(
         "report_href",
         &format!("/report/{}.html", parts.files[node]),
     );
-    ctx.insert("figures", &figures(&app, node));
+    ctx.insert("report", &report);
+    ctx.insert("elsewhere", &elsewhere);
     ctx.insert("sections", &sections);
     ctx.insert("forecast", &forecast);
     ctx.insert("forecast_version", &e.forecast.version);
@@ -530,53 +577,6 @@ async fn unit_page(
         &(caller.rights.controller && matches!(e.state.state, Step::Done | Step::Approved)),
     );
     render_page(&app, "round/unit.html", &ctx, StatusCode::OK)
-}
-
-/// One key figure: its label's key and the amount as the report formats it.
-#[derive(Serialize)]
-struct Figure {
-    label: &'static str,
-    value: String,
-}
-
-/// A unit's key figures as the report formats them.
-fn figures(app: &App, node: usize) -> Vec<Figure> {
-    let Some(f) = app.round.figures.get(node) else {
-        return Vec::new();
-    };
-    let parts = &app.round.report;
-    let (config, lang) = (&parts.loaded.config, &parts.templates.lang);
-    let style = lang.style();
-    let num = |ore: i64| style.money(ore, config.money_unit, config.decimals);
-    let signed = |ore: i64| {
-        let t = num(ore);
-        if ore > 0 && t.chars().any(|c| c.is_ascii_digit() && c != '0') {
-            format!("+{t}")
-        } else {
-            t
-        }
-    };
-    let mut out = vec![
-        ("round_actual", num(f.actual_ore)),
-        ("round_budget", num(f.budget_ore)),
-        ("round_deviation", signed(f.deviation_ore)),
-        ("round_budget_year", num(f.budget_year_ore)),
-    ];
-    if let Some(d) = f.forecast_deviation_ore {
-        out.push(("round_forecast_data", signed(d)));
-    }
-    let key = match config.money_unit {
-        MoneyUnit::Mkr => "Mkr",
-        MoneyUnit::Tkr => "tkr",
-        MoneyUnit::Kr => "kr",
-    };
-    let unit = lang.money.get(key).map_or(key, String::as_str);
-    out.into_iter()
-        .map(|(label, v)| Figure {
-            label,
-            value: format!("{v} {unit}"),
-        })
-        .collect()
 }
 
 /// `/report/<file>.html`: the unit's report page as `generate` renders it, with the round's
