@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod auth;
+pub(crate) mod commentary;
 pub mod pages;
 mod report_view;
 pub mod store;

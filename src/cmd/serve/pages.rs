@@ -70,7 +70,7 @@ impl ReportParts {
         for (k, v) in round {
             parts.insert(k.clone(), v.clone());
         }
-        let md = crate::cmd::generate::round::assemble(&parts);
+        let md = super::commentary::assemble(&parts);
         (!md.trim().is_empty()).then_some(md)
     }
 
