@@ -21,14 +21,14 @@ import http.client
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+from serve_round import RoundServer  # noqa: E402  (starts and stops the server)
 
 
 def leaves(data):
@@ -69,28 +69,13 @@ def main():
     data = os.path.join(ROOT, "data", "sample")
     units = leaves(data)
     sections = ["summary", "personnel", "agency", "measures"]
-    work = tempfile.mkdtemp(prefix="round-load-")
-    db = os.path.join(work, "round.db")
-    server = None
-    try:
-        plan = []
-        for i in range(args.reporters):
-            unit, section = units[i % len(units)], sections[i // len(units)]
-            user = f"reporter{i:02d}"
-            subprocess.run(
-                [args.uppfolj, "round", "user", "add", user, "--role", "reporter",
-                 "--unit", unit, "--db", db],
-                input=b"\n", check=True, stdout=subprocess.DEVNULL)
-            plan.append((user, unit, section))
-        server = subprocess.Popen(
-            [args.uppfolj, "serve", "--data", data, "--config",
-             os.path.join(data, "uppfolj.yaml"), "--listen", "127.0.0.1:0", "--db", db,
-             "--auth", "header", "--trusted-proxy", "127.0.0.1/32"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        line = server.stdout.readline().decode()
-        if not line.startswith("serving "):
-            sys.exit(f"the server did not start: {line!r}")
-        host, port = line.split("//")[1].strip().rstrip("/").split(":")
+    plan = []
+    for i in range(args.reporters):
+        unit, section = units[i % len(units)], sections[i // len(units)]
+        plan.append((f"reporter{i:02d}", unit, section))
+    users = [(user, "reporter", [unit], "") for user, unit, _ in plan]
+    with RoundServer(args.uppfolj, users=users, data=data, auth="header") as server:
+        host, port, db = server.host, server.port, server.db
         rss_idle = rss_kib(server.pid, "VmRSS")
 
         latencies = [[] for _ in plan]
@@ -153,11 +138,6 @@ def main():
             out = q.communicate()[0].decode().strip()
         if out:
             print(f"history rows in the store: {out} (every acknowledged save kept)")
-    finally:
-        if server is not None:
-            server.kill()
-            server.wait()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -122,7 +122,7 @@ pub fn export(db: &Path, dir: &Path, period: Option<&str>) -> Result<usize, Roun
                 .map(|(k, t, _)| (k.clone(), t.clone()))
                 .collect();
             if sections.values().any(|t| !t.trim().is_empty()) {
-                let md = super::generate::round::assemble(&sections);
+                let md = super::serve::commentary::assemble(&sections);
                 files.push((format!("comments/{p}/{stem}.md"), md.into_bytes()));
             }
             if let Some((ore, _)) = e.forecast {

@@ -228,7 +228,7 @@ def walk(rep, con):
     step("anna enters the forecast and a measure and marks 2110 done")
     rep.type_into("#forecast-value", "abc")
     rep.click("#save-forecast")
-    rep.wait("document.getElementById('msg').textContent.includes('not an amount')",
+    rep.wait("document.getElementById('msg').textContent.includes('inte ett belopp i kronor')",
              "a forecast that is not an amount is refused with a message")
     rep.type_into("#forecast-value", "-1 800 000")
     rep.click("#save-forecast")

@@ -21,6 +21,7 @@ mod pdf;
 mod pipeline;
 mod round;
 mod round_generate;
+mod round_words;
 mod schedule;
 mod sections;
 mod sie;

@@ -15,7 +15,7 @@ mod pages;
 /// A running `uppfolj serve`, killed when dropped.
 pub(super) struct Server {
     child: Child,
-    base: String,
+    pub(super) base: String,
     /// The server's standard output, kept open while it runs.
     _out: BufReader<std::process::ChildStdout>,
 }

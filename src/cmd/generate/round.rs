@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Failure;
+use crate::cmd::serve::commentary::{assemble, heading, section_headings};
 use crate::cmd::serve::store::{Measure, State, Store, UnitEntries};
 use crate::config::Config;
 use crate::diag::Findings;
@@ -401,60 +402,12 @@ fn add(data: &mut crate::load::Dataset, name: &'static str, rows: Table) {
     }
 }
 
-/// The heading a section's text starts under in a commentary file: the section's first
-/// commentary heading, capitalised (`## Personal`).
-fn heading(key: &str) -> String {
-    let word = crate::sections::by_name(key)
-        .and_then(|s| s.headings.first())
-        .copied()
-        .unwrap_or(key);
-    let mut c = word.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
-/// A unit's commentary sections (key → Markdown) as one commentary file: the summary first
-/// without a heading, then each section under its heading, in report order.
-pub(crate) fn assemble(sections: &BTreeMap<String, String>) -> String {
-    let mut out = String::new();
-    for key in crate::compute::commentary::section_keys() {
-        let Some(text) = sections
-            .get(key)
-            .map(|t| t.trim())
-            .filter(|t| !t.is_empty())
-        else {
-            continue;
-        };
-        if key != section::SUMMARY {
-            out.push_str(&format!("## {}\n\n", heading(key)));
-        }
-        out.push_str(text);
-        out.push_str("\n\n");
-    }
-    let kept = out.trim_end().len();
-    out.truncate(kept);
-    out.push('\n');
-    out
-}
-
 /// The line of a commentary file where the section `key` starts (1 for the summary).
 fn line_of(md: &str, key: &str) -> u64 {
-    let mut fence = false;
-    for (n, line) in md.lines().enumerate() {
-        let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            fence = !fence;
-        }
-        let found = (!fence)
-            .then(|| t.strip_prefix("## ").or_else(|| t.strip_prefix("# ")))
-            .flatten()
-            .and_then(crate::sections::commentary_key);
-        if found == Some(key) {
-            return n as u64 + 1;
-        }
-    }
-    1
+    section_headings(md)
+        .iter()
+        .position(|h| h.is_some_and(|(_, k)| k == key))
+        .map_or(1, |n| n as u64 + 1)
 }
 
 /// Puts the round's commentary into each unit's commentary: a unit without a file gets the
@@ -517,25 +470,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn assembled_sections_split_back_into_the_same_sections() {
-        let mut parts = BTreeMap::new();
-        parts.insert("summary".to_string(), "Resultatet är bättre.\n".to_string());
-        parts.insert(
-            "personnel".to_string(),
-            "Sjukfrånvaron sjunker.".to_string(),
-        );
-        parts.insert("measures".to_string(), "  Färre inhyrda.\n\n".to_string());
-        let md = assemble(&parts);
-        assert_eq!(
-            md,
-            "Resultatet är bättre.\n\n## Personal\n\nSjukfrånvaron sjunker.\n\n## Åtgärder\n\nFärre inhyrda.\n"
-        );
-        let back = crate::compute::commentary::split(&md);
-        assert_eq!(back.len(), 3);
-        for (k, v) in &parts {
-            assert_eq!(back[k].trim(), v.trim(), "{k}");
-        }
-        assert_eq!(line_of(&md, "measures"), 7);
-        assert_eq!(line_of(&md, "summary"), 1);
+    fn the_line_of_a_section_heading() {
+        let md = "Resultatet är bättre.\n\n## Personal\n\nSjukfrånvaron sjunker.\n\n## Åtgärder\n\nFärre inhyrda.\n";
+        assert_eq!(line_of(md, "measures"), 7);
+        assert_eq!(line_of(md, "personnel"), 3);
+        assert_eq!(line_of(md, "summary"), 1);
     }
 }

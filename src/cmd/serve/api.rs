@@ -70,24 +70,41 @@ impl App {
     }
 }
 
-/// A refused or failed request: its status and message (JSON `{"error": …}`).
+/// A refused or failed request: its status, message and machine-readable code (JSON
+/// `{"error": …, "code": …}`; the pages show the report language's words for the code).
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// Not logged in, or not known.
     #[error("{0}")]
     Unauthorized(String),
+    /// A login with an unknown user or a wrong password.
+    #[error("unknown user or wrong password")]
+    LoginFailed,
     /// Known, but not allowed.
     #[error("{0}")]
     Forbidden(String),
+    /// A state-changing request from another site or without the session's token.
+    #[error("{0}")]
+    CrossSite(String),
     /// No such unit or section.
     #[error("{0}")]
     NotFound(String),
-    /// The request is malformed: the message says how.
-    #[error("{0}")]
-    BadRequest(String),
+    /// The request is malformed: the message says how, the code what kind of problem, the
+    /// row which measure (counted from 1).
+    #[error("{message}")]
+    BadRequest {
+        /// What kind of problem (`not_an_amount`, `measure_due`, …).
+        code: &'static str,
+        /// The measure's row, counted from 1, when the problem is one measure's.
+        row: Option<usize>,
+        /// What is wrong, in the API's words.
+        message: String,
+    },
     /// A stale version or a state that does not allow it: the current entry or state.
     #[error("{message}")]
     Conflict {
+        /// `stale`, `approved` or `wrong_state`.
+        code: &'static str,
         /// What happened.
         message: String,
         /// The current entry or state.
@@ -108,13 +125,44 @@ impl ApiError {
     /// The HTTP status of the refusal or failure.
     pub(super) fn status(&self) -> StatusCode {
         match self {
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Unauthorized(_) | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) | ApiError::CrossSite(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::TooMany => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store(_) | ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The machine-readable code (one of [`super::words::ERROR_CODES`]).
+    pub(super) fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthorized(_) => "not_logged_in",
+            ApiError::LoginFailed => "login_failed",
+            ApiError::TooMany => "too_many_logins",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::CrossSite(_) => "foreign_origin",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::BadRequest { code, .. } | ApiError::Conflict { code, .. } => code,
+            ApiError::Store(_) | ApiError::Internal => "server",
+        }
+    }
+
+    /// The measure's row a bad request names, if any.
+    pub(super) fn row(&self) -> Option<usize> {
+        match self {
+            ApiError::BadRequest { row, .. } => *row,
+            _ => None,
+        }
+    }
+
+    /// A bad request of the kind `code`.
+    pub(super) fn bad(code: &'static str, message: String) -> ApiError {
+        ApiError::BadRequest {
+            code,
+            row: None,
+            message,
         }
     }
 }
@@ -122,12 +170,13 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let body = match &self {
-            ApiError::Conflict { message, current } => {
-                json!({"error": message, "current": current})
-            }
-            other => json!({"error": other.to_string()}),
-        };
+        let mut body = json!({"error": self.to_string(), "code": self.code()});
+        if let Some(row) = self.row() {
+            body["row"] = json!(row);
+        }
+        if let ApiError::Conflict { current, .. } = self {
+            body["current"] = current;
+        }
         (status, axum::Json(body)).into_response()
     }
 }
@@ -335,13 +384,13 @@ impl Caller {
     /// Refuses a state-changing request from a foreign origin or without the session's token.
     pub(super) async fn changing(&self, app: &Arc<App>) -> Api<()> {
         let err = if !self.origin_ok {
-            ApiError::Forbidden("the request comes from another site (Origin)".into())
+            ApiError::CrossSite("the request comes from another site (Origin)".into())
         } else if !self
             .token
             .as_deref()
             .is_some_and(|t| same_token(t, &self.csrf))
         {
-            ApiError::Forbidden(format!(
+            ApiError::CrossSite(format!(
                 "the request lacks the session's token ({CSRF_HEADER}; GET /api/session gives it)"
             ))
         } else {
@@ -422,7 +471,10 @@ async fn secure(mut r: Response) -> Response {
 
 pub(super) fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Api<T> {
     serde_json::from_slice(body).map_err(|e| {
-        ApiError::BadRequest(format!("the request body is not the JSON expected: {e}"))
+        ApiError::bad(
+            "bad_json",
+            format!("the request body is not the JSON expected: {e}"),
+        )
     })
 }
 
@@ -467,7 +519,7 @@ pub(super) async fn log_in(
         path: "/api/login".into(),
     };
     if !same_origin(headers) {
-        let e = ApiError::Forbidden("the request comes from another site (Origin)".into());
+        let e = ApiError::CrossSite("the request comes from another site (Origin)".into());
         return Err(refuse(&app, None, &at, e).await);
     }
     if !app.sessions.may_try(peer.ip()) {
@@ -482,7 +534,7 @@ pub(super) async fn log_in(
     .await?;
     if !ok {
         app.sessions.failed(peer.ip());
-        let e = ApiError::Unauthorized("unknown user or wrong password".into());
+        let e = ApiError::LoginFailed;
         return Err(refuse(&app, Some(&user), &at, e).await);
     }
     let (cookie, s) = app.sessions.open(&user);
@@ -651,6 +703,7 @@ impl OnUnit {
             Outcome::Done(v) => Ok(axum::Json(json!({ "version": v }))),
             Outcome::Stale(current) => Err(stale(&current)),
             Outcome::Refused(state) => Err(ApiError::Conflict {
+                code: "approved",
                 message:
                     "the unit is approved; the controller must send it back before it can change"
                         .into(),
@@ -670,6 +723,7 @@ impl OnUnit {
             Outcome::Done(state) => Ok(axum::Json(json!(state))),
             Outcome::Stale(e) => Err(stale(&e)),
             Outcome::Refused(state) => Err(ApiError::Conflict {
+                code: "wrong_state",
                 message: format!(
                     "the unit is {}: that step is not possible now",
                     state.state.as_str()
@@ -682,6 +736,7 @@ impl OnUnit {
 
 fn stale(current: &Entry) -> ApiError {
     ApiError::Conflict {
+        code: "stale",
         message: format!(
             "the entry was saved by someone else in the meantime (version {}); nothing was overwritten",
             current.version
@@ -714,26 +769,28 @@ async fn commentary(u: OnUnit, body: Bytes) -> Api<axum::Json<Value>> {
 pub(super) fn check_length(text: &str) -> Api<()> {
     let n = text.chars().count();
     if n > MAX_TEXT {
-        return Err(ApiError::BadRequest(format!(
-            "the text has {n} characters; a section holds at most {MAX_TEXT}"
-        )));
+        return Err(ApiError::bad(
+            "too_long",
+            format!("the text has {n} characters; a section holds at most {MAX_TEXT}"),
+        ));
     }
     Ok(())
 }
 
 /// An amount in kronor: a JSON number or a text (`-1 200 000,50`, `1200000.5`) → öre.
 fn amount(v: &Value, what: &str) -> Api<i64> {
-    let bad =
-        |why: &str| ApiError::BadRequest(format!("{what}: {v} is not an amount in kronor{why}"));
+    let bad = |code: &'static str, why: &str| {
+        ApiError::bad(code, format!("{what}: {v} is not an amount in kronor{why}"))
+    };
     let (text, mark) = match v {
         Value::Number(n) => (n.to_string(), DecimalMark::Point),
         Value::String(s) => (s.clone(), DecimalMark::Comma),
-        _ => return Err(bad("")),
+        _ => return Err(bad("not_an_amount", "")),
     };
     match parse_ore(&text, mark) {
         Ok((ore, false)) => Ok(ore),
-        Ok((_, true)) => Err(bad(" with at most two decimals")),
-        Err(_) => Err(bad("")),
+        Ok((_, true)) => Err(bad("too_many_decimals", " with at most two decimals")),
+        Err(_) => Err(bad("not_an_amount", "")),
     }
 }
 
@@ -776,36 +833,54 @@ struct MeasuresSave {
 /// inside the fiscal year of the report month.
 fn measure(m: MeasureIn, i: usize, year_start: Month) -> Api<Measure> {
     let what = |f: &str| format!("measure {}: {f}", i + 1);
+    // Every problem of a measure names its row (counted from 1).
+    let bad = |code: &'static str, message: String| ApiError::BadRequest {
+        code,
+        row: Some(i + 1),
+        message,
+    };
+    let on_row = |e: ApiError| match e {
+        ApiError::BadRequest { code, message, .. } => bad(code, message),
+        other => other,
+    };
     let name = m.name.trim().to_string();
     if name.is_empty() || name.chars().count() > MAX_FIELD {
-        return Err(ApiError::BadRequest(what(&format!(
-            "the name must have 1 to {MAX_FIELD} characters"
-        ))));
+        return Err(bad(
+            "measure_name",
+            what(&format!("the name must have 1 to {MAX_FIELD} characters")),
+        ));
     }
     if m.status.chars().count() > MAX_FIELD {
-        return Err(ApiError::BadRequest(what(&format!(
-            "the status has more than {MAX_FIELD} characters"
-        ))));
+        return Err(bad(
+            "measure_status",
+            what(&format!("the status has more than {MAX_FIELD} characters")),
+        ));
     }
-    let expected_ore = amount(&m.expected, &what("the expected effect"))?;
+    let expected_ore = amount(&m.expected, &what("the expected effect")).map_err(on_row)?;
     let realized_ore = match &m.realized {
         None | Some(Value::Null) => 0,
-        Some(v) => amount(v, &what("the realized effect"))?,
+        Some(v) => amount(v, &what("the realized effect")).map_err(on_row)?,
     };
     let (decided, due) = (m.decided.trim(), m.due.trim());
     if !decided.is_empty() && parse_date(decided).is_none() {
-        return Err(ApiError::BadRequest(what(&format!(
-            "the decision date {decided:?} is not a date YYYY-MM-DD"
-        ))));
+        return Err(bad(
+            "measure_decided",
+            what(&format!(
+                "the decision date {decided:?} is not a date YYYY-MM-DD"
+            )),
+        ));
     }
     let end = year_start.plus(11);
     let due = match Month::parse(due).filter(|d| (year_start..=end).contains(d)) {
         Some(d) => d.to_string(),
         None if due.is_empty() => String::new(),
         None => {
-            return Err(ApiError::BadRequest(what(&format!(
-                "the due month {due:?} is not a month YYYY-MM from {year_start} to {end}"
-            ))));
+            return Err(bad(
+                "measure_due",
+                what(&format!(
+                    "the due month {due:?} is not a month YYYY-MM from {year_start} to {end}"
+                )),
+            ));
         }
     };
     Ok(Measure {
@@ -822,10 +897,13 @@ fn measure(m: MeasureIn, i: usize, year_start: Month) -> Api<Measure> {
 async fn measures(u: OnUnit, body: Bytes) -> Api<axum::Json<Value>> {
     let b: MeasuresSave = u.begin(Need::Write, &body).await?;
     if b.measures.len() > MAX_MEASURES {
-        return Err(ApiError::BadRequest(format!(
-            "{} measures; a unit has at most {MAX_MEASURES}",
-            b.measures.len()
-        )));
+        return Err(ApiError::bad(
+            "too_many_measures",
+            format!(
+                "{} measures; a unit has at most {MAX_MEASURES}",
+                b.measures.len()
+            ),
+        ));
     }
     let list = b
         .measures
@@ -859,9 +937,10 @@ async fn send_back(u: OnUnit, body: Bytes) -> Api<axum::Json<Value>> {
     let comment = b.comment.trim().to_string();
     let n = comment.chars().count();
     if n == 0 || n > MAX_COMMENT {
-        return Err(ApiError::BadRequest(format!(
-            "a unit is sent back with a comment of 1 to {MAX_COMMENT} characters"
-        )));
+        return Err(ApiError::bad(
+            "comment_required",
+            format!("a unit is sent back with a comment of 1 to {MAX_COMMENT} characters"),
+        ));
     }
     u.change(Transition::Return, Some(comment)).await
 }

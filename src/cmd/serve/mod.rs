@@ -10,8 +10,11 @@
 
 pub mod api;
 pub mod auth;
+pub(crate) mod commentary;
 pub mod pages;
+mod report_view;
 pub mod store;
+mod words;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

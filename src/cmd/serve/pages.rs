@@ -21,11 +21,10 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::AuthMode;
 use super::api::{self, ApiError, App, Caller, Need};
 use super::store::State as Step;
 use super::store::{BoardRow, Content, Entry, Kind, UnitState};
-use crate::model::money::MoneyUnit;
+use super::{AuthMode, report_view, words};
 use crate::model::section;
 use crate::{compute, load, present, render};
 
@@ -71,20 +70,8 @@ impl ReportParts {
         for (k, v) in round {
             parts.insert(k.clone(), v.clone());
         }
-        let mut md = String::new();
-        if let Some(s) = parts.get(section::SUMMARY).filter(|t| !t.trim().is_empty()) {
-            md.push_str(s.trim_end());
-            md.push_str("\n\n");
-        }
-        for (_, d) in crate::sections::commentary() {
-            let (Some(text), Some(heading)) = (parts.get(d.name), d.headings.first()) else {
-                continue;
-            };
-            if !text.trim().is_empty() {
-                md.push_str(&format!("## {heading}\n\n{}\n\n", text.trim_end()));
-            }
-        }
-        (!md.is_empty()).then_some(md)
+        let md = super::commentary::assemble(&parts);
+        (!md.trim().is_empty()).then_some(md)
     }
 
     /// A unit's report page as `generate` renders it (HTML only), with the commentary as
@@ -109,6 +96,31 @@ impl ReportParts {
             .ok_or_else(|| "no page was rendered".to_string())
     }
 
+    /// A unit's report as its page shows it, cut where each of the sections `keys` shows its
+    /// commentary (see [`report_view`]); also the keys the report does not show.
+    fn view(
+        &self,
+        node: usize,
+        keys: &[&'static str],
+        tree: &crate::model::tree::Tree,
+    ) -> Result<(Vec<report_view::Chunk>, Vec<&'static str>), String> {
+        let markers: BTreeMap<String, String> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.to_string(), report_view::marker(i)))
+            .collect();
+        let page = self.page(node, &markers)?;
+        let page = String::from_utf8_lossy(&page);
+        let link = |stem: &str| {
+            if stem == "index" {
+                return Some("/".to_string());
+            }
+            let n = self.files.iter().position(|f| f == stem)?;
+            Some(format!("/units/{}", tree.nodes.get(n)?.code))
+        };
+        Ok(report_view::cut(&page, keys, &link))
+    }
+
     /// The commentary sections of a unit's report, by key.
     fn sections(&self, node: usize) -> Vec<&'static str> {
         self.computed
@@ -130,7 +142,9 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/board", get(board_page))
         .route("/static/round.js", get(script))
         .route("/static/round.css", get(style))
+        .route("/static/report.css", get(report_style))
         .route("/api/preview", post(preview))
+        .fallback(no_such_page)
 }
 
 async fn script() -> Response {
@@ -143,6 +157,16 @@ async fn script() -> Response {
 
 async fn style() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE).into_response()
+}
+
+/// The report's own style sheet (the templates' `style.css`, which a report page embeds),
+/// for the report shown in a unit's page.
+async fn report_style(State(app): State<Arc<App>>) -> Response {
+    let tera = &app.round.report.templates.tera;
+    match tera.render("style.css", &tera::Context::new()) {
+        Ok(css) => ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// A page: HTML with the pages' policy.
@@ -211,8 +235,38 @@ fn failed(app: &App, caller: Option<&Caller>, err: ApiError) -> Response {
     };
     let mut ctx = context(app, caller);
     ctx.insert("title", &title);
-    ctx.insert("message", &err.to_string());
+    ctx.insert("code", err.code());
+    ctx.insert(
+        "message",
+        &words::error_words(labels, err.code(), err.row()),
+    );
     render_page(app, "round/error.html", &ctx, status)
+}
+
+/// A path the server does not have: the API answers JSON, anything else the 404 page.
+async fn no_such_page(
+    State(app): State<Arc<App>>,
+    caller: Result<Caller, ApiError>,
+    uri: axum::http::Uri,
+) -> Response {
+    let e = ApiError::NotFound(format!("there is no {}", uri.path()));
+    if uri.path().starts_with("/api/") {
+        return e.into_response();
+    }
+    failed(&app, caller.as_ref().ok(), e)
+}
+
+/// A stored UTC time as the pages show it: in the config's time zone, in the report
+/// language's words.
+fn when(app: &App, at: &str) -> String {
+    let parts = &app.round.report;
+    words::local_time(at, parts.loaded.config.time_zone, &parts.templates.lang)
+}
+
+/// The deadline as the pages show it ("12 oktober 2020").
+fn deadline(app: &App) -> Option<String> {
+    let lang = &app.round.report.templates.lang;
+    app.round.due.as_deref().map(|d| words::date_text(d, lang))
 }
 
 /// The state's word key (`round_state_done`).
@@ -258,19 +312,14 @@ async fn start(State(app): State<Arc<App>>, caller: Result<Caller, ApiError>) ->
             state: r.state.state.as_str(),
             state_key: state_key(r.state.state),
             saved_by: r.saved_by,
-            saved_at: r.saved_at.map(|s| minute(&s)),
+            saved_at: r.saved_at.map(|s| when(&app, &s)),
             may_write: caller.rights.can_write(n),
         })
         .collect();
     let mut ctx = context(&app, Some(&caller));
     ctx.insert("units", &units);
-    ctx.insert("deadline", &app.round.due);
+    ctx.insert("deadline", &deadline(&app));
     render_page(&app, "round/start.html", &ctx, StatusCode::OK)
-}
-
-/// A time as stored (`2026-12-07T14:05:09.123Z`) to the minute, as a page shows it.
-fn minute(at: &str) -> String {
-    at.get(..16).unwrap_or(at).replace('T', " ")
 }
 
 async fn login_page(State(app): State<Arc<App>>) -> Response {
@@ -296,10 +345,11 @@ async fn login(
             r.headers_mut().insert(header::SET_COOKIE, set);
             r
         }
-        Err(e @ (ApiError::Unauthorized(_) | ApiError::TooMany)) => {
+        Err(e @ (ApiError::Unauthorized(_) | ApiError::LoginFailed | ApiError::TooMany)) => {
             let status = e.status();
+            let labels = &app.round.report.templates.labels;
             let mut ctx = context(&app, None);
-            ctx.insert("error", &Some(e.to_string()));
+            ctx.insert("error", &Some(words::error_words(labels, e.code(), None)));
             ctx.insert("name", &name);
             render_page(&app, "round/login.html", &ctx, status)
         }
@@ -324,7 +374,7 @@ async fn logout(
         Err(e) => return failed(&app, None, e),
     };
     if !api::same_origin(&headers) || !api::same_token(&f.csrf, &caller.csrf) {
-        let e = ApiError::Forbidden(
+        let e = ApiError::CrossSite(
             "the request comes from another site or lacks the session's token".into(),
         );
         let e = api::refuse(&app, Some(&caller.user), &caller.at, e).await;
@@ -431,7 +481,8 @@ async fn unit_page(
         Ok(e) => e,
         Err(e) => return failed(&app, Some(&caller), e),
     };
-    let sections: Vec<SectionView> = e
+    let keys: Vec<&'static str> = e.commentary.iter().map(|(k, _)| *k).collect();
+    let sections: BTreeMap<&'static str, SectionView> = e
         .commentary
         .into_iter()
         .map(|(key, entry)| {
@@ -439,16 +490,26 @@ async fn unit_page(
                 Some(Content::Text { text }) => text,
                 _ => String::new(),
             };
-            SectionView {
+            let view = SectionView {
                 key,
                 html: render::html::render_markdown(&text),
                 text,
                 version: entry.version,
                 saved_by: entry.saved_by,
-                saved_at: entry.saved_at.map(|s| minute(&s)),
-            }
+                saved_at: entry.saved_at.map(|s| when(&app, &s)),
+            };
+            (key, view)
         })
         .collect();
+    let app2 = Arc::clone(&app);
+    let view =
+        tokio::task::spawn_blocking(move || app2.round.report.view(node, &keys, &app2.round.tree))
+            .await;
+    let (report, elsewhere) = match view {
+        Ok(Ok(v)) => v,
+        Ok(Err(msg)) => return (StatusCode::INTERNAL_SERVER_ERROR, msg).into_response(),
+        Err(_) => return failed(&app, Some(&caller), ApiError::Internal),
+    };
     let comma = parts.templates.lang.style().decimal_mark == ',';
     let forecast = match e.forecast.content {
         Some(Content::Forecast { deviation_ore }) => kronor_input(deviation_ore, comma),
@@ -477,7 +538,8 @@ async fn unit_page(
         "report_href",
         &format!("/report/{}.html", parts.files[node]),
     );
-    ctx.insert("figures", &figures(&app, node));
+    ctx.insert("report", &report);
+    ctx.insert("elsewhere", &elsewhere);
     ctx.insert("sections", &sections);
     ctx.insert("forecast", &forecast);
     ctx.insert("forecast_version", &e.forecast.version);
@@ -488,6 +550,15 @@ async fn unit_page(
     ctx.insert("state_key", &state_key(e.state.state));
     ctx.insert("state_comment", &e.state.comment);
     ctx.insert("changed_by", &e.state.changed_by);
+    ctx.insert(
+        "changed_at",
+        &e.state.changed_at.as_deref().map(|s| when(&app, s)),
+    );
+    let errors = words::all_error_words(&parts.templates.labels);
+    ctx.insert(
+        "error_words",
+        &serde_json::to_string(&errors).unwrap_or_default(),
+    );
     ctx.insert("may_write", &caller.rights.can_write(node));
     ctx.insert(
         "may_done",
@@ -506,53 +577,6 @@ async fn unit_page(
         &(caller.rights.controller && matches!(e.state.state, Step::Done | Step::Approved)),
     );
     render_page(&app, "round/unit.html", &ctx, StatusCode::OK)
-}
-
-/// One key figure: its label's key and the amount as the report formats it.
-#[derive(Serialize)]
-struct Figure {
-    label: &'static str,
-    value: String,
-}
-
-/// A unit's key figures as the report formats them.
-fn figures(app: &App, node: usize) -> Vec<Figure> {
-    let Some(f) = app.round.figures.get(node) else {
-        return Vec::new();
-    };
-    let parts = &app.round.report;
-    let (config, lang) = (&parts.loaded.config, &parts.templates.lang);
-    let style = lang.style();
-    let num = |ore: i64| style.money(ore, config.money_unit, config.decimals);
-    let signed = |ore: i64| {
-        let t = num(ore);
-        if ore > 0 && t.chars().any(|c| c.is_ascii_digit() && c != '0') {
-            format!("+{t}")
-        } else {
-            t
-        }
-    };
-    let mut out = vec![
-        ("round_actual", num(f.actual_ore)),
-        ("round_budget", num(f.budget_ore)),
-        ("round_deviation", signed(f.deviation_ore)),
-        ("round_budget_year", num(f.budget_year_ore)),
-    ];
-    if let Some(d) = f.forecast_deviation_ore {
-        out.push(("round_forecast_data", signed(d)));
-    }
-    let key = match config.money_unit {
-        MoneyUnit::Mkr => "Mkr",
-        MoneyUnit::Tkr => "tkr",
-        MoneyUnit::Kr => "kr",
-    };
-    let unit = lang.money.get(key).map_or(key, String::as_str);
-    out.into_iter()
-        .map(|(label, v)| Figure {
-            label,
-            value: format!("{v} {unit}"),
-        })
-        .collect()
 }
 
 /// `/report/<file>.html`: the unit's report page as `generate` renders it, with the round's
@@ -717,7 +741,7 @@ async fn board_page(
             state: r.state.state.as_str(),
             state_key: state_key(r.state.state),
             saved_by: r.saved_by.clone(),
-            saved_at: r.saved_at.as_deref().map(minute),
+            saved_at: r.saved_at.as_deref().map(|s| when(&app, s)),
             comment: r.state.comment.clone(),
             late: late_after.is_some() && !is_done(r),
         });
@@ -726,6 +750,6 @@ async fn board_page(
     ctx.insert("units", &units);
     ctx.insert("progress", &progress);
     ctx.insert("committee", &q.committee);
-    ctx.insert("deadline", &app.round.due);
+    ctx.insert("deadline", &deadline(&app));
     render_page(&app, "round/board.html", &ctx, StatusCode::OK)
 }

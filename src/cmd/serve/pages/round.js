@@ -12,6 +12,16 @@
 
   function say(text) { msg.textContent = text; }
 
+  // The report language's words for the API's error codes; the API's own message when a
+  // code has none.
+  var errors = {};
+  try { errors = JSON.parse(root.dataset.errors || "{}"); } catch (e) { errors = {}; }
+  function why(body) {
+    var words = body && body.code ? errors[body.code] : undefined;
+    if (words) { return words.replace("{row}", body.row === undefined ? "" : String(body.row)); }
+    return (body && body.error) || root.dataset.failed;
+  }
+
   function call(method, path, body) {
     var opts = { method: method, credentials: "same-origin",
       headers: { "X-CSRF-Token": token, "Content-Type": "application/json" } };
@@ -47,7 +57,7 @@
       var n = ++asked;
       call("POST", "/api/preview", { text: area.value }).then(function (r) {
         if (n !== asked) { return; }
-        if (r.status === 200) { preview.innerHTML = r.body.html; } else { say(r.body.error || ""); }
+        if (r.status === 200) { preview.innerHTML = r.body.html; } else { say(why(r.body)); }
       });
     }
     area.addEventListener("input", function () {
@@ -75,7 +85,7 @@
           theirs.focus();
         } else {
           status(ed, "");
-          say(r.body.error || root.dataset.failed);
+          say(why(r.body));
         }
       });
     });
@@ -112,12 +122,12 @@
         var cur = r.body.current;
         box.dataset.version = cur.version;
         status(box, "");
-        say(r.body.error + " (" + (cur.saved_by || "") + "): " + JSON.stringify(
+        say(why(r.body) + " (" + (cur.saved_by || "") + "): " + JSON.stringify(
           cur.measures !== undefined ? cur.measures : cur.deviation_ore / 100) + ". " +
           root.dataset.saveAgain);
       } else {
         status(box, "");
-        say(r.body.error || root.dataset.failed);
+        say(why(r.body));
       }
     });
   }
@@ -179,7 +189,7 @@
         body = { comment: document.getElementById("return-comment").value };
       }
       call("POST", base() + "/" + action, body).then(function (r) {
-        if (r.status === 200) { location.reload(); } else { say(r.body.error || root.dataset.failed); }
+        if (r.status === 200) { location.reload(); } else { say(why(r.body)); }
       });
     });
   });
