@@ -1,6 +1,7 @@
 //! `uppfolj diff A B`: what differs between two runs — every figure of every unit, from their
-//! `figures.json`, and, for two output folders, the input files whose SHA-256 differs, from
-//! their `manifest.json`. The same comparison as the change page of a new version.
+//! `figures.json`, and, for two output folders, the input and commentary files whose SHA-256
+//! differs and the accounts whose figures moved, from their `manifest.json`. The same
+//! comparison as the change page of a new version, grouped the same way.
 
 use std::path::{Path, PathBuf};
 
@@ -42,6 +43,7 @@ pub fn run(
                 "units": d.units,
                 "other": d.other,
                 "inputs": d.inputs,
+                "accounts": d.accounts,
             });
             let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
             s.push('\n');

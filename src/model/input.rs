@@ -34,6 +34,18 @@ impl Input {
     }
 }
 
+/// A unit's commentary as the manifest lists it: the file it came from (relative to the data
+/// folder, or as configured when the commentary folder lies outside it), or the round's
+/// store and the unit for commentary from the round, with the SHA-256 of what was read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct Commentary {
+    pub unit: String,
+    /// `comments/2020-09/HSN.md`, or `round.sqlite: HSN` for the round's entries.
+    pub file: String,
+    /// The SHA-256 of the file's bytes, or of the round's sections for the unit.
+    pub sha256: String,
+}
+
 /// One place the run depends on, as its fingerprint hashes it: the folder or kind it belongs
 /// to (`data`, `templates`, `comments`), its name there, and its SHA-256 (or, for an entry the
 /// loader would refuse, why).

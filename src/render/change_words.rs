@@ -165,6 +165,20 @@ pub(crate) fn describe(path: &str, w: &Words<'_>) -> (String, bool) {
     }
 }
 
+/// A column of the account tables a manifest keeps (see
+/// [`crate::model::diff::ACCOUNT_COLUMNS`]) as the reports' account tables name it:
+/// "Utfall ack september", "Utfall ack september 2019", "Budget helår".
+pub(crate) fn account_figure(column: &str, w: &Words<'_>) -> String {
+    let (month, _, year) = w.report_months();
+    let acc = format!("{} {month}", w.label("acc"));
+    match column {
+        "actual" | "budget" => sentence(&format!("{} {acc}", w.field(column))),
+        "actual_prev_year" => sentence(&format!("{} {acc} {}", w.field("actual"), year - 1)),
+        "budget_year" => w.label("budget_year"),
+        other => sentence(&w.field(other)),
+    }
+}
+
 /// `forecast.deviation` → "Prognos avvikelse helår"; `forecast.made` → "…, lagd".
 fn with_field(name: String, field: &str, w: &Words<'_>) -> String {
     match field {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::templates::Templates;
 use super::{Downloads, Markup, Page};
 use crate::error::RenderError;
-use crate::model::diff::{Change, Update};
+use crate::model::diff::{self, Change, Update};
 use crate::present::{Presented, ReportView};
 use crate::sections;
 
@@ -139,11 +139,31 @@ struct Group {
     rest: Vec<Row>,
 }
 
+/// An input file that changed, in the report's words.
 #[derive(Serialize)]
 struct InputRow {
+    /// "Indatafil ändrad: ledger.csv", "Kommentar ändrad: comments/2020-09/HSN.md".
+    title: String,
     file: String,
+    /// The unit a commentary file is about, and its report.
+    unit: Option<String>,
+    href: Option<String>,
     old: String,
     new: String,
+}
+
+/// An account whose figures moved in a unit.
+#[derive(Serialize)]
+struct AccountRow {
+    /// The unit as the reports name it, with its code, and its report.
+    unit: String,
+    href: Option<String>,
+    /// The account's code and name.
+    account: String,
+    figure: String,
+    old: String,
+    new: String,
+    difference: String,
 }
 
 #[derive(Serialize)]
@@ -152,18 +172,32 @@ struct ChangesPage<'a> {
     index: &'a crate::present::IndexView,
     update: &'a Update,
     notice: String,
-    units: Vec<Group>,
+    /// The heading of what changed in the input that moves figures: the one input's words,
+    /// else the words for several (or, when the inputs are not known, for changed figures).
+    heading: String,
+    /// The config and data files that changed.
     inputs: Vec<InputRow>,
+    /// The accounts whose figures moved, at most [`diff::ACCOUNTS_SHOWN`].
+    accounts: Vec<AccountRow>,
+    /// "och 37 rader till" when more accounts moved than are listed.
+    accounts_more: Option<String>,
+    /// The line above the figures: the figures the change moved.
+    moved: String,
+    units: Vec<Group>,
+    /// The commentary files that changed.
+    comments: Vec<InputRow>,
 }
 
-/// The change page: every changed figure of every unit (old, new, difference, numbers in the
-/// language's format with every decimal kept), and the input files with another SHA-256.
+/// The change page, grouped by what changed in the input: the config and data files that
+/// changed, the accounts whose figures moved (the two versions' account tables), then every
+/// changed figure of every unit (old, new, difference, numbers in the language's format
+/// with every decimal kept; the result, the deviation and the forecast first, the rest
+/// folded); then the commentary files that changed.
 pub(crate) fn changes(
     templates: &Templates,
     presented: &Presented,
     update: &Update,
 ) -> Result<String, RenderError> {
-    let style = templates.lang.style();
     let label = |k: &str| {
         templates
             .labels
@@ -172,21 +206,7 @@ pub(crate) fn changes(
             .unwrap_or(k)
             .to_string()
     };
-    let number = |s: &str, signed: bool| match Decimal::from_str(s) {
-        Ok(d) => {
-            let text = style.decimal(d, d.scale());
-            match signed && d > Decimal::ZERO {
-                true => format!("+{text}"),
-                false => text,
-            }
-        }
-        Err(_) => s.to_string(),
-    };
-    let shown = |v: &Option<String>, signed: bool| {
-        v.as_deref()
-            .map(|s| number(s, signed))
-            .unwrap_or_else(|| "–".to_string())
-    };
+    let number = |s: &str, signed: bool| change_number(templates, s, signed);
     let words = super::change_words::Words {
         labels: &templates.labels,
         months: &templates.lang.months,
@@ -197,35 +217,51 @@ pub(crate) fn changes(
             .and_then(|v| v.rows.last())
             .map_or("", |r| r.name.as_str()),
     };
-    let rows = |changes: &[Change]| -> (Vec<Row>, Vec<Row>) {
-        let (lead, rest): (Vec<_>, Vec<_>) = changes
+    let unit_of = |code: &str| {
+        presented
+            .views
             .iter()
-            .map(|c| (super::change_words::describe(&c.path, &words), c))
-            .partition(|((_, lead), _)| *lead);
-        // The unit's result is also its `Resultat` row: one line for both.
-        let mut seen = std::collections::HashSet::new();
-        let lead: Vec<_> = lead
-            .into_iter()
-            .filter(|((figure, _), c)| seen.insert((figure.clone(), c.old.clone(), c.new.clone())))
-            .collect();
-        let row = |((figure, _), c): ((String, bool), &Change)| Row {
-            figure,
-            old: shown(&c.old, false),
-            new: shown(&c.new, false),
-            difference: c
-                .difference
-                .as_ref()
-                .map(|d| number(d, true))
-                .unwrap_or_default(),
-        };
-        (
-            lead.into_iter().map(row).collect(),
-            rest.into_iter().map(row).collect(),
-        )
+            .find(|v| v.unit.code == code)
+            .map(|v| (v.unit.name.clone(), v.unit.href.clone()))
     };
+    let diff = &update.diff;
+    let (moving, comments): (Vec<_>, Vec<_>) = diff.inputs.iter().partition(|i| i.moves_figures());
+    let input_row = |i: &diff::InputChange| {
+        let how = match (&i.old, &i.new) {
+            (None, _) => "added",
+            (_, None) => "removed",
+            _ => "changed",
+        };
+        let title = match i.kind {
+            diff::CONFIG => label(&format!("changes_config_{how}")),
+            diff::COMMENTS => format!("{}: {}", label(&format!("changes_comment_{how}")), i.file),
+            _ => format!("{}: {}", label(&format!("changes_input_{how}")), i.file),
+        };
+        let (unit, href) = match i.unit.as_deref().and_then(unit_of) {
+            Some((name, href)) => (Some(name), Some(href)),
+            None => (i.unit.clone(), None),
+        };
+        let missing = label("file_missing");
+        InputRow {
+            title,
+            file: i.file.clone(),
+            unit,
+            href,
+            old: i.old.clone().unwrap_or_else(|| missing.clone()),
+            new: i.new.clone().unwrap_or_else(|| missing.clone()),
+        }
+    };
+    let inputs: Vec<InputRow> = moving.iter().map(|i| input_row(i)).collect();
+    let heading = match inputs.as_slice() {
+        [one] => one.title.clone(),
+        [] => label("changes_figures"),
+        _ => label("changes_inputs"),
+    };
+    let accounts = account_rows(templates, presented, &words, &diff.accounts);
+    let more = diff.accounts.len().saturating_sub(diff::ACCOUNTS_SHOWN);
     let mut units: Vec<Group> = Vec::new();
-    if !update.diff.other.is_empty() {
-        let (lead, rest) = rows(&update.diff.other);
+    if !diff.other.is_empty() {
+        let (lead, rest) = figure_rows(&diff.other, &words, &number);
         units.push(Group {
             code: String::new(),
             name: label("other_values"),
@@ -234,40 +270,128 @@ pub(crate) fn changes(
             rest,
         });
     }
-    for u in &update.diff.units {
-        let href = presented
-            .views
-            .iter()
-            .find(|v| v.unit.code == u.code)
-            .map(|v| v.unit.href.clone());
-        let (lead, rest) = rows(&u.changes);
+    for u in &diff.units {
+        let (lead, rest) = figure_rows(&u.changes, &words, &number);
         units.push(Group {
             code: u.code.clone(),
             name: u.name.clone(),
-            href,
+            href: unit_of(&u.code).map(|(_, href)| href),
             lead,
             rest,
         });
     }
-    let missing = label("file_missing");
-    let inputs = update
-        .diff
-        .inputs
-        .iter()
-        .map(|i| InputRow {
-            file: i.file.clone(),
-            old: i.old.clone().unwrap_or_else(|| missing.to_string()),
-            new: i.new.clone().unwrap_or_else(|| missing.to_string()),
-        })
-        .collect();
     let page = ChangesPage {
         index: &presented.index,
         update,
         notice: notice(templates, update).text,
-        units,
+        heading,
+        moved: label(match moving.len() {
+            0 => "changes_figures_by_unit",
+            1 => "changes_moved_one",
+            _ => "changes_moved_many",
+        }),
         inputs,
+        accounts,
+        accounts_more: (more > 0)
+            .then(|| label("changes_more_rows").replace("{n}", &more.to_string())),
+        units,
+        comments: comments.iter().map(|i| input_row(i)).collect(),
     };
     templates.render(CHANGES, &page)
+}
+
+/// A number of the change page: in the language's style with every decimal kept, a `+` on
+/// an increase when `signed`; text that is not a number as it is.
+fn change_number(templates: &Templates, s: &str, signed: bool) -> String {
+    match Decimal::from_str(s) {
+        Ok(d) => {
+            let text = templates.lang.style().decimal(d, d.scale());
+            match signed && d > Decimal::ZERO {
+                true => format!("+{text}"),
+                false => text,
+            }
+        }
+        Err(_) => s.to_string(),
+    }
+}
+
+/// The changed figures of a unit in the report's words: those a reader looks for first
+/// (the result, the deviation, the forecast), and the rest.
+fn figure_rows(
+    changes: &[Change],
+    words: &super::change_words::Words<'_>,
+    number: &dyn Fn(&str, bool) -> String,
+) -> (Vec<Row>, Vec<Row>) {
+    let shown = |v: &Option<String>, signed: bool| {
+        v.as_deref()
+            .map(|s| number(s, signed))
+            .unwrap_or_else(|| "–".to_string())
+    };
+    let (lead, rest): (Vec<_>, Vec<_>) = changes
+        .iter()
+        .map(|c| (super::change_words::describe(&c.path, words), c))
+        .partition(|((_, lead), _)| *lead);
+    // The unit's result is also its `Resultat` row: one line for both.
+    let mut seen = std::collections::HashSet::new();
+    let lead: Vec<_> = lead
+        .into_iter()
+        .filter(|((figure, _), c)| seen.insert((figure.clone(), c.old.clone(), c.new.clone())))
+        .collect();
+    let row = |((figure, _), c): ((String, bool), &Change)| Row {
+        figure,
+        old: shown(&c.old, false),
+        new: shown(&c.new, false),
+        difference: c
+            .difference
+            .as_ref()
+            .map(|d| number(d, true))
+            .unwrap_or_default(),
+    };
+    (
+        lead.into_iter().map(row).collect(),
+        rest.into_iter().map(row).collect(),
+    )
+}
+
+/// The first [`diff::ACCOUNTS_SHOWN`] accounts whose figures moved, each with its unit and
+/// name as the reports give them.
+fn account_rows(
+    templates: &Templates,
+    presented: &Presented,
+    words: &super::change_words::Words<'_>,
+    accounts: &[diff::AccountChange],
+) -> Vec<AccountRow> {
+    let names: std::collections::HashMap<&str, &str> = presented
+        .views
+        .iter()
+        .flat_map(|v| v.rows.iter().flat_map(|r| r.accounts.iter()))
+        .filter(|a| !a.name.is_empty())
+        .map(|a| (a.code.as_str(), a.name.as_str()))
+        .collect();
+    accounts
+        .iter()
+        .take(diff::ACCOUNTS_SHOWN)
+        .map(|a| {
+            let view = presented.views.iter().find(|v| v.unit.code == a.unit);
+            AccountRow {
+                unit: view
+                    .map_or_else(|| a.unit.clone(), |v| format!("{} {}", a.unit, v.unit.name)),
+                href: view.map(|v| v.unit.href.clone()),
+                account: match names.get(a.account.as_str()) {
+                    Some(name) => format!("{} {name}", a.account),
+                    None => a.account.clone(),
+                },
+                figure: super::change_words::account_figure(a.figure, words),
+                old: change_number(templates, &a.old, false),
+                new: change_number(templates, &a.new, false),
+                difference: a
+                    .difference
+                    .as_deref()
+                    .map(|d| change_number(templates, d, true))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

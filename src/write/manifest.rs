@@ -7,8 +7,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::model::diff::AccountTables;
 use crate::model::hash::sha256_hex;
-use crate::model::input::Input;
+use crate::model::input::{Commentary, Input};
 use crate::model::tree::Tree;
 use crate::render::{Format, Formats};
 
@@ -34,6 +35,14 @@ pub(crate) struct Manifest {
     pub reports: Vec<ManifestReport>,
     pub packs: Vec<ManifestPack>,
     pub inputs: Vec<Input>,
+    /// The units' commentary the reports publish, by file (see [`Commentary`]); left out
+    /// when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<Commentary>,
+    /// The units' own figures per account, for the next version's change page (see
+    /// [`AccountTables`]); left out when there are none.
+    #[serde(skip_serializing_if = "AccountTables::is_empty")]
+    pub account_tables: AccountTables,
 }
 
 /// A pack's files by format name (`"pdf": "namnd.pdf"`): the formats written, in the order
@@ -154,6 +163,8 @@ pub(crate) fn build(
         reports,
         packs,
         inputs: inputs.to_vec(),
+        comments: Vec::new(),
+        account_tables: AccountTables::default(),
     }
 }
 

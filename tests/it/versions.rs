@@ -78,15 +78,32 @@ fn a_changed_row_makes_a_new_version_with_a_change_page() {
 
     // The change page names exactly the unit chain of A1 (A1, A, R) and the category.
     let page = std::fs::read_to_string(latest.join("changes.html")).unwrap();
-    let headings: Vec<&str> = page.lines().filter(|l| l.starts_with("<h2")).collect();
+    // Grouped by what changed in the input: the ledger file, the account whose figures
+    // moved, then the figures it moved by unit.
+    let headings: Vec<&str> = page
+        .lines()
+        .filter(|l| l.starts_with("<h2") || l.starts_with("<h3"))
+        .collect();
     assert_eq!(
         headings,
         [
-            "<h2 id=\"enhet-1\"><a href=\"A.html\">Nämnd A</a> <span class=\"unit-note\">A</span></h2>",
-            "<h2 id=\"enhet-2\"><a href=\"A1.html\">Enhet A1</a> <span class=\"unit-note\">A1</span></h2>",
-            "<h2 id=\"enhet-3\"><a href=\"R.html\">Region Test</a> <span class=\"unit-note\">R</span></h2>",
-            "<h2 id=\"indata\">Indatafiler med ändrad SHA-256</h2>",
+            "<h2 id=\"indata\">Indatafil ändrad: ledger.csv</h2>",
+            "<h3 id=\"konton\">Konton vars siffror ändrades</h3>",
+            "<h3 id=\"enhet-1\"><a href=\"A.html\">Nämnd A</a> <span class=\"unit-note\">A</span></h3>",
+            "<h3 id=\"enhet-2\"><a href=\"A1.html\">Enhet A1</a> <span class=\"unit-note\">A1</span></h3>",
+            "<h3 id=\"enhet-3\"><a href=\"R.html\">Region Test</a> <span class=\"unit-note\">R</span></h3>",
         ]
+    );
+    let accounts = &page[page.find("id=\"konton\"").unwrap()..page.find("id=\"enhet-1\"").unwrap()];
+    let rows: Vec<&str> = accounts
+        .lines()
+        .filter(|l| l.starts_with("<tr><th scope=\"row\">"))
+        .collect();
+    assert_eq!(rows.len(), 1, "{accounts}");
+    assert!(
+        rows[0].contains("<td class=\"text\"><a href=\"A1.html\">A1 Enhet A1</a></td><td class=\"text\">Utfall ack februari</td><td>-1\u{a0}210,10</td><td>-1\u{a0}212,35</td><td>-2,25</td>"),
+        "{}",
+        rows[0]
     );
     assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"sv\">"));
     assert!(page.contains("<p>Rapporten har uppdaterats 2020-09-13: 3 enheter har ändrade siffror. Jämfört med <a href=\"../2020-02.versions/v1-2020-09-13T122640Z/index.html\">version 1</a>.</p>"));
@@ -221,14 +238,37 @@ fn diff_compares_two_runs() {
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "A Nämnd A");
-    // The report's unit (Mkr by default) rounds the change away: kronor with their öre.
+    // Grouped by the input that changed: the file, the account whose figures moved, then
+    // the figures it moved by unit.
     assert_eq!(
-        lines[1],
-        "  actual: -3\u{a0}139,85 → -3\u{a0}142,10 kr (-2,25)"
+        lines[..7],
+        [
+            "input file changed: ledger.csv",
+            "  SHA-256: b68a16fefc7d5409bfbb30bf28aabe78eb98c7345d82d79584bbf46c9be5b34e → 461670f39f057b6d0eb57a5b54e94fb1878df8fcda43ff09926123a4f41e6962",
+            "accounts whose figures moved:",
+            "  A1 5010 actual: -1\u{a0}210,10 → -1\u{a0}212,35 kr (-2,25)",
+            "figures it moved:",
+            "A Nämnd A",
+            // The report's unit (Mkr by default) rounds the change away: kronor with their öre.
+            "  actual: -3\u{a0}139,85 → -3\u{a0}142,10 kr (-2,25)",
+        ]
     );
-    assert_eq!(lines.iter().filter(|l| !l.starts_with("  ")).count(), 5);
-    assert!(text.ends_with("input files (SHA-256)\n  ledger.csv: b68a16fefc7d5409bfbb30bf28aabe78eb98c7345d82d79584bbf46c9be5b34e → 461670f39f057b6d0eb57a5b54e94fb1878df8fcda43ff09926123a4f41e6962\n3 units and 1 input file differ\n"), "{text}");
+    assert_eq!(lines.iter().filter(|l| !l.starts_with("  ")).count(), 7);
+    assert!(
+        text.ends_with("3 units and 1 input file differ\n"),
+        "{text}"
+    );
+    // The JSON names the account and the input's kind and table, every amount exact.
+    let o = uppfolj(&["diff", &s(&v1), &s(&v2), "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        doc["accounts"],
+        serde_json::json!([{"unit": "A1", "account": "5010", "figure": "actual", "old": "-1210.10", "new": "-1212.35", "difference": "-2.25"}])
+    );
+    assert_eq!(
+        doc["inputs"],
+        serde_json::json!([{"file": "ledger.csv", "kind": "data", "table": "ledger", "old": "b68a16fefc7d5409bfbb30bf28aabe78eb98c7345d82d79584bbf46c9be5b34e", "new": "461670f39f057b6d0eb57a5b54e94fb1878df8fcda43ff09926123a4f41e6962"}])
+    );
 
     // Two figures.json files with one figure changed: the exact text.
     let mut figures: serde_json::Value =
@@ -276,7 +316,8 @@ fn diff_compares_two_runs() {
                 {"path": "budget_full_year", "old": "4800.00", "new": "4900.50", "difference": "+100.50"}
             ]}],
             "other": [],
-            "inputs": []
+            "inputs": [],
+            "accounts": []
         })
     );
 
@@ -383,5 +424,132 @@ fn a_new_versions_pdf_says_it_was_updated() {
         ),
         "{}",
         text("A1.pdf")
+    );
+}
+
+/// The sample region, published, then one ledger cell (staff cost of unit 1010 in September
+/// 2020) and one commentary file changed and published again: the change page names the
+/// ledger file, the account whose figures moved with its unit and its old and new amount,
+/// the figures it moved, and the commentary file; no path of `figures.json` anywhere; and
+/// the manifest lists the commentary file it published.
+#[test]
+fn the_sample_change_page_names_the_input_the_account_and_the_commentary() {
+    let data = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("data/sample"), data.path());
+    let config = data.path().join("uppfolj.yaml");
+    let out = tempfile::tempdir().unwrap();
+    let latest = out.path().join("2020-09");
+    let extra = ["--format", "html", "--config", config.to_str().unwrap()];
+    let generate = || {
+        let o = generate_to(data.path().to_str().unwrap(), out.path(), "latest", &extra);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    generate();
+    let first = manifest(&latest);
+    assert_eq!(
+        first["comments"],
+        serde_json::json!([{"unit": "HSN", "file": "comments/2020-09/HSN.md",
+            "sha256": first["comments"][0]["sha256"].clone()}])
+    );
+    assert_eq!(
+        first["account_tables"]["units"]["1010"]["5010"],
+        "-27571805.51 -27564149.15 -26406518.24 -37472000.00"
+    );
+
+    let ledger = data.path().join("ledger.csv");
+    let text = std::fs::read(&ledger).unwrap();
+    // The sample's amounts group thousands with a no-break space.
+    let (old_row, new_row) = (
+        "2020-09;1010;5010;-3\u{a0}181\u{a0}626,85;".as_bytes(),
+        "2020-09;1010;5010;-3\u{a0}191\u{a0}626,85;".as_bytes(),
+    );
+    let at = text
+        .windows(old_row.len())
+        .position(|w| w == old_row)
+        .unwrap();
+    let changed = [&text[..at], new_row, &text[at + old_row.len()..]].concat();
+    std::fs::write(&ledger, changed).unwrap();
+    let comment = data.path().join("comments/2020-09/HSN.md");
+    let mut words = std::fs::read_to_string(&comment).unwrap();
+    words.push_str("\nPrognosen är oförändrad.\n");
+    std::fs::write(&comment, words).unwrap();
+    generate();
+
+    let page = std::fs::read_to_string(latest.join("changes.html")).unwrap();
+    let h2: Vec<&str> = page.lines().filter(|l| l.starts_with("<h2")).collect();
+    assert_eq!(
+        h2,
+        [
+            "<h2 id=\"indata\">Indatafil ändrad: ledger.csv</h2>",
+            "<h2 id=\"kommentarer\">Ändrade kommentarer</h2>",
+        ]
+    );
+    // The account whose figures moved, with its unit and both amounts, exact.
+    let accounts: Vec<&str> = page[page.find("id=\"konton\"").unwrap()..]
+        .lines()
+        .take_while(|l| !l.starts_with("</tbody>"))
+        .filter(|l| l.starts_with("<tr><th scope=\"row\">"))
+        .collect();
+    assert_eq!(
+        accounts,
+        [
+            "<tr><th scope=\"row\">5010 Löner</th><td class=\"text\"><a href=\"1010.html\">1010 Ekonomienheten</a></td><td class=\"text\">Utfall ack september</td><td>-27\u{a0}571\u{a0}805,51</td><td>-27\u{a0}581\u{a0}805,51</td><td>-10\u{a0}000,00</td></tr>"
+        ]
+    );
+    // Then the figures it moved, the result first, for the unit and every unit above it.
+    assert!(page.contains("<p>Siffror som ändringen flyttade, per enhet:</p>"));
+    let units: Vec<&str> = page
+        .lines()
+        .filter(|l| l.starts_with("<h3 id=\"enhet-"))
+        .collect();
+    assert_eq!(units.len(), 4, "{units:?}");
+    assert!(page.contains("<tr><th scope=\"row\">Resultat, utfall ack september</th><td>1\u{a0}114\u{a0}726,68</td><td>1\u{a0}104\u{a0}726,68</td><td>-10\u{a0}000,00</td></tr>"));
+    // The commentary file, with the unit it is about.
+    assert!(
+        page.contains("<li>Kommentar ändrad: comments/2020-09/HSN.md (<a href=\"HSN.html\">"),
+        "{page}"
+    );
+    // No path of figures.json: no brackets, dotted or snake_case names in any row or item.
+    for line in page.lines() {
+        for cell in line
+            .split("<th scope=\"row\">")
+            .skip(1)
+            .chain(line.split("<li>").skip(1))
+        {
+            let name = cell.split("</").next().unwrap();
+            assert!(
+                !name.contains('[') && !name.contains('_') && !name.contains("]."),
+                "a JSON path on the change page: {name}"
+            );
+        }
+    }
+
+    // `uppfolj diff` groups the same way.
+    let v1 = std::fs::read_dir(out.path().join("2020-09.versions"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let o = uppfolj(&["diff", &s(&v1), &s(&latest), "--config", &s(&config)]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("input file changed: ledger.csv\n  SHA-256: "),
+        "{text}"
+    );
+    // The report's Mkr rounds the change away: kronor with their öre.
+    assert!(
+        text.contains("\naccounts whose figures moved:\n  1010 5010 actual: -27\u{a0}571\u{a0}805,51 → -27\u{a0}581\u{a0}805,51 kr (-10\u{a0}000,00)\nfigures it moved:\n1010 Ekonomienheten\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\ncommentary changed: comments/2020-09/HSN.md\n  SHA-256: "),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("4 units and 2 input files differ\n"),
+        "{text}"
     );
 }

@@ -142,6 +142,13 @@ pub(crate) fn generate_kept(
             inputs_fingerprint: write::fingerprint::of_inputs(&digests, period, &loaded.config),
         },
     );
+    manifest.comments = commentary_used(opts, &loaded, period, &files, &commentary);
+    if let Some(used) = &round {
+        manifest
+            .comments
+            .extend(round::commentary_used(used, &loaded.tree));
+    }
+    manifest.account_tables = account_tables(&loaded.tree, &computed.accounts);
     let period_name = period.to_string();
     let (out, keep) = (&opts.out, opts.keep_versions);
     let update = write::versions::next(
@@ -152,8 +159,12 @@ pub(crate) fn generate_kept(
         epoch,
         keep,
     );
-    // The packs carry the manifest of the run (its inputs) for the archive.
+    // The packs carry the manifest of the run (its inputs) for the archive; the commentary
+    // files and the account tables are kept for the next version in manifest.json only.
+    let comments = std::mem::take(&mut manifest.comments);
+    let account_tables = std::mem::take(&mut manifest.account_tables);
     let manifest_json = render::json::to_json(&manifest);
+    (manifest.comments, manifest.account_tables) = (comments, account_tables);
     let config = &loaded.config;
     let job = render::Job {
         formats: opts.formats,
@@ -231,6 +242,81 @@ fn digests(opts: &GenerateOptions, config: &config::Config) -> crate::model::inp
     round::leave_out_store(&mut digests.data, &opts.data, config);
     digests.data.extend(round::piece(config));
     digests
+}
+
+/// The commentary files of the report month the reports publish, for the manifest: each
+/// unit's file that was read, named relative to the data folder (as configured when the
+/// commentary folder lies outside it), with the SHA-256 of its bytes.
+fn commentary_used(
+    opts: &GenerateOptions,
+    loaded: &load::Loaded,
+    period: Month,
+    files: &[String],
+    commentary: &[Option<String>],
+) -> Vec<crate::model::input::Commentary> {
+    let dir = load::comments::folder(&opts.data, &loaded.config).join(period.to_string());
+    let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let data = canon(&opts.data);
+    let mut out = Vec::new();
+    for (node, text) in commentary.iter().enumerate() {
+        let (Some(_), Some(stem)) = (text, files.get(node)) else {
+            continue;
+        };
+        let path = dir.join(format!("{stem}.md"));
+        let Ok(bytes) = load::files::read_bounded(&path, load::files::MAX_TEXT_FILE) else {
+            continue;
+        };
+        let real = canon(&path);
+        let name = match real.strip_prefix(&data) {
+            Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
+            Err(_) => path.display().to_string(),
+        };
+        out.push(crate::model::input::Commentary {
+            unit: loaded.tree.nodes[node].code.clone(),
+            file: name,
+            sha256: crate::model::hash::sha256_hex(&bytes),
+        });
+    }
+    out
+}
+
+/// The account tables the manifest keeps: per unit and account, the amounts on the unit
+/// itself (its accounts less those of the units right below it), as the account tables of
+/// the reports give them.
+fn account_tables(
+    tree: &crate::model::tree::Tree,
+    accounts: &[Vec<compute::accounts::AccountFigures>],
+) -> crate::model::diff::AccountTables {
+    use std::collections::BTreeMap;
+    let amounts = |a: &compute::accounts::AccountFigures| {
+        [
+            a.acc.actual,
+            a.acc.budget,
+            a.prev_year.actual,
+            a.budget_year,
+        ]
+    };
+    let mut rows = Vec::new();
+    for &node in &tree.order {
+        let mut own: BTreeMap<&str, [i64; 4]> = BTreeMap::new();
+        for a in accounts.get(node).into_iter().flatten() {
+            own.insert(&a.account, amounts(a));
+        }
+        for &child in &tree.nodes[node].children {
+            for a in accounts.get(child).into_iter().flatten() {
+                let sums = own.entry(&a.account).or_default();
+                for (s, c) in sums.iter_mut().zip(amounts(a)) {
+                    *s -= c;
+                }
+            }
+        }
+        let code = &tree.nodes[node].code;
+        rows.extend(
+            own.into_iter()
+                .map(|(account, sums)| (code.clone(), account.to_string(), sums)),
+        );
+    }
+    crate::model::diff::AccountTables::new(rows)
 }
 
 /// How many unit and pack files of each format the run writes, by its manifest (before any

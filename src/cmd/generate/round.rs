@@ -175,6 +175,31 @@ pub(crate) fn read(
     Ok(Some(Used { shown, units }))
 }
 
+/// The units' commentary from the round, for the manifest: per unit with commentary in the
+/// round, its sections' SHA-256, named by the store and the unit (`round.sqlite: HSN`).
+pub(crate) fn commentary_used(
+    used: &Used,
+    tree: &crate::model::tree::Tree,
+) -> Vec<crate::model::input::Commentary> {
+    used.units
+        .iter()
+        .filter(|(_, e)| e.commentary.iter().any(|(_, t, _)| !t.trim().is_empty()))
+        .map(|(node, e)| {
+            let sections: Vec<String> = e
+                .commentary
+                .iter()
+                .map(|(key, text, _)| format!("{key}\t{text}"))
+                .collect();
+            let unit = tree.nodes[*node].code.clone();
+            crate::model::input::Commentary {
+                file: format!("{}: {unit}", used.shown),
+                unit,
+                sha256: crate::model::hash::sha256_hex(sections.join("\n").as_bytes()),
+            }
+        })
+        .collect()
+}
+
 /// Puts the round's forecasts and measures into the `forecast` and `measures` tables. A unit
 /// whose month already has rows in the table's file keeps them when they are the round's
 /// entry; when they differ, the error names the file's row and the round's entry.
