@@ -285,7 +285,15 @@ pub(crate) fn prepare(
         query_month: asked,
         ..config
     };
-    let mut loaded = load::run(data, config, findings)?;
+    // The transactions the formats list are kept while the transactions are summed, in the
+    // load stage's one pass over them, for the month asked for (`latest`: the newest months).
+    let keep = formats.and_then(|f| f.keep(config.largest_transactions));
+    let want = keep.map(|keep| load::postings::Want {
+        keep,
+        period: asked,
+        year_start: config.year_start(),
+    });
+    let mut loaded = load::run(data, config, want, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
     let mut requested = asked;
     if requested.is_none() {
@@ -320,10 +328,9 @@ pub(crate) fn prepare(
             return Err(Failure::Data);
         }
     }
-    // The transactions the formats need are read again for the report's span now that it is
-    // known: the load stage's second scan, before anything is computed.
-    let keep = formats.and_then(|f| f.keep(loaded.config.largest_transactions));
-    let postings = keep.and_then(|keep| load::postings::of_leaves(&loaded, period, keep));
+    // The lists of the report's span, now that it is known, from what the load stage kept,
+    // before anything is computed.
+    let postings = keep.and_then(|keep| load::postings::of_leaves(&mut loaded, period, keep));
     laps.lap("load");
     let computed = compute::run(&loaded, period, postings, findings)?;
     if formats.is_none() {
