@@ -94,10 +94,16 @@ impl Dataset {
 
 /// What a run depends on in the data (the files of the data folder and the rows of each
 /// database query), templates and commentary, as its fingerprint hashes it; see
-/// [`source::digests`].
-pub(crate) fn digests(data: &Path, out: &Path, config: &Config) -> crate::model::input::Digests {
+/// [`source::digests`]. `read`: the inputs the run has read already, whose queries' rows were
+/// hashed as they were read and are not run again (none before loading).
+pub(crate) fn digests(
+    data: &Path,
+    out: &Path,
+    config: &Config,
+    read: &[Input],
+) -> crate::model::input::Digests {
     let mut digests = source::digests(data, out, config);
-    digests.data.extend(odbc::pieces(config));
+    digests.data.extend(odbc::pieces(config, read));
     digests
 }
 

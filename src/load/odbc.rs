@@ -397,16 +397,26 @@ pub(crate) fn queries(config: &Config) -> Vec<(&'static str, Query)> {
 }
 
 /// The fingerprint pieces of the database sources: each query's rows' SHA-256, or why it
-/// could not be read (so that a failing query never counts as unchanged).
-pub(crate) fn pieces(config: &Config) -> Vec<Piece> {
+/// could not be read (so that a failing query never counts as unchanged). A query among the
+/// inputs `read` (the run's, once loaded) is not run again: its rows were hashed the same way
+/// as they were read.
+pub(crate) fn pieces(config: &Config, read: &[Input]) -> Vec<Piece> {
     queries(config)
         .into_iter()
-        .map(|(table, q)| Piece {
-            label: "data",
-            name: format!("{table}: {}", q.db.shown()),
-            value: q
-                .scan(&mut Nothing)
-                .map_or_else(|e| format!("not read: {e}"), |(_, sha)| sha),
+        .map(|(table, q)| {
+            let hashed = read.iter().find(|i| {
+                i.table == table && i.query.as_ref() == Some(&q.db.query) && !i.sha256.is_empty()
+            });
+            Piece {
+                label: "data",
+                name: format!("{table}: {}", q.db.shown()),
+                value: match hashed {
+                    Some(input) => input.sha256.clone(),
+                    None => q
+                        .scan(&mut Nothing)
+                        .map_or_else(|e| format!("not read: {e}"), |(_, sha)| sha),
+                },
+            }
         })
         .collect()
 }

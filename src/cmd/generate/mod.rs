@@ -87,7 +87,7 @@ pub(crate) fn generate_kept(
     let _lock = write::Lock::acquire(&opts.out, opts.wait)?;
     // Files are hashed once per run: before loading when the run may be skipped, else after
     // (the loader hashes the large files while Polars reads them).
-    let early = opts.if_changed.then(|| digests(opts, &config));
+    let early = opts.if_changed.then(|| digests(opts, &config, &[]));
     if let Some(digests) = &early {
         let print = write::fingerprint::of(digests, &opts.period, opts.formats, &config);
         if let Some(out_dir) = write::fingerprint::unchanged_since(&opts.out, &print) {
@@ -107,7 +107,7 @@ pub(crate) fn generate_kept(
         computed,
         templates,
     } = prepared;
-    let digests = early.unwrap_or_else(|| digests(opts, &loaded.config));
+    let digests = early.unwrap_or_else(|| digests(opts, &loaded.config, &loaded.data.inputs));
     let print = write::fingerprint::of(&digests, &opts.period, opts.formats, &loaded.config);
 
     let progress = || {
@@ -226,8 +226,13 @@ pub(crate) fn generate_kept(
 
 /// What the run's fingerprint hashes besides the tool, its arguments and the config: the
 /// data, templates and commentary files, and the round's entries when the config has one.
-fn digests(opts: &GenerateOptions, config: &config::Config) -> crate::model::input::Digests {
-    let mut digests = load::digests(&opts.data, &opts.out, config);
+/// `read`: the inputs already read (a database query among them is not run again).
+fn digests(
+    opts: &GenerateOptions,
+    config: &config::Config,
+    read: &[crate::model::input::Input],
+) -> crate::model::input::Digests {
+    let mut digests = load::digests(&opts.data, &opts.out, config, read);
     round::leave_out_store(&mut digests.data, &opts.data, config);
     digests.data.extend(round::piece(config));
     digests
