@@ -1,15 +1,18 @@
 //! Fast path for large clean CSV files: Polars reads them on every core.
 //!
-//! * `transactions.csv` is read by Polars' streaming engine and summed to (month, unit,
-//!   account) in integer öre, so that memory does not grow with the number of rows beyond the
-//!   groups ([`transactions`]).
+//! * `transactions.csv` is read once: Polars' streaming engine parses it on every core and
+//!   hands its rows over batch by batch, and each batch is summed to (month, unit, account) in
+//!   integer öre and, in the same pass, offered to the account view's and the workbooks'
+//!   lists of transactions (`postings::Months`, the accumulator every source of transactions
+//!   goes through), so that memory does not grow with the number of rows beyond the groups
+//!   and the transactions kept ([`transactions`]).
 //! * `ledger.csv` and `budget.csv` (month, text and money columns only) are read by Polars into
 //!   the same typed [`Table`] the row-by-row reader builds ([`table`]).
 //! * The monthly ledger is built from the transaction sums and the budget by one Polars join
 //!   ([`ledger`]).
-//! * Once the report month is known, the transactions of its year to date are read again by
-//!   the same streaming scan, filtered on the date, for the account view and the workbooks
-//!   ([`postings`]): only those rows are held in memory, never the whole file.
+//! * Only when the report month turns out to be one whose span that pass could not keep
+//!   (`--period latest` stepping back past months without outcome) are the transactions of
+//!   its year to date read again, filtered on the date ([`postings`]).
 //!
 //! These paths only take the common clean case. They return `None` — and the caller falls back
 //! to the row-by-row reader in `text.rs`/`table.rs`, which reports every problem with its row
@@ -40,7 +43,8 @@
 //!
 //! Money is exact: amounts are parsed from their text straight into whole öre (`i64`) by
 //! [`parse_ore_clean`], inside the query (a Polars map over each batch of rows), and summed as
-//! `i64`.
+//! `i64` (wrapping as Polars sums integers, with a floating-point sum beside that tells a sum
+//! that passed `i64`: the checked reader then says where).
 //! No floating point is involved.
 
 use std::collections::HashSet;
@@ -354,7 +358,8 @@ fn sums_frame(months: &Months) -> Option<DataFrame> {
 }
 
 /// Reads the transactions of `transactions.csv` dated `from` to `to` (`YYYY-MM-DD`, both
-/// included) again, for the account view and the workbooks: only those rows are kept in
+/// included) again, for the account view and the workbooks of a span the pass of
+/// [`transactions`] did not keep: only those rows are kept in
 /// memory, each given to `each` with its unit. Amounts are multiplied by `flip` (−1 for
 /// debit-positive data). `None` when the file can no longer be read as it was when it was
 /// summed.
