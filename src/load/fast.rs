@@ -3,7 +3,7 @@
 //! * `transactions.csv` is read once: Polars' streaming engine parses it on every core and
 //!   hands its rows over batch by batch, and each batch is summed to (month, unit, account) in
 //!   integer öre and, in the same pass, offered to the account view's and the workbooks'
-//!   lists of transactions (`postings::Months`, the accumulator every source of transactions
+//!   lists of transactions (`pass::Months`, the accumulator every source of transactions
 //!   goes through), so that memory does not grow with the number of rows beyond the groups
 //!   and the transactions kept ([`transactions`]).
 //! * `ledger.csv` and `budget.csv` (month, text and money columns only) are read by Polars into
@@ -56,7 +56,7 @@ use polars_buffer::Buffer;
 
 use super::intern::Shared;
 use super::ledger::Fold;
-use super::postings::{Kept, Months, Texts, Want};
+use super::pass::{Kept, Months, Texts, Want};
 use super::spec::{Kind, TableSpec};
 use super::table::{ColumnData, Table};
 use crate::diag::Findings;
@@ -180,7 +180,7 @@ fn column_name(i: usize) -> PlSmallStr {
 
 /// Reads `transactions.csv` once, in a streaming fashion, and sums it to (month, unit,
 /// account) in integer öre; with `want`, the same pass keeps the transactions the report's
-/// lists may show (see [`super::postings::Window`]). Polars parses the file on every core
+/// lists may show (see [`super::pass::Window`]). Polars parses the file on every core
 /// and hands over its rows batch by batch; each batch is folded into the accumulator
 /// ([`Months`]) as it comes, so memory holds a few batches, the sums and what is kept, never
 /// the file. `None` when the file is not in the clean form.

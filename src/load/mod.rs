@@ -15,6 +15,7 @@ mod ledger;
 pub(crate) mod odbc;
 pub(crate) mod parquet;
 mod parquet_bounds;
+pub(crate) mod pass;
 pub(crate) mod postings;
 mod projects;
 pub(crate) mod sie;
@@ -183,7 +184,7 @@ type Names = BTreeMap<&'static str, BTreeMap<String, (String, String, u64)>>;
 
 /// What the streaming reader's pass over `transactions.csv` gives: the sums, and what it kept
 /// for the lists of transactions.
-type FastPass = (fast::Transactions, Option<postings::Kept>);
+type FastPass = (fast::Transactions, Option<pass::Kept>);
 
 /// Tables read ahead while the transactions are summed, by name, with what was found.
 type Prefetched = HashMap<&'static str, (Option<Table>, Findings)>;
@@ -204,7 +205,7 @@ struct FastSums {
     /// rows are found again.
     query: Option<postings::Rescan>,
     /// What the pass that summed them kept for the run's lists of transactions.
-    kept: Option<postings::Kept>,
+    kept: Option<pass::Kept>,
 }
 
 /// Loads and validates every table in `dir`. Returns `None` only when nothing usable was read.

@@ -14,7 +14,7 @@ use odbc_api::{ConnectionOptions, Cursor, DataType, IntoParameter, ResultSetMeta
 use sha2::{Digest, Sha256};
 
 use super::layout::Layout;
-use super::postings::{Kept, Months, Want};
+use super::pass::{Kept, Months, Want};
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
 use crate::config::Config;
@@ -501,7 +501,7 @@ impl Reading {
     /// The transactions summed to months per unit and account batch by batch, so that memory
     /// holds one batch and the sums, never every row; with the rows and their SHA-256, and
     /// what the same pass kept for the lists `want` asks for (the accumulator every source of
-    /// transactions goes through, `postings::Months`). `None` when they cannot be read or
+    /// transactions goes through, `pass::Months`). `None` when they cannot be read or
     /// summed (the findings say why).
     pub(crate) fn sums(
         &self,
