@@ -1,7 +1,8 @@
 //! The transactions behind each leaf unit's accounts: every transaction of the year to date,
 //! for the workbook's transaction sheet, and the largest of the month and of the year for the
-//! account view. The load stage reads them (`load::postings::of_leaves`, asked for between
-//! loading and computing); here they are only chosen from.
+//! account view. The load stage keeps them while it sums the ledger and hands over those of
+//! the report's span (`load::postings::of_leaves`, asked for between loading and computing);
+//! here they are only chosen from.
 
 use crate::model::posting::Posting;
 

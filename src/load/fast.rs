@@ -1,15 +1,18 @@
 //! Fast path for large clean CSV files: Polars reads them on every core.
 //!
-//! * `transactions.csv` is read by Polars' streaming engine and summed to (month, unit,
-//!   account) in integer öre, so that memory does not grow with the number of rows beyond the
-//!   groups ([`transactions`]).
+//! * `transactions.csv` is read once: Polars' streaming engine parses it on every core and
+//!   hands its rows over batch by batch, and each batch is summed to (month, unit, account) in
+//!   integer öre and, in the same pass, offered to the account view's and the workbooks'
+//!   lists of transactions (`pass::Months`, the accumulator every source of transactions
+//!   goes through), so that memory does not grow with the number of rows beyond the groups
+//!   and the transactions kept ([`transactions`]).
 //! * `ledger.csv` and `budget.csv` (month, text and money columns only) are read by Polars into
 //!   the same typed [`Table`] the row-by-row reader builds ([`table`]).
 //! * The monthly ledger is built from the transaction sums and the budget by one Polars join
 //!   ([`ledger`]).
-//! * Once the report month is known, the transactions of its year to date are read again by
-//!   the same streaming scan, filtered on the date, for the account view and the workbooks
-//!   ([`postings`]): only those rows are held in memory, never the whole file.
+//! * Only when the report month turns out to be one whose span that pass could not keep
+//!   (`--period latest` stepping back past months without outcome) are the transactions of
+//!   its year to date read again, filtered on the date ([`postings`]).
 //!
 //! These paths only take the common clean case. They return `None` — and the caller falls back
 //! to the row-by-row reader in `text.rs`/`table.rs`, which reports every problem with its row
@@ -40,7 +43,8 @@
 //!
 //! Money is exact: amounts are parsed from their text straight into whole öre (`i64`) by
 //! [`parse_ore_clean`], inside the query (a Polars map over each batch of rows), and summed as
-//! `i64`.
+//! `i64` (wrapping as Polars sums integers, with a floating-point sum beside that tells a sum
+//! that passed `i64`: the checked reader then says where).
 //! No floating point is involved.
 
 use std::collections::HashSet;
@@ -52,6 +56,7 @@ use polars_buffer::Buffer;
 
 use super::intern::Shared;
 use super::ledger::Fold;
+use super::pass::{Kept, Months, Texts, Want};
 use super::spec::{Kind, TableSpec};
 use super::table::{ColumnData, Table};
 use crate::diag::Findings;
@@ -73,7 +78,8 @@ pub(crate) const UNIT: &str = "unit";
 pub(crate) const ACCOUNT: &str = "account";
 pub(crate) const ORE: &str = "ore";
 const ROWS: &str = "rows";
-const BAD: &str = "bad";
+const DATE: &str = "date";
+const TEXT: &str = "text";
 const APPROX: &str = "approx";
 
 /// A CSV file whose header was read: separator, decimal mark and normalised column names.
@@ -172,46 +178,54 @@ fn column_name(i: usize) -> PlSmallStr {
     PlSmallStr::from(format!("c{i}"))
 }
 
-/// Reads and aggregates `transactions.csv` to (month, unit, account) sums in integer öre,
-/// lazily and in a streaming fashion. `None` when the file is not in the clean form.
-pub(crate) fn transactions(path: &Path) -> Option<Transactions> {
+/// Reads `transactions.csv` once, in a streaming fashion, and sums it to (month, unit,
+/// account) in integer öre; with `want`, the same pass keeps the transactions the report's
+/// lists may show (see [`super::pass::Window`]). Polars parses the file on every core
+/// and hands over its rows batch by batch; each batch is folded into the accumulator
+/// ([`Months`]) as it comes, so memory holds a few batches, the sums and what is kept, never
+/// the file. `None` when the file is not in the clean form.
+pub(crate) fn transactions(
+    path: &Path,
+    want: Option<Want>,
+) -> Option<(Transactions, Option<Kept>)> {
     let csv = Csv::open(path, super::spec::TRANSACTIONS)?;
     let [date, unit, account, amount] = csv.columns(["date", "unit", "account", "amount"])?;
     let comma = csv.decimal_comma;
-    let df = csv
-        .scan()
-        .ok()?
-        .select([
-            col(column_name(date))
-                .map(
-                    |c| month_column(c, Period::Date),
-                    int_field(DataType::Int32),
-                )
-                .alias(MONTH),
-            col(column_name(unit)).alias(UNIT),
-            col(column_name(account)).alias(ACCOUNT),
-            col(column_name(amount))
-                .map(move |c| ore_column(c, comma), int_field(DataType::Int64))
-                .alias(ORE),
-        ])
-        .group_by([col(MONTH), col(UNIT), col(ACCOUNT)])
-        .agg([
-            col(ORE).sum().alias(ORE),
-            col(ORE).null_count().alias(BAD),
-            len().alias(ROWS),
-            col(ORE).cast(DataType::Float64).sum().alias(APPROX),
-        ])
-        .collect_with_engine(Engine::Streaming)
-        .ok()?
-        .unwrap_single();
-    if df.column(MONTH).ok()?.null_count() > 0 || sum_u64(&df, BAD)? > 0 {
-        return None;
+    let mut columns = vec![
+        col(column_name(date))
+            .map(
+                |c| month_column(c, Period::Date),
+                int_field(DataType::Int32),
+            )
+            .alias(MONTH),
+        col(column_name(unit)).alias(UNIT),
+        col(column_name(account)).alias(ACCOUNT),
+        col(column_name(amount))
+            .map(move |c| ore_column(c, comma), int_field(DataType::Int64))
+            .alias(ORE),
+    ];
+    let mut scan = csv.scan().ok()?;
+    if want.is_some() {
+        // What a kept transaction shows: its day, text and line.
+        let text = match csv.index("text") {
+            Some(i) => col(column_name(i)),
+            None => lit(""),
+        };
+        columns.extend([
+            col(ROWS),
+            col(column_name(date)).alias(DATE),
+            text.alias(TEXT),
+        ]);
+        scan = scan.with_row_index(ROWS, None);
     }
+    let mut months = Months::new(want);
+    let rows = stream(scan.select(columns), |df| fold(df, &mut months))?;
+    let df = sums_frame(&months)?;
+    let kept = months.kept(str::trim);
     if wrapped(&df)? {
         // A sum passed the largest amount in öre: the checked reader says where.
         return None;
     }
-    let rows = sum_u64(&df, ROWS)?;
     let (trimmed, ascii) = check_text(&df, &[UNIT, ACCOUNT])?;
     if !ascii && !facts(path).is_some_and(|f| f.utf8) {
         return None;
@@ -236,11 +250,116 @@ pub(crate) fn transactions(path: &Path) -> Option<Transactions> {
     } else {
         df.lazy().select(keep).collect().ok()?
     };
-    Some(Transactions { sums, rows })
+    Some((Transactions { sums, rows }, kept))
+}
+
+/// Runs a query in Polars' streaming engine and gives its batches, in any order, to `each`
+/// on this thread while the engine reads on: the number of rows given, or `None` when the
+/// query failed or `each` refused a batch (which stops the query).
+fn stream(query: LazyFrame, mut each: impl FnMut(&DataFrame) -> Option<()>) -> Option<u64> {
+    let (send, batches) = std::sync::mpsc::sync_channel::<DataFrame>(2);
+    let query = query
+        // The callback's answer is whether to stop: when the receiver is gone.
+        .sink_batches(
+            PlanCallback::new(move |df| Ok(send.send(df).is_err())),
+            false,
+            None,
+        )
+        .ok()?;
+    std::thread::scope(|scope| {
+        let run = scope.spawn(move || query.collect_with_engine(Engine::Streaming).is_ok());
+        let mut rows = Some(0u64);
+        for df in &batches {
+            rows = rows.zip(each(&df)).map(|(r, ())| r + df.height() as u64);
+            if rows.is_none() {
+                break;
+            }
+        }
+        drop(batches);
+        let ran = run.join().unwrap_or(false);
+        rows.filter(|_| ran)
+    })
+}
+
+/// Folds one batch of [`transactions`]' query into the accumulator. `None` when a row is not
+/// in the clean form (a date, amount, unit or account missing or not as checked).
+fn fold(df: &DataFrame, months: &mut Months) -> Option<()> {
+    let (month, unit, account, ore) = (
+        df.column(MONTH).ok()?.i32().ok()?,
+        df.column(UNIT).ok()?.str().ok()?,
+        df.column(ACCOUNT).ok()?.str().ok()?,
+        df.column(ORE).ok()?.i64().ok()?,
+    );
+    let keys = month
+        .iter()
+        .zip(unit.iter())
+        .zip(account.iter())
+        .zip(ore.iter());
+    if df.column(ROWS).is_err() {
+        // No lists wanted (`check`): the sums alone.
+        for (((m, u), a), o) in keys {
+            months.sum(u?, a?, m?, o?);
+        }
+        return Some(());
+    }
+    let line = df.column(ROWS).ok()?.cast(&DataType::UInt64).ok()?;
+    let (line, date, text) = (
+        line.u64().ok()?,
+        df.column(DATE).ok()?.str().ok()?,
+        df.column(TEXT).ok()?.str().ok()?,
+    );
+    let shown = line.iter().zip(date.iter()).zip(text.iter());
+    for ((((m, u), a), o), ((l, d), t)) in keys.zip(shown) {
+        let (u, a, o, l, d) = (u?, a?, o?, l?, d?.as_bytes());
+        let posting = |texts: &mut Texts| Posting {
+            // Checked by the month's parse: `YYYY-MM-DD`.
+            date: crate::clock::days_from_civil(
+                digits(&d[0..4]).unwrap_or(0),
+                digits(&d[5..7]).unwrap_or(0) as u32,
+                digits(&d[8..10]).unwrap_or(0) as u32,
+            ),
+            account: texts.account(a.trim()),
+            amount: o,
+            text: texts.text(t.unwrap_or("").trim()),
+            // The line of the file: the header is line 1.
+            order: l + 2,
+        };
+        months.add(u, a, m?, o, posting);
+    }
+    Some(())
+}
+
+/// The accumulator's sums as the frame Polars' group-by gave: [`MONTH`], [`UNIT`],
+/// [`ACCOUNT`], [`ORE`] and [`APPROX`].
+fn sums_frame(months: &Months) -> Option<DataFrame> {
+    let n = months.sums().count();
+    let (mut m, mut u, mut a, mut o, mut f) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for (month, unit, account, sum) in months.sums() {
+        m.push(month);
+        u.push(unit);
+        a.push(account);
+        o.push(sum.ore);
+        f.push(sum.approx);
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new(MONTH.into(), m),
+        Column::new(UNIT.into(), u),
+        Column::new(ACCOUNT.into(), a),
+        Column::new(ORE.into(), o),
+        Column::new(APPROX.into(), f),
+    ])
+    .ok()
 }
 
 /// Reads the transactions of `transactions.csv` dated `from` to `to` (`YYYY-MM-DD`, both
-/// included) again, for the account view and the workbooks: only those rows are kept in
+/// included) again, for the account view and the workbooks of a span the pass of
+/// [`transactions`] did not keep: only those rows are kept in
 /// memory, each given to `each` with its unit. Amounts are multiplied by `flip` (−1 for
 /// debit-positive data). `None` when the file can no longer be read as it was when it was
 /// summed.
@@ -262,7 +381,6 @@ pub(crate) fn postings(
     // The rows of the span come batch by batch, in any order (each list is sorted by date and
     // row afterwards), and become postings as they come: the filtered rows are never held as
     // one frame.
-    let (send, batches) = std::sync::mpsc::sync_channel::<DataFrame>(2);
     let query = csv
         .scan()
         .ok()?
@@ -280,29 +398,10 @@ pub(crate) fn postings(
             col(column_name(amount))
                 .map(move |c| ore_column(c, comma), int_field(DataType::Int64))
                 .alias(ORE),
-            text.alias(BAD),
-        ])
-        // The callback's answer is whether to stop: when the receiver is gone.
-        .sink_batches(
-            PlanCallback::new(move |df| Ok(send.send(df).is_err())),
-            false,
-            None,
-        )
-        .ok()?;
+            text.alias(TEXT),
+        ]);
     let mut shared = Shared::default();
-    std::thread::scope(|scope| {
-        let run = scope.spawn(move || query.collect_with_engine(Engine::Streaming).is_ok());
-        let mut read = Some(());
-        for df in &batches {
-            read = postings_of(&df, flip, &mut shared, &mut each);
-            if read.is_none() {
-                break;
-            }
-        }
-        drop(batches);
-        let ran = run.join().unwrap_or(false);
-        read.filter(|_| ran)
-    })
+    stream(query, |df| postings_of(df, flip, &mut shared, &mut each)).map(|_| ())
 }
 
 /// The postings of one batch of [`postings`]' query, given to `each` with their units.
@@ -319,7 +418,7 @@ fn postings_of(
         df.column(UNIT).ok()?.str().ok()?,
         df.column(ACCOUNT).ok()?.str().ok()?,
         df.column(ORE).ok()?.i64().ok()?,
-        df.column(BAD).ok()?.str().ok()?,
+        df.column(TEXT).ok()?.str().ok()?,
     );
     for i in 0..df.height() {
         let d = dates.get(i)?.as_bytes();
@@ -497,11 +596,6 @@ pub(crate) fn ledger(
 /// Output field of a map: the input's name with another type.
 fn int_field(dtype: DataType) -> impl Fn(&Schema, &Field) -> PolarsResult<Field> + Send + Sync {
     move |_, f| Ok(Field::new(f.name().clone(), dtype.clone()))
-}
-
-fn sum_u64(df: &DataFrame, name: &str) -> Option<u64> {
-    let c = df.column(name).ok()?.cast(&DataType::UInt64).ok()?;
-    Some(c.u64().ok()?.iter().flatten().sum())
 }
 
 /// Checks the text columns of the groups: `None` when a value is missing or empty after
@@ -721,7 +815,7 @@ mod tests {
     }
 
     fn agg(name: &str, content: &[u8]) -> Option<Sums> {
-        transactions(&file(name, content)).map(sums)
+        transactions(&file(name, content), None).map(|(t, _)| sums(t))
     }
 
     fn m(y: i32, mo: i32) -> i32 {
@@ -976,10 +1070,13 @@ mod tests {
 
     #[test]
     fn ledger_joins_sums_and_budget_in_key_order() {
-        let t = transactions(&file(
-            "join-t.csv",
-            b"date;unit;account;amount\n2020-02-01;B;4010;1\n2020-01-05;B;5010;-2,5\n2020-01-06;A;4010;3\n",
-        ))
+        let (t, _) = transactions(
+            &file(
+                "join-t.csv",
+                b"date;unit;account;amount\n2020-02-01;B;4010;1\n2020-01-05;B;5010;-2,5\n2020-01-06;A;4010;3\n",
+            ),
+            None,
+        )
         .unwrap();
         let (b, _) = read(
             "join-b.csv",

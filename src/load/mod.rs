@@ -15,6 +15,7 @@ mod ledger;
 pub(crate) mod odbc;
 pub(crate) mod parquet;
 mod parquet_bounds;
+pub(crate) mod pass;
 pub(crate) mod postings;
 mod projects;
 pub(crate) mod sie;
@@ -101,10 +102,16 @@ impl Dataset {
 
 /// What a run depends on in the data (the files of the data folder and the rows of each
 /// database query), templates and commentary, as its fingerprint hashes it; see
-/// [`source::digests`].
-pub(crate) fn digests(data: &Path, out: &Path, config: &Config) -> crate::model::input::Digests {
+/// [`source::digests`]. `read`: the inputs the run has read already, whose queries' rows were
+/// hashed as they were read and are not run again (none before loading).
+pub(crate) fn digests(
+    data: &Path,
+    out: &Path,
+    config: &Config,
+    read: &[Input],
+) -> crate::model::input::Digests {
     let mut digests = source::digests(data, out, config);
-    digests.data.extend(odbc::pieces(config));
+    digests.data.extend(odbc::pieces(config, read));
     digests
 }
 
@@ -119,13 +126,15 @@ pub(crate) struct Loaded {
 }
 
 /// The load stage: the data folder read and checked, and the organisation tree built; every
-/// finding is collected.
+/// finding is collected. `want`: the transactions the run lists, kept while the transactions
+/// are summed (`postings::of_leaves` takes them once the report month is known).
 pub(crate) fn run(
     data_dir: &Path,
     mut config: Config,
+    want: Option<postings::Want>,
     findings: &mut Findings,
 ) -> Result<Loaded, crate::Failure> {
-    let data = load(data_dir, &config, findings).ok_or(crate::Failure::Data)?;
+    let data = load(data_dir, &config, want, findings).ok_or(crate::Failure::Data)?;
     // The SIE files' fiscal year counts when the config names none.
     if config.fiscal_year_start.is_none() {
         config.fiscal_year_start = data.sie_year_start;
@@ -180,6 +189,10 @@ type TableSources = Vec<Box<dyn Source>>;
 /// "CODE Name" cells split while reading, per column: code → name, file, row.
 type Names = BTreeMap<&'static str, BTreeMap<String, (String, String, u64)>>;
 
+/// What the streaming reader's pass over `transactions.csv` gives: the sums, and what it kept
+/// for the lists of transactions.
+type FastPass = (fast::Transactions, Option<pass::Kept>);
+
 /// Tables read ahead while the transactions are summed, by name, with what was found.
 type Prefetched = HashMap<&'static str, (Option<Table>, Findings)>;
 
@@ -198,14 +211,21 @@ struct FastSums {
     /// For a transactions query: its sums are in result sign already, and this is where its
     /// rows are found again.
     query: Option<postings::Rescan>,
+    /// What the pass that summed them kept for the run's lists of transactions.
+    kept: Option<pass::Kept>,
 }
 
 /// Loads and validates every table in `dir`. Returns `None` only when nothing usable was read.
-pub(crate) fn load(dir: &Path, config: &Config, findings: &mut Findings) -> Option<Dataset> {
+pub(crate) fn load(
+    dir: &Path,
+    config: &Config,
+    want: Option<postings::Want>,
+    findings: &mut Findings,
+) -> Option<Dataset> {
     let files = discover(dir, findings)?;
     let found = resolve(dir, config, &files, findings);
     let mut dataset = Dataset::new(dir);
-    let fast = read_tables(&found.by_table, config, &mut dataset, findings);
+    let fast = read_tables(&found.by_table, config, want, &mut dataset, findings);
     derive(&found, fast, config, &mut dataset, findings);
     check_totals(&dataset, findings);
     Some(dataset)
@@ -417,6 +437,7 @@ fn claim_configured(
 fn read_tables(
     by_table: &HashMap<&'static str, TableSources>,
     config: &Config,
+    want: Option<postings::Want>,
     dataset: &mut Dataset,
     findings: &mut Findings,
 ) -> Option<FastSums> {
@@ -436,7 +457,7 @@ fn read_tables(
                 db: db.clone(),
                 values: odbc::Values::of(config),
             };
-            fast = sum_query(&query, source, config, dataset, findings);
+            fast = sum_query(&query, source, config, want, dataset, findings);
             continue;
         }
         if let Some(source) = source.filter(|s| s.file.is_some() || found.len() == 1) {
@@ -455,9 +476,9 @@ fn read_tables(
         if spec.name == "transactions"
             && let Some((path, "csv")) = source.file()
         {
-            let (sums, others) = sum_transactions(source.as_ref(), path, by_table, config);
+            let (sums, others) = sum_transactions(source.as_ref(), path, by_table, config, want);
             prefetched = others;
-            if let Some((sums, sha)) = sums {
+            if let Some(((sums, kept), sha)) = sums {
                 let rows = sums.rows as usize;
                 dataset.inputs.push(source.input(spec.name, rows, sha));
                 fast = Some(FastSums {
@@ -465,6 +486,7 @@ fn read_tables(
                     sums,
                     path: path.to_path_buf(),
                     query: None,
+                    kept,
                 });
                 continue;
             }
@@ -495,6 +517,7 @@ fn sum_query(
     query: &odbc::Query,
     source: &crate::config::Source,
     config: &Config,
+    want: Option<postings::Want>,
     dataset: &mut Dataset,
     findings: &mut Findings,
 ) -> Option<FastSums> {
@@ -507,7 +530,7 @@ fn sum_query(
         sign: source.sign.unwrap_or(config.sign),
         code_and_name: source.code_and_name.clone(),
     };
-    let (sums, sha) = reading.sums(findings)?;
+    let (sums, sha, kept) = reading.sums(want, findings)?;
     let input = source::Source::input(query, spec.name, sums.rows as usize, sha);
     dataset.inputs.push(input);
     Some(FastSums {
@@ -515,6 +538,7 @@ fn sum_query(
         sums,
         path: PathBuf::new(),
         query: Some(postings::Rescan::Query(Box::new(reading))),
+        kept,
     })
 }
 
@@ -533,8 +557,8 @@ fn several_files(spec: &TableSpec, found: &[Box<dyn Source>], dir: &Path, findin
     );
 }
 
-/// Sums a `transactions.csv` through the streaming reader: the sums and the file's hash when
-/// it takes the file. The other tables are read while Polars sums the transactions, and the
+/// Sums a `transactions.csv` through the streaming reader: the sums, what the same pass kept
+/// for `want`'s lists and the file's hash when it takes the file. The other tables are read while Polars sums the transactions, and the
 /// file is hashed meanwhile: the streaming CSV reader leaves part of the machine idle. Those
 /// tables are given back by name.
 fn sum_transactions(
@@ -542,7 +566,8 @@ fn sum_transactions(
     path: &Path,
     by_table: &HashMap<&'static str, TableSources>,
     config: &Config,
-) -> (Option<(fast::Transactions, String)>, Prefetched) {
+    want: Option<postings::Want>,
+) -> (Option<(FastPass, String)>, Prefetched) {
     let others: Vec<(TableSpec, &dyn Source)> = spec::all()
         .iter()
         .filter(|s| !["ledger", "transactions"].contains(&s.name))
@@ -561,7 +586,7 @@ fn sum_transactions(
             read.collect::<HashMap<_, _>>()
         });
         // A reader panic here only means the file goes through the checked reader.
-        let sums = guard::catch_panic(|| fast::transactions(path)).unwrap_or(None);
+        let sums = guard::catch_panic(|| fast::transactions(path, want)).unwrap_or(None);
         (sums, sha.join().ok().flatten(), read.join().ok())
     });
     (sums.zip(sha), read.unwrap_or_default())
@@ -671,10 +696,20 @@ fn ledger_from_fast(
             dataset
                 .tables
                 .insert("ledger", without_budget(ledger, has_budget));
-            dataset.postings = Some(fast.query.unwrap_or(postings::Rescan::Csv {
+            let again = fast.query.unwrap_or(postings::Rescan::Csv {
                 path: fast.path,
                 flip,
-            }));
+            });
+            dataset.postings = Some(match fast.kept {
+                Some(mut kept) => {
+                    kept.flip(flip);
+                    postings::Rescan::Kept {
+                        kept: Box::new(kept),
+                        again: Box::new(again),
+                    }
+                }
+                None => again,
+            });
         }
         Err(e) => findings.error(
             &fast.shown,

@@ -7,15 +7,14 @@
 //! system's; drivers and DSNs are the system's (`odbcinst.ini`, `odbc.ini`).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use odbc_api::buffers::TextRowSet;
 use odbc_api::parameter::InputParameter;
 use odbc_api::{ConnectionOptions, Cursor, DataType, IntoParameter, ResultSetMetadata};
 use sha2::{Digest, Sha256};
 
-use super::intern::Shared;
 use super::layout::Layout;
+use super::pass::{Kept, Months, Want};
 use super::spec::TableSpec;
 use super::table::{Cell, Table, TableBuilder};
 use crate::config::Config;
@@ -398,16 +397,26 @@ pub(crate) fn queries(config: &Config) -> Vec<(&'static str, Query)> {
 }
 
 /// The fingerprint pieces of the database sources: each query's rows' SHA-256, or why it
-/// could not be read (so that a failing query never counts as unchanged).
-pub(crate) fn pieces(config: &Config) -> Vec<Piece> {
+/// could not be read (so that a failing query never counts as unchanged). A query among the
+/// inputs `read` (the run's, once loaded) is not run again: its rows were hashed the same way
+/// as they were read.
+pub(crate) fn pieces(config: &Config, read: &[Input]) -> Vec<Piece> {
     queries(config)
         .into_iter()
-        .map(|(table, q)| Piece {
-            label: "data",
-            name: format!("{table}: {}", q.db.shown()),
-            value: q
-                .scan(&mut Nothing)
-                .map_or_else(|e| format!("not read: {e}"), |(_, sha)| sha),
+        .map(|(table, q)| {
+            let hashed = read.iter().find(|i| {
+                i.table == table && i.query.as_ref() == Some(&q.db.query) && !i.sha256.is_empty()
+            });
+            Piece {
+                label: "data",
+                name: format!("{table}: {}", q.db.shown()),
+                value: match hashed {
+                    Some(input) => input.sha256.clone(),
+                    None => q
+                        .scan(&mut Nothing)
+                        .map_or_else(|e| format!("not read: {e}"), |(_, sha)| sha),
+                },
+            }
         })
         .collect()
 }
@@ -490,36 +499,21 @@ impl Reading {
     }
 
     /// The transactions summed to months per unit and account batch by batch, so that memory
-    /// holds one batch and the sums, never every row; with the rows and their SHA-256.
-    /// `None` when they cannot be read or summed (the findings say why).
+    /// holds one batch and the sums, never every row; with the rows and their SHA-256, and
+    /// what the same pass kept for the lists `want` asks for (the accumulator every source of
+    /// transactions goes through, `pass::Months`). `None` when they cannot be read or
+    /// summed (the findings say why).
     pub(crate) fn sums(
         &self,
+        want: Option<Want>,
         findings: &mut Findings,
-    ) -> Option<(super::fast::Transactions, String)> {
+    ) -> Option<(super::fast::Transactions, String, Option<Kept>)> {
         let origin = self.query.origin_text();
-        let mut sums: HashMap<(i32, String, String), i64> = HashMap::new();
+        let mut months = Months::new(want);
         let mut overflow = None;
         let scanned = self.batches(findings, |t, _| {
-            let (dates, units, accounts, amounts) = (
-                t.months("date"),
-                t.text("unit"),
-                t.text("account"),
-                t.money("amount"),
-            );
-            for i in 0..t.len() {
-                let (y, m, _) = crate::clock::civil_from_days(dates[i]);
-                let key = (
-                    Month::of(y, m).index(),
-                    units[i].clone(),
-                    accounts[i].clone(),
-                );
-                let sum = sums.entry(key).or_insert(0);
-                match sum.checked_add(amounts[i]) {
-                    Some(v) => *sum = v,
-                    None => {
-                        overflow.get_or_insert(t.rows[i]);
-                    }
-                }
+            if let Some(row) = months.table(&t, |_, row| row) {
+                overflow.get_or_insert(row);
             }
         });
         let (rows, sha) = match scanned {
@@ -540,60 +534,49 @@ impl Reading {
         if findings.has_errors() {
             return None;
         }
-        let mut keys: Vec<_> = sums.into_iter().collect();
+        let mut keys: Vec<_> = months.sums().map(|(m, u, a, s)| (m, u, a, s.ore)).collect();
         keys.sort();
         let frame = polars::prelude::DataFrame::new_infer_height(vec![
             polars::prelude::Column::new(
                 super::fast::MONTH.into(),
-                keys.iter().map(|k| k.0.0).collect::<Vec<i32>>(),
+                keys.iter().map(|k| k.0).collect::<Vec<i32>>(),
             ),
             polars::prelude::Column::new(
                 super::fast::UNIT.into(),
-                keys.iter().map(|k| k.0.1.as_str()).collect::<Vec<&str>>(),
+                keys.iter().map(|k| k.1).collect::<Vec<&str>>(),
             ),
             polars::prelude::Column::new(
                 super::fast::ACCOUNT.into(),
-                keys.iter().map(|k| k.0.2.as_str()).collect::<Vec<&str>>(),
+                keys.iter().map(|k| k.2).collect::<Vec<&str>>(),
             ),
             polars::prelude::Column::new(
                 super::fast::ORE.into(),
-                keys.iter().map(|k| k.1).collect::<Vec<i64>>(),
+                keys.iter().map(|k| k.3).collect::<Vec<i64>>(),
             ),
         ])
         .ok()?;
-        Some((super::fast::Transactions { sums: frame, rows }, sha))
+        drop(keys);
+        let kept = months.kept(|u| u);
+        Some((super::fast::Transactions { sums: frame, rows }, sha, kept))
     }
 
-    /// The transactions dated `from` to `to` (days since 1970, both included), read again
-    /// batch by batch, each with its unit; `None` when they can no longer be read.
+    /// Runs the query again and gives `put` its transactions dated `from` to `to` (days since
+    /// 1970, both included) that the lists of `want` may show, each with its unit, through the
+    /// same accumulator as the first pass; `None` when they can no longer be read.
     pub(crate) fn postings(
         &self,
+        want: Want,
         from: i32,
         to: i32,
-        mut put: impl FnMut(&str, Posting),
+        put: &mut impl FnMut(&str, Posting),
     ) -> Option<()> {
-        let mut shared = Shared::default();
+        let mut months = Months::lists_only(want);
         let mut quiet = Findings::default();
         self.batches(&mut quiet, |t, _| {
-            let (dates, units, accounts, amounts, texts) = (
-                t.months("date"),
-                t.text("unit"),
-                t.text("account"),
-                t.money("amount"),
-                t.text("text"),
-            );
-            for i in (0..t.len()).filter(|&i| (from..=to).contains(&dates[i])) {
-                let p = Posting {
-                    date: dates[i],
-                    account: shared.get(&accounts[i]),
-                    amount: amounts[i],
-                    text: shared.get(texts.get(i).map_or("", String::as_str)),
-                    order: t.rows[i],
-                };
-                put(&units[i], p);
-            }
+            months.table(&t, |_, row| row);
         })
-        .ok()
-        .map(|_| ())
+        .ok()?;
+        months.kept(|u| u)?.replay(from, to, put);
+        Some(())
     }
 }

@@ -237,7 +237,13 @@ mod tests {
         by_table.insert("ledger", vec![Box::new(source)]);
         let mut dataset = Dataset::new(Path::new("data"));
         let mut findings = Findings::default();
-        let fast = read_tables(&by_table, &Config::default(), &mut dataset, &mut findings);
+        let fast = read_tables(
+            &by_table,
+            &Config::default(),
+            None,
+            &mut dataset,
+            &mut findings,
+        );
         assert!(fast.is_none());
         (dataset, findings)
     }

@@ -42,6 +42,20 @@ fn sql(statements: &str) {
         .unwrap_or_else(|e| panic!("{e}\n{statements:.300}"));
 }
 
+/// The first value of the first row a query gives on the test server, as text.
+fn sql_value(query: &str) -> String {
+    use odbc_api::Cursor;
+    let env = odbc_api::environment().unwrap();
+    let conn = env
+        .connect_with_connection_string(&server(), odbc_api::ConnectionOptions::default())
+        .unwrap();
+    let mut cursor = conn.execute(query, (), None).unwrap().expect("a result");
+    let mut row = cursor.next_row().unwrap().expect("a row");
+    let mut value = Vec::new();
+    row.get_text(1, &mut value).unwrap();
+    String::from_utf8(value).unwrap()
+}
+
 /// A table of the sample as SQL: its columns (the `numeric` ones as NUMERIC(18,2), the others
 /// text) and its rows, the Swedish amounts (`1 234,50`) written with a point.
 fn sample_table(schema: &str, table: &str, numeric: &[&str]) -> String {
@@ -480,8 +494,10 @@ fn transactions_from_the_database_are_summed_batch_by_batch_as_from_their_file()
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The query counts its runs: a sequence drawn from once per run.
     let mut statements =
-        "drop schema if exists s_trans cascade; create schema s_trans;\n".to_string();
+        "drop schema if exists s_trans cascade; create schema s_trans; create sequence s_trans.runs;\n"
+            .to_string();
     statements.push_str(&table_sql(
         data.path(),
         "s_trans",
@@ -493,7 +509,7 @@ fn transactions_from_the_database_are_summed_batch_by_batch_as_from_their_file()
         let path = dir.join("uppfolj.yaml");
         let source = if query {
             format!(
-                "sources:\n  transactions:\n    odbc: \"{}\"\n    query: \"select date, unit, account, amount, text from s_trans.transactions order by n\"\n",
+                "sources:\n  transactions:\n    odbc: \"{}\"\n    query: \"select t.date, t.unit, t.account, t.amount, t.text from s_trans.transactions t cross join (select nextval('s_trans.runs') as run) r order by t.n\"\n",
                 config_dsn()
             )
         } else {
@@ -508,6 +524,9 @@ fn transactions_from_the_database_are_summed_batch_by_batch_as_from_their_file()
     let (db_out, csv_out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = generate(db.path(), &config(db.path(), true), db_out.path(), &[]);
     assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    // Run once: the sums, the account view's largest transactions and the fingerprint all
+    // come from one reading of the rows.
+    assert_eq!(sql_value("select last_value from s_trans.runs"), "1");
     let b = generate(
         data.path(),
         &config(data.path(), false),
@@ -520,7 +539,7 @@ fn transactions_from_the_database_are_summed_batch_by_batch_as_from_their_file()
         read(db_out.path(), "figures.json") == read(csv_out.path(), "figures.json"),
         "figures.json differs between the database and the CSV file"
     );
-    // The account view's largest transactions come from the query run again for the span.
+    // The account view's largest transactions, kept while the rows were summed.
     let leaf = "10000.html";
     assert!(read(db_out.path(), leaf).contains("Verifikation"));
     assert!(

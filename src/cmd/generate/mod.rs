@@ -87,7 +87,7 @@ pub(crate) fn generate_kept(
     let _lock = write::Lock::acquire(&opts.out, opts.wait)?;
     // Files are hashed once per run: before loading when the run may be skipped, else after
     // (the loader hashes the large files while Polars reads them).
-    let early = opts.if_changed.then(|| digests(opts, &config));
+    let early = opts.if_changed.then(|| digests(opts, &config, &[]));
     if let Some(digests) = &early {
         let print = write::fingerprint::of(digests, &opts.period, opts.formats, &config);
         if let Some(out_dir) = write::fingerprint::unchanged_since(&opts.out, &print) {
@@ -107,7 +107,7 @@ pub(crate) fn generate_kept(
         computed,
         templates,
     } = prepared;
-    let digests = early.unwrap_or_else(|| digests(opts, &loaded.config));
+    let digests = early.unwrap_or_else(|| digests(opts, &loaded.config, &loaded.data.inputs));
     let print = write::fingerprint::of(&digests, &opts.period, opts.formats, &loaded.config);
 
     let progress = || {
@@ -237,8 +237,13 @@ pub(crate) fn generate_kept(
 
 /// What the run's fingerprint hashes besides the tool, its arguments and the config: the
 /// data, templates and commentary files, and the round's entries when the config has one.
-fn digests(opts: &GenerateOptions, config: &config::Config) -> crate::model::input::Digests {
-    let mut digests = load::digests(&opts.data, &opts.out, config);
+/// `read`: the inputs already read (a database query among them is not run again).
+fn digests(
+    opts: &GenerateOptions,
+    config: &config::Config,
+    read: &[crate::model::input::Input],
+) -> crate::model::input::Digests {
+    let mut digests = load::digests(&opts.data, &opts.out, config, read);
     round::leave_out_store(&mut digests.data, &opts.data, config);
     digests.data.extend(round::piece(config));
     digests
@@ -371,7 +376,15 @@ pub(crate) fn prepare(
         query_month: asked,
         ..config
     };
-    let mut loaded = load::run(data, config, findings)?;
+    // The transactions the formats list are kept while the transactions are summed, in the
+    // load stage's one pass over them, for the month asked for (`latest`: the newest months).
+    let keep = formats.and_then(|f| f.keep(config.largest_transactions));
+    let want = keep.map(|keep| load::postings::Want {
+        keep,
+        period: asked,
+        year_start: config.year_start(),
+    });
+    let mut loaded = load::run(data, config, want, findings)?;
     let ledger = loaded.data.ledger().ok_or(Failure::Data)?;
     let mut requested = asked;
     if requested.is_none() {
@@ -406,10 +419,9 @@ pub(crate) fn prepare(
             return Err(Failure::Data);
         }
     }
-    // The transactions the formats need are read again for the report's span now that it is
-    // known: the load stage's second scan, before anything is computed.
-    let keep = formats.and_then(|f| f.keep(loaded.config.largest_transactions));
-    let postings = keep.and_then(|keep| load::postings::of_leaves(&loaded, period, keep));
+    // The lists of the report's span, now that it is known, from what the load stage kept,
+    // before anything is computed.
+    let postings = keep.and_then(|keep| load::postings::of_leaves(&mut loaded, period, keep));
     laps.lap("load");
     let computed = compute::run(&loaded, period, postings, findings)?;
     if formats.is_none() {
