@@ -214,11 +214,16 @@ pub(crate) fn run(
             epoch: job.epoch,
         },
     };
-    let mut files = format::render_all(&cx)?;
+    // `figures.json` is written beside the pages rather than after them.
+    let (files, figures) = crate::par::join(
+        || format::render_all(&cx),
+        || json::to_json(&presented.figures),
+    );
+    let mut files = files?;
     if let Some(update) = job.update {
         let page = html::changes(templates, presented, update)?;
         files.push((html::CHANGES.into(), page.into_bytes()));
     }
-    files.push(("figures.json".into(), json::to_json(&presented.figures)));
+    files.push(("figures.json".into(), figures));
     Ok(Rendered { files })
 }
