@@ -62,8 +62,7 @@ impl<'a> Page<'a> {
         view: &'a ReportView,
         markup: Markup,
     ) -> Result<Page<'a>, RenderError> {
-        let mut base = templates::context("report.html", view)?;
-        base.insert("t", &templates.labels);
+        let base = templates.page_context("report.html", view)?;
         let mut texts = BTreeMap::new();
         // The prose of the page's fixed parts, then of every optional section it shows.
         let fixed = [

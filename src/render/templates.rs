@@ -57,6 +57,9 @@ pub(crate) struct Templates {
     pub lang: Lang,
     /// The words of the language as the templates see them (`t.<key>`).
     pub labels: BTreeMap<String, String>,
+    /// The same words as a template value, made once per run: a page's context takes a copy
+    /// rather than serialising the words again.
+    words: tera::Value,
     pub language: String,
 }
 
@@ -129,11 +132,16 @@ pub(crate) fn load(
             kind: "PDF templates",
             source,
         })?;
+    let words = tera::to_value(&labels).map_err(|source| RenderError::Data {
+        name: lang_name.clone(),
+        source: tera::Error::json(source),
+    })?;
     Ok(Templates {
         tera,
         typst,
         lang,
         labels,
+        words,
         language: language.to_string(),
     })
 }
@@ -198,6 +206,24 @@ impl Templates {
                 name: name.to_string(),
                 source,
             })
+    }
+
+    /// The context of a page: `view`'s fields and the words as `t`, in one value (the
+    /// view serialised once, the words copied).
+    pub(crate) fn page_context<T: serde::Serialize>(
+        &self,
+        name: &str,
+        view: &T,
+    ) -> Result<Context, RenderError> {
+        let data = |source| RenderError::Data {
+            name: name.to_string(),
+            source,
+        };
+        let mut value = tera::to_value(view).map_err(|e| data(tera::Error::json(e)))?;
+        if let tera::Value::Object(fields) = &mut value {
+            fields.insert("t".to_string(), self.words.clone());
+        }
+        Context::from_value(value).map_err(data)
     }
 
     /// Renders a Typst template; `context` is extended with `t`.
