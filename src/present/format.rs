@@ -211,7 +211,7 @@ fn money_text(
 }
 
 /// Öre as an exact decimal string in kronor with two decimals (`-119300000.00`), as
-/// [`money::kronor_string`] writes it, in integers.
+/// [`crate::model::money::kronor_string`] writes it, in integers.
 fn kronor_string(ore: i64) -> String {
     use std::fmt::Write as _;
     let abs = ore.unsigned_abs();
