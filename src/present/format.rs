@@ -5,7 +5,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::model::money::{self, MoneyUnit, NumberStyle};
+use crate::model::money::{MoneyUnit, NumberStyle};
 use crate::model::period::Month;
 
 use super::Lang;
@@ -110,23 +110,26 @@ impl Format {
 
     /// An amount in öre, in the report's money unit.
     pub(crate) fn num(&self, ore: i64) -> Num {
-        self.make(
-            money::kronor_string(ore),
-            self.style.money(ore, self.unit, self.decimals),
-            self.style.money(ore.abs(), self.unit, self.decimals),
-            Exact::Ore(ore),
-        )
+        self.money_num(ore, self.unit, self.decimals)
     }
 
     /// An amount in öre in kronor with two decimals, whatever the report's money unit (a
     /// single transaction).
     pub(crate) fn kronor(&self, ore: i64) -> Num {
-        self.make(
-            money::kronor_string(ore),
-            self.style.money(ore, MoneyUnit::Kr, 2),
-            self.style.money(ore.abs(), MoneyUnit::Kr, 2),
-            Exact::Ore(ore),
-        )
+        self.money_num(ore, MoneyUnit::Kr, 2)
+    }
+
+    /// An amount in öre in `unit` with `decimals`: the text as [`NumberStyle::money`] writes
+    /// it, worked out in integers (every report number passes here, so it is kept cheap).
+    fn money_num(&self, ore: i64, unit: MoneyUnit, decimals: u32) -> Num {
+        let (text, abs) = match money_text(&self.style, ore, unit, decimals) {
+            Some(texts) => texts,
+            None => (
+                self.style.money(ore, unit, decimals),
+                self.style.money(ore.abs(), unit, decimals),
+            ),
+        };
+        self.make(kronor_string(ore), text, abs, Exact::Ore(ore))
     }
 
     /// A ratio, count or hours (never a summed amount of money).
@@ -147,6 +150,77 @@ impl Format {
     pub(crate) fn month(&self, m: Month) -> String {
         self.lang.month(m.month()).to_string()
     }
+}
+
+/// Decimals up to which [`money_text`] works in integers (the config allows 0–4); more take
+/// the `Decimal` path.
+const MAX_INT_DECIMALS: u32 = 6;
+
+/// `ore` in `unit`, rounded half away from zero to `decimals` places, as
+/// [`NumberStyle::money`] writes it (no minus sign on a value that rounds to zero), and its
+/// absolute value written the same way; `None` beyond [`MAX_INT_DECIMALS`] or for `i64::MIN`
+/// (whose absolute value is no `i64`), which take the `Decimal` path.
+fn money_text(
+    style: &NumberStyle,
+    ore: i64,
+    unit: MoneyUnit,
+    decimals: u32,
+) -> Option<(String, String)> {
+    if decimals > MAX_INT_DECIMALS || ore == i64::MIN {
+        return None;
+    }
+    // The unit's divisor is 10^shift öre.
+    let shift = unit.divisor_ore().ilog10();
+    let abs = u128::from(ore.unsigned_abs());
+    let scaled = if decimals >= shift {
+        abs * 10u128.pow(decimals - shift)
+    } else {
+        let d = 10u128.pow(shift - decimals);
+        (abs + d / 2) / d
+    };
+    // The digits of `scaled`, at least one before the decimals.
+    let mut digits = [0u8; 40];
+    let (mut at, mut n) = (digits.len(), scaled);
+    while n > 0 || digits.len() - at <= decimals as usize {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let digits = &digits[at..];
+    let int_len = digits.len() - decimals as usize;
+    let mut abs_text = String::with_capacity(digits.len() + int_len / 3 * 3 + 4);
+    for (i, &d) in digits[..int_len].iter().enumerate() {
+        if i > 0 && (int_len - i).is_multiple_of(3) {
+            abs_text.push(style.group);
+        }
+        abs_text.push(char::from(d));
+    }
+    if decimals > 0 {
+        abs_text.push(style.decimal_mark);
+        abs_text.extend(digits[int_len..].iter().map(|&d| char::from(d)));
+    }
+    let text = if ore < 0 && scaled != 0 {
+        let mut t = String::with_capacity(abs_text.len() + style.minus.len_utf8());
+        t.push(style.minus);
+        t.push_str(&abs_text);
+        t
+    } else {
+        abs_text.clone()
+    };
+    Some((text, abs_text))
+}
+
+/// Öre as an exact decimal string in kronor with two decimals (`-119300000.00`), as
+/// [`crate::model::money::kronor_string`] writes it, in integers.
+fn kronor_string(ore: i64) -> String {
+    use std::fmt::Write as _;
+    let abs = ore.unsigned_abs();
+    let mut s = String::with_capacity(24);
+    if ore < 0 {
+        s.push('-');
+    }
+    let _ = write!(s, "{}.{:02}", abs / 100, abs % 100);
+    s
 }
 
 /// A number as the templates see it.
@@ -239,6 +313,7 @@ fn nearest_f64(d: Decimal) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::money;
 
     /// What `{:.N}` prints, read back: the number a figure's cell holds.
     fn printed(value: f64, decimals: u32) -> f64 {
@@ -305,6 +380,78 @@ mod tests {
             assert_eq!(e.decimals(), Some(0));
             let got = e.to_f64();
             assert!(got.is_nan() && v.is_nan() || got == v);
+        }
+    }
+
+    /// Amounts to check the integer formatting against the `Decimal` one: the extremes, the
+    /// halves where rounding turns, and a spread of every size.
+    fn sample_ore() -> Vec<i64> {
+        let mut out = vec![
+            0,
+            1,
+            -1,
+            5,
+            -5,
+            49,
+            50,
+            -50,
+            51,
+            99,
+            100,
+            -100,
+            i64::MAX,
+            i64::MIN,
+        ];
+        out.extend([
+            i64::MIN + 1,
+            i64::MAX - 1,
+            -119_300_022_517,
+            4_999_999,
+            -5_000_000,
+        ]);
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..2_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 19) as u32;
+            let v = (x >> 5) as i64 % 10i64.pow(digits).max(1);
+            out.push(v);
+            // Exactly half a unit of the last shown decimal, and one öre either side.
+            let half = 5 * 10i64.pow((x % 9) as u32);
+            let base = v / (2 * half) * (2 * half);
+            out.extend([base + half, base + half - 1, base - half, base - half + 1]);
+        }
+        out
+    }
+
+    #[test]
+    fn integer_formatting_writes_what_decimal_formatting_writes() {
+        let styles = [
+            NumberStyle::SWEDISH,
+            NumberStyle {
+                decimal_mark: '.',
+                group: ',',
+                minus: '\u{2212}',
+            },
+        ];
+        for ore in sample_ore() {
+            assert_eq!(kronor_string(ore), money::kronor_string(ore), "{ore}");
+            for style in &styles {
+                for unit in [MoneyUnit::Kr, MoneyUnit::Tkr, MoneyUnit::Mkr] {
+                    for decimals in 0..=MAX_INT_DECIMALS {
+                        let want = style.money(ore, unit, decimals);
+                        match money_text(style, ore, unit, decimals) {
+                            Some((text, abs)) => {
+                                assert_eq!(text, want, "{ore} {unit:?} {decimals}");
+                                let want_abs = style.money(ore.abs(), unit, decimals);
+                                assert_eq!(abs, want_abs, "{ore} {unit:?} {decimals}");
+                            }
+                            None => assert!(decimals > MAX_INT_DECIMALS || ore == i64::MIN),
+                        }
+                    }
+                }
+            }
         }
     }
 

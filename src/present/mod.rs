@@ -251,21 +251,29 @@ pub(crate) fn run(
     let computed = basis.computed;
     let presenter = presenter(basis, files, lang, epoch);
     let nodes: Vec<usize> = (0..basis.tree.nodes.len()).collect();
-    let views = crate::par::par_map(&nodes, |&node| {
-        let view = presenter.report(node, commentary[node].as_deref());
-        progress();
-        view
-    });
+    // `figures.json` is made beside the views rather than after them.
+    let (views, figures) = crate::par::join(
+        || {
+            crate::par::par_map(&nodes, |&node| {
+                let view = presenter.report(node, commentary[node].as_deref());
+                progress();
+                view
+            })
+        },
+        || {
+            figures::figures_json(
+                &computed.figures,
+                &computed.sections,
+                &basis.restated,
+                &computed.explained,
+                basis.tree,
+            )
+        },
+    );
     Presented {
         views,
         index: presenter.index(),
-        figures: figures::figures_json(
-            &computed.figures,
-            &computed.sections,
-            &basis.restated,
-            &computed.explained,
-            basis.tree,
-        ),
+        figures,
         unit_label: presenter.fmt.unit_label(),
         postings: computed.postings.clone(),
         transactions_by_month: basis.transactions_by_month,

@@ -62,8 +62,7 @@ impl<'a> Page<'a> {
         view: &'a ReportView,
         markup: Markup,
     ) -> Result<Page<'a>, RenderError> {
-        let mut base = templates::context("report.html", view)?;
-        base.insert("t", &templates.labels);
+        let base = templates.page_context("report.html", view)?;
         let mut texts = BTreeMap::new();
         // The prose of the page's fixed parts, then of every optional section it shows.
         let fixed = [
@@ -214,11 +213,16 @@ pub(crate) fn run(
             epoch: job.epoch,
         },
     };
-    let mut files = format::render_all(&cx)?;
+    // `figures.json` is written beside the pages rather than after them.
+    let (files, figures) = crate::par::join(
+        || format::render_all(&cx),
+        || json::to_json(&presented.figures),
+    );
+    let mut files = files?;
     if let Some(update) = job.update {
         let page = html::changes(templates, presented, update)?;
         files.push((html::CHANGES.into(), page.into_bytes()));
     }
-    files.push(("figures.json".into(), json::to_json(&presented.figures)));
+    files.push(("figures.json".into(), figures));
     Ok(Rendered { files })
 }

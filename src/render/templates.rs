@@ -57,6 +57,9 @@ pub(crate) struct Templates {
     pub lang: Lang,
     /// The words of the language as the templates see them (`t.<key>`).
     pub labels: BTreeMap<String, String>,
+    /// The same words as a template value, made once per run: a page's context takes a copy
+    /// rather than serialising the words again.
+    words: tera::Value,
     pub language: String,
 }
 
@@ -129,11 +132,16 @@ pub(crate) fn load(
             kind: "PDF templates",
             source,
         })?;
+    let words = tera::to_value(&labels).map_err(|source| RenderError::Data {
+        name: lang_name.clone(),
+        source: tera::Error::json(source),
+    })?;
     Ok(Templates {
         tera,
         typst,
         lang,
         labels,
+        words,
         language: language.to_string(),
     })
 }
@@ -198,6 +206,24 @@ impl Templates {
                 name: name.to_string(),
                 source,
             })
+    }
+
+    /// The context of a page: `view`'s fields and the words as `t`, in one value (the
+    /// view serialised once, the words copied).
+    pub(crate) fn page_context<T: serde::Serialize>(
+        &self,
+        name: &str,
+        view: &T,
+    ) -> Result<Context, RenderError> {
+        let data = |source| RenderError::Data {
+            name: name.to_string(),
+            source,
+        };
+        let mut value = tera::to_value(view).map_err(|e| data(tera::Error::json(e)))?;
+        if let tera::Value::Object(fields) = &mut value {
+            fields.insert("t".to_string(), self.words.clone());
+        }
+        Context::from_value(value).map_err(data)
     }
 
     /// Renders a Typst template; `context` is extended with `t`.
@@ -266,16 +292,36 @@ pub(crate) fn context<T: serde::Serialize>(name: &str, view: &T) -> Result<Conte
 /// HTML escaping of `& < > " '` (Tera's default also escapes `/`, which is safe but turns
 /// case numbers like `HSN/798/2024` into entities in the page source).
 pub(crate) fn escape_html(input: &str) -> String {
+    // Every value of a page passes here and most have nothing to escape: copy the runs
+    // between the five characters whole (they are ASCII, so never inside a UTF-8 sequence).
     let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
+    let mut from = 0;
+    for (at, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&input[from..at]);
+        out.push_str(entity);
+        from = at + 1;
     }
+    out.push_str(&input[from..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn html_escaping_keeps_everything_but_five_characters() {
+        assert_eq!(
+            super::escape_html("Ärende HSN/798/2024: <b>\"5 & 6\"</b> 'ö'"),
+            "Ärende HSN/798/2024: &lt;b&gt;&quot;5 &amp; 6&quot;&lt;/b&gt; &#x27;ö&#x27;"
+        );
+        assert_eq!(super::escape_html(""), "");
+        assert_eq!(super::escape_html("&"), "&amp;");
+    }
 }
