@@ -297,20 +297,25 @@ pub(crate) fn reports(
     })
 }
 
-/// When the report was made, as its footer says it: the local time in the configured zone, in
-/// the language's form ("7 december 2026 kl. 08.23", "7 December 2026 at 08:23"). The
-/// manifest keeps the exact UTC time.
-fn generated_at(epoch: i64, zone: chrono_tz::Tz, lang: &Lang) -> String {
-    match crate::clock::local_time(epoch, zone) {
-        Some((year, month, day, hour, minute)) => lang
-            .label("created_at")
+/// A moment (seconds since 1970, UTC) as local time in `zone`, in the language's form of a time
+/// of day on a date ("7 december 2026 kl. 08.23", "7 December 2026 at 08:23"); `None` when it
+/// is out of range. The reports' footer and the round's pages both say times this way.
+pub(crate) fn local_time_words(epoch: i64, zone: chrono_tz::Tz, lang: &Lang) -> Option<String> {
+    let (year, month, day, hour, minute) = crate::clock::local_time(epoch, zone)?;
+    Some(
+        lang.label("created_at")
             .replace("{day}", &day.to_string())
             .replace("{month}", lang.month(month))
             .replace("{year}", &year.to_string())
             .replace("{hour}", &format!("{hour:02}"))
             .replace("{minute}", &format!("{minute:02}")),
-        None => crate::clock::format_epoch(epoch),
-    }
+    )
+}
+
+/// When the report was made, as its footer says it: the local time in the configured zone
+/// ([`local_time_words`]). The manifest keeps the exact UTC time.
+fn generated_at(epoch: i64, zone: chrono_tz::Tz, lang: &Lang) -> String {
+    local_time_words(epoch, zone, lang).unwrap_or_else(|| crate::clock::format_epoch(epoch))
 }
 
 fn presenter<'a>(

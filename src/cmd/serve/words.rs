@@ -34,16 +34,9 @@ fn epoch(at: &str) -> Option<i64> {
 /// A stored UTC time in `zone`, in the language's form of a time of day on a date; a text
 /// that is not such a time is shown as it is.
 pub(crate) fn local_time(at: &str, zone: Tz, lang: &Lang) -> String {
-    match epoch(at).and_then(|secs| crate::clock::local_time(secs, zone)) {
-        Some((year, month, day, hour, minute)) => lang
-            .label("created_at")
-            .replace("{day}", &day.to_string())
-            .replace("{month}", lang.month(month))
-            .replace("{year}", &year.to_string())
-            .replace("{hour}", &format!("{hour:02}"))
-            .replace("{minute}", &format!("{minute:02}")),
-        None => at.to_string(),
-    }
+    epoch(at)
+        .and_then(|secs| crate::present::local_time_words(secs, zone, lang))
+        .unwrap_or_else(|| at.to_string())
 }
 
 /// A date `YYYY-MM-DD` in the language's words ("12 oktober 2020"); another text as it is.
