@@ -56,11 +56,23 @@ pub(crate) fn format_epoch(secs: i64) -> String {
 
 use std::time::Instant;
 
+/// One stage's lap: its seconds, and the process's peak resident memory at its end.
+#[derive(Debug, Clone, Copy)]
+pub struct Lap {
+    /// `load`, `compute`, `present`, `render` or `write`.
+    pub stage: &'static str,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// The peak resident memory of the run so far, in KiB (`VmHWM`; `None` where the system
+    /// does not say).
+    pub peak_kib: Option<u64>,
+}
+
 /// Seconds spent per stage.
 pub(crate) struct Laps {
     last: Instant,
-    /// Seconds per stage, in order.
-    pub timings: Vec<(&'static str, f64)>,
+    /// The stages, in order.
+    pub timings: Vec<Lap>,
 }
 
 impl Laps {
@@ -75,9 +87,26 @@ impl Laps {
     /// The time since the last lap (or the start), as `stage`.
     pub(crate) fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.timings.push((stage, (now - self.last).as_secs_f64()));
+        self.timings.push(Lap {
+            stage,
+            seconds: (now - self.last).as_secs_f64(),
+            peak_kib: peak_memory_kib(),
+        });
         self.last = now;
     }
+}
+
+/// The process's peak resident memory in KiB, as Linux counts it (`VmHWM` in
+/// `/proc/self/status`); `None` elsewhere.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line["VmHWM:".len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Days in a month of a year.

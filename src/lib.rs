@@ -20,6 +20,7 @@ mod render;
 mod sections;
 mod write;
 
+pub use clock::Lap;
 pub use cmd::check::{Checked, check};
 pub use cmd::generate::{Done, GenerateOptions, generate};
 pub(crate) use cmd::generate::{generate_kept, prepare};

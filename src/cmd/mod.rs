@@ -18,10 +18,7 @@ pub mod watch;
 
 impl crate::Done {
     /// A run that `--if-changed` skipped: the earlier output stands.
-    pub(crate) fn unchanged(
-        out_dir: std::path::PathBuf,
-        timings: Vec<(&'static str, f64)>,
-    ) -> crate::Done {
+    pub(crate) fn unchanged(out_dir: std::path::PathBuf, timings: Vec<crate::Lap>) -> crate::Done {
         crate::Done {
             out_dir,
             period: None,

@@ -145,6 +145,13 @@ pub(crate) fn run(
         return Err(crate::Failure::Data);
     }
     let tree = tree.ok_or(crate::Failure::Data)?;
+    let mut data = data;
+    // A budget joined into a ledger summed from transactions has done its part once its units
+    // are checked against the tree: every figure reads the ledger, and the table's rows would
+    // otherwise stay in memory for the whole run.
+    if data.postings.is_some() {
+        data.tables.remove("budget");
+    }
     Ok(Loaded { config, data, tree })
 }
 
@@ -495,9 +502,17 @@ fn read_tables(
                 "read row by row: the streaming reader takes only clean files (dates as YYYY-MM-DD, amounts with at most two decimals, no exponents, every row as wide as the header)",
             );
         }
-        let (table, notes) = prefetched
-            .remove(spec.name)
-            .unwrap_or_else(|| source.read(*spec, &layout::Layout::PLAIN));
+        let (table, notes) = match prefetched.remove(spec.name) {
+            Some(read) => read,
+            // The ledger is read beside the tables after it, each on its own core's time.
+            None if spec.name == "ledger" => {
+                let others = plain_sources(by_table, config, &["ledger", "transactions"]);
+                let (read, others) = beside(others, || source.read(*spec, &layout::Layout::PLAIN));
+                prefetched = others;
+                read
+            }
+            None => source.read(*spec, &layout::Layout::PLAIN),
+        };
         findings.extend(notes);
         if let Some(mut table) = table {
             flip_sign(&mut table, config.sign);
@@ -568,28 +583,53 @@ fn sum_transactions(
     config: &Config,
     want: Option<postings::Want>,
 ) -> (Option<(FastPass, String)>, Prefetched) {
-    let others: Vec<(TableSpec, &dyn Source)> = spec::all()
+    let others = plain_sources(by_table, config, &["ledger", "transactions"]);
+    let ((sums, sha), read) = beside(others, || {
+        std::thread::scope(|s| {
+            let sha = s.spawn(|| source.fingerprint());
+            // A reader panic here only means the file goes through the checked reader.
+            let sums = guard::catch_panic(|| fast::transactions(path, want)).unwrap_or(None);
+            (sums, sha.join().ok().flatten())
+        })
+    });
+    (sums.zip(sha), read)
+}
+
+/// The tables read from the one file the data folder gives for each (no `sources:` entry),
+/// except `except`: the tables read ahead beside a large file.
+fn plain_sources<'a>(
+    by_table: &'a HashMap<&'static str, TableSources>,
+    config: &Config,
+    except: &[&str],
+) -> Vec<(TableSpec, &'a dyn Source)> {
+    spec::all()
         .iter()
-        .filter(|s| !["ledger", "transactions"].contains(&s.name))
+        .filter(|s| !except.contains(&s.name))
         .filter(|s| config.source_of(s.name).is_none())
         .filter_map(|s| match by_table.get(s.name) {
             Some(f) if f.len() == 1 => Some((*s, f[0].as_ref())),
             _ => None,
         })
-        .collect();
-    let (sums, sha, read) = std::thread::scope(|s| {
-        let sha = s.spawn(|| source.fingerprint());
+        .collect()
+}
+
+/// Runs `main` (the read of a large file) while `others` are read on a second thread, one
+/// after another; what each read found is kept with it, and the caller takes them in the
+/// tables' order, so the findings come out as a read one by one gives them.
+fn beside<R: Send>(
+    others: Vec<(TableSpec, &dyn Source)>,
+    main: impl FnOnce() -> R + Send,
+) -> (R, Prefetched) {
+    std::thread::scope(|s| {
         let read = s.spawn(move || {
             let read = others
                 .into_iter()
                 .map(|(spec, source)| (spec.name, source.read(spec, &layout::Layout::PLAIN)));
             read.collect::<HashMap<_, _>>()
         });
-        // A reader panic here only means the file goes through the checked reader.
-        let sums = guard::catch_panic(|| fast::transactions(path, want)).unwrap_or(None);
-        (sums, sha.join().ok().flatten(), read.join().ok())
-    });
-    (sums.zip(sha), read.unwrap_or_default())
+        let main = main();
+        (main, read.join().unwrap_or_default())
+    })
 }
 
 /// Keeps the names split from "CODE Name" cells as the dataset's account and unit names; the

@@ -102,9 +102,14 @@ fn read_file(spec: TableSpec, path: &Path, ext: &str, shape: &Layout) -> (Option
     if ext == "csv" && ["ledger", "budget"].contains(&spec.name) && shape.key.is_empty() {
         let mut notes = Findings::default();
         // A reader panic in the fast path only means the file goes through the checked reader.
-        let fast = guard::catch_panic(|| fast::table(spec, path, &shown, &mut notes));
+        // The file is hashed on another core meanwhile.
+        let (fast, sha) = std::thread::scope(|s| {
+            let sha = s.spawn(|| file_sha256(path));
+            let fast = guard::catch_panic(|| fast::table(spec, path, &shown, &mut notes));
+            (fast, sha.join().ok().flatten())
+        });
         if let Ok(Some(mut table)) = fast
-            && let Some(sha) = file_sha256(path)
+            && let Some(sha) = sha
         {
             table.sha256 = sha;
             return (Some(table), notes);

@@ -187,8 +187,13 @@ fn json_logs_for_schedulers() {
     assert_eq!(done["event"], "done");
     assert_eq!(done["reports"], 5);
     assert_eq!(done["period"], "2020-02");
+    // The peak resident memory at the end of each stage (Linux says it), never falling.
+    let mut before = 1;
     for stage in ["load", "compute", "present", "render", "write"] {
         assert!(done["stages"][stage].is_number(), "{stage}");
+        let peak = done["peak_memory_mib"][stage].as_u64().unwrap();
+        assert!(peak >= before, "{stage}: {peak} MiB after {before}");
+        before = peak;
     }
     let o = uppfolj(&[
         "check",

@@ -32,8 +32,8 @@ pub struct Done {
     pub written: Vec<(crate::Counted, usize)>,
     /// Board packs written (none when no format asked for writes packs).
     pub packs: usize,
-    /// Seconds per stage: load, compute, present, render, write.
-    pub timings: Vec<(&'static str, f64)>,
+    /// Seconds (and the peak memory so far) per stage: load, compute, present, render, write.
+    pub timings: Vec<crate::Lap>,
 }
 
 /// What `uppfolj generate` was asked to do.

@@ -53,11 +53,11 @@ fn unchanged(log: &Log, done: &Done) {
 
 /// The counts, the folder and the seconds per stage.
 fn written(log: &Log, done: &Done, period: &str) {
-    let total: f64 = done.timings.iter().map(|t| t.1).sum();
+    let total: f64 = done.timings.iter().map(|t| t.seconds).sum();
     let stages: Vec<String> = done
         .timings
         .iter()
-        .map(|(s, t)| format!("{s} {t:.2} s"))
+        .map(|l| format!("{} {:.2} s", l.stage, l.seconds))
         .collect();
     let mut counts: Vec<String> = done
         .written
@@ -77,7 +77,13 @@ fn written(log: &Log, done: &Done, period: &str) {
             let stages: serde_json::Map<String, serde_json::Value> = done
                 .timings
                 .iter()
-                .map(|(s, t)| (s.to_string(), serde_json::json!(t)))
+                .map(|l| (l.stage.to_string(), serde_json::json!(l.seconds)))
+                .collect();
+            // The peak resident memory at the end of each stage, in MiB (where the system says).
+            let memory: serde_json::Map<String, serde_json::Value> = done
+                .timings
+                .iter()
+                .filter_map(|l| Some((l.stage.to_string(), (l.peak_kib? / 1024).into())))
                 .collect();
             let mut line = serde_json::Map::new();
             line.insert("level".into(), "info".into());
@@ -90,6 +96,9 @@ fn written(log: &Log, done: &Done, period: &str) {
             line.insert("packs".into(), done.packs.into());
             line.insert("seconds".into(), total.into());
             line.insert("stages".into(), stages.into());
+            if !memory.is_empty() {
+                line.insert("peak_memory_mib".into(), memory.into());
+            }
             eprintln!("{}", serde_json::Value::Object(line));
         }
     }
