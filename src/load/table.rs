@@ -1285,15 +1285,22 @@ pub(crate) fn duplicate_keys(table: &Table) -> Vec<Vec<usize>> {
             })
             .collect()
     };
-    let mut order: Vec<usize> = (0..table.len()).collect();
-    order.sort_unstable_by_key(|&i| (keys[i], i));
+    // One pass in file order: a key seen before opens its group at its second row (so the
+    // groups come in the order their repeats are noticed) or joins the group it has.
+    let mut first: std::collections::HashMap<u128, usize> =
+        std::collections::HashMap::with_capacity(keys.len());
+    let mut group_of: std::collections::HashMap<u128, usize> = std::collections::HashMap::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    for run in order.chunk_by(|&a, &b| keys[a] == keys[b]) {
-        if run.len() > 1 {
-            groups.push(run.to_vec());
+    for (i, &key) in keys.iter().enumerate() {
+        let at = *first.entry(key).or_insert(i);
+        if at != i {
+            let g = *group_of.entry(key).or_insert_with(|| {
+                groups.push(vec![at]);
+                groups.len() - 1
+            });
+            groups[g].push(i);
         }
     }
-    groups.sort_unstable_by_key(|g| g[1]);
     groups
 }
 
@@ -1349,6 +1356,36 @@ pub(crate) fn check_keys(table: &Table, across_files: bool, findings: &mut Findi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each repeated key's rows in file order, the keys in the order their repeats appear.
+    #[test]
+    fn repeated_keys_are_grouped_in_file_order() {
+        let csv = "period;unit;account;actual\n\
+                   2020-01;A;3010;1\n2020-01;B;3010;1\n2020-01;A;3010;1\n2020-02;A;3010;1\n\
+                   2020-01;B;3010;1\n2020-01;A;3010;1\n2020-01;C;3010;1\n";
+        let mut findings = Findings::default();
+        let spec = crate::load::spec::LEDGER;
+        let layout = crate::load::layout::Layout::PLAIN;
+        let sha = String::new();
+        let table = crate::load::text::read(
+            spec,
+            "ledger.csv",
+            csv.as_bytes(),
+            sha,
+            &layout,
+            &mut findings,
+        )
+        .unwrap();
+        assert_eq!(duplicate_keys(&table), [vec![0, 2, 5], vec![1, 4]]);
+        let errors: Vec<String> = findings.errors().map(|f| f.to_string()).collect();
+        assert_eq!(
+            errors,
+            [
+                "error: ledger.csv, row 4: duplicate row for period 2020-01, unit A, account 3010 (also on row 2; expected one row per period + unit + account)",
+                "error: ledger.csv, row 6: duplicate row for period 2020-01, unit B, account 3010 (also on row 3; expected one row per period + unit + account)",
+            ]
+        );
+    }
 
     /// Amounts and plain numbers past their bounds, from any reader, name row and column.
     #[test]

@@ -227,7 +227,7 @@ pub(crate) fn monthly(
             mf.actual.map(|a| {
                 (
                     fmt.lang.month(mf.month.month()).to_string(),
-                    fmt.num(a - base).signed,
+                    fmt.num(a - base).signed(),
                     a - base,
                 )
             })
@@ -272,7 +272,7 @@ pub(crate) fn categories(
             } else {
                 r.acc.actual - r.prev_year.actual
             };
-            (r.name.clone(), fmt.num(d).signed, d)
+            (r.name.clone(), fmt.num(d).signed(), d)
         })
         .collect();
     if budget {
@@ -384,7 +384,7 @@ pub(crate) fn bridge(
     let mut rows = vec![vec![from.clone(), fmt.num(b.from).text]];
     rows.extend(
         bars.iter()
-            .map(|(n, d)| vec![n.clone(), fmt.num(*d).signed]),
+            .map(|(n, d)| vec![n.clone(), fmt.num(*d).signed()]),
     );
     rows.push(vec![to.clone(), fmt.num(b.to).text]);
     let mut facts = vec![
@@ -396,7 +396,7 @@ pub(crate) fn bridge(
         facts.push(format!(
             "{} {name} {}",
             l("alt_largest_change"),
-            fmt.num(*d).signed
+            fmt.num(*d).signed()
         ));
     }
     let alt = two_sentences(
@@ -455,7 +455,7 @@ pub(crate) fn accuracy(a: &Accuracy, fmt: &Format) -> (String, DataTable) {
             vec![
                 fmt.month(f.made),
                 fmt.num(f.deviation).text,
-                fmt.num(*e).signed,
+                fmt.num(*e).signed(),
             ]
         })
         .collect();

@@ -85,24 +85,26 @@ impl Format {
             .unwrap_or_else(|| key.to_string())
     }
 
-    fn make(&self, value: String, text: String, abs: String, exact: Exact) -> Num {
+    /// `figure`: a figure's exact value as `{:.N}` prints it (money's is written from its öre
+    /// when asked for).
+    fn make(&self, figure: Option<String>, text: String, exact: Exact) -> Num {
         let zero = !text.chars().any(|c| c.is_ascii_digit() && c != '0');
+        let minus = text.starts_with(self.style.minus);
         let sign = if zero {
             0
-        } else if text.starts_with(self.style.minus) {
+        } else if minus {
             -1
         } else {
             1
         };
         Num {
-            value,
-            signed: if sign > 0 {
-                format!("+{text}")
+            abs_at: if minus {
+                self.style.minus.len_utf8() as u8
             } else {
-                text.clone()
+                0
             },
+            figure: figure.map(String::into_boxed_str),
             text,
-            abs,
             sign,
             exact,
         }
@@ -122,22 +124,18 @@ impl Format {
     /// An amount in öre in `unit` with `decimals`: the text as [`NumberStyle::money`] writes
     /// it, worked out in integers (every report number passes here, so it is kept cheap).
     fn money_num(&self, ore: i64, unit: MoneyUnit, decimals: u32) -> Num {
-        let (text, abs) = match money_text(&self.style, ore, unit, decimals) {
-            Some(texts) => texts,
-            None => (
-                self.style.money(ore, unit, decimals),
-                self.style.money(ore.abs(), unit, decimals),
-            ),
+        let text = match money_text(&self.style, ore, unit, decimals) {
+            Some(text) => text,
+            None => self.style.money(ore, unit, decimals),
         };
-        self.make(kronor_string(ore), text, abs, Exact::Ore(ore))
+        self.make(None, text, Exact::Ore(ore))
     }
 
     /// A ratio, count or hours (never a summed amount of money).
     pub(crate) fn fig(&self, value: f64, decimals: u32) -> Num {
         self.make(
-            format!("{value:.*}", decimals as usize),
+            Some(format!("{value:.*}", decimals as usize)),
             self.style.float(value, decimals),
-            self.style.float(value.abs(), decimals),
             Exact::figure(value, decimals),
         )
     }
@@ -157,15 +155,9 @@ impl Format {
 const MAX_INT_DECIMALS: u32 = 6;
 
 /// `ore` in `unit`, rounded half away from zero to `decimals` places, as
-/// [`NumberStyle::money`] writes it (no minus sign on a value that rounds to zero), and its
-/// absolute value written the same way; `None` beyond [`MAX_INT_DECIMALS`] or for `i64::MIN`
+/// [`NumberStyle::money`] writes it (no minus sign on a value that rounds to zero); `None` beyond [`MAX_INT_DECIMALS`] or for `i64::MIN`
 /// (whose absolute value is no `i64`), which take the `Decimal` path.
-fn money_text(
-    style: &NumberStyle,
-    ore: i64,
-    unit: MoneyUnit,
-    decimals: u32,
-) -> Option<(String, String)> {
+fn money_text(style: &NumberStyle, ore: i64, unit: MoneyUnit, decimals: u32) -> Option<String> {
     if decimals > MAX_INT_DECIMALS || ore == i64::MIN {
         return None;
     }
@@ -188,26 +180,21 @@ fn money_text(
     }
     let digits = &digits[at..];
     let int_len = digits.len() - decimals as usize;
-    let mut abs_text = String::with_capacity(digits.len() + int_len / 3 * 3 + 4);
+    let mut text = String::with_capacity(digits.len() + int_len / 3 * 3 + 4);
+    if ore < 0 && scaled != 0 {
+        text.push(style.minus);
+    }
     for (i, &d) in digits[..int_len].iter().enumerate() {
         if i > 0 && (int_len - i).is_multiple_of(3) {
-            abs_text.push(style.group);
+            text.push(style.group);
         }
-        abs_text.push(char::from(d));
+        text.push(char::from(d));
     }
     if decimals > 0 {
-        abs_text.push(style.decimal_mark);
-        abs_text.extend(digits[int_len..].iter().map(|&d| char::from(d)));
+        text.push(style.decimal_mark);
+        text.extend(digits[int_len..].iter().map(|&d| char::from(d)));
     }
-    let text = if ore < 0 && scaled != 0 {
-        let mut t = String::with_capacity(abs_text.len() + style.minus.len_utf8());
-        t.push(style.minus);
-        t.push_str(&abs_text);
-        t
-    } else {
-        abs_text.clone()
-    };
-    Some((text, abs_text))
+    Some(text)
 }
 
 /// Öre as an exact decimal string in kronor with two decimals (`-119300000.00`), as
@@ -223,22 +210,60 @@ fn kronor_string(ore: i64) -> String {
     s
 }
 
-/// A number as the templates see it.
-#[derive(Debug, Clone, Serialize)]
+/// A number as the templates see it: `value`, `text`, `signed`, `abs` and `sign` (see the
+/// methods). Only the text is kept; the other texts follow from it and the value when the
+/// number is serialised, so that the many numbers of a run's views hold one string each.
+#[derive(Debug, Clone)]
 pub(crate) struct Num {
-    /// Exact value: kronor with two decimals for money, e.g. `-119300000.00`.
-    pub value: String,
     /// Formatted, e.g. `-119,3`.
     pub text: String,
-    /// With an explicit `+` on positive values, e.g. `+3,6`.
-    pub signed: String,
-    /// Without sign, e.g. `119,3`.
-    pub abs: String,
     /// -1, 0 or 1, of the value as shown (a value that rounds to zero has sign 0).
     pub sign: i8,
     /// The value itself, for a workbook cell.
-    #[serde(skip)]
     pub exact: Exact,
+    /// Where the text without its minus sign starts.
+    abs_at: u8,
+    /// A figure's exact value as `{:.N}` prints it; `None` for money.
+    figure: Option<Box<str>>,
+}
+
+impl Num {
+    /// Exact value: kronor with two decimals for money, e.g. `-119300000.00`; a figure as
+    /// `{:.N}` prints it.
+    pub(crate) fn value(&self) -> String {
+        match (&self.figure, self.exact) {
+            (Some(f), _) => f.to_string(),
+            (None, Exact::Ore(ore)) => kronor_string(ore),
+            (None, _) => String::new(),
+        }
+    }
+
+    /// With an explicit `+` on positive values, e.g. `+3,6`.
+    pub(crate) fn signed(&self) -> String {
+        if self.sign > 0 {
+            format!("+{}", self.text)
+        } else {
+            self.text.clone()
+        }
+    }
+
+    /// Without sign, e.g. `119,3`.
+    pub(crate) fn abs(&self) -> &str {
+        &self.text[usize::from(self.abs_at)..]
+    }
+}
+
+impl Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut s = serializer.serialize_struct("Num", 5)?;
+        s.serialize_field("value", &self.value())?;
+        s.serialize_field("text", &self.text)?;
+        s.serialize_field("signed", &self.signed())?;
+        s.serialize_field("abs", self.abs())?;
+        s.serialize_field("sign", &self.sign)?;
+        s.end()
+    }
 }
 
 /// The value behind a shown number, kept as a number.
@@ -442,8 +467,10 @@ mod tests {
                     for decimals in 0..=MAX_INT_DECIMALS {
                         let want = style.money(ore, unit, decimals);
                         match money_text(style, ore, unit, decimals) {
-                            Some((text, abs)) => {
+                            Some(text) => {
                                 assert_eq!(text, want, "{ore} {unit:?} {decimals}");
+                                // A number's `abs` is its text after the minus sign.
+                                let abs = text.strip_prefix(style.minus).unwrap_or(&text);
                                 let want_abs = style.money(ore.abs(), unit, decimals);
                                 assert_eq!(abs, want_abs, "{ore} {unit:?} {decimals}");
                             }

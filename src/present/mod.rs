@@ -678,7 +678,7 @@ impl Presenter<'_> {
             lights.push(Light {
                 label: "light_deviation".into(),
                 detail: None,
-                value: format!("{} {}", key.deviation.signed, fmt.unit_label()),
+                value: format!("{} {}", key.deviation.signed(), fmt.unit_label()),
                 status,
             });
         }
@@ -833,16 +833,32 @@ mod tests {
         let f = fmt();
         let n = f.num(-11_930_000_000);
         assert_eq!(
-            (n.text.as_str(), n.signed.as_str(), n.abs.as_str(), n.sign),
+            (n.text.as_str(), n.signed().as_str(), n.abs(), n.sign),
             ("-119,3", "-119,3", "119,3", -1)
         );
         let p = f.num(360_000_000);
-        assert_eq!((p.signed.as_str(), p.sign), ("+3,6", 1));
+        assert_eq!((p.signed().as_str(), p.sign), ("+3,6", 1));
         let z = f.num(-4_000_000);
-        assert_eq!((z.signed.as_str(), z.sign), ("0,0", 0));
-        assert_eq!(n.value, "-119300000.00");
+        assert_eq!((z.signed().as_str(), z.sign), ("0,0", 0));
+        assert_eq!(n.value(), "-119300000.00");
         assert_eq!(f.fig(15.2345, 2).text, "15,23");
-        assert_eq!(f.fig(-51076.0, 0).abs, "51\u{a0}076");
+        assert_eq!(f.fig(-51076.0, 0).abs(), "51\u{a0}076");
+        // A figure's texts as each was written before they were derived from its text.
+        for v in [
+            0.0, -0.0, 0.04, -0.04, 0.05, -0.05, 2.5, -2.5, 15.2345, -51076.0, 1e16,
+        ] {
+            for d in 0..4 {
+                let n = f.fig(v, d);
+                assert_eq!(n.abs(), f.style.float(v.abs(), d), "{v} {d}");
+                assert_eq!(n.value(), format!("{v:.*}", d as usize), "{v} {d}");
+                let plus = if n.sign > 0 { "+" } else { "" };
+                assert_eq!(n.signed(), format!("{plus}{}", n.text), "{v} {d}");
+            }
+        }
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let n = f.fig(v, 1);
+            assert_eq!((n.abs(), n.value()), ("–", format!("{v:.0}")), "{v}");
+        }
     }
 
     #[test]
