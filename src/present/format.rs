@@ -16,7 +16,8 @@ pub(crate) struct Format {
     pub style: NumberStyle,
     pub unit: MoneyUnit,
     pub decimals: u32,
-    pub lang: Lang,
+    /// The language's words, shared by the copies of the format a chart makes.
+    pub lang: std::sync::Arc<Lang>,
     /// The first month of the fiscal year, 1–12 (1: the calendar year).
     pub year_start: u32,
     /// Whether the data holds last year's outcome: without it, labels, sentences and charts
@@ -30,7 +31,7 @@ impl Format {
             style: lang.style(),
             unit: c.money_unit,
             decimals: c.decimals,
-            lang,
+            lang: std::sync::Arc::new(lang),
             year_start: c.year_start(),
             last_year: true,
         }
@@ -197,17 +198,15 @@ fn money_text(style: &NumberStyle, ore: i64, unit: MoneyUnit, decimals: u32) -> 
     Some(text)
 }
 
-/// Öre as an exact decimal string in kronor with two decimals (`-119300000.00`), as
+/// Öre as an exact decimal in kronor with two decimals (`-119300000.00`), as
 /// [`crate::model::money::kronor_string`] writes it, in integers.
-fn kronor_string(ore: i64) -> String {
-    use std::fmt::Write as _;
-    let abs = ore.unsigned_abs();
-    let mut s = String::with_capacity(24);
-    if ore < 0 {
-        s.push('-');
+struct Kronor(i64);
+
+impl std::fmt::Display for Kronor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (minus, abs) = (if self.0 < 0 { "-" } else { "" }, self.0.unsigned_abs());
+        write!(f, "{minus}{}.{:02}", abs / 100, abs % 100)
     }
-    let _ = write!(s, "{}.{:02}", abs / 100, abs % 100);
-    s
 }
 
 /// A number as the templates see it: `value`, `text`, `signed`, `abs` and `sign` (see the
@@ -229,22 +228,15 @@ pub(crate) struct Num {
 
 impl Num {
     /// Exact value: kronor with two decimals for money, e.g. `-119300000.00`; a figure as
-    /// `{:.N}` prints it.
+    /// `{:.N}` prints it. (Serialised as `value`; the code itself reads [`Num::exact`].)
+    #[cfg(test)]
     pub(crate) fn value(&self) -> String {
-        match (&self.figure, self.exact) {
-            (Some(f), _) => f.to_string(),
-            (None, Exact::Ore(ore)) => kronor_string(ore),
-            (None, _) => String::new(),
-        }
+        Texts::Value(self).to_string()
     }
 
     /// With an explicit `+` on positive values, e.g. `+3,6`.
     pub(crate) fn signed(&self) -> String {
-        if self.sign > 0 {
-            format!("+{}", self.text)
-        } else {
-            self.text.clone()
-        }
+        Texts::Signed(self).to_string()
     }
 
     /// Without sign, e.g. `119,3`.
@@ -253,13 +245,44 @@ impl Num {
     }
 }
 
+/// A number's texts that are written when asked for, each straight into the string that
+/// holds it.
+enum Texts<'a> {
+    Value(&'a Num),
+    Signed(&'a Num),
+}
+
+impl std::fmt::Display for Texts<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Texts::Value(n) => match (&n.figure, n.exact) {
+                (Some(figure), _) => f.write_str(figure),
+                (None, Exact::Ore(ore)) => Kronor(ore).fmt(f),
+                (None, _) => Ok(()),
+            },
+            Texts::Signed(n) => {
+                if n.sign > 0 {
+                    f.write_str("+")?;
+                }
+                f.write_str(&n.text)
+            }
+        }
+    }
+}
+
+impl Serialize for Texts<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl Serialize for Num {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
         let mut s = serializer.serialize_struct("Num", 5)?;
-        s.serialize_field("value", &self.value())?;
+        s.serialize_field("value", &Texts::Value(self))?;
         s.serialize_field("text", &self.text)?;
-        s.serialize_field("signed", &self.signed())?;
+        s.serialize_field("signed", &Texts::Signed(self))?;
         s.serialize_field("abs", self.abs())?;
         s.serialize_field("sign", &self.sign)?;
         s.end()
@@ -461,7 +484,7 @@ mod tests {
             },
         ];
         for ore in sample_ore() {
-            assert_eq!(kronor_string(ore), money::kronor_string(ore), "{ore}");
+            assert_eq!(Kronor(ore).to_string(), money::kronor_string(ore), "{ore}");
             for style in &styles {
                 for unit in [MoneyUnit::Kr, MoneyUnit::Tkr, MoneyUnit::Mkr] {
                     for decimals in 0..=MAX_INT_DECIMALS {

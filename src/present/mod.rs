@@ -815,7 +815,9 @@ mod tests {
             style: NumberStyle::SWEDISH,
             unit: MoneyUnit::Mkr,
             decimals: 1,
-            lang: Lang::parse(include_str!("../../templates/lang/sv.yaml"), "sv.yaml").unwrap(),
+            lang: std::sync::Arc::new(
+                Lang::parse(include_str!("../../templates/lang/sv.yaml"), "sv.yaml").unwrap(),
+            ),
             year_start: 1,
             last_year: true,
         }
