@@ -332,84 +332,57 @@ impl Grid {
 
 fn grid(ledger: &Table, tree: &Tree, cats: &Categories, start: Month) -> PolarsResult<Grid> {
     let ncat = cats.names.len();
-    let from = start.plus(-12).index();
-    let to = start.plus(11).index();
-    let n = ledger.len();
-    let df = DataFrame::new(
-        n,
-        vec![
-            Column::new("unit".into(), ledger.text("unit")),
-            Column::new("account".into(), ledger.text("account")),
-            Column::new("period".into(), ledger.months("period")),
-            Column::new("actual".into(), ledger.money("actual")),
-            Column::new("budget".into(), ledger.money("budget")),
-        ],
-    )?;
-    let (acc_codes, acc_cats): (Vec<&str>, Vec<u32>) = cats
+    let (from, to) = (start.plus(-12).index(), start.plus(11).index());
+    // Each unit's own rows by (month, category), in one pass: rows of a unit not in the tree,
+    // of an account without a category or outside the two years are not summed. The ledger
+    // comes in runs of the same unit, so a unit is looked up once per run.
+    let category: std::collections::HashMap<&str, usize> = cats
         .of_account
         .iter()
-        .map(|(a, c)| (a.as_str(), *c as u32))
-        .unzip();
-    let accmap = DataFrame::new(
-        acc_codes.len(),
-        vec![
-            Column::new("account".into(), acc_codes),
-            Column::new("cat".into(), acc_cats),
-        ],
-    )?;
-    let mut anc_unit: Vec<&str> = Vec::new();
-    let mut anc_node: Vec<u32> = Vec::new();
-    for (i, node) in tree.nodes.iter().enumerate() {
-        for a in tree.ancestors_or_self(i) {
-            anc_unit.push(node.code.as_str());
-            anc_node.push(a as u32);
+        .map(|(a, c)| (a.as_str(), *c))
+        .collect();
+    let mut own = vec![vec![Amounts::default(); 24 * ncat]; tree.nodes.len()];
+    let (units, accounts) = (ledger.text("unit"), ledger.text("account"));
+    let (periods, actual, budget) = (
+        ledger.months("period"),
+        ledger.money("actual"),
+        ledger.money("budget"),
+    );
+    let mut last: Option<(&str, Option<usize>)> = None;
+    for i in 0..ledger.len() {
+        let p = periods[i];
+        if p < from || p > to {
+            continue;
         }
-    }
-    let anc = DataFrame::new(
-        anc_unit.len(),
-        vec![
-            Column::new("unit".into(), anc_unit),
-            Column::new("node".into(), anc_node),
-        ],
-    )?;
-    let out = df
-        .lazy()
-        .filter(
-            col("period")
-                .gt_eq(lit(from))
-                .and(col("period").lt_eq(lit(to))),
-        )
-        .join(
-            accmap.lazy(),
-            [col("account")],
-            [col("account")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .group_by([col("unit"), col("cat"), col("period")])
-        .agg([col("actual").sum(), col("budget").sum()])
-        .join(
-            anc.lazy(),
-            [col("unit")],
-            [col("unit")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .group_by([col("node"), col("cat"), col("period")])
-        .agg([col("actual").sum(), col("budget").sum()])
-        .collect()?;
-    let mut cells = vec![vec![Amounts::default(); 24 * ncat]; tree.nodes.len()];
-    let nodes = out.column("node")?.u32()?;
-    let catc = out.column("cat")?.u32()?;
-    let per = out.column("period")?.i32()?;
-    let act = out.column("actual")?.i64()?;
-    let bud = out.column("budget")?.i64()?;
-    for i in 0..out.height() {
-        let (Some(node), Some(cat), Some(p)) = (nodes.get(i), catc.get(i), per.get(i)) else {
+        let unit = units[i].as_str();
+        let node = match last {
+            Some((u, node)) if u == unit => node,
+            _ => {
+                let node = tree.index.get(unit).copied();
+                last = Some((unit, node));
+                node
+            }
+        };
+        let (Some(node), Some(&cat)) = (node, category.get(accounts[i].as_str())) else {
             continue;
         };
         let slot = (p - from) as usize; // 0..24: last year's months then this year's
-        let cell = &mut cells[node as usize][slot * ncat + cat as usize];
-        cell.actual += act.get(i).unwrap_or(0);
-        cell.budget += bud.get(i).unwrap_or(0);
+        own[node][slot * ncat + cat].add(Amounts {
+            actual: actual[i],
+            budget: budget[i],
+        });
+    }
+    // Each node's figures are its own rows and every unit's below it.
+    let mut cells = vec![vec![Amounts::default(); 24 * ncat]; tree.nodes.len()];
+    for (node, sums) in own.iter().enumerate() {
+        if sums.iter().all(|a| *a == Amounts::default()) {
+            continue;
+        }
+        for a in tree.ancestors_or_self(node) {
+            for (cell, sum) in cells[a].iter_mut().zip(sums) {
+                cell.add(*sum);
+            }
+        }
     }
     Ok(Grid { ncat, cells })
 }
