@@ -156,8 +156,9 @@ impl Format {
 const MAX_INT_DECIMALS: u32 = 6;
 
 /// `ore` in `unit`, rounded half away from zero to `decimals` places, as
-/// [`NumberStyle::money`] writes it (no minus sign on a value that rounds to zero); `None` beyond [`MAX_INT_DECIMALS`] or for `i64::MIN`
-/// (whose absolute value is no `i64`), which take the `Decimal` path.
+/// [`NumberStyle::money`] writes it (no minus sign on a value that rounds to zero); `None`
+/// beyond [`MAX_INT_DECIMALS`] or for `i64::MIN` (whose absolute value is no `i64`), which take
+/// the `Decimal` path.
 fn money_text(style: &NumberStyle, ore: i64, unit: MoneyUnit, decimals: u32) -> Option<String> {
     if decimals > MAX_INT_DECIMALS || ore == i64::MIN {
         return None;
